@@ -1,0 +1,34 @@
+"""badges: Open Badges 2.0 / 3.0 issuing and verification for tiers-lieux inclusion pathways."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the app: config layers, extensions, blueprints, error handlers, CLI."""
+    from badges import cli, config, db
+    from badges.web import api, errors, i18n, public
+
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(PACKAGE_DIR / "templates"),
+        static_folder=str(PACKAGE_DIR / "static"),
+    )
+    config.load(app, test_config)
+    # Documents keep their field order and their accents (JSON-LD readers and people both read them).
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    db.init_app(app)
+    i18n.init_app(app)
+    app.register_blueprint(public.bp)
+    app.register_blueprint(api.bp)
+    errors.init_app(app)
+    cli.init_app(app)
+    return app

@@ -1,0 +1,50 @@
+"""Awards: both issued documents stored exactly as signed, never re-serialised."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from badges.models.badge import BadgeClass
+from badges.models.base import Base, PublicIdMixin, UTCDateTime
+from badges.models.beneficiary import Beneficiary
+from badges.models.issuer import Issuer
+from badges.models.status import StatusList
+
+
+class Credential(PublicIdMixin, Base):
+    __tablename__ = "credential"
+    __table_args__ = (
+        UniqueConstraint("status_list_id", "status_index"),
+        # Exactly one award per beneficiary and badge class (erased awards have no beneficiary).
+        UniqueConstraint("badge_class_id", "beneficiary_id"),
+        Index("ix_credential_issuer_issued", "issuer_id", "issued_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    issuer_id: Mapped[int] = mapped_column(ForeignKey("issuer.id"))
+    badge_class_id: Mapped[int] = mapped_column(ForeignKey("badge_class.id"))
+    beneficiary_id: Mapped[int | None] = mapped_column(ForeignKey("beneficiary.id", ondelete="SET NULL"))
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    valid_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Signing keys used, so rotation and compromise can be judged per credential.
+    ed25519_key_id: Mapped[int] = mapped_column(ForeignKey("signing_key.id"))
+    rsa_key_id: Mapped[int] = mapped_column(ForeignKey("signing_key.id"))
+    ob2_assertion: Mapped[str | None] = mapped_column(Text)
+    ob3_credential: Mapped[str | None] = mapped_column(Text)
+    # Signed on first request (OB 2.0 JWS, OB 3.0 VC-JWT), then stored and served as is.
+    ob2_signed: Mapped[str | None] = mapped_column(Text)
+    ob3_jwt: Mapped[str | None] = mapped_column(Text)
+    status_list_id: Mapped[int] = mapped_column(ForeignKey("status_list.id"))
+    status_index: Mapped[int] = mapped_column()
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revocation_reason: Mapped[str | None] = mapped_column(String(300))
+    # Set on erasure: the documents are gone, only the revocation entry remains.
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    issuer: Mapped[Issuer] = relationship()
+    badge_class: Mapped[BadgeClass] = relationship()
+    beneficiary: Mapped[Beneficiary | None] = relationship()
+    status_list: Mapped[StatusList] = relationship()
