@@ -1,0 +1,232 @@
+"""The `badges` command: serve, db, demo, issuers, keys, users, awards (each command is one transaction)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup, FlaskGroup, with_appcontext
+from sqlalchemy import select
+
+from badges import db
+from badges.db import get_session
+from badges.models import Credential, Role, User
+from badges.services import accounts, badge_classes, beneficiaries, frameworks, issuance, issuers
+from badges.services import keys as key_service
+from badges.services.errors import ServiceError
+from badges.web.context import keyring, links, now
+
+
+def echo_json(value: Any) -> None:
+    click.echo(json.dumps(value, ensure_ascii=False, indent=2))
+
+
+def fail_on_service_error(exc: ServiceError) -> None:
+    fields = getattr(exc, "fields", None)
+    detail = "".join(f"\n  {name} : {message}" for name, message in (fields or {}).items())
+    raise click.ClickException(exc.message + detail)
+
+
+@click.command("serve")
+@with_appcontext
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+def serve_command(host: str, port: int) -> None:
+    """Upgrade the schema, load the default frameworks, then serve (development server)."""
+    from werkzeug.serving import run_simple
+
+    prepare()
+    click.echo(f"badges sur http://{host}:{port}/ (base publique : {current_app.config['BASE_URL']})")
+    run_simple(host, port, current_app._get_current_object(), threaded=True)  # type: ignore[attr-defined]
+
+
+def prepare() -> None:
+    """What every start needs: the schema at head and the shipped reference frameworks."""
+    db.upgrade_schema(current_app._get_current_object())  # type: ignore[attr-defined]
+    session = get_session()
+    frameworks.load_defaults(session)
+    session.commit()
+
+
+@click.group("db", cls=AppGroup)
+def db_group() -> None:
+    """Database schema (Alembic migrations)."""
+
+
+@db_group.command("upgrade")
+@click.option("--revision", default="head", show_default=True)
+def db_upgrade(revision: str) -> None:
+    db.upgrade_schema(current_app._get_current_object(), revision)  # type: ignore[attr-defined]
+    click.echo(f"Schéma à jour ({revision}).")
+
+
+@click.group("issuers", cls=AppGroup)
+def issuers_group() -> None:
+    """Tiers-lieux (issuers)."""
+
+
+@issuers_group.command("create")
+@click.option("--slug", required=True)
+@click.option("--name", required=True)
+@click.option("--url", required=True)
+@click.option("--email", required=True)
+@click.option("--department", default=None)
+@click.option("--description", default="")
+def issuers_create(**data: Any) -> None:
+    session = get_session()
+    try:
+        issuer = issuers.create_issuer(session, keyring(), data=data, links=links(), now=now())
+    except ServiceError as exc:
+        fail_on_service_error(exc)
+    session.commit()
+    click.echo(f"Tiers-lieu créé : {links().issuer(issuer.slug)}")
+
+
+@issuers_group.command("list")
+def issuers_list() -> None:
+    for issuer in issuers.all_issuers(get_session()):
+        click.echo(f"{issuer.slug}\t{issuer.name}\t{links().issuer(issuer.slug)}")
+
+
+@click.group("keys", cls=AppGroup)
+def keys_group() -> None:
+    """Issuer signing keys."""
+
+
+@keys_group.command("list")
+@click.option("--issuer", "slug", required=True)
+def keys_list(slug: str) -> None:
+    session = get_session()
+    for key in key_service.published_keys(session, issuer=issuers.by_slug(session, slug)):
+        state = "compromise" if key.compromised_at else "retirée" if key.retired_at else "active"
+        click.echo(f"{key.public_id}\t{key.algorithm}\t{key.created_at.isoformat()}\t{state}")
+
+
+@keys_group.command("rotate")
+@click.option("--issuer", "slug", required=True)
+@click.confirmation_option(prompt="Créer de nouvelles clés et retirer les clés actuelles ?")
+def keys_rotate(slug: str) -> None:
+    """New awards use new keys; earlier credentials keep verifying with the retired ones."""
+    session = get_session()
+    new_keys = key_service.rotate(session, keyring(), issuer=issuers.by_slug(session, slug), now=now())
+    session.commit()
+    for key in new_keys:
+        click.echo(f"Nouvelle clé {key.algorithm} : {key.public_id}")
+
+
+@click.group("users", cls=AppGroup)
+def users_group() -> None:
+    """Staff accounts and API tokens."""
+
+
+@users_group.command("create")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option(
+    "--role", type=click.Choice([r.value for r in Role]), default=Role.STAFF.value, show_default=True
+)
+@click.option("--issuer", "slug", default=None, help="Slug of the tiers-lieu (staff).")
+@click.password_option(required=False, default=None, prompt=False)
+def users_create(email: str, name: str, role: str, slug: str | None, password: str | None) -> None:
+    session = get_session()
+    issuer = issuers.by_slug(session, slug) if slug else None
+    try:
+        accounts.create_user(
+            session, email=email, name=name, role=Role(role), issuer=issuer, password=password, now=now()
+        )
+    except ServiceError as exc:
+        fail_on_service_error(exc)
+    session.commit()
+    click.echo(f"Compte créé : {email}")
+
+
+@users_group.command("token")
+@click.option("--email", required=True)
+@click.option("--label", default="cli", show_default=True)
+def users_token(email: str, label: str) -> None:
+    """Create an API token; it is printed once and never stored in clear."""
+    session = get_session()
+    user = session.scalars(select(User).where(User.email == email.strip().lower())).first()
+    if user is None:
+        raise click.ClickException("Compte introuvable.")
+    token = accounts.create_token(session, user=user, label=label, now=now())
+    session.commit()
+    click.echo(token)
+
+
+@click.group("awards", cls=AppGroup)
+def awards_group() -> None:
+    """Awarding badges."""
+
+
+@awards_group.command("create")
+@click.option("--issuer", "slug", required=True)
+@click.option("--badge-class", "badge_class_id", required=True)
+@click.option("--beneficiary", "beneficiary_id", required=True)
+def awards_create(slug: str, badge_class_id: str, beneficiary_id: str) -> None:
+    session = get_session()
+    try:
+        issuer = issuers.by_slug(session, slug)
+        badge = badge_classes.for_issuer(session, issuer=issuer, public_id=badge_class_id)
+        beneficiary = beneficiaries.for_issuer(session, issuer=issuer, public_id=beneficiary_id)
+        credential = issuance.award(
+            session, keyring(), badge_class=badge, beneficiary=beneficiary, links=links(), now=now()
+        )
+    except ServiceError as exc:
+        fail_on_service_error(exc)
+    session.commit()
+    echo_json(
+        {
+            "id": credential.public_id,
+            "page": links().credential_page(credential.public_id),
+            "ob2_assertion": links().ob2_assertion(credential.public_id),
+        }
+    )
+
+
+@awards_group.command("list")
+@click.option("--issuer", "slug", required=True)
+def awards_list(slug: str) -> None:
+    session = get_session()
+    issuer = issuers.by_slug(session, slug)
+    for credential in session.scalars(select(Credential).where(Credential.issuer_id == issuer.id)):
+        state = "révoqué" if credential.revoked_at else "valide"
+        click.echo(
+            f"{credential.public_id}\t{credential.badge_class.name}\t{credential.issued_at.date()}\t{state}"
+        )
+
+
+@click.command("demo")
+@with_appcontext
+def demo_command() -> None:
+    """Create (once) a demo tiers-lieu, staff account, badge class and beneficiaries; print a token."""
+    from badges.services import demo
+
+    prepare()
+    session = get_session()
+    result = demo.ensure_demo(session, keyring(), links=links(), now=now())
+    token = accounts.create_token(session, user=result.staff, label="demo", now=now())
+    session.commit()
+    echo_json(demo.describe(result, links(), token))
+
+
+def init_app(app: Flask) -> None:
+    for command in (
+        serve_command,
+        db_group,
+        issuers_group,
+        keys_group,
+        users_group,
+        awards_group,
+        demo_command,
+    ):
+        app.cli.add_command(command)
+
+
+def main() -> None:
+    """Entry point of the `badges` console script."""
+    from badges import create_app
+
+    FlaskGroup(create_app=create_app, add_version_option=False)(prog_name="badges")

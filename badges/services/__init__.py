@@ -1,0 +1,1 @@
+"""Domain services: plain functions taking the session, keyring and clock; never Flask, never commit."""

@@ -1,0 +1,31 @@
+"""The services' small exception hierarchy, mapped to HTTP answers by the web layer."""
+
+from __future__ import annotations
+
+
+class ServiceError(Exception):
+    """Base class: `message` is French and safe to show to the user."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NotFound(ServiceError):
+    """The object does not exist, or is not visible to the caller (never leak which)."""
+
+
+class InvalidInput(ServiceError):
+    """Input failed validation; `fields` maps each field name to its French message."""
+
+    def __init__(self, fields: dict[str, str], message: str = "Certaines données sont invalides.") -> None:
+        super().__init__(message)
+        self.fields = fields
+
+
+class RuleError(ServiceError):
+    """A domain rule forbids the operation (no consent, already awarded, ...)."""
+
+
+class Conflict(RuleError):
+    """The operation would duplicate something that must exist once."""

@@ -1,0 +1,63 @@
+"""Tiers-lieux as issuers: creation with their keys and status list, lookup."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from badges.models import Issuer
+from badges.services import keys as key_service
+from badges.services import status as status_service
+from badges.services.crypto.keys import Keyring
+from badges.services.errors import InvalidInput, NotFound
+from badges.services.links import Links
+from badges.services.validation import DEPARTMENT_RE, SLUG_RE, Fields
+
+
+def validate(data: dict[str, Any]) -> dict[str, Any]:
+    fields = Fields(data)
+    values = {
+        "slug": fields.pattern(
+            "slug", SLUG_RE, "Identifiant attendu : lettres minuscules, chiffres et tirets (64 au plus)."
+        ),
+        "name": fields.text("name", max_len=200),
+        "url": fields.url("url"),
+        "email": fields.email("email"),
+        "department": fields.pattern(
+            "department", DEPARTMENT_RE, "Numéro de département invalide (ex. 94, 2A, 974).", required=False
+        ),
+        "description": fields.text("description", max_len=2000, required=False),
+    }
+    fields.check()
+    return values
+
+
+def create_issuer(
+    session: Session, keyring: Keyring, *, data: dict[str, Any], links: Links, now: datetime
+) -> Issuer:
+    """Create a tiers-lieu with an Ed25519 key, an RSA-2048 key and a signed, empty status list."""
+    values = validate(data)
+    if session.scalar(select(Issuer.id).where(Issuer.slug == values["slug"])) is not None:
+        raise InvalidInput({"slug": "Cet identifiant est déjà pris."})
+    issuer = Issuer(created_at=now, **values)
+    session.add(issuer)
+    for algorithm in key_service.ALGORITHMS:
+        key_service.create_key(session, keyring, issuer=issuer, algorithm=algorithm, now=now)
+    session.flush()
+    status_list = status_service.list_for(session, issuer)
+    status_service.sign_list(session, keyring, status_list=status_list, links=links, now=now)
+    return issuer
+
+
+def by_slug(session: Session, slug: str) -> Issuer:
+    issuer = session.scalars(select(Issuer).where(Issuer.slug == slug)).first()
+    if issuer is None:
+        raise NotFound("Tiers-lieu introuvable.")
+    return issuer
+
+
+def all_issuers(session: Session) -> list[Issuer]:
+    return list(session.scalars(select(Issuer).order_by(Issuer.name)))

@@ -1,0 +1,45 @@
+"""Plain values shared by the OB 2.0 and OB 3.0 serialisers, built from models by the services."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+
+def isoformat(moment: datetime) -> str:
+    """ISO 8601 in UTC with a 'Z' (OB 2.0 needs a zone; OB 3.0 dateTime accepts Z)."""
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime")
+    return moment.astimezone(UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass(frozen=True)
+class IssuerData:
+    id: str
+    name: str
+    url: str
+    email: str
+    description: str = ""
+    image: str | None = None
+
+
+@dataclass(frozen=True)
+class AlignmentData:
+    name: str
+    url: str
+    framework: str
+    code: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class BadgeClassData:
+    id: str
+    name: str
+    description: str
+    criteria_narrative: str
+    criteria_url: str
+    image_url: str
+    level: str
+    alignments: tuple[AlignmentData, ...] = ()
+    tags: tuple[str, ...] = field(default_factory=tuple)

@@ -1,0 +1,185 @@
+"""Open Badges 3.0 documents (standards guide A3): pure functions from plain values to JSON."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from badges.services.openbadges.common import AlignmentData, BadgeClassData, IssuerData, isoformat
+
+CREDENTIALS_V2 = "https://www.w3.org/ns/credentials/v2"
+OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+# Needed because credentialSchema uses the 1EdTechJsonSchemaValidator2019 type (A3.1).
+OB_EXTENSIONS = "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json"
+CONTEXTS = [CREDENTIALS_V2, OB_CONTEXT, OB_EXTENSIONS]
+DID_V1 = "https://www.w3.org/ns/did/v1"
+MULTIKEY_V1 = "https://w3id.org/security/multikey/v1"
+SCHEMA_URL = "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json"
+LEVEL_VALUES = ["N1", "N2", "N3", "N4"]
+
+
+def profile(issuer: IssuerData) -> dict:
+    """An issuer Profile; `type` is an array (A3.5) and name, url and email are always given."""
+    doc: dict = {
+        "id": issuer.id,
+        "type": ["Profile"],
+        "name": issuer.name,
+        "url": issuer.url,
+        "email": issuer.email,
+    }
+    if issuer.description:
+        doc["description"] = issuer.description
+    if issuer.image:
+        doc["image"] = {"id": issuer.image, "type": "Image"}
+    return doc
+
+
+def alignment(item: AlignmentData) -> dict:
+    doc = {
+        "type": ["Alignment"],
+        "targetName": item.name,
+        "targetUrl": item.url,
+        "targetFramework": item.framework,
+        "targetCode": item.code,
+        "targetType": "ceasn:Competency",
+    }
+    if item.description:
+        doc["targetDescription"] = item.description
+    return doc
+
+
+def levels_id(data: BadgeClassData) -> str:
+    return data.id + "#levels"
+
+
+def achievement(data: BadgeClassData) -> dict:
+    doc: dict = {
+        "id": data.id,
+        "type": ["Achievement"],
+        "achievementType": "Badge",
+        "name": data.name,
+        "description": data.description,
+        "criteria": {"id": data.criteria_url, "narrative": data.criteria_narrative},
+        "image": {"id": data.image_url, "type": "Image"},
+        "inLanguage": "fr",
+        "resultDescription": [
+            {
+                "id": levels_id(data),
+                "type": ["ResultDescription"],
+                "name": "Niveau (échelle locale N1 à N4)",
+                "resultType": "PerformanceLevel",
+                "allowedValue": LEVEL_VALUES,
+                "requiredLevel": data.level,
+            }
+        ],
+    }
+    if data.alignments:
+        doc["alignment"] = [alignment(a) for a in data.alignments]
+    if data.tags:
+        doc["tag"] = list(data.tags)
+    return doc
+
+
+def identity_object(*, identity_type: str, identity_hash: str, salt: str | None, hashed: bool) -> dict:
+    """An IdentityObject: `type` is the string "IdentityObject" (A3.3, A3.5)."""
+    doc: dict = {
+        "type": "IdentityObject",
+        "identityHash": identity_hash,
+        "identityType": identity_type,
+        "hashed": hashed,
+    }
+    if salt is not None:
+        doc["salt"] = salt
+    return doc
+
+
+def status_entry(*, list_url: str, index: int) -> dict:
+    """A BitstringStatusListEntry for revocation; the index is a base-10 string (A3.8)."""
+    return {
+        "id": f"{list_url}#{index}",
+        "type": "BitstringStatusListEntry",
+        "statusPurpose": "revocation",
+        "statusListIndex": str(index),
+        "statusListCredential": list_url,
+    }
+
+
+def credential(
+    *,
+    credential_id: str,
+    issuer: IssuerData,
+    badge: BadgeClassData,
+    subject_id: str,
+    identifiers: Sequence[dict],
+    valid_from: datetime,
+    valid_until: datetime | None,
+    evidence: Sequence[dict],
+    status: dict,
+) -> dict:
+    """The unsigned OpenBadgeCredential; signing adds `proof` (A3.12 is the shape)."""
+    subject: dict = {"id": subject_id, "type": ["AchievementSubject"]}
+    if identifiers:
+        subject["identifier"] = list(identifiers)
+    subject["result"] = [{"type": ["Result"], "resultDescription": levels_id(badge), "value": badge.level}]
+    subject["achievement"] = achievement(badge)
+    doc: dict = {
+        "@context": list(CONTEXTS),
+        "id": credential_id,
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "issuer": profile(issuer),
+        "validFrom": isoformat(valid_from),
+    }
+    if valid_until is not None:
+        doc["validUntil"] = isoformat(valid_until)
+    doc["name"] = badge.name
+    doc["description"] = badge.description
+    doc["credentialSubject"] = subject
+    if evidence:
+        doc["evidence"] = [{"type": ["Evidence"], **item} for item in evidence]
+    doc["credentialSchema"] = [{"id": SCHEMA_URL, "type": "1EdTechJsonSchemaValidator2019"}]
+    doc["credentialStatus"] = status
+    return doc
+
+
+def multikey(*, method_id: str, controller: str, public_multibase: str, revoked: datetime | None) -> dict:
+    """A Multikey verification method; `revoked` (Controlled Identifiers §2.2) marks a compromised key."""
+    doc = {
+        "id": method_id,
+        "type": "Multikey",
+        "controller": controller,
+        "publicKeyMultibase": public_multibase,
+    }
+    if revoked is not None:
+        doc["revoked"] = isoformat(revoked)
+    return doc
+
+
+def controller_document(*, issuer: IssuerData, methods: Sequence[dict]) -> dict:
+    """Served at the issuer id: its keys under verificationMethod and assertionMethod (A3.6).
+
+    did/v1 comes first so verifiers read it as a controller document without JSON-LD framing.
+    """
+    # Compromised keys stay listed: credentials signed before the `revoked` date remain valid.
+    return {
+        "@context": [DID_V1, MULTIKEY_V1],
+        "id": issuer.id,
+        "verificationMethod": list(methods),
+        "assertionMethod": [m["id"] for m in methods],
+    }
+
+
+def status_list_credential(*, list_url: str, issuer_id: str, encoded_list: str, valid_from: datetime) -> dict:
+    """The unsigned BitstringStatusListCredential (A3.8)."""
+    return {
+        "@context": [CREDENTIALS_V2],
+        "id": list_url,
+        "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+        "issuer": issuer_id,
+        "validFrom": isoformat(valid_from),
+        "credentialSubject": {
+            "id": list_url + "#list",
+            "type": "BitstringStatusList",
+            "statusPurpose": "revocation",
+            "encodedList": encoded_list,
+        },
+    }

@@ -1,0 +1,78 @@
+"""Verifying a badge from any input: detect the format, run named checks, never raise on bad input."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+
+from badges.services.verification import ob2, ob3
+from badges.services.verification.inputs import InputError, Parsed, from_bytes, from_value
+from badges.services.verification.report import Report
+from badges.services.verification.sources import FetchError, Source, get_json
+
+log = logging.getLogger(__name__)
+
+__all__ = ["Report", "unreadable", "verify_bytes", "verify_value"]
+
+
+def unreadable(message: str) -> Report:
+    """The report for an input refused before reading (too large, malformed envelope)."""
+    report = Report()
+    report.fail("parse", message)
+    return report
+
+
+def verify_value(value: Any, *, source: Source, now: datetime, email: str | None = None) -> Report:
+    """A JSON value from the API: a credential object, or a string holding a URL, JWS or JSON."""
+    return _guarded(lambda: from_value(value), source=source, now=now, email=email)
+
+
+def verify_bytes(data: bytes, *, source: Source, now: datetime, email: str | None = None) -> Report:
+    """An uploaded file: PNG, SVG, JSON or JWS text."""
+    return _guarded(lambda: from_bytes(data), source=source, now=now, email=email)
+
+
+def _guarded(parse: Any, *, source: Source, now: datetime, email: str | None) -> Report:
+    report = Report()
+    try:
+        parsed = parse()
+    except InputError as exc:
+        report.fail("parse", str(exc))
+        return report
+    report.ok("parse", "Badge lu.")
+    try:
+        _dispatch(parsed, source=source, now=now, email=email, report=report)
+    except Exception:  # the verifier reports, it never fails the request (design: verification output)
+        log.exception("unexpected error while verifying a badge")
+        report.fail("format", "Erreur inattendue pendant la vérification : ce badge n'a pas pu être vérifié.")
+    return report
+
+
+def _dispatch(parsed: Parsed, *, source: Source, now: datetime, email: str | None, report: Report) -> None:
+    if parsed.kind == "url":
+        _verify_url(parsed.value, source=source, now=now, email=email, report=report)
+    elif parsed.kind == "json":
+        _verify_json(parsed.value, fetched=False, source=source, now=now, email=email, report=report)
+    else:
+        report.fail("format", f"Format non pris en charge : {parsed.kind}.")
+
+
+def _verify_url(url: str, *, source: Source, now: datetime, email: str | None, report: Report) -> None:
+    try:
+        doc = get_json(source, url, allow_gone=True)
+    except FetchError as exc:
+        report.fail("parse", f"Impossible de lire le badge à cette adresse : {exc}")
+        return
+    _verify_json(doc, fetched=doc.get("id") == url, source=source, now=now, email=email, report=report)
+
+
+def _verify_json(
+    doc: dict[str, Any], *, fetched: bool, source: Source, now: datetime, email: str | None, report: Report
+) -> None:
+    if ob3.is_ob3(doc):
+        ob3.verify_ld(doc, source=source, now=now, report=report, email=email)
+    elif ob2.is_ob2(doc):
+        ob2.verify_hosted(doc, fetched=fetched, source=source, now=now, report=report, email=email)
+    else:
+        report.fail("format", "Ce document n'est pas un badge Open Badges 2.0 ou 3.0.")

@@ -1,0 +1,96 @@
+"""Turning raw verification input into a typed value, with size and depth limits first."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+MAX_INPUT_BYTES = 2 * 1024 * 1024
+MAX_JSON_DEPTH = 64
+JWS_RE = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$")
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+class InputError(Exception):
+    """The input cannot be read; the message is French and goes into the `parse` check."""
+
+
+@dataclass(frozen=True)
+class Parsed:
+    kind: str  # "json", "jws", "url", "png", "svg"
+    value: Any  # dict for json, str for jws/url, bytes for images
+
+
+def json_depth_ok(text: str, limit: int = MAX_JSON_DEPTH) -> bool:
+    """Scan brackets outside strings, so a deeply nested document is refused before json.loads."""
+    depth, in_string, escaped = 0, False, False
+    for ch in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            if depth > limit:
+                return False
+        elif ch in "]}":
+            depth -= 1
+    return True
+
+
+def load_json(text: str) -> Any:
+    if len(text.encode("utf-8")) > MAX_INPUT_BYTES:
+        raise InputError(f"Le document dépasse {MAX_INPUT_BYTES // (1024 * 1024)} Mo.")
+    if not json_depth_ok(text):
+        raise InputError(f"Le document JSON est trop imbriqué (plus de {MAX_JSON_DEPTH} niveaux).")
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        raise InputError(f"Le document n'est pas du JSON valide : {exc}.") from exc
+
+
+def from_text(text: str) -> Parsed:
+    """A pasted text: a URL, a compact JWS/JWT or a JSON credential."""
+    stripped = text.strip()
+    if not stripped:
+        raise InputError("Aucun badge n'a été fourni.")
+    if stripped.startswith(("https://", "http://")) and len(stripped) <= 2048 and " " not in stripped:
+        return Parsed("url", stripped)
+    if JWS_RE.match(stripped):
+        return Parsed("jws", stripped)
+    if stripped.startswith("<"):
+        return from_bytes(stripped.encode("utf-8"))
+    value = load_json(stripped)
+    return from_value(value)
+
+
+def from_value(value: Any) -> Parsed:
+    """A JSON value already parsed (API body): an object, or a string holding a JWS or URL."""
+    if isinstance(value, str):
+        return from_text(value)
+    if not isinstance(value, dict):
+        raise InputError("Un badge au format JSON doit être un objet.")
+    return Parsed("json", value)
+
+
+def from_bytes(data: bytes) -> Parsed:
+    """An uploaded file: PNG, SVG, JSON or a JWS in a text file."""
+    if len(data) > MAX_INPUT_BYTES:
+        raise InputError(f"Le fichier dépasse {MAX_INPUT_BYTES // (1024 * 1024)} Mo.")
+    if data.startswith(PNG_MAGIC):
+        return Parsed("png", data)
+    head = data[:1024].lstrip()
+    if head.startswith(b"<"):
+        return Parsed("svg", data)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError("Le fichier n'est ni une image PNG ou SVG, ni un texte UTF-8.") from exc
+    return from_text(text)

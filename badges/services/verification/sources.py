@@ -1,0 +1,65 @@
+"""Where the verifier gets documents: this service's own ones locally, anything else by safe fetching."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Protocol
+
+from sqlalchemy.orm import Session
+
+from badges.services import published
+from badges.services.links import Links
+from badges.services.published import Published
+from badges.services.verification.inputs import InputError, load_json
+
+
+class FetchError(Exception):
+    """A document could not be obtained; the message is French."""
+
+
+class Source(Protocol):
+    def get(self, url: str) -> Published: ...
+
+
+class LocalSource:
+    """This service's own documents, read from the database exactly as the public routes serve them."""
+
+    def __init__(self, session: Session, links: Links, remote: Source | None = None) -> None:
+        self.session = session
+        self.links = links
+        self.remote = remote
+        self._cache: dict[str, Published] = {}
+
+    def get(self, url: str) -> Published:
+        if url in self._cache:
+            return self._cache[url]
+        if self.links.is_local(url):
+            found = published.resolve(self.session, self.links, url)
+            result = found if found is not None else Published(404, b"", "text/plain")
+        elif self.remote is not None:
+            result = self.remote.get(url)
+        else:
+            raise FetchError(f"Document hors de ce service non récupéré : {url}")
+        self._cache[url] = result
+        return result
+
+
+def get_json(source: Source, url: str, *, allow_gone: bool = False) -> dict[str, Any]:
+    """GET a JSON object; 404 and other errors raise FetchError with a French message."""
+    fetched = source.get(url)
+    if fetched.status == 410 and allow_gone:
+        pass
+    elif fetched.status != 200:
+        raise FetchError(f"{url} a répondu {fetched.status}.")
+    try:
+        value = load_json(fetched.body.decode("utf-8"))
+    except (InputError, UnicodeDecodeError) as exc:
+        raise FetchError(f"{url} n'a pas renvoyé de JSON lisible.") from exc
+    if not isinstance(value, dict):
+        raise FetchError(f"{url} n'a pas renvoyé un objet JSON.")
+    return value
+
+
+def canonical_equal(a: Any, b: Any) -> bool:
+    """Two JSON values are the same document (key order and spacing do not matter)."""
+    return json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)

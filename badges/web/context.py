@@ -1,0 +1,37 @@
+"""Per-app objects the views hand to services: keyring, URL scheme, clock, content negotiation."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from flask import current_app, request
+
+from badges.services.crypto.keys import Keyring
+from badges.services.links import Links
+
+JSON_TYPES = ["application/ld+json", "application/json", "application/vc+ld+json"]
+
+
+def keyring() -> Keyring:
+    found = current_app.extensions.get("badges.keyring")
+    if found is None:
+        found = Keyring(Path(current_app.config["KEYS_DIR"]), current_app.config["KEY_PASSPHRASE"].encode())
+        current_app.extensions["badges.keyring"] = found
+    return found
+
+
+def links() -> Links:
+    return Links(current_app.config["BASE_URL"])
+
+
+def now() -> datetime:
+    """The clock; tests may set config CLOCK to a callable returning an aware datetime."""
+    clock = current_app.config.get("CLOCK")
+    return clock() if clock else datetime.now(UTC)
+
+
+def wants_html() -> bool:
+    """Browsers get a page; machines (and */*) get JSON-LD."""
+    best = request.accept_mimetypes.best_match([*JSON_TYPES, "text/html"])
+    return best == "text/html"

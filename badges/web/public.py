@@ -1,0 +1,119 @@
+"""Public documents (JSON-LD for machines) and pages (HTML for people), by content negotiation."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, Response, jsonify, redirect, render_template, url_for
+from werkzeug.exceptions import NotFound
+from werkzeug.wrappers import Response as BaseResponse
+
+from badges.db import get_session
+from badges.services import documents, issuers, pages, published
+from badges.services.published import JWK_SET, Published
+from badges.web.context import links, now, wants_html
+
+bp = Blueprint("public", __name__)
+
+
+def document(found: Published | None) -> Response:
+    if found is None:
+        raise NotFound()
+    response = Response(found.body, status=found.status, mimetype=found.media_type)
+    # Public documents are read by verifiers running in browsers too.
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.vary.add("Accept")
+    return response
+
+
+@bp.get("/")
+def home() -> str:
+    return render_template("public/home.html")
+
+
+@bp.get("/issuers/<slug>")
+def issuer(slug: str) -> Response | str:
+    if wants_html():
+        return render_template("public/issuer.html", issuer=pages.issuer_page(get_session(), links(), slug))
+    return document(published.issuer_controller(get_session(), links(), slug))
+
+
+@bp.get("/issuers/<slug>/keys/<key_id>")
+def issuer_key(slug: str, key_id: str) -> Response:
+    return document(published.issuer_key(get_session(), links(), slug, key_id))
+
+
+@bp.get("/issuers/<slug>/jwks.json")
+def issuer_jwks(slug: str) -> Response:
+    return document(published.issuer_jwks(get_session(), links(), slug))
+
+
+@bp.get("/.well-known/jwks.json")
+def all_jwks() -> Response:
+    session = get_session()
+    body = documents.jwks(session, issuers.all_issuers(session), links())
+    return document(Published(200, json.dumps(body).encode("utf-8"), JWK_SET))
+
+
+@bp.get("/status/<slug>/<number>")
+def status_list(slug: str, number: str) -> Response:
+    return document(published.status_list(get_session(), links(), slug, number))
+
+
+@bp.get("/achievements/<badge_id>")
+def achievement(badge_id: str) -> Response | str:
+    if wants_html():
+        return render_template(
+            "public/achievement.html", badge=pages.achievement_page(get_session(), links(), badge_id)
+        )
+    return document(published.achievement(get_session(), links(), badge_id))
+
+
+@bp.get("/achievements/<badge_id>/image.png")
+def badge_image(badge_id: str) -> Response:
+    return document(published.badge_image(get_session(), links(), badge_id))
+
+
+@bp.get("/credentials/<credential_id>")
+def credential(credential_id: str) -> Response | str:
+    if wants_html():
+        page = pages.credential_page(get_session(), links(), credential_id, now())
+        return render_template("public/credential.html", credential=page)
+    return document(published.credential(get_session(), links(), credential_id))
+
+
+@bp.get("/frameworks/<slug>")
+def framework(slug: str) -> Response | str:
+    page = pages.framework_page(get_session(), slug)
+    if wants_html():
+        return render_template("public/framework.html", framework=page)
+    return jsonify(page)
+
+
+@bp.get("/ob2/issuers/<slug>")
+def ob2_issuer(slug: str) -> Response:
+    return document(published.ob2_issuer(get_session(), links(), slug))
+
+
+@bp.get("/ob2/issuers/<slug>/revocations")
+def ob2_revocations(slug: str) -> Response:
+    return document(published.ob2_revocations(get_session(), links(), slug))
+
+
+@bp.get("/ob2/keys/<key_id>")
+def ob2_key(key_id: str) -> Response:
+    return document(published.ob2_key(get_session(), links(), key_id))
+
+
+@bp.get("/ob2/badges/<badge_id>")
+def ob2_badge(badge_id: str) -> Response | BaseResponse:
+    if wants_html():
+        return redirect(url_for("public.achievement", badge_id=badge_id))
+    return document(published.ob2_badge(get_session(), links(), badge_id))
+
+
+@bp.get("/ob2/assertions/<credential_id>")
+def ob2_assertion(credential_id: str) -> Response | BaseResponse:
+    if wants_html():
+        return redirect(url_for("public.credential", credential_id=credential_id))
+    return document(published.ob2_assertion(get_session(), links(), credential_id))
