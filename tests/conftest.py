@@ -1,0 +1,158 @@
+"""Shared fixtures: one app per test session on SQLite or PostgreSQL, tables emptied between tests."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+from werkzeug.serving import BaseWSGIServer, make_server
+
+from badges import create_app
+from badges.db import engine_of, upgrade_schema
+from badges.models import Base
+from badges.services.crypto.keys import Keyring
+from badges.services.links import Links
+
+TEST_DATABASE_URL = os.environ.get("BADGES_TEST_DATABASE_URL")
+
+
+class Clock:
+    """The app's clock: real time unless a test freezes it."""
+
+    def __init__(self) -> None:
+        self.frozen: datetime | None = None
+
+    def __call__(self) -> datetime:
+        return self.frozen or datetime.now(UTC)
+
+
+class Dispatcher:
+    """Lets the live server bind its port before the app (whose BASE_URL needs that port) exists."""
+
+    app: Flask | None = None
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        assert self.app is not None
+        return self.app(environ, start_response)
+
+
+@pytest.fixture(scope="session")
+def live_server_socket() -> Iterator[tuple[BaseWSGIServer, Dispatcher]]:
+    dispatcher = Dispatcher()
+    server = make_server("127.0.0.1", 0, dispatcher, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server, dispatcher
+    server.shutdown()
+
+
+def _reset_postgres(url: str) -> None:
+    from sqlalchemy import create_engine
+
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def app(
+    tmp_path_factory: pytest.TempPathFactory, live_server_socket: tuple[BaseWSGIServer, Dispatcher]
+) -> Flask:
+    server, dispatcher = live_server_socket
+    base = tmp_path_factory.mktemp("badges")
+    url = TEST_DATABASE_URL or f"sqlite:///{base / 'test.sqlite3'}"
+    if url.startswith("postgresql"):
+        _reset_postgres(url)
+    application = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": url,
+            "BASE_URL": f"http://127.0.0.1:{server.server_port}",
+            "KEYS_DIR": str(base / "keys"),
+            "KEY_PASSPHRASE": "test-passphrase",
+            "SECRET_KEY": "test-secret",
+            "CLOCK": Clock(),
+        }
+    )
+    with application.app_context():
+        upgrade_schema(application)
+    dispatcher.app = application
+    yield application
+    dispatcher.app = None
+    engine_of(application).dispose()
+
+
+@pytest.fixture(autouse=True)
+def _clean_tables(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Every test starts from an empty schema (the app and its keys live for the whole session)."""
+    yield
+    if "app" not in request.fixturenames:
+        return
+    application: Flask = request.getfixturevalue("app")
+    application.config["CLOCK"].frozen = None
+    engine = engine_of(application)
+    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(
+                text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE")
+            )
+        else:
+            for table in tables:
+                conn.execute(text(f'DELETE FROM "{table}"'))
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def session(app: Flask) -> Iterator[Session]:
+    """A session inside an app context; tests commit when they want the web layer to see data."""
+    from badges.db import get_session
+
+    with app.app_context():
+        db_session = get_session()
+        yield db_session
+        db_session.rollback()
+
+
+@pytest.fixture
+def keyring(app: Flask) -> Keyring:
+    return Keyring(Path(app.config["KEYS_DIR"]), app.config["KEY_PASSPHRASE"].encode())
+
+
+@pytest.fixture
+def links(app: Flask) -> Links:
+    return Links(app.config["BASE_URL"])
+
+
+@pytest.fixture
+def now(app: Flask) -> datetime:
+    """A frozen instant, also used by the app's clock for the test's duration."""
+    moment = datetime(2026, 3, 12, 10, 0, tzinfo=UTC)
+    app.config["CLOCK"].frozen = moment
+    return moment
+
+
+@pytest.fixture
+def live_url(app: Flask) -> str:
+    """The live server of the session serves this app at its BASE_URL (for outside validators)."""
+    return str(app.config["BASE_URL"])

@@ -1,0 +1,418 @@
+"""The interop harness tells good from bad without the app: known-good inputs, then tampered ones."""
+
+import base64
+import copy
+import functools
+import hashlib
+import json
+import subprocess
+import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import jwt
+import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
+from PIL import Image
+from PIL.PngImagePlugin import PngInfo
+
+from tests.interop import harness
+
+pytestmark = pytest.mark.interop
+
+VECTOR_FILE = (
+    Path(__file__).resolve().parents[1] / "data" / "test-vectors" / "obv3p0" / "eddsa-rdfc-2022-vector.json"
+)
+
+
+# ------------------------------------------------------------------------------------ OB 3.0 Data Integrity
+
+
+@pytest.fixture(scope="module")
+def vector() -> dict:
+    return json.loads(VECTOR_FILE.read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def signed_vector(vector: dict) -> dict:
+    """The 1EdTech test-vector credential with its proof, as an array (A3.6: the schema wants an array)."""
+    credential = copy.deepcopy(vector["unsignedCredential"])
+    credential["proof"] = [dict(vector["proofOptions"], proofValue=vector["proofValue"])]
+    return credential
+
+
+@pytest.fixture
+def vector_key_docs(vector: dict) -> dict:
+    """The https Multikey and its controller document (A3.6) for the vector's verificationMethod."""
+    key_id = vector["proofOptions"]["verificationMethod"]
+    issuer_id = vector["unsignedCredential"]["issuer"]["id"]
+    key = {
+        "id": key_id,
+        "type": "Multikey",
+        "controller": issuer_id,
+        "publicKeyMultibase": vector["publicKeyMultibase"],
+    }
+    controller = {
+        "@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"],
+        "id": issuer_id,
+        "verificationMethod": [key],
+        "assertionMethod": [key_id],
+    }
+    return {key_id: {"@context": "https://w3id.org/security/multikey/v1", **key}, issuer_id: controller}
+
+
+def _change_one_character(text: str) -> str:
+    return text[:-1] + ("2" if text[-1] != "2" else "3")
+
+
+def test_verify_di_accepts_the_1edtech_test_vector(node_tools, signed_vector, vector_key_docs):
+    result = harness.ob3_verify_di(signed_vector, vector_key_docs)
+    assert result.ok, result.output
+    assert result.report["verified"] is True
+    assert result.report["revoked"] is False
+    assert result.report["refusedFetches"] == []
+
+
+def test_verify_di_rejects_a_changed_subject(node_tools, signed_vector, vector_key_docs):
+    subject = signed_vector["credentialSubject"]
+    subject["id"] = _change_one_character(subject["id"])
+    result = harness.ob3_verify_di(signed_vector, vector_key_docs)
+    assert not result.ok, result.output
+    assert result.report["verified"] is False
+    assert "Invalid signature" in result.report["error"]
+
+
+def test_verify_di_loads_nothing_it_was_not_given(node_tools, signed_vector):
+    result = harness.ob3_verify_di(signed_vector)
+    assert not result.ok, result.output
+    assert result.report["unknownDocuments"] == [signed_vector["proof"][0]["verificationMethod"]]
+
+
+def test_verifier_core_accepts_the_1edtech_test_vector(node_tools, signed_vector, vector_key_docs):
+    result = harness.ob3_verifier_core(signed_vector, vector_key_docs)
+    assert result.ok, result.output
+    steps = {entry["id"]: entry["valid"] for entry in result.report["log"]}
+    assert steps["valid_signature"] is True
+    assert result.report["schema_check"]["valid"] is True
+    assert result.report["refusedFetches"] == []
+
+
+def test_verifier_core_rejects_a_changed_subject(node_tools, signed_vector, vector_key_docs):
+    signed_vector["credentialSubject"]["achievement"]["name"] = "Teamwerk"
+    result = harness.ob3_verifier_core(signed_vector, vector_key_docs)
+    assert not result.ok, result.output
+    assert [e["name"] for e in result.report["errors"]] == ["invalid_signature"]
+
+
+def test_verifier_core_reports_a_schema_failure(node_tools, signed_vector, vector_key_docs):
+    """The vector's own single-object proof fails the OB 3.0 schema (A3.6), though the signature is good."""
+    signed_vector["proof"] = signed_vector["proof"][0]
+    result = harness.ob3_verifier_core(signed_vector, vector_key_docs)
+    assert not result.ok, result.output
+    assert result.report["schema_check"]["valid"] is False
+    assert "/proof must be array" in result.report["schema_check"]["results"][0]["errors"]
+
+
+# ------------------------------------------------------------- OB 3.0 did:key credentials and a status list
+
+# Signs with the Digital Bazaar stack itself (a fresh did:key), so that the status-list path can be checked
+# without the app: one credential per status index, and a BitstringStatusListCredential with some bits set.
+SIGNER_JS = """
+import {readFileSync} from 'node:fs';
+import * as vc from '@digitalbazaar/vc';
+import {DataIntegrityProof} from '@digitalbazaar/data-integrity';
+import {cryptosuite} from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
+import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
+import {createList, createCredential} from '@digitalbazaar/vc-bitstring-status-list';
+const {contextsDir, credentials, statusListUrl, revokedIndexes} = JSON.parse(readFileSync(0, 'utf8'));
+const index = JSON.parse(readFileSync(contextsDir + '/index.json', 'utf8'));
+const documentLoader = async (url) => ({contextUrl: null, documentUrl: url,
+  document: JSON.parse(readFileSync(contextsDir + '/' + index[url].file, 'utf8'))});
+const key = await Ed25519Multikey.generate();
+key.controller = 'did:key:' + key.publicKeyMultibase;
+key.id = key.controller + '#' + key.publicKeyMultibase;
+const sign = (credential) => vc.issue({credential, documentLoader,
+  suite: new DataIntegrityProof({signer: key.signer(), cryptosuite})});
+const list = await createList({length: 131072});
+for (const i of revokedIndexes) list.setStatus(i, true);
+const statusList = await createCredential({id: statusListUrl, list, statusPurpose: 'revocation'});
+Object.assign(statusList, {issuer: key.controller, validFrom: '2024-01-01T00:00:00Z'});
+const signed = [];
+for (const c of credentials) signed.push(await sign({...c, issuer: {...c.issuer, id: key.controller}}));
+console.log(JSON.stringify({credentials: signed, statusList: await sign(statusList)}));
+"""
+STATUS_LIST_URL = "https://issuer.example.org/status/1"
+REVOKED_INDEX, VALID_INDEX = 7, 42
+
+
+def _ob3_credential(status_index: int) -> dict:
+    return {
+        "@context": [
+            "https://www.w3.org/ns/credentials/v2",
+            "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+        ],
+        "id": f"urn:uuid:2f7e5c1e-8a43-4c55-9a8e-{status_index:012d}",
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "issuer": {"id": "set by the signer", "type": ["Profile"], "name": "Tiers-lieu"},
+        "validFrom": "2024-05-01T10:00:00Z",
+        "name": "Premiers pas",
+        "credentialSubject": {
+            "id": "urn:uuid:5d0c7a4e-1f2b-4b8e-9c3d-6e7f8a9b0c1d",
+            "type": ["AchievementSubject"],
+            "achievement": {
+                "id": "urn:uuid:0c3e8f5a-7b1d-4e2f-8a6c-9d0e1f2a3b4c",
+                "type": ["Achievement"],
+                "name": "Premiers pas",
+                "description": "Allumer un ordinateur.",
+                "criteria": {"narrative": "Allumer un ordinateur et ouvrir une session."},
+            },
+        },
+        "credentialStatus": {
+            "id": f"{STATUS_LIST_URL}#{status_index}",
+            "type": "BitstringStatusListEntry",
+            "statusPurpose": "revocation",
+            "statusListIndex": str(status_index),
+            "statusListCredential": STATUS_LIST_URL,
+        },
+    }
+
+
+@pytest.fixture(scope="module")
+def did_key_signed(node_tools: Path) -> dict:
+    """{status index: signed credential (proof as an array)}, plus "docs": the signed status list by URL."""
+    request = {
+        "contextsDir": str(harness.CONTEXTS_DIR),
+        "credentials": [_ob3_credential(i) for i in (REVOKED_INDEX, VALID_INDEX)],
+        "statusListUrl": STATUS_LIST_URL,
+        "revokedIndexes": [REVOKED_INDEX, 9],
+    }
+    proc = subprocess.run(
+        ["node", "--input-type=module", "-e", SIGNER_JS],
+        cwd=node_tools,
+        input=json.dumps(request),
+        capture_output=True,
+        text=True,
+        timeout=harness.RUN_TIMEOUT,
+        check=True,
+    )
+    signed = json.loads(proc.stdout)
+    for credential in signed["credentials"]:
+        credential["proof"] = [credential["proof"]]  # A3.6: the schema wants an array
+    revoked, valid = signed["credentials"]
+    return {REVOKED_INDEX: revoked, VALID_INDEX: valid, "docs": {STATUS_LIST_URL: signed["statusList"]}}
+
+
+def test_verify_di_accepts_a_credential_whose_status_bit_is_clear(did_key_signed):
+    result = harness.ob3_verify_di(did_key_signed[VALID_INDEX], did_key_signed["docs"])
+    assert result.ok, result.output
+    assert [r["status"] for r in result.report["statusResults"]] == [False]
+
+
+def test_verify_di_reports_a_set_status_bit_as_revoked(did_key_signed):
+    """@digitalbazaar/vc says verified: true for a revoked credential; the harness must not (C2.3)."""
+    result = harness.ob3_verify_di(did_key_signed[REVOKED_INDEX], did_key_signed["docs"])
+    assert not result.ok, result.output
+    assert result.report["verified"] is True
+    assert result.report["revoked"] is True
+
+
+def test_verifier_core_accepts_a_credential_whose_status_bit_is_clear(did_key_signed):
+    result = harness.ob3_verifier_core(did_key_signed[VALID_INDEX], did_key_signed["docs"])
+    assert result.ok, result.output
+    assert {"id": "revocation_status", "valid": True} in result.report["log"]
+
+
+def test_verifier_core_rejects_a_revoked_credential(did_key_signed):
+    result = harness.ob3_verifier_core(did_key_signed[REVOKED_INDEX], did_key_signed["docs"])
+    assert not result.ok, result.output
+    assert {"id": "revocation_status", "valid": False} in result.report["log"]
+
+
+# ------------------------------------------------------------------------------------------- OB 3.0 VC-JWT
+
+KID = "https://issuer.example.org/keys/rsa-1"
+
+
+@pytest.fixture(scope="module")
+def rsa_key() -> rsa.RSAPrivateKey:
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+@pytest.fixture(scope="module")
+def jwks(rsa_key) -> dict:
+    public_jwk = jwt.algorithms.RSAAlgorithm.to_jwk(rsa_key.public_key(), as_dict=True)
+    return {"keys": [dict(public_jwk, kid=KID, alg="RS256", use="sig")]}
+
+
+def _vc_jwt_payload() -> dict:
+    """A small credential plus the registered claims of A3.7."""
+    credential: dict[str, Any] = {
+        "@context": [
+            "https://www.w3.org/ns/credentials/v2",
+            "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+        ],
+        "id": "urn:uuid:2f7e5c1e-8a43-4c55-9a8e-2b7a1f0c9d11",
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "issuer": {"id": "https://issuer.example.org/issuers/tl", "type": ["Profile"], "name": "Tiers-lieu"},
+        "validFrom": "2024-05-01T10:00:00Z",
+        "validUntil": "2029-05-01T10:00:00Z",
+        "name": "Premiers pas",
+        "credentialSubject": {
+            "id": "urn:uuid:5d0c7a4e-1f2b-4b8e-9c3d-6e7f8a9b0c1d",
+            "type": ["AchievementSubject"],
+        },
+    }
+    return dict(
+        credential,
+        iss=credential["issuer"]["id"],
+        jti=credential["id"],
+        sub=credential["credentialSubject"]["id"],
+        nbf=_epoch(credential["validFrom"]),
+        exp=_epoch(credential["validUntil"]),
+    )
+
+
+def _epoch(date_time: str) -> int:
+    return int(datetime.fromisoformat(date_time).timestamp())
+
+
+def _sign(rsa_key, payload: dict, **extra_headers) -> str:
+    return jwt.encode(
+        payload, rsa_key, algorithm="RS256", headers={"kid": KID, "typ": "JWT", **extra_headers}
+    )
+
+
+def test_verify_jwt_accepts_a_pyjwt_token(node_tools, rsa_key, jwks):
+    result = harness.ob3_verify_jwt(_sign(rsa_key, _vc_jwt_payload()), jwks)
+    assert result.ok, result.output
+    assert result.report["problems"] == []
+
+
+def test_verify_jwt_rejects_a_tampered_payload(node_tools, rsa_key, jwks):
+    header, _, signature = _sign(rsa_key, _vc_jwt_payload()).split(".")
+    forged = dict(_vc_jwt_payload(), name="Expert")
+    body = base64.urlsafe_b64encode(json.dumps(forged).encode()).rstrip(b"=").decode()
+    result = harness.ob3_verify_jwt(f"{header}.{body}.{signature}", jwks)
+    assert not result.ok, result.output
+    assert result.report["error"] == "ERR_JWS_SIGNATURE_VERIFICATION_FAILED"
+
+
+@pytest.mark.parametrize(
+    ("headers", "problem"),
+    [({"cty": "vc"}, "extra JOSE header cty"), ({"typ": "vc+jwt"}, 'typ must be "JWT", got vc+jwt')],
+)
+def test_verify_jwt_rejects_headers_ob3_forbids(node_tools, rsa_key, jwks, headers, problem):
+    result = harness.ob3_verify_jwt(_sign(rsa_key, _vc_jwt_payload(), **headers), jwks)
+    assert not result.ok, result.output
+    assert problem in result.report["problems"]
+
+
+def test_verify_jwt_rejects_claims_that_disagree_with_the_credential(node_tools, rsa_key, jwks):
+    payload = dict(_vc_jwt_payload(), exp=_vc_jwt_payload()["exp"] + 1)
+    result = harness.ob3_verify_jwt(_sign(rsa_key, payload), jwks)
+    assert not result.ok, result.output
+    assert result.report["problems"] == ["exp != validUntil"]
+
+
+# -------------------------------------------------------------------------------------- OB 2.0 (hosted)
+
+RECIPIENT = "learner@example.org"
+SALT = "deadsea"
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    extensions_map = {**SimpleHTTPRequestHandler.extensions_map, ".json": "application/ld+json"}
+
+    def log_message(self, format, *args):  # noqa: A002 - the stdlib's signature
+        pass
+
+
+@pytest.fixture
+def ob2_site(tmp_path: Path) -> Iterator[str]:
+    """A static OB 2.0 issuer, BadgeClass and hosted Assertion on 127.0.0.1 (random port)."""
+    handler = functools.partial(_QuietHandler, directory=str(tmp_path))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    _write_ob2_badge(tmp_path, base)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield base
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def _write_ob2_badge(folder: Path, base: str) -> None:
+    context = "https://w3id.org/openbadges/v2"
+    Image.new("RGB", (64, 64), (0, 110, 160)).save(folder / "badge.png")
+    documents = {
+        "issuer.json": {
+            "@context": context,
+            "type": "Issuer",
+            "id": f"{base}/issuer.json",
+            "name": "Tiers-lieu de test",
+            "url": f"{base}/",
+            "email": "contact@example.org",
+        },
+        "badgeclass.json": {
+            "@context": context,
+            "type": "BadgeClass",
+            "id": f"{base}/badgeclass.json",
+            "name": "Premiers pas",
+            "description": "Allumer un ordinateur et ouvrir une session.",
+            "image": f"{base}/badge.png",
+            "criteria": {"narrative": "Réaliser les deux gestes."},
+            "issuer": f"{base}/issuer.json",
+        },
+        "assertion.json": {
+            "@context": context,
+            "type": "Assertion",
+            "id": f"{base}/assertion.json",
+            "recipient": {
+                "type": "email",
+                "hashed": True,
+                "salt": SALT,
+                "identity": "sha256$" + hashlib.sha256((RECIPIENT + SALT).encode()).hexdigest(),
+            },
+            "badge": f"{base}/badgeclass.json",
+            "verification": {"type": "hosted"},
+            "issuedOn": datetime(2024, 5, 1, 10, 0, tzinfo=UTC).isoformat(),
+        },
+    }
+    for name, document in documents.items():
+        (folder / name).write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+
+
+def test_ob2_validator_accepts_a_hosted_assertion(ob2_venv, ob2_site):
+    result = harness.ob2_validate(f"{ob2_site}/assertion.json", recipient_email=RECIPIENT)
+    assert result.ok, result.output
+    assert result.report["errorCount"] == 0
+    assert result.report["blocked"] == []
+
+
+def test_ob2_validator_rejects_the_wrong_recipient(ob2_venv, ob2_site):
+    result = harness.ob2_validate(f"{ob2_site}/assertion.json", recipient_email="someone.else@example.org")
+    assert not result.ok, result.output
+    assert "VERIFY_RECIPIENT_IDENTIFIER" in [m["name"] for m in result.report["messages"]]
+
+
+def test_ob2_validator_reads_a_baked_png(ob2_venv, ob2_site, tmp_path):
+    """Baking per OB 2.0: one iTXt chunk `openbadges`, empty language tag and translated keyword (C1.5)."""
+    info = PngInfo()
+    info.add_itxt("openbadges", (tmp_path / "assertion.json").read_text(encoding="utf-8"), lang="", tkey="")
+    with Image.open(tmp_path / "badge.png") as image:
+        image.save(tmp_path / "baked.png", pnginfo=info)
+    result = harness.ob2_validate(tmp_path / "baked.png", recipient_email=RECIPIENT)
+    assert result.ok, result.output
+
+
+def test_ob2_validator_takes_assertion_text(ob2_venv, ob2_site, tmp_path):
+    """For a hosted assertion the validator re-fetches its id: the hosted copy is the one checked."""
+    text = (tmp_path / "assertion.json").read_text(encoding="utf-8")
+    assert harness.ob2_validate(text, recipient_email=RECIPIENT).ok
+    assert not harness.ob2_validate(text, recipient_email="someone.else@example.org").ok

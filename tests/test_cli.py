@@ -1,0 +1,75 @@
+"""The `badges` command: demo data, issuers, awards, keys, each command committing its own work."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import func, select
+
+from badges.models import Credential, Issuer, SigningKey
+
+
+def test_demo_is_idempotent_and_prints_what_is_needed_to_award(runner, session):
+    first = runner.invoke(args=["demo"])
+    assert first.exit_code == 0, first.output
+    second = runner.invoke(args=["demo"])
+    assert second.exit_code == 0, second.output
+    info = json.loads(second.output)
+    assert info["api_token"].startswith("bdg_")
+    assert set(info["beneficiaries"]) == {"Awa", "Karim"}
+    assert session.scalar(select(func.count(Issuer.id))) == 1
+
+
+def test_award_from_the_command_line(runner, session):
+    info = json.loads(runner.invoke(args=["demo"]).output)
+    result = runner.invoke(args=info["award_with_cli"].split()[1:])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["page"].startswith("http://127.0.0.1:")
+    assert session.scalar(select(func.count(Credential.id))) == 1
+    again = runner.invoke(args=info["award_with_cli"].split()[1:])
+    assert again.exit_code != 0 and "déjà" in again.output
+
+
+def test_issuer_creation_reports_every_invalid_field(runner, session):
+    result = runner.invoke(
+        args=["issuers", "create", "--slug", "Bad Slug", "--name", "X", "--url", "ftp://x", "--email", "nope"]
+    )
+    assert result.exit_code != 0
+    for field in ("slug", "url", "email"):
+        assert field in result.output
+    assert session.scalar(select(func.count(Issuer.id))) == 0
+
+
+def test_issuer_creation_generates_both_keys(runner, session, app):
+    result = runner.invoke(
+        args=[
+            "issuers",
+            "create",
+            "--slug",
+            "la-mine",
+            "--name",
+            "La Mine",
+            "--url",
+            "https://lamine.example",
+            "--email",
+            "contact@lamine.example",
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    algorithms = sorted(session.scalars(select(SigningKey.algorithm)))
+    assert algorithms == ["Ed25519", "RSA"]
+    listed = runner.invoke(args=["keys", "list", "--issuer", "la-mine"])
+    assert listed.output.count("active") == 2
+
+
+def test_key_rotation_retires_the_keys_in_force(runner, session):
+    runner.invoke(args=["demo"])
+    result = runner.invoke(args=["keys", "rotate", "--issuer", "fabrique-demo", "--yes"])
+    assert result.exit_code == 0, result.output
+    listed = runner.invoke(args=["keys", "list", "--issuer", "fabrique-demo"]).output
+    assert listed.count("active") == 2 and listed.count("retirée") == 2
+
+
+def test_token_for_unknown_user_fails_cleanly(runner):
+    result = runner.invoke(args=["users", "token", "--email", "nobody@example.org"])
+    assert result.exit_code != 0 and "introuvable" in result.output
