@@ -145,6 +145,21 @@ def _numeric_date(value: Any) -> int:
     return math.floor(moment.timestamp())
 
 
+def unverified_parts(token: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(header, payload) WITHOUT checking the signature: only to tell formats apart and find the issuer.
+
+    Nothing read here is trusted; the verify functions check the signature before any value is used.
+    """
+    parts = token.split(".")
+    if len(parts) != 3:
+        raise CryptoError("malformed_token", "a compact JWS has three parts")
+    try:
+        payload = _json_object(base64.urlsafe_b64decode(parts[1] + "=" * (-len(parts[1]) % 4)))
+    except (ValueError, TypeError) as exc:
+        raise CryptoError("malformed_token", "the payload is not base64url JSON") from exc
+    return _unverified_header(token), payload
+
+
 def _unverified_header(token: str) -> dict[str, Any]:
     try:
         header: dict[str, Any] = jwt.get_unverified_header(token)

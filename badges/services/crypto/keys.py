@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import os
 import re
 from dataclasses import dataclass
@@ -208,3 +209,9 @@ def _unb64(text: str) -> bytes:
 
 def _uint(text: str) -> int:
     return int.from_bytes(_unb64(text), "big")
+
+
+def fingerprint(key: PublicKey) -> str:
+    """SHA-256 of the SubjectPublicKeyInfo: compares keys of any type without exposing their numbers."""
+    der = key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    return hashlib.sha256(der).hexdigest()

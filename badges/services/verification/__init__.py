@@ -6,7 +6,7 @@ import logging
 from datetime import datetime
 from typing import Any
 
-from badges.services.verification import ob2, ob3
+from badges.services.verification import jws, ob2, ob3
 from badges.services.verification.inputs import InputError, Parsed, from_bytes, from_value
 from badges.services.verification.report import Report
 from badges.services.verification.sources import FetchError, Source, get_json
@@ -54,6 +54,8 @@ def _dispatch(parsed: Parsed, *, source: Source, now: datetime, email: str | Non
         _verify_url(parsed.value, source=source, now=now, email=email, report=report)
     elif parsed.kind == "json":
         _verify_json(parsed.value, fetched=False, source=source, now=now, email=email, report=report)
+    elif parsed.kind == "jws":
+        jws.verify_token(parsed.value, source=source, now=now, email=email, report=report)
     else:
         report.fail("format", f"Format non pris en charge : {parsed.kind}.")
 

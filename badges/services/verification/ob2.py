@@ -27,7 +27,7 @@ def verify_hosted(
     """`fetched` is true when `doc` was just read from its own id (a URL was given)."""
     report.format = "ob2-hosted"
     if doc.get("revoked") is True:
-        report.fail("status", _revoked_message(doc))
+        report.fail("status", revoked_message(doc))
         return
     missing = [f for f in REQUIRED if f not in doc]
     if missing or "Assertion" not in common.as_list(doc.get("type")):
@@ -40,19 +40,43 @@ def verify_hosted(
         report.ok("hosted", "Lu à son adresse chez l'émetteur (vérification hébergée).")
     elif not _check_hosted_copy(doc, source, report):
         return
+    context = load_context(doc, source=source, report=report)
+    if context is None:
+        return
+    badge, issuer = context
+    report.ok("status", "Non révoqué (l'émetteur publie toujours ce badge).")
+    check_common(doc, badge, issuer, now=now, email=email, report=report)
+
+
+def load_context(
+    doc: dict[str, Any], *, source: Source, report: Report
+) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """The BadgeClass and the issuer Profile the assertion points to, or None (reported)."""
     badge = _get(source, doc.get("badge"), "badge", report)
     issuer = _get(source, badge.get("issuer"), "issuer", report) if badge else None
     if badge is None or issuer is None:
-        return
+        return None
+    return badge, issuer
+
+
+def check_common(
+    doc: dict[str, Any],
+    badge: dict[str, Any],
+    issuer: dict[str, Any],
+    *,
+    now: datetime,
+    email: str | None,
+    report: Report,
+) -> None:
+    """Checks shared by hosted and signed assertions: issuer, dates, recipient; fills the summary."""
     _summarise(doc, badge, issuer, report)
     _check_issuer(doc, issuer, report)
-    report.ok("status", "Non révoqué (l'émetteur publie toujours ce badge).")
     _check_dates(doc, now, report)
     if email is not None:
         _check_recipient(doc, email, report)
 
 
-def _revoked_message(doc: dict[str, Any]) -> str:
+def revoked_message(doc: dict[str, Any]) -> str:
     reason = doc.get("revocationReason")
     return "Ce badge a été révoqué par son émetteur" + (f" : {reason}." if isinstance(reason, str) else ".")
 
@@ -65,7 +89,7 @@ def _check_hosted_copy(doc: dict[str, Any], source: Source, report: Report) -> b
         report.fail("hosted", f"L'émetteur ne publie pas ce badge : {exc}")
         return False
     if hosted.get("revoked") is True:
-        report.fail("status", _revoked_message(hosted))
+        report.fail("status", revoked_message(hosted))
         return False
     if not canonical_equal(hosted, doc):
         report.fail("hosted", "Le badge fourni diffère de celui publié par l'émetteur : il a été modifié.")
@@ -90,7 +114,8 @@ def _check_issuer(doc: dict[str, Any], issuer: dict[str, Any], report: Report) -
     if missing:
         report.fail("issuer", "Profil de l'émetteur incomplet : " + ", ".join(missing) + ".")
         return
-    if not _in_scope(str(doc["id"]), issuer):
+    hosted = common.obj(doc.get("verification")).get("type") in ("HostedBadge", "hosted")
+    if hosted and not _in_scope(str(doc["id"]), issuer):
         report.fail("issuer", "Le badge n'est pas hébergé à une adresse de l'émetteur.")
         return
     report.ok("issuer", f"Émetteur : {issuer['name']} ({issuer.get('id')}).")

@@ -23,6 +23,12 @@ CRYPTO_MESSAGES = {
     "malformed_proof": "La preuve (proof) est mal formée.",
     "canonicalization_failed": "Le document ne peut pas être mis en forme canonique (JSON-LD).",
     "unknown_key": "La clé de signature ne correspond pas à celle désignée par la preuve.",
+    "unsupported_algorithm": "Algorithme de signature refusé (seuls RS256 et ES256 sont acceptés).",
+    "forbidden_header": "En-tête de jeton non autorisé par Open Badges 3.0.",
+    "claims_mismatch": "Les champs du jeton (iss, jti, sub, nbf, exp) ne correspondent pas au badge.",
+    "malformed_token": "Le jeton est mal formé.",
+    "weak_key": "La clé de signature est trop faible.",
+    "private_jwk": "Le jeton contient une clé privée : il est refusé.",
 }
 
 
@@ -42,9 +48,9 @@ def verify_ld(
     common.summarise_ob3(doc, report)
     if not common.check_ob3_shape(doc, report):
         return
-    if not _check_contexts(doc, report):
+    if not check_contexts(doc, report):
         return
-    _check_schema(doc, report)
+    check_schema(doc, report)
     proofs = common.as_list(doc.get("proof"))
     if len(proofs) != 1 or not isinstance(proofs[0], dict):
         report.fail("signature", "Le badge doit porter exactement une preuve (proof) intégrée.")
@@ -60,7 +66,7 @@ def verify_ld(
         common.check_ob3_recipient(doc, email, report)
 
 
-def _check_contexts(doc: dict[str, Any], report: Report) -> bool:
+def check_contexts(doc: dict[str, Any], report: Report) -> bool:
     unknown = contexts.unknown_contexts(doc)
     if unknown:
         report.fail(
@@ -81,7 +87,7 @@ def _check_contexts(doc: dict[str, Any], report: Report) -> bool:
     return True
 
 
-def _check_schema(doc: dict[str, Any], report: Report) -> None:
+def check_schema(doc: dict[str, Any], report: Report) -> None:
     errors = contexts.schema_errors(doc)
     if errors:
         report.fail("schema", "Non conforme au schéma Open Badges 3.0 : " + " ; ".join(errors[:3]))

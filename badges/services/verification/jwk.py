@@ -1,0 +1,103 @@
+"""Public keys for JOSE tokens: VC-JWT `kid` / `jwk` (A3.7) and OB 2.0 CryptographicKey (A2.5)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from badges.services.crypto import CryptoError
+from badges.services.crypto.keys import PublicKey, fingerprint, public_info_from_pem, public_key_from_jwk
+from badges.services.verification.dates import parse_datetime
+from badges.services.verification.keys import KeyError_
+from badges.services.verification.sources import FetchError, Source, get_json
+
+# JWK member this service adds to a compromised key's document (a collision-resistant name, RFC 7517 §4).
+COMPROMISED = "https://w3id.org/security#revoked"
+
+
+@dataclass(frozen=True)
+class JoseKey:
+    key: PublicKey
+    location: str
+    compromised: datetime | None
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def resolve_vc_jwt_key(source: Source, header: dict[str, Any], *, issuer_id: str) -> JoseKey:
+    """From `kid` (a URL of the issuer's origin: a JWK or a JWKS) or an embedded `jwk` that the issuer
+    publishes in its /.well-known/jwks.json; an embedded key alone proves nothing about who signed."""
+    kid, embedded = header.get("kid"), header.get("jwk")
+    if isinstance(kid, str) and kid.startswith(("https://", "http://")):
+        if _origin(kid) != _origin(issuer_id):
+            raise KeyError_(f"La clé {kid} n'est pas publiée sur le site de l'émetteur {issuer_id}.")
+        return _from_kid(source, kid, embedded)
+    if isinstance(embedded, dict) and issuer_id.startswith(("https://", "http://")):
+        return _from_issuer_jwks(source, embedded, issuer_id)
+    raise KeyError_("Le jeton ne désigne pas de clé publiée par l'émetteur (kid ou jwk).")
+
+
+def _from_kid(source: Source, kid: str, embedded: Any) -> JoseKey:
+    try:
+        doc = get_json(source, kid)
+    except FetchError as exc:
+        raise KeyError_(f"La clé {kid} est introuvable : {exc}") from exc
+    if isinstance(doc.get("keys"), list):
+        matches = [k for k in doc["keys"] if isinstance(k, dict) and k.get("kid") == kid]
+        if len(matches) != 1:
+            raise KeyError_(f"Le jeu de clés publié ne contient pas la clé {kid}.")
+        doc = matches[0]
+    key = _jwk(doc)
+    if isinstance(embedded, dict) and fingerprint(_jwk(embedded)) != fingerprint(key):
+        raise KeyError_("La clé jointe au jeton n'est pas celle que l'émetteur publie.")
+    compromised = parse_datetime(doc[COMPROMISED]) if isinstance(doc.get(COMPROMISED), str) else None
+    return JoseKey(key, kid, compromised)
+
+
+def _from_issuer_jwks(source: Source, embedded: dict[str, Any], issuer_id: str) -> JoseKey:
+    url = _origin(issuer_id) + "/.well-known/jwks.json"
+    key = _jwk(embedded)
+    try:
+        published = get_json(source, url).get("keys") or []
+    except FetchError as exc:
+        raise KeyError_(f"Les clés de l'émetteur sont introuvables : {exc}") from exc
+    for candidate in published:
+        if isinstance(candidate, dict) and _same_key(candidate, key):
+            return JoseKey(key, url, None)
+    raise KeyError_("La clé jointe au jeton n'est pas publiée par l'émetteur.")
+
+
+def _same_key(candidate: dict[str, Any], key: PublicKey) -> bool:
+    try:
+        return fingerprint(_jwk(candidate)) == fingerprint(key)
+    except KeyError_:
+        return False
+
+
+def _jwk(doc: dict[str, Any]) -> PublicKey:
+    try:
+        return public_key_from_jwk(doc)
+    except CryptoError as exc:
+        raise KeyError_(f"Clé publique refusée ({exc.code}).") from exc
+
+
+def resolve_ob2_creator(source: Source, creator: str, *, issuer_profile_id: str) -> JoseKey:
+    """The CryptographicKey named by `verification.creator`; its owner must be the issuer (A2.5)."""
+    try:
+        doc = get_json(source, creator)
+    except FetchError as exc:
+        raise KeyError_(f"La clé {creator} est introuvable : {exc}") from exc
+    if doc.get("owner") != issuer_profile_id:
+        raise KeyError_("La clé de signature n'appartient pas à l'émetteur du badge.")
+    pem = doc.get("publicKeyPem")
+    if not isinstance(pem, str):
+        raise KeyError_("La clé publiée n'a pas de publicKeyPem.")
+    try:
+        return JoseKey(public_info_from_pem(pem).public_key(), creator, None)
+    except (CryptoError, ValueError) as exc:
+        raise KeyError_("La clé publiée n'est pas une clé publique valide.") from exc

@@ -1,0 +1,131 @@
+"""Checks of compact JWS badges: OB 3.0 VC-JWT (A3.7) and OB 2.0 signed assertions (A2.5)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from badges.services.crypto import CryptoError
+from badges.services.crypto import jws as crypto_jws
+from badges.services.verification import common, ob2, ob3
+from badges.services.verification.jwk import JoseKey, resolve_ob2_creator, resolve_vc_jwt_key
+from badges.services.verification.keys import KeyError_
+from badges.services.verification.report import Report
+from badges.services.verification.sources import FetchError, Source, get_json
+from badges.services.verification.status import check_status
+
+
+def verify_token(token: str, *, source: Source, now: datetime, email: str | None, report: Report) -> None:
+    try:
+        header, payload = crypto_jws.unverified_parts(token)
+    except CryptoError:
+        report.fail("format", "Ce jeton JWS est illisible.")
+        return
+    if ob3.is_ob3(payload):
+        _verify_vc_jwt(token, payload, source=source, now=now, email=email, report=report)
+    elif ob2.is_ob2(payload):
+        _verify_ob2_signed(token, payload, source=source, now=now, email=email, report=report)
+    else:
+        report.fail("format", "Ce jeton ne contient pas de badge Open Badges.")
+
+
+def _compromised_after(key: JoseKey, signed_at: Any, report: Report) -> bool:
+    """A key marked compromised invalidates what claims to be signed from that date on."""
+    if key.compromised is None:
+        return False
+    signed = common.parse_datetime(signed_at) if isinstance(signed_at, str) else None
+    if signed is None or signed >= key.compromised:
+        report.fail(
+            "key",
+            f"La clé de signature a été déclarée compromise le {common.french_date(key.compromised)} "
+            "et ce badge a été signé après : il n'est pas fiable.",
+        )
+        return True
+    return False
+
+
+def _verify_vc_jwt(
+    token: str, claims: dict[str, Any], *, source: Source, now: datetime, email: str | None, report: Report
+) -> None:
+    report.format = "ob3-jwt"
+    common.summarise_ob3(claims, report)
+    if not common.check_ob3_shape(claims, report):
+        return
+    header, _ = crypto_jws.unverified_parts(token)
+    issuer_id = common.issuer_id(claims)
+    try:
+        key = resolve_vc_jwt_key(source, header, issuer_id=issuer_id)
+    except KeyError_ as exc:
+        report.fail("key", str(exc))
+        return
+    if _compromised_after(key, claims.get("validFrom"), report):
+        return
+    report.ok("key", f"Clé de l'émetteur trouvée ({key.location}).")
+    try:
+        credential = crypto_jws.verify_vc_jwt(token, resolve_key=lambda _header: key.key)
+    except CryptoError as exc:
+        report.fail("signature", ob3.CRYPTO_MESSAGES.get(exc.code, f"Signature invalide ({exc.code})."))
+        return
+    report.ok("signature", f"Signature JWT {header.get('alg')} valide.")
+    if not ob3.check_contexts(credential, report):
+        return
+    ob3.check_schema(credential, report)
+    common.check_issuer_profile(credential.get("issuer"), report)
+    check_status(credential, issuer_id=issuer_id, source=source, now=now, report=report)
+    common.check_validity(credential.get("validFrom"), credential.get("validUntil"), now=now, report=report)
+    if email is not None:
+        common.check_ob3_recipient(credential, email, report)
+
+
+def _verify_ob2_signed(
+    token: str, claims: dict[str, Any], *, source: Source, now: datetime, email: str | None, report: Report
+) -> None:
+    report.format = "ob2-signed"
+    verification = common.obj(claims.get("verification"))
+    creator = verification.get("creator")
+    if verification.get("type") not in ("SignedBadge", "signed") or not isinstance(creator, str):
+        report.fail("format", "Assertion signée sans vérification SignedBadge ni clé (creator).")
+        return
+    context = ob2.load_context(claims, source=source, report=report)
+    if context is None:
+        return
+    badge, issuer = context
+    try:
+        key = resolve_ob2_creator(source, creator, issuer_profile_id=str(issuer.get("id")))
+    except KeyError_ as exc:
+        report.fail("key", str(exc))
+        return
+    if _compromised_after(key, claims.get("issuedOn"), report):
+        return
+    report.ok("key", f"Clé de l'émetteur trouvée ({creator}).")
+    try:
+        crypto_jws.verify_compact(token, resolve_key=lambda _header: key.key, algorithms=("RS256",))
+    except CryptoError as exc:
+        report.fail("signature", ob3.CRYPTO_MESSAGES.get(exc.code, f"Signature invalide ({exc.code})."))
+        return
+    report.ok("signature", "Signature RS256 valide.")
+    _check_ob2_revocation_list(claims, issuer, source=source, report=report)
+    ob2.check_common(claims, badge, issuer, now=now, email=email, report=report)
+
+
+def _check_ob2_revocation_list(
+    claims: dict[str, Any], issuer: dict[str, Any], *, source: Source, report: Report
+) -> None:
+    url = issuer.get("revocationList")
+    if not isinstance(url, str):
+        report.ok("status", "L'émetteur ne publie pas de liste de révocation.")
+        return
+    try:
+        revocations = get_json(source, url)
+    except FetchError as exc:
+        report.fail("status", f"Impossible de lire la liste de révocation : {exc}")
+        return
+    for entry in common.as_list(revocations.get("revokedAssertions")):
+        entry_id = entry.get("id") if isinstance(entry, dict) else entry
+        if entry_id == claims.get("id"):
+            reason = entry.get("revocationReason") if isinstance(entry, dict) else None
+            report.fail(
+                "status", "Ce badge a été révoqué par son émetteur" + (f" : {reason}." if reason else ".")
+            )
+            return
+    report.ok("status", "Absent de la liste de révocation de l'émetteur.")

@@ -1,0 +1,50 @@
+"""Public verification endpoint: a URL, a JSON credential or an uploaded file."""
+
+from __future__ import annotations
+
+from flask import Response, jsonify, request
+from werkzeug.exceptions import UnsupportedMediaType
+
+from badges.db import get_session
+from badges.services import verification
+from badges.services.errors import InvalidInput
+from badges.services.verification.inputs import InputError, load_json
+from badges.services.verification.sources import LocalSource
+from badges.web.api import bp
+from badges.web.context import links, now
+
+
+def _source() -> LocalSource:
+    return LocalSource(get_session(), links())
+
+
+@bp.route("/verify", methods=["GET", "POST"])
+def verify() -> Response:
+    """Public: verify a URL (?url=), a JSON body {"credential": ...} or an uploaded file (field `file`)."""
+    email = request.values.get("email") or None
+    if request.method == "GET":
+        url = request.args.get("url", "")
+        if not url:
+            raise InvalidInput({"url": "Indiquez l'adresse du badge à vérifier."})
+        report = verification.verify_value(url, source=_source(), now=now(), email=email)
+    elif request.files:
+        upload = request.files.get("file")
+        if upload is None:
+            raise InvalidInput({"file": "Le fichier doit être envoyé dans le champ « file »."})
+        report = verification.verify_bytes(upload.read(), source=_source(), now=now(), email=email)
+    else:
+        report = _verify_json_body()
+    return jsonify(report.to_dict())
+
+
+def _verify_json_body() -> verification.Report:
+    if not request.is_json:
+        raise UnsupportedMediaType()
+    try:
+        data = load_json(request.get_data(as_text=True))
+    except InputError as exc:
+        return verification.unreadable(str(exc))
+    if not isinstance(data, dict) or "credential" not in data:
+        raise InvalidInput({"credential": "Le badge doit être envoyé dans le champ « credential »."})
+    email = data.get("email") if isinstance(data.get("email"), str) else None
+    return verification.verify_value(data["credential"], source=_source(), now=now(), email=email)
