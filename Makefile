@@ -25,6 +25,6 @@ test: install-test
 	$(BIN)/pytest
 
 lint: install-test
-	$(BIN)/ruff check badges tests bench tools
-	$(BIN)/ruff format --check badges tests bench tools
+	$(BIN)/ruff check badges tests tools $(wildcard bench)
+	$(BIN)/ruff format --check badges tests tools $(wildcard bench)
 	$(BIN)/mypy badges
