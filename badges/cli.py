@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 import click
@@ -13,7 +14,7 @@ from sqlalchemy import select
 from badges import db
 from badges.db import get_session
 from badges.models import Credential, Role, User
-from badges.services import accounts, badge_classes, beneficiaries, frameworks, issuance, issuers
+from badges.services import accounts, badge_classes, beneficiaries, frameworks, issuance, issuers, revocation
 from badges.services import keys as key_service
 from badges.services.errors import ServiceError
 from badges.web.context import keyring, links, now
@@ -116,6 +117,36 @@ def keys_rotate(slug: str) -> None:
         click.echo(f"Nouvelle clé {key.algorithm} : {key.public_id}")
 
 
+@keys_group.command("compromise")
+@click.option("--issuer", "slug", required=True)
+@click.option("--key", "key_id", required=True, help="Public id of the key (see `badges keys list`).")
+@click.option(
+    "--since",
+    type=click.DateTime(formats=["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%d"]),
+    required=True,
+    help="From when signatures made with the key are distrusted (ISO 8601, UTC if no zone).",
+)
+@click.confirmation_option(
+    prompt="Déclarer cette clé compromise ? Les badges signés après la date deviendront invalides."
+)
+def keys_compromise(slug: str, key_id: str, since: datetime) -> None:
+    session = get_session()
+    key = key_service.key_by_public_id(session, key_id)
+    if key.issuer.slug != slug:
+        raise click.ClickException("Clé inconnue pour ce tiers-lieu.")
+    since = since if since.tzinfo else since.replace(tzinfo=UTC)
+    try:
+        replacement = issuers.compromise_key(
+            session, keyring(), key=key, since=since, links=links(), now=now()
+        )
+    except ServiceError as exc:
+        fail_on_service_error(exc)
+    session.commit()
+    click.echo(f"Clé {key_id} compromise depuis le {since.isoformat()}.")
+    if replacement is not None:
+        click.echo(f"Nouvelle clé {replacement.algorithm} : {replacement.public_id}")
+
+
 @click.group("users", cls=AppGroup)
 def users_group() -> None:
     """Staff accounts and API tokens."""
@@ -184,6 +215,27 @@ def awards_create(slug: str, badge_class_id: str, beneficiary_id: str) -> None:
             "ob2_assertion": links().ob2_assertion(credential.public_id),
         }
     )
+
+
+@awards_group.command("revoke")
+@click.option("--issuer", "slug", required=True)
+@click.option("--award", "award_id", required=True)
+@click.option("--reason", required=True)
+def awards_revoke(slug: str, award_id: str, reason: str) -> None:
+    """Revoke an award in every format at once."""
+    session = get_session()
+    issuer = issuers.by_slug(session, slug)
+    credential = session.scalars(
+        select(Credential).where(Credential.public_id == award_id, Credential.issuer_id == issuer.id)
+    ).first()
+    if credential is None:
+        raise click.ClickException("Badge introuvable.")
+    try:
+        revocation.revoke(session, keyring(), credential=credential, reason=reason, links=links(), now=now())
+    except ServiceError as exc:
+        fail_on_service_error(exc)
+    session.commit()
+    click.echo(f"Badge {award_id} révoqué.")
 
 
 @awards_group.command("list")

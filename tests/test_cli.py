@@ -73,3 +73,39 @@ def test_key_rotation_retires_the_keys_in_force(runner, session):
 def test_token_for_unknown_user_fails_cleanly(runner):
     result = runner.invoke(args=["users", "token", "--email", "nobody@example.org"])
     assert result.exit_code != 0 and "introuvable" in result.output
+
+
+def test_revoke_and_compromise_from_the_command_line(runner, session):
+    info = json.loads(runner.invoke(args=["demo"]).output)
+    award = json.loads(runner.invoke(args=info["award_with_cli"].split()[1:]).output)
+    revoked = runner.invoke(
+        args=[
+            "awards",
+            "revoke",
+            "--issuer",
+            "fabrique-demo",
+            "--award",
+            award["id"],
+            "--reason",
+            "Erreur de saisie",
+        ]
+    )
+    assert revoked.exit_code == 0, revoked.output
+    assert "révoqué" in runner.invoke(args=["awards", "list", "--issuer", "fabrique-demo"]).output
+    key_id = session.scalars(select(SigningKey.public_id).where(SigningKey.algorithm == "RSA")).first()
+    compromised = runner.invoke(
+        args=[
+            "keys",
+            "compromise",
+            "--issuer",
+            "fabrique-demo",
+            "--key",
+            key_id,
+            "--since",
+            "2026-01-01",
+            "--yes",
+        ]
+    )
+    assert compromised.exit_code == 0, compromised.output
+    assert "Nouvelle clé RSA" in compromised.output
+    assert "compromise" in runner.invoke(args=["keys", "list", "--issuer", "fabrique-demo"]).output

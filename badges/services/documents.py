@@ -10,7 +10,13 @@ from badges.services import keys as key_service
 from badges.services.crypto.keys import public_info_from_pem
 from badges.services.links import Links
 from badges.services.openbadges import ob2, ob3
-from badges.services.openbadges.common import AlignmentData, BadgeClassData, IssuerData
+from badges.services.openbadges.common import (
+    JWK_COMPROMISED,
+    AlignmentData,
+    BadgeClassData,
+    IssuerData,
+    isoformat,
+)
 
 
 def issuer_data(issuer: Issuer, links: Links) -> IssuerData:
@@ -70,6 +76,8 @@ def controller_document(session: Session, issuer: Issuer, links: Links) -> dict:
 def rsa_jwk(key: SigningKey, links: Links) -> dict:
     jwk = public_info_from_pem(key.public_pem).jwk(links.rsa_kid(key.issuer.slug, key.public_id))
     jwk["iss"] = links.issuer(key.issuer.slug)
+    if key.compromised_at is not None:
+        jwk[JWK_COMPROMISED] = isoformat(key.compromised_at)
     return jwk
 
 

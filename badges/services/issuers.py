@@ -8,8 +8,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from badges.models import Issuer
+from badges.models import Issuer, SigningKey
 from badges.services import keys as key_service
+from badges.services import revocation
 from badges.services import status as status_service
 from badges.services.crypto.keys import Keyring
 from badges.services.errors import InvalidInput, NotFound
@@ -50,6 +51,25 @@ def create_issuer(
     status_list = status_service.list_for(session, issuer)
     status_service.sign_list(session, keyring, status_list=status_list, links=links, now=now)
     return issuer
+
+
+def compromise_key(
+    session: Session, keyring: Keyring, *, key: SigningKey, since: datetime, links: Links, now: datetime
+) -> SigningKey | None:
+    """Distrust the key from `since`; replace it if it was in force and re-sign the status lists.
+
+    Returns the replacement key, if one was needed.
+    """
+    was_in_force = key.retired_at is None and key.compromised_at is None
+    key_service.mark_compromised(key, since=since, now=now)
+    replacement = None
+    if was_in_force:
+        replacement = key_service.create_key(
+            session, keyring, issuer=key.issuer, algorithm=key.algorithm, now=now
+        )
+        session.flush()
+    revocation.resign_issuer_lists(session, keyring, issuer_id=key.issuer_id, links=links, now=now)
+    return replacement
 
 
 def by_slug(session: Session, slug: str) -> Issuer:

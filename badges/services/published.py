@@ -74,6 +74,11 @@ def issuer_jwks(session: Session, links: Links, slug: str) -> Published | None:
     return _json(documents.jwks(session, [issuer], links), JWK_SET) if isinstance(issuer, Issuer) else None
 
 
+def all_jwks(session: Session, links: Links) -> Published:
+    """The RSA keys of every issuer: the recommended place for VC-JWT keys (A3.7)."""
+    return _json(documents.jwks(session, list(session.scalars(select(Issuer))), links), JWK_SET)
+
+
 def status_list(session: Session, links: Links, slug: str, number: str) -> Published | None:
     issuer = _one(session, Issuer, slug=slug)
     if not isinstance(issuer, Issuer) or not number.isdigit():
@@ -148,6 +153,7 @@ ROUTES: list[tuple[re.Pattern[str], Callable[..., Published | None]]] = [
     (re.compile(rf"^/issuers/{_SLUG}$"), issuer_controller),
     (re.compile(rf"^/issuers/{_SLUG}/keys/{_ID}$"), issuer_key),
     (re.compile(rf"^/issuers/{_SLUG}/jwks\.json$"), issuer_jwks),
+    (re.compile(r"^/\.well-known/jwks\.json$"), all_jwks),
     (re.compile(rf"^/status/{_SLUG}/([0-9]{{1,6}})$"), status_list),
     (re.compile(rf"^/achievements/{_ID}$"), achievement),
     (re.compile(rf"^/credentials/{_ID}$"), credential),

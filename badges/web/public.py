@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import json
-
-from flask import Blueprint, Response, jsonify, redirect, render_template, url_for
+from flask import Blueprint, Response, jsonify, redirect, render_template, request, url_for
+from sqlalchemy import select
 from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response as BaseResponse
 
 from badges.db import get_session
-from badges.services import documents, issuers, pages, published
-from badges.services.published import JWK_SET, Published
-from badges.web.context import links, now, wants_html
+from badges.models import Credential
+from badges.services import downloads, pages, published
+from badges.services.published import Published
+from badges.web.api import send_download
+from badges.web.context import keyring, links, now, wants_html
 
 bp = Blueprint("public", __name__)
 
@@ -50,14 +51,34 @@ def issuer_jwks(slug: str) -> Response:
 
 @bp.get("/.well-known/jwks.json")
 def all_jwks() -> Response:
-    session = get_session()
-    body = documents.jwks(session, issuers.all_issuers(session), links())
-    return document(Published(200, json.dumps(body).encode("utf-8"), JWK_SET))
+    return document(published.all_jwks(get_session(), links()))
 
 
 @bp.get("/status/<slug>/<number>")
 def status_list(slug: str, number: str) -> Response:
-    return document(published.status_list(get_session(), links(), slug, number))
+    """Verifiers poll the list: short caching, validators for cheap conditional requests."""
+    response = document(published.status_list(get_session(), links(), slug, number))
+    return revalidated(response, max_age=300)
+
+
+def revalidated(response: Response, *, max_age: int) -> Response:
+    response.add_etag()
+    response.cache_control.public = True
+    response.cache_control.max_age = max_age
+    response.cache_control.must_revalidate = True
+    response.make_conditional(request)
+    return response
+
+
+@bp.get("/credentials/<credential_id>/download/<fmt>")
+def download(credential_id: str, fmt: str) -> Response:
+    session = get_session()
+    credential = session.scalars(select(Credential).where(Credential.public_id == credential_id)).first()
+    if credential is None:
+        raise NotFound()
+    file = downloads.render(session, keyring(), credential=credential, links=links(), fmt=fmt)
+    session.commit()  # a signed form made on first request is stored
+    return send_download(file)
 
 
 @bp.get("/achievements/<badge_id>")
@@ -97,7 +118,7 @@ def ob2_issuer(slug: str) -> Response:
 
 @bp.get("/ob2/issuers/<slug>/revocations")
 def ob2_revocations(slug: str) -> Response:
-    return document(published.ob2_revocations(get_session(), links(), slug))
+    return revalidated(document(published.ob2_revocations(get_session(), links(), slug)), max_age=300)
 
 
 @bp.get("/ob2/keys/<key_id>")

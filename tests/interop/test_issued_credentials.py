@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import urllib.request
 
 import pytest
 
 from badges.models import Credential
+from badges.services import formats
 from badges.services import status as status_service
 from badges.services.openbadges.contexts import schema_errors
 from tests.factories import make_award
@@ -112,3 +114,46 @@ def test_dcc_verifier_core_reports_the_revocation(node_tools, session, keyring, 
     assert not result.ok
     revocation = [entry for entry in result.report["log"] if entry["id"] == "revocation_status"]
     assert revocation and revocation[0]["valid"] is False
+
+
+def test_vc_jwt_passes_jose_against_the_published_jwks(node_tools, session, keyring, links, issued):
+    token = formats.ob3_jwt(session, keyring, credential=issued, links=links)
+    session.commit()
+    jwks = fetch(links.jwks(issued.issuer.slug))
+    result = harness.ob3_verify_jwt(token, jwks)
+    assert result.ok, result.output
+    assert fetch(links.base + "/.well-known/jwks.json")["keys"]  # the recommended location serves them too
+
+
+def test_jose_rejects_a_tampered_vc_jwt(node_tools, session, keyring, links, issued):
+    token = formats.ob3_jwt(session, keyring, credential=issued, links=links)
+    head, body, signature = token.split(".")
+    payload = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
+    payload["credentialSubject"]["result"][0]["value"] = "N4"
+    forged = base64.urlsafe_b64encode(json.dumps(payload).encode()).decode().rstrip("=")
+    result = harness.ob3_verify_jwt(f"{head}.{forged}.{signature}", fetch(links.jwks(issued.issuer.slug)))
+    assert not result.ok
+
+
+def test_signed_ob2_assertion_passes_the_1edtech_validator(ob2_venv, session, keyring, links, issued):
+    token = formats.ob2_signed(session, keyring, credential=issued, links=links)
+    session.commit()
+    result = harness.ob2_validate(token, recipient_email="awa@example.org")
+    assert result.ok, result.output
+
+
+@pytest.mark.parametrize("revoked_count", [1, 2])
+def test_1edtech_validator_sees_revoked_signed_assertions(
+    ob2_venv, session, keyring, links, now, issued, revoked_count
+):
+    """One revoked badge already gives two list entries (hosted URL and urn:uuid): see standards C1.5."""
+    others = [
+        make_award(session, keyring, links, now, issuer=issued.issuer) for _ in range(revoked_count - 1)
+    ]
+    token = formats.ob2_signed(session, keyring, credential=issued, links=links)
+    revoke(session, keyring, links, now, issued, *others)
+    revocations = fetch(links.ob2_revocations(issued.issuer.slug))["revokedAssertions"]
+    assert len(revocations) == 2 * revoked_count
+    result = harness.ob2_validate(token, recipient_email="awa@example.org")
+    assert not result.ok
+    assert "REVOKED" in result.output.upper()

@@ -5,6 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+# JWK member marking a compromised key (a collision-resistant name, RFC 7517 §4), read by our verifier;
+# JWKS documents leave such keys out altogether, so other verifiers fail closed.
+JWK_COMPROMISED = "https://w3id.org/security#revoked"
+
 
 def isoformat(moment: datetime) -> str:
     """ISO 8601 in UTC with a 'Z' (OB 2.0 needs a zone; OB 3.0 dateTime accepts Z)."""

@@ -9,12 +9,12 @@ from urllib.parse import urlsplit
 
 from badges.services.crypto import CryptoError
 from badges.services.crypto.keys import PublicKey, fingerprint, public_info_from_pem, public_key_from_jwk
+from badges.services.openbadges.common import JWK_COMPROMISED
 from badges.services.verification.dates import parse_datetime
 from badges.services.verification.keys import KeyError_
 from badges.services.verification.sources import FetchError, Source, get_json
 
-# JWK member this service adds to a compromised key's document (a collision-resistant name, RFC 7517 §4).
-COMPROMISED = "https://w3id.org/security#revoked"
+COMPROMISED = JWK_COMPROMISED
 
 
 @dataclass(frozen=True)
@@ -31,18 +31,25 @@ def _origin(url: str) -> str:
 
 def resolve_vc_jwt_key(source: Source, header: dict[str, Any], *, issuer_id: str) -> JoseKey:
     """From `kid` (a URL of the issuer's origin: a JWK or a JWKS) or an embedded `jwk` that the issuer
-    publishes in its /.well-known/jwks.json; an embedded key alone proves nothing about who signed."""
+    publishes in its /.well-known/jwks.json; an embedded key alone proves nothing about who signed.
+
+    Several issuers may share one origin: a JWK that names its issuer (`iss`) must name this one.
+    """
     kid, embedded = header.get("kid"), header.get("jwk")
     if isinstance(kid, str) and kid.startswith(("https://", "http://")):
         if _origin(kid) != _origin(issuer_id):
             raise KeyError_(f"La clé {kid} n'est pas publiée sur le site de l'émetteur {issuer_id}.")
-        return _from_kid(source, kid, embedded)
+        return _from_kid(source, kid, embedded, issuer_id)
     if isinstance(embedded, dict) and issuer_id.startswith(("https://", "http://")):
         return _from_issuer_jwks(source, embedded, issuer_id)
     raise KeyError_("Le jeton ne désigne pas de clé publiée par l'émetteur (kid ou jwk).")
 
 
-def _from_kid(source: Source, kid: str, embedded: Any) -> JoseKey:
+def _owned_by(doc: dict[str, Any], issuer_id: str) -> bool:
+    return doc.get("iss") in (None, issuer_id)
+
+
+def _from_kid(source: Source, kid: str, embedded: Any, issuer_id: str) -> JoseKey:
     try:
         doc = get_json(source, kid)
     except FetchError as exc:
@@ -52,6 +59,8 @@ def _from_kid(source: Source, kid: str, embedded: Any) -> JoseKey:
         if len(matches) != 1:
             raise KeyError_(f"Le jeu de clés publié ne contient pas la clé {kid}.")
         doc = matches[0]
+    if not _owned_by(doc, issuer_id):
+        raise KeyError_(f"La clé {kid} appartient à un autre émetteur que {issuer_id}.")
     key = _jwk(doc)
     if isinstance(embedded, dict) and fingerprint(_jwk(embedded)) != fingerprint(key):
         raise KeyError_("La clé jointe au jeton n'est pas celle que l'émetteur publie.")
@@ -67,7 +76,7 @@ def _from_issuer_jwks(source: Source, embedded: dict[str, Any], issuer_id: str) 
     except FetchError as exc:
         raise KeyError_(f"Les clés de l'émetteur sont introuvables : {exc}") from exc
     for candidate in published:
-        if isinstance(candidate, dict) and _same_key(candidate, key):
+        if isinstance(candidate, dict) and _owned_by(candidate, issuer_id) and _same_key(candidate, key):
             return JoseKey(key, url, None)
     raise KeyError_("La clé jointe au jeton n'est pas publiée par l'émetteur.")
 

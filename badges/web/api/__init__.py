@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
+from sqlalchemy import Select, func, select
 from werkzeug.exceptions import UnsupportedMediaType
 
 from badges.db import get_session
+from badges.services.downloads import Download
 from badges.services.errors import InvalidInput
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -27,6 +30,36 @@ def created(body: dict[str, Any]) -> tuple[Response, int]:
     """Commit the request's unit of work and answer 201."""
     get_session().commit()
     return jsonify(body), 201
+
+
+MAX_PER_PAGE = 100
+
+
+def paginate(query: Select[Any], render: Callable[[Any], dict[str, Any]]) -> dict[str, Any]:
+    """`?page=1&per_page=20` (at most 100): one page of items and the total count."""
+    fields = {}
+    page, per_page = request.args.get("page", "1"), request.args.get("per_page", "20")
+    if not page.isdigit() or int(page) < 1:
+        fields["page"] = "Nombre entier positif attendu."
+    if not per_page.isdigit() or not 1 <= int(per_page) <= MAX_PER_PAGE:
+        fields["per_page"] = f"Nombre entier entre 1 et {MAX_PER_PAGE} attendu."
+    if fields:
+        raise InvalidInput(fields)
+    session = get_session()
+    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    items = session.scalars(query.limit(int(per_page)).offset((int(page) - 1) * int(per_page)))
+    return {
+        "items": [render(item) for item in items],
+        "page": int(page),
+        "per_page": int(per_page),
+        "total": total,
+    }
+
+
+def send_download(file: Download) -> Response:
+    response = Response(file.body, mimetype=file.media_type)
+    response.headers["Content-Disposition"] = f'attachment; filename="{file.filename}"'
+    return response
 
 
 # Route modules register themselves on `bp` when imported.

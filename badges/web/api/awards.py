@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response
+from flask import Response, jsonify
+from sqlalchemy import select
 
 from badges.db import get_session
 from badges.models import Credential
-from badges.services import badge_classes, beneficiaries, issuance
-from badges.services.errors import InvalidInput
+from badges.services import badge_classes, beneficiaries, downloads, issuance, revocation
+from badges.services.errors import InvalidInput, NotFound
 from badges.services.links import credential_urn
-from badges.web.api import bp, created, json_body
+from badges.web.api import bp, created, json_body, paginate, send_download
 from badges.web.auth import staff_issuer, token_required
 from badges.web.context import keyring, links, now
 
@@ -26,10 +27,15 @@ def award_json(credential: Credential) -> dict[str, Any]:
         "issued_at": credential.issued_at.isoformat(),
         "valid_until": credential.valid_until.isoformat() if credential.valid_until else None,
         "revoked": credential.revoked_at is not None,
+        "revocation_reason": credential.revocation_reason,
         "links": {
             "page": urls.credential_page(credential.public_id),
             "ob3_credential": urls.credential_page(credential.public_id),
             "ob2_assertion": urls.ob2_assertion(credential.public_id),
+            "downloads": {
+                fmt: urls.credential_page(credential.public_id) + "/download/" + fmt
+                for fmt in downloads.FORMATS
+            },
         },
     }
 
@@ -59,3 +65,69 @@ def create_award() -> tuple[Response, int]:
         evidence=evidence,
     )
     return created(award_json(credential))
+
+
+def _award(public_id: str) -> Credential:
+    """An award of the staff member's tiers-lieu; another tiers-lieu's award is a 404."""
+    found = (
+        get_session()
+        .scalars(
+            select(Credential).where(
+                Credential.public_id == public_id, Credential.issuer_id == staff_issuer().id
+            )
+        )
+        .first()
+    )
+    if found is None or found.erased_at is not None:
+        raise NotFound("Badge introuvable.")
+    return found
+
+
+@bp.get("/awards")
+@token_required
+def list_awards() -> Response:
+    query = (
+        select(Credential)
+        .where(Credential.issuer_id == staff_issuer().id, Credential.erased_at.is_(None))
+        .order_by(Credential.issued_at.desc(), Credential.id.desc())
+    )
+    return jsonify(paginate(query, award_json))
+
+
+@bp.get("/awards/<public_id>")
+@token_required
+def get_award(public_id: str) -> Response:
+    return jsonify(award_json(_award(public_id)))
+
+
+@bp.post("/awards/<public_id>/revoke")
+@token_required
+def revoke_award(public_id: str) -> Response:
+    credential = _award(public_id)
+    revocation.revoke(
+        get_session(),
+        keyring(),
+        credential=credential,
+        reason=json_body().get("reason"),
+        links=links(),
+        now=now(),
+    )
+    get_session().commit()
+    return jsonify(award_json(credential))
+
+
+@bp.post("/awards/<public_id>/erase")
+@token_required
+def erase_award(public_id: str) -> tuple[str, int]:
+    """Erasure at the holder's request: only a PII-free revocation entry remains."""
+    revocation.erase(get_session(), keyring(), credential=_award(public_id), links=links(), now=now())
+    get_session().commit()
+    return "", 204
+
+
+@bp.get("/awards/<public_id>/download/<fmt>")
+@token_required
+def download_award(public_id: str, fmt: str) -> Response:
+    file = downloads.render(get_session(), keyring(), credential=_award(public_id), links=links(), fmt=fmt)
+    get_session().commit()  # a signed form made on first request is stored
+    return send_download(file)

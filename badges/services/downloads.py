@@ -1,0 +1,69 @@
+"""Every downloadable form of an award: JSON, JWS/JWT, and images baked with either (A2.6, A3.10)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from badges.models import Credential
+from badges.services import formats, images
+from badges.services.crypto.keys import Keyring
+from badges.services.errors import NotFound
+from badges.services.links import Links
+
+FORMATS = (
+    "ob3.json", "ob3.jwt", "ob3.png", "ob3.svg", "ob3-jwt.png", "ob3-jwt.svg",
+    "ob2.json", "ob2.jws", "ob2.png", "ob2.svg", "ob2-signed.png", "ob2-signed.svg",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Download:
+    body: bytes
+    media_type: str
+    filename: str
+
+
+def _text(session: Session, keyring: Keyring, credential: Credential, links: Links, kind: str) -> str:
+    if (
+        credential.erased_at is not None
+        or credential.ob3_credential is None
+        or credential.ob2_assertion is None
+    ):
+        raise NotFound("Badge introuvable.")
+    if kind == "ob3":
+        return credential.ob3_credential
+    if kind == "ob3-jwt":
+        return formats.ob3_jwt(session, keyring, credential=credential, links=links)
+    if kind == "ob2":
+        return credential.ob2_assertion
+    return formats.ob2_signed(session, keyring, credential=credential, links=links)
+
+
+def render(session: Session, keyring: Keyring, *, credential: Credential, links: Links, fmt: str) -> Download:
+    """The file for `fmt` (one of FORMATS); signed forms are created and stored on first request."""
+    if fmt not in FORMATS:
+        raise NotFound("Format inconnu.")
+    kind, extension = fmt.rsplit(".", 1)
+    name = f"badge-{credential.public_id}-{kind}.{extension}"
+    if extension in ("json", "jwt", "jws"):
+        kind = {"jwt": "ob3-jwt", "jws": "ob2-signed"}.get(extension, kind)
+        media = {"ob3": "application/vc+ld+json", "ob2": "application/ld+json"}.get(kind, "text/plain")
+        return Download(_text(session, keyring, credential, links, kind).encode("utf-8"), media, name)
+    from badges.services import baking  # hoisted once baking.py lands
+
+    text = _text(session, keyring, credential, links, kind)
+    version = "ob3" if kind.startswith("ob3") else "ob2"
+    is_token = kind in ("ob3-jwt", "ob2-signed")
+    png = credential.badge_class.image_png
+    if extension == "png":
+        keyword = "openbadgecredential" if version == "ob3" else "openbadges"
+        return Download(baking.bake_png(png, keyword=keyword, text=text), "image/png", name)
+    if is_token:
+        baked = baking.bake_svg(images.draw_badge_svg(png), version=version, text="", verify=text)
+    else:
+        # Hosted OB 2.0: `verify` holds the assertion URL and the JSON goes in the element (A2.6).
+        verify = links.ob2_assertion(credential.public_id) if version == "ob2" else None
+        baked = baking.bake_svg(images.draw_badge_svg(png), version=version, text=text, verify=verify)
+    return Download(baked, "image/svg+xml", name)

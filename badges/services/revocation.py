@@ -1,0 +1,61 @@
+"""Revocation and erasure: every form of an award is reached at once (status list, RevocationList, 410)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from badges.models import Credential, StatusList
+from badges.services import status as status_service
+from badges.services.crypto.keys import Keyring
+from badges.services.errors import Conflict, InvalidInput, NotFound
+from badges.services.links import Links
+
+# The PII-free reason kept when a badge is erased at its holder's request (domain guide §10.6).
+ERASURE_REASON = "Badge effacé à la demande de son titulaire."
+
+
+def validate_reason(reason: object) -> str:
+    if not isinstance(reason, str) or not reason.strip():
+        raise InvalidInput({"reason": "Indiquez la raison de la révocation."})
+    if len(reason.strip()) > 300:
+        raise InvalidInput({"reason": "La raison dépasse 300 caractères."})
+    return reason.strip()
+
+
+def revoke(
+    session: Session, keyring: Keyring, *, credential: Credential, reason: object, links: Links, now: datetime
+) -> None:
+    """Revoke for good: the status bit is set and the list re-signed in the same transaction."""
+    if credential.revoked_at is not None:
+        raise Conflict("Ce badge est déjà révoqué.")
+    credential.revocation_reason = validate_reason(reason)
+    credential.revoked_at = now
+    session.flush()
+    status_service.sign_list(session, keyring, status_list=credential.status_list, links=links, now=now)
+
+
+def erase(session: Session, keyring: Keyring, *, credential: Credential, links: Links, now: datetime) -> None:
+    """Delete the documents and the link to the person; keep only a revocation entry without PII."""
+    if credential.erased_at is not None:
+        raise NotFound("Badge introuvable.")
+    if credential.revoked_at is None:
+        credential.revoked_at = now
+    # The staff's reason may name the person or the situation: replace it by a neutral one.
+    credential.revocation_reason = ERASURE_REASON
+    credential.erased_at = now
+    credential.beneficiary_id = None
+    credential.ob2_assertion = credential.ob3_credential = None
+    credential.ob2_signed = credential.ob3_jwt = None
+    session.flush()
+    status_service.sign_list(session, keyring, status_list=credential.status_list, links=links, now=now)
+
+
+def resign_issuer_lists(
+    session: Session, keyring: Keyring, *, issuer_id: int, links: Links, now: datetime
+) -> None:
+    """After a key change (compromise), every list of the issuer is signed again with the key in force."""
+    for status_list in session.scalars(select(StatusList).where(StatusList.issuer_id == issuer_id)):
+        status_service.sign_list(session, keyring, status_list=status_list, links=links, now=now)
