@@ -5,17 +5,22 @@ from __future__ import annotations
 import base64
 import json
 import math
+import re
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-import jwt
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
 from badges.services.crypto import CryptoError
 from badges.services.crypto.keys import PublicKey, PublicKeyInfo, public_key_from_jwk
 
+MIN_RSA_BITS = 2048
+_BASE64URL = re.compile(r"[A-Za-z0-9_-]*")
 KeyResolver = Callable[[dict[str, Any]], PublicKeyInfo | PublicKey]
 
 # HS* can never be enabled: an HMAC "secret" could be the published public key (algorithm confusion).
@@ -68,17 +73,29 @@ def verify_compact(
     key = resolved.public_key() if isinstance(resolved, PublicKeyInfo) else resolved
     if not isinstance(key, _KEY_TYPES[header["alg"]]):
         raise CryptoError("unsupported_algorithm", f"the key does not fit alg {header['alg']}")
+    signing_input, _, signature = token.rpartition(".")
+    _check_signature(header["alg"], key, signing_input.encode("ascii"), _unb64(signature, "signature"))
+    return header, _segment(signing_input.split(".")[1], "payload")
+
+
+def _check_signature(alg: str, key: PublicKey, signing_input: bytes, signature: bytes) -> None:
+    """RFC 7518 §3.3 (RS256), §3.4 (ES256: raw r||s), RFC 8037 (EdDSA), with cryptography directly."""
     try:
-        decoded = jwt.PyJWS().decode_complete(
-            token, key=key, algorithms=[header["alg"]], options={"enforce_minimum_key_length": True}
-        )
-    except jwt.InvalidSignatureError as exc:
-        raise CryptoError("bad_signature", "the signature does not verify") from exc
-    except jwt.InvalidKeyError as exc:
-        raise CryptoError("weak_key", str(exc)) from exc
-    except jwt.PyJWTError as exc:
-        raise CryptoError("malformed_token", str(exc)) from exc
-    return header, _json_object(decoded["payload"])
+        if isinstance(key, rsa.RSAPublicKey):
+            if key.key_size < MIN_RSA_BITS:
+                raise CryptoError("weak_key", f"RSA keys need at least {MIN_RSA_BITS} bits")
+            key.verify(signature, signing_input, padding.PKCS1v15(), hashes.SHA256())
+        elif isinstance(key, ec.EllipticCurvePublicKey):
+            if len(signature) != 64:
+                raise CryptoError("bad_signature", "an ES256 signature is 64 bytes")
+            der = encode_dss_signature(
+                int.from_bytes(signature[:32], "big"), int.from_bytes(signature[32:], "big")
+            )
+            key.verify(der, signing_input, ec.ECDSA(hashes.SHA256()))
+        else:
+            key.verify(signature, signing_input)
+    except InvalidSignature as exc:
+        raise CryptoError("bad_signature", f"the {alg} signature does not verify") from exc
 
 
 def vc_jwt_claims(credential: dict[str, Any]) -> dict[str, Any]:
@@ -153,18 +170,27 @@ def unverified_parts(token: str) -> tuple[dict[str, Any], dict[str, Any]]:
     parts = token.split(".")
     if len(parts) != 3:
         raise CryptoError("malformed_token", "a compact JWS has three parts")
+    return _segment(parts[0], "header"), _segment(parts[1], "payload")
+
+
+def _segment(text: str, name: str) -> dict[str, Any]:
+    return _json_object(_unb64(text, name))
+
+
+def _unb64(text: str, name: str) -> bytes:
+    """Strict base64url without padding (RFC 7515 §2): any other character is refused."""
+    if not _BASE64URL.fullmatch(text):
+        raise CryptoError("malformed_token", f"the {name} is not base64url")
     try:
-        payload = _json_object(base64.urlsafe_b64decode(parts[1] + "=" * (-len(parts[1]) % 4)))
+        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
     except (ValueError, TypeError) as exc:
-        raise CryptoError("malformed_token", "the payload is not base64url JSON") from exc
-    return _unverified_header(token), payload
+        raise CryptoError("malformed_token", f"the {name} is not base64url") from exc
 
 
 def _unverified_header(token: str) -> dict[str, Any]:
-    try:
-        header: dict[str, Any] = jwt.get_unverified_header(token)
-    except jwt.PyJWTError as exc:
-        raise CryptoError("malformed_token", str(exc)) from exc
+    header = unverified_parts(token)[0]
+    if not isinstance(header.get("kid", ""), str):
+        raise CryptoError("malformed_token", "kid must be a string (RFC 7515 §4.1.4)")
     return header
 
 

@@ -23,16 +23,23 @@ class Parsed:
     value: Any  # dict for json, str for jws/url, bytes for images
 
 
+_STRUCTURE = re.compile(r'[\[\]{}"\\]')
+
+
 def json_depth_ok(text: str, limit: int = MAX_JSON_DEPTH) -> bool:
-    """Scan brackets outside strings, so a deeply nested document is refused before json.loads."""
-    depth, in_string, escaped = 0, False, False
-    for ch in text:
+    """Scan brackets outside strings, so a deeply nested document is refused before json.loads.
+
+    Only the structural characters are visited (a regex finds them), which keeps large documents cheap.
+    """
+    if text.count("[") + text.count("{") <= limit:
+        return True
+    depth, in_string, escaped_at = 0, False, -2
+    for match in _STRUCTURE.finditer(text):
+        ch, at = match.group(), match.start()
         if in_string:
-            if escaped:
-                escaped = False
-            elif ch == "\\":
-                escaped = True
-            elif ch == '"':
+            if ch == "\\" and escaped_at != at - 1:
+                escaped_at = at
+            elif ch == '"' and escaped_at != at - 1:
                 in_string = False
         elif ch == '"':
             in_string = True

@@ -7,7 +7,7 @@ from typing import Any
 
 from badges.services.crypto import CryptoError
 from badges.services.crypto import jws as crypto_jws
-from badges.services.verification import common, ob2, ob3
+from badges.services.verification import common, ob2, ob3, register
 from badges.services.verification.jwk import JoseKey, resolve_ob2_creator, resolve_vc_jwt_key
 from badges.services.verification.keys import KeyError_
 from badges.services.verification.report import Report
@@ -20,6 +20,8 @@ def verify_token(token: str, *, source: Source, now: datetime, email: str | None
         header, payload = crypto_jws.unverified_parts(token)
     except CryptoError:
         report.fail("format", "Ce jeton JWS est illisible.")
+        return
+    if register.verify_issued_token(source, payload, token, now=now, email=email, report=report):
         return
     if ob3.is_ob3(payload):
         _verify_vc_jwt(token, payload, source=source, now=now, email=email, report=report)
@@ -67,9 +69,8 @@ def _verify_vc_jwt(
         report.fail("signature", ob3.CRYPTO_MESSAGES.get(exc.code, f"Signature invalide ({exc.code})."))
         return
     report.ok("signature", f"Signature JWT {header.get('alg')} valide.")
-    if not ob3.check_contexts(credential, report):
+    if not ob3.check_content(credential, report):
         return
-    ob3.check_schema(credential, report)
     common.check_issuer_profile(credential.get("issuer"), report)
     check_status(credential, issuer_id=issuer_id, source=source, now=now, report=report)
     common.check_validity(credential.get("validFrom"), credential.get("validUntil"), now=now, report=report)

@@ -9,7 +9,7 @@ from pyld import jsonld
 
 from badges.services.crypto import CryptoError, dataintegrity
 from badges.services.openbadges import contexts
-from badges.services.verification import common
+from badges.services.verification import common, register
 from badges.services.verification.keys import KeyError_, ResolvedKey, resolve_ed25519
 from badges.services.verification.report import Report
 from badges.services.verification.sources import Source
@@ -48,9 +48,10 @@ def verify_ld(
     common.summarise_ob3(doc, report)
     if not common.check_ob3_shape(doc, report):
         return
-    if not check_contexts(doc, report):
+    if register.issued_json(source, doc):
+        register.report_content_checked(report)
+    elif not check_content(doc, report):
         return
-    check_schema(doc, report)
     proofs = common.as_list(doc.get("proof"))
     if len(proofs) != 1 or not isinstance(proofs[0], dict):
         report.fail("signature", "Le badge doit porter exactement une preuve (proof) intégrée.")
@@ -64,6 +65,14 @@ def verify_ld(
     common.check_validity(doc.get("validFrom"), doc.get("validUntil"), now=now, report=report)
     if email is not None:
         common.check_ob3_recipient(doc, email, report)
+
+
+def check_content(doc: dict[str, Any], report: Report) -> bool:
+    """JSON-LD contexts and terms, then the JSON Schema; False when the document cannot be read as JSON-LD."""
+    if not check_contexts(doc, report):
+        return False
+    check_schema(doc, report)
+    return True
 
 
 def check_contexts(doc: dict[str, Any], report: Report) -> bool:

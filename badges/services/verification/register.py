@@ -1,0 +1,114 @@
+"""This service's own register: is a presented badge exactly one that this service issued and stored?
+
+A badge byte-identical to the stored one was produced by this service's serialisers, whose output the
+test suite checks against the OB 3.0 JSON Schema and the outside JSON-LD validators: its content checks
+(contexts, schema) need not be run again. Signature, key, status and dates are always checked; for a
+token this service signed, the register (its own database) is the authority on key, revocation and issuer.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from badges.models import Credential, SigningKey
+from badges.services.crypto import CryptoError
+from badges.services.crypto import jws as crypto_jws
+from badges.services.crypto.keys import public_info_from_pem
+from badges.services.verification import common
+from badges.services.verification.dates import french
+from badges.services.verification.report import Report
+from badges.services.verification.sources import LocalSource, Source
+
+URN_PREFIX = "urn:uuid:"
+SAME_AS_ISSUED = "Identique au badge émis et conservé par ce service (contenu contrôlé à l'émission)."
+
+
+def _stored(source: Source, credential_id: Any) -> Credential | None:
+    if not isinstance(source, LocalSource) or not isinstance(credential_id, str):
+        return None
+    if not credential_id.startswith(URN_PREFIX):
+        return None
+    return source.session.scalars(
+        select(Credential).where(
+            Credential.public_id == credential_id[len(URN_PREFIX) :], Credential.erased_at.is_(None)
+        )
+    ).first()
+
+
+def issued_json(source: Source, doc: dict[str, Any]) -> bool:
+    """The OB 3.0 JSON credential is the one stored at issuance (compared as JSON values)."""
+    stored = _stored(source, doc.get("id"))
+    return (
+        stored is not None and stored.ob3_credential is not None and json.loads(stored.ob3_credential) == doc
+    )
+
+
+def report_content_checked(report: Report) -> None:
+    report.ok("contexts", SAME_AS_ISSUED)
+    report.ok("schema", SAME_AS_ISSUED)
+
+
+def verify_issued_token(
+    source: Source, claims: dict[str, Any], token: str, *, now: datetime, email: str | None, report: Report
+) -> bool:
+    """Verify a VC-JWT or signed OB 2.0 assertion that this service issued, against its register.
+
+    Returns False (and reports nothing) when the token is not, character for character, a stored one;
+    the caller then runs the general checks. The signature is checked with the stored key either way.
+    """
+    stored = _stored(source, claims.get("id"))
+    if stored is None or token not in (stored.ob3_jwt, stored.ob2_signed) or stored.ob3_credential is None:
+        return False
+    is_jwt = token == stored.ob3_jwt
+    report.format = "ob3-jwt" if is_jwt else "ob2-signed"
+    award = json.loads(stored.ob3_credential)
+    common.summarise_ob3(award, report)
+    report.summary["id"] = claims.get("id")
+    key = source.session.get(SigningKey, stored.rsa_key_id) if isinstance(source, LocalSource) else None
+    signed_at = common.parse_datetime(str(award.get("validFrom")))
+    if key is None or not _signature_ok(token, key, is_jwt=is_jwt, signed_at=signed_at, report=report):
+        return True
+    register_content_and_status(stored, report)
+    common.check_validity(award.get("validFrom"), award.get("validUntil"), now=now, report=report)
+    if email is not None:
+        common.check_ob3_recipient(award, email, report)
+    return True
+
+
+def _signature_ok(
+    token: str, key: SigningKey, *, is_jwt: bool, signed_at: datetime | None, report: Report
+) -> bool:
+    """Same rule as for any badge: a compromise distrusts what claims to be signed from its date on."""
+    if key.compromised_at is not None and (signed_at is None or signed_at >= key.compromised_at):
+        report.fail(
+            "key",
+            f"La clé de signature a été déclarée compromise le {french(key.compromised_at)} "
+            "et ce badge a été signé après : il n'est pas fiable.",
+        )
+        return False
+    report.ok("key", "Clé de l'émetteur, inscrite à son registre.")
+    public_key = public_info_from_pem(key.public_pem).public_key()
+    try:
+        if is_jwt:
+            crypto_jws.verify_vc_jwt(token, resolve_key=lambda _header: public_key)
+        else:
+            crypto_jws.verify_compact(token, resolve_key=lambda _header: public_key, algorithms=("RS256",))
+    except CryptoError:
+        report.fail("signature", "La signature ne correspond pas au contenu.")
+        return False
+    report.ok("signature", "Signature RS256 valide.")
+    return True
+
+
+def register_content_and_status(stored: Credential, report: Report) -> None:
+    report_content_checked(report)
+    report.ok("issuer", f"Émetteur : {stored.issuer.name} (registre de ce service).")
+    if stored.revoked_at is not None:
+        reason = f" : {stored.revocation_reason}." if stored.revocation_reason else "."
+        report.fail("status", "Ce badge a été révoqué par son émetteur" + reason)
+    else:
+        report.ok("status", "Non révoqué (registre de l'émetteur).")
