@@ -39,8 +39,9 @@ def document_loader(url: str, options: dict[str, Any] | None = None) -> dict[str
             "jsonld.LoadDocumentError",
             code="loading document failed",
         )
-    # A deep copy, because PyLD may modify what it is given and the cache is shared.
-    return {"contextUrl": None, "documentUrl": url, "document": copy.deepcopy(document)}
+    # A deep copy, because PyLD may modify what it is given. "static" lets PyLD keep the processed
+    # context in its shared cache: bundled contexts never change while the process runs.
+    return {"contextUrl": None, "documentUrl": url, "document": copy.deepcopy(document), "tag": "static"}
 
 
 @contextmanager
