@@ -6,8 +6,8 @@ import logging
 from datetime import datetime
 from typing import Any
 
-from badges.services.verification import jws, ob2, ob3
-from badges.services.verification.inputs import InputError, Parsed, from_bytes, from_value
+from badges.services.verification import baked, jws, ob2, ob3
+from badges.services.verification.inputs import InputError, Parsed, from_bytes, from_text, from_value
 from badges.services.verification.report import Report
 from badges.services.verification.sources import FetchError, Source, get_json
 
@@ -57,7 +57,15 @@ def _dispatch(parsed: Parsed, *, source: Source, now: datetime, email: str | Non
     elif parsed.kind == "jws":
         jws.verify_token(parsed.value, source=source, now=now, email=email, report=report)
     else:
-        report.fail("format", f"Format non pris en charge : {parsed.kind}.")
+        text = baked.extract(parsed.kind, parsed.value, report=report)
+        if text is None:
+            return
+        try:
+            inner = from_text(text)
+        except InputError as exc:
+            report.fail("parse", str(exc))
+            return
+        _dispatch(inner, source=source, now=now, email=email, report=report)
 
 
 def _verify_url(url: str, *, source: Source, now: datetime, email: str | None, report: Report) -> None:

@@ -1,0 +1,31 @@
+"""Reading the badge baked in an uploaded PNG or SVG, for the verifier (standards A2.6, A3.10, C6)."""
+
+from __future__ import annotations
+
+from badges.services import baking
+from badges.services.verification.report import Report
+
+# An OB 3.0 credential is preferred when an image carries both versions (A3.10 keyword, then A2.6).
+PNG_ORDER = ("openbadgecredential", "openbadges")
+SVG_ORDER = ("ob3", "ob2")
+KIND_NAMES = {"png": "PNG", "svg": "SVG"}
+
+
+def extract(kind: str, data: bytes, *, report: Report) -> str | None:
+    """The JSON, JWS or URL baked in the image; None after a failed `parse` check."""
+    if kind not in KIND_NAMES:
+        report.fail("format", f"Format non pris en charge : {kind}.")
+        return None
+    try:
+        found = baking.unbake_png(data) if kind == "png" else baking.unbake_svg(data)
+    except baking.BakingError as exc:
+        report.fail("parse", exc.message)
+        return None
+    order = PNG_ORDER if kind == "png" else SVG_ORDER
+    text = next(found[key] for key in order if key in found)
+    # An image inside an image would let hostile input recurse through the verifier: refused.
+    if text.lstrip("\ufeff \t\r\n").startswith(("<", "\x89PNG")):
+        report.fail("parse", f"L'image {KIND_NAMES[kind]} contient une autre image au lieu d'un badge.")
+        return None
+    report.ok("parse", f"Badge extrait de l'image {KIND_NAMES[kind]}.")
+    return text

@@ -1,0 +1,120 @@
+"""Baked images of issued badges, judged by the outside validators (standards A2.6, A3.10, C1, C6).
+
+No outside OB 3.0 extractor runs offline (C6): the OB 3.0 text is read back with this service's own
+unbaker, checked byte for byte, and the extracted credential goes to the Digital Bazaar verifier and jose.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from badges.models import Credential
+from badges.services import baking, formats, images
+from tests.factories import make_award
+from tests.interop import harness
+from tests.interop.test_issued_credentials import fetch, published_documents
+
+pytestmark = pytest.mark.interop
+
+EMAIL = "awa@example.org"
+
+
+@pytest.fixture
+def issued(session, keyring, links, now, live_url) -> Credential:
+    credential = make_award(session, keyring, links, now, email=EMAIL)
+    session.commit()
+    return credential
+
+
+def write(tmp_path: Path, name: str, data: bytes) -> Path:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+def ob2_image(image: str, text: str, *, verify: str | None, credential: Credential) -> bytes:
+    png = credential.badge_class.image_png
+    if image == "png":
+        return baking.bake_png(png, keyword="openbadges", text=text)
+    return baking.bake_svg(images.draw_badge_svg(png), version="ob2", text=text, verify=verify)
+
+
+@pytest.mark.parametrize("image", ["png", "svg"])
+def test_1edtech_validator_accepts_a_baked_hosted_ob2_assertion(ob2_venv, tmp_path, issued, image):
+    data = ob2_image(image, issued.ob2_assertion, verify=None, credential=issued)
+    result = harness.ob2_validate(write(tmp_path, f"baked.{image}", data), recipient_email=EMAIL)
+    assert result.ok, result.output
+    assert result.report["blocked"] == []
+
+
+def test_1edtech_validator_cannot_read_a_hosted_svg_whose_verify_holds_the_url(
+    ob2_venv, tmp_path, issued, links
+):
+    """Why hosted OB 2.0 SVGs are baked without `verify` (A2.6 allows the URL there).
+
+    openbadges-bakery 1.2.4 returns the `verify` attribute as bytes, which openbadges 1.1.2 cannot read as a
+    URL; the JSON body alone is read correctly (test above), and carries the assertion URL as its `id`.
+    """
+    url = links.ob2_assertion(issued.public_id)
+    data = ob2_image("svg", issued.ob2_assertion, verify=url, credential=issued)
+    result = harness.ob2_validate(write(tmp_path, "baked.svg", data), recipient_email=EMAIL)
+    assert not result.ok
+    assert "only URL, JSON, or JWS input implemented" in result.output
+
+
+@pytest.mark.parametrize("image", ["png", "svg"])
+def test_1edtech_validator_accepts_a_baked_signed_ob2_assertion(
+    ob2_venv, tmp_path, session, keyring, links, issued, image
+):
+    token = formats.ob2_signed(session, keyring, credential=issued, links=links)
+    session.commit()
+    data = ob2_image(image, token, verify=None, credential=issued)  # a JWS goes to `verify` in an SVG
+    result = harness.ob2_validate(write(tmp_path, f"baked.{image}", data), recipient_email=EMAIL)
+    assert result.ok, result.output
+
+
+def test_1edtech_validator_checks_the_recipient_of_a_baked_assertion(ob2_venv, tmp_path, issued, links):
+    data = ob2_image("png", issued.ob2_assertion, verify=None, credential=issued)
+    result = harness.ob2_validate(write(tmp_path, "baked.png", data), recipient_email="other@example.org")
+    assert not result.ok
+    assert "VERIFY_RECIPIENT_IDENTIFIER" in result.output
+
+
+def ob3_baked(image: str, text: str, *, token: bool, credential: Credential) -> bytes:
+    png = credential.badge_class.image_png
+    if image == "png":
+        return baking.bake_png(png, keyword="openbadgecredential", text=text)
+    svg = images.draw_badge_svg(png)
+    if token:
+        return baking.bake_svg(svg, version="ob3", text="", verify=text)
+    return baking.bake_svg(svg, version="ob3", text=text, verify=None)
+
+
+def unbaked(image: str, data: bytes) -> str:
+    if image == "png":
+        return baking.unbake_png(data)["openbadgecredential"]
+    return baking.unbake_svg(data)["ob3"]
+
+
+@pytest.mark.parametrize("image", ["png", "svg"])
+def test_ob3_credential_extracted_from_a_baked_image_is_identical_and_verifies(node_tools, issued, image):
+    text = unbaked(image, ob3_baked(image, issued.ob3_credential, token=False, credential=issued))
+    assert text.encode("utf-8") == issued.ob3_credential.encode("utf-8")
+    credential = json.loads(text)
+    result = harness.ob3_verify_di(credential, published_documents(credential))
+    assert result.ok, result.output
+
+
+@pytest.mark.parametrize("image", ["png", "svg"])
+def test_ob3_vc_jwt_extracted_from_a_baked_image_is_identical_and_verifies(
+    node_tools, session, keyring, links, issued, image
+):
+    token = formats.ob3_jwt(session, keyring, credential=issued, links=links)
+    session.commit()
+    text = unbaked(image, ob3_baked(image, token, token=True, credential=issued))
+    assert text == token
+    result = harness.ob3_verify_jwt(text, fetch(links.jwks(issued.issuer.slug)))
+    assert result.ok, result.output
