@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 
 import pytest
@@ -110,3 +111,22 @@ def test_status_list_supports_conditional_requests(client, staff, links):
     client.post(url(staff, "/revoke"), json={"reason": "Erreur"}, headers=staff["headers"])
     third = client.get(path, headers={"If-None-Match": first.headers["ETag"]})
     assert third.status_code == 200 and third.headers["ETag"] != first.headers["ETag"]
+
+
+@pytest.mark.parametrize("fmt", ["ob3.png", "ob3.svg", "ob3-jwt.png", "ob3-jwt.svg", "ob2.png", "ob2.svg",
+                                 "ob2-signed.png", "ob2-signed.svg"])  # fmt: skip
+def test_baked_downloads_verify_through_the_public_endpoint(client, staff, fmt):
+    public = client.get(f"/credentials/{staff['credential'].public_id}/download/{fmt}")
+    assert public.status_code == 200
+    assert public.mimetype == ("image/png" if fmt.endswith("png") else "image/svg+xml")
+    report = client.post(
+        "/api/v1/verify", data={"file": (io.BytesIO(public.data), f"badge.{fmt.split('.')[1]}")}
+    )
+    assert report.json["valid"] is True, report.json
+    expected = {
+        "ob3": "ob3-data-integrity",
+        "ob3-jwt": "ob3-jwt",
+        "ob2": "ob2-hosted",
+        "ob2-signed": "ob2-signed",
+    }
+    assert report.json["format"] == expected[fmt.split(".")[0]]
