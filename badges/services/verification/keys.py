@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
+import re
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
+from urllib.parse import unquote
 
 from badges.services.crypto import CryptoError
 from badges.services.crypto.multibase import ed25519_from_multibase
 from badges.services.verification.dates import parse_datetime
 from badges.services.verification.sources import FetchError, Source, get_json
+
+# Verification method types holding an Ed25519 key as publicKeyMultibase (z6Mk…) or as an OKP JWK.
+MULTIBASE_TYPES = {"Multikey", "Ed25519VerificationKey2020"}
+JWK_TYPES = {"JsonWebKey", "JsonWebKey2020"}
+# did:web host: a DNS name or IPv4 literal, with an optional port (percent-encoded colon in the DID).
+_DID_WEB_HOST = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252})(?::[0-9]{1,5})?")
+_DID_WEB_SEGMENT = re.compile(r"[A-Za-z0-9._~!$&'()*+,;=@-]+")
 
 
 class KeyError_(Exception):
@@ -24,44 +36,105 @@ class ResolvedKey:
 
 
 def resolve_ed25519(source: Source, method_id: str, *, issuer_id: str) -> ResolvedKey:
-    """An Ed25519 key from did:key, `<issuer>#<multibase>` or an https controller document (A3.6)."""
-    base, _, fragment = method_id.partition("#")
+    """An Ed25519 key from did:key, did:web or an https controller document (A3.6, A3.13 step 8)."""
+    base, _, _fragment = method_id.partition("#")
     if base.startswith("did:key:"):
         key = _from_multibase(base[len("did:key:") :])
         return _owned(ResolvedKey(method_id, base, key, None), issuer_id)
-    if fragment.startswith("z6Mk") and base == issuer_id:
-        # 1EdTech's style: the key is in the method id itself, controlled by the issuer.
-        return ResolvedKey(method_id, issuer_id, _from_multibase(fragment), None)
+    if base.startswith("did:web:"):
+        return _owned(_from_controller_document(source, method_id, did_web_url(base), did=base), issuer_id)
     if not base.startswith(("https://", "http://")):
         raise KeyError_(f"Méthode de vérification non prise en charge : {method_id}")
+    # `<issuer>#z6Mk…` (1EdTech's test-vector style) goes through the issuer's document too: a key read
+    # from the method id alone would let anyone sign in any https issuer's name.
     return _owned(_from_controller_document(source, method_id, base), issuer_id)
 
 
-def _from_controller_document(source: Source, method_id: str, url: str) -> ResolvedKey:
+def did_web_url(did: str) -> str:
+    """did:web:example.com -> https://example.com/.well-known/did.json;
+    did:web:example.com%3A8443:user:alice -> https://example.com:8443/user/alice/did.json (did:web §3.2)."""
+    parts = did[len("did:web:") :].split(":")
+    host = unquote(parts[0])
+    segments = [unquote(p) for p in parts[1:]]
+    if not _DID_WEB_HOST.fullmatch(host) or any(
+        not _DID_WEB_SEGMENT.fullmatch(s) or s in (".", "..") for s in segments
+    ):
+        raise KeyError_(f"Identifiant did:web mal formé : {did}")
+    path = "/".join(segments) if segments else ".well-known"
+    return f"https://{host.lower()}/{path}/did.json"
+
+
+def _from_controller_document(
+    source: Source, method_id: str, url: str, *, did: str | None = None
+) -> ResolvedKey:
     try:
         doc = get_json(source, url)
     except FetchError as exc:
         raise KeyError_(f"La clé {method_id} est introuvable : {exc}") from exc
-    method = doc if doc.get("id") == method_id else None
-    for candidate in doc.get("verificationMethod") or []:
-        if isinstance(candidate, dict) and candidate.get("id") == method_id:
-            method = candidate
-    if method is None or method.get("type") != "Multikey":
+    if did is not None and doc.get("id") != did:
+        raise KeyError_(f"Le document publié à {url} n'est pas celui de {did}.")
+    method = doc if doc.get("id") == method_id else _listed_method(doc, method_id)
+    if method is None or method.get("type") not in MULTIBASE_TYPES | JWK_TYPES:
         raise KeyError_(f"La clé {method_id} n'est pas publiée par {url}.")
     controller = method.get("controller")
-    if doc is not method and controller != doc.get("id"):
-        raise KeyError_("Le document de clés n'est pas celui du contrôleur de la clé.")
-    if doc is not method and method_id not in (doc.get("assertionMethod") or []):
-        raise KeyError_(
-            f"La clé {method_id} n'est pas autorisée à signer des attestations (assertionMethod)."
-        )
+    if method is not doc:
+        if controller != doc.get("id"):
+            raise KeyError_("Le document de clés n'est pas celui du contrôleur de la clé.")
+        if not _authorised(doc, method_id):
+            raise KeyError_(
+                f"La clé {method_id} n'est pas autorisée à signer des attestations (assertionMethod)."
+            )
     revoked = parse_datetime(method["revoked"]) if isinstance(method.get("revoked"), str) else None
-    return ResolvedKey(
-        method_id, str(controller), _from_multibase(str(method.get("publicKeyMultibase"))), revoked
-    )
+    return ResolvedKey(method_id, str(controller), _public_key(method), revoked)
 
 
-def _from_multibase(value: str) -> bytes:
+def _absolute(reference: Any, doc_id: Any) -> Any:
+    """DID documents may name their methods relatively ("#key-1")."""
+    if isinstance(reference, str) and reference.startswith("#") and isinstance(doc_id, str):
+        return doc_id + reference
+    return reference
+
+
+def _listed_method(doc: dict[str, Any], method_id: str) -> dict[str, Any] | None:
+    candidates = [*_as_list(doc.get("verificationMethod")), *_as_list(doc.get("assertionMethod"))]
+    for candidate in candidates:
+        if isinstance(candidate, dict) and _absolute(candidate.get("id"), doc.get("id")) == method_id:
+            return candidate
+    return None
+
+
+def _authorised(doc: dict[str, Any], method_id: str) -> bool:
+    """Listed in assertionMethod, by reference or embedded (Controlled Identifiers §2.3)."""
+    for entry in _as_list(doc.get("assertionMethod")):
+        reference = entry.get("id") if isinstance(entry, dict) else entry
+        if _absolute(reference, doc.get("id")) == method_id:
+            return True
+    return False
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _public_key(method: dict[str, Any]) -> bytes:
+    if method.get("type") in MULTIBASE_TYPES:
+        return _from_multibase(method.get("publicKeyMultibase"))
+    jwk = method.get("publicKeyJwk")
+    if not isinstance(jwk, dict) or jwk.get("kty") != "OKP" or jwk.get("crv") != "Ed25519" or "d" in jwk:
+        raise KeyError_("La clé publiée n'est pas une clé publique Ed25519 (JWK OKP).")
+    x = jwk.get("x")
+    try:
+        raw = base64.urlsafe_b64decode(x + "=" * (-len(x) % 4)) if isinstance(x, str) else b""
+    except (binascii.Error, ValueError) as exc:
+        raise KeyError_("La clé publique n'est pas une clé Ed25519 valide.") from exc
+    if len(raw) != 32:
+        raise KeyError_("La clé publique n'est pas une clé Ed25519 valide.")
+    return raw
+
+
+def _from_multibase(value: Any) -> bytes:
     try:
         return ed25519_from_multibase(value)
     except CryptoError as exc:
