@@ -23,6 +23,7 @@ ENV_KEYS = (
     "SMTP_PORT",
     "MAIL_SENDER",
     "ALLOW_FETCH_HOSTS",
+    "FETCH_CA_FILE",
 )
 INT_KEYS = {"MAX_CONTENT_LENGTH", "SMTP_PORT"}
 
@@ -42,6 +43,8 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "MAIL_SENDER": "badges@localhost",
         # Hosts the verifier may fetch from although they are loopback/private (tests only).
         "ALLOW_FETCH_HOSTS": "",
+        # Extra CA bundle for fetching (tests run a local HTTPS issuer); the system CAs otherwise.
+        "FETCH_CA_FILE": None,
         "BABEL_DEFAULT_LOCALE": "fr",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Paris",
         "SESSION_COOKIE_HTTPONLY": True,

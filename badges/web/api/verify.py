@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Response, jsonify, request
+from flask import Response, current_app, jsonify, request
 from werkzeug.exceptions import UnsupportedMediaType
 
 from badges.db import get_session
 from badges.services import verification
 from badges.services.errors import InvalidInput
+from badges.services.verification.fetch import fetcher_from_config
 from badges.services.verification.inputs import InputError, load_json
 from badges.services.verification.sources import LocalSource
 from badges.web.api import bp
@@ -15,7 +16,9 @@ from badges.web.context import links, now
 
 
 def _source() -> LocalSource:
-    return LocalSource(get_session(), links())
+    """This service's documents from the database; any other URL through a fresh SafeFetcher (its time
+    budget covers one verification)."""
+    return LocalSource(get_session(), links(), remote=fetcher_from_config(current_app.config))
 
 
 @bp.route("/verify", methods=["GET", "POST"])
