@@ -188,3 +188,24 @@ def test_verification_does_not_modify_the_given_document(session, links, now, cr
     before = copy.deepcopy(doc)
     verify(doc, session, links, now)
     assert doc == before
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "words"),
+    [("proofPurpose", "authentication", "proofPurpose"), ("cryptosuite", "eddsa-jcs-2022", "eddsa-rdfc-2022")],
+)  # fmt: skip
+def test_proof_with_the_wrong_purpose_or_suite_is_refused(
+    session, links, now, credential, field, value, words
+):
+    doc = json.loads(credential.ob3_credential)
+    doc["proof"][0][field] = value
+    report = verify(doc, session, links, now)
+    assert checks(report)["signature"] is False
+    assert words in next(c.message for c in report.checks if c.name == "signature")
+
+
+def test_unknown_proof_type_is_refused_as_an_undefined_term(session, links, now, credential):
+    doc = json.loads(credential.ob3_credential)
+    doc["proof"][0]["type"] = "MyOwnProof2026"
+    report = verify(doc, session, links, now)
+    assert not report.valid and checks(report)["contexts"] is False
