@@ -42,19 +42,18 @@ def issue(session: Any, keyring: Keyring, links: Links, count: int, now: datetim
         "email": "b@bench.example",
     }
     issuer = issuers.create_issuer(session, keyring, data=data, links=links, now=now)
-    badge = badge_classes.create_badge_class(
-        session,
-        issuer=issuer,
-        data={"name": "Échanger par e-mail", "description": "Je sais envoyer un e-mail.",
-              "criteria_narrative": "Avoir envoyé un e-mail.", "level": "N2", "competencies": ["pix-crcn:2.1"]},
-        now=now,
-    )  # fmt: skip
+    badge_data = {
+        "name": "Échanger par e-mail",
+        "description": "Je sais envoyer un e-mail.",
+        "criteria_narrative": "Avoir envoyé un e-mail.",
+        "level": "N2",
+        "competencies": ["pix-crcn:2.1"],
+    }
+    badge = badge_classes.create_badge_class(session, issuer=issuer, data=badge_data, now=now)
     credentials = []
     for n in range(count):
-        person = beneficiaries.create_beneficiary(
-            session, issuer=issuer, data={"display_name": f"P{n}", "email": f"p{n}@example.org", "consent": True},
-            now=now,
-        )  # fmt: skip
+        person_data = {"display_name": f"P{n}", "email": f"p{n}@example.org", "consent": True}
+        person = beneficiaries.create_beneficiary(session, issuer=issuer, data=person_data, now=now)
         session.flush()
         credential = issuance.award(
             session, keyring, badge_class=badge, beneficiary=person, links=links, now=now
@@ -171,8 +170,9 @@ def main() -> None:
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core
     tmp = Path(tempfile.mkdtemp(prefix="bench-verify-"))
-    app = create_app({"DATABASE_URL": args.database_url or f"sqlite:///{tmp / 'bench.sqlite3'}",
-                      "KEYS_DIR": str(tmp / "keys"), "KEY_PASSPHRASE": "bench", "SECRET_KEY": "bench"})  # fmt: skip
+    database_url = args.database_url or f"sqlite:///{tmp / 'bench.sqlite3'}"
+    config = {"DATABASE_URL": database_url, "KEYS_DIR": str(tmp / "keys"), "KEY_PASSPHRASE": "bench"}
+    app = create_app({**config, "SECRET_KEY": "bench"})
     with app.app_context():
         upgrade_schema(app)
         session, links, now = get_session(), Links(app.config["BASE_URL"]), datetime.now(UTC)

@@ -192,8 +192,11 @@ def test_verification_does_not_modify_the_given_document(session, links, now, cr
 
 @pytest.mark.parametrize(
     ("field", "value", "words"),
-    [("proofPurpose", "authentication", "proofPurpose"), ("cryptosuite", "eddsa-jcs-2022", "eddsa-rdfc-2022")],
-)  # fmt: skip
+    [
+        ("proofPurpose", "authentication", "proofPurpose"),
+        ("cryptosuite", "eddsa-jcs-2022", "eddsa-rdfc-2022"),
+    ],
+)
 def test_proof_with_the_wrong_purpose_or_suite_is_refused(
     session, links, now, credential, field, value, words
 ):
