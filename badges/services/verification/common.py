@@ -37,6 +37,18 @@ def parse_created(proof: dict[str, Any]) -> datetime | None:
     return parse_datetime(created) if isinstance(created, str) else None
 
 
+def distrusted_key(compromised: datetime | None, signed_at: datetime | None, report: Report) -> bool:
+    """A key declared compromised distrusts what claims to be signed from that date on (or undated)."""
+    if compromised is None or (signed_at is not None and signed_at < compromised):
+        return False
+    report.fail(
+        "key",
+        f"La clé de signature a été déclarée compromise le {french(compromised)} "
+        "et ce badge a été signé après : il n'est pas fiable.",
+    )
+    return True
+
+
 def check_ob3_shape(doc: dict[str, Any], report: Report) -> bool:
     """The few fields every later check relies on (the JSON Schema reports the rest)."""
     types = as_list(doc.get("type"))

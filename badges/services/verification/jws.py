@@ -8,7 +8,7 @@ from typing import Any
 from badges.services.crypto import CryptoError
 from badges.services.crypto import jws as crypto_jws
 from badges.services.verification import common, ob2, ob3, register
-from badges.services.verification.jwk import JoseKey, resolve_ob2_creator, resolve_vc_jwt_key
+from badges.services.verification.jwk import resolve_ob2_creator, resolve_vc_jwt_key
 from badges.services.verification.keys import KeyError_
 from badges.services.verification.report import Report
 from badges.services.verification.sources import FetchError, Source, get_json
@@ -31,19 +31,8 @@ def verify_token(token: str, *, source: Source, now: datetime, email: str | None
         report.fail("format", "Ce jeton ne contient pas de badge Open Badges.")
 
 
-def _compromised_after(key: JoseKey, signed_at: Any, report: Report) -> bool:
-    """A key marked compromised invalidates what claims to be signed from that date on."""
-    if key.compromised is None:
-        return False
-    signed = common.parse_datetime(signed_at) if isinstance(signed_at, str) else None
-    if signed is None or signed >= key.compromised:
-        report.fail(
-            "key",
-            f"La clé de signature a été déclarée compromise le {common.french_date(key.compromised)} "
-            "et ce badge a été signé après : il n'est pas fiable.",
-        )
-        return True
-    return False
+def _signed_at(value: Any) -> datetime | None:
+    return common.parse_datetime(value) if isinstance(value, str) else None
 
 
 def _verify_vc_jwt(
@@ -60,7 +49,7 @@ def _verify_vc_jwt(
     except KeyError_ as exc:
         report.fail("key", str(exc))
         return
-    if _compromised_after(key, claims.get("validFrom"), report):
+    if common.distrusted_key(key.compromised, _signed_at(claims.get("validFrom")), report):
         return
     report.ok("key", f"Clé de l'émetteur trouvée ({key.location}).")
     try:
@@ -96,7 +85,7 @@ def _verify_ob2_signed(
     except KeyError_ as exc:
         report.fail("key", str(exc))
         return
-    if _compromised_after(key, claims.get("issuedOn"), report):
+    if common.distrusted_key(key.compromised, _signed_at(claims.get("issuedOn")), report):
         return
     report.ok("key", f"Clé de l'émetteur trouvée ({creator}).")
     try:

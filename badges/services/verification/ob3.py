@@ -114,13 +114,7 @@ def _check_key(proof: dict[str, Any], issuer_id: str, source: Source, report: Re
     except KeyError_ as exc:
         report.fail("key", str(exc))
         return None
-    created = common.parse_created(proof)
-    if key.revoked is not None and (created is None or created >= key.revoked):
-        report.fail(
-            "key",
-            f"La clé de signature a été déclarée compromise le {common.french_date(key.revoked)} "
-            "et ce badge a été signé après : il n'est pas fiable.",
-        )
+    if common.distrusted_key(key.revoked, common.parse_created(proof), report):
         return None
     report.ok("key", f"Clé de l'émetteur trouvée et contrôlée par lui ({method}).")
     return key

@@ -19,7 +19,6 @@ from badges.services.crypto import CryptoError
 from badges.services.crypto import jws as crypto_jws
 from badges.services.crypto.keys import public_info_from_pem
 from badges.services.verification import common
-from badges.services.verification.dates import french
 from badges.services.verification.report import Report
 from badges.services.verification.sources import LocalSource, Source
 
@@ -83,12 +82,7 @@ def _signature_ok(
     token: str, key: SigningKey, *, is_jwt: bool, signed_at: datetime | None, report: Report
 ) -> bool:
     """Same rule as for any badge: a compromise distrusts what claims to be signed from its date on."""
-    if key.compromised_at is not None and (signed_at is None or signed_at >= key.compromised_at):
-        report.fail(
-            "key",
-            f"La clé de signature a été déclarée compromise le {french(key.compromised_at)} "
-            "et ce badge a été signé après : il n'est pas fiable.",
-        )
+    if common.distrusted_key(key.compromised_at, signed_at, report):
         return False
     report.ok("key", "Clé de l'émetteur, inscrite à son registre.")
     public_key = public_info_from_pem(key.public_pem).public_key()
