@@ -8,8 +8,29 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from badges.models import BadgeClass, Beneficiary, Credential, Issuer, Role, User
-from badges.services import accounts, badge_classes, beneficiaries, frameworks, issuance, issuers
+from badges.models import (
+    Agency,
+    Atelier,
+    BadgeClass,
+    Beneficiary,
+    Credential,
+    Evaluation,
+    Issuer,
+    Pathway,
+    Role,
+    User,
+)
+from badges.services import (
+    accounts,
+    badge_classes,
+    beneficiaries,
+    evaluation,
+    frameworks,
+    issuance,
+    issuers,
+    pathways,
+)
+from badges.services.awarding import Issuing, Outcome
 from badges.services.crypto.keys import Keyring
 from badges.services.links import Links
 
@@ -84,3 +105,111 @@ def make_award(
     badge = make_badge_class(session, issuer, now)
     person = make_beneficiary(session, issuer, now, **beneficiary)
     return issuance.award(session, keyring, badge_class=badge, beneficiary=person, links=links, now=now)
+
+
+# Programme data: pathways, ateliers, evaluations (issue 4).
+
+
+def make_coordinator(session: Session, now: datetime) -> tuple[User, str]:
+    """A coordinator reads every tiers-lieu and writes nothing."""
+    user = accounts.create_user(
+        session,
+        email=f"coordination{next(_counter)}@example.org",
+        name="Coordination",
+        role=Role.COORDINATOR,
+        issuer=None,
+        password=None,
+        now=now,
+    )
+    return user, accounts.create_token(session, user=user, label="test", now=now)
+
+
+def make_agency(session: Session, now: datetime, **overrides: Any) -> Agency:
+    data = {"name": f"France Travail agence {next(_counter)}", "department": "94", **overrides}
+    agency = pathways.create_agency(session, data=data, now=now)
+    session.flush()
+    return agency
+
+
+def make_pathway(session: Session, issuer: Issuer, now: datetime, **overrides: Any) -> Pathway:
+    data = {
+        "title": f"Parcours numérique {next(_counter)}",
+        "type": "court",
+        "category": "apprentissage_par_le_faire",
+        "start_date": "2026-03-01",
+        "end_date": "2026-06-30",
+        **overrides,
+    }
+    pathway = pathways.create_pathway(session, issuer=issuer, data=data, now=now)
+    session.flush()
+    return pathway
+
+
+def make_atelier(session: Session, pathway: Pathway, now: datetime, **overrides: Any) -> Atelier:
+    frameworks.load_defaults(session)
+    data = {
+        "title": f"Atelier e-mail {next(_counter)}",
+        "held_on": "2026-03-10",
+        "duration_minutes": 120,
+        "competencies": ["parcours-decouverte:D-06", "parcours-decouverte:D-07"],
+        **overrides,
+    }
+    atelier = pathways.create_atelier(session, pathway=pathway, data=data, now=now)
+    session.flush()
+    return atelier
+
+
+def enrol(session: Session, pathway: Pathway, now: datetime, *people: Beneficiary) -> None:
+    for person in people:
+        pathways.enrol(session, pathway=pathway, beneficiary=person, now=now)
+    session.flush()
+
+
+def make_rule_badge_class(
+    session: Session,
+    issuer: Issuer,
+    now: datetime,
+    *,
+    competencies: tuple[str, ...] = ("parcours-decouverte:D-06", "parcours-decouverte:D-07"),
+    level: str = "N1",
+    rule: list[dict[str, Any]] | None = None,
+    **overrides: Any,
+) -> BadgeClass:
+    """A class awarded by itself: by default, every competence at `level` in a staff evaluation."""
+    data = {
+        "name": "Mes premiers e-mails",
+        "description": "Je sais créer mon adresse e-mail, lire et envoyer un message.",
+        "criteria_narrative": None,
+        "level": level,
+        "competencies": list(competencies),
+        "rule": rule if rule is not None else [{"type": "competences_acquired"}],
+        "profile": "exclu",
+        **overrides,
+    }
+    return make_badge_class(session, issuer, now, **data)
+
+
+def issuing(keyring: Keyring, links: Links, now: datetime) -> Issuing:
+    return Issuing(keyring, links, now)
+
+
+def grid(
+    session: Session,
+    keyring: Keyring,
+    links: Links,
+    now: datetime,
+    atelier: Atelier,
+    evaluator: User,
+    cells: list[tuple[Beneficiary, str, str]],
+    *,
+    method: str = "observation",
+) -> tuple[list[Evaluation], Outcome]:
+    """Record an atelier grid from (beneficiary, competence ref, result) cells."""
+    data = {
+        "moment": "pendant",
+        "method": method,
+        "results": [{"beneficiary": b.public_id, "competency": ref, "result": r} for b, ref, r in cells],
+    }
+    return evaluation.record_grid(
+        session, issuing(keyring, links, now), atelier=atelier, evaluator=evaluator, data=data
+    )

@@ -1,4 +1,4 @@
-"""Awards: both issued documents stored exactly as signed, never re-serialised."""
+"""Awards (both documents stored exactly as signed, never re-serialised), pending awards and review flags."""
 
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from badges.models.badge import BadgeClass
+from badges.models.badge import BadgeClass, BadgeRevision
 from badges.models.base import Base, PublicIdMixin, UTCDateTime
 from badges.models.beneficiary import Beneficiary
+from badges.models.framework import Competency
 from badges.models.issuer import Issuer
 from badges.models.status import StatusList
 
@@ -26,6 +27,8 @@ class Credential(PublicIdMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     issuer_id: Mapped[int] = mapped_column(ForeignKey("issuer.id"))
     badge_class_id: Mapped[int] = mapped_column(ForeignKey("badge_class.id"))
+    # The published state of the class the documents point to (frozen from then on).
+    revision_id: Mapped[int] = mapped_column(ForeignKey("badge_revision.id"))
     beneficiary_id: Mapped[int | None] = mapped_column(ForeignKey("beneficiary.id", ondelete="SET NULL"))
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime())
     valid_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -46,5 +49,41 @@ class Credential(PublicIdMixin, Base):
 
     issuer: Mapped[Issuer] = relationship()
     badge_class: Mapped[BadgeClass] = relationship()
+    revision: Mapped[BadgeRevision] = relationship()
     beneficiary: Mapped[Beneficiary | None] = relationship()
     status_list: Mapped[StatusList] = relationship()
+
+
+class PendingAward(PublicIdMixin, Base):
+    """A badge earned by a beneficiary who has not consented yet: issued when consent is recorded."""
+
+    __tablename__ = "pending_award"
+    __table_args__ = (UniqueConstraint("badge_class_id", "beneficiary_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    badge_class_id: Mapped[int] = mapped_column(ForeignKey("badge_class.id", ondelete="CASCADE"))
+    beneficiary_id: Mapped[int] = mapped_column(ForeignKey("beneficiary.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    badge_class: Mapped[BadgeClass] = relationship()
+    beneficiary: Mapped[Beneficiary] = relationship()
+
+
+class ReviewFlag(PublicIdMixin, Base):
+    """A later evaluation lowered a result behind an issued badge: staff review it (never a revocation)."""
+
+    __tablename__ = "review_flag"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    credential_id: Mapped[int] = mapped_column(ForeignKey("credential.id", ondelete="CASCADE"))
+    evaluation_id: Mapped[int | None] = mapped_column(ForeignKey("evaluation.id", ondelete="SET NULL"))
+    competency_id: Mapped[int] = mapped_column(ForeignKey("competency.id", ondelete="CASCADE"))
+    previous_result: Mapped[str] = mapped_column(String(2))
+    new_result: Mapped[str] = mapped_column(String(2))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    resolution_note: Mapped[str] = mapped_column(String(500), default="")
+
+    credential: Mapped[Credential] = relationship()
+    competency: Mapped[Competency] = relationship()

@@ -1,4 +1,4 @@
-"""Staff accounts and their API tokens (only a hash of each token is stored)."""
+"""Staff accounts, partner agencies and API tokens (only a hash of each token is stored)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,17 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from badges.models.base import Base, PublicIdMixin, UTCDateTime
 from badges.models.issuer import Issuer
+
+
+class Agency(PublicIdMixin, Base):
+    """A partner agency whose counsellors refer job seekers to pathways."""
+
+    __tablename__ = "agency"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    department: Mapped[str | None] = mapped_column(String(3))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class Role(StrEnum):
@@ -27,10 +38,13 @@ class User(PublicIdMixin, Base):
     password_hash: Mapped[str | None] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(20))
     issuer_id: Mapped[int | None] = mapped_column(ForeignKey("issuer.id"))
+    # A counsellor belongs to a partner agency (France Travail, mission locale, ...).
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"))
     is_active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     issuer: Mapped[Issuer | None] = relationship()
+    agency: Mapped[Agency | None] = relationship()
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user", cascade="all, delete-orphan")
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from badges.models import BadgeClass, Credential, Issuer, SigningKey
+from badges.models import BadgeClass, BadgeRevision, Credential, Issuer, SigningKey
 from badges.services import keys as key_service
+from badges.services import revisions
 from badges.services.crypto.keys import public_info_from_pem
 from badges.services.links import Links
 from badges.services.openbadges import ob2, ob3
@@ -29,29 +30,35 @@ def issuer_data(issuer: Issuer, links: Links) -> IssuerData:
     )
 
 
-def badge_class_data(badge: BadgeClass, links: Links) -> BadgeClassData:
-    """The achievement as it is signed into credentials; the internal profile label is never used."""
+def revision_data(revision: BadgeRevision, links: Links) -> BadgeClassData:
+    """The achievement as it is signed into credentials; the internal profile label is never part of it."""
     alignments = tuple(
         AlignmentData(
-            name=c.title,
-            url=links.competency(c.framework.slug, c.code),
-            framework=c.framework.name,
-            code=c.code,
+            name=a["name"],
+            url=links.competency(a["slug"], a["code"]),
+            framework=a["framework"],
+            code=a["code"],
+            description=a.get("description", ""),
         )
-        for c in badge.competencies
+        for a in revision.alignments
     )
-    achievement_url = links.achievement(badge.public_id)
+    achievement_url = links.achievement(revision.public_id)
     return BadgeClassData(
         id=achievement_url,
-        name=badge.name,
-        description=badge.description,
-        criteria_narrative=badge.criteria_narrative,
+        name=revision.name,
+        description=revision.description,
+        criteria_narrative=revision.criteria_narrative,
         criteria_url=achievement_url + "#criteres",
-        image_url=links.badge_image(badge.public_id),
-        level=badge.level,
+        image_url=links.badge_image(revision.public_id),
+        level=revision.level,
         alignments=alignments,
-        tags=tuple(badge.tags or ()),
+        tags=tuple(revision.tags or ()),
     )
+
+
+def badge_class_data(badge: BadgeClass, links: Links) -> BadgeClassData:
+    """The class's latest published revision (what the next award signs)."""
+    return revision_data(revisions.latest_of(badge), links)
 
 
 def verification_methods(session: Session, issuer: Issuer, links: Links) -> list[dict]:
@@ -102,11 +109,11 @@ def ob2_issuer_profile(session: Session, issuer: Issuer, links: Links) -> dict:
     )
 
 
-def ob2_badge_class(badge: BadgeClass, links: Links) -> dict:
+def ob2_badge_class(revision: BadgeRevision, links: Links) -> dict:
     return ob2.badge_class(
-        badge_class_data(badge, links),
-        badge_id=links.ob2_badge(badge.public_id),
-        issuer_id=links.ob2_issuer(badge.issuer.slug),
+        revision_data(revision, links),
+        badge_id=links.ob2_badge(revision.public_id),
+        issuer_id=links.ob2_issuer(revision.badge_class.issuer.slug),
     )
 
 

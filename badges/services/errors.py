@@ -23,6 +23,23 @@ class InvalidInput(ServiceError):
         self.fields = fields
 
 
+class RowErrors(InvalidInput):
+    """An import was refused as a whole: one entry per bad row, nothing was written.
+
+    `rows` lists {"row": n or None for the file's own fields, "field": name, "message": French text}.
+    """
+
+    def __init__(self, rows: list[dict[str, object]]) -> None:
+        fields = {
+            (f"ligne {r['row']} : {r['field']}" if r["row"] is not None else str(r["field"])): str(
+                r["message"]
+            )
+            for r in rows
+        }
+        super().__init__(fields, "Import refusé : rien n'a été enregistré.")
+        self.rows = rows
+
+
 class RuleError(ServiceError):
     """A domain rule forbids the operation (no consent, already awarded, ...)."""
 

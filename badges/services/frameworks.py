@@ -1,82 +1,169 @@
-"""Competency frameworks: the reference frameworks shipped with the service, and lookups."""
+"""Competency frameworks: the ones shipped with the service, their storage, and lookups by reference."""
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from badges.models import Competency, Framework
+from badges.models import Competency, CompetencyAlignment, Framework
 from badges.services.errors import InvalidInput, NotFound
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "frameworks"
-DEFAULT_FILES = ("pix-crcn.json", "digcomp-2.2.json")
+# DigComp first: the other frameworks align to it. The profile frameworks have neutral public slugs;
+# their profile is an internal column (see data/frameworks/README.md).
+DEFAULT_FILES = (
+    "digcomp-2.2.json",
+    "pix-crcn.json",
+    "parcours-decouverte.json",
+    "parcours-pas-a-pas.json",
+    "parcours-autonomie.json",
+)
+KINDS = ("reference", "profile")
+ROLES = ("principal", "secondaire")
+
+
+@dataclass
+class AlignmentSpec:
+    target: Competency
+    role: str
+
+
+@dataclass
+class CompetencySpec:
+    code: str
+    title: str
+    area: str = ""
+    falc_description: str = ""
+    level: str | None = None
+    criteria: list[str] = field(default_factory=list)
+    alignments: list[AlignmentSpec] = field(default_factory=list)
+
+
+@dataclass
+class FrameworkSpec:
+    """A validated framework, ready to be written (see framework_io for validation)."""
+
+    slug: str
+    version: str
+    name: str
+    kind: str
+    description: str = ""
+    source_url: str | None = None
+    profile: str | None = None
+    competencies: list[CompetencySpec] = field(default_factory=list)
 
 
 def load_defaults(session: Session) -> list[Framework]:
     """Load the shipped frameworks that are not in the database yet (idempotent)."""
+    # Imported here: framework_io validates on top of this module's lookups.
+    from badges.services import framework_io
+
     loaded = []
     for name in DEFAULT_FILES:
         data = json.loads((DATA_DIR / name).read_text(encoding="utf-8"))
-        exists = session.scalar(
-            select(Framework.id).where(Framework.slug == data["slug"], Framework.version == data["version"])
-        )
-        if exists is None:
-            loaded.append(create_framework(session, data))
+        # Traceability to the reference proposals' ids: kept in the file, never stored or published.
+        data.pop("source_ids", None)
+        if find(session, data["slug"], data["version"]) is None:
+            loaded.append(framework_io.import_document(session, data))
+            session.flush()
     return loaded
 
 
-def create_framework(session: Session, data: dict[str, Any]) -> Framework:
+def create_framework(session: Session, spec: FrameworkSpec) -> Framework:
     framework = Framework(
-        slug=data["slug"],
-        version=data["version"],
-        name=data["name"],
-        kind=data["kind"],
-        description=data.get("description", ""),
-        source_url=data.get("source_url"),
+        slug=spec.slug,
+        version=spec.version,
+        name=spec.name,
+        kind=spec.kind,
+        description=spec.description,
+        source_url=spec.source_url,
+        profile=spec.profile,
     )
-    for position, item in enumerate(data["competencies"]):
-        framework.competencies.append(
-            Competency(
-                code=item["code"],
-                title=item["title"],
-                area=item.get("area", ""),
-                falc_description=item.get("falc_description", ""),
-                position=position,
-            )
+    for position, item in enumerate(spec.competencies):
+        competency = Competency(
+            code=item.code,
+            title=item.title,
+            area=item.area,
+            falc_description=item.falc_description,
+            level=item.level,
+            criteria=list(item.criteria),
+            position=position,
         )
+        competency.alignments = [
+            CompetencyAlignment(target=a.target, role=a.role, position=n)
+            for n, a in enumerate(item.alignments)
+        ]
+        framework.competencies.append(competency)
     session.add(framework)
     return framework
 
 
-def latest(session: Session, slug: str) -> Framework:
-    found = session.scalars(
-        select(Framework).where(Framework.slug == slug).order_by(Framework.id.desc())
-    ).first()
+def find(session: Session, slug: str, version: str | None = None) -> Framework | None:
+    """A framework by slug, the given version or else the latest one."""
+    query = select(Framework).where(Framework.slug == slug)
+    if version is not None:
+        query = query.where(Framework.version == version)
+    return session.scalars(query.order_by(Framework.id.desc())).first()
+
+
+def latest(session: Session, slug: str, version: str | None = None) -> Framework:
+    found = find(session, slug, version)
     if found is None:
         raise NotFound("Référentiel introuvable.")
     return found
 
 
+def all_latest(session: Session) -> list[Framework]:
+    """The latest version of every framework, by slug."""
+    latest_by_slug: dict[str, Framework] = {}
+    for framework in session.scalars(select(Framework).order_by(Framework.id)):
+        latest_by_slug[framework.slug] = framework
+    return sorted(latest_by_slug.values(), key=lambda f: (f.kind != "reference", f.slug))
+
+
+def versions(session: Session, slug: str) -> list[str]:
+    return list(
+        session.scalars(select(Framework.version).where(Framework.slug == slug).order_by(Framework.id))
+    )
+
+
+class Resolver:
+    """Resolves `<framework slug>:<code>` references against the latest version of each framework."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self._codes: dict[str, dict[str, Competency] | None] = {}
+
+    def framework_codes(self, slug: str) -> dict[str, Competency] | None:
+        if slug not in self._codes:
+            framework = find(self.session, slug)
+            self._codes[slug] = {c.code: c for c in framework.competencies} if framework else None
+        return self._codes[slug]
+
+    def resolve(self, ref: object) -> Competency | None:
+        if not isinstance(ref, str) or ":" not in ref:
+            return None
+        slug, _, code = ref.partition(":")
+        codes = self.framework_codes(slug.strip())
+        return codes.get(code.strip()) if codes else None
+
+
 def competencies_by_ref(
-    session: Session, refs: list[str], *, field: str = "competencies"
+    session: Session, refs: list[Any], *, field: str = "competencies"
 ) -> list[Competency]:
-    """Resolve references written `<framework slug>:<code>` (e.g. `pix-crcn:2.1`)."""
+    """Resolve references written `<framework slug>:<code>` (`pix-crcn:2.1`, `parcours-decouverte:D-06`)."""
+    resolver = Resolver(session)
     found, errors = [], []
     for ref in refs:
-        slug, _, code = ref.partition(":") if isinstance(ref, str) else ("", "", "")
-        competency = session.scalars(
-            select(Competency)
-            .join(Framework)
-            .where(Framework.slug == slug, Competency.code == code)
-            .order_by(Framework.id.desc())
-        ).first()
+        competency = resolver.resolve(ref)
         if competency is None:
             errors.append(str(ref))
-        else:
+        elif competency not in found:
             found.append(competency)
     if errors:
         raise InvalidInput({field: "Compétences inconnues : " + ", ".join(errors) + "."})

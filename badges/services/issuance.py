@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from badges.models import BadgeClass, Beneficiary, Credential
 from badges.models.base import new_public_id
-from badges.services import documents
+from badges.services import documents, revisions
 from badges.services import keys as key_service
 from badges.services import status as status_service
 from badges.services.crypto import dataintegrity
@@ -85,21 +85,8 @@ def award(
     issuer = badge_class.issuer
     ed_key = key_service.signing_key(session, issuer=issuer, algorithm=key_service.ED25519)
     rsa_key = key_service.signing_key(session, issuer=issuer, algorithm=key_service.RSA)
-    status_list = status_service.list_for(session, issuer)
-    credential = Credential(
-        public_id=new_public_id(),
-        issuer=issuer,
-        badge_class=badge_class,
-        beneficiary=beneficiary,
-        issued_at=now.replace(microsecond=0),
-        valid_until=(now + timedelta(days=badge_class.validity_days)).replace(microsecond=0)
-        if badge_class.validity_days
-        else None,
-        ed25519_key_id=ed_key.id,
-        rsa_key_id=rsa_key.id,
-        status_list=status_list,
-        status_index=status_service.allocate_index(session, status_list),
-    )
+    credential = _new_credential(session, badge_class, beneficiary, now=now)
+    credential.ed25519_key_id, credential.rsa_key_id = ed_key.id, rsa_key.id
     salt = secrets.token_hex(16)
     credential.ob2_assertion = dumps(_ob2_assertion(credential, links=links, salt=salt, evidence=evidence))
     unsigned = _ob3_credential(credential, links=links, salt=salt, evidence=evidence)
@@ -112,6 +99,29 @@ def award(
     credential.ob3_credential = dumps(signed)
     _insert_once(session, credential)
     return credential
+
+
+def _new_credential(
+    session: Session, badge_class: BadgeClass, beneficiary: Beneficiary, *, now: datetime
+) -> Credential:
+    # The revision is read under a share lock: an edit waits, then sees it issued and publishes a new one.
+    revision = revisions.current(session, badge_class, lock="share")
+    if revision is None:
+        raise RuleError("Ce badge n'est pas encore publié.")
+    status_list = status_service.list_for(session, badge_class.issuer)
+    return Credential(
+        public_id=new_public_id(),
+        issuer=badge_class.issuer,
+        badge_class=badge_class,
+        revision=revision,
+        beneficiary=beneficiary,
+        issued_at=now.replace(microsecond=0),
+        valid_until=(now + timedelta(days=badge_class.validity_days)).replace(microsecond=0)
+        if badge_class.validity_days
+        else None,
+        status_list=status_list,
+        status_index=status_service.allocate_index(session, status_list),
+    )
 
 
 def _insert_once(session: Session, credential: Credential) -> None:
@@ -134,7 +144,7 @@ def _ob2_assertion(credential: Credential, *, links: Links, salt: str, evidence:
     assert credential.beneficiary is not None
     return ob2.assertion(
         assertion_id=links.ob2_assertion(credential.public_id),
-        badge_id=links.ob2_badge(credential.badge_class.public_id),
+        badge_id=links.ob2_badge(credential.revision.public_id),
         recipient=_recipient(credential.beneficiary, salt),
         issued_on=credential.issued_at,
         expires=credential.valid_until,
@@ -170,7 +180,7 @@ def _ob3_credential(credential: Credential, *, links: Links, salt: str, evidence
     return ob3.credential(
         credential_id=credential_urn(credential.public_id),
         issuer=documents.issuer_data(issuer, links),
-        badge=documents.badge_class_data(credential.badge_class, links),
+        badge=documents.revision_data(credential.revision, links),
         subject_id=beneficiary.subject_id,
         identifiers=_identifiers(beneficiary, salt),
         valid_from=credential.issued_at,

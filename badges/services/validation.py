@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 
 EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s.]{2,63}$")
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 DEPARTMENT_RE = re.compile(r"^(?:0[1-9]|[1-8][0-9]|9[0-5]|2A|2B|97[1-6])$")
 LEVELS = ("N1", "N2", "N3", "N4")
+
+
+def _iso_date(value: object) -> date | None:
+    if not isinstance(value, str) or len(value) != 10:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
 
 
 class Fields:
@@ -84,6 +94,32 @@ class Fields:
         if not minimum <= number <= maximum:
             self.errors[name] = f"Nombre attendu entre {minimum} et {maximum}."
         return number
+
+    def date(self, name: str, *, required: bool = True) -> date | None:
+        """An ISO date (AAAA-MM-JJ)."""
+        value = self.data.get(name)
+        if value is None or value == "":
+            if required:
+                self.errors[name] = "Ce champ est obligatoire."
+            return None
+        parsed = _iso_date(value)
+        if parsed is None:
+            self.errors[name] = "Date attendue au format AAAA-MM-JJ."
+        return parsed
+
+    def text_list(self, name: str, *, max_items: int, max_len: int) -> list[str]:
+        """A list of short non-empty texts (criteria, tags, ...)."""
+        value = self.data.get(name, [])
+        if value is None:
+            return []
+        if (
+            not isinstance(value, list)
+            or len(value) > max_items
+            or not all(isinstance(v, str) and v.strip() and len(v.strip()) <= max_len for v in value)
+        ):
+            self.errors[name] = f"Liste de {max_items} textes au plus ({max_len} caractères chacun) attendue."
+            return []
+        return [v.strip() for v in value]
 
     def boolean(self, name: str, *, default: bool = False) -> bool:
         value = self.data.get(name, default)

@@ -10,6 +10,15 @@ from datetime import UTC, datetime
 JWK_COMPROMISED = "https://w3id.org/security#revoked"
 
 
+# The local level scale (domain guide §6): code, label shown, FALC description.
+LEVEL_SCALE = (
+    ("N1", "Je découvre", "Je fais avec une personne à côté de moi."),
+    ("N2", "Je fais seul, pas à pas", "Je fais seul. Je demande de l'aide si j'ai un problème."),
+    ("N3", "Je me débrouille", "Je fais seul, même quand c'est un peu différent."),
+    ("N4", "J'aide les autres", "Je règle les problèmes. Je peux expliquer à quelqu'un."),
+)
+
+
 def isoformat(moment: datetime) -> str:
     """ISO 8601 in UTC with a 'Z' (OB 2.0 needs a zone; OB 3.0 dateTime accepts Z)."""
     if moment.tzinfo is None:

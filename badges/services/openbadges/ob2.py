@@ -39,12 +39,15 @@ def issuer_profile(
 
 
 def alignment(item: AlignmentData) -> dict:
-    return {
+    doc = {
         "targetName": item.name,
         "targetUrl": item.url,
         "targetFramework": item.framework,
         "targetCode": item.code,
     }
+    if item.description:
+        doc["targetDescription"] = item.description
+    return doc
 
 
 def badge_class(data: BadgeClassData, *, badge_id: str, issuer_id: str) -> dict:

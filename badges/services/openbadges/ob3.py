@@ -5,7 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from badges.services.openbadges.common import AlignmentData, BadgeClassData, IssuerData, isoformat
+from badges.services.openbadges.common import (
+    LEVEL_SCALE,
+    AlignmentData,
+    BadgeClassData,
+    IssuerData,
+    isoformat,
+)
 
 CREDENTIALS_V2 = "https://www.w3.org/ns/credentials/v2"
 OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
@@ -52,6 +58,25 @@ def levels_id(data: BadgeClassData) -> str:
     return data.id + "#levels"
 
 
+def level_id(data: BadgeClassData, level: str) -> str:
+    """Id of a RubricCriterionLevel: `requiredLevel` and `achievedLevel` point at it (OB 3.0 §B.1.20)."""
+    return f"{data.id}#niveau-{level}"
+
+
+def rubric_levels(data: BadgeClassData) -> list[dict]:
+    """The local scale N1-N4 with its FALC labels, so a reader sees what the level means."""
+    return [
+        {
+            "id": level_id(data, code),
+            "type": ["RubricCriterionLevel"],
+            "name": f"{code} : {label}",
+            "description": falc,
+            "level": code,
+        }
+        for code, label, falc in LEVEL_SCALE
+    ]
+
+
 def achievement(data: BadgeClassData) -> dict:
     doc: dict = {
         "id": data.id,
@@ -69,7 +94,8 @@ def achievement(data: BadgeClassData) -> dict:
                 "name": "Niveau (échelle locale N1 à N4)",
                 "resultType": "PerformanceLevel",
                 "allowedValue": LEVEL_VALUES,
-                "requiredLevel": data.level,
+                "requiredLevel": level_id(data, data.level),
+                "rubricCriterionLevel": rubric_levels(data),
             }
         ],
     }
@@ -120,7 +146,14 @@ def credential(
     subject: dict = {"id": subject_id, "type": ["AchievementSubject"]}
     if identifiers:
         subject["identifier"] = list(identifiers)
-    subject["result"] = [{"type": ["Result"], "resultDescription": levels_id(badge), "value": badge.level}]
+    subject["result"] = [
+        {
+            "type": ["Result"],
+            "resultDescription": levels_id(badge),
+            "value": badge.level,
+            "achievedLevel": level_id(badge, badge.level),
+        }
+    ]
     subject["achievement"] = achievement(badge)
     doc: dict = {
         "@context": list(CONTEXTS),

@@ -4,25 +4,43 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response
+from flask import Response, jsonify
+from sqlalchemy import select
 
 from badges.db import get_session
-from badges.models import BadgeClass, Beneficiary
-from badges.services import badge_classes, beneficiaries
-from badges.web.api import bp, created, json_body
-from badges.web.auth import staff_issuer, token_required
-from badges.web.context import links, now
+from badges.models import BadgeClass, Beneficiary, Enrolment, Pathway
+from badges.services import awarding, badge_classes, beneficiaries, revisions, rules
+from badges.web.api import bp, json_body, paginate
+from badges.web.api.awards import award_json
+from badges.web.api.scope import arg, done, gone, readable_issuers, writer
+from badges.web.auth import token_required
+from badges.web.context import keyring, links, now
 
 
 def badge_class_json(badge: BadgeClass) -> dict[str, Any]:
+    urls, latest = links(), revisions.latest_of(badge)
     return {
         "id": badge.public_id,
         "name": badge.name,
         "description": badge.description,
+        "criteria_narrative": badge.criteria_narrative,
+        "criteria_composed": badge.criteria_composed,
         "level": badge.level,
+        # Internal, for staff: never part of the published achievement.
         "profile": badge.profile,
-        "competencies": [f"{c.framework.slug}:{c.code}" for c in badge.competencies],
-        "achievement": links().achievement(badge.public_id),
+        "tags": list(badge.tags or []),
+        "validity_days": badge.validity_days,
+        "competencies": badge_classes.competency_refs(badge.competencies),
+        "rule": rules.to_json(get_session(), badge.rule or []),
+        "image_uploaded": badge.image_uploaded,
+        "revision": latest.number,
+        "revisions": [
+            {"number": r.number, "id": r.public_id, "created_at": r.created_at.isoformat()}
+            for r in badge.revisions
+        ],
+        "achievement": urls.achievement(latest.public_id),
+        "ob2_badge_class": urls.ob2_badge(latest.public_id),
+        "image": urls.badge_image(latest.public_id),
     }
 
 
@@ -32,26 +50,127 @@ def beneficiary_json(beneficiary: Beneficiary) -> dict[str, Any]:
         "subject_id": beneficiary.subject_id,
         "display_name": beneficiary.display_name,
         "email": beneficiary.email,
+        "phone": beneficiary.phone,
         "profile": beneficiary.profile,
+        "show_name_in_badges": beneficiary.show_name_in_badges,
+        "needs_french_support": beneficiary.needs_french_support,
         "consent": beneficiary.consent_at is not None,
+        "consent_at": beneficiary.consent_at.isoformat() if beneficiary.consent_at else None,
     }
+
+
+def outcome_json(outcome: awarding.Outcome) -> dict[str, Any]:
+    return {
+        "issued": [award_json(c) for c in outcome.issued],
+        "pending": [
+            {
+                "id": p.public_id,
+                "badge_class": p.badge_class.public_id,
+                "beneficiary": p.beneficiary.public_id,
+            }
+            for p in outcome.pending
+        ],
+        "flags": [f.public_id for f in outcome.flags],
+    }
+
+
+@bp.get("/badge-classes")
+@token_required
+def list_badge_classes() -> Response:
+    query = select(BadgeClass).order_by(BadgeClass.name, BadgeClass.id)
+    scope = readable_issuers()
+    if scope is not None:
+        query = query.where(BadgeClass.issuer_id.in_(scope))
+    return jsonify(paginate(query, badge_class_json))
 
 
 @bp.post("/badge-classes")
 @token_required
 def create_badge_class() -> tuple[Response, int]:
-    badge = badge_classes.create_badge_class(
-        get_session(), issuer=staff_issuer(), data=json_body(), now=now()
+    badge = badge_classes.create_badge_class(get_session(), issuer=writer(), data=json_body(), now=now())
+    return done(badge, badge_class_json, 201)
+
+
+@bp.get("/badge-classes/<public_id>")
+@token_required
+def get_badge_class(public_id: str) -> Response:
+    badge = badge_classes.in_scope(get_session(), public_id=public_id, issuer_ids=readable_issuers())
+    return jsonify(badge_class_json(badge))
+
+
+@bp.patch("/badge-classes/<public_id>")
+@token_required
+def update_badge_class(public_id: str) -> tuple[Response, int]:
+    session = get_session()
+    badge = badge_classes.for_issuer(session, issuer=writer(), public_id=public_id)
+    return done(
+        badge_classes.update_badge_class(session, badge=badge, data=json_body(), now=now()), badge_class_json
     )
-    get_session().flush()
-    return created(badge_class_json(badge))
+
+
+@bp.delete("/badge-classes/<public_id>")
+@token_required
+def delete_badge_class(public_id: str) -> tuple[str, int]:
+    session = get_session()
+    badge_classes.delete_badge_class(
+        session, badge=badge_classes.for_issuer(session, issuer=writer(), public_id=public_id)
+    )
+    return gone()
+
+
+@bp.get("/beneficiaries")
+@token_required
+def list_beneficiaries() -> Response:
+    """`?pathway=<id>` keeps the beneficiaries enrolled in that pathway."""
+    query = select(Beneficiary).order_by(Beneficiary.display_name, Beneficiary.id)
+    scope = readable_issuers()
+    if scope is not None:
+        query = query.where(Beneficiary.issuer_id.in_(scope))
+    pathway = arg("pathway")
+    if pathway is not None:
+        query = query.join(Enrolment).join(Pathway).where(Pathway.public_id == pathway)
+    return jsonify(paginate(query, beneficiary_json))
 
 
 @bp.post("/beneficiaries")
 @token_required
 def create_beneficiary() -> tuple[Response, int]:
-    beneficiary = beneficiaries.create_beneficiary(
-        get_session(), issuer=staff_issuer(), data=json_body(), now=now()
+    person = beneficiaries.create_beneficiary(get_session(), issuer=writer(), data=json_body(), now=now())
+    return done(person, beneficiary_json, 201)
+
+
+@bp.get("/beneficiaries/<public_id>")
+@token_required
+def get_beneficiary(public_id: str) -> Response:
+    person = beneficiaries.in_scope(get_session(), public_id=public_id, issuer_ids=readable_issuers())
+    return jsonify(beneficiary_json(person))
+
+
+@bp.patch("/beneficiaries/<public_id>")
+@token_required
+def update_beneficiary(public_id: str) -> tuple[Response, int]:
+    session = get_session()
+    person = beneficiaries.for_issuer(session, issuer=writer(), public_id=public_id)
+    return done(
+        beneficiaries.update_beneficiary(session, beneficiary=person, data=json_body()), beneficiary_json
     )
-    get_session().flush()
-    return created(beneficiary_json(beneficiary))
+
+
+@bp.delete("/beneficiaries/<public_id>")
+@token_required
+def delete_beneficiary(public_id: str) -> tuple[str, int]:
+    session = get_session()
+    beneficiaries.delete_beneficiary(
+        session, beneficiary=beneficiaries.for_issuer(session, issuer=writer(), public_id=public_id)
+    )
+    return gone()
+
+
+@bp.post("/beneficiaries/<public_id>/consent")
+@token_required
+def record_consent(public_id: str) -> tuple[Response, int]:
+    """Record consent (dated now); the badges that were waiting for it are issued in the same request."""
+    session = get_session()
+    person = beneficiaries.for_issuer(session, issuer=writer(), public_id=public_id)
+    outcome = awarding.on_consent(session, awarding.Issuing(keyring(), links(), now()), person)
+    return done(outcome, lambda o: {"beneficiary": beneficiary_json(person), **outcome_json(o)})

@@ -1,0 +1,101 @@
+"""Competency frameworks: list, read, import and export as JSON or CSV (staff token)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Response, jsonify, request
+from sqlalchemy import select
+from werkzeug.exceptions import UnsupportedMediaType
+
+from badges.db import get_session
+from badges.models import Framework
+from badges.services import framework_io, frameworks
+from badges.services.downloads import Download
+from badges.services.errors import RowErrors
+from badges.web.api import bp, json_body, paginate, send_download
+from badges.web.api.scope import arg, done, readable_issuers, writer
+from badges.web.auth import token_required
+from badges.web.context import links
+
+
+@bp.errorhandler(RowErrors)
+def row_errors(exc: RowErrors) -> tuple[Response, int]:
+    """422 with the usual field map, plus `rows`: [{row, field, message}] for spreadsheet users."""
+    error = {"code": "invalid", "message": exc.message, "fields": exc.fields, "rows": exc.rows}
+    return jsonify({"error": error}), 422
+
+
+def framework_json(framework: Framework) -> dict[str, Any]:
+    return {
+        "slug": framework.slug,
+        "version": framework.version,
+        "name": framework.name,
+        "kind": framework.kind,
+        "profile": framework.profile,
+        "competencies": len(framework.competencies),
+        "page": links().framework(framework.slug),
+    }
+
+
+def _framework(slug: str) -> Framework:
+    return frameworks.latest(get_session(), slug, arg("version"))
+
+
+@bp.get("/frameworks")
+@token_required
+def list_frameworks() -> Response:
+    readable_issuers()
+    return jsonify(paginate(select(Framework).order_by(Framework.slug, Framework.id), framework_json))
+
+
+@bp.get("/frameworks/<slug>")
+@token_required
+def get_framework(slug: str) -> Response:
+    """The framework (latest version, or `?version=`) in the import format, with its versions."""
+    readable_issuers()
+    framework = _framework(slug)
+    return jsonify(
+        {**framework_io.export_document(framework), "versions": frameworks.versions(get_session(), slug)}
+    )
+
+
+@bp.post("/frameworks")
+@token_required
+def import_framework() -> tuple[Response, int]:
+    """Import a JSON framework document; any error refuses the whole file (422 with the rows)."""
+    writer()
+    framework = framework_io.import_document(get_session(), json_body())
+    return done(framework, framework_json, 201)
+
+
+@bp.post("/frameworks/import.csv")
+@token_required
+def import_framework_csv() -> tuple[Response, int]:
+    """CSV body (`text/csv`), one competence per line; the framework's fields come as query arguments."""
+    writer()
+    if request.mimetype != "text/csv":
+        raise UnsupportedMediaType()
+    meta = {name: request.args.get(name) for name in framework_io.META_FIELDS if name in request.args}
+    framework = framework_io.import_csv(get_session(), request.get_data(as_text=True), meta)
+    return done(framework, framework_json, 201)
+
+
+@bp.get("/frameworks/<slug>/export.json")
+@token_required
+def export_framework_json(slug: str) -> Response:
+    readable_issuers()
+    framework = _framework(slug)
+    body = json.dumps(framework_io.export_document(framework), ensure_ascii=False, indent=1)
+    name = f"{framework.slug}-{framework.version}.json"
+    return send_download(Download(body.encode("utf-8"), "application/json", name))
+
+
+@bp.get("/frameworks/<slug>/export.csv")
+@token_required
+def export_framework_csv(slug: str) -> Response:
+    readable_issuers()
+    framework = _framework(slug)
+    body = framework_io.export_csv(framework).encode("utf-8")
+    return send_download(Download(body, "text/csv", f"{framework.slug}-{framework.version}.csv"))

@@ -1,0 +1,64 @@
+"""Key figures for a period (staff: their tiers-lieu; coordinators: all tiers-lieux, or one)."""
+
+from __future__ import annotations
+
+from flask import Response, jsonify, request
+from sqlalchemy import select
+
+from badges.db import get_session
+from badges.models import Issuer
+from badges.services import pathways, profiles, reporting
+from badges.services.errors import InvalidInput
+from badges.services.validation import DEPARTMENT_RE
+from badges.web.api import bp
+from badges.web.api.scope import arg, readable_issuers
+from badges.web.auth import token_required
+
+
+def _filters(errors: dict[str, str]) -> reporting.Filters:
+    """The filters of the query string; their errors are added to `errors`."""
+    scope = readable_issuers()
+    slug = arg("tiers_lieu")
+    if slug is not None:
+        found = get_session().scalar(select(Issuer.id).where(Issuer.slug == slug))
+        if found is None or (scope is not None and found not in scope):
+            errors["tiers_lieu"] = "Tiers-lieu inconnu."
+        scope = [found] if found is not None else scope
+    checks = (
+        ("department", lambda v: DEPARTMENT_RE.match(v), "Numéro de département invalide (ex. 94, 2A, 974)."),
+        (
+            "pathway_type",
+            lambda v: v in pathways.TYPES,
+            "Valeur attendue : " + ", ".join(pathways.TYPES) + ".",
+        ),
+        (
+            "profile",
+            lambda v: v in profiles.PROFILES,
+            "Valeur attendue : " + ", ".join(profiles.PROFILES) + ".",
+        ),
+    )
+    for name, valid, message in checks:
+        value = arg(name)
+        if value is not None and not valid(value):
+            errors[name] = message
+    return reporting.Filters(
+        issuer_ids=scope,
+        department=arg("department"),
+        pathway_type=arg("pathway_type"),
+        profile=arg("profile"),
+    )
+
+
+@bp.get("/reports")
+@token_required
+def key_figures() -> Response:
+    """`?from=AAAA-MM-JJ&to=AAAA-MM-JJ` and optional `tiers_lieu`, `department`, `pathway_type`, `profile`."""
+    errors: dict[str, str] = {}
+    try:
+        period = reporting.period_of(request.args.get("from"), request.args.get("to"))
+    except InvalidInput as exc:
+        errors.update(exc.fields)
+    filters = _filters(errors)
+    if errors:
+        raise InvalidInput(errors)
+    return jsonify(reporting.key_figures(get_session(), period=period, filters=filters))

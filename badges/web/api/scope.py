@@ -1,0 +1,52 @@
+"""Who may read and write what in the programme API: scoping by tiers-lieu, and the unit of work."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask import Response, jsonify, request
+from werkzeug.exceptions import Forbidden
+
+from badges.db import get_session
+from badges.models import Issuer, Role
+from badges.web.auth import current_user, staff_issuer
+
+T = TypeVar("T")
+
+
+def readable_issuers() -> list[int] | None:
+    """Tiers-lieux whose data the caller reads: their own (staff), all of them (coordinator, None).
+
+    Another tiers-lieu's object is then simply not found (404), so its existence never leaks.
+    """
+    user = current_user()
+    if user.role == Role.COORDINATOR.value:
+        return None
+    if user.role == Role.STAFF.value and user.issuer_id is not None:
+        return [user.issuer_id]
+    raise Forbidden()
+
+
+def writer() -> Issuer:
+    """Only staff write, for their own tiers-lieu (coordinators read across tiers-lieux)."""
+    return staff_issuer()
+
+
+def done(obj: T, render: Callable[[T], dict[str, Any]], status: int = 200) -> tuple[Response, int]:
+    """Flush (public ids are set at insert), render, then commit the request's unit of work."""
+    session = get_session()
+    session.flush()
+    body = render(obj)
+    session.commit()
+    return jsonify(body), status
+
+
+def gone() -> tuple[str, int]:
+    get_session().commit()
+    return "", 204
+
+
+def arg(name: str) -> str | None:
+    value = request.args.get(name)
+    return value or None
