@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from typing import Any
 
@@ -10,49 +9,29 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from badges.models import BadgeClass, Credential, Framework, Issuer
-from badges.services import documents, frameworks
+from badges.services import badge_view, documents, frameworks, revisions, sharing
 from badges.services.errors import NotFound
 from badges.services.links import Links
-from badges.services.openbadges.common import BadgeClassData
-
-
-def credential_status(credential: Credential, now: datetime) -> str:
-    """ "valide", "revoque" or "expire": what a person reading the page needs first."""
-    if credential.revoked_at is not None or credential.erased_at is not None:
-        return "revoque"
-    if credential.valid_until is not None and credential.valid_until <= now:
-        return "expire"
-    return "valide"
+from badges.services.openbadges.common import LEVEL_SCALE, BadgeClassData
 
 
 def credential_page(session: Session, links: Links, public_id: str, now: datetime) -> dict[str, Any]:
+    """The public page of a badge; erased and private badges are not found (badge_view, sharing)."""
     credential = session.scalars(select(Credential).where(Credential.public_id == public_id)).first()
-    if credential is None or credential.erased_at is not None or credential.ob3_credential is None:
+    if credential is None or not sharing.publicly_visible(session, credential):
         raise NotFound("Badge introuvable.")
-    signed = json.loads(credential.ob3_credential)
-    achievement = signed["credentialSubject"]["achievement"]
     return {
-        "id": public_id,
-        "name": achievement["name"],
-        "description": achievement["description"],
-        "criteria": achievement["criteria"].get("narrative", ""),
-        "image": achievement["image"]["id"],
-        "issuer": signed["issuer"],
-        "issued_at": credential.issued_at,
-        "valid_until": credential.valid_until,
-        "status": credential_status(credential, now),
-        "revocation_reason": credential.revocation_reason,
-        "alignments": achievement.get("alignment", []),
-        "json_url": links.credential_page(public_id),
-        "ob2_url": links.ob2_assertion(public_id),
+        **badge_view.credential_view(session, links, credential, now),
+        "downloads": badge_view.downloads(private=False),
     }
 
 
 def achievement_page(session: Session, links: Links, public_id: str) -> dict[str, Any]:
-    badge = session.scalars(select(BadgeClass).where(BadgeClass.public_id == public_id)).first()
-    if badge is None:
+    revision = revisions.by_public_id(session, public_id)
+    if revision is None:
         raise NotFound("Badge introuvable.")
-    data: BadgeClassData = documents.badge_class_data(badge, links)
+    data: BadgeClassData = documents.revision_data(revision, links)
+    issuer = revision.badge_class.issuer
     return {
         "name": data.name,
         "description": data.description,
@@ -60,7 +39,7 @@ def achievement_page(session: Session, links: Links, public_id: str) -> dict[str
         "image": data.image_url,
         "level": data.level,
         "alignments": data.alignments,
-        "issuer": {"name": badge.issuer.name, "url": links.issuer(badge.issuer.slug)},
+        "issuer": {"name": issuer.name, "url": links.issuer(issuer.slug)},
     }
 
 
@@ -76,20 +55,45 @@ def issuer_page(session: Session, links: Links, slug: str) -> dict[str, Any]:
         "url": issuer.url,
         "email": issuer.email,
         "description": issuer.description,
-        "badges": [{"name": b.name, "url": links.achievement(b.public_id)} for b in badges],
+        "badges": [
+            {"name": b.name, "url": links.achievement(revisions.latest_of(b).public_id)} for b in badges
+        ],
     }
 
 
-def framework_page(session: Session, slug: str) -> dict[str, Any]:
+def framework_page(session: Session, slug: str, links: Links | None = None) -> dict[str, Any]:
+    """The public page of a framework's latest version: one entry (and anchor) per competence code.
+
+    The internal profile of a profile framework is deliberately left out.
+    """
     framework: Framework = frameworks.latest(session, slug)
+    levels = {code: label for code, label, _ in LEVEL_SCALE}
     return {
         "slug": framework.slug,
         "name": framework.name,
         "version": framework.version,
+        "versions": frameworks.versions(session, slug),
         "description": framework.description,
         "source_url": framework.source_url,
         "competencies": [
-            {"code": c.code, "title": c.title, "area": c.area, "falc": c.falc_description}
+            {
+                "code": c.code,
+                "title": c.title,
+                "area": c.area,
+                "falc": c.falc_description,
+                "level": c.level,
+                "level_label": levels.get(c.level or "", ""),
+                "criteria": list(c.criteria or []),
+                "alignments": [
+                    {
+                        "framework": a.target.framework.name,
+                        "code": a.target.code,
+                        "title": a.target.title,
+                        "url": links.competency(a.target.framework.slug, a.target.code) if links else None,
+                    }
+                    for a in c.alignments
+                ],
+            }
             for c in framework.competencies
         ],
     }

@@ -15,8 +15,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from badges.models import BadgeClass, Credential, Issuer, SigningKey, StatusList
-from badges.services import documents
+from badges.models import Credential, Issuer, SigningKey, StatusList
+from badges.services import documents, revisions, sharing
 from badges.services import keys as key_service
 from badges.services.links import Links
 from badges.services.openbadges import ob2, ob3
@@ -88,25 +88,26 @@ def status_list(session: Session, links: Links, slug: str, number: str) -> Publi
 
 
 def achievement(session: Session, links: Links, badge_id: str) -> Published | None:
-    badge = _one(session, BadgeClass, public_id=badge_id)
-    if not isinstance(badge, BadgeClass):
+    """Each revision of a class is served at its own id: an edit never changes an earlier one."""
+    revision = revisions.by_public_id(session, badge_id)
+    if revision is None:
         return None
     doc = {
         "@context": [ob3.CREDENTIALS_V2, ob3.OB_CONTEXT],
-        **ob3.achievement(documents.badge_class_data(badge, links)),
+        **ob3.achievement(documents.revision_data(revision, links)),
     }
     return _json(doc)
 
 
 def badge_image(session: Session, links: Links, badge_id: str) -> Published | None:
-    badge = _one(session, BadgeClass, public_id=badge_id)
-    return Published(200, badge.image_png, "image/png") if isinstance(badge, BadgeClass) else None
+    revision = revisions.by_public_id(session, badge_id)
+    return Published(200, revision.image_png, "image/png") if revision is not None else None
 
 
 def credential(session: Session, links: Links, credential_id: str) -> Published | None:
     found = _one(session, Credential, public_id=credential_id)
-    if not isinstance(found, Credential) or found.erased_at is not None:
-        return None
+    if not isinstance(found, Credential) or not sharing.publicly_visible(session, found):
+        return None  # erased, or private: its holder shows it through a share link (sharing.py)
     return _stored(found.ob3_credential, VC_LD)
 
 
@@ -130,8 +131,8 @@ def ob2_key(session: Session, links: Links, key_id: str) -> Published | None:
 
 
 def ob2_badge(session: Session, links: Links, badge_id: str) -> Published | None:
-    badge = _one(session, BadgeClass, public_id=badge_id)
-    return _json(documents.ob2_badge_class(badge, links)) if isinstance(badge, BadgeClass) else None
+    revision = revisions.by_public_id(session, badge_id)
+    return _json(documents.ob2_badge_class(revision, links)) if revision is not None else None
 
 
 def ob2_assertion(session: Session, links: Links, credential_id: str) -> Published | None:
@@ -144,6 +145,8 @@ def ob2_assertion(session: Session, links: Links, credential_id: str) -> Publish
             assertion_id=links.ob2_assertion(credential_id), reason=found.revocation_reason
         )
         return _json(doc, status=410)
+    if sharing.is_private(session, found):
+        return None
     return _stored(found.ob2_assertion, JSON_LD)
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from badges.models import Credential, StatusList
+from badges.services import sharing
 from badges.services import status as status_service
 from badges.services.crypto.keys import Keyring
 from badges.services.errors import Conflict, InvalidInput, NotFound
@@ -49,6 +50,7 @@ def erase(session: Session, keyring: Keyring, *, credential: Credential, links: 
     credential.beneficiary_id = None
     credential.ob2_assertion = credential.ob3_credential = None
     credential.ob2_signed = credential.ob3_jwt = None
+    sharing.forget_links(session, credential=credential)
     session.flush()
     status_service.sign_list(session, keyring, status_list=credential.status_list, links=links, now=now)
 

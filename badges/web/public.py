@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from badges.db import get_session
 from badges.models import Credential
-from badges.services import downloads, pages, published
+from badges.services import downloads, pages, published, qr, sharing
 from badges.services.published import Published
 from badges.web.api import send_download
 from badges.web.context import keyring, links, now, wants_html
@@ -74,8 +74,8 @@ def revalidated(response: Response, *, max_age: int) -> Response:
 def download(credential_id: str, fmt: str) -> Response:
     session = get_session()
     credential = session.scalars(select(Credential).where(Credential.public_id == credential_id)).first()
-    if credential is None:
-        raise NotFound()
+    if credential is None or not sharing.publicly_visible(session, credential):
+        raise NotFound()  # a private badge's files come from its holder's page or a share link
     file = downloads.render(session, keyring(), credential=credential, links=links(), fmt=fmt)
     session.commit()  # a signed form made on first request is stored
     return send_download(file)
@@ -103,9 +103,23 @@ def credential(credential_id: str) -> Response | str:
     return document(published.credential(get_session(), links(), credential_id))
 
 
+@bp.get("/credentials/<credential_id>/qr.svg")
+def credential_qr(credential_id: str) -> Response:
+    """A QR code of the badge's page, to show on a phone or to print (not for private badges)."""
+    session = get_session()
+    credential = session.scalars(select(Credential).where(Credential.public_id == credential_id)).first()
+    if credential is None or not sharing.publicly_visible(session, credential):
+        raise NotFound()
+    url = links().credential_page(credential_id)
+    response = Response(qr.svg(url, title=url), mimetype="image/svg+xml")
+    response.cache_control.public = True
+    response.cache_control.max_age = 300
+    return response
+
+
 @bp.get("/frameworks/<slug>")
 def framework(slug: str) -> Response | str:
-    page = pages.framework_page(get_session(), slug)
+    page = pages.framework_page(get_session(), slug, links())
     if wants_html():
         return render_template("public/framework.html", framework=page)
     return jsonify(page)
@@ -138,3 +152,7 @@ def ob2_assertion(credential_id: str) -> Response | BaseResponse:
     if wants_html():
         return redirect(url_for("public.credential", credential_id=credential_id))
     return document(published.ob2_assertion(get_session(), links(), credential_id))
+
+
+# Pages reached by a private link, and the verification page, register themselves on `bp` when imported.
+from badges.web import holder, verifier  # noqa: E402,F401

@@ -1,0 +1,94 @@
+"""Handing awards over (staff token): print the certificate, e-mail the beneficiary, private page links."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, current_app, jsonify
+
+from badges.db import get_session
+from badges.models import Beneficiary, Credential
+from badges.services import access, beneficiaries, certificate, delivery, mail, sharing
+from badges.services.mail import MailError
+from badges.web.api import bp
+from badges.web.api.awards import _award
+from badges.web.auth import staff_issuer, token_required
+from badges.web.context import links, now
+from badges.web.errors import error_response
+from badges.web.holder import link_secret
+
+
+def mail_settings() -> mail.MailSettings:
+    config = current_app.config
+    return mail.MailSettings(host=config.get("SMTP_HOST"), port=int(config["SMTP_PORT"]),
+                             sender=config["MAIL_SENDER"])  # fmt: skip
+
+
+def _beneficiary(public_id: str) -> Beneficiary:
+    return beneficiaries.for_issuer(get_session(), issuer=staff_issuer(), public_id=public_id)
+
+
+@bp.get("/awards/<public_id>/delivery")
+@token_required
+def award_delivery(public_id: str) -> Response:
+    """What to hand over: the claim code, the certificate, where the QR code leads, the visibility."""
+    credential = _award(public_id)
+    code = sharing.claim_code(get_session(), credential=credential, now=now())
+    body = {
+        "claim_code": sharing.format_code(code),
+        "certificate": links().base + f"/api/v1/awards/{public_id}/certificate.pdf",
+        "verification_url": f"{links().base}/verifier?code={code}",
+        "private": sharing.is_private(get_session(), credential),
+        "can_email": credential.beneficiary is not None and bool(credential.beneficiary.email),
+    }
+    get_session().commit()
+    return jsonify(body)
+
+
+@bp.get("/awards/<public_id>/certificate.pdf")
+@token_required
+def award_certificate(public_id: str) -> Response:
+    credential = _award(public_id)
+    body = certificate.render(certificate.certificate_data(get_session(), links(), credential, now()))
+    get_session().commit()  # the claim code is made on first print
+    response = Response(body, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="certificat-{public_id}.pdf"'
+    return response
+
+
+@bp.post("/awards/<public_id>/send")
+@token_required
+def send_award(public_id: str) -> Response | tuple[Response, int]:
+    """E-mail the badge to its beneficiary; the link and code are saved before the message leaves."""
+    credential: Credential = _award(public_id)
+    email = delivery.award_email(get_session(), links(), credential, secret=link_secret(), now=now())
+    get_session().commit()
+    try:
+        mail.send(mail_settings(), email)
+    except MailError as exc:
+        return error_response(503, exc.message, "mail_unavailable"), 503
+    return jsonify({"sent": True, "to": email.to})
+
+
+def _link_json(beneficiary: Beneficiary, token: str) -> dict[str, Any]:
+    return {"beneficiary": beneficiary.public_id, "url": access.page_url(links(), token)}
+
+
+@bp.get("/beneficiaries/<public_id>/private-link")
+@token_required
+def private_link(public_id: str) -> Response:
+    """The link of the person's private page (the same one each time, until renewed)."""
+    beneficiary = _beneficiary(public_id)
+    token = access.private_token(get_session(), beneficiary=beneficiary, secret=link_secret(), now=now())
+    get_session().commit()
+    return jsonify(_link_json(beneficiary, token))
+
+
+@bp.post("/beneficiaries/<public_id>/private-link")
+@token_required
+def renew_private_link(public_id: str) -> Response:
+    """A new link when the old one is lost or leaked: the old one stops working at once."""
+    beneficiary = _beneficiary(public_id)
+    token = access.renew(get_session(), beneficiary=beneficiary, secret=link_secret(), now=now())
+    get_session().commit()
+    return jsonify(_link_json(beneficiary, token))

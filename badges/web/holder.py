@@ -1,0 +1,212 @@
+"""Pages reached by a private link: the beneficiary's own badges, share links, and claim codes.
+
+No password: the long token in the address is the key. So the pages are never cached, never indexed,
+and send no Referer (the address must not leak to the sites they link to). A form posts to an address
+holding the token, which another site cannot know: that is the CSRF protection of these forms.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar, cast
+
+from flask import Response, current_app, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response as BaseResponse
+
+from badges.db import get_session
+from badges.models import Beneficiary, Credential
+from badges.services import access, badge_view, certificate, downloads, holder, qr, sharing
+from badges.services.errors import InvalidInput, NotFound, RuleError
+from badges.web.api import send_download
+from badges.web.context import keyring, links, now
+from badges.web.errors import error_response
+from badges.web.public import bp
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def link_secret() -> bytes:
+    """The server secret the private links are derived from (services/access.py)."""
+    return str(current_app.config["SECRET_KEY"]).encode("utf-8")
+
+
+def private_page(view: F) -> F:
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        response = current_app.make_response(view(*args, **kwargs))
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+    return cast(F, wrapper)
+
+
+def _person(token: str) -> Beneficiary:
+    found = access.beneficiary_for(get_session(), token)
+    if found is None:
+        raise NotFound(
+            _("Ce lien ne marche pas. Il a peut-être été changé. Demandez un nouveau lien au tiers-lieu.")
+        )
+    return found
+
+
+def _owned(token: str, credential_id: str) -> Credential:
+    return holder.owned(get_session(), _person(token), credential_id)
+
+
+@bp.get("/mes-badges/<token>")
+@private_page
+def my_badges(token: str) -> str:
+    page = holder.home(get_session(), _person(token), now())
+    return render_template("holder/home.html", page=page, token=token)
+
+
+def _badge_page(token: str, credential: Credential, *, errors: dict[str, str] | None = None) -> str:
+    view = holder.badge(get_session(), links(), credential, now())
+    return render_template(
+        "holder/badge.html", credential=view, token=token, errors=errors or {}, done=request.args.get("fait")
+    )
+
+
+@bp.get("/mes-badges/<token>/<credential_id>")
+@private_page
+def my_badge(token: str, credential_id: str) -> str:
+    return _badge_page(token, _owned(token, credential_id))
+
+
+@bp.post("/mes-badges/<token>/<credential_id>/visibilite")
+@private_page
+def set_visibility(token: str, credential_id: str) -> BaseResponse | tuple[str, int]:
+    credential = _owned(token, credential_id)
+    try:
+        choice = request.form.get("visibilite")
+        sharing.set_private(get_session(), credential=credential, value=choice, now=now())
+    except InvalidInput as exc:
+        get_session().rollback()
+        return _badge_page(token, credential, errors=exc.fields), 422
+    get_session().commit()
+    return _back(token, credential_id, "visibilite")
+
+
+def _back(token: str, credential_id: str, done: str) -> BaseResponse:
+    target = url_for("public.my_badge", token=token, credential_id=credential_id, fait=done)
+    return redirect(target + "#" + done, code=303)
+
+
+@bp.post("/mes-badges/<token>/<credential_id>/partages")
+@private_page
+def create_share(token: str, credential_id: str) -> str | tuple[str, int]:
+    credential = _owned(token, credential_id)
+    session = get_session()
+    try:
+        link, share_token = sharing.create_link(
+            session, credential=credential, data=request.form.to_dict(), now=now()
+        )
+    except (InvalidInput, RuleError) as exc:
+        session.rollback()
+        fields = exc.fields if isinstance(exc, InvalidInput) else {"partage": exc.message}
+        return _badge_page(token, credential, errors=fields), 422
+    session.commit()
+    url = sharing.share_url(links(), share_token)
+    view = holder.badge(session, links(), credential, now())
+    return render_template(
+        "holder/share_created.html",
+        credential=view,
+        token=token,
+        share={"url": url, "label": link.label, "expires_at": link.expires_at},
+        qr_image=qr.svg_data_uri(url, title=view["name"]),
+    )
+
+
+@bp.post("/mes-badges/<token>/<credential_id>/partages/<link_id>/arreter")
+@private_page
+def stop_share(token: str, credential_id: str, link_id: str) -> BaseResponse:
+    credential = _owned(token, credential_id)
+    sharing.revoke_link(get_session(), credential=credential, public_id=link_id, now=now())
+    get_session().commit()
+    return _back(token, credential_id, "partages")
+
+
+@bp.get("/mes-badges/<token>/<credential_id>/telecharger/<fmt>")
+@private_page
+def my_download(token: str, credential_id: str, fmt: str) -> Response:
+    return _download(_owned(token, credential_id), fmt)
+
+
+@bp.get("/mes-badges/<token>/<credential_id>/certificat.pdf")
+@private_page
+def my_certificate(token: str, credential_id: str) -> Response:
+    credential = _owned(token, credential_id)
+    data = certificate.certificate_data(get_session(), links(), credential, now())
+    body = certificate.render(data)
+    get_session().commit()  # the claim code is made on first print
+    response = Response(body, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = 'inline; filename="certificat-badge.pdf"'
+    return response
+
+
+def _download(credential: Credential, fmt: str) -> Response:
+    session = get_session()
+    file = downloads.render(session, keyring(), credential=credential, links=links(), fmt=fmt)
+    session.commit()  # a signed form made on first request is stored
+    return send_download(file)
+
+
+def _shared(token: str) -> Credential | Response:
+    credential, state = sharing.shared(get_session(), token, now=now())
+    if credential is not None:
+        return credential
+    if state == "gone":
+        return error_response(
+            410, _("Ce lien de partage n'est plus valable. Demandez un nouveau lien."), "gone"
+        )
+    raise NotFound(_("Ce lien de partage n'existe pas. Vérifiez qu'il est complet."))
+
+
+@bp.get("/partage/<token>")
+@private_page
+def shared(token: str) -> Response | str:
+    found = _shared(token)
+    if isinstance(found, Response):
+        return found
+    if request.accept_mimetypes.best_match(["application/vc+ld+json", "application/json", "text/html"]) != (
+        "text/html"
+    ):
+        # Other verifiers may fetch the link: they get the signed credential itself.
+        return Response(found.ob3_credential or "", mimetype="application/vc+ld+json")
+    verify = badge_view.verifier_url(links(), url=sharing.share_url(links(), token))
+    view = holder.shared_badge(get_session(), links(), found, now(), verify_url=verify)
+    return render_template("holder/shared.html", credential=view, base=f"/partage/{token}", kind="share",
+                           share_url=sharing.share_url(links(), token))  # fmt: skip
+
+
+@bp.get("/partage/<token>/telecharger/<fmt>")
+@private_page
+def shared_download(token: str, fmt: str) -> Response:
+    found = _shared(token)
+    return found if isinstance(found, Response) else _download(found, fmt)
+
+
+def _claimed(code: str) -> Credential:
+    credential = sharing.by_claim_code(get_session(), code)
+    if credential is None or credential.erased_at is not None:
+        raise NotFound(_("Aucun badge ne correspond à ce code. Vérifiez chaque lettre et chaque chiffre."))
+    return credential
+
+
+@bp.get("/code/<code>")
+@private_page
+def claimed(code: str) -> str:
+    credential = _claimed(code)
+    verify = badge_view.verifier_url(links(), code=code)
+    view = holder.shared_badge(get_session(), links(), credential, now(), verify_url=verify)
+    return render_template("holder/shared.html", credential=view, base=f"/code/{code}", kind="code")
+
+
+@bp.get("/code/<code>/telecharger/<fmt>")
+@private_page
+def claimed_download(code: str, fmt: str) -> Response:
+    return _download(_claimed(code), fmt)

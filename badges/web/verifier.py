@@ -1,0 +1,101 @@
+"""The public verification page for people (employers, counsellors): a form, then the answer.
+
+No JavaScript needed: paste a link, a code or a text, or upload a file, and the server answers. Scanning
+a QR code with the phone's camera is added by static/js/scan.js where the browser can do it. Bad input
+re-shows the form with a French (or English) message; nothing is stored.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import render_template, request
+from flask_babel import gettext as _
+from werkzeug.datastructures import FileStorage
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from badges.db import get_session
+from badges.services import checking, sharing, verification
+from badges.services.validation import EMAIL_RE
+from badges.services.verification.inputs import MAX_INPUT_BYTES
+from badges.web.api.verify import _source
+from badges.web.context import links, now
+from badges.web.public import bp
+
+MAX_TEXT = MAX_INPUT_BYTES
+
+
+def _page(*, result: dict[str, Any] | None = None, errors: dict[str, str] | None = None,
+          status: int = 200, given: dict[str, str] | None = None) -> tuple[str, int]:  # fmt: skip
+    return (
+        render_template(
+            "public/verifier.html",
+            result=result,
+            errors=errors or {},
+            given=given or {},
+            max_mb=MAX_INPUT_BYTES // (1024 * 1024),
+        ),
+        status,
+    )
+
+
+@bp.get("/verifier")
+def verifier() -> tuple[str, int]:
+    """The form; with ?url= or ?code= (a certificate's QR code), the result straight away."""
+    given = request.args.get("code") or request.args.get("url") or ""
+    if not given.strip():
+        return _page()
+    return _page(result=_check_text(given, email=None), given={"texte": given})
+
+
+@bp.post("/verifier")
+def verifier_result() -> tuple[str, int]:
+    try:
+        form, upload = request.form, request.files.get("fichier")
+    except RequestEntityTooLarge:
+        return _page(errors={"fichier": _too_large()}, status=413)
+    text, email = form.get("texte", ""), form.get("email", "").strip()
+    given = {"texte": text[:4096], "email": email}
+    errors = _errors(text, upload, email)
+    if errors:
+        return _page(errors=errors, given=given, status=422)
+    if upload is not None and upload.filename:
+        data = upload.stream.read(MAX_INPUT_BYTES + 1)
+        if len(data) > MAX_INPUT_BYTES:
+            return _page(errors={"fichier": _too_large()}, given=given, status=413)
+        report = verification.verify_bytes(data, source=_source(), now=now(), email=email or None)
+        return _page(result=checking.answer(report), given=given)
+    return _page(result=_check_text(text, email=email or None), given=given)
+
+
+def _too_large() -> str:
+    return _("Le fichier est trop gros : %(mb)s Mo au plus.", mb=MAX_INPUT_BYTES // (1024 * 1024))
+
+
+def _errors(text: str, upload: FileStorage | None, email: str) -> dict[str, str]:
+    errors = {}
+    has_file = upload is not None and bool(upload.filename)
+    if not text.strip() and not has_file:
+        errors["texte"] = _("Collez un lien, un code ou un texte, ou choisissez un fichier.")
+    elif text.strip() and has_file:
+        errors["texte"] = _("Donnez un seul badge : un texte ou un fichier, pas les deux.")
+    elif len(text.encode("utf-8")) > MAX_TEXT:
+        errors["texte"] = _("Le texte est trop long : %(mb)s Mo au plus.", mb=MAX_TEXT // (1024 * 1024))
+    if email and not EMAIL_RE.match(email.lower()):
+        errors["email"] = _("Cette adresse e-mail n'est pas valide. Exemple : nom@exemple.fr")
+    return errors
+
+
+def _check_text(text: str, *, email: str | None) -> dict[str, Any]:
+    session = get_session()
+    value, decided = checking.resolve_text(session, links(), text, now=now())
+    if decided is None:
+        decided = verification.verify_value(value, source=_source(), now=now(), email=email)
+    result = checking.answer(decided)
+    code = sharing.normalise_code(text) if len(text.strip()) <= 20 else None
+    result["claim_code"] = code if code is not None and result["name"] else None
+    # Our own badge page that did not answer: unknown, erased, or made private by its holder.
+    result["maybe_private"] = (
+        not result["valid"] and result["reason"]["check"] == "parse" and checking.own_page(links(), text)
+    )
+    return result
