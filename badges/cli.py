@@ -187,6 +187,47 @@ def users_token(email: str, label: str) -> None:
     click.echo(token)
 
 
+@users_group.command("invite")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option(
+    "--role", type=click.Choice([r.value for r in Role]), default=Role.STAFF.value, show_default=True
+)
+@click.option("--issuer", "slug", default=None, help="Slug of the tiers-lieu (staff).")
+@click.option("--agency", "agency_id", default=None, help="Public id of the partner agency (counsellor).")
+@click.option("--send/--no-send", default=True, show_default=True, help="E-mail the link (or log it).")
+def users_invite(
+    email: str, name: str, role: str, slug: str | None, agency_id: str | None, send: bool
+) -> None:
+    """Invite someone to the staff web app: the link (7 days, single use) is printed and e-mailed."""
+    from badges.services import pathways, staff_accounts
+    from badges.services.mail import MailError
+    from badges.web.staff import mailer
+
+    session = get_session()
+    try:
+        issuer = issuers.by_slug(session, slug) if slug else None
+        agency = pathways.agency_by_id(session, agency_id) if agency_id else None
+        if agency_id and agency is None:
+            raise click.ClickException("Agence inconnue.")
+        data = {"email": email, "name": name, "role": role}
+        user = staff_accounts.invite(session, data=data, issuer=issuer, agency=agency, now=now())
+    except ServiceError as exc:
+        fail_on_service_error(exc)
+    session.flush()
+    session.commit()
+    secret = str(current_app.config["SECRET_KEY"])
+    with current_app.test_request_context():  # url_for outside a request
+        url = mailer.invitation_url(user, secret)
+    click.echo(f"Lien d'invitation (valable 7 jours, une seule fois) : {url}")
+    try:
+        if send:
+            mailer.send_invitation(user, url)
+    except MailError as exc:
+        raise click.ClickException(exc.message + " Transmettez le lien vous-même.") from exc
+    click.echo(f"Invitation {'envoyée' if send else 'prête'} pour {user.email}.")
+
+
 @click.group("awards", cls=AppGroup)
 def awards_group() -> None:
     """Awarding badges."""

@@ -1,0 +1,108 @@
+"""CSV import of beneficiaries: every row is checked first; one bad row refuses the whole file.
+
+Columns (header line, `;` or `,`): prenom_ou_alias (required), email, telephone, profil,
+appui_francais (oui/non), accord (oui/non). Unknown columns are refused, so nothing the domain guide
+forbids (NIR, nationality, France Travail id, ...) can come in through a spreadsheet.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from badges.models import Beneficiary, Issuer
+from badges.services import beneficiaries
+from badges.services.errors import InvalidInput, RowErrors
+
+MAX_BYTES = 512 * 1024
+MAX_ROWS = 500
+COLUMNS = {
+    "prenom_ou_alias": "display_name",
+    "email": "email",
+    "telephone": "phone",
+    "profil": "profile",
+    "appui_francais": "needs_french_support",
+    "accord": "consent",
+}
+COLUMN_OF = {name: column for column, name in COLUMNS.items()}
+FLAGS = ("needs_french_support", "consent")
+YES, NO = ("oui", "o", "yes", "1", "vrai"), ("non", "n", "no", "0", "faux", "")
+
+
+def _file_error(message: str) -> RowErrors:
+    return RowErrors([{"row": None, "field": "fichier", "message": message}])
+
+
+def _text(raw: bytes) -> str:
+    if len(raw) > MAX_BYTES:
+        raise _file_error(f"Le fichier dépasse {MAX_BYTES // 1024} Ko.")
+    for encoding in ("utf-8-sig", "cp1252"):  # Excel in French often saves as Windows-1252
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise _file_error("Le fichier n'est pas un texte lisible (UTF-8 attendu).")
+
+
+def _reader(text: str) -> csv.DictReader[str]:
+    try:
+        dialect: Any = csv.Sniffer().sniff(text.splitlines()[0] if text else "", delimiters=";,")
+    except csv.Error:
+        dialect = "excel"
+    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
+    header = [h.strip().lower() for h in reader.fieldnames or []]
+    unknown = [h for h in header if h not in COLUMNS]
+    if "prenom_ou_alias" not in header:
+        raise _file_error("La première ligne doit nommer les colonnes, dont « prenom_ou_alias ».")
+    if unknown:
+        raise _file_error("Colonnes non collectées : " + ", ".join(unknown) + ".")
+    reader.fieldnames = header
+    return reader
+
+
+def _data(row: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    """One CSV row as beneficiaries.validate reads it; yes/no columns become booleans."""
+    data: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for column, value in row.items():
+        if column is None:
+            errors["ligne"] = "Cette ligne a plus de cases que de colonnes."
+            continue
+        name, text = COLUMNS[column], (value or "").strip()
+        if name in FLAGS:
+            if text.lower() not in YES + NO:
+                errors[name] = "Écrivez oui ou non."
+            data[name] = text.lower() in YES
+        elif text:
+            data[name] = text
+    return data, errors
+
+
+def parse(raw: bytes) -> list[dict[str, Any]]:
+    """The rows, each validated; RowErrors lists every bad row (line numbers as in a spreadsheet)."""
+    rows, problems = [], []
+    for number, row in enumerate(_reader(_text(raw)), start=2):
+        if number - 1 > MAX_ROWS:
+            raise _file_error(f"Le fichier dépasse {MAX_ROWS} lignes.")
+        data, errors = _data(row)
+        try:
+            beneficiaries.validate({k: v for k, v in data.items() if k not in errors})
+        except InvalidInput as exc:
+            errors.update(exc.fields)
+        problems += [{"row": number, "field": COLUMN_OF.get(f, f), "message": m} for f, m in errors.items()]
+        rows.append(data)
+    if not rows and not problems:
+        raise _file_error("Le fichier ne contient aucune personne.")
+    if problems:
+        raise RowErrors(problems)
+    return rows
+
+
+def import_csv(session: Session, *, issuer: Issuer, raw: bytes, now: datetime) -> list[Beneficiary]:
+    """Create every row's beneficiary, or none (RowErrors before anything is added)."""
+    rows = parse(raw)
+    return [beneficiaries.create_beneficiary(session, issuer=issuer, data=row, now=now) for row in rows]

@@ -1,0 +1,66 @@
+"""Throttling of sign-in and reset requests: refused attempts counted per e-mail and per IP address.
+
+The counts live in the database (table login_attempt), so they hold across gunicorn workers and restarts.
+Limits per e-mail stop password guessing on one account; the higher limit per address stops one machine
+trying many accounts without locking out a tiers-lieu whose staff share one public IP address.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from badges.models import LoginAttempt
+
+
+@dataclass(frozen=True)
+class Limit:
+    per_email: int
+    per_ip: int
+    window: timedelta
+
+
+LOGIN = "login"
+RESET = "reset"
+LIMITS = {
+    # OWASP Authentication Cheat Sheet: lock after a few failures, for a limited time.
+    LOGIN: Limit(per_email=5, per_ip=20, window=timedelta(minutes=15)),
+    # Reset e-mails: enough for a lost message, not enough to flood someone's mailbox.
+    RESET: Limit(per_email=3, per_ip=10, window=timedelta(minutes=15)),
+}
+# Rows are kept this long at most (then purged): the window, plus a margin for clock changes.
+KEEP = timedelta(days=1)
+
+
+def email_hash(email: str) -> str:
+    return hashlib.sha256(email.strip().lower().encode("utf-8")).hexdigest()
+
+
+def blocked(session: Session, *, kind: str, email: str, ip: str, now: datetime) -> bool:
+    """True when the e-mail or the address has used up its attempts in the current window."""
+    limit = LIMITS[kind]
+    since = now - limit.window
+    recent = select(func.count()).select_from(LoginAttempt)
+    recent = recent.where(LoginAttempt.kind == kind, LoginAttempt.created_at > since)
+    by_email = session.scalar(recent.where(LoginAttempt.email_hash == email_hash(email))) or 0
+    if by_email >= limit.per_email:
+        return True
+    by_ip = session.scalar(recent.where(LoginAttempt.ip == ip)) or 0
+    return by_ip >= limit.per_ip
+
+
+def record(session: Session, *, kind: str, email: str, ip: str, now: datetime) -> None:
+    """Count one attempt; old rows go at the same time, so the table stays small."""
+    session.execute(delete(LoginAttempt).where(LoginAttempt.created_at < now - KEEP))
+    session.add(LoginAttempt(kind=kind, email_hash=email_hash(email), ip=ip[:45], created_at=now))
+
+
+def forget(session: Session, *, kind: str, email: str) -> None:
+    """After a successful sign-in the account's count starts again (the address's count does not)."""
+    session.execute(
+        delete(LoginAttempt).where(LoginAttempt.kind == kind, LoginAttempt.email_hash == email_hash(email))
+    )

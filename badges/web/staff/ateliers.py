@@ -1,0 +1,144 @@
+"""Ateliers: the calendar-like list (week or month), create and edit, attendance."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import render_template, request
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from werkzeug.wrappers import Response
+
+from badges.db import get_session
+from badges.models import Atelier, Pathway, Role
+from badges.services import evaluation, pathways, programme_listing
+from badges.services.awarding import Issuing, Outcome
+from badges.services.errors import InvalidInput
+from badges.web.context import keyring, links, now
+from badges.web.staff import bp
+from badges.web.staff.access import own_issuer, role_required
+from badges.web.staff.forms import done, invalid, values
+from badges.web.staff.labels import friendly
+from badges.web.staff.pathways import _pathway
+
+FORM = "staff/programme/atelier_form.html"
+PAGE = "staff/programme/atelier.html"
+
+
+def _atelier(atelier_id: str) -> Atelier:
+    """An atelier of the signed-in member's tiers-lieu; another's is 404."""
+    return pathways.atelier_in_scope(get_session(), atelier_id, [own_issuer().id])
+
+
+def issuing() -> Issuing:
+    return Issuing(keyring(), links(), now())
+
+
+def outcome_message(outcome: Outcome) -> str:
+    """What a save did to badges, said in one sentence (announced in the page's live region)."""
+    parts = []
+    if outcome.issued:
+        names = ", ".join(
+            f"{c.badge_class.name} ({c.beneficiary.display_name})" for c in outcome.issued if c.beneficiary
+        )
+        parts.append(
+            ngettext("%(num)s badge délivré", "%(num)s badges délivrés", len(outcome.issued)) + f" : {names}."
+        )
+    if outcome.pending:
+        parts.append(
+            ngettext(
+                "%(num)s badge attend l’accord de la personne.",
+                "%(num)s badges attendent l’accord des personnes.",
+                len(outcome.pending),
+            )
+        )
+    if outcome.flags:
+        parts.append(
+            ngettext("%(num)s badge est à revoir.", "%(num)s badges sont à revoir.", len(outcome.flags))
+        )
+    return " ".join(parts)
+
+
+@bp.get("/ateliers")
+@role_required(Role.STAFF)
+def ateliers() -> str:
+    """`?vue=semaine|mois&date=AAAA-MM-JJ`: the week (default) or month holding that day."""
+    view = request.args.get("vue", "semaine")
+    view = view if view in programme_listing.VIEWS else "semaine"
+    try:
+        day = date.fromisoformat(request.args.get("date", ""))
+    except ValueError:
+        day = now().date()
+    start, end, before, after = programme_listing.period_of_view(view, day)
+    days = programme_listing.calendar(get_session(), issuer=own_issuer(), start=start, end=end)
+    context = {"view": view, "start": start, "end": end, "before": before, "after": after}
+    return render_template("staff/programme/calendar.html", days=days, **context)
+
+
+def _submitted() -> dict[str, Any]:
+    data: dict[str, Any] = values("title", "held_on", "duration_minutes")
+    data["competencies"] = request.form.getlist("competencies")
+    return data
+
+
+def _form(form: dict[str, Any], pathway: Pathway, atelier: Atelier | None, errors: dict[str, str]) -> Any:
+    choices = programme_listing.competence_choices(get_session())
+    context = {"form": form, "pathway": pathway, "atelier": atelier, "choices": choices}
+    if errors:
+        return invalid(FORM, friendly(errors), **context)
+    return render_template(FORM, errors={}, **context)
+
+
+@bp.route("/pathways/<pathway_id>/ateliers/new", methods=["GET", "POST"])
+@role_required(Role.STAFF)
+def atelier_new(pathway_id: str) -> Response | str | tuple[str, int]:
+    found = _pathway(pathway_id)
+    if request.method == "GET":
+        return _form({"competencies": [], "duration_minutes": "120"}, found, None, {})
+    data = _submitted()
+    try:
+        atelier = pathways.create_atelier(get_session(), pathway=found, data=data, now=now())
+        get_session().flush()
+    except InvalidInput as exc:
+        return _form(data, found, None, exc.fields)
+    return done(_("L’atelier est créé."), "staff.atelier", atelier_id=atelier.public_id)
+
+
+@bp.get("/ateliers/<atelier_id>")
+@role_required(Role.STAFF)
+def atelier(atelier_id: str) -> str:
+    detail = programme_listing.atelier_detail(get_session(), _atelier(atelier_id))
+    return render_template(PAGE, atelier=detail, errors={})
+
+
+@bp.route("/ateliers/<atelier_id>/edit", methods=["GET", "POST"])
+@role_required(Role.STAFF)
+def atelier_edit(atelier_id: str) -> Response | str | tuple[str, int]:
+    found = _atelier(atelier_id)
+    if request.method == "GET":
+        return _form(programme_listing.atelier_form(found), found.pathway, found, {})
+    data = _submitted()
+    try:
+        pathways.update_atelier(get_session(), atelier=found, data=data)
+    except InvalidInput as exc:
+        return _form(data, found.pathway, found, exc.fields)
+    return done(_("L’atelier est enregistré."), "staff.atelier", atelier_id=atelier_id)
+
+
+@bp.post("/ateliers/<atelier_id>/attendance")
+@role_required(Role.STAFF)
+def atelier_attendance(atelier_id: str) -> Response | tuple[str, int]:
+    """Who came: one checkbox per enrolled person; a minimum-attendance badge may be issued at once."""
+    found, session = _atelier(atelier_id), get_session()
+    people = programme_listing.atelier_detail(session, found)["attendance"]
+    present = set(request.form.getlist("present"))
+    data = {"attendance": [{"beneficiary": p["id"], "present": p["id"] in present} for p in people]}
+    try:
+        _people, outcome = evaluation.record_attendance(session, issuing(), atelier=found, data=data)
+    except InvalidInput:
+        detail = programme_listing.atelier_detail(session, found)
+        message = _("Inscrivez d’abord des personnes au parcours.")
+        return invalid(PAGE, {"present": message}, atelier=detail)
+    message = " ".join(filter(None, [_("Les présences sont enregistrées."), outcome_message(outcome)]))
+    return done(message, "staff.atelier", atelier_id=atelier_id)

@@ -1,0 +1,123 @@
+"""Awards of the tiers-lieu: list with status, one award, revoke it (two steps), hand it over."""
+
+from __future__ import annotations
+
+from flask import Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response as BaseResponse
+
+from badges.db import get_session
+from badges.models import Credential, Role
+from badges.services import award_listing, certificate, delivery, downloads, mail, revocation
+from badges.services.errors import Conflict, InvalidInput
+from badges.web.api import send_download
+from badges.web.api.delivery import mail_settings
+from badges.web.context import keyring, links, now
+from badges.web.holder import link_secret
+from badges.web.staff import bp
+from badges.web.staff.access import own_issuer, role_required
+from badges.web.staff.forms import confirmed, done, invalid
+
+REVOKE_PAGE = "staff/awards/revoke.html"
+
+
+def _award(award_id: str) -> Credential:
+    """An award of the signed-in member's tiers-lieu; any other is 404."""
+    return award_listing.award_of(get_session(), issuer=own_issuer(), public_id=award_id)
+
+
+@bp.get("/awards")
+@role_required(Role.STAFF)
+def awards() -> str:
+    filters, errors = award_listing.parse_filters(request.args)
+    page = award_listing.list_awards(get_session(), issuer=own_issuer(), filters=filters, now=now())
+    return render_template("staff/awards/list.html", page=page, filters=filters, errors=errors)
+
+
+@bp.get("/awards/<award_id>")
+@role_required(Role.STAFF)
+def award(award_id: str) -> str:
+    detail = award_listing.award_detail(get_session(), links(), _award(award_id), now())
+    return render_template("staff/awards/detail.html", award=detail)
+
+
+@bp.route("/awards/<award_id>/revoke", methods=["GET", "POST"])
+@role_required(Role.STAFF)
+def revoke(award_id: str) -> BaseResponse | str | tuple[str, int]:
+    """Step 1: the reason. Step 2: a summary to confirm. Only then is the badge revoked, for good."""
+    credential = _award(award_id)
+    detail = award_listing.award_detail(get_session(), links(), credential, now())
+    if credential.revoked_at is not None:
+        flash(_("Ce badge est déjà révoqué."), "info")
+        return redirect(url_for("staff.award", award_id=award_id), 303)
+    if request.method == "GET":
+        return render_template(REVOKE_PAGE, award=detail, reason="", errors={}, step="reason")
+    reason = request.form.get("reason", "")
+    try:
+        reason = revocation.validate_reason(reason)
+        if not confirmed():
+            return render_template(REVOKE_PAGE, award=detail, reason=reason, errors={}, step="confirm")
+        revocation.revoke(
+            get_session(), keyring(), credential=credential, reason=reason, links=links(), now=now()
+        )
+    except InvalidInput as exc:
+        return invalid(REVOKE_PAGE, exc.fields, award=detail, reason=reason, step="reason")
+    except Conflict as exc:
+        flash(exc.message, "error")
+        return redirect(url_for("staff.award", award_id=award_id), 303)
+    return done(
+        _("Le badge est révoqué. Sa page et ses fichiers le disent désormais."),
+        "staff.award",
+        award_id=award_id,
+    )
+
+
+@bp.get("/awards/<award_id>/download/<fmt>")
+@role_required(Role.STAFF)
+def award_download(award_id: str, fmt: str) -> Response:
+    """Every file of the award, even when its holder made it private (staff hand it over)."""
+    file = downloads.render(get_session(), keyring(), credential=_award(award_id), links=links(), fmt=fmt)
+    get_session().commit()  # a signed form made on first request is stored
+    return send_download(file)
+
+
+def _not_handed_over(award_id: str) -> BaseResponse:
+    flash(_("Ce badge est révoqué : il ne peut plus être remis."), "error")
+    return redirect(url_for("staff.award", award_id=award_id), 303)
+
+
+@bp.get("/awards/<award_id>/certificate.pdf")
+@role_required(Role.STAFF)
+def award_certificate(award_id: str) -> BaseResponse:
+    """The printable certificate (services/certificate.py); printing makes the claim code."""
+    credential = _award(award_id)
+    if credential.revoked_at is not None:
+        return _not_handed_over(award_id)
+    data = certificate.certificate_data(get_session(), links(), credential, now())
+    body = certificate.render(data)
+    get_session().commit()
+    response = Response(body, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="certificat-{award_id}.pdf"'
+    return response
+
+
+@bp.post("/awards/<award_id>/send")
+@role_required(Role.STAFF)
+def award_send(award_id: str) -> BaseResponse:
+    """E-mail the badge to its beneficiary (services/delivery.py); the link is saved before sending."""
+    credential, back = _award(award_id), url_for("staff.award", award_id=award_id)
+    if credential.revoked_at is not None:
+        return _not_handed_over(award_id)
+    try:
+        email = delivery.award_email(get_session(), links(), credential, secret=link_secret(), now=now())
+    except InvalidInput as exc:
+        flash(" ".join(exc.fields.values()), "error")
+        return redirect(back, 303)
+    get_session().commit()
+    try:
+        mail.send(mail_settings(), email)
+    except mail.MailError as exc:
+        flash(exc.message, "error")
+        return redirect(back, 303)
+    flash(_("Le badge est envoyé à %(email)s.", email=email.to), "success")
+    return redirect(back, 303)

@@ -1,0 +1,44 @@
+"""Error pages of the staff screens, in the staff layout (navigation kept), always HTML."""
+
+from __future__ import annotations
+
+from flask import render_template
+from flask_babel import gettext as _
+from werkzeug.exceptions import Forbidden, NotFound
+
+from badges.services import errors as service_errors
+from badges.web.staff import bp
+from badges.web.staff.csrf import CsrfFailure
+
+
+def error_page(status: int, title: str, message: str) -> tuple[str, int]:
+    return render_template("staff/error.html", status=status, title=title, message=message), status
+
+
+@bp.errorhandler(CsrfFailure)
+def csrf_failure(_exc: CsrfFailure) -> tuple[str, int]:
+    return error_page(
+        400,
+        _("Formulaire refusé"),
+        _(
+            "Ce formulaire a expiré ou ne vient pas de ce site : rien n'a été enregistré. "
+            "Revenez à la page précédente, rechargez-la, puis recommencez."
+        ),
+    )
+
+
+@bp.errorhandler(Forbidden)
+def forbidden(_exc: Forbidden) -> tuple[str, int]:
+    return error_page(
+        403, _("Accès refusé"), _("Cette page n'est pas ouverte à votre rôle. Revenez à l'accueil.")
+    )
+
+
+@bp.errorhandler(NotFound)
+def not_found(_exc: NotFound) -> tuple[str, int]:
+    return error_page(404, _("Page introuvable"), _("Cette page n'existe pas, ou plus."))
+
+
+@bp.errorhandler(service_errors.NotFound)
+def object_not_found(exc: service_errors.NotFound) -> tuple[str, int]:
+    return error_page(404, _("Page introuvable"), exc.message)

@@ -1,0 +1,145 @@
+"""Key figures: staff see their tiers-lieu, coordinators the whole network (or one tiers-lieu).
+
+Counting is services/reporting.py's; charts and the CSV file are services/figures_output.py's.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import Response, render_template, request
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from badges.db import get_session
+from badges.models import Issuer, Role
+from badges.services import figures_output, pathways, profiles, reporting
+from badges.services.errors import InvalidInput
+from badges.services.validation import DEPARTMENT_RE
+from badges.web.context import now
+from badges.web.staff import bp
+from badges.web.staff.access import role_required
+from badges.web.staff.identity import signed_in
+from badges.web.staff.labels import PATHWAY_TYPES, PROFILE_LABELS, options
+
+FILTERS = ("from", "to", "tiers_lieu", "department", "pathway_type", "profile")
+
+
+def _places() -> list[tuple[str, str]]:
+    user = signed_in()
+    query = select(Issuer).order_by(Issuer.name)
+    if user.role != Role.COORDINATOR.value:
+        query = query.where(Issuer.id == user.issuer_id)
+    return [(i.slug, i.name) for i in get_session().scalars(query)]
+
+
+def _chosen() -> dict[str, str]:
+    today = now().date()
+    chosen = {name: request.args.get(name, "").strip() for name in FILTERS}
+    chosen["from"] = chosen["from"] or date(today.year, 1, 1).isoformat()
+    chosen["to"] = chosen["to"] or today.isoformat()
+    return chosen
+
+
+def _query(chosen: dict[str, str]) -> tuple[reporting.Period | None, reporting.Filters, dict[str, str]]:
+    """The period and filters, and a French message per wrong filter (the figures are then not shown)."""
+    errors: dict[str, str] = {}
+    period = None
+    try:
+        period = reporting.period_of(chosen["from"], chosen["to"])
+    except InvalidInput as exc:
+        errors.update(exc.fields)
+    user, places = signed_in(), dict(_places())
+    scope = None if user.role == Role.COORDINATOR.value else [user.issuer_id or 0]
+    if chosen["tiers_lieu"]:
+        if chosen["tiers_lieu"] not in places:
+            errors["tiers_lieu"] = _("Choisissez un tiers-lieu dans la liste.")
+        found = get_session().scalar(select(Issuer.id).where(Issuer.slug == chosen["tiers_lieu"]))
+        scope = [found] if found is not None else scope
+    checks = {
+        "department": (
+            lambda v: DEPARTMENT_RE.match(v),
+            _("Numéro de département invalide (ex. 94, 2A, 974)."),
+        ),
+        "pathway_type": (lambda v: v in pathways.TYPES, _("Choisissez un type de parcours dans la liste.")),
+        "profile": (lambda v: v in profiles.PROFILES, _("Choisissez un profil dans la liste.")),
+    }
+    for name, (valid, message) in checks.items():
+        if chosen[name] and not valid(chosen[name]):
+            errors[name] = message
+    filters = reporting.Filters(
+        issuer_ids=scope,
+        **{name: chosen[name] or None for name in ("department", "pathway_type", "profile")},
+    )
+    return period, filters, errors
+
+
+def _labels() -> dict[str, dict[str, str]]:
+    unset = {reporting.UNSET: _("Non renseigné")}
+    return {
+        "tiers_lieu": dict(_places()),
+        "pathway_type": {**unset, **{k: str(v) for k, v in PATHWAY_TYPES.items()}},
+        "profile": {**unset, **{k: str(v) for k, v in PROFILE_LABELS.items()}},
+        "department": unset,
+    }
+
+
+def _charts(figures: dict[str, Any]) -> list[dict[str, Any]]:
+    """One chart per figure people compare: the totals, badges by tiers-lieu, skills per competence."""
+    totals = figures["totals"]
+    names = figures_output.HEADERS
+    places = _labels()["tiers_lieu"]
+    specs = [
+        ("totaux", _("Chiffres de la période"), [(names[m], totals[m]) for m in reporting.METRICS]),
+        ("badges-lieux", _("Badges délivrés par tiers-lieu"),
+         [(places.get(g["key"], g["key"]), g["badges_issued"]) for g in figures["by"]["tiers_lieu"]]),
+        ("competences", _("Compétences acquises, par compétence"), list(totals["skills_acquired"].items())),
+    ]  # fmt: skip
+    return [
+        {"id": key, "title": title, "items": items, "svg": figures_output.bar_chart(key, title, items)}
+        for key, title, items in specs
+        if items
+    ]
+
+
+def _figures() -> tuple[dict[str, str], dict[str, Any] | None, dict[str, str]]:
+    chosen = _chosen()
+    period, filters, errors = _query(chosen)
+    if errors or period is None:
+        return chosen, None, errors
+    return chosen, reporting.key_figures(get_session(), period=period, filters=filters), {}
+
+
+@bp.get("/figures")
+@role_required(Role.COORDINATOR, Role.STAFF)
+def figures() -> tuple[str, int] | str:
+    chosen, found, errors = _figures()
+    context = {
+        "chosen": chosen,
+        "errors": errors,
+        "figures": found,
+        "period": [date.fromisoformat(found["period"][k]) for k in ("from", "to")] if found else [],
+        "charts": _charts(found) if found else [],
+        "places": _places(),
+        "types": options(PATHWAY_TYPES),
+        "profiles": options(PROFILE_LABELS),
+        "coordinator": signed_in().role == Role.COORDINATOR.value,
+        "headers": figures_output.HEADERS,
+        "metrics": reporting.METRICS,
+    }
+    page = render_template("staff/figures.html", **context)
+    return (page, 422) if errors else page
+
+
+@bp.get("/figures.csv")
+@role_required(Role.COORDINATOR, Role.STAFF)
+def figures_csv() -> Response | tuple[str, int]:
+    chosen, found, errors = _figures()
+    if found is None:
+        return " ".join(errors.values()), 422
+    body = figures_output.csv_text(found, _labels())
+    response = Response(body, mimetype="text/csv")
+    name = f"chiffres-cles-{chosen['from']}-{chosen['to']}.csv"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -1,0 +1,51 @@
+"""The home page of each role: what they came to do, first."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import render_template
+
+from badges.db import get_session
+from badges.models import Role
+from badges.services import award_listing, network
+from badges.web.context import now
+from badges.web.staff import bp
+from badges.web.staff.access import login_required, own_issuer
+from badges.web.staff.identity import signed_in
+
+LATEST = 5
+
+
+def _staff() -> dict[str, Any]:
+    issuer = own_issuer()
+    latest = award_listing.list_awards(
+        get_session(), issuer=issuer, filters=award_listing.Filters(), now=now(), per_page=LATEST
+    )
+    return {"issuer": issuer.name, "latest": latest["rows"], "total": latest["total"]}
+
+
+def _coordinator() -> dict[str, Any]:
+    places = network.overview(get_session())
+    return {"places": len(places), "awards": sum(p["awards"] for p in places)}
+
+
+def _counsellor() -> dict[str, Any]:
+    agency = signed_in().agency
+    return {"agency": agency.name if agency else ""}
+
+
+# One function per role gives the values of its home template (staff/home/<role>.html).
+HOMES: dict[str, Callable[[], dict[str, Any]]] = {
+    Role.STAFF.value: _staff,
+    Role.COORDINATOR.value: _coordinator,
+    Role.COUNSELLOR.value: _counsellor,
+}
+
+
+@bp.get("/")
+@login_required
+def home() -> str:
+    role = signed_in().role
+    return render_template(f"staff/home/{role}.html", home=HOMES[role]())

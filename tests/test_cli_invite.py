@@ -1,0 +1,56 @@
+"""`badges users invite`: an account waiting for its password, and the link printed (and e-mailed)."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from badges.models import User
+from tests.factories import make_agency, make_issuer
+
+
+def invite(runner, *extra):
+    return runner.invoke(args=["users", "invite", "--email", "ines@example.org", "--name", "Inès", *extra])
+
+
+def test_invite_a_staff_member_prints_a_working_link(runner, client, session, keyring, links, now):
+    issuer = make_issuer(session, keyring, links, now)
+    session.commit()
+    result = invite(runner, "--issuer", issuer.slug, "--no-send")
+    assert result.exit_code == 0, result.output
+    url = re.search(r"(http://\S+/staff/invitation/\S+)", result.output).group(1)
+    assert url.startswith(links.base + "/staff/invitation/")
+    assert "Invitation prête pour ines@example.org." in result.output
+    user = session.scalars(select(User).where(User.email == "ines@example.org")).one()
+    assert user.issuer_id == issuer.id and user.password_hash is None
+    assert client.get(url.removeprefix(links.base)).status_code == 200
+
+
+def test_invite_logs_the_e_mail_without_smtp(runner, session, keyring, links, now, caplog):
+    issuer = make_issuer(session, keyring, links, now)
+    session.commit()
+    with caplog.at_level("INFO"):
+        result = invite(runner, "--issuer", issuer.slug)
+    assert result.exit_code == 0, result.output
+    assert "Invitation envoyée" in result.output
+    assert any("Invitation à Badges des tiers-lieux" in r.getMessage() for r in caplog.records)
+
+
+def test_invite_a_counsellor_needs_a_known_agency(runner, session, now):
+    agency = make_agency(session, now)
+    session.commit()
+    missing = invite(runner, "--role", "counsellor", "--no-send")
+    assert missing.exit_code != 0 and "agence" in missing.output
+    unknown = invite(runner, "--role", "counsellor", "--agency", "inconnue", "--no-send")
+    assert unknown.exit_code != 0 and "Agence inconnue." in unknown.output
+    done = invite(runner, "--role", "counsellor", "--agency", agency.public_id, "--no-send")
+    assert done.exit_code == 0, done.output
+
+
+def test_invite_reports_bad_input_and_writes_nothing(runner, session):
+    result = runner.invoke(args=["users", "invite", "--email", "nope", "--name", "X", "--issuer", "inconnu"])
+    assert result.exit_code != 0 and "Tiers-lieu introuvable." in result.output
+    bad = runner.invoke(args=["users", "invite", "--email", "nope", "--name", "", "--role", "coordinator"])
+    assert bad.exit_code != 0 and "email" in bad.output and "name" in bad.output
+    assert session.scalars(select(User)).all() == []

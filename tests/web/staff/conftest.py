@@ -1,0 +1,162 @@
+"""Fixtures of the staff web tests: one account per role, signing in, CSRF tokens, a real SMTP server."""
+
+from __future__ import annotations
+
+import functools
+import html
+import itertools
+import re
+import socket
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+from argon2 import PasswordHasher
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy.orm import Session
+
+from badges.models import Agency, Credential, Issuer, Role, User
+from badges.services import accounts, keys
+from tests.factories import enrol, make_agency, make_atelier, make_award, make_issuer, make_pathway
+
+PASSWORD = "correct horse battery"
+TOKEN = "test-csrf-token"
+_numbers = itertools.count(1)
+
+
+@dataclass
+class World:
+    """Two tiers-lieux, an award in the first one, and one signed-in-able account per role."""
+
+    issuer: Issuer
+    other_issuer: Issuer
+    award: Credential
+    key_id: str
+    users: dict[str, User] = field(default_factory=dict)
+    # Programme data of the first tiers-lieu (the award's beneficiary is enrolled in the pathway).
+    pathway_id: str = ""
+    atelier_id: str = ""
+
+
+@functools.cache
+def password_hash() -> str:
+    """Cheap argon2 parameters (verification reads them from the hash): every test signs in."""
+    return PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1).hash(PASSWORD)
+
+
+def make_user(
+    session: Session, now: datetime, role: Role, *, issuer: Issuer | None = None, agency: Agency | None = None
+) -> User:
+    user = accounts.create_user(
+        session,
+        email=f"{role.value}{next(_numbers)}@example.org",
+        name=f"Camille {role.value}",
+        role=role,
+        issuer=issuer,
+        password=None,
+        now=now,
+    )
+    user.agency = agency
+    user.password_hash = password_hash()
+    return user
+
+
+@pytest.fixture
+def world(session, keyring, links, now) -> World:
+    award = make_award(session, keyring, links, now)
+    other = make_issuer(session, keyring, links, now)
+    users = {
+        "staff": make_user(session, now, Role.STAFF, issuer=award.issuer),
+        "other_staff": make_user(session, now, Role.STAFF, issuer=other),
+        "coordinator": make_user(session, now, Role.COORDINATOR),
+        "counsellor": make_user(session, now, Role.COUNSELLOR, agency=make_agency(session, now)),
+    }
+    key_id = keys.published_keys(session, issuer=award.issuer)[0].public_id
+    pathway = make_pathway(session, award.issuer, now)
+    atelier = make_atelier(session, pathway, now)
+    assert award.beneficiary is not None
+    enrol(session, pathway, now, award.beneficiary)
+    session.commit()
+    return World(award.issuer, other, award, key_id, users, pathway.public_id, atelier.public_id)
+
+
+def form_token(client: FlaskClient) -> str:
+    """Put a known CSRF token in the client's session (as a rendered form would)."""
+    with client.session_transaction() as stored:
+        stored.setdefault("csrf", TOKEN)
+        return str(stored["csrf"])
+
+
+def post(client: FlaskClient, url: str, data: dict[str, Any] | None = None, **kwargs: Any) -> Any:
+    """A form submission with the session's CSRF token."""
+    return client.post(url, data={"csrf_token": form_token(client), **(data or {})}, **kwargs)
+
+
+def sign_in(client: FlaskClient, user: User, password: str = PASSWORD) -> Any:
+    response = post(client, "/staff/login", {"email": user.email, "password": password})
+    assert response.status_code == 303, response.get_data(as_text=True)
+    return response
+
+
+@pytest.fixture
+def as_role(client: FlaskClient, world: World):
+    """as_role("staff") signs the client in with that role's account and returns the client."""
+
+    def signed(role: str) -> FlaskClient:
+        sign_in(client, world.users[role])
+        return client
+
+    return signed
+
+
+def text(response: Any) -> str:
+    """The page's text without tags, spaces collapsed (for French sentences split over lines)."""
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.get_data(as_text=True))))
+
+
+class Inbox:
+    """Messages received by the aiosmtpd server."""
+
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        message = message_from_bytes(envelope.content, policy=policy.default)
+        assert isinstance(message, EmailMessage)
+        self.messages.append(message)
+        return "250 Message accepted for delivery"
+
+    def body(self, index: int = -1) -> str:
+        part = self.messages[index].get_body(preferencelist=("plain",))
+        assert isinstance(part, EmailMessage)
+        return str(part.get_content())
+
+    def link(self, index: int = -1) -> str:
+        found = re.search(r"https?://\S+/staff/\S+", self.body(index))
+        assert found, self.body(index)
+        return found.group(0)
+
+
+@pytest.fixture
+def smtp(app: Flask, monkeypatch: pytest.MonkeyPatch) -> Iterator[Inbox]:
+    """A real SMTP server on 127.0.0.1; the app sends to it for the test's duration."""
+    inbox = Inbox()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    monkeypatch.setitem(app.config, "SMTP_HOST", "127.0.0.1")
+    monkeypatch.setitem(app.config, "SMTP_PORT", port)
+    yield inbox
+    controller.stop()
+
+
+ROLES = ("anonymous", "coordinator", "staff", "other_staff", "counsellor")
+__all__ = ["PASSWORD", "ROLES", "Role", "World", "form_token", "post", "sign_in", "text"]

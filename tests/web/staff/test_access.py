@@ -1,0 +1,162 @@
+"""Every staff route against every role, and the table itself checked against the app's routes.
+
+Rules (badges/web/staff/access.py): anonymous -> 302 to the sign-in page; a role the screen is not for
+-> 403; another tiers-lieu's object -> 404; the right role -> the page (or, for a form sent empty, its
+422 with the errors). A new route without a line in TABLE fails `test_every_staff_route_is_in_the_table`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from badges.services import staff_accounts
+from tests.web.staff.conftest import ROLES, form_token, sign_in
+
+STAFF = frozenset({"staff", "other_staff"})
+COORDINATOR = frozenset({"coordinator"})
+SIGNED_IN = frozenset({"coordinator", "staff", "other_staff", "counsellor"})
+PUBLIC = frozenset({"anonymous", *SIGNED_IN})
+
+
+@dataclass(frozen=True)
+class Expect:
+    url: str
+    roles: frozenset[str]
+    # What an allowed role gets (a POST is sent empty: its form answers 422, an action 303).
+    ok: int = 200
+    # The URL names an object of the first tiers-lieu: the second one's staff gets 404.
+    scoped: bool = False
+    # What a signed-in account gets on a public page, when it differs from `ok`.
+    signed_in: int | None = None
+
+
+TABLE: dict[tuple[str, str], Expect] = {
+    ("staff.login", "GET"): Expect("/staff/login", PUBLIC, signed_in=302),
+    ("staff.login", "POST"): Expect("/staff/login", PUBLIC, ok=422),
+    ("staff.logout", "POST"): Expect("/staff/logout", SIGNED_IN, ok=303),
+    ("staff.forgot_password", "GET"): Expect("/staff/password/forgot", PUBLIC),
+    ("staff.forgot_password", "POST"): Expect("/staff/password/forgot", PUBLIC, ok=422),
+    ("staff.reset_password", "GET"): Expect("/staff/password/reset/{reset}", PUBLIC),
+    ("staff.reset_password", "POST"): Expect("/staff/password/reset/{reset}", PUBLIC, ok=422),
+    ("staff.accept_invitation", "GET"): Expect("/staff/invitation/{invitation}", PUBLIC),
+    ("staff.accept_invitation", "POST"): Expect("/staff/invitation/{invitation}", PUBLIC, ok=422),
+    ("staff.home", "GET"): Expect("/staff/", SIGNED_IN),
+    ("staff.account", "GET"): Expect("/staff/account", SIGNED_IN),
+    ("staff.change_password", "POST"): Expect("/staff/account/password", SIGNED_IN, ok=422),
+    ("staff.awards", "GET"): Expect("/staff/awards", STAFF),
+    ("staff.award", "GET"): Expect("/staff/awards/{award}", STAFF, scoped=True),
+    ("staff.revoke", "GET"): Expect("/staff/awards/{award}/revoke", STAFF, scoped=True),
+    ("staff.revoke", "POST"): Expect("/staff/awards/{award}/revoke", STAFF, ok=422, scoped=True),
+    ("staff.award_download", "GET"): Expect("/staff/awards/{award}/download/ob3.json", STAFF, scoped=True),
+    ("staff.award_certificate", "GET"): Expect("/staff/awards/{award}/certificate.pdf", STAFF, scoped=True),
+    ("staff.award_send", "POST"): Expect("/staff/awards/{award}/send", STAFF, ok=303, scoped=True),
+    ("staff.issuer", "GET"): Expect("/staff/issuer", STAFF),
+    ("staff.issuer_edit", "GET"): Expect("/staff/issuer/edit", STAFF),
+    ("staff.issuer_edit", "POST"): Expect("/staff/issuer/edit", STAFF, ok=422),
+    ("staff.keys", "GET"): Expect("/staff/keys", STAFF),
+    ("staff.keys_rotate", "GET"): Expect("/staff/keys/rotate", STAFF),
+    ("staff.keys_rotate", "POST"): Expect("/staff/keys/rotate", STAFF, ok=422),
+    ("staff.key_compromise", "GET"): Expect("/staff/keys/{key}/compromise", STAFF, scoped=True),
+    ("staff.key_compromise", "POST"): Expect("/staff/keys/{key}/compromise", STAFF, ok=422, scoped=True),
+    ("staff.network_list", "GET"): Expect("/staff/network", COORDINATOR),
+    ("staff.network_new", "GET"): Expect("/staff/network/new", COORDINATOR),
+    ("staff.network_new", "POST"): Expect("/staff/network/new", COORDINATOR, ok=422),
+    ("staff.network_place", "GET"): Expect("/staff/network/{slug}", COORDINATOR),
+    ("staff.network_invite", "POST"): Expect("/staff/network/{slug}/invite", COORDINATOR, ok=422),
+    # Programme screens (pathways, ateliers, grid, beneficiaries, key figures, counsellor view).
+    ("staff.pathways_list", "GET"): Expect("/staff/pathways", STAFF),
+    ("staff.pathway_new", "GET"): Expect("/staff/pathways/new", STAFF),
+    ("staff.pathway_new", "POST"): Expect("/staff/pathways/new", STAFF, ok=422),
+    ("staff.pathway", "GET"): Expect("/staff/pathways/{pathway}", STAFF, scoped=True),
+    ("staff.pathway_edit", "GET"): Expect("/staff/pathways/{pathway}/edit", STAFF, scoped=True),
+    ("staff.pathway_edit", "POST"): Expect("/staff/pathways/{pathway}/edit", STAFF, ok=422, scoped=True),
+    ("staff.pathway_enrol", "POST"): Expect("/staff/pathways/{pathway}/enrol", STAFF, ok=422, scoped=True),
+    ("staff.atelier_new", "GET"): Expect("/staff/pathways/{pathway}/ateliers/new", STAFF, scoped=True),
+    ("staff.atelier_new", "POST"): Expect(
+        "/staff/pathways/{pathway}/ateliers/new", STAFF, ok=422, scoped=True
+    ),
+    ("staff.ateliers", "GET"): Expect("/staff/ateliers", STAFF),
+    ("staff.atelier", "GET"): Expect("/staff/ateliers/{atelier}", STAFF, scoped=True),
+    ("staff.atelier_edit", "GET"): Expect("/staff/ateliers/{atelier}/edit", STAFF, scoped=True),
+    ("staff.atelier_edit", "POST"): Expect("/staff/ateliers/{atelier}/edit", STAFF, ok=422, scoped=True),
+    ("staff.atelier_attendance", "POST"): Expect(
+        "/staff/ateliers/{atelier}/attendance", STAFF, ok=303, scoped=True
+    ),
+    ("staff.atelier_grid", "GET"): Expect("/staff/ateliers/{atelier}/grid", STAFF, scoped=True),
+    ("staff.atelier_grid", "POST"): Expect("/staff/ateliers/{atelier}/grid", STAFF, ok=422, scoped=True),
+    ("staff.beneficiaries_list", "GET"): Expect("/staff/beneficiaries", STAFF),
+    ("staff.beneficiary_new", "GET"): Expect("/staff/beneficiaries/new", STAFF),
+    ("staff.beneficiary_new", "POST"): Expect("/staff/beneficiaries/new", STAFF, ok=422),
+    ("staff.beneficiary", "GET"): Expect("/staff/beneficiaries/{beneficiary}", STAFF, scoped=True),
+    ("staff.beneficiary_edit", "GET"): Expect("/staff/beneficiaries/{beneficiary}/edit", STAFF, scoped=True),
+    ("staff.beneficiary_edit", "POST"): Expect(
+        "/staff/beneficiaries/{beneficiary}/edit", STAFF, ok=422, scoped=True
+    ),
+    ("staff.beneficiary_consent", "POST"): Expect(
+        "/staff/beneficiaries/{beneficiary}/consent", STAFF, ok=303, scoped=True
+    ),
+    ("staff.beneficiaries_import", "GET"): Expect("/staff/beneficiaries/import", STAFF),
+    ("staff.beneficiaries_import", "POST"): Expect("/staff/beneficiaries/import", STAFF, ok=422),
+    ("staff.figures", "GET"): Expect("/staff/figures", COORDINATOR | STAFF),
+    ("staff.figures_csv", "GET"): Expect("/staff/figures.csv", COORDINATOR | STAFF),
+    ("staff.agency", "GET"): Expect("/staff/agency", frozenset({"counsellor"})),
+}
+
+
+def staff_routes(app) -> set[tuple[str, str]]:
+    return {
+        (rule.endpoint, method)
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint.startswith("staff.")
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+
+
+def test_every_staff_route_is_in_the_table(app):
+    routes = staff_routes(app)
+    assert routes - set(TABLE) == set(), "routes without an access expectation: add them to TABLE"
+    assert set(TABLE) - routes == set(), "TABLE names routes that no longer exist"
+
+
+def expected(expect: Expect, role: str) -> int:
+    if role == "anonymous" and expect.roles is not PUBLIC:
+        return 302
+    if role not in expect.roles:
+        return 403
+    if expect.scoped and role == "other_staff":
+        return 404
+    if role != "anonymous" and expect.signed_in is not None:
+        return expect.signed_in
+    return expect.ok
+
+
+def concrete_url(expect: Expect, world, app, now) -> str:
+    secret, user = app.config["SECRET_KEY"], world.users["staff"]
+    return expect.url.format(
+        award=world.award.public_id,
+        key=world.key_id,
+        slug=world.other_issuer.slug,
+        pathway=world.pathway_id,
+        atelier=world.atelier_id,
+        beneficiary=world.award.beneficiary.public_id,
+        reset=staff_accounts.link_token(secret, user=user, purpose=staff_accounts.RESET, now=now),
+        invitation=staff_accounts.link_token(secret, user=user, purpose=staff_accounts.INVITATION, now=now),
+    )
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("endpoint", "method"), sorted(TABLE))
+def test_access(app, client, world, now, endpoint, method, role):
+    expect = TABLE[(endpoint, method)]
+    if role != "anonymous":
+        sign_in(client, world.users[role])
+    url = concrete_url(expect, world, app, now)
+    if method == "GET":
+        response = client.get(url)
+    else:
+        response = client.post(url, data={"csrf_token": form_token(client)})
+    assert response.status_code == expected(expect, role), response.get_data(as_text=True)[:2000]
+    if response.status_code == 302 and role == "anonymous":
+        assert response.headers["Location"].startswith("/staff/login")
