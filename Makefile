@@ -13,12 +13,16 @@ $(BIN)/python:
 
 install: $(BIN)/python
 	$(BIN)/pip install --quiet -e .
+	$(BIN)/pybabel compile -d badges/translations >/dev/null
 
 install-test: $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
 	cd tools/interop && npm ci --no-audit --no-fund --loglevel=error
 	@command -v chromium >/dev/null || $(SUDO) sh -c 'apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null'
+	@command -v pdftoppm >/dev/null || $(SUDO) sh -c 'apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null'
+	$(BIN)/pybabel compile -d badges/translations >/dev/null
 
 run: install
 	$(BIN)/badges demo

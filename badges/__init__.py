@@ -13,7 +13,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the app: config layers, extensions, blueprints, error handlers, CLI."""
     from badges import cli, config, db
-    from badges.web import api, errors, i18n, public
+    from badges.web import api, errors, i18n, public, staff
 
     app = Flask(
         __name__,
@@ -22,6 +22,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         static_folder=str(PACKAGE_DIR / "static"),
     )
     config.load(app, test_config)
+    if app.config["PROXIES"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        proxies = int(app.config["PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]
     # Documents keep their field order and their accents (JSON-LD readers and people both read them).
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
@@ -29,6 +34,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     app.register_blueprint(public.bp)
     app.register_blueprint(api.bp)
+    staff.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
     return app

@@ -24,8 +24,11 @@ ENV_KEYS = (
     "MAIL_SENDER",
     "ALLOW_FETCH_HOSTS",
     "FETCH_CA_FILE",
+    "PROXIES",
+    "STAFF_IDLE_MINUTES",
+    "STAFF_SESSION_HOURS",
 )
-INT_KEYS = {"MAX_CONTENT_LENGTH", "SMTP_PORT"}
+INT_KEYS = {"MAX_CONTENT_LENGTH", "SMTP_PORT", "PROXIES", "STAFF_IDLE_MINUTES", "STAFF_SESSION_HOURS"}
 
 
 def defaults(instance_path: Path) -> dict[str, Any]:
@@ -45,6 +48,12 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "ALLOW_FETCH_HOSTS": "",
         # Extra CA bundle for fetching (tests run a local HTTPS issuer); the system CAs otherwise.
         "FETCH_CA_FILE": None,
+        # Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted (0: none).
+        # Login throttling per IP needs the real client address behind a proxy.
+        "PROXIES": 0,
+        # Staff sessions: idle timeout and absolute lifetime.
+        "STAFF_IDLE_MINUTES": 60,
+        "STAFF_SESSION_HOURS": 12,
         "BABEL_DEFAULT_LOCALE": "fr",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Paris",
         "SESSION_COOKIE_HTTPONLY": True,

@@ -36,3 +36,18 @@ def test_app_generates_secret_key_and_passphrase_into_instance(tmp_path, monkeyp
     app.instance_path = str(tmp_path)
     assert app.config["SECRET_KEY"] and app.config["KEY_PASSPHRASE"]
     assert app.config["SECRET_KEY"] != app.config["KEY_PASSPHRASE"]
+
+
+def test_proxy_headers_are_trusted_only_when_configured(tmp_path):
+    from flask import request
+
+    from badges import create_app
+
+    for proxies, expected in ((0, "127.0.0.1"), (1, "203.0.113.7")):
+        app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'p.sqlite3'}", "PROXIES": proxies,
+                          "SECRET_KEY": "x", "KEY_PASSPHRASE": "x"})  # fmt: skip
+        app.add_url_rule("/_ip", "ip", lambda: request.remote_addr or "")
+        forwarded = {"X-Forwarded-For": "203.0.113.7"}
+        response = app.test_client().get("/_ip", headers=forwarded, environ_base={"REMOTE_ADDR": "127.0.0.1"})
+        seen = response.get_data(as_text=True)
+        assert seen == expected

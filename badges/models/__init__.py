@@ -1,28 +1,56 @@
 """SQLAlchemy models, one module per domain; importing this package registers every table."""
 
-from badges.models.badge import BadgeClass, badge_class_competency
+from badges.models.badge import BadgeClass, BadgeRevision, badge_class_competency
 from badges.models.base import Base
 from badges.models.beneficiary import Beneficiary
-from badges.models.credential import Credential
-from badges.models.framework import Competency, Framework
+from badges.models.credential import Credential, PendingAward, ReviewFlag
+from badges.models.evaluation import Evaluation, PersonalCriterion
+from badges.models.framework import Competency, CompetencyAlignment, Framework
 from badges.models.issuer import Issuer
 from badges.models.key import SigningKey
+from badges.models.pathway import (
+    Atelier,
+    Attendance,
+    Enrolment,
+    Pathway,
+    atelier_competency,
+    pathway_badge_class,
+)
+from badges.models.security import LoginAttempt
+from badges.models.sharing import BeneficiaryLink, CredentialSharing, ShareLink
 from badges.models.status import STATUS_LIST_SIZE, StatusList
-from badges.models.user import ApiToken, Role, User
+from badges.models.user import Agency, ApiToken, Role, User
 
 __all__ = [
     "STATUS_LIST_SIZE",
+    "Agency",
     "ApiToken",
+    "Atelier",
+    "Attendance",
     "BadgeClass",
+    "BadgeRevision",
     "Base",
     "Beneficiary",
+    "BeneficiaryLink",
     "Competency",
+    "CompetencyAlignment",
     "Credential",
+    "CredentialSharing",
+    "Enrolment",
+    "Evaluation",
     "Framework",
     "Issuer",
+    "LoginAttempt",
+    "PendingAward",
+    "PersonalCriterion",
+    "Pathway",
+    "ReviewFlag",
     "Role",
+    "ShareLink",
     "SigningKey",
     "StatusList",
     "User",
+    "atelier_competency",
     "badge_class_competency",
+    "pathway_badge_class",
 ]

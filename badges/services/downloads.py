@@ -53,11 +53,12 @@ def render(session: Session, keyring: Keyring, *, credential: Credential, links:
         return Download(_text(session, keyring, credential, links, kind).encode("utf-8"), media, name)
     text = _text(session, keyring, credential, links, kind)
     version: baking.SvgVersion = "ob3" if kind.startswith("ob3") else "ob2"
-    png = credential.badge_class.image_png
+    # The image and name of the revision the credential was signed with, not the class as edited since.
+    png = credential.revision.image_png
     if extension == "png":
         keyword: baking.PngKeyword = "openbadgecredential" if version == "ob3" else "openbadges"
         return Download(baking.bake_png(png, keyword=keyword, text=text), "image/png", name)
-    svg = images.draw_badge_svg(png, title=credential.badge_class.name)
+    svg = images.draw_badge_svg(png, title=credential.revision.name)
     if kind in ("ob3-jwt", "ob2-signed"):
         return Download(baking.bake_svg(svg, version=version, text="", verify=text), "image/svg+xml", name)
     # Hosted JSON goes in the element body without `verify`: openbadges-bakery 1.2.4 returns a `verify`

@@ -81,3 +81,30 @@ def by_slug(session: Session, slug: str) -> Issuer:
 
 def all_issuers(session: Session) -> list[Issuer]:
     return list(session.scalars(select(Issuer).order_by(Issuer.name)))
+
+
+def update_issuer(issuer: Issuer, *, data: dict[str, Any]) -> Issuer:
+    """Change the public profile (name, web site, e-mail, description); the slug names every credential
+    already issued, so it never changes. Nothing is written unless every field is valid."""
+    fields = Fields(data)
+    values = {
+        "name": fields.text("name", max_len=200),
+        "url": fields.url("url"),
+        "email": fields.email("email"),
+        "description": fields.text("description", max_len=2000, required=False),
+    }
+    fields.check()
+    for name, value in values.items():
+        setattr(issuer, name, value)
+    return issuer
+
+
+def rotate_keys(
+    session: Session, keyring: Keyring, *, issuer: Issuer, links: Links, now: datetime
+) -> list[SigningKey]:
+    """New keys sign from now on (the retired ones keep verifying); the status lists are signed again
+    with the new key, so nothing published still depends on a retired key."""
+    new_keys = key_service.rotate(session, keyring, issuer=issuer, now=now)
+    session.flush()
+    revocation.resign_issuer_lists(session, keyring, issuer_id=issuer.id, links=links, now=now)
+    return new_keys

@@ -84,3 +84,21 @@ def test_erasure_keeps_only_a_pii_free_revocation_entry(session, keyring, links,
     revocations = json.dumps(documents.ob2_revocation_list(session, credential.issuer, links))
     assert "Awa" not in revocations and "awa@example.org" not in revocations
     assert status_bit(session, links, credential)
+
+
+def test_token_use_is_recorded_at_most_once_a_minute(session, keyring, links, now):
+    """A write per API request would serialise concurrent requests on the token row."""
+    from datetime import timedelta
+
+    from badges.services import accounts
+    from tests.factories import make_issuer, make_staff
+
+    user, token = make_staff(session, make_issuer(session, keyring, links, now), now)
+    session.flush()
+    accounts.user_for_token(session, token, now=now)
+    stored = user.tokens[0]
+    assert stored.last_used_at == now
+    accounts.user_for_token(session, token, now=now + timedelta(seconds=30))
+    assert stored.last_used_at == now
+    accounts.user_for_token(session, token, now=now + timedelta(minutes=2))
+    assert stored.last_used_at == now + timedelta(minutes=2)

@@ -130,3 +130,18 @@ def test_baked_downloads_verify_through_the_public_endpoint(client, staff, fmt):
         "ob2-signed": "ob2-signed",
     }
     assert report.json["format"] == expected[fmt.split(".")[0]]
+
+
+def test_baked_image_is_the_one_of_the_revision_signed(client, session, staff, now):
+    """Editing the class later changes neither the credential nor its baked image."""
+    from badges.services import badge_classes, baking
+
+    credential = staff["credential"]
+    before = client.get(f"/credentials/{credential.public_id}/download/ob3.png").data
+    badge_classes.update_badge_class(
+        session, badge=credential.badge_class, data={"name": "Nouveau nom"}, now=now
+    )
+    session.commit()
+    after = client.get(f"/credentials/{credential.public_id}/download/ob3.png").data
+    assert after == before
+    assert baking.unbake_png(after)["openbadgecredential"] == credential.ob3_credential
