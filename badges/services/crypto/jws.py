@@ -188,7 +188,10 @@ def _unb64(text: str, name: str) -> bytes:
 
 
 def _unverified_header(token: str) -> dict[str, Any]:
-    header = unverified_parts(token)[0]
+    parts = token.split(".")
+    if len(parts) != 3:
+        raise CryptoError("malformed_token", "a compact JWS has three parts")
+    header = _segment(parts[0], "header")
     if not isinstance(header.get("kid", ""), str):
         raise CryptoError("malformed_token", "kid must be a string (RFC 7515 §4.1.4)")
     return header
