@@ -27,8 +27,3 @@ class SigningKey(PublicIdMixin, Base):
     compromised_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     issuer: Mapped[Issuer] = relationship()
-
-    @property
-    def file_id(self) -> str:
-        """Name of the private key file under keys/ (the opaque public id)."""
-        return self.public_id

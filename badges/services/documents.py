@@ -5,9 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from badges.models import BadgeClass, BadgeRevision, Credential, Issuer, SigningKey
+from badges.models import BadgeRevision, Credential, Issuer, SigningKey
 from badges.services import keys as key_service
-from badges.services import revisions
 from badges.services.crypto.keys import public_info_from_pem
 from badges.services.links import Links
 from badges.services.openbadges import ob2, ob3
@@ -54,11 +53,6 @@ def revision_data(revision: BadgeRevision, links: Links) -> BadgeClassData:
         alignments=alignments,
         tags=tuple(revision.tags or ()),
     )
-
-
-def badge_class_data(badge: BadgeClass, links: Links) -> BadgeClassData:
-    """The class's latest published revision (what the next award signs)."""
-    return revision_data(revisions.latest_of(badge), links)
 
 
 def verification_methods(session: Session, issuer: Issuer, links: Links) -> list[dict]:

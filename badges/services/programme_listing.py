@@ -17,7 +17,6 @@ from badges.models import (
     Atelier,
     BadgeClass,
     Beneficiary,
-    Enrolment,
     Evaluation,
     Issuer,
     Pathway,
@@ -203,10 +202,3 @@ def grid(session: Session, atelier: Atelier) -> dict[str, Any]:
             for b in people
         ],
     }
-
-
-def enrolments_of(session: Session, beneficiary: Beneficiary) -> list[dict[str, Any]]:
-    rows = session.execute(
-        select(Pathway, Enrolment).join(Enrolment).where(Enrolment.beneficiary_id == beneficiary.id)
-    )
-    return [{"id": p.public_id, "title": p.title, "since": e.enrolled_at} for p, e in rows]

@@ -44,10 +44,6 @@ class Fields:
             self.errors[name] = "Ce champ contient des caractères de contrôle."
         return value
 
-    def optional_text(self, name: str, *, max_len: int) -> str | None:
-        value = self.text(name, max_len=max_len, required=False)
-        return value or None
-
     def email(self, name: str, *, required: bool = True) -> str | None:
         value = self.text(name, max_len=254, required=required)
         if value and not EMAIL_RE.match(value):

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from flask import current_app, request
 
+from badges.services import mail
 from badges.services.crypto.keys import Keyring
 from badges.services.links import Links
 
@@ -29,6 +30,19 @@ def now() -> datetime:
     """The clock; tests may set config CLOCK to a callable returning an aware datetime."""
     clock = current_app.config.get("CLOCK")
     return clock() if clock else datetime.now(UTC)
+
+
+def mail_settings() -> mail.MailSettings:
+    """SMTP settings of the app (no host: messages go to the log)."""
+    config = current_app.config
+    return mail.MailSettings(
+        host=config.get("SMTP_HOST"), port=int(config["SMTP_PORT"]), sender=config["MAIL_SENDER"]
+    )
+
+
+def link_secret() -> bytes:
+    """The server secret the beneficiaries' private links are derived from (services/access.py)."""
+    return str(current_app.config["SECRET_KEY"]).encode("utf-8")
 
 
 def wants_html() -> bool:

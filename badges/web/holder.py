@@ -27,11 +27,6 @@ from badges.web.public import bp
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def link_secret() -> bytes:
-    """The server secret the private links are derived from (services/access.py)."""
-    return str(current_app.config["SECRET_KEY"]).encode("utf-8")
-
-
 def private_page(view: F) -> F:
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:

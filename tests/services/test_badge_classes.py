@@ -56,7 +56,7 @@ def test_profile_competences_align_to_their_page_and_to_the_pix_and_digcomp_they
     session, issuer, links, now
 ):
     badge = make_rule_badge_class(session, issuer, now, competencies=("parcours-decouverte:D-06",))
-    data = documents.badge_class_data(badge, links)
+    data = documents.revision_data(revisions.latest_of(badge), links)
     assert [(a.framework, a.code) for a in data.alignments] == [
         ("Parcours Découverte : premiers pas numériques", "D-06"),
         ("Pix / CRCN", "2.1"),
@@ -70,7 +70,7 @@ def test_profile_competences_align_to_their_page_and_to_the_pix_and_digcomp_they
 
 def test_the_achievement_is_french_with_the_level_scale(session, issuer, links, now):
     badge = make_badge_class(session, issuer, now, tags=["e-mail"])
-    achievement = ob3.achievement(documents.badge_class_data(badge, links))
+    achievement = ob3.achievement(documents.revision_data(revisions.latest_of(badge), links))
     assert achievement["inLanguage"] == "fr"
     assert achievement["tag"] == ["e-mail"]
     (levels,) = achievement["resultDescription"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, current_app, jsonify
+from flask import Response, jsonify
 
 from badges.db import get_session
 from badges.models import Beneficiary, Credential
@@ -13,15 +13,8 @@ from badges.services.mail import MailError
 from badges.web.api import bp
 from badges.web.api.awards import _award
 from badges.web.auth import staff_issuer, token_required
-from badges.web.context import links, now
+from badges.web.context import link_secret, links, mail_settings, now
 from badges.web.errors import error_response
-from badges.web.holder import link_secret
-
-
-def mail_settings() -> mail.MailSettings:
-    config = current_app.config
-    return mail.MailSettings(host=config.get("SMTP_HOST"), port=int(config["SMTP_PORT"]),
-                             sender=config["MAIL_SENDER"])  # fmt: skip
 
 
 def _beneficiary(public_id: str) -> Beneficiary:

@@ -11,9 +11,7 @@ from badges.models import Credential, Role
 from badges.services import award_listing, certificate, delivery, downloads, mail, revocation
 from badges.services.errors import Conflict, InvalidInput
 from badges.web.api import send_download
-from badges.web.api.delivery import mail_settings
-from badges.web.context import keyring, links, now
-from badges.web.holder import link_secret
+from badges.web.context import keyring, link_secret, links, mail_settings, now
 from badges.web.staff import bp
 from badges.web.staff.access import own_issuer, role_required
 from badges.web.staff.forms import confirmed, done, invalid

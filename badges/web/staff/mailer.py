@@ -6,8 +6,7 @@ from flask import url_for
 
 from badges.models import User
 from badges.services import account_mail, mail, staff_accounts
-from badges.web.api.delivery import mail_settings
-from badges.web.context import links, now
+from badges.web.context import links, mail_settings, now
 
 
 def _link(endpoint: str, secret: str, user: User, purpose: str) -> str:
