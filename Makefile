@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 # Browser tests drive Debian's Chromium (never a downloaded browser build).
+# The suite runs on two workers (each its own app, database and live server); TEST_WORKERS=0 runs it in one process.
+TEST_WORKERS ?= 2
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test lint install install-test
@@ -29,7 +31,7 @@ run: install
 	$(BIN)/badges serve
 
 test: install-test
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS)
 
 lint: install-test
 	$(BIN)/ruff check badges tests tools $(wildcard bench)

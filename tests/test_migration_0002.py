@@ -43,7 +43,8 @@ def scratch_url(tmp_path) -> Iterator[str]:
     if not url.startswith("postgresql"):
         yield f"sqlite:///{tmp_path / 'migrate.sqlite3'}"
         return
-    scratch = make_url(url).set(database=(make_url(url).database or "test") + "_migration")
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    scratch = make_url(url).set(database=f"{make_url(url).database or 'test'}_migration{worker}")
     admin = create_engine(url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{scratch.database}"'))
