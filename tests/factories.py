@@ -17,6 +17,7 @@ from badges.models import (
     Evaluation,
     Issuer,
     Pathway,
+    ReviewFlag,
     Role,
     User,
 )
@@ -213,3 +214,17 @@ def grid(
     return evaluation.record_grid(
         session, issuing(keyring, links, now), atelier=atelier, evaluator=evaluator, data=data
     )
+
+
+def make_flag(session: Session, award: Credential, now: datetime, *, new_result: str = "N1") -> ReviewFlag:
+    """A review flag on an award: a later evaluation lowered the result of its first competence."""
+    flag = ReviewFlag(
+        credential=award,
+        competency=award.badge_class.competencies[0],
+        previous_result=award.badge_class.level,
+        new_result=new_result,
+        created_at=now,
+    )
+    session.add(flag)
+    session.flush()
+    return flag

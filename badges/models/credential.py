@@ -13,6 +13,7 @@ from badges.models.beneficiary import Beneficiary
 from badges.models.framework import Competency
 from badges.models.issuer import Issuer
 from badges.models.status import StatusList
+from badges.models.user import User
 
 
 class Credential(PublicIdMixin, Base):
@@ -87,3 +88,4 @@ class ReviewFlag(PublicIdMixin, Base):
 
     credential: Mapped[Credential] = relationship()
     competency: Mapped[Competency] = relationship()
+    resolved_by: Mapped[User | None] = relationship()

@@ -26,6 +26,8 @@ PUBLIC_TEXT = ("name", "description", "criteria_narrative")
 MAX_CRITERIA = 4000
 # A base64 image is 4/3 of the bytes; images.normalise_upload enforces the real limit.
 MAX_IMAGE_CHARS = 8 * 1024 * 1024
+# The "image" value asking for a drawn image instead of an uploaded one.
+DRAWN = b""
 
 
 def _tags(fields: Fields, data: dict[str, Any]) -> list[str]:
@@ -43,10 +45,13 @@ def _tags(fields: Fields, data: dict[str, Any]) -> list[str]:
 
 
 def _image(fields: Fields, data: dict[str, Any]) -> bytes | None:
-    """An uploaded image: base64 (or a data: URL) of a PNG or JPEG, made a safe 600x600 PNG."""
+    """An uploaded image: base64 (or a data: URL) of a PNG or JPEG, made a safe 600x600 PNG.
+
+    `"image": null` drops an uploaded image: the class goes back to a drawn one (DRAWN).
+    """
     raw = data.get("image")
     if raw is None:
-        return None
+        return DRAWN if "image" in data else None
     if not isinstance(raw, str) or len(raw) > MAX_IMAGE_CHARS:
         fields.errors["image"] = "Image attendue en base64 (PNG ou JPEG)."
         return None
@@ -135,9 +140,11 @@ def _apply(badge: BadgeClass, values: dict[str, Any], *, compose: bool) -> None:
     elif compose or badge.criteria_composed:
         # Asked for (no narrative given), or composed before: follow the competences and rules.
         badge.criteria_narrative, badge.criteria_composed = compose_criteria(badge), True
-    if image is not None:
+    if image == DRAWN:
+        badge.image_uploaded = False
+    elif image is not None:
         badge.image_png, badge.image_uploaded = image, True
-    elif not badge.image_uploaded:
+    if not badge.image_uploaded:
         # Distinct colours per profile family, never the label itself (the image shows title and level).
         badge.image_png = images.draw_badge(
             badge.name, badge.level, palette or profiles.palette_for(badge.profile)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from badges.models import (
     Agency,
+    BadgeClass,
     Beneficiary,
     Competency,
     Credential,
@@ -99,6 +100,7 @@ def file_of(session: Session, person: Beneficiary) -> dict[str, Any]:
             for c in awards
         ],  # fmt: skip
         "pending": [{"badge": p.badge_class.name, "since": p.created_at} for p in pending],
+        "awardable": awardable(session, person),
         "flags": [
             {
                 "award": f.credential.public_id,
@@ -110,6 +112,17 @@ def file_of(session: Session, person: Beneficiary) -> dict[str, Any]:
             for f in flags
         ],
     }
+
+
+def awardable(session: Session, person: Beneficiary) -> list[tuple[str, str]]:
+    """(public id, name) of the tiers-lieu's badge classes this person does not hold yet."""
+    held = select(Credential.badge_class_id).where(Credential.beneficiary_id == person.id)
+    found = session.scalars(
+        select(BadgeClass)
+        .where(BadgeClass.issuer_id == person.issuer_id, BadgeClass.id.not_in(held))
+        .order_by(BadgeClass.name, BadgeClass.id)
+    )
+    return [(badge.public_id, badge.name) for badge in found]
 
 
 def _acquired(session: Session, ids: list[int]) -> dict[int, list[str]]:

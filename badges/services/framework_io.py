@@ -25,6 +25,8 @@ CSV_COLUMNS = ("code", "title", "area", "falc_description", "level", "criteria",
 LIST_SEPARATOR = " | "
 META_FIELDS = ("slug", "version", "name", "kind", "profile", "description", "source_url")
 PUBLIC_META = ("slug", "name", "description")
+# Path segments the staff screens use next to /frameworks/<slug> (a framework named so would be hidden).
+RESERVED_SLUGS = frozenset({"import", "new"})
 PUBLIC_COMPETENCY = ("code", "title", "area", "falc_description")
 
 
@@ -65,6 +67,8 @@ def _meta(session: Session, data: dict[str, Any], report: _Report) -> dict[str, 
         fields.errors["profile"] = "Un référentiel de profil indique son profil (interne)."
     if values["kind"] == "reference" and values["profile"] is not None:
         fields.errors["profile"] = "Un référentiel de référence n'a pas de profil."
+    if values["slug"] in RESERVED_SLUGS:
+        fields.errors["slug"] = "Cet identifiant est réservé : choisissez-en un autre."
     if values["slug"] and values["version"] and frameworks.find(session, values["slug"], values["version"]):
         fields.errors["version"] = "Cette version du référentiel existe déjà."
     report.add(None, fields.errors)

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from badges.models import BadgeClass, Beneficiary, Credential
 from badges.models.base import new_public_id
-from badges.services import documents, revisions
+from badges.services import documents, profiles, revisions
 from badges.services import keys as key_service
 from badges.services import status as status_service
 from badges.services.crypto import dataintegrity
@@ -51,6 +51,9 @@ def validate_evidence(items: Any) -> list[dict]:
             raise InvalidInput({f"evidence[{position}]": "« name » et « narrative » sont obligatoires."})
         if len(name) > 200 or len(narrative) > 2000:
             raise InvalidInput({f"evidence[{position}]": "Texte trop long (200 et 2000 caractères au plus)."})
+        # Evidence is published in the badge: an internal profile label never goes there.
+        if profiles.find_label(name) or profiles.find_label(narrative):
+            raise InvalidInput({f"evidence[{position}]": profiles.MESSAGE})
         cleaned.append({"name": name.strip(), "narrative": narrative.strip()})
     return cleaned
 

@@ -1,4 +1,4 @@
-"""The network as the coordination sees it: every tiers-lieu, its team and how many badges it issued."""
+"""The network as the coordination sees it: the tiers-lieux and partner agencies, their accounts, activity."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from badges.models import Credential, Issuer, User
+from badges.models import Agency, Credential, Issuer, Pathway, User
 from badges.services import issuers, staff_accounts
+from badges.services.errors import NotFound
 from badges.services.links import Links
 
 
@@ -48,4 +49,54 @@ def issuer_detail(session: Session, links: Links, issuer: Issuer) -> dict[str, A
         "description": issuer.description,
         "public_url": links.issuer(issuer.slug),
         "team": staff_accounts.team(session, issuer),
+    }
+
+
+def agencies(session: Session) -> list[dict[str, Any]]:
+    """One line per partner agency, by name: its counsellors and the pathways it refers people to."""
+    people = dict(
+        session.execute(
+            select(User.agency_id, func.count()).where(User.agency_id.is_not(None)).group_by(User.agency_id)
+        ).all()
+    )
+    referred = dict(
+        session.execute(
+            select(Pathway.agency_id, func.count())
+            .where(Pathway.agency_id.is_not(None))
+            .group_by(Pathway.agency_id)
+        ).all()
+    )
+    return [
+        {
+            "id": agency.public_id,
+            "name": agency.name,
+            "department": agency.department or "",
+            "accounts": people.get(agency.id, 0),
+            "pathways": referred.get(agency.id, 0),
+        }
+        for agency in session.scalars(select(Agency).order_by(Agency.name, Agency.id))
+    ]
+
+
+def agency(session: Session, public_id: str) -> Agency:
+    found = session.scalars(select(Agency).where(Agency.public_id == public_id)).first()
+    if found is None:
+        raise NotFound("Agence introuvable.")
+    return found
+
+
+def agency_detail(session: Session, agency: Agency) -> dict[str, Any]:
+    """The agency, its counsellors and the pathways (of any tiers-lieu) it refers people to."""
+    pathways = session.scalars(
+        select(Pathway).where(Pathway.agency_id == agency.id).order_by(Pathway.start_date.desc(), Pathway.id)
+    )
+    return {
+        "id": agency.public_id,
+        "name": agency.name,
+        "department": agency.department or "",
+        "team": staff_accounts.agency_team(session, agency),
+        "pathways": [
+            {"title": p.title, "place": p.issuer.name, "start_date": p.start_date, "end_date": p.end_date}
+            for p in pathways
+        ],
     }

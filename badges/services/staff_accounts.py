@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from badges.models import Agency, Issuer, Role, User
@@ -230,12 +230,14 @@ def account_state(user: User) -> str:
 
 def team(session: Session, issuer: Issuer) -> list[dict[str, str]]:
     """The tiers-lieu's accounts, for the coordination: who is active, who has not answered yet."""
-    users = session.scalars(select(User).where(User.issuer_id == issuer.id).order_by(User.name, User.id))
-    return [
-        {
-            "name": user.name,
-            "email": user.email,
-            "state": account_state(user),
-        }
-        for user in users
-    ]
+    return _accounts(session, User.issuer_id == issuer.id)
+
+
+def agency_team(session: Session, agency: Agency) -> list[dict[str, str]]:
+    """The partner agency's counsellors, the same way."""
+    return _accounts(session, User.agency_id == agency.id)
+
+
+def _accounts(session: Session, where: ColumnElement[bool]) -> list[dict[str, str]]:
+    users = session.scalars(select(User).where(where).order_by(User.name, User.id))
+    return [{"name": user.name, "email": user.email, "state": account_state(user)} for user in users]

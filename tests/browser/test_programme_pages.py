@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from badges.models import Agency, Credential, Issuer, Role, User
@@ -70,7 +71,7 @@ def create_pathway(page, place: Place) -> None:
     check(page, "parcours")
     page.get_by_role("link", name="Créer un parcours").click()
     page.get_by_role("button", name="Enregistrer le parcours").click()
-    assert page.get_by_role("alert").first.is_visible()
+    expect(page.get_by_role("alert").first).to_be_visible()
     check(page, "parcours-nouveau-erreurs")
     page.get_by_label("Titre").fill("Premiers pas numériques")
     page.get_by_label("Type de parcours").select_option("court")
@@ -79,7 +80,7 @@ def create_pathway(page, place: Place) -> None:
     page.get_by_label("Date de fin").fill("2026-05-31")
     page.get_by_label("Agence partenaire").select_option(label="Agence de Créteil")
     page.get_by_role("button", name="Enregistrer le parcours").click()
-    assert page.get_by_text("Le parcours est créé.").is_visible()
+    expect(page.get_by_text("Le parcours est créé.")).to_be_visible()
     for name in ("Awa", "Karim", "Lina"):
         page.get_by_label("Inscrire une personne").select_option(label=name)
         page.get_by_role("button", name="Inscrire", exact=True).click()
@@ -92,12 +93,12 @@ def create_atelier(page) -> None:
     page.locator("#champ-held_on").fill("2026-03-10")
     page.get_by_label("Durée en minutes").fill("120")
     page.get_by_role("button", name="Enregistrer l’atelier").click()
-    assert page.get_by_text("Cochez au moins une compétence").first.is_visible()
+    expect(page.get_by_text("Cochez au moins une compétence").first).to_be_visible()
     check(page, "atelier-nouveau-erreurs")
     page.get_by_label("D-06 ·").check()
     page.get_by_label("D-07 ·").check()
     page.get_by_role("button", name="Enregistrer l’atelier").click()
-    assert page.get_by_text("L’atelier est créé.").is_visible()
+    expect(page.get_by_text("L’atelier est créé.")).to_be_visible()
     check(page, "atelier")
 
 
@@ -113,13 +114,13 @@ def fill_grid(page) -> None:
         page.locator(cell).select_option("N1")
     page.get_by_label("Méthode").select_option("")
     page.get_by_role("button", name="Enregistrer la grille").click()
-    assert page.get_by_role("alert").get_by_text("Choisissez la méthode").is_visible()
+    expect(page.get_by_role("alert").get_by_text("Choisissez la méthode")).to_be_visible()
     assert page.locator("#cellule-1-2").input_value() == "N2", "what was typed is kept"
     check(page, "grille-erreur")
     page.get_by_label("Méthode").select_option("observation")
     page.get_by_role("button", name="Enregistrer la grille").click()
     status = page.get_by_role("status").filter(has_text="3 badges délivrés")
-    assert status.is_visible()
+    expect(status).to_be_visible()
     check(page, "grille-enregistree")
 
 
@@ -135,7 +136,7 @@ def test_a_staff_member_goes_from_pathway_to_badges_and_revokes_one(page, place,
     page.get_by_label("Raison de la révocation").fill("Évaluation saisie pour la mauvaise personne.")
     page.get_by_role("button", name="Continuer").click()
     page.get_by_role("button", name="Révoquer définitivement").click()
-    assert page.get_by_text("Le badge est révoqué.").is_visible()
+    expect(page.get_by_text("Le badge est révoqué.")).to_be_visible()
     session.rollback()  # a fresh read: the server committed in its own session
     assert session.scalar(select(func.count()).where(Credential.revoked_at.is_not(None))) == 1
 
@@ -143,12 +144,28 @@ def test_a_staff_member_goes_from_pathway_to_badges_and_revokes_one(page, place,
 def test_a_counsellor_sees_only_their_agency_people_and_acquired_skills(page, place):
     sign_in(page, place, "counsellor")
     page.get_by_role("link", name="Mon agence").click()
-    assert page.get_by_role("rowheader", name="Moussa").is_visible()
+    expect(page.get_by_role("rowheader", name="Moussa")).to_be_visible()
     assert page.get_by_text("Zoé").count() == 0 and page.get_by_text("Awa").count() == 0
     assert page.get_by_text("Intermédiaire").count() == 0, "no internal profile label"
-    assert page.get_by_role("link", name="vérifier un badge", exact=True).is_visible()
+    expect(page.get_by_role("link", name="vérifier un badge", exact=True)).to_be_visible()
     check(page, "agence")
     assert page.goto(place.base + "/staff/pathways").status == 403
+
+
+def test_a_staff_member_awards_a_badge_by_hand_from_the_beneficiary_file(page, place, session):
+    sign_in(page, place, "staff")
+    page.get_by_role("link", name="Bénéficiaires").click()
+    page.get_by_role("link", name="Moussa").click()
+    page.get_by_role("button", name="Délivrer le badge").click()
+    expect(page.get_by_role("alert")).to_be_visible()
+    check(page, "delivrer-a-la-main-erreur")
+    page.get_by_label("Badge", exact=True).select_option(label="Mes premiers e-mails")
+    page.get_by_label("Ce que la personne a montré").fill("A envoyé seul un e-mail avec une pièce jointe.")
+    page.get_by_role("button", name="Délivrer le badge").click()
+    expect(page.get_by_text("Le badge « Mes premiers e-mails » est délivré à Moussa.")).to_be_visible()
+    expect(page.get_by_role("link", name="Certificat à imprimer (PDF)")).to_be_visible()
+    check(page, "delivre-a-la-main")
+    assert session.scalar(select(func.count()).select_from(Credential)) == 1
 
 
 def test_every_programme_page_is_accessible_and_fits_a_tablet(page, place):
@@ -176,6 +193,6 @@ def test_every_programme_page_is_accessible_and_fits_a_tablet(page, place):
 
 def test_a_coordinator_reads_the_network_figures(page, place):
     sign_in(page, place, "coordinator")
-    page.get_by_role("link", name="Chiffres clés").click()
-    assert page.get_by_label("Tiers-lieu", exact=True).is_visible()
+    page.get_by_role("link", name="Chiffres clés", exact=True).click()
+    expect(page.get_by_label("Tiers-lieu", exact=True)).to_be_visible()
     check(page, "chiffres-cles-reseau")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import axe_violations, screenshot
 from tests.factories import make_award
@@ -42,7 +43,7 @@ def test_badge_page_fits_a_small_phone(phone, award, links):
     phone.goto(links.credential_page(award.public_id))
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 360
-    assert phone.get_by_text("Ce badge est valide.").is_visible()
+    expect(phone.get_by_text("Ce badge est valide.")).to_be_visible()
     assert axe_violations(phone) == []
     screenshot(phone, "public-badge-360px")
 

@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from badges.models import Credential, Issuer, Role, User
 from badges.services import keys, revocation
 from tests.browser.conftest import axe_violations, screenshot
-from tests.factories import make_agency, make_award
+from tests.factories import make_agency, make_award, make_flag
 from tests.web.staff.conftest import PASSWORD, make_user
 
 pytestmark = pytest.mark.browser
@@ -24,6 +25,7 @@ class Site:
     awards: list[Credential]
     users: dict[str, User]
     key_id: str
+    flag_id: str
 
 
 @pytest.fixture
@@ -43,8 +45,9 @@ def site(session, keyring, links, now) -> Site:
         "counsellor": make_user(session, now, Role.COUNSELLOR, agency=make_agency(session, now)),
     }
     key_id = keys.published_keys(session, issuer=issuer)[0].public_id
+    flag = make_flag(session, awards[1], now)
     session.commit()
-    return Site(links.base, issuer, awards, users, key_id)
+    return Site(links.base, issuer, awards, users, key_id, flag.public_id)
 
 
 def sign_in(page, site: Site, role: str) -> None:
@@ -69,21 +72,21 @@ def test_a_staff_member_signs_in_and_revokes_a_badge_after_confirming(page, site
     sign_in(page, site, "staff")
     check(page, "accueil-equipe")
     page.get_by_role("link", name="Badges délivrés").first.click()
-    assert page.get_by_text("4 badges").is_visible()
-    assert page.get_by_role("row").filter(has_text="Lina").get_by_text("Révoqué").is_visible()
+    expect(page.get_by_text("4 badges")).to_be_visible()
+    expect(page.get_by_role("row").filter(has_text="Lina").get_by_text("Révoqué")).to_be_visible()
     check(page, "badges-delivres")
     page.get_by_role("link", name="Échanger par e-mail").first.click()
     check(page, "badge")
     page.get_by_role("link", name="Révoquer ce badge").click()
     page.get_by_role("button", name="Continuer").click()
-    assert page.get_by_text("Indiquez la raison de la révocation.").first.is_visible()
+    expect(page.get_by_text("Indiquez la raison de la révocation.").first).to_be_visible()
     check(page, "revoquer-erreur")
     page.get_by_label("Raison de la révocation").fill("Le badge a été délivré à la mauvaise personne.")
     page.get_by_role("button", name="Continuer").click()
-    assert page.get_by_role("heading", name="Confirmer la révocation").is_visible()
+    expect(page.get_by_role("heading", name="Confirmer la révocation")).to_be_visible()
     check(page, "revoquer-confirmer")
     page.get_by_role("button", name="Révoquer définitivement").click()
-    assert page.get_by_text("Le badge est révoqué.").is_visible()
+    expect(page.get_by_text("Le badge est révoqué.")).to_be_visible()
     check(page, "badge-revoque")
     revoked = session.query(Credential).filter(Credential.revoked_at.is_not(None)).count()
     assert revoked == 2
@@ -92,12 +95,12 @@ def test_a_staff_member_signs_in_and_revokes_a_badge_after_confirming(page, site
 def test_a_counsellor_does_not_see_the_staff_screens(page, site):
     sign_in(page, site, "counsellor")
     nav = page.get_by_role("navigation", name="Menu de l’espace équipe")
-    assert nav.get_by_role("link", name="Vérifier un badge").is_visible()
+    expect(nav.get_by_role("link", name="Vérifier un badge")).to_be_visible()
     assert nav.get_by_role("link", name="Badges délivrés").count() == 0
     check(page, "accueil-conseil")
     response = page.goto(site.base + "/staff/awards")
     assert response.status == 403
-    assert page.get_by_role("heading", name="Accès refusé").is_visible()
+    expect(page.get_by_role("heading", name="Accès refusé")).to_be_visible()
     check(page, "acces-refuse")
     assert page.goto(site.base + f"/staff/awards/{site.awards[0].public_id}").status == 403
 
@@ -115,6 +118,9 @@ def staff_pages(site: Site) -> dict[str, str]:
         "cles-rotation": "/staff/keys/rotate",
         "cle-compromise": f"/staff/keys/{site.key_id}/compromise",
         "introuvable": "/staff/awards/inconnu",
+        "a-revoir": "/staff/flags",
+        "a-revoir-traites": "/staff/flags?vus=1",
+        "a-revoir-un-badge": f"/staff/flags/{site.flag_id}",
     }
 
 
@@ -125,6 +131,20 @@ def test_every_staff_page_is_accessible(page, site):
         check(page, name)
 
 
+def test_a_flag_is_reviewed_with_a_note_the_badge_stays_valid(page, site):
+    sign_in(page, site, "staff")
+    page.get_by_role("link", name="Badges à revoir").first.click()
+    page.get_by_role("link", name="Traiter").click()
+    page.get_by_label("Note").fill("x" * 501)
+    page.get_by_role("button", name="Marquer comme traité").click()
+    expect(page.get_by_role("alert")).to_be_visible()
+    check(page, "a-revoir-erreur")
+    page.get_by_label("Note").fill("Revu avec Karim au prochain atelier.")
+    page.get_by_role("button", name="Marquer comme traité").click()
+    expect(page.get_by_text("Le signalement est traité. Le badge reste valide.")).to_be_visible()
+    expect(page.get_by_text("Rien à revoir pour l’instant.")).to_be_visible()
+
+
 def test_every_coordination_page_is_accessible(page, site):
     sign_in(page, site, "coordinator")
     check(page, "accueil-coordination")
@@ -132,14 +152,22 @@ def test_every_coordination_page_is_accessible(page, site):
         "reseau": "/staff/network",
         "reseau-nouveau": "/staff/network/new",
         "reseau-tiers-lieu": f"/staff/network/{site.issuer.slug}",
+        "agences": "/staff/agencies",
+        "agence-nouvelle": "/staff/agencies/new",
+        "agence": f"/staff/agencies/{site.users['counsellor'].agency.public_id}",
     }.items():
         page.goto(site.base + path)
         check(page, name)
     page.goto(site.base + "/staff/network/new")
     page.get_by_label("Identifiant").fill("Pas Bon")
     page.get_by_role("button", name="Créer le tiers-lieu").click()
-    assert page.get_by_role("alert").first.is_visible()
+    expect(page.get_by_role("alert").first).to_be_visible()
     check(page, "reseau-nouveau-erreurs")
+    page.goto(site.base + "/staff/agencies/new")
+    page.get_by_label("Département").fill("999")
+    page.get_by_role("button", name="Ajouter l’agence").click()
+    expect(page.get_by_role("alert").first).to_be_visible()
+    check(page, "agence-nouvelle-erreurs")
 
 
 def test_public_staff_pages_are_accessible(page, site):
@@ -153,7 +181,7 @@ def test_public_staff_pages_are_accessible(page, site):
     page.get_by_label("Adresse e-mail").fill(site.users["staff"].email)
     page.get_by_label("Mot de passe").fill("mauvais")
     page.get_by_role("button", name="Se connecter").click()
-    assert page.get_by_text("Adresse e-mail ou mot de passe incorrect.").is_visible()
+    expect(page.get_by_text("Adresse e-mail ou mot de passe incorrect.")).to_be_visible()
     check(page, "connexion-erreur")
 
 

@@ -12,7 +12,7 @@ from PIL import Image
 from sqlalchemy import func, select
 
 from badges.models import BadgeRevision
-from badges.services import badge_classes, documents, images, issuance, revisions
+from badges.services import badge_classes, documents, images, issuance, profiles, revisions
 from badges.services.errors import Conflict, InvalidInput
 from badges.services.openbadges import ob3
 from tests.factories import make_badge_class, make_beneficiary, make_issuer, make_rule_badge_class
@@ -106,6 +106,14 @@ def test_an_uploaded_image_is_normalised_and_kept_on_later_edits(session, issuer
     uploaded = badge.image_png
     badge_classes.update_badge_class(session, badge=badge, data={"name": "Nouveau nom"}, now=now)
     assert badge.image_png == uploaded
+
+
+def test_image_null_drops_the_upload_for_a_drawn_image(session, issuer, now):
+    badge = make_badge_class(session, issuer, now, image=_png("red"))
+    uploaded = badge.image_png
+    badge_classes.update_badge_class(session, badge=badge, data={"image": None}, now=now)
+    assert not badge.image_uploaded and badge.image_png != uploaded
+    assert badge.image_png == images.draw_badge(badge.name, badge.level, profiles.palette_for(badge.profile))
 
 
 @pytest.mark.parametrize(

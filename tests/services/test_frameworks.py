@@ -181,6 +181,15 @@ def test_an_existing_version_is_refused(session):
     assert caught.value.fields == {"version": "Cette version du référentiel existe déjà."}
 
 
+@pytest.mark.parametrize("slug", ["import", "new"])
+def test_a_slug_the_staff_screens_use_is_refused(session, slug):
+    frameworks.load_defaults(session)
+    document = _document(slug=slug)
+    with pytest.raises(RowErrors) as caught:
+        framework_io.import_document(session, document)
+    assert caught.value.fields == {"slug": "Cet identifiant est réservé : choisissez-en un autre."}
+
+
 def test_a_new_version_may_not_drop_a_code_that_credentials_link_to(session):
     frameworks.load_defaults(session)
     document = framework_io.export_document(frameworks.latest(session, "parcours-decouverte"))

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from badges.models import Credential
-from badges.services import issuance
+from badges.services import issuance, profiles
 from badges.services.crypto.keys import Keyring
 from badges.services.errors import Conflict, InvalidInput, RuleError
 from badges.services.links import Links
@@ -190,3 +190,9 @@ def test_stored_documents_are_exactly_what_was_signed(session, keyring, links, n
     stored = session.get(Credential, credential.id)
     assert stored.ob3_credential == credential.ob3_credential
     assert issuance.dumps(json.loads(stored.ob3_credential)) == stored.ob3_credential
+
+
+def test_evidence_never_carries_an_internal_profile_label():
+    with pytest.raises(InvalidInput) as caught:
+        issuance.validate_evidence([{"name": "Observation", "narrative": "Profil exclu, lent au clavier."}])
+    assert caught.value.fields == {"evidence[0]": profiles.MESSAGE}

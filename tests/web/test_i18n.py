@@ -1,13 +1,14 @@
-"""French by default, English through Flask-Babel: the pages really change language, and the catalogue
-covers every message of the public and beneficiary pages."""
+"""French by default, English through Flask-Babel: the pages really change language, and the English
+catalogue covers every message of the application (every file babel.cfg names)."""
 
 from __future__ import annotations
 
 import html
-from pathlib import Path
+import re
 
 import pytest
-from babel.messages.extract import extract_from_file
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 from babel.support import Translations
 
@@ -15,26 +16,17 @@ from badges import PACKAGE_DIR
 from tests.factories import make_award
 
 HTML = {"Accept": "text/html"}
+ROOT = PACKAGE_DIR.parent
 CATALOG = PACKAGE_DIR / "translations" / "en" / "LC_MESSAGES"
-# The templates and views of the public, beneficiary and verification pages.
-TRANSLATED = [
-    "templates/base.html",
-    "templates/_macros.html",
-    "templates/errors/error.html",
-    "templates/public/_badge.html",
-    "templates/public/credential.html",
-    "templates/public/verifier.html",
-    "templates/public/home.html",
-    "templates/public/achievement.html",
-    "templates/public/issuer.html",
-    "templates/public/framework.html",
-    "templates/holder/home.html",
-    "templates/holder/badge.html",
-    "templates/holder/share_created.html",
-    "templates/holder/shared.html",
-    "web/verifier.py",
-    "web/holder.py",
-]
+# pybabel's default keywords (_, gettext, ngettext, pgettext…) plus lazy_gettext, imported as _l.
+KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None}
+FIX = """\
+.venv/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-wrap --project badges --version 0.1.0 \\
+    --copyright-holder badges -o badges/translations/messages.pot .
+.venv/bin/pybabel update -i badges/translations/messages.pot -d badges/translations \\
+    --no-fuzzy-matching --no-wrap
+# translate every empty msgstr of badges/translations/en/LC_MESSAGES/messages.po (no "#, fuzzy" left), then:
+.venv/bin/pybabel compile -d badges/translations"""
 FRENCH_UI = [
     "Ce que ce badge veut dire",
     "Télécharger le badge",
@@ -99,27 +91,74 @@ def test_the_verdict_is_translated(client, links, award):
     assert f"Valid badge, issued by {award.issuer.name} on March 12, 2026." in text
 
 
-def test_the_english_catalogue_translates_every_message_of_these_pages():
+def extracted_messages() -> dict[tuple[str | tuple[str, ...], str | None], list[str]]:
+    """Every message of the application, as `pybabel extract -F babel.cfg` finds it, and its places."""
+    with (ROOT / "babel.cfg").open() as handle:
+        method_map, options_map = parse_mapping_cfg(handle)
+    found: dict[tuple[str | tuple[str, ...], str | None], list[str]] = {}
+    for filename, line, message, _comments, context in extract_from_dir(
+        str(ROOT), method_map, options_map, keywords=KEYWORDS
+    ):
+        found.setdefault((message, context), []).append(f"{filename}:{line}")
+    return found
+
+
+def test_the_extraction_reads_every_kind_of_message():
+    messages = extracted_messages()
+    places = {place.rsplit(":", 1)[0] for where in messages.values() for place in where}
+    # Templates, gettext in views, lazy_gettext (`_l`: nav.py has nothing else) and ngettext (a tuple).
+    assert {
+        "badges/templates/public/credential.html",
+        "badges/templates/staff/layout.html",
+        "badges/web/holder.py",
+        "badges/web/staff/nav.py",
+    } <= places
+    assert (("%(num)s personne importée.", "%(num)s personnes importées."), None) in messages
+
+
+def test_the_extraction_knows_every_gettext_function_the_code_imports():
+    """`from flask_babel import lazy_ngettext as _n` would leave its messages out of the catalogue."""
+    unknown = []
+    for path in sorted((PACKAGE_DIR / "web").rglob("*.py")):
+        for names in re.findall(r"from flask_babel import ([^\n(]+)", path.read_text()):
+            for name in names.split(","):
+                function, _as, alias = name.strip().partition(" as ")
+                if function.endswith("gettext") and (alias or function) not in KEYWORDS:
+                    unknown.append(f"{path.relative_to(ROOT)}: {name.strip()}")
+    assert unknown == [], "add the keyword to KEYWORDS and to the pybabel extract command (-k)"
+
+
+def test_the_english_catalogue_translates_every_message_of_the_application():
     with (CATALOG / "messages.po").open("rb") as handle:
         catalog = read_po(handle, locale="en")
     assert (CATALOG / "messages.mo").exists(), "pybabel compile -d badges/translations (make install-test)"
     with (CATALOG / "messages.mo").open("rb") as handle:
         compiled = Translations(fp=handle)
     untranslated, stale = [], []
-    for name in TRANSLATED:
-        method = "python" if name.endswith(".py") else "jinja2"
-        for _line, message, _comments, _context in extract_from_file(method, str(PACKAGE_DIR / name)):
-            msgid = message[0] if isinstance(message, tuple) else message
-            entry = catalog.get(msgid)
-            if entry is None or not entry.string or entry.fuzzy:
-                untranslated.append(f"{name}: {msgid}")
-            elif isinstance(entry.string, str) and compiled.gettext(msgid) != entry.string:
+    for (message, context), places in extracted_messages().items():
+        plural = isinstance(message, tuple)
+        msgid = message[0] if isinstance(message, tuple) else message
+        entry = catalog.get(msgid, context)
+        forms = () if entry is None else entry.string if isinstance(entry.string, tuple) else (entry.string,)
+        if entry is None or entry.fuzzy or not all(forms) or plural != isinstance(entry.string, tuple):
+            untranslated.append(f"{places[0]}: {msgid!r}")
+        elif isinstance(message, tuple):
+            if (
+                compiled.ngettext(message[0], message[1], 1),
+                compiled.ngettext(message[0], message[1], 2),
+            ) != forms[:2]:
                 stale.append(msgid)
-    assert untranslated == [], "run pybabel extract / update (see babel.cfg) and translate"
-    assert stale == [], "messages.mo is older than messages.po: run pybabel compile -d badges/translations"
+        elif (compiled.pgettext(context, msgid) if context else compiled.gettext(msgid)) != forms[0]:
+            stale.append(msgid)
+    assert untranslated == [], (
+        f"{len(untranslated)} message(s) of the application have no English translation:\n"
+        + "\n".join(untranslated)
+        + f"\n\nTo fix it, from the project root:\n{FIX}"
+    )
+    assert stale == [], (
+        "messages.mo is older than messages.po: run .venv/bin/pybabel compile -d badges/translations"
+    )
 
 
 def test_babel_configuration_is_at_the_root():
-    assert (Path(PACKAGE_DIR).parent / "babel.cfg").read_text().count(
-        "[jinja2: badges/templates/**.html]"
-    ) == 1
+    assert (ROOT / "babel.cfg").read_text().count("[jinja2: badges/templates/**.html]") == 1

@@ -22,7 +22,7 @@ from badges.services import evaluation, pathways, reviews
 from badges.services.awarding import Issuing
 from badges.web.api import bp, json_body, paginate
 from badges.web.api.programme import outcome_json
-from badges.web.api.scope import arg, done, readable_issuers, writer
+from badges.web.api.scope import arg, done, scoped, writer
 from badges.web.auth import current_user, token_required
 from badges.web.context import keyring, links, now
 
@@ -84,9 +84,7 @@ def list_evaluations() -> Response:
     query = (
         select(Evaluation).join(Beneficiary).order_by(Evaluation.evaluated_at.desc(), Evaluation.id.desc())
     )
-    scope = readable_issuers()
-    if scope is not None:
-        query = query.where(Beneficiary.issuer_id.in_(scope))
+    query = scoped(query, Beneficiary.issuer_id)
     if arg("beneficiary"):
         query = query.where(Beneficiary.public_id == arg("beneficiary"))
     for name, model in (("atelier", Atelier), ("pathway", Pathway)):
@@ -124,9 +122,7 @@ def record_grid(public_id: str) -> tuple[Response, int]:
 def list_pending_awards() -> Response:
     """Badges earned by beneficiaries who have not consented yet (issued when consent is recorded)."""
     query = select(PendingAward).join(BadgeClass).order_by(PendingAward.created_at, PendingAward.id)
-    scope = readable_issuers()
-    if scope is not None:
-        query = query.where(BadgeClass.issuer_id.in_(scope))
+    query = scoped(query, BadgeClass.issuer_id)
     return jsonify(paginate(query, pending_json))
 
 
@@ -135,9 +131,7 @@ def list_pending_awards() -> Response:
 def list_flags() -> Response:
     """Badges to review after a lower result; `?open=1` keeps the unresolved ones."""
     query = select(ReviewFlag).join(Credential).order_by(ReviewFlag.created_at, ReviewFlag.id)
-    scope = readable_issuers()
-    if scope is not None:
-        query = query.where(Credential.issuer_id.in_(scope))
+    query = scoped(query, Credential.issuer_id)
     if arg("open") in ("1", "true"):
         query = query.where(ReviewFlag.resolved_at.is_(None))
     return jsonify(paginate(query, flag_json))

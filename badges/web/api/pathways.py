@@ -14,7 +14,7 @@ from badges.services.awarding import Issuing
 from badges.services.errors import InvalidInput, NotFound
 from badges.web.api import bp, json_body, paginate
 from badges.web.api.programme import beneficiary_json, outcome_json
-from badges.web.api.scope import done, gone, readable_issuers, writer
+from badges.web.api.scope import done, gone, readable_issuers, scoped, writer
 from badges.web.auth import token_required
 from badges.web.context import keyring, links, now
 
@@ -128,9 +128,7 @@ def create_counsellor(public_id: str) -> tuple[Response, int]:
 @token_required
 def list_pathways() -> Response:
     query = select(Pathway).order_by(Pathway.start_date.desc(), Pathway.id)
-    scope = readable_issuers()
-    if scope is not None:
-        query = query.where(Pathway.issuer_id.in_(scope))
+    query = scoped(query, Pathway.issuer_id)
     return jsonify(paginate(query, pathway_json))
 
 

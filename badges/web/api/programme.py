@@ -12,7 +12,7 @@ from badges.models import BadgeClass, Beneficiary, Enrolment, Pathway
 from badges.services import awarding, badge_classes, beneficiaries, revisions, rules
 from badges.web.api import bp, json_body, paginate
 from badges.web.api.awards import award_json
-from badges.web.api.scope import arg, done, gone, readable_issuers, writer
+from badges.web.api.scope import arg, done, gone, readable_issuers, scoped, writer
 from badges.web.auth import token_required
 from badges.web.context import keyring, links, now
 
@@ -78,9 +78,7 @@ def outcome_json(outcome: awarding.Outcome) -> dict[str, Any]:
 @token_required
 def list_badge_classes() -> Response:
     query = select(BadgeClass).order_by(BadgeClass.name, BadgeClass.id)
-    scope = readable_issuers()
-    if scope is not None:
-        query = query.where(BadgeClass.issuer_id.in_(scope))
+    query = scoped(query, BadgeClass.issuer_id)
     return jsonify(paginate(query, badge_class_json))
 
 
@@ -123,9 +121,7 @@ def delete_badge_class(public_id: str) -> tuple[str, int]:
 def list_beneficiaries() -> Response:
     """`?pathway=<id>` keeps the beneficiaries enrolled in that pathway."""
     query = select(Beneficiary).order_by(Beneficiary.display_name, Beneficiary.id)
-    scope = readable_issuers()
-    if scope is not None:
-        query = query.where(Beneficiary.issuer_id.in_(scope))
+    query = scoped(query, Beneficiary.issuer_id)
     pathway = arg("pathway")
     if pathway is not None:
         query = query.join(Enrolment).join(Pathway).where(Pathway.public_id == pathway)

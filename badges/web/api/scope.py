@@ -6,6 +6,8 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from flask import Response, jsonify, request
+from sqlalchemy import Select
+from sqlalchemy.orm import InstrumentedAttribute
 from werkzeug.exceptions import Forbidden
 
 from badges.db import get_session
@@ -26,6 +28,12 @@ def readable_issuers() -> list[int] | None:
     if user.role == Role.STAFF.value and user.issuer_id is not None:
         return [user.issuer_id]
     raise Forbidden()
+
+
+def scoped(query: Select[Any], issuer_column: InstrumentedAttribute[int]) -> Select[Any]:
+    """The query limited to the tiers-lieux the caller reads (`issuer_column` names the owning tiers-lieu)."""
+    scope = readable_issuers()
+    return query if scope is None else query.where(issuer_column.in_(scope))
 
 
 def writer() -> Issuer:

@@ -29,15 +29,20 @@ bp.before_request(access.check_access)
 # The screens register their routes on `bp` when imported.
 from badges.web.staff import (  # noqa: E402,F401
     account,
+    agencies,
     ateliers,
     auth,
     awards,
+    badge_classes,
     beneficiaries,
     figures,
+    frameworks,
     grid,
     home,
     issuer,
     labels,
+    manual_awards,
     network,
     pathways,
+    reviews,
 )

@@ -54,9 +54,9 @@ def outcome_message(outcome: Outcome) -> str:
             )
         )
     if outcome.flags:
-        parts.append(
-            ngettext("%(num)s badge est à revoir.", "%(num)s badges sont à revoir.", len(outcome.flags))
-        )
+        # One flag per lowered competence: a badge resting on two of them is still one badge to review.
+        flagged = len({flag.credential.id for flag in outcome.flags})
+        parts.append(ngettext("%(num)s badge est à revoir.", "%(num)s badges sont à revoir.", flagged))
     return " ".join(parts)
 
 

@@ -23,11 +23,13 @@ from badges.web.staff.labels import PROFILE_LABELS, friendly, options
 
 FORM = "staff/beneficiaries/form.html"
 IMPORT = "staff/beneficiaries/import.html"
+DETAIL = "staff/beneficiaries/detail.html"
 TEXTS = ("display_name", "email", "phone", "profile")
 FLAGS = ("show_name_in_badges", "needs_french_support")
 
 
-def _person(beneficiary_id: str) -> Beneficiary:
+def person_of(beneficiary_id: str) -> Beneficiary:
+    """A beneficiary of the signed-in member's tiers-lieu; another's is 404."""
     return beneficiaries.for_issuer(get_session(), issuer=own_issuer(), public_id=beneficiary_id)
 
 
@@ -72,14 +74,14 @@ def beneficiary_new() -> Response | str | tuple[str, int]:
 @bp.get("/beneficiaries/<beneficiary_id>")
 @role_required(Role.STAFF)
 def beneficiary(beneficiary_id: str) -> str:
-    record = beneficiary_listing.file_of(get_session(), _person(beneficiary_id))
-    return render_template("staff/beneficiaries/detail.html", person=record)
+    record = beneficiary_listing.file_of(get_session(), person_of(beneficiary_id))
+    return render_template(DETAIL, person=record, form={}, errors={})
 
 
 @bp.route("/beneficiaries/<beneficiary_id>/edit", methods=["GET", "POST"])
 @role_required(Role.STAFF)
 def beneficiary_edit(beneficiary_id: str) -> Response | str | tuple[str, int]:
-    person = _person(beneficiary_id)
+    person = person_of(beneficiary_id)
     if request.method == "GET":
         return _form(beneficiary_listing.form_of(person), person, {})
     data = _submitted(with_consent=False)
@@ -96,7 +98,7 @@ def beneficiary_edit(beneficiary_id: str) -> Response | str | tuple[str, int]:
 @role_required(Role.STAFF)
 def beneficiary_consent(beneficiary_id: str) -> Response:
     """Record today's consent; the badges waiting for it are issued at once."""
-    outcome = awarding.on_consent(get_session(), issuing(), _person(beneficiary_id))
+    outcome = awarding.on_consent(get_session(), issuing(), person_of(beneficiary_id))
     message = " ".join(filter(None, [_("L’accord est enregistré."), outcome_message(outcome)]))
     return done(message, "staff.beneficiary", beneficiary_id=beneficiary_id)
 

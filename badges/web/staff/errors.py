@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from flask import render_template
+from flask import current_app, render_template
 from flask_babel import gettext as _
-from werkzeug.exceptions import Forbidden, NotFound
+from werkzeug.exceptions import Forbidden, NotFound, RequestEntityTooLarge
 
 from badges.services import errors as service_errors
 from badges.web.staff import bp
@@ -42,3 +42,15 @@ def not_found(_exc: NotFound) -> tuple[str, int]:
 @bp.errorhandler(service_errors.NotFound)
 def object_not_found(exc: service_errors.NotFound) -> tuple[str, int]:
     return error_page(404, _("Page introuvable"), exc.message)
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def too_large(_exc: RequestEntityTooLarge) -> tuple[str, int]:
+    """A sending over the request limit cannot be read at all (not even its CSRF token): say what to do."""
+    limit = int(current_app.config["MAX_CONTENT_LENGTH"]) // (1024 * 1024)
+    message = _(
+        "Les fichiers envoyés sont trop lourds (%(mb)s Mo au plus en tout) : rien n’a été enregistré. "
+        "Revenez à la page précédente et choisissez un fichier plus léger.",
+        mb=limit,
+    )
+    return error_page(413, _("Envoi trop volumineux"), message)

@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import Response, render_template, request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from badges.db import get_session
@@ -24,6 +25,15 @@ from badges.web.staff.identity import signed_in
 from badges.web.staff.labels import PATHWAY_TYPES, PROFILE_LABELS, options
 
 FILTERS = ("from", "to", "tiers_lieu", "department", "pathway_type", "profile")
+# The page's names of figures_output.HEADERS, in the reader's language (the CSV file keeps the French ones).
+METRIC_LABELS = {
+    "beneficiaries": _l("Bénéficiaires"),
+    "pathways": _l("Parcours"),
+    "ateliers": _l("Ateliers"),
+    "hours": _l("Heures d'accompagnement"),
+    "badges_issued": _l("Badges délivrés"),
+    "badges_revoked": _l("Badges révoqués"),
+}
 
 
 def _places() -> list[tuple[str, str]]:
@@ -88,7 +98,7 @@ def _labels() -> dict[str, dict[str, str]]:
 def _charts(figures: dict[str, Any]) -> list[dict[str, Any]]:
     """One chart per figure people compare: the totals, badges by tiers-lieu, skills per competence."""
     totals = figures["totals"]
-    names = figures_output.HEADERS
+    names = {key: str(label) for key, label in METRIC_LABELS.items()}
     places = _labels()["tiers_lieu"]
     specs = [
         ("totaux", _("Chiffres de la période"), [(names[m], totals[m]) for m in reporting.METRICS]),
@@ -125,7 +135,7 @@ def figures() -> tuple[str, int] | str:
         "types": options(PATHWAY_TYPES),
         "profiles": options(PROFILE_LABELS),
         "coordinator": signed_in().role == Role.COORDINATOR.value,
-        "headers": figures_output.HEADERS,
+        "headers": {key: str(label) for key, label in METRIC_LABELS.items()},
         "metrics": reporting.METRICS,
     }
     page = render_template("staff/figures.html", **context)

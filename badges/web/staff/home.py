@@ -9,7 +9,7 @@ from flask import render_template
 
 from badges.db import get_session
 from badges.models import Role
-from badges.services import award_listing, network
+from badges.services import award_listing, network, reviews
 from badges.web.context import now
 from badges.web.staff import bp
 from badges.web.staff.access import login_required, own_issuer
@@ -23,7 +23,8 @@ def _staff() -> dict[str, Any]:
     latest = award_listing.list_awards(
         get_session(), issuer=issuer, filters=award_listing.Filters(), now=now(), per_page=LATEST
     )
-    return {"issuer": issuer.name, "latest": latest["rows"], "total": latest["total"]}
+    flags = reviews.open_count(get_session(), issuer_id=issuer.id)
+    return {"issuer": issuer.name, "latest": latest["rows"], "total": latest["total"], "flags": flags}
 
 
 def _coordinator() -> dict[str, Any]:

@@ -18,6 +18,7 @@ from badges.web.staff import bp
 from badges.web.staff.identity import current_user
 
 COORDINATOR, STAFF, COUNSELLOR = Role.COORDINATOR.value, Role.STAFF.value, Role.COUNSELLOR.value
+ONLY_COORDINATION = frozenset({COORDINATOR})
 
 
 @dataclass(frozen=True)
@@ -32,11 +33,16 @@ class NavItem:
 NAV: list[NavItem] = [
     NavItem("staff.home", _l("Accueil"), frozenset({COORDINATOR, STAFF, COUNSELLOR})),
     NavItem("staff.network_list", _l("Tiers-lieux"), frozenset({COORDINATOR}), ("staff.network",)),
+    NavItem("staff.partner_agencies", _l("Agences partenaires"), ONLY_COORDINATION, ("staff.partner",)),
     NavItem(
         "staff.pathways_list",
         _l("Parcours et ateliers"),
         frozenset({STAFF}),
         ("staff.pathway", "staff.atelier"),
+    ),
+    NavItem("staff.badge_classes_list", _l("Modèles de badges"), frozenset({STAFF}), ("staff.badge_class",)),
+    NavItem(
+        "staff.frameworks_list", _l("Référentiels"), frozenset({COORDINATOR, STAFF}), ("staff.framework",)
     ),
     NavItem("staff.beneficiaries_list", _l("Bénéficiaires"), frozenset({STAFF}), ("staff.beneficiar",)),
     NavItem("staff.awards", _l("Badges délivrés"), frozenset({STAFF}), ("staff.award", "staff.revoke")),

@@ -39,13 +39,19 @@ def _new_place_errors(place: dict[str, str], person: dict[str, str] | None) -> d
     except InvalidInput as exc:
         errors.update(exc.fields)
     if person is not None:
-        try:
-            staff_accounts.check_invitation(person)
-        except InvalidInput as exc:
-            errors.update({f"staff_{name}": message for name, message in exc.fields.items()})
-        if "staff_email" not in errors and staff_accounts.find_by_email(get_session(), person["email"]):
-            errors["staff_email"] = _("Un compte existe déjà avec cette adresse.")
+        errors.update(invitation_errors(person, "staff"))
     return errors
+
+
+def invitation_errors(person: dict[str, str], prefix: str) -> dict[str, str]:
+    """A new account's invitation checked before anything is made, keyed by the form's `<prefix>_` fields."""
+    try:
+        staff_accounts.check_invitation(person)
+    except InvalidInput as exc:
+        return {f"{prefix}_{name}": message for name, message in exc.fields.items()}
+    if staff_accounts.find_by_email(get_session(), person["email"]):
+        return {f"{prefix}_email": _("Un compte existe déjà avec cette adresse.")}
+    return {}
 
 
 @bp.route("/network/new", methods=["GET", "POST"])
@@ -69,11 +75,11 @@ def network_new() -> Response | str | tuple[str, int]:
     session.commit()
     flash(_("Le tiers-lieu « %(name)s » est créé.", name=issuer.name), "success")
     if user is not None:
-        _send_invitation(user)
+        send_invitation(user)
     return redirect(url_for("staff.network_place", slug=issuer.slug), 303)
 
 
-def _send_invitation(user: User) -> None:
+def send_invitation(user: User) -> None:
     """After the commit: the account waits even if the mail server does not answer."""
     try:
         mailer.send_invitation(user, mailer.invitation_url(user, str(current_app.config["SECRET_KEY"])))
@@ -104,5 +110,5 @@ def network_invite(slug: str) -> Response | tuple[str, int]:
         place = network.issuer_detail(session, links(), issuer)
         return invalid(DETAIL_PAGE, errors, place=place, form=form)
     session.commit()
-    _send_invitation(user)
+    send_invitation(user)
     return redirect(url_for("staff.network_place", slug=slug), 303)

@@ -23,7 +23,15 @@ from sqlalchemy.orm import Session
 
 from badges.models import Agency, Credential, Issuer, Role, User
 from badges.services import accounts, keys
-from tests.factories import enrol, make_agency, make_atelier, make_award, make_issuer, make_pathway
+from tests.factories import (
+    enrol,
+    make_agency,
+    make_atelier,
+    make_award,
+    make_flag,
+    make_issuer,
+    make_pathway,
+)
 
 PASSWORD = "correct horse battery"
 TOKEN = "test-csrf-token"
@@ -42,6 +50,8 @@ class World:
     # Programme data of the first tiers-lieu (the award's beneficiary is enrolled in the pathway).
     pathway_id: str = ""
     atelier_id: str = ""
+    # An open review flag on the award (a later evaluation lowered one of its results).
+    flag_id: str = ""
 
 
 @functools.cache
@@ -82,8 +92,11 @@ def world(session, keyring, links, now) -> World:
     atelier = make_atelier(session, pathway, now)
     assert award.beneficiary is not None
     enrol(session, pathway, now, award.beneficiary)
+    flag = make_flag(session, award, now)
     session.commit()
-    return World(award.issuer, other, award, key_id, users, pathway.public_id, atelier.public_id)
+    return World(
+        award.issuer, other, award, key_id, users, pathway.public_id, atelier.public_id, flag.public_id
+    )
 
 
 def form_token(client: FlaskClient) -> str:

@@ -1,0 +1,57 @@
+"""Awarding a badge by hand, from the beneficiary's file: for classes without an automatic rule, or when a
+médiateur saw the skill outside a graded atelier. The badge is signed at once; the award page follows."""
+
+from __future__ import annotations
+
+from flask import request
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from badges.db import get_session
+from badges.models import Role
+from badges.services import badge_classes, beneficiary_listing, issuance
+from badges.services.errors import Conflict, InvalidInput, NotFound, RuleError
+from badges.web.context import keyring, links, now
+from badges.web.staff import bp
+from badges.web.staff.access import own_issuer, role_required
+from badges.web.staff.beneficiaries import DETAIL, person_of
+from badges.web.staff.forms import done, invalid
+
+# The evidence's title in the signed badge (the médiateur's text is its narrative).
+EVIDENCE_NAME = "Observation par l'équipe du tiers-lieu"
+
+
+def _evidence(note: str) -> list[dict[str, str]]:
+    """The médiateur's note as the badge's evidence (checked by the service: public text, no profile)."""
+    items = [{"name": EVIDENCE_NAME, "narrative": note}] if note else None
+    try:
+        return issuance.validate_evidence(items)
+    except InvalidInput as exc:
+        raise InvalidInput({"evidence": " ".join(exc.fields.values())}) from None
+
+
+@bp.post("/beneficiaries/<beneficiary_id>/award")
+@role_required(Role.STAFF)
+def beneficiary_award(beneficiary_id: str) -> Response | tuple[str, int]:
+    person, session = person_of(beneficiary_id), get_session()
+    chosen, note = request.form.get("badge_class", ""), request.form.get("evidence", "").strip()
+    try:
+        if not chosen:
+            raise InvalidInput({"badge_class": _("Choisissez le badge à délivrer.")})
+        badge = badge_classes.for_issuer(session, issuer=own_issuer(), public_id=chosen)
+        credential = issuance.award(
+            session, keyring(), badge_class=badge, beneficiary=person, links=links(), now=now(),
+            evidence=_evidence(note),
+        )  # fmt: skip
+    except InvalidInput as exc:
+        errors = exc.fields
+    except (NotFound, RuleError, Conflict) as exc:
+        errors = {"badge_class": exc.message}
+    else:
+        message = _(
+            "Le badge « %(badge)s » est délivré à %(name)s.", badge=badge.name, name=person.display_name
+        )
+        return done(message, "staff.award", award_id=credential.public_id)
+    session.rollback()  # before reading the file again: nothing of the attempt stays
+    record = beneficiary_listing.file_of(session, person)
+    return invalid(DETAIL, errors, person=record, form={"badge_class": chosen, "evidence": note})
