@@ -75,6 +75,9 @@ def test_a_badge_already_held_or_of_another_tiers_lieu_is_refused(staff, session
     held = world.award.badge_class.public_id
     response = post(staff, award_url(world), {"badge_class": held})
     assert response.status_code == 422 and "Ce badge a déjà été délivré à ce bénéficiaire." in text(response)
+    # Nothing is left to award, so the form is not shown: the message must not link to a missing field.
+    assert "Cette personne a déjà tous les badges" in text(response)
+    assert 'href="#champ-badge_class"' not in response.get_data(as_text=True)
     foreign = make_badge_class(session, world.other_issuer, now)
     session.commit()
     response = post(staff, award_url(world), {"badge_class": foreign.public_id})
@@ -88,4 +91,5 @@ def test_without_consent_no_badge_is_awarded(staff, session, world, now, manual)
     assert "Enregistrez d’abord son accord" in text(staff.get(url))
     response = post(staff, url + "/award", {"badge_class": manual.public_id})
     assert response.status_code == 422 and "pas encore donné son accord" in text(response)
+    assert 'href="#champ-badge_class"' not in response.get_data(as_text=True)
     assert count(session) == 1
