@@ -22,6 +22,7 @@ from badges.models import Base
 from badges.services.crypto import keys as crypto_keys
 from badges.services.crypto.keys import Keyring
 from badges.services.links import Links
+from tests.pki import Pki, make_pki
 
 TEST_DATABASE_URL = os.environ.get("BADGES_TEST_DATABASE_URL")
 
@@ -72,6 +73,12 @@ def rsa_key_pool() -> Iterator[RsaKeyPool]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(crypto_keys, "_new_private_key", pool)
         yield pool
+
+
+@pytest.fixture(scope="session")
+def pki(tmp_path_factory: pytest.TempPathFactory) -> Pki:
+    """A throw-away CA and server certificate (issuer.test, 127.0.0.1) for the local TLS servers."""
+    return make_pki(tmp_path_factory.mktemp("pki"))
 
 
 @pytest.fixture(scope="session")

@@ -14,25 +14,22 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from badges.services.crypto import dataintegrity, statuslist
 from badges.services.crypto.multibase import ed25519_multibase
 from badges.services.openbadges import ob3
 from badges.services.openbadges.common import BadgeClassData, IssuerData, isoformat
 from badges.services.verification.fetch import SafeFetcher
+from tests.pki import SERVER_HOST, Pki
 
-HOST = "issuer.test"
+HOST = SERVER_HOST
 CREATED = datetime(2026, 2, 1, 9, 0, tzinfo=UTC)
 STATUS_BITS = 131072
 
@@ -72,72 +69,6 @@ def dns(monkeypatch: pytest.MonkeyPatch) -> FakeDNS:
     fake = FakeDNS()
     monkeypatch.setattr(socket, "getaddrinfo", fake)
     return fake
-
-
-# --- certificates -----------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Pki:
-    ca_file: str
-    cert_file: str
-    key_file: str
-
-
-def _name(common: str) -> x509.Name:
-    return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common)])
-
-
-@pytest.fixture(scope="session")
-def pki(tmp_path_factory: pytest.TempPathFactory) -> Pki:
-    """A throw-away CA and a server certificate for issuer.test and 127.0.0.1, made for this test run."""
-    folder: Path = tmp_path_factory.mktemp("pki")
-    start = datetime.now(UTC) - timedelta(days=1)
-    ca_key = ec.generate_private_key(ec.SECP256R1())
-    ca_cert = (
-        x509.CertificateBuilder()
-        .subject_name(_name("badges test CA"))
-        .issuer_name(_name("badges test CA"))
-        .public_key(ca_key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(start)
-        .not_valid_after(start + timedelta(days=2))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-        .add_extension(
-            x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True
-        )
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False)
-        .sign(ca_key, hashes.SHA256())
-    )
-    key = ec.generate_private_key(ec.SECP256R1())
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(_name(HOST))
-        .issuer_name(ca_cert.subject)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(start)
-        .not_valid_after(start + timedelta(days=2))
-        .add_extension(
-            x509.SubjectAlternativeName(
-                [x509.DNSName(HOST), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
-            ),
-            critical=False,
-        )
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
-        .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False
-        )
-        .sign(ca_key, hashes.SHA256())
-    )
-    pem = serialization.Encoding.PEM
-    (folder / "ca.pem").write_bytes(ca_cert.public_bytes(pem))
-    (folder / "server.pem").write_bytes(cert.public_bytes(pem))
-    (folder / "server.key").write_bytes(
-        key.private_bytes(pem, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-    )
-    return Pki(str(folder / "ca.pem"), str(folder / "server.pem"), str(folder / "server.key"))
 
 
 # --- test server ------------------------------------------------------------------------------------------
@@ -278,8 +209,7 @@ def http_server() -> Iterator[LocalServer]:
 
 @pytest.fixture
 def https_server(pki: Pki) -> Iterator[LocalServer]:
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(pki.cert_file, pki.key_file)
+    context = pki.server_context()
     server = LocalServer(context)
     context.sni_callback = lambda _sock, name, _ctx: server.sni.append(name)
     yield server

@@ -18,7 +18,8 @@ from badges.services.verification.fetch import (
     parse_allow_hosts,
 )
 from badges.services.verification.sources import FetchError, get_json
-from tests.services.verification.conftest import HOST, LocalServer, Pki, Route, wait_until
+from tests.pki import Pki
+from tests.services.verification.conftest import HOST, LocalServer, Route, wait_until
 
 PRIVATE_ADDRESSES = [
     "10.0.0.1",
