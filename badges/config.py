@@ -21,6 +21,10 @@ ENV_KEYS = (
     "MAX_CONTENT_LENGTH",
     "SMTP_HOST",
     "SMTP_PORT",
+    "SMTP_SECURITY",
+    "SMTP_USER",
+    "SMTP_PASSWORD",
+    "SMTP_CA_FILE",
     "MAIL_SENDER",
     "ALLOW_FETCH_HOSTS",
     "FETCH_CA_FILE",
@@ -43,6 +47,12 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
         "SMTP_HOST": None,
         "SMTP_PORT": 25,
+        # none (a local relay), starttls (port 587) or tls (SMTPS, 465); a login needs one of the last two.
+        "SMTP_SECURITY": "none",
+        "SMTP_USER": None,
+        "SMTP_PASSWORD": None,
+        # Extra CA bundle for a relay with a private certificate; the system CAs otherwise.
+        "SMTP_CA_FILE": None,
         "MAIL_SENDER": "badges@localhost",
         # Hosts the verifier may fetch from although they are loopback/private (tests only).
         "ALLOW_FETCH_HOSTS": "",
@@ -85,6 +95,16 @@ def load(app: Flask, test_config: dict[str, Any] | None) -> None:
         app.config["SECRET_KEY"] = instance_secret(instance / "secret_key")
     if not app.config.get("KEY_PASSPHRASE"):
         app.config["KEY_PASSPHRASE"] = instance_secret(instance / "key_passphrase")
+    check_mail(app.config)
+
+
+def check_mail(config: Any) -> None:
+    """Refuse to start with SMTP settings that cannot work (or would send a password in clear)."""
+    from badges.services import mail
+
+    problems = mail.settings_from(config).problems()
+    if problems:
+        raise RuntimeError("; ".join(problems))
 
 
 def instance_secret(path: Path) -> str:

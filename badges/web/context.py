@@ -34,10 +34,7 @@ def now() -> datetime:
 
 def mail_settings() -> mail.MailSettings:
     """SMTP settings of the app (no host: messages go to the log)."""
-    config = current_app.config
-    return mail.MailSettings(
-        host=config.get("SMTP_HOST"), port=int(config["SMTP_PORT"]), sender=config["MAIL_SENDER"]
-    )
+    return mail.settings_from(current_app.config)
 
 
 def link_secret() -> bytes:
