@@ -65,6 +65,7 @@ def phone(browser: Any) -> Iterator[Any]:
 
 def axe_violations(page: Any) -> list[dict[str, Any]]:
     """axe-core's WCAG 2.1 A/AA violations on the current page (none is the bar: RGAA AA)."""
+    page.wait_for_load_state()  # after a click, the new page must be loaded before it is judged
     page.add_script_tag(path=str(harness.ensure_node_tools() / "node_modules" / "axe-core" / "axe.min.js"))
     result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
     return [

@@ -60,6 +60,7 @@ def sign_in(page, site: Site, role: str) -> None:
 
 def check(page, name: str) -> None:
     """One h1, French, no axe-core violation, and a screenshot for people to look at."""
+    page.wait_for_load_state()  # the page a click led to, parsed and loaded (not the one before)
     assert page.locator("html").get_attribute("lang") == "fr", name
     assert page.locator("h1").count() == 1, name
     assert axe_violations(page) == [], name
