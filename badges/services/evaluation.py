@@ -206,10 +206,13 @@ def set_criteria(
     if any(c.rating_during or c.rating_end for c in existing):
         raise Conflict("Ces objectifs ont déjà été notés en cours de parcours : ils ne changent plus.")
     items = data.get("criteria")
-    if not isinstance(items, list) or not 3 <= len(items) <= 4:
-        raise InvalidInput({"criteria": "Indiquez 3 ou 4 objectifs personnels."})
-    errors, created = {}, []
-    for position, item in enumerate(items):
+    count = "Indiquez 3 ou 4 objectifs personnels."
+    if not isinstance(items, list):
+        raise InvalidInput({"criteria": count})
+    # Every error at once: the count, and what is wrong in each of the (first four) objectives.
+    errors: dict[str, str] = {} if 3 <= len(items) <= 4 else {"criteria": count}
+    created = []
+    for position, item in enumerate(items[:4]):
         fields = Fields(item if isinstance(item, dict) else {})
         text = fields.text("text", max_len=300)
         rating = fields.choice("rating", LEVELS)

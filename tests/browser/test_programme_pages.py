@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import func, select
 
-from badges.models import Agency, Credential, Issuer, Role, User
+from badges.models import Agency, Credential, Issuer, PersonalCriterion, Role, User
 from tests.browser.conftest import screenshot
 from tests.browser.test_staff_pages import check
 from tests.factories import (
@@ -166,6 +166,40 @@ def test_a_staff_member_awards_a_badge_by_hand_from_the_beneficiary_file(page, p
     expect(page.get_by_role("link", name="Certificat à imprimer (PDF)")).to_be_visible()
     check(page, "delivre-a-la-main")
     assert session.scalar(select(func.count()).select_from(Credential)) == 1
+
+
+def test_a_staff_member_sets_and_rates_a_beneficiary_s_personal_objectives(page, place, session):
+    sign_in(page, place, "staff")
+    page.get_by_role("link", name="Parcours et ateliers").click()
+    page.get_by_role("link", name="Parcours suivi").click()
+    page.get_by_role("link", name="Objectifs personnels : Moussa").click()
+    check(page, "objectifs")
+    objectives = page.get_by_role("group", name="Objectif 1", exact=True)
+    objectives.get_by_label("Ce que la personne veut réussir").fill("Envoyer mon CV par e-mail")
+    objectives.get_by_label("Sa note au début").select_option("N1")
+    second = page.get_by_role("group", name="Objectif 2", exact=True)
+    second.get_by_label("Ce que la personne veut réussir").fill("Prendre rendez-vous sur internet")
+    page.get_by_role("button", name="Enregistrer les objectifs").click()
+    expect(page.get_by_role("alert")).to_contain_text("Choisissez sa note au début.")
+    expect(page.get_by_role("alert")).to_contain_text("Indiquez 3 ou 4 objectifs personnels.")
+    check(page, "objectifs-erreurs")
+    second.get_by_label("Sa note au début").select_option("N2")
+    third = page.get_by_role("group", name="Objectif 3", exact=True)
+    third.get_by_label("Ce que la personne veut réussir").fill("Lire mes courriers")
+    third.get_by_label("Sa note au début").select_option("N1")
+    page.get_by_role("button", name="Enregistrer les objectifs").click()
+    expect(page.get_by_text("Les objectifs de Moussa sont enregistrés.")).to_be_visible()
+    page.get_by_role("radio", name="Pendant le parcours").check()
+    for label, level in (("Envoyer mon CV par e-mail", "N2"), ("Prendre rendez-vous sur internet", "N3"),
+                         ("Lire mes courriers", "N2")):  # fmt: skip
+        page.get_by_label(label, exact=True).select_option(level)
+    page.get_by_role("button", name="Enregistrer les notes").click()
+    expect(page.get_by_text("Les notes de Moussa sont enregistrées.")).to_be_visible()
+    expect(page.get_by_role("row", name="Prendre rendez-vous sur internet N2 N3 —")).to_be_visible()
+    check(page, "objectifs-notes")
+    session.rollback()
+    ratings = session.scalars(select(PersonalCriterion.rating_during).order_by(PersonalCriterion.position))
+    assert list(ratings) == ["N2", "N3", "N2"]
 
 
 def test_every_programme_page_is_accessible_and_fits_a_tablet(page, place):

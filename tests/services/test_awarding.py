@@ -319,6 +319,15 @@ def test_bad_personal_criteria_are_refused(session, now, world, data, field):
     assert field in caught.value.fields
 
 
+def test_every_personal_criteria_error_is_given_at_once(session, now, world):
+    data = {"criteria": [{"text": "CV", "rating": "N1"}, {"text": "Rendez-vous", "rating": ""}]}
+    with pytest.raises(InvalidInput) as caught:
+        evaluation.set_criteria(
+            session, pathway=world["pathway"], beneficiary=world["awa"], data=data, now=now
+        )
+    assert set(caught.value.fields) == {"criteria", "criteria[1].rating"}
+
+
 def test_ratings_need_one_per_objective_and_objectives_first(session, now, world):
     pathway, awa = world["pathway"], world["awa"]
     with pytest.raises(NotFound):

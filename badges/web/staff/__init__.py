@@ -43,6 +43,7 @@ from badges.web.staff import (  # noqa: E402,F401
     labels,
     manual_awards,
     network,
+    objectives,
     pathways,
     reviews,
 )

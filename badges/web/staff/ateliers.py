@@ -20,7 +20,7 @@ from badges.web.staff import bp
 from badges.web.staff.access import own_issuer, role_required
 from badges.web.staff.forms import done, invalid, values
 from badges.web.staff.labels import friendly
-from badges.web.staff.pathways import _pathway
+from badges.web.staff.pathways import pathway_of
 
 FORM = "staff/programme/atelier_form.html"
 PAGE = "staff/programme/atelier.html"
@@ -93,7 +93,7 @@ def _form(form: dict[str, Any], pathway: Pathway, atelier: Atelier | None, error
 @bp.route("/pathways/<pathway_id>/ateliers/new", methods=["GET", "POST"])
 @role_required(Role.STAFF)
 def atelier_new(pathway_id: str) -> Response | str | tuple[str, int]:
-    found = _pathway(pathway_id)
+    found = pathway_of(pathway_id)
     if request.method == "GET":
         return _form({"competencies": [], "duration_minutes": "120"}, found, None, {})
     data = _submitted()

@@ -22,7 +22,7 @@ FORM = "staff/programme/pathway_form.html"
 FIELDS = ("title", "type", "category", "start_date", "end_date", "agency", "counsellor")
 
 
-def _pathway(pathway_id: str) -> Pathway:
+def pathway_of(pathway_id: str) -> Pathway:
     """A pathway of the signed-in member's tiers-lieu; another's is 404."""
     return pathways.pathway_in_scope(get_session(), pathway_id, [own_issuer().id])
 
@@ -68,14 +68,14 @@ def pathway_new() -> Response | str | tuple[str, int]:
 @bp.get("/pathways/<pathway_id>")
 @role_required(Role.STAFF)
 def pathway(pathway_id: str) -> str:
-    detail = programme_listing.pathway_detail(get_session(), _pathway(pathway_id))
+    detail = programme_listing.pathway_detail(get_session(), pathway_of(pathway_id))
     return render_template("staff/programme/pathway.html", pathway=detail)
 
 
 @bp.route("/pathways/<pathway_id>/edit", methods=["GET", "POST"])
 @role_required(Role.STAFF)
 def pathway_edit(pathway_id: str) -> Response | str | tuple[str, int]:
-    found = _pathway(pathway_id)
+    found = pathway_of(pathway_id)
     if request.method == "GET":
         return _form(programme_listing.pathway_form(found), found, {})
     data = _submitted()
@@ -90,7 +90,7 @@ def pathway_edit(pathway_id: str) -> Response | str | tuple[str, int]:
 @role_required(Role.STAFF)
 def pathway_enrol(pathway_id: str) -> Response | tuple[str, int]:
     """Enrol one of the tiers-lieu's beneficiaries in the pathway."""
-    found, session = _pathway(pathway_id), get_session()
+    found, session = pathway_of(pathway_id), get_session()
     chosen = request.form.get("beneficiary", "")
     try:
         person = beneficiaries.for_issuer(session, issuer=own_issuer(), public_id=chosen)

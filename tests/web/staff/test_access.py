@@ -73,6 +73,15 @@ TABLE: dict[tuple[str, str], Expect] = {
     ("staff.pathway_edit", "GET"): Expect("/staff/pathways/{pathway}/edit", STAFF, scoped=True),
     ("staff.pathway_edit", "POST"): Expect("/staff/pathways/{pathway}/edit", STAFF, ok=422, scoped=True),
     ("staff.pathway_enrol", "POST"): Expect("/staff/pathways/{pathway}/enrol", STAFF, ok=422, scoped=True),
+    ("staff.objectives", "GET"): Expect(
+        "/staff/pathways/{pathway}/people/{beneficiary}/objectives", STAFF, scoped=True
+    ),
+    ("staff.objectives_set", "POST"): Expect(
+        "/staff/pathways/{pathway}/people/{beneficiary}/objectives", STAFF, ok=422, scoped=True
+    ),
+    ("staff.objectives_rate", "POST"): Expect(
+        "/staff/pathways/{pathway}/people/{beneficiary}/objectives/ratings", STAFF, ok=422, scoped=True
+    ),
     ("staff.atelier_new", "GET"): Expect("/staff/pathways/{pathway}/ateliers/new", STAFF, scoped=True),
     ("staff.atelier_new", "POST"): Expect(
         "/staff/pathways/{pathway}/ateliers/new", STAFF, ok=422, scoped=True
