@@ -20,9 +20,10 @@ class LoginAttempt(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    # "login" (wrong password) or "reset" (a reset e-mail asked for).
+    # "login" (wrong password), "reset" (a reset e-mail asked for) or "claim" (an unknown claim code).
     kind: Mapped[str] = mapped_column(String(10))
-    # SHA-256 of the e-mail typed, lower-cased: mistyped addresses of other people are not kept in clear.
+    # SHA-256 of the e-mail typed, lower-cased: mistyped addresses of other people are not kept in clear
+    # (empty for "claim", counted per address only).
     email_hash: Mapped[str] = mapped_column(String(64))
     ip: Mapped[str] = mapped_column(String(45))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())

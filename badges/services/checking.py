@@ -39,8 +39,9 @@ def _stored(credential: Credential) -> tuple[Any, Report | None]:
     return json.loads(credential.ob3_credential), None
 
 
-def by_code(session: Session, code: str) -> tuple[Any, Report | None]:
-    credential = sharing.by_claim_code(session, code)
+def by_code(session: Session, code: str, *, ip: str, now: datetime) -> tuple[Any, Report | None]:
+    """The badge of a claim code; unknown codes count against the address (the caller commits)."""
+    credential = sharing.guarded_claim_code(session, code, ip=ip, now=now)
     if credential is None:
         return None, unreadable(UNKNOWN_CODE)
     return _stored(credential)
@@ -59,11 +60,18 @@ def own_page(links: Links, text: str) -> bool:
     return links.is_local(stripped) and links.local_path(stripped).startswith("/credentials/")
 
 
-def resolve_text(session: Session, links: Links, text: str, *, now: datetime) -> tuple[Any, Report | None]:
+def is_code(text: str) -> bool:
+    stripped = text.strip()
+    return len(stripped) <= 20 and sharing.normalise_code(stripped) is not None
+
+
+def resolve_text(
+    session: Session, links: Links, text: str, *, ip: str, now: datetime
+) -> tuple[Any, Report | None]:
     """(value to verify, None), or (None, the report already decided) for a code or a share link."""
     stripped = text.strip()
-    if len(stripped) <= 20 and sharing.normalise_code(stripped) is not None:
-        return by_code(session, stripped)
+    if is_code(stripped):
+        return by_code(session, stripped, ip=ip, now=now)
     token = share_token(links, stripped)
     if token is not None:
         credential, state = sharing.shared(session, token, now=now)

@@ -46,3 +46,7 @@ class RuleError(ServiceError):
 
 class Conflict(RuleError):
     """The operation would duplicate something that must exist once."""
+
+
+class TooManyAttempts(ServiceError):
+    """The caller tried too often lately (unknown claim codes, for instance); nothing was looked up."""

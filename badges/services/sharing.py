@@ -21,7 +21,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from badges.models import Credential, CredentialSharing, ShareLink
-from badges.services.errors import InvalidInput, NotFound, RuleError
+from badges.services import throttling
+from badges.services.errors import InvalidInput, NotFound, RuleError, TooManyAttempts
 from badges.services.links import Links
 
 # Crockford's base32: no I, L, O or U, so a code read aloud or copied by hand stays unambiguous.
@@ -35,6 +36,8 @@ DEFAULT_DURATION = "3"
 MAX_ACTIVE_LINKS = 20
 MAX_LABEL = 60
 SHARE_TOKEN_LENGTH = 43
+TOO_MANY_CODES = ("Trop de codes inconnus ont été essayés depuis cette connexion. Attendez 15 minutes, "
+                  "ou vérifiez le badge avec son fichier ou son lien.")  # fmt: skip
 
 
 def _hash(token: str) -> str:
@@ -121,6 +124,17 @@ def by_claim_code(session: Session, text: str) -> Credential | None:
         return None
     row = session.scalars(select(CredentialSharing).where(CredentialSharing.claim_code == code)).first()
     return row.credential if row is not None else None
+
+
+def guarded_claim_code(session: Session, text: str, *, ip: str, now: datetime) -> Credential | None:
+    """by_claim_code for the public pages: an address that tried too many unknown codes lately is
+    refused (TooManyAttempts), and every unknown code counts (the caller commits, even on a 404)."""
+    if throttling.blocked(session, kind=throttling.CLAIM, email=None, ip=ip, now=now):
+        raise TooManyAttempts(TOO_MANY_CODES)
+    credential = by_claim_code(session, text)
+    if credential is None:
+        throttling.record(session, kind=throttling.CLAIM, email=None, ip=ip, now=now)
+    return credential
 
 
 def add_months(moment: datetime, months: int) -> datetime:

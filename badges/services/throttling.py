@@ -1,4 +1,5 @@
-"""Throttling of sign-in and reset requests: refused attempts counted per e-mail and per IP address.
+"""Throttling of sign-in and reset requests: refused attempts counted per e-mail and per IP address;
+and of claim-code guessing on the verification page: unknown codes counted per IP address.
 
 The counts live in the database (table login_attempt), so they hold across gunicorn workers and restarts.
 Limits per e-mail stop password guessing on one account; the higher limit per address stops one machine
@@ -19,41 +20,47 @@ from badges.models import LoginAttempt
 
 @dataclass(frozen=True)
 class Limit:
-    per_email: int
+    per_email: int | None  # None: counted per address only
     per_ip: int
     window: timedelta
 
 
 LOGIN = "login"
 RESET = "reset"
+CLAIM = "claim"
 LIMITS = {
     # OWASP Authentication Cheat Sheet: lock after a few failures, for a limited time.
     LOGIN: Limit(per_email=5, per_ip=20, window=timedelta(minutes=15)),
     # Reset e-mails: enough for a lost message, not enough to flood someone's mailbox.
     RESET: Limit(per_email=3, per_ip=10, window=timedelta(minutes=15)),
+    # Unknown claim codes: room for many typing mistakes (an agency's counsellors behind one address),
+    # none for walking through the 60-bit code space.
+    CLAIM: Limit(per_email=None, per_ip=30, window=timedelta(minutes=15)),
 }
 # Rows are kept this long at most (then purged): the window, plus a margin for clock changes.
 KEEP = timedelta(days=1)
 
 
-def email_hash(email: str) -> str:
-    return hashlib.sha256(email.strip().lower().encode("utf-8")).hexdigest()
+def email_hash(email: str | None) -> str:
+    """The e-mail's SHA-256; empty when the kind is counted per address only."""
+    return hashlib.sha256(email.strip().lower().encode("utf-8")).hexdigest() if email is not None else ""
 
 
-def blocked(session: Session, *, kind: str, email: str, ip: str, now: datetime) -> bool:
+def blocked(session: Session, *, kind: str, email: str | None, ip: str, now: datetime) -> bool:
     """True when the e-mail or the address has used up its attempts in the current window."""
     limit = LIMITS[kind]
     since = now - limit.window
     recent = select(func.count()).select_from(LoginAttempt)
     recent = recent.where(LoginAttempt.kind == kind, LoginAttempt.created_at > since)
-    by_email = session.scalar(recent.where(LoginAttempt.email_hash == email_hash(email))) or 0
-    if by_email >= limit.per_email:
-        return True
+    if limit.per_email is not None and email is not None:
+        by_email = session.scalar(recent.where(LoginAttempt.email_hash == email_hash(email))) or 0
+        if by_email >= limit.per_email:
+            return True
     by_ip = session.scalar(recent.where(LoginAttempt.ip == ip)) or 0
     return by_ip >= limit.per_ip
 
 
-def record(session: Session, *, kind: str, email: str, ip: str, now: datetime) -> None:
+def record(session: Session, *, kind: str, email: str | None, ip: str, now: datetime) -> None:
     """Count one attempt; old rows go at the same time, so the table stays small."""
     session.execute(delete(LoginAttempt).where(LoginAttempt.created_at < now - KEEP))
     session.add(LoginAttempt(kind=kind, email_hash=email_hash(email), ip=ip[:45], created_at=now))

@@ -37,6 +37,11 @@ def mail_settings() -> mail.MailSettings:
     return mail.settings_from(current_app.config)
 
 
+def client_ip() -> str:
+    """The peer address (behind a reverse proxy, the app is wrapped in werkzeug's ProxyFix)."""
+    return request.remote_addr or "inconnue"
+
+
 def link_secret() -> bytes:
     """The server secret the beneficiaries' private links are derived from (services/access.py)."""
     return str(current_app.config["SECRET_KEY"]).encode("utf-8")

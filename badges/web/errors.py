@@ -9,7 +9,7 @@ from werkzeug.exceptions import HTTPException
 
 from badges.db import get_session
 from badges.services import verification
-from badges.services.errors import Conflict, InvalidInput, NotFound, RuleError
+from badges.services.errors import Conflict, InvalidInput, NotFound, RuleError, TooManyAttempts
 from badges.web.context import wants_html
 
 log = logging.getLogger(__name__)
@@ -63,6 +63,10 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(RuleError)
     def rule(exc: RuleError) -> Response:
         return error_response(422, exc.message, "rule")
+
+    @app.errorhandler(TooManyAttempts)
+    def too_many(exc: TooManyAttempts) -> Response:
+        return error_response(429, exc.message, "too_many_attempts")
 
     @app.errorhandler(HTTPException)
     def http(exc: HTTPException) -> Response:

@@ -20,7 +20,7 @@ from badges.models import Beneficiary, Credential
 from badges.services import access, badge_view, certificate, downloads, holder, qr, sharing
 from badges.services.errors import InvalidInput, NotFound, RuleError
 from badges.web.api import send_download
-from badges.web.context import keyring, links, now
+from badges.web.context import client_ip, keyring, links, now
 from badges.web.errors import error_response
 from badges.web.public import bp
 
@@ -186,7 +186,8 @@ def shared_download(token: str, fmt: str) -> Response:
 
 
 def _claimed(code: str) -> Credential:
-    credential = sharing.by_claim_code(get_session(), code)
+    credential = sharing.guarded_claim_code(get_session(), code, ip=client_ip(), now=now())
+    get_session().commit()  # an unknown code counts against this address
     if credential is None or credential.erased_at is not None:
         raise NotFound(_("Aucun badge ne correspond à ce code. Vérifiez chaque lettre et chaque chiffre."))
     return credential

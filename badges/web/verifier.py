@@ -16,10 +16,11 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from badges.db import get_session
 from badges.services import checking, sharing, verification
+from badges.services.errors import TooManyAttempts
 from badges.services.validation import EMAIL_RE
 from badges.services.verification.inputs import MAX_INPUT_BYTES
 from badges.web.api.verify import _source
-from badges.web.context import links, now
+from badges.web.context import client_ip, links, now
 from badges.web.public import bp
 
 MAX_TEXT = MAX_INPUT_BYTES
@@ -45,7 +46,7 @@ def verifier() -> tuple[str, int]:
     given = request.args.get("code") or request.args.get("url") or ""
     if not given.strip():
         return _page()
-    return _page(result=_check_text(given, email=None), given={"texte": given})
+    return _result(given, email=None, given={"texte": given})
 
 
 @bp.post("/verifier")
@@ -65,7 +66,19 @@ def verifier_result() -> tuple[str, int]:
             return _page(errors={"fichier": _too_large()}, given=given, status=413)
         report = verification.verify_bytes(data, source=_source(), now=now(), email=email or None)
         return _page(result=checking.answer(report), given=given)
-    return _page(result=_check_text(text, email=email or None), given=given)
+    return _result(text, email=email or None, given=given)
+
+
+def _result(text: str, *, email: str | None, given: dict[str, str]) -> tuple[str, int]:
+    """The verdict on a text; an address that tried too many unknown codes gets a form error (429)."""
+    try:
+        return _page(result=_check_text(text, email=email), given=given)
+    except TooManyAttempts:
+        message = _(
+            "Trop de codes inconnus ont été essayés depuis cette connexion. Attendez 15 minutes, "
+            "ou vérifiez le badge avec son fichier ou son lien."
+        )
+        return _page(errors={"texte": message}, given=given, status=429)
 
 
 def _too_large() -> str:
@@ -88,7 +101,8 @@ def _errors(text: str, upload: FileStorage | None, email: str) -> dict[str, str]
 
 def _check_text(text: str, *, email: str | None) -> dict[str, Any]:
     session = get_session()
-    value, decided = checking.resolve_text(session, links(), text, now=now())
+    value, decided = checking.resolve_text(session, links(), text, ip=client_ip(), now=now())
+    session.commit()  # an unknown claim code counts against this address
     if decided is None:
         decided = verification.verify_value(value, source=_source(), now=now(), email=email)
     result = checking.answer(decided)

@@ -10,10 +10,9 @@ from badges.db import get_session
 from badges.services import staff_accounts
 from badges.services.errors import InvalidInput
 from badges.services.staff_accounts import Throttled
-from badges.web.context import now
+from badges.web.context import client_ip, now
 from badges.web.staff import bp
 from badges.web.staff.access import login_required
-from badges.web.staff.auth import client_ip
 from badges.web.staff.forms import done
 from badges.web.staff.identity import sign_in, signed_in
 

@@ -15,7 +15,7 @@ from badges.services.errors import InvalidInput
 from badges.services.mail import MailError
 from badges.services.staff_accounts import LinkRefused, SignInRefused, Throttled
 from badges.services.validation import EMAIL_RE
-from badges.web.context import now
+from badges.web.context import client_ip, now
 from badges.web.staff import bp, mailer
 from badges.web.staff.access import login_required, public_route, safe_next
 from badges.web.staff.forms import invalid, values
@@ -25,11 +25,6 @@ log = logging.getLogger(__name__)
 LOGIN_PAGE = "staff/auth/login.html"
 FORGOT_PAGE = "staff/auth/forgot.html"
 PASSWORD_PAGE = "staff/auth/password.html"
-
-
-def client_ip() -> str:
-    """The peer address (behind a reverse proxy, the app is wrapped in werkzeug's ProxyFix)."""
-    return request.remote_addr or "inconnue"
 
 
 def secret() -> str:
