@@ -123,7 +123,9 @@ def _failure(exc: Exception) -> str:
     if isinstance(exc, smtplib.SMTPAuthenticationError):
         return NOT_SENT + "le serveur d'e-mail refuse l'identifiant de ce service." + TELL_ADMIN
     if isinstance(exc, smtplib.SMTPNotSupportedError):
-        return NOT_SENT + "le serveur d'e-mail ne propose pas la connexion sécurisée demandée." + TELL_ADMIN
+        # STARTTLS or AUTH not offered by the server.
+        missing = "le serveur d'e-mail ne propose pas la sécurité ou l'identification demandée."
+        return NOT_SENT + missing + TELL_ADMIN
     if isinstance(exc, ssl.SSLError | ssl.CertificateError):
         return NOT_SENT + "la connexion sécurisée au serveur d'e-mail a échoué." + TELL_ADMIN
     return NOT_SENT + "le serveur d'e-mail ne répond pas. Réessayez plus tard ou imprimez le certificat."
