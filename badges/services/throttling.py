@@ -1,5 +1,5 @@
 """Throttling of sign-in and reset requests: refused attempts counted per e-mail and per IP address;
-and of claim-code guessing on the verification page: unknown codes counted per IP address.
+and of claim-code guessing on the public pages (/verifier, /code/…): unknown codes counted per IP address.
 
 The counts live in the database (table login_attempt), so they hold across gunicorn workers and restarts.
 Limits per e-mail stop password guessing on one account; the higher limit per address stops one machine

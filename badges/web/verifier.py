@@ -106,7 +106,7 @@ def _check_text(text: str, *, email: str | None) -> dict[str, Any]:
     if decided is None:
         decided = verification.verify_value(value, source=_source(), now=now(), email=email)
     result = checking.answer(decided)
-    code = sharing.normalise_code(text) if len(text.strip()) <= 20 else None
+    code = sharing.normalise_code(text) if checking.is_code(text) else None
     result["claim_code"] = code if code is not None and result["name"] else None
     # Our own badge page that did not answer: unknown, erased, or made private by its holder.
     result["maybe_private"] = (
