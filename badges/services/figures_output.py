@@ -15,11 +15,14 @@ from badges.services.reporting import METRICS
 
 BAR_HEIGHT, GAP, LABEL_WIDTH, WIDTH = 28, 10, 260, 640
 COLOURS = ("#1f5f99", "#2e7d32", "#8a4b08", "#6a1b9a", "#b3261e", "#00695c")
+# The programme's words (domain guide §2b): "heures d'accompagnement" is atelier time, not person-hours.
 HEADERS = {
-    "beneficiaries": "Bénéficiaires",
+    "beneficiaries": "Bénéficiaires accompagnés",
+    "ateliers": "Ateliers de médiation",
+    "atelier_hours": "Heures d'accompagnement",
+    "participant_hours": "Heures-participants",
     "pathways": "Parcours",
-    "ateliers": "Ateliers",
-    "hours": "Heures d'accompagnement",
+    "tiers_lieux": "Tiers-lieux actifs",
     "badges_issued": "Badges délivrés",
     "badges_revoked": "Badges révoqués",
 }
@@ -27,6 +30,7 @@ DIMENSION_NAMES = {
     "tiers_lieu": "Tiers-lieu",
     "department": "Département",
     "pathway_type": "Type de parcours",
+    "category": "Catégorie de parcours",
     "profile": "Profil",
 }
 

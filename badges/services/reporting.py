@@ -1,16 +1,24 @@
-"""Key figures for funders: aggregated counts for a period, per tiers-lieu, department, pathway type, profile.
+"""Key figures for a period, in the programme's vocabulary: totals, and per tiers-lieu, department, pathway
+type, pathway category and profile.
 
-Definitions (all restricted to the tiers-lieux in scope and to the filters):
-* pathways: pathways whose dates overlap the period;
-* beneficiaries: distinct beneficiaries enrolled in those pathways;
-* ateliers: ateliers of those pathways held in the period;
-* hours: hours of accompaniment, the sum over attendances (present) of the atelier's duration;
+Definitions (all restricted to the tiers-lieux in scope and to the filters), after the programme's own
+"chiffres clés" (domain guide §2b):
+* beneficiaries (bénéficiaires accompagnés): distinct beneficiaries enrolled in the period's pathways;
+* ateliers (ateliers de médiation): ateliers of those pathways held in the period;
+* atelier_hours (heures d'accompagnement): the sum of those ateliers' durations, atelier time, each atelier
+  once however many people came (the programme's 355 h);
+* participant_hours (heures-participants): the sum over present attendances of the atelier's duration;
+* pathways (parcours): pathways whose dates overlap the period;
+* tiers_lieux: tiers-lieux with activity in the period, a pathway running or an atelier held (a badge issued
+  or revoked alone is not running the programme);
 * badges_issued / badges_revoked: credentials issued / revoked in the period;
 * skills acquired: distinct (beneficiary, competence) pairs with a staff evaluation in the period at or
   above the competence's level (N1 when it has none).
-A fact belongs to a pathway type through the pathway it comes from; a badge, through the pathways (of the
-period) its holder is enrolled in, so one badge may count under two types. Totals count each thing once.
-Only aggregates leave this module: no names, no ids of beneficiaries.
+A total counts each thing once: a beneficiary enrolled in two pathways is one beneficiary. A breakdown row
+counts everything that belongs to it, so rows may add up to more than the total: a beneficiary counts in
+every pathway type, category and tiers-lieu of the pathways they are enrolled in; an atelier belongs to its
+pathway's type and category, and to the profile of each person present; a badge belongs to the pathways
+(of the period) its holder is enrolled in. Only aggregates leave this module: no names, no ids of people.
 """
 
 from __future__ import annotations
@@ -40,8 +48,19 @@ from badges.services import rules
 from badges.services.awarding import SELF_ASSESSMENT
 from badges.services.errors import InvalidInput
 
-DIMENSIONS = ("tiers_lieu", "department", "pathway_type", "profile")
-METRICS = ("beneficiaries", "pathways", "ateliers", "hours", "badges_issued", "badges_revoked")
+DIMENSIONS = ("tiers_lieu", "department", "pathway_type", "category", "profile")
+METRICS = (
+    "beneficiaries",
+    "ateliers",
+    "atelier_hours",
+    "participant_hours",
+    "pathways",
+    "tiers_lieux",
+    "badges_issued",
+    "badges_revoked",
+)
+# Summed (a weight in minutes per distinct key, given in hours); the other metrics count distinct keys.
+HOURS = ("atelier_hours", "participant_hours")
 UNSET = "non_renseigne"
 
 
@@ -61,6 +80,7 @@ class Filters:
     issuer_ids: list[int] | None = None  # None: every tiers-lieu (coordinators)
     department: str | None = None
     pathway_type: str | None = None
+    category: str | None = None
     profile: str | None = None
 
 
@@ -70,8 +90,8 @@ class Fact:
 
     metric: str
     key: Any
-    dims: tuple[str, str, str, str]  # tiers-lieu slug, department, pathway type, profile
-    weight: float = 1.0
+    dims: tuple[str, str, str, str, str]  # in the order of DIMENSIONS
+    weight: int = 1  # minutes, for the HOURS metrics
 
 
 def period_of(start: Any, end: Any) -> Period:
@@ -91,8 +111,13 @@ def period_of(start: Any, end: Any) -> Period:
     return Period(parsed["from"], parsed["to"])  # type: ignore[arg-type]
 
 
-def _dims(issuer: Issuer, pathway_type: str | None, profile: str | None) -> tuple[str, str, str, str]:
-    return (issuer.slug, issuer.department or UNSET, pathway_type or UNSET, profile or UNSET)
+Kind = tuple[str | None, str | None]  # a pathway's type and category
+
+
+def _dims(issuer: Issuer, kind: Kind, profile: str | None) -> tuple[str, str, str, str, str]:
+    pathway_type, category = kind
+    department = issuer.department
+    return (issuer.slug, department or UNSET, pathway_type or UNSET, category or UNSET, profile or UNSET)
 
 
 def _scoped(query: Any, filters: Filters) -> Any:
@@ -120,8 +145,9 @@ def _enrolment_facts(session: Session, period: Period, filters: Filters) -> Iter
         filters,
     )
     for pathway, issuer, person in session.execute(query):
-        dims = _dims(issuer, pathway.type, person.profile if person else None)
+        dims = _dims(issuer, (pathway.type, pathway.category), person.profile if person else None)
         yield Fact("pathways", pathway.id, dims)
+        yield Fact("tiers_lieux", issuer.id, dims)
         if person is not None:
             yield Fact("beneficiaries", person.id, dims)
 
@@ -137,26 +163,31 @@ def _atelier_facts(session: Session, period: Period, filters: Filters) -> Iterab
         filters,
     )
     for atelier, pathway, issuer, attendance, person in session.execute(query):
-        dims = _dims(issuer, pathway.type, person.profile if person else None)
+        dims = _dims(issuer, (pathway.type, pathway.category), person.profile if person else None)
         yield Fact("ateliers", atelier.id, dims)
+        yield Fact("atelier_hours", atelier.id, dims, atelier.duration_minutes)
+        # An atelier held in the period is activity even if its pathway's dates were edited since.
+        yield Fact("tiers_lieux", issuer.id, dims)
         if attendance is not None:
-            yield Fact("hours", (atelier.id, person.id), dims, atelier.duration_minutes / 60)
+            yield Fact("participant_hours", (atelier.id, person.id), dims, atelier.duration_minutes)
 
 
-def _pathway_types(session: Session, period: Period) -> dict[int, set[str]]:
-    """Beneficiary id -> types of the period's pathways they are enrolled in."""
-    found: dict[int, set[str]] = defaultdict(set)
+def _pathway_kinds(session: Session, period: Period) -> dict[int, set[Kind]]:
+    """Beneficiary id -> (type, category) of the period's pathways they are enrolled in."""
+    found: dict[int, set[Kind]] = defaultdict(set)
     rows = session.execute(
-        select(Enrolment.beneficiary_id, Pathway.type).join(Pathway).where(_pathways_in(period))
+        select(Enrolment.beneficiary_id, Pathway.type, Pathway.category)
+        .join(Pathway)
+        .where(_pathways_in(period))
     )
-    for beneficiary_id, pathway_type in rows:
-        found[beneficiary_id].add(pathway_type)
+    for beneficiary_id, pathway_type, category in rows:
+        found[beneficiary_id].add((pathway_type, category))
     return found
 
 
 def _credential_facts(session: Session, period: Period, filters: Filters) -> Iterable[Fact]:
     start, end = period.bounds()
-    types = _pathway_types(session, period)
+    kinds = _pathway_kinds(session, period)
     query = _scoped(
         select(Credential, Issuer, Beneficiary)
         .join(Issuer, Issuer.id == Credential.issuer_id)
@@ -171,9 +202,9 @@ def _credential_facts(session: Session, period: Period, filters: Filters) -> Ite
     )
     for credential, issuer, person in session.execute(query):
         profile = person.profile if person else None
-        kinds: list[str | None] = [*sorted(types.get(person.id, set()) if person else set())] or [None]
-        for pathway_type in kinds:
-            dims = _dims(issuer, pathway_type, profile)
+        held: list[Kind] = sorted(kinds.get(person.id, set())) if person else []
+        for kind in held or [(None, None)]:
+            dims = _dims(issuer, kind, profile)
             if start <= credential.issued_at < end:
                 yield Fact("badges_issued", credential.id, dims)
             if credential.revoked_at is not None and start <= credential.revoked_at < end:
@@ -198,22 +229,25 @@ def _skill_facts(session: Session, period: Period, filters: Filters) -> Iterable
     )
     for evaluation, competency, framework, issuer, person, pathway in session.execute(query):
         if rules.rank(evaluation.result) >= rules.rank(competency.level or "N1"):
-            dims = _dims(issuer, pathway.type if pathway else None, person.profile)
+            kind = (pathway.type, pathway.category) if pathway else (None, None)
+            dims = _dims(issuer, kind, person.profile)
             yield Fact(f"skill:{framework.slug}:{competency.code}", (person.id, competency.id), dims)
 
 
 def _kept(fact: Fact, filters: Filters) -> bool:
-    return (filters.pathway_type is None or fact.dims[2] == filters.pathway_type) and (
-        filters.profile is None or fact.dims[3] == filters.profile
-    )
+    wanted = (filters.pathway_type, filters.category, filters.profile)
+    return all(value is None or value == dim for value, dim in zip(wanted, fact.dims[2:], strict=True))
 
 
 def _count(facts: list[Fact]) -> dict[str, Any]:
-    seen: dict[str, dict[Any, float]] = defaultdict(dict)
+    seen: dict[str, dict[Any, int]] = defaultdict(dict)
     for fact in facts:
         seen[fact.metric][fact.key] = fact.weight
-    figures: dict[str, Any] = {m: len(seen.get(m, {})) for m in METRICS if m != "hours"}
-    figures["hours"] = round(sum(seen.get("hours", {}).values()), 2)
+    figures: dict[str, Any] = {
+        # Minutes are summed as integers, then given in hours: 21,300 minutes are exactly 355 h.
+        m: round(sum(seen.get(m, {}).values()) / 60, 2) if m in HOURS else len(seen.get(m, {}))
+        for m in METRICS
+    }
     figures["skills_acquired"] = {
         metric.removeprefix("skill:"): len(keys)
         for metric, keys in sorted(seen.items())

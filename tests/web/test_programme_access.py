@@ -99,8 +99,11 @@ def test_reports_for_staff_and_coordinators(tiers):
     assert one.json["totals"] == everyone["totals"]
     hidden = tiers["api"].get(f"/reports?from=2026-03-01&to=2026-03-31&tiers_lieu={tiers['other'].slug}")
     assert hidden.status_code == 422 and set(hidden.json["error"]["fields"]) == {"tiers_lieu"}
-    bad = tiers["api"].get("/reports?from=mars&to=2026-03-31&profile=autre&pathway_type=x&department=2C")
-    assert set(bad.json["error"]["fields"]) == {"from", "profile", "pathway_type", "department"}
+    bad = tiers["api"].get(
+        "/reports?from=mars&to=2026-03-31&profile=autre&pathway_type=x&department=2C&category=long"
+    )
+    assert set(bad.json["error"]["fields"]) == {"from", "profile", "pathway_type", "department", "category"}
+    assert bad.json["error"]["fields"]["category"].startswith("Valeur attendue : apprentissage_par_le_faire")
 
 
 @pytest.mark.parametrize("query", ["page=0", "per_page=500", "page=x"])

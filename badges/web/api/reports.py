@@ -32,6 +32,11 @@ def _filters(errors: dict[str, str]) -> reporting.Filters:
             "Valeur attendue : " + ", ".join(pathways.TYPES) + ".",
         ),
         (
+            "category",
+            lambda v: v in pathways.CATEGORIES,
+            "Valeur attendue : " + ", ".join(pathways.CATEGORIES) + ".",
+        ),
+        (
             "profile",
             lambda v: v in profiles.PROFILES,
             "Valeur attendue : " + ", ".join(profiles.PROFILES) + ".",
@@ -45,6 +50,7 @@ def _filters(errors: dict[str, str]) -> reporting.Filters:
         issuer_ids=scope,
         department=arg("department"),
         pathway_type=arg("pathway_type"),
+        category=arg("category"),
         profile=arg("profile"),
     )
 
@@ -52,7 +58,8 @@ def _filters(errors: dict[str, str]) -> reporting.Filters:
 @bp.get("/reports")
 @token_required
 def key_figures() -> Response:
-    """`?from=AAAA-MM-JJ&to=AAAA-MM-JJ` and optional `tiers_lieu`, `department`, `pathway_type`, `profile`."""
+    """`?from=AAAA-MM-JJ&to=AAAA-MM-JJ` and optional `tiers_lieu`, `department`, `pathway_type`, `category`,
+    `profile`; the figures are reporting.py's (its docstring defines each one)."""
     errors: dict[str, str] = {}
     try:
         period = reporting.period_of(request.args.get("from"), request.args.get("to"))

@@ -22,15 +22,17 @@ from badges.web.context import now
 from badges.web.staff import bp
 from badges.web.staff.access import role_required
 from badges.web.staff.identity import signed_in
-from badges.web.staff.labels import PATHWAY_TYPES, PROFILE_LABELS, options
+from badges.web.staff.labels import CATEGORIES, PATHWAY_TYPES, PROFILE_LABELS, options
 
-FILTERS = ("from", "to", "tiers_lieu", "department", "pathway_type", "profile")
+FILTERS = ("from", "to", "tiers_lieu", "department", "pathway_type", "category", "profile")
 # The page's names of figures_output.HEADERS, in the reader's language (the CSV file keeps the French ones).
 METRIC_LABELS = {
-    "beneficiaries": _l("Bénéficiaires"),
+    "beneficiaries": _l("Bénéficiaires accompagnés"),
+    "ateliers": _l("Ateliers de médiation"),
+    "atelier_hours": _l("Heures d'accompagnement"),
+    "participant_hours": _l("Heures-participants"),
     "pathways": _l("Parcours"),
-    "ateliers": _l("Ateliers"),
-    "hours": _l("Heures d'accompagnement"),
+    "tiers_lieux": _l("Tiers-lieux actifs"),
     "badges_issued": _l("Badges délivrés"),
     "badges_revoked": _l("Badges révoqués"),
 }
@@ -73,6 +75,10 @@ def _query(chosen: dict[str, str]) -> tuple[reporting.Period | None, reporting.F
             _("Numéro de département invalide (ex. 94, 2A, 974)."),
         ),
         "pathway_type": (lambda v: v in pathways.TYPES, _("Choisissez un type de parcours dans la liste.")),
+        "category": (
+            lambda v: v in pathways.CATEGORIES,
+            _("Choisissez une catégorie de parcours dans la liste."),
+        ),
         "profile": (lambda v: v in profiles.PROFILES, _("Choisissez un profil dans la liste.")),
     }
     for name, (valid, message) in checks.items():
@@ -80,7 +86,7 @@ def _query(chosen: dict[str, str]) -> tuple[reporting.Period | None, reporting.F
             errors[name] = message
     filters = reporting.Filters(
         issuer_ids=scope,
-        **{name: chosen[name] or None for name in ("department", "pathway_type", "profile")},
+        **{name: chosen[name] or None for name in ("department", "pathway_type", "category", "profile")},
     )
     return period, filters, errors
 
@@ -90,20 +96,28 @@ def _labels() -> dict[str, dict[str, str]]:
     return {
         "tiers_lieu": dict(_places()),
         "pathway_type": {**unset, **{k: str(v) for k, v in PATHWAY_TYPES.items()}},
+        "category": {**unset, **{k: str(v) for k, v in CATEGORIES.items()}},
         "profile": {**unset, **{k: str(v) for k, v in PROFILE_LABELS.items()}},
         "department": unset,
     }
 
 
 def _charts(figures: dict[str, Any]) -> list[dict[str, Any]]:
-    """One chart per figure people compare: the totals, badges by tiers-lieu, skills per competence."""
-    totals = figures["totals"]
+    """One chart per figure people compare; counts and hours apart, since one scale cannot show both."""
+    totals, by = figures["totals"], figures["by"]
     names = {key: str(label) for key, label in METRIC_LABELS.items()}
-    places = _labels()["tiers_lieu"]
+    labels = _labels()
+
+    def per(dimension: str, metric: str) -> list[tuple[str, float]]:
+        return [(labels[dimension].get(g["key"], g["key"]), g[metric]) for g in by[dimension]]
+
+    counts = [m for m in reporting.METRICS if m not in reporting.HOURS]
     specs = [
-        ("totaux", _("Chiffres de la période"), [(names[m], totals[m]) for m in reporting.METRICS]),
-        ("badges-lieux", _("Badges délivrés par tiers-lieu"),
-         [(places.get(g["key"], g["key"]), g["badges_issued"]) for g in figures["by"]["tiers_lieu"]]),
+        ("totaux", _("Chiffres de la période"), [(names[m], totals[m]) for m in counts]),
+        ("heures", _("Heures de la période"), [(names[m], totals[m]) for m in reporting.HOURS]),
+        ("heures-categories", _("Heures d'accompagnement par catégorie de parcours"),
+         per("category", "atelier_hours")),
+        ("badges-lieux", _("Badges délivrés par tiers-lieu"), per("tiers_lieu", "badges_issued")),
         ("competences", _("Compétences acquises, par compétence"), list(totals["skills_acquired"].items())),
     ]  # fmt: skip
     return [
@@ -133,6 +147,7 @@ def figures() -> tuple[str, int] | str:
         "charts": _charts(found) if found else [],
         "places": _places(),
         "types": options(PATHWAY_TYPES),
+        "categories": options(CATEGORIES),
         "profiles": options(PROFILE_LABELS),
         "coordinator": signed_in().role == Role.COORDINATOR.value,
         "headers": {key: str(label) for key, label in METRIC_LABELS.items()},

@@ -63,5 +63,7 @@ def test_the_key_figures_name_every_figure_in_english(client, world):
     assert set(figures.METRIC_LABELS) == set(figures_output.HEADERS) == set(reporting.METRICS)
     sign_in(client, world.users["staff"])
     page = text(client.get("/staff/figures?lang=en&from=2026-01-01&to=2026-12-31"))
-    assert [s for s in ("Hours of support", "Badges revoked", "Workshops") if s not in page] == []
-    assert [s for s in ("Heures d'accompagnement", "Badges révoqués") if s in page] == []
+    english = ("Hours of support", "Participant hours", "Mediation workshops", "By pathway category")
+    assert [s for s in (*english, "Badges revoked") if s not in page] == []
+    french = ("Heures d'accompagnement", "Heures-participants", "Par catégorie de parcours")
+    assert [s for s in (*french, "Badges révoqués") if s in page] == []

@@ -206,13 +206,20 @@ def test_key_figures_show_and_export_the_same_counts(as_role, world):
     response = client.get("/staff/figures.csv?from=2026-01-01&to=2026-12-31")
     assert response.mimetype == "text/csv"
     body = response.get_data(as_text=True)
-    assert "Total;;1;1;1;0;1;0" in body and "Profil;Non renseigné;0;0;1;0;0;0" in body, body
+    columns = "Bénéficiaires accompagnés;Ateliers de médiation;Heures d'accompagnement;Heures-participants;"
+    assert f"Regroupement;Valeur;{columns}Parcours;Tiers-lieux actifs;Badges délivrés" in body, body
+    # One 2-hour atelier with nobody marked present: 2 h of support, no participant hours.
+    assert "Total;;1;1;2;0;1;1;1;0" in body and "Profil;Non renseigné;0;1;2;0;0;1;0;0" in body, body
+    assert "Catégorie de parcours;Apprentissage par le faire;1;1;2;0;1;1;1;0" in body, body
 
 
 def test_key_figures_refuse_wrong_filters_in_french(as_role):
-    response = as_role("coordinator").get("/staff/figures?from=2026-02-30&department=999&tiers_lieu=nope")
+    response = as_role("coordinator").get(
+        "/staff/figures?from=2026-02-30&department=999&tiers_lieu=nope&category=court"
+    )
     assert response.status_code == 422
     page = text(response)
+    assert "Choisissez une catégorie de parcours dans la liste." in page
     assert "Date attendue au format AAAA-MM-JJ." in page and "Numéro de département invalide" in page
     assert "Choisissez un tiers-lieu dans la liste." in page
 
