@@ -137,7 +137,7 @@ def unbound_key_message(what: str, exc: KeyError_) -> str:
     if isinstance(exc, KeysUnavailable):
         return (
             f"{what} n'est pas reconnue : les clés publiées par l'émetteur n'ont pas pu être récupérées "
-            f"({exc.reason})"
+            f"({exc.reason.rstrip('.')})."
         )
     return f"{what} n'est pas une clé publiée par l'émetteur : rien ne prouve qu'elle est à lui."
 
