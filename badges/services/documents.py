@@ -56,15 +56,22 @@ def revision_data(revision: BadgeRevision, links: Links) -> BadgeClassData:
 
 
 def verification_methods(session: Session, issuer: Issuer, links: Links) -> list[dict]:
+    """Each published Ed25519 key under its method id, then under the `#key-` id of badges signed earlier.
+
+    The legacy entries keep those badges verifiable by anyone who reads the controller document for a
+    fragment method id (1EdTech's validator does): the key and its controller are the same.
+    """
     controller = links.issuer(issuer.slug)
+    keys = key_service.published_keys(session, issuer=issuer, algorithm=key_service.ED25519)
     return [
         ob3.multikey(
-            method_id=links.ed25519_method(issuer.slug, key.public_id),
+            method_id=method_id(issuer.slug, key.public_id),
             controller=controller,
             public_multibase=key.public_multibase or "",
             revoked=key.compromised_at,
         )
-        for key in key_service.published_keys(session, issuer=issuer, algorithm=key_service.ED25519)
+        for method_id in (links.ed25519_method, links.legacy_ed25519_method)
+        for key in keys
     ]
 
 

@@ -16,6 +16,12 @@ class Links:
         return f"{self.base}/issuers/{slug}"
 
     def ed25519_method(self, slug: str, key_id: str) -> str:
+        """The verification method of a Data Integrity proof: a URL without a fragment, since a fragment never
+        reaches a server; it serves the Multikey itself, listed by the issuer's controller document (A3.6)."""
+        return f"{self.issuer(slug)}/keys/{key_id}"
+
+    def legacy_ed25519_method(self, slug: str, key_id: str) -> str:
+        """The method id of badges signed before the change above: `#key-` inside the controller document."""
         return f"{self.issuer(slug)}#key-{key_id}"
 
     def rsa_kid(self, slug: str, key_id: str) -> str:

@@ -63,10 +63,11 @@ def issuer_key(session: Session, links: Links, slug: str, key_id: str) -> Publis
         return None
     if key.algorithm == key_service.RSA:
         return _json(documents.rsa_jwk(key, links), "application/jwk+json")
+    # The Multikey itself: its URL is the method id of the proofs it signs (links.ed25519_method).
     methods = documents.verification_methods(session, key.issuer, links)
     wanted = links.ed25519_method(slug, key_id)
-    method = next(m for m in methods if m["id"] == wanted)
-    return _json({"@context": ob3.MULTIKEY_V1, **method})
+    method = next((m for m in methods if m["id"] == wanted), None)
+    return None if method is None else _json({"@context": ob3.MULTIKEY_V1, **method})
 
 
 def issuer_jwks(session: Session, links: Links, slug: str) -> Published | None:

@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn
 
+from tests.interop.network import Network
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 TOOLS_DIR = REPO_ROOT / "tools" / "interop"
 CONTEXTS_DIR = REPO_ROOT / "badges" / "data" / "contexts"
@@ -267,40 +269,39 @@ def _node(script: str, *args: str | Path) -> ValidatorResult:
     return _run_tool([_require_executable("node"), str(tools / script), *map(str, args)])
 
 
-def ob3_verify_di(credential: dict, extra_docs: dict | None = None) -> ValidatorResult:
+def ob3_verify_di(credential: dict, network: Network) -> ValidatorResult:
     """Digital Bazaar (C2): ok when the eddsa-rdfc-2022 proof verifies and no status bit is set.
 
-    ``extra_docs`` maps URL -> document: https Multikey/controller documents, status-list credentials.
+    Keys, controller documents and status lists are fetched over HTTP from the servers ``network`` maps.
     """
     with tempfile.TemporaryDirectory(prefix="verify-di-") as tmp:
-        args: list[str | Path] = [_write_json(Path(tmp), "credential.json", credential), CONTEXTS_DIR]
-        if extra_docs:
-            args.append(_write_json(Path(tmp), "extra-docs.json", extra_docs))
-        result = _node("verify_di.mjs", *args)
+        credential_file = _write_json(Path(tmp), "credential.json", credential)
+        result = _node("verify_di.mjs", credential_file, CONTEXTS_DIR, *network.args())
     result.ok = result.ok and result.report.get("verified") is True and result.report.get("revoked") is False
     return result
 
 
-def ob3_verifier_core(credential: dict, local_docs: dict | None = None) -> ValidatorResult:
+def ob3_verifier_core(credential: dict, network: Network) -> ValidatorResult:
     """DCC verifier-core (C3): ok by the README's acceptance rule (``report["accepted"]``).
 
-    ``local_docs`` maps URL -> document served by the fetch stub; the OB 3.0 schema is always served.
+    Everything but the bundled OB 3.0 JSON Schema is fetched over HTTP from the servers ``network`` maps.
     """
     with tempfile.TemporaryDirectory(prefix="verifier-core-") as tmp:
-        args: list[str | Path] = [_write_json(Path(tmp), "credential.json", credential)]
-        if local_docs:
-            args.append(_write_json(Path(tmp), "local-docs.json", local_docs))
-        result = _node("verifier_core.mjs", *args)
+        credential_file = _write_json(Path(tmp), "credential.json", credential)
+        result = _node("verifier_core.mjs", credential_file, *network.args())
     result.ok = result.ok and result.report.get("accepted") is True
     return result
 
 
-def ob3_verify_jwt(token: str, jwks: dict) -> ValidatorResult:
-    """jose (C4): ok when the OB 3.0 header rules, the signature and the claim rules all pass."""
+def ob3_verify_jwt(token: str, network: Network) -> ValidatorResult:
+    """jose (C4): ok when the OB 3.0 header rules, the signature and the claim rules all pass.
+
+    The key is the token's `jwk`, or what its `kid` URL serves, fetched over HTTP through ``network``.
+    """
     with tempfile.TemporaryDirectory(prefix="verify-jwt-") as tmp:
         token_file = Path(tmp) / "credential.jwt"
         token_file.write_text(token.strip(), encoding="ascii")
-        result = _node("verify_jwt.mjs", token_file, _write_json(Path(tmp), "jwks.json", jwks))
+        result = _node("verify_jwt.mjs", token_file, *network.args())
     result.ok = result.ok and result.report.get("valid") is True
     return result
 
@@ -308,16 +309,18 @@ def ob3_verify_jwt(token: str, jwks: dict) -> ValidatorResult:
 _COMPACT_JWS = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+$")
 
 
-def ob2_validate(badge_input: str | Path, recipient_email: str | None = None) -> ValidatorResult:
+def ob2_validate(
+    badge_input: str | Path, network: Network, recipient_email: str | None = None
+) -> ValidatorResult:
     """1EdTech OB 2.0 validator (C1): ok when the report is valid with no error.
 
-    ``badge_input``: a hosted assertion URL (on 127.0.0.1/localhost), a path to a JWS/JSON text file or to
-    a baked .png/.svg, or the compact JWS / assertion JSON text itself.
+    ``badge_input``: a hosted assertion URL (of an origin ``network`` maps), a path to a JWS/JSON text file or
+    to a baked .png/.svg, or the compact JWS / assertion JSON text itself.
     """
     python = ensure_ob2_venv()
     with tempfile.TemporaryDirectory(prefix="ob2-") as tmp:
         target = _ob2_target(badge_input, Path(tmp))
-        cmd = [str(python), str(TOOLS_DIR / "ob2_verify.py"), str(CONTEXTS_DIR), target]
+        cmd = [str(python), str(TOOLS_DIR / "ob2_verify.py"), str(CONTEXTS_DIR), target, *network.args()]
         if recipient_email is not None:
             cmd += ["--recipient", recipient_email]
         result = _run_tool(cmd)

@@ -8,10 +8,12 @@ import json
 import subprocess
 import threading
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import jwt
 import pytest
@@ -20,8 +22,53 @@ from PIL import Image
 from PIL.PngImagePlugin import PngInfo
 
 from tests.interop import harness
+from tests.interop.network import Network
 
 pytestmark = pytest.mark.interop
+
+# Public origins of the documents these tests publish; one static loopback server serves them all.
+ISSUER_ORIGIN = "https://issuer.example.org"
+VECTOR_ORIGIN = "https://example.edu"
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    extensions_map = {**SimpleHTTPRequestHandler.extensions_map, ".json": "application/ld+json"}
+
+    def guess_type(self, path):  # noqa: ANN001, ANN201 - the stdlib's signature
+        # Documents published at extension-less URLs (/issuers/565049, /status/1) are JSON-LD.
+        return super().guess_type(path) if Path(str(path)).suffix else "application/ld+json"
+
+    def log_message(self, format, *args):  # noqa: A002 - the stdlib's signature
+        pass
+
+
+@dataclass
+class Site:
+    """A static web server on 127.0.0.1; ``publish`` puts a document at a public URL of a mapped origin."""
+
+    root: Path
+    network: Network
+
+    def publish(self, url: str, document: Any) -> None:
+        path = self.root / urlsplit(url).path.lstrip("/")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    root = tmp_path_factory.mktemp("site")
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(root)))
+    loopback = f"http://127.0.0.1:{server.server_address[1]}"
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield Site(root, Network({ISSUER_ORIGIN: loopback, VECTOR_ORIGIN: loopback}))
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
 
 VECTOR_FILE = (
     Path(__file__).resolve().parents[1] / "data" / "test-vectors" / "obv3p0" / "eddsa-rdfc-2022-vector.json"
@@ -44,9 +91,9 @@ def signed_vector(vector: dict) -> dict:
     return credential
 
 
-@pytest.fixture
-def vector_key_docs(vector: dict) -> dict:
-    """The https Multikey and its controller document (A3.6) for the vector's verificationMethod."""
+@pytest.fixture(scope="module")
+def vector_published(vector: dict, site: Site) -> Site:
+    """The vector issuer's controller document at the issuer URL, listing its `#z6Mk…` key (A3.6)."""
     key_id = vector["proofOptions"]["verificationMethod"]
     issuer_id = vector["unsignedCredential"]["issuer"]["id"]
     key = {
@@ -55,65 +102,41 @@ def vector_key_docs(vector: dict) -> dict:
         "controller": issuer_id,
         "publicKeyMultibase": vector["publicKeyMultibase"],
     }
-    controller = {
-        "@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"],
-        "id": issuer_id,
-        "verificationMethod": [key],
-        "assertionMethod": [key_id],
-    }
-    return {key_id: {"@context": "https://w3id.org/security/multikey/v1", **key}, issuer_id: controller}
+    site.publish(
+        issuer_id,
+        {
+            "@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"],
+            "id": issuer_id,
+            "verificationMethod": [key],
+            "assertionMethod": [key_id],
+        },
+    )
+    return site
 
 
-def _change_one_character(text: str) -> str:
-    return text[:-1] + ("2" if text[-1] != "2" else "3")
+def test_a_fragment_method_id_reaches_the_server_without_its_fragment(
+    node_tools, signed_vector, vector_published
+):
+    """Why this service's proofs name `/keys/<id>`: over HTTP the vector's `<issuer>#z6Mk…` fetches the
+    controller document, and neither JS stack picks the key out of it (a fetch stub mapping the fragment URL
+    to the key hid this)."""
+    issuer_id = signed_vector["issuer"]["id"]
+    dcc = harness.ob3_verifier_core(signed_vector, vector_published.network)
+    assert not dcc.ok
+    assert [e["name"] for e in dcc.report["errors"]] == ["invalid_signature"]
+    digital_bazaar = harness.ob3_verify_di(signed_vector, vector_published.network)
+    assert digital_bazaar.report["verified"] is False
+    for result in (dcc, digital_bazaar):
+        assert {"url": issuer_id, "status": 200} in [
+            {"url": f["url"], "status": f["status"]} for f in result.report["fetched"]
+        ], result.output
 
 
-def test_verify_di_accepts_the_1edtech_test_vector(node_tools, signed_vector, vector_key_docs):
-    result = harness.ob3_verify_di(signed_vector, vector_key_docs)
-    assert result.ok, result.output
-    assert result.report["verified"] is True
-    assert result.report["revoked"] is False
-    assert result.report["refusedFetches"] == []
-
-
-def test_verify_di_rejects_a_changed_subject(node_tools, signed_vector, vector_key_docs):
-    subject = signed_vector["credentialSubject"]
-    subject["id"] = _change_one_character(subject["id"])
-    result = harness.ob3_verify_di(signed_vector, vector_key_docs)
-    assert not result.ok, result.output
-    assert result.report["verified"] is False
-    assert "Invalid signature" in result.report["error"]
-
-
-def test_verify_di_loads_nothing_it_was_not_given(node_tools, signed_vector):
-    result = harness.ob3_verify_di(signed_vector)
-    assert not result.ok, result.output
-    assert result.report["unknownDocuments"] == [signed_vector["proof"][0]["verificationMethod"]]
-
-
-def test_verifier_core_accepts_the_1edtech_test_vector(node_tools, signed_vector, vector_key_docs):
-    result = harness.ob3_verifier_core(signed_vector, vector_key_docs)
-    assert result.ok, result.output
-    steps = {entry["id"]: entry["valid"] for entry in result.report["log"]}
-    assert steps["valid_signature"] is True
-    assert result.report["schema_check"]["valid"] is True
-    assert result.report["refusedFetches"] == []
-
-
-def test_verifier_core_rejects_a_changed_subject(node_tools, signed_vector, vector_key_docs):
-    signed_vector["credentialSubject"]["achievement"]["name"] = "Teamwerk"
-    result = harness.ob3_verifier_core(signed_vector, vector_key_docs)
-    assert not result.ok, result.output
-    assert [e["name"] for e in result.report["errors"]] == ["invalid_signature"]
-
-
-def test_verifier_core_reports_a_schema_failure(node_tools, signed_vector, vector_key_docs):
-    """The vector's own single-object proof fails the OB 3.0 schema (A3.6), though the signature is good."""
-    signed_vector["proof"] = signed_vector["proof"][0]
-    result = harness.ob3_verifier_core(signed_vector, vector_key_docs)
-    assert not result.ok, result.output
-    assert result.report["schema_check"]["valid"] is False
-    assert "/proof must be array" in result.report["schema_check"]["results"][0]["errors"]
+def test_validators_fetch_nothing_outside_the_mapped_origins(node_tools, signed_vector):
+    result = harness.ob3_verify_di(signed_vector, Network())
+    assert not result.ok
+    assert result.report["refusedFetches"] == [signed_vector["issuer"]["id"]]
+    assert result.report["fetched"] == []
 
 
 # ------------------------------------------------------------- OB 3.0 did:key credentials and a status list
@@ -144,7 +167,7 @@ const signed = [];
 for (const c of credentials) signed.push(await sign({...c, issuer: {...c.issuer, id: key.controller}}));
 console.log(JSON.stringify({credentials: signed, statusList: await sign(statusList)}));
 """
-STATUS_LIST_URL = "https://issuer.example.org/status/1"
+STATUS_LIST_URL = f"{ISSUER_ORIGIN}/status/1"
 REVOKED_INDEX, VALID_INDEX = 7, 42
 
 
@@ -181,8 +204,8 @@ def _ob3_credential(status_index: int) -> dict:
 
 
 @pytest.fixture(scope="module")
-def did_key_signed(node_tools: Path) -> dict:
-    """{status index: signed credential (proof as an array)}, plus "docs": the signed status list by URL."""
+def did_key_signed(node_tools: Path, site: Site) -> dict:
+    """{status index: signed credential (proof as an array)}; the signed status list goes on `site`."""
     request = {
         "contextsDir": str(harness.CONTEXTS_DIR),
         "credentials": [_ob3_credential(i) for i in (REVOKED_INDEX, VALID_INDEX)],
@@ -202,38 +225,69 @@ def did_key_signed(node_tools: Path) -> dict:
     for credential in signed["credentials"]:
         credential["proof"] = [credential["proof"]]  # A3.6: the schema wants an array
     revoked, valid = signed["credentials"]
-    return {REVOKED_INDEX: revoked, VALID_INDEX: valid, "docs": {STATUS_LIST_URL: signed["statusList"]}}
+    site.publish(STATUS_LIST_URL, signed["statusList"])
+    return {REVOKED_INDEX: revoked, VALID_INDEX: valid}
 
 
-def test_verify_di_accepts_a_credential_whose_status_bit_is_clear(did_key_signed):
-    result = harness.ob3_verify_di(did_key_signed[VALID_INDEX], did_key_signed["docs"])
+def test_verify_di_accepts_a_credential_whose_status_bit_is_clear(did_key_signed, site):
+    result = harness.ob3_verify_di(did_key_signed[VALID_INDEX], site.network)
     assert result.ok, result.output
     assert [r["status"] for r in result.report["statusResults"]] == [False]
+    assert [f["url"] for f in result.report["fetched"]] == [STATUS_LIST_URL]
 
 
-def test_verify_di_reports_a_set_status_bit_as_revoked(did_key_signed):
+def test_verify_di_rejects_a_changed_subject(did_key_signed, site):
+    credential = copy.deepcopy(did_key_signed[VALID_INDEX])
+    credential["credentialSubject"]["id"] = "urn:uuid:00000000-0000-4000-8000-000000000000"
+    result = harness.ob3_verify_di(credential, site.network)
+    assert not result.ok, result.output
+    assert result.report["verified"] is False
+    assert "Invalid signature" in result.report["error"]
+
+
+def test_verify_di_reports_a_set_status_bit_as_revoked(did_key_signed, site):
     """@digitalbazaar/vc says verified: true for a revoked credential; the harness must not (C2.3)."""
-    result = harness.ob3_verify_di(did_key_signed[REVOKED_INDEX], did_key_signed["docs"])
+    result = harness.ob3_verify_di(did_key_signed[REVOKED_INDEX], site.network)
     assert not result.ok, result.output
     assert result.report["verified"] is True
     assert result.report["revoked"] is True
 
 
-def test_verifier_core_accepts_a_credential_whose_status_bit_is_clear(did_key_signed):
-    result = harness.ob3_verifier_core(did_key_signed[VALID_INDEX], did_key_signed["docs"])
+def test_verifier_core_accepts_a_credential_whose_status_bit_is_clear(did_key_signed, site):
+    result = harness.ob3_verifier_core(did_key_signed[VALID_INDEX], site.network)
     assert result.ok, result.output
     assert {"id": "revocation_status", "valid": True} in result.report["log"]
+    assert result.report["schema_check"]["valid"] is True
+    assert result.report["refusedFetches"] == []
 
 
-def test_verifier_core_rejects_a_revoked_credential(did_key_signed):
-    result = harness.ob3_verifier_core(did_key_signed[REVOKED_INDEX], did_key_signed["docs"])
+def test_verifier_core_rejects_a_changed_subject(did_key_signed, site):
+    credential = copy.deepcopy(did_key_signed[VALID_INDEX])
+    credential["credentialSubject"]["achievement"]["name"] = "Teamwerk"
+    result = harness.ob3_verifier_core(credential, site.network)
+    assert not result.ok, result.output
+    assert [e["name"] for e in result.report["errors"]] == ["invalid_signature"]
+
+
+def test_verifier_core_reports_a_schema_failure(did_key_signed, site):
+    """A single-object proof fails the OB 3.0 schema (A3.6), though the signature is good."""
+    credential = copy.deepcopy(did_key_signed[VALID_INDEX])
+    credential["proof"] = credential["proof"][0]
+    result = harness.ob3_verifier_core(credential, site.network)
+    assert not result.ok, result.output
+    assert result.report["schema_check"]["valid"] is False
+    assert "/proof must be array" in result.report["schema_check"]["results"][0]["errors"]
+
+
+def test_verifier_core_rejects_a_revoked_credential(did_key_signed, site):
+    result = harness.ob3_verifier_core(did_key_signed[REVOKED_INDEX], site.network)
     assert not result.ok, result.output
     assert {"id": "revocation_status", "valid": False} in result.report["log"]
 
 
 # ------------------------------------------------------------------------------------------- OB 3.0 VC-JWT
 
-KID = "https://issuer.example.org/keys/rsa-1"
+KID = f"{ISSUER_ORIGIN}/keys/rsa-1"
 
 
 @pytest.fixture(scope="module")
@@ -242,9 +296,11 @@ def rsa_key() -> rsa.RSAPrivateKey:
 
 
 @pytest.fixture(scope="module")
-def jwks(rsa_key) -> dict:
+def jwks(rsa_key, site: Site) -> Network:
+    """The public key published as a JWKS at its `kid` URL; the verifier fetches it there."""
     public_jwk = jwt.algorithms.RSAAlgorithm.to_jwk(rsa_key.public_key(), as_dict=True)
-    return {"keys": [dict(public_jwk, kid=KID, alg="RS256", use="sig")]}
+    site.publish(KID, {"keys": [dict(public_jwk, kid=KID, alg="RS256", use="sig")]})
+    return site.network
 
 
 def _vc_jwt_payload() -> dict:
@@ -256,7 +312,7 @@ def _vc_jwt_payload() -> dict:
         ],
         "id": "urn:uuid:2f7e5c1e-8a43-4c55-9a8e-2b7a1f0c9d11",
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
-        "issuer": {"id": "https://issuer.example.org/issuers/tl", "type": ["Profile"], "name": "Tiers-lieu"},
+        "issuer": {"id": f"{ISSUER_ORIGIN}/issuers/tl", "type": ["Profile"], "name": "Tiers-lieu"},
         "validFrom": "2024-05-01T10:00:00Z",
         "validUntil": "2029-05-01T10:00:00Z",
         "name": "Premiers pas",
@@ -323,28 +379,13 @@ RECIPIENT = "learner@example.org"
 SALT = "deadsea"
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
-    extensions_map = {**SimpleHTTPRequestHandler.extensions_map, ".json": "application/ld+json"}
-
-    def log_message(self, format, *args):  # noqa: A002 - the stdlib's signature
-        pass
-
-
-@pytest.fixture
-def ob2_site(tmp_path: Path) -> Iterator[str]:
-    """A static OB 2.0 issuer, BadgeClass and hosted Assertion on 127.0.0.1 (random port)."""
-    handler = functools.partial(_QuietHandler, directory=str(tmp_path))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    base = f"http://127.0.0.1:{server.server_address[1]}"
-    _write_ob2_badge(tmp_path, base)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
-        yield base
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+@pytest.fixture(scope="module")
+def ob2_site(site: Site) -> str:
+    """A static OB 2.0 issuer, BadgeClass and hosted Assertion under https://issuer.example.org/ob2."""
+    base = f"{ISSUER_ORIGIN}/ob2"
+    (site.root / "ob2").mkdir(exist_ok=True)
+    _write_ob2_badge(site.root / "ob2", base)
+    return base
 
 
 def _write_ob2_badge(folder: Path, base: str) -> None:
@@ -388,31 +429,34 @@ def _write_ob2_badge(folder: Path, base: str) -> None:
         (folder / name).write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
 
 
-def test_ob2_validator_accepts_a_hosted_assertion(ob2_venv, ob2_site):
-    result = harness.ob2_validate(f"{ob2_site}/assertion.json", recipient_email=RECIPIENT)
+def test_ob2_validator_accepts_a_hosted_assertion(ob2_venv, ob2_site, site):
+    result = harness.ob2_validate(f"{ob2_site}/assertion.json", site.network, recipient_email=RECIPIENT)
     assert result.ok, result.output
     assert result.report["errorCount"] == 0
     assert result.report["blocked"] == []
 
 
-def test_ob2_validator_rejects_the_wrong_recipient(ob2_venv, ob2_site):
-    result = harness.ob2_validate(f"{ob2_site}/assertion.json", recipient_email="someone.else@example.org")
+def test_ob2_validator_rejects_the_wrong_recipient(ob2_venv, ob2_site, site):
+    result = harness.ob2_validate(
+        f"{ob2_site}/assertion.json", site.network, recipient_email="someone.else@example.org"
+    )
     assert not result.ok, result.output
     assert "VERIFY_RECIPIENT_IDENTIFIER" in [m["name"] for m in result.report["messages"]]
 
 
-def test_ob2_validator_reads_a_baked_png(ob2_venv, ob2_site, tmp_path):
+def test_ob2_validator_reads_a_baked_png(ob2_venv, ob2_site, site, tmp_path):
     """Baking per OB 2.0: one iTXt chunk `openbadges`, empty language tag and translated keyword (C1.5)."""
     info = PngInfo()
-    info.add_itxt("openbadges", (tmp_path / "assertion.json").read_text(encoding="utf-8"), lang="", tkey="")
-    with Image.open(tmp_path / "badge.png") as image:
+    text = (site.root / "ob2" / "assertion.json").read_text(encoding="utf-8")
+    info.add_itxt("openbadges", text, lang="", tkey="")
+    with Image.open(site.root / "ob2" / "badge.png") as image:
         image.save(tmp_path / "baked.png", pnginfo=info)
-    result = harness.ob2_validate(tmp_path / "baked.png", recipient_email=RECIPIENT)
+    result = harness.ob2_validate(tmp_path / "baked.png", site.network, recipient_email=RECIPIENT)
     assert result.ok, result.output
 
 
-def test_ob2_validator_takes_assertion_text(ob2_venv, ob2_site, tmp_path):
+def test_ob2_validator_takes_assertion_text(ob2_venv, ob2_site, site):
     """For a hosted assertion the validator re-fetches its id: the hosted copy is the one checked."""
-    text = (tmp_path / "assertion.json").read_text(encoding="utf-8")
-    assert harness.ob2_validate(text, recipient_email=RECIPIENT).ok
-    assert not harness.ob2_validate(text, recipient_email="someone.else@example.org").ok
+    text = (site.root / "ob2" / "assertion.json").read_text(encoding="utf-8")
+    assert harness.ob2_validate(text, site.network, recipient_email=RECIPIENT).ok
+    assert not harness.ob2_validate(text, site.network, recipient_email="someone.else@example.org").ok

@@ -161,3 +161,51 @@ def test_unknown_page_is_a_french_html_404_for_browsers(client):
     response = client.get("/credentials/nope", headers=HTML)
     assert response.status_code == 404
     assert "introuvable" in response.get_data(as_text=True)
+
+
+# What the outside verifiers really send: jsonld.js and DCC's loader, jose's JWKS fetcher, a bare fetch or
+# Java HttpClient (*/*), and a client that sends no Accept at all. None of them may get an HTML page.
+VERIFIER_ACCEPTS = [
+    "application/ld+json, application/json",
+    "application/json, application/jwk-set+json",
+    "*/*",
+    None,
+]
+
+
+@pytest.mark.parametrize("accept", VERIFIER_ACCEPTS)
+def test_every_document_a_verifier_fetches_answers_json(client, links, award, accept):
+    credential = json.loads(award.ob3_credential)
+    slug = award.issuer.slug
+    urls = [
+        credential["proof"][0]["verificationMethod"],
+        credential["issuer"]["id"],
+        credential["credentialStatus"]["statusListCredential"],
+        credential["credentialSubject"]["achievement"]["id"],
+        links.credential_page(award.public_id),
+        links.jwks(slug),
+        links.base + "/.well-known/jwks.json",
+        links.ob2_assertion(award.public_id),
+        links.ob2_issuer(slug),
+    ]
+    rsa_kid = client.get(path(links.jwks(slug))).json["keys"][0]["kid"]
+    urls.append(rsa_kid)
+    headers = {} if accept is None else {"Accept": accept}
+    for url in urls:
+        response = client.get(path(url), headers=headers)
+        assert response.status_code == 200, url
+        assert response.mimetype != "text/html" and isinstance(response.json, dict), (url, response.mimetype)
+
+
+def test_the_proof_key_url_serves_the_multikey_its_controller_lists(client, links, award):
+    method = json.loads(award.ob3_credential)["proof"][0]["verificationMethod"]
+    assert "#" not in method
+    key = client.get(path(method), headers=LD).json
+    assert key["@context"] == "https://w3id.org/security/multikey/v1"
+    assert key["id"] == method and key["type"] == "Multikey"
+    assert key["controller"] == links.issuer(award.issuer.slug)
+    assert key["publicKeyMultibase"].startswith("z6Mk")
+    controller = client.get(path(key["controller"]), headers=LD).json
+    assert method in controller["assertionMethod"]
+    legacy = links.legacy_ed25519_method(award.issuer.slug, method.rsplit("/", 1)[1])
+    assert legacy in controller["assertionMethod"]  # badges signed with the old id keep verifying

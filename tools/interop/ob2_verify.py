@@ -3,9 +3,13 @@
 Usage (with the interpreter of the validator's own venv, see tests/interop/harness.py):
 
     python ob2_verify.py <contexts dir> <URL | file.jws | file.json | file.png | file.svg> [--recipient EMAIL]
+        --map https://badges.test=http://127.0.0.1:PORT [--map ...]
 
 Every HTTP request of the validator goes through one adapter: the OB v2/v1 contexts are answered from the
-bundled files, 127.0.0.1/localhost pass through to the real server, anything else is refused and reported.
+bundled files; a request to a mapped public origin goes to its loopback server the way a reverse proxy passes
+it on (fragment dropped, the validator's own headers kept, `Host` and `X-Forwarded-Proto` set to the public
+origin, the response seen under its public URL so that redirects map back through the same rule); anything
+else is refused and reported.
 Prints the report messages, then one JSON line {valid, errorCount, warningCount, messages, blocked, served}.
 Exit 0 only when the report is valid with no error; 1 when invalid; 2 when the validator itself crashed.
 """
@@ -32,7 +36,7 @@ import json  # noqa: E402
 import os  # noqa: E402
 import sys  # noqa: E402
 import traceback  # noqa: E402
-from urllib.parse import urlparse  # noqa: E402
+from urllib.parse import urlsplit, urlunsplit  # noqa: E402
 
 import requests  # noqa: E402
 from requests.adapters import HTTPAdapter  # noqa: E402
@@ -44,7 +48,7 @@ CONTEXT_FILES = {
     "https://w3id.org/openbadges/v1": "ob-v1-context.json",
     "http://w3id.org/openbadges/v1": "ob-v1-context.json",
 }
-LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+MAPS: dict[str, str] = {}  # public origin -> loopback origin
 BLOCKED: list[str] = []
 SERVED: list[str] = []
 
@@ -69,10 +73,19 @@ class OfflineAdapter(HTTPAdapter):
             response.headers["Content-Type"] = "application/ld+json"
             response.encoding = "utf-8"
             return response
-        if urlparse(url).hostname in LOCAL_HOSTS:
-            return super().send(request, **kwargs)
-        BLOCKED.append(url)
-        raise requests.ConnectionError("offline harness refused " + url)
+        parts = urlsplit(bare)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        if origin not in MAPS:
+            BLOCKED.append(url)
+            raise requests.ConnectionError("offline harness refused " + url)
+        target = urlsplit(MAPS[origin])
+        request.url = urlunsplit((target.scheme, target.netloc, parts.path, parts.query, ""))
+        request.headers["Host"] = parts.netloc
+        request.headers["X-Forwarded-Proto"] = parts.scheme
+        response = super().send(request, **kwargs)
+        response.url = bare
+        SERVED.append(f"{bare} {response.status_code}")
+        return response
 
 
 def install_offline_adapter(contexts_dir):
@@ -103,7 +116,11 @@ def main(argv=None):
     parser.add_argument("contexts_dir")
     parser.add_argument("badge_input")
     parser.add_argument("--recipient", help="recipient email checked against the hashed identity")
+    parser.add_argument("--map", action="append", default=[], help="PUBLIC_ORIGIN=LOOPBACK_ORIGIN")
     args = parser.parse_args(argv)
+    for mapping in args.map:
+        public, _, loopback = mapping.partition("=")
+        MAPS[public.rstrip("/")] = loopback.rstrip("/")
 
     install_offline_adapter(args.contexts_dir)  # must run before importing openbadges
     from openbadges import verify
@@ -140,7 +157,7 @@ def main(argv=None):
         report.get("warningCount"),
         "VALID" if valid else "INVALID",
     )
-    print("contexts served locally:", sorted(set(SERVED)), "BLOCKED:", sorted(set(BLOCKED)))
+    print("served:", sorted(set(SERVED)), "BLOCKED:", sorted(set(BLOCKED)))
     summary = {
         "valid": valid,
         "errorCount": report.get("errorCount"),

@@ -1,16 +1,17 @@
-// Verify an OB 3.0 credential with DCC @digitalcredentials/verifier-core, offline (standards README C3).
+// Verify an OB 3.0 credential with DCC @digitalcredentials/verifier-core (standards README C3), over HTTP.
 //
-// usage: node verifier_core.mjs <credential.json> [local-docs.json]
-//   local-docs.json: {"<url>": <document>} answered by the fetch stub (status-list credentials, key documents).
-//   The OB 3.0 AchievementCredential JSON Schema (badges/data/schemas/) is always served under its purl URL.
-// verifier-core builds its own document loader and cannot be given one; it uses the global fetch for what it
-// does not bundle, so fetch is replaced BEFORE the import. Anything not in the map is refused and reported.
-// prints one JSON line: {accepted, errors, log, schema_check, refusedFetches, servedFetches}
+// usage: node verifier_core.mjs <credential.json> --map https://badges.test=http://127.0.0.1:PORT [--map ...]
+//   Every document verifier-core fetches (keys, controller documents, status lists) goes through the fetch hook
+//   of network.mjs to the live test servers, as on a network; only the OB 3.0 AchievementCredential JSON Schema
+//   (badges/data/schemas/) is bundled, as real verifiers bundle it. verifier-core builds its own document loader
+//   and cannot be given one: it uses the global fetch, so the hook is installed BEFORE the import.
+// prints one JSON line: {accepted, errors, log, schema_check, fetched, refusedFetches}
 // Acceptance (C3): no top-level errors; valid_signature, expiration and revocation_status (when present) valid;
 // schema_check valid. registered_issuer is ignored (false offline: no DID registries are given).
 import {readFileSync} from 'node:fs';
 import {dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
+import {installFetchHook, network, parseArgs} from './network.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const SCHEMA_FILE = join(HERE, '..', '..', 'badges', 'data', 'schemas', 'ob_v3p0_achievementcredential_schema.json');
@@ -21,33 +22,13 @@ const SCHEMA_URLS = [
 ];
 const CHECKED_STEPS = ['valid_signature', 'expiration', 'revocation_status'];
 
-const [credFile, docsFile] = process.argv.slice(2);
+const {maps, positional: [credFile]} = parseArgs(process.argv.slice(2));
 if (!credFile) {
-  console.log(JSON.stringify({accepted: false, errors: [{message: 'usage: verifier_core.mjs <credential.json> [docs]'}]}));
+  console.log(JSON.stringify({accepted: false, errors: [{message: 'usage: verifier_core.mjs <credential.json> --map A=B'}]}));
   process.exit(2);
 }
-
-const LOCAL = new Map();
 const schemaText = readFileSync(SCHEMA_FILE, 'utf8');
-for (const url of SCHEMA_URLS) LOCAL.set(url, schemaText);
-if (docsFile) {
-  for (const [url, doc] of Object.entries(JSON.parse(readFileSync(docsFile, 'utf8')))) {
-    LOCAL.set(url, typeof doc === 'string' ? doc : JSON.stringify(doc));
-  }
-}
-const REFUSED = [];
-const SERVED = [];
-globalThis.fetch = async (input) => {
-  const raw = typeof input === 'string' ? input : (input?.url ?? String(input));
-  const url = raw.split('#')[0];
-  const body = LOCAL.get(raw) ?? LOCAL.get(url);
-  if (body !== undefined) {
-    SERVED.push(raw);
-    return new Response(body, {status: 200, headers: {'content-type': 'application/json'}});
-  }
-  REFUSED.push(raw);
-  throw new TypeError('offline harness refused fetch ' + raw);
-};
+installFetchHook(maps, new Map(SCHEMA_URLS.map((url) => [url, schemaText])));
 
 const summariseError = (e) => ({name: e?.name, message: String(e?.message ?? e)});
 
@@ -81,5 +62,5 @@ try {
 } catch (e) {
   out = {accepted: false, errors: [{name: 'harness_error', message: String(e?.stack ?? e)}], log: []};
 }
-console.log(JSON.stringify({...out, refusedFetches: REFUSED, servedFetches: SERVED}));
+console.log(JSON.stringify({...out, fetched: network.fetched, refusedFetches: network.refused}));
 process.exit(out.accepted ? 0 : 1);

@@ -11,7 +11,7 @@ from badges.services.crypto import CryptoError
 from badges.services.crypto.keys import PublicKey, fingerprint, public_info_from_pem, public_key_from_jwk
 from badges.services.openbadges.common import JWK_COMPROMISED
 from badges.services.verification.dates import parse_datetime
-from badges.services.verification.keys import KeyError_
+from badges.services.verification.keys import KeyError_, KeysUnavailable
 from badges.services.verification.sources import FetchError, Source, get_json
 
 COMPROMISED = JWK_COMPROMISED
@@ -53,7 +53,7 @@ def _from_kid(source: Source, kid: str, embedded: Any, issuer_id: str) -> JoseKe
     try:
         doc = get_json(source, kid)
     except FetchError as exc:
-        raise KeyError_(f"La clé {kid} est introuvable : {exc}") from exc
+        raise KeysUnavailable(f"La clé {kid} est introuvable : {exc}", str(exc)) from exc
     if isinstance(doc.get("keys"), list):
         matches = [k for k in doc["keys"] if isinstance(k, dict) and k.get("kid") == kid]
         if len(matches) != 1:
@@ -74,7 +74,7 @@ def _from_issuer_jwks(source: Source, embedded: dict[str, Any], issuer_id: str) 
     try:
         published = get_json(source, url).get("keys") or []
     except FetchError as exc:
-        raise KeyError_(f"Les clés de l'émetteur sont introuvables : {exc}") from exc
+        raise KeysUnavailable(f"Les clés de l'émetteur sont introuvables : {exc}", str(exc)) from exc
     for candidate in published:
         if isinstance(candidate, dict) and _owned_by(candidate, issuer_id) and _same_key(candidate, key):
             return JoseKey(key, url, None)
@@ -86,6 +86,17 @@ def _same_key(candidate: dict[str, Any], key: PublicKey) -> bool:
         return fingerprint(_jwk(candidate)) == fingerprint(key)
     except KeyError_:
         return False
+
+
+def embedded_key(header: dict[str, Any]) -> PublicKey | None:
+    """The public key of the token's `jwk` header, if it has a readable one (trusted only once published)."""
+    embedded = header.get("jwk")
+    if not isinstance(embedded, dict):
+        return None
+    try:
+        return _jwk(embedded)
+    except KeyError_:
+        return None
 
 
 def _jwk(doc: dict[str, Any]) -> PublicKey:

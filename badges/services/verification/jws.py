@@ -8,7 +8,7 @@ from typing import Any
 from badges.services.crypto import CryptoError
 from badges.services.crypto import jws as crypto_jws
 from badges.services.verification import common, ob2, ob3, register
-from badges.services.verification.jwk import resolve_ob2_creator, resolve_vc_jwt_key
+from badges.services.verification.jwk import embedded_key, resolve_ob2_creator, resolve_vc_jwt_key
 from badges.services.verification.keys import KeyError_
 from badges.services.verification.report import Report
 from badges.services.verification.sources import FetchError, Source, get_json
@@ -47,7 +47,7 @@ def _verify_vc_jwt(
     try:
         key = resolve_vc_jwt_key(source, header, issuer_id=issuer_id)
     except KeyError_ as exc:
-        report.fail("key", str(exc))
+        _report_unbound_jwk(token, header, exc, report)
         return
     if common.distrusted_key(key.compromised, _signed_at(claims.get("validFrom")), report):
         return
@@ -65,6 +65,26 @@ def _verify_vc_jwt(
     common.check_validity(credential.get("validFrom"), credential.get("validUntil"), now=now, report=report)
     if email is not None:
         common.check_ob3_recipient(credential, email, report)
+
+
+def _report_unbound_jwk(token: str, header: dict[str, Any], exc: KeyError_, report: Report) -> None:
+    """An embedded `jwk` the issuer does not publish proves nothing about who signed (1EdTech's examples
+    carry one): say whether the signature itself is intact, then why the key is not trusted."""
+    public_key = embedded_key(header)
+    if public_key is None:
+        report.fail("key", str(exc))
+        return
+    try:
+        crypto_jws.verify_vc_jwt(token, resolve_key=lambda _header: public_key)
+    except CryptoError as error:
+        report.fail("signature", ob3.CRYPTO_MESSAGES.get(error.code, f"Signature invalide ({error.code})."))
+    else:
+        report.ok(
+            "signature",
+            f"Signature JWT {header.get('alg')} intacte avec la clé jointe au jeton, "
+            "mais cette clé n'est pas reconnue comme celle de l'émetteur.",
+        )
+    report.fail("key", ob3.unbound_key_message("La clé jointe au jeton", exc))
 
 
 def _verify_ob2_signed(

@@ -27,6 +27,14 @@ class KeyError_(Exception):
     """The key cannot be resolved or is not the issuer's; the message is French."""
 
 
+class KeysUnavailable(KeyError_):
+    """The document that would say which keys the issuer publishes could not be fetched (`reason`)."""
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
 @dataclass(frozen=True)
 class ResolvedKey:
     method_id: str
@@ -50,6 +58,20 @@ def resolve_ed25519(source: Source, method_id: str, *, issuer_id: str) -> Resolv
     return _owned(_from_controller_document(source, method_id, base), issuer_id)
 
 
+def key_in_method_id(method_id: str, *, issuer_id: str) -> bytes | None:
+    """The key written in a `<https issuer>#z6Mk…` method id (1EdTech's test-vector style), if it is one.
+
+    Such a key proves nothing by itself: it is trusted only when the issuer's document lists it.
+    """
+    base, _, fragment = method_id.partition("#")
+    if base != issuer_id or not base.startswith(("https://", "http://")) or not fragment.startswith("z6Mk"):
+        return None
+    try:
+        return ed25519_from_multibase(fragment)
+    except CryptoError:
+        return None
+
+
 def did_web_url(did: str) -> str:
     """did:web:example.com -> https://example.com/.well-known/did.json;
     did:web:example.com%3A8443:user:alice -> https://example.com:8443/user/alice/did.json (did:web §3.2)."""
@@ -64,28 +86,56 @@ def did_web_url(did: str) -> str:
     return f"https://{host.lower()}/{path}/did.json"
 
 
+def _fetch(source: Source, url: str, method_id: str) -> dict[str, Any]:
+    try:
+        return get_json(source, url)
+    except FetchError as exc:
+        raise KeysUnavailable(f"La clé {method_id} est introuvable : {exc}", str(exc)) from exc
+
+
 def _from_controller_document(
     source: Source, method_id: str, url: str, *, did: str | None = None
 ) -> ResolvedKey:
-    try:
-        doc = get_json(source, url)
-    except FetchError as exc:
-        raise KeyError_(f"La clé {method_id} est introuvable : {exc}") from exc
+    doc = _fetch(source, url, method_id)
     if did is not None and doc.get("id") != did:
         raise KeyError_(f"Le document publié à {url} n'est pas celui de {did}.")
-    method = doc if doc.get("id") == method_id else _listed_method(doc, method_id)
+    if doc.get("id") == method_id:
+        return _fetched_method(source, doc, method_id)
+    method = _listed_method(doc, method_id)
     if method is None or method.get("type") not in MULTIBASE_TYPES | JWK_TYPES:
         raise KeyError_(f"La clé {method_id} n'est pas publiée par {url}.")
+    if method.get("controller") != doc.get("id"):
+        raise KeyError_("Le document de clés n'est pas celui du contrôleur de la clé.")
+    _require_authorised(doc, method_id)
+    return _resolved(method_id, method)
+
+
+def _fetched_method(source: Source, method: dict[str, Any], method_id: str) -> ResolvedKey:
+    """A method served at its own URL only claims a controller: the controller's document must list it in
+    assertionMethod (Controlled Identifiers 1.0 §3.3, retrieving a verification method)."""
+    if method.get("type") not in MULTIBASE_TYPES | JWK_TYPES:
+        raise KeyError_(f"Le document publié à {method_id} n'est pas une clé de vérification.")
     controller = method.get("controller")
-    if method is not doc:
-        if controller != doc.get("id"):
-            raise KeyError_("Le document de clés n'est pas celui du contrôleur de la clé.")
-        if not _authorised(doc, method_id):
-            raise KeyError_(
-                f"La clé {method_id} n'est pas autorisée à signer des attestations (assertionMethod)."
-            )
+    if not isinstance(controller, str) or not controller.startswith(("https://", "http://", "did:web:")):
+        raise KeyError_(f"La clé {method_id} ne nomme pas de contrôleur dont les clés peuvent être lues.")
+    url = did_web_url(controller) if controller.startswith("did:web:") else controller
+    doc = _fetch(source, url, method_id)
+    if doc.get("id") != controller:
+        raise KeyError_(f"Le document publié à {url} n'est pas celui du contrôleur {controller}.")
+    _require_authorised(doc, method_id)
+    return _resolved(method_id, method)
+
+
+def _require_authorised(doc: dict[str, Any], method_id: str) -> None:
+    if not _authorised(doc, method_id):
+        raise KeyError_(
+            f"La clé {method_id} n'est pas autorisée à signer des attestations (assertionMethod)."
+        )
+
+
+def _resolved(method_id: str, method: dict[str, Any]) -> ResolvedKey:
     revoked = parse_datetime(method["revoked"]) if isinstance(method.get("revoked"), str) else None
-    return ResolvedKey(method_id, str(controller), _public_key(method), revoked)
+    return ResolvedKey(method_id, str(method.get("controller")), _public_key(method), revoked)
 
 
 def _absolute(reference: Any, doc_id: Any) -> Any:

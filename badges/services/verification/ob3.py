@@ -10,7 +10,13 @@ from pyld import jsonld
 from badges.services.crypto import CryptoError, dataintegrity
 from badges.services.openbadges import contexts
 from badges.services.verification import common, register
-from badges.services.verification.keys import KeyError_, ResolvedKey, resolve_ed25519
+from badges.services.verification.keys import (
+    KeyError_,
+    KeysUnavailable,
+    ResolvedKey,
+    key_in_method_id,
+    resolve_ed25519,
+)
 from badges.services.verification.report import Report
 from badges.services.verification.sources import Source
 from badges.services.verification.status import check_status
@@ -57,7 +63,7 @@ def verify_ld(
         report.fail("signature", "Le badge doit porter exactement une preuve (proof) intégrée.")
         return
     issuer_id = common.issuer_id(doc)
-    key = _check_key(proofs[0], issuer_id, source, report)
+    key = _check_key(doc, proofs[0], issuer_id, source, report)
     if key is not None:
         _check_signature(doc, key, report)
     common.check_issuer_profile(doc.get("issuer"), report)
@@ -104,7 +110,9 @@ def check_schema(doc: dict[str, Any], report: Report) -> None:
         report.ok("schema", "Conforme au schéma JSON Open Badges 3.0 (AchievementCredential).")
 
 
-def _check_key(proof: dict[str, Any], issuer_id: str, source: Source, report: Report) -> ResolvedKey | None:
+def _check_key(
+    doc: dict[str, Any], proof: dict[str, Any], issuer_id: str, source: Source, report: Report
+) -> ResolvedKey | None:
     method = proof.get("verificationMethod")
     if not isinstance(method, str):
         report.fail("key", "La preuve ne désigne pas de clé (verificationMethod).")
@@ -112,7 +120,11 @@ def _check_key(proof: dict[str, Any], issuer_id: str, source: Source, report: Re
     try:
         key = resolve_ed25519(source, method, issuer_id=issuer_id)
     except KeyError_ as exc:
-        report.fail("key", str(exc))
+        written = key_in_method_id(method, issuer_id=issuer_id)
+        if written is None:
+            report.fail("key", str(exc))
+        else:
+            _report_unbound_key(doc, ResolvedKey(method, issuer_id, written, None), exc, report)
         return None
     if common.distrusted_key(key.revoked, common.parse_created(proof), report):
         return None
@@ -120,7 +132,35 @@ def _check_key(proof: dict[str, Any], issuer_id: str, source: Source, report: Re
     return key
 
 
-def _check_signature(doc: dict[str, Any], key: ResolvedKey, report: Report) -> None:
+def unbound_key_message(what: str, exc: KeyError_) -> str:
+    """Why a key that came with the badge itself is not trusted: unpublished, or the issuer unreachable."""
+    if isinstance(exc, KeysUnavailable):
+        return (
+            f"{what} n'est pas reconnue : les clés publiées par l'émetteur n'ont pas pu être récupérées "
+            f"({exc.reason.rstrip('.')})."
+        )
+    return f"{what} n'est pas une clé publiée par l'émetteur : rien ne prouve qu'elle est à lui."
+
+
+def _report_unbound_key(doc: dict[str, Any], key: ResolvedKey, exc: KeyError_, report: Report) -> None:
+    """`<issuer>#z6Mk…` unpublished: say whether the signature is intact, and why the key is not trusted."""
+    _check_signature(
+        doc,
+        key,
+        report,
+        intact="Signature intacte avec la clé écrite dans la preuve, "
+        "mais cette clé n'est pas reconnue comme celle de l'émetteur.",
+    )
+    report.fail("key", unbound_key_message("La clé écrite dans la preuve", exc))
+
+
+def _check_signature(
+    doc: dict[str, Any],
+    key: ResolvedKey,
+    report: Report,
+    *,
+    intact: str = "Signature eddsa-rdfc-2022 valide.",
+) -> None:
     def resolve(method: str) -> bytes:
         if method != key.method_id:
             raise CryptoError("unknown_key")
@@ -131,4 +171,4 @@ def _check_signature(doc: dict[str, Any], key: ResolvedKey, report: Report) -> N
     except CryptoError as exc:
         report.fail("signature", CRYPTO_MESSAGES.get(exc.code, f"Signature invalide ({exc.code})."))
         return
-    report.ok("signature", "Signature eddsa-rdfc-2022 valide.")
+    report.ok("signature", intact)

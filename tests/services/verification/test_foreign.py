@@ -14,6 +14,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from badges.services import verification
+from badges.services.openbadges import ob3
 from badges.services.verification.sources import LocalSource
 from tests.services.verification.conftest import (
     HOST,
@@ -175,15 +176,85 @@ def test_a_message_purpose_entry_does_not_invalidate(verify, https_issuer):
     assert "/status/m" not in https_issuer.server.paths()
 
 
+def key_in_method_id(issuer: ForeignIssuer) -> ForeignIssuer:
+    """A signer writing its own key in the method id, `<issuer id>#z6Mk…` (1EdTech test-vector style)."""
+    forger = ForeignIssuer(issuer.id, "", Ed25519PrivateKey.generate(), issuer.server)
+    forger.method = f"{issuer.id}#{forger.multibase}"
+    return forger
+
+
 def test_a_key_in_the_method_id_alone_does_not_prove_an_https_issuer(verify, https_issuer):
     """`<issuer>#z6Mk…` must be published by the issuer: otherwise anyone could sign in its name."""
-    forger = Ed25519PrivateKey.generate()
-    fake = ForeignIssuer(https_issuer.id, "", forger, https_issuer.server)
-    fake.method = f"{https_issuer.id}#{fake.multibase}"
-    report = verify(fake.credential(None))
+    report = verify(key_in_method_id(https_issuer).credential(None))
     assert not report.valid
     assert checks(report)["key"] is False
-    assert "n'est pas publiée" in message(report, "key")
+    assert message(report, "key") == (
+        "La clé écrite dans la preuve n'est pas une clé publiée par l'émetteur : "
+        "rien ne prouve qu'elle est à lui."
+    )
+    # The signature itself is intact: the verdict says so, and says why the badge is still refused.
+    assert checks(report)["signature"] is True
+    assert message(report, "signature").startswith("Signature intacte avec la clé écrite dans la preuve")
+
+
+def test_a_key_in_the_method_id_of_an_unreachable_issuer_gets_a_precise_verdict(client, dns, foreign_key):
+    """Through /api/v1/verify: the issuer's name does not resolve, so its keys cannot be fetched."""
+    unreachable = ForeignIssuer("https://introuvable.test/issuers/x", "", foreign_key, None)  # type: ignore[arg-type]
+    unreachable.method = f"{unreachable.id}#{unreachable.multibase}"
+    credential = unreachable.credential(None)
+    report = client.post("/api/v1/verify", json={"credential": credential}).json
+    verdicts = {c["name"]: c for c in report["checks"]}
+    assert report["valid"] is False
+    assert verdicts["signature"]["passed"] is True
+    assert verdicts["key"]["passed"] is False
+    assert verdicts["key"]["message"] == (
+        "La clé écrite dans la preuve n'est pas reconnue : les clés publiées par l'émetteur n'ont pas pu "
+        "être récupérées (Nom de domaine introuvable : introuvable.test)."
+    )
+    credential["name"] = "Programmer en Rust"
+    tampered = {
+        c["name"]: c for c in client.post("/api/v1/verify", json={"credential": credential}).json["checks"]
+    }
+    assert tampered["signature"]["passed"] is False
+    assert tampered["key"]["passed"] is False
+
+
+def key_at_its_own_url(issuer: ForeignIssuer, *, controller: str | None = None, listed: bool = True) -> None:
+    """The method id is `<issuer>/keys/1`, which serves the Multikey; the controller document may list it."""
+    issuer.method = issuer.id + "/keys/1"
+    key = {"@context": ob3.MULTIKEY_V1, **issuer.multikey(), "controller": controller or issuer.id}
+    issuer.server.json("/issuers/ailleurs/keys/1", key)
+    document = issuer.controller_document()
+    if not listed:
+        document["assertionMethod"] = []
+    issuer.server.json("/issuers/ailleurs", document)
+
+
+def test_a_key_served_at_its_own_url_and_listed_by_its_controller_is_trusted(verify, https_issuer):
+    key_at_its_own_url(https_issuer)
+    report = verify(https_issuer.credential(None))
+    assert report.valid, report.to_dict()
+    assert https_issuer.server.paths() == ["/issuers/ailleurs/keys/1", "/issuers/ailleurs"]
+
+
+def test_a_key_served_at_its_own_url_needs_its_controller_to_list_it(verify, https_issuer):
+    """Controlled Identifiers §3.3: a key document only claims its controller; the controller must confirm."""
+    key_at_its_own_url(https_issuer, listed=False)
+    report = verify(https_issuer.credential(None))
+    assert not report.valid
+    assert "n'est pas autorisée à signer" in message(report, "key")
+
+
+def test_a_key_served_at_its_own_url_must_be_controlled_by_the_issuer(verify, https_issuer, http_server):
+    """Someone else's controller document may list the key: it is still not the issuer's."""
+    other = make_foreign("https", http_server, https_issuer.key)
+    key_at_its_own_url(https_issuer, controller=other.id)
+    http_server.json(
+        "/issuers/ailleurs", {**other.controller_document(), "assertionMethod": [https_issuer.method]}
+    )
+    report = verify(https_issuer.credential(None))
+    assert not report.valid
+    assert message(report, "key") == f"La clé appartient à {other.id}, pas à l'émetteur {https_issuer.id}."
 
 
 def test_a_did_key_credential_claiming_another_issuer_is_refused(verify, http_server, foreign_key):

@@ -107,16 +107,60 @@ def test_a_tampered_foreign_vc_jwt_is_invalid(verify, issuer, rsa_key):
     assert checks(report)["signature"] is False
 
 
-def test_a_foreign_vc_jwt_with_an_embedded_jwk_needs_the_issuer_jwks(verify, issuer, rsa_key):
+def with_embedded_jwk(issuer: ForeignIssuer, key: rsa.RSAPrivateKey) -> str:
+    """A VC-JWT carrying its public key in the `jwk` header, as 1EdTech's examples do."""
     credential = issuer.credential(None)
     del credential["proof"]
     claims = crypto_jws.vc_jwt_claims(credential)
-    headers = {"alg": "RS256", "jwk": {k: v for k, v in public_jwk(rsa_key, "k").items() if k != "kid"}}
-    token = crypto_jws.sign_compact(claims, sign_bytes=rs256(rsa_key), headers=headers)
-    assert checks(verify(token))["key"] is False
+    headers = {"alg": "RS256", "jwk": {k: v for k, v in public_jwk(key, "k").items() if k != "kid"}}
+    return crypto_jws.sign_compact(claims, sign_bytes=rs256(key), headers=headers)
+
+
+def test_a_foreign_vc_jwt_with_an_embedded_jwk_needs_the_issuer_jwks(verify, issuer, rsa_key):
+    token = with_embedded_jwk(issuer, rsa_key)
+    unpublished = verify(token)
+    assert checks(unpublished)["key"] is False
+    assert message(unpublished, "key").startswith(
+        "La clé jointe au jeton n'est pas reconnue : les clés publiées par l'émetteur n'ont pas pu être "
+        "récupérées ("
+    )
+    assert "a répondu 404" in message(unpublished, "key")
     issuer.server.json("/.well-known/jwks.json", {"keys": [public_jwk(rsa_key, "k")]})
     report = verify(token)
     assert report.valid, report.to_dict()
+
+
+def test_an_embedded_jwk_the_issuer_does_not_publish_is_named_as_such(verify, issuer, rsa_key):
+    other = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    issuer.server.json("/.well-known/jwks.json", {"keys": [public_jwk(other, "k")]})
+    report = verify(with_embedded_jwk(issuer, rsa_key))
+    assert not report.valid
+    assert checks(report)["signature"] is True
+    assert message(report, "signature") == (
+        "Signature JWT RS256 intacte avec la clé jointe au jeton, "
+        "mais cette clé n'est pas reconnue comme celle de l'émetteur."
+    )
+    assert message(report, "key") == (
+        "La clé jointe au jeton n'est pas une clé publiée par l'émetteur : rien ne prouve qu'elle est à lui."
+    )
+
+
+def test_an_embedded_jwk_of_an_unreachable_issuer_gets_a_precise_verdict(client, dns, foreign_key, rsa_key):
+    """Through /api/v1/verify: the issuer's name does not resolve, so its keys cannot be fetched."""
+    unreachable = ForeignIssuer("https://introuvable.test/issuers/x", "", foreign_key, None)  # type: ignore[arg-type]
+    token = with_embedded_jwk(unreachable, rsa_key)
+    report = client.post("/api/v1/verify", json={"credential": token}).json
+    verdicts = {c["name"]: c for c in report["checks"]}
+    assert report["valid"] is False
+    assert verdicts["signature"]["passed"] is True
+    assert verdicts["key"] == {
+        "name": "key",
+        "passed": False,
+        "message": "La clé jointe au jeton n'est pas reconnue : les clés publiées par l'émetteur "
+        "n'ont pas pu être récupérées (Nom de domaine introuvable : introuvable.test).",
+    }
+    tampered = client.post("/api/v1/verify", json={"credential": tamper(token)}).json
+    assert {c["name"]: c["passed"] for c in tampered["checks"]}["signature"] is False
 
 
 def publish_signed_ob2(server, key: rsa.RSAPrivateKey, revoked: list[Any]) -> str:

@@ -9,8 +9,9 @@ from datetime import timedelta
 import pytest
 
 from badges.models import Credential
+from badges.services import published, verification
 from badges.services import status as status_service
-from badges.services import verification
+from badges.services.crypto import dataintegrity
 from badges.services.verification.sources import LocalSource
 from tests.factories import make_award
 
@@ -212,3 +213,42 @@ def test_unknown_proof_type_is_refused_as_an_undefined_term(session, links, now,
     doc["proof"][0]["type"] = "MyOwnProof2026"
     report = verify(doc, session, links, now)
     assert not report.valid and checks(report)["contexts"] is False
+
+
+def signed_the_old_way(session, keyring, links, credential: Credential) -> dict:
+    """The credential as issued before proofs named `/keys/<id>`: its method was `<issuer>#key-<id>`."""
+    doc = json.loads(credential.ob3_credential)
+    key_id = doc.pop("proof")[0]["verificationMethod"].rsplit("/", 1)[1]
+    old = dataintegrity.sign(
+        doc,
+        sign_bytes=lambda data: keyring.sign(key_id, data),
+        verification_method=links.legacy_ed25519_method(credential.issuer.slug, key_id),
+        created=credential.issued_at,
+    )
+    credential.ob3_credential = json.dumps(old)  # stored exactly as signed, like every badge of that time
+    session.flush()
+    return old
+
+
+def test_a_badge_signed_with_the_old_fragment_method_id_still_verifies(
+    session, keyring, links, now, credential
+):
+    old = signed_the_old_way(session, keyring, links, credential)
+    method = old["proof"][0]["verificationMethod"]
+    assert "#key-" in method
+    report = verify(old, session, links, now)
+    assert report.valid, report.to_dict()
+    assert method in next(c.message for c in report.checks if c.name == "key")
+
+
+def test_a_fresh_badge_names_a_key_url_that_serves_the_multikey(session, links, now, credential):
+    """The method id reaches the server (no fragment); our verifier then checks the controller lists it."""
+    method = json.loads(credential.ob3_credential)["proof"][0]["verificationMethod"]
+    assert method == links.ed25519_method(credential.issuer.slug, method.rsplit("/", 1)[1])
+    served = published.resolve(session, links, method)
+    assert served is not None and served.json()["id"] == method
+    assert served.json()["type"] == "Multikey"
+    controller = published.resolve(session, links, links.issuer(credential.issuer.slug)).json()
+    assert method in controller["assertionMethod"]
+    report = verify(json.loads(credential.ob3_credential), session, links, now)
+    assert report.valid, report.to_dict()
