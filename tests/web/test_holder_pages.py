@@ -192,10 +192,15 @@ def test_a_link_made_before_the_session_secret_is_rotated_keeps_opening_the_page
     from badges.web.context import link_secret
 
     credential = make_award(session, keyring, links, now)
-    with app.test_request_context():
-        secret = link_secret()
-    token = access.private_token(session, beneficiary=credential.beneficiary, secret=secret, now=now)
-    session.commit()
-    assert client.get(f"/mes-badges/{token}", headers=HTML).status_code == 200
+
+    def link_of_the_next_email() -> str:
+        with app.test_request_context():
+            secret = link_secret()
+        token = access.private_token(session, beneficiary=credential.beneficiary, secret=secret, now=now)
+        session.commit()
+        return token
+
+    sent = link_of_the_next_email()
     monkeypatch.setitem(app.config, "SECRET_KEY", "a-new-session-secret")
-    assert client.get(f"/mes-badges/{token}", headers=HTML).status_code == 200
+    assert link_of_the_next_email() == sent  # a new salt would have killed the link already sent
+    assert client.get(f"/mes-badges/{sent}", headers=HTML).status_code == 200
