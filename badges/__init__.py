@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -13,10 +14,13 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the app: config layers, extensions, blueprints, error handlers, CLI."""
     from badges import cli, config, db
-    from badges.web import api, errors, i18n, public, staff
+    from badges.web import access_log, api, errors, i18n, public, staff
 
+    # BADGES_INSTANCE_PATH: where config.py and the generated secrets live (default: ./instance).
+    instance = os.environ.get("BADGES_INSTANCE_PATH")
     app = Flask(
         __name__,
+        instance_path=str(Path(instance).resolve()) if instance else None,
         instance_relative_config=True,
         template_folder=str(PACKAGE_DIR / "templates"),
         static_folder=str(PACKAGE_DIR / "static"),
@@ -30,6 +34,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     # Documents keep their field order and their accents (JSON-LD readers and people both read them).
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    access_log.init_app(app)
     db.init_app(app)
     i18n.init_app(app)
     app.register_blueprint(public.bp)

@@ -43,12 +43,16 @@ def serve_command(host: str, port: int) -> None:
     run_simple(host, port, current_app._get_current_object(), threaded=True)  # type: ignore[attr-defined]
 
 
-def prepare() -> None:
-    """What every start needs: the schema at head and the shipped reference frameworks."""
-    db.upgrade_schema(current_app._get_current_object())  # type: ignore[attr-defined]
+def prepare(revision: str = "head") -> list[str]:
+    """What every start needs: the schema at head and the shipped reference frameworks (the new ones are
+    returned), so that a new version of a framework arrives with an upgrade."""
+    db.upgrade_schema(current_app._get_current_object(), revision)  # type: ignore[attr-defined]
+    if revision != "head":
+        return []  # the frameworks are written through the models, which match the head schema only
     session = get_session()
-    frameworks.load_defaults(session)
+    loaded = [f"{framework.slug} {framework.version}" for framework in frameworks.load_defaults(session)]
     session.commit()
+    return loaded
 
 
 @click.group("db", cls=AppGroup)
@@ -59,7 +63,9 @@ def db_group() -> None:
 @db_group.command("upgrade")
 @click.option("--revision", default="head", show_default=True)
 def db_upgrade(revision: str) -> None:
-    db.upgrade_schema(current_app._get_current_object(), revision)  # type: ignore[attr-defined]
+    """Run the migrations, then load the shipped reference frameworks not in the database yet."""
+    for framework in prepare(revision):
+        click.echo(f"Référentiel chargé : {framework}")
     click.echo(f"Schéma à jour ({revision}).")
 
 

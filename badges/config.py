@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +20,7 @@ ENV_KEYS = (
     "KEYS_DIR",
     "KEY_PASSPHRASE",
     "SECRET_KEY",
+    "LINK_SECRET",
     "MAX_CONTENT_LENGTH",
     "SMTP_HOST",
     "SMTP_PORT",
@@ -43,6 +46,12 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "KEYS_DIR": str(instance_path.parent / "keys"),
         "KEY_PASSPHRASE": None,
         "SECRET_KEY": None,
+        # Beneficiaries' private links (/mes-badges/<token>) are derived from it, not from SECRET_KEY:
+        # rotating the session secret must not break links already e-mailed.
+        "LINK_SECRET": None,
+        # Seconds a SQLite writer waits for the lock before the request answers 503; below gunicorn's
+        # 30 s worker timeout, so the person gets that answer rather than a killed worker.
+        "SQLITE_BUSY_TIMEOUT": 20,
         # Whole request bodies (uploads included) are capped; verification inputs have their own limits.
         "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
         "SMTP_HOST": None,
@@ -91,8 +100,14 @@ def load(app: Flask, test_config: dict[str, Any] | None) -> None:
     if test_config:
         app.config.from_mapping(test_config)
     app.config["BASE_URL"] = str(app.config["BASE_URL"]).rstrip("/")
+    # Decided before a session secret is generated: only an existing installation has one already.
+    existing = app.config.get("SECRET_KEY") or _stored(instance / "secret_key")
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret(instance / "secret_key")
+    if not app.config.get("LINK_SECRET"):
+        # Links e-mailed before the link secret existed were derived from the session secret: keep it.
+        initial = str(app.config["SECRET_KEY"]) if existing else None
+        app.config["LINK_SECRET"] = instance_secret(instance / "link_secret", initial=initial)
     if not app.config.get("KEY_PASSPHRASE"):
         app.config["KEY_PASSPHRASE"] = instance_secret(instance / "key_passphrase")
     check_mail(app.config)
@@ -107,23 +122,40 @@ def check_mail(config: Any) -> None:
         raise RuntimeError("; ".join(problems))
 
 
-def instance_secret(path: Path) -> str:
-    """Return the secret stored at path, creating it (mode 0600) on first start.
+def instance_secret(path: Path, initial: str | None = None) -> str:
+    """Return the secret stored at path, creating it (mode 0600) on first start with `initial` or a
+    random value.
 
-    Several gunicorn workers may start at once: O_EXCL makes exactly one of them write it.
+    Several gunicorn workers may start at once: each writes a complete temporary file, then hard-links
+    it to `path`, which fails if another was first. The link is atomic, so every worker reads the same
+    complete secret and none ever sees a partial file.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
+    found = _stored(path)
+    if found is not None:
+        return _checked(path, found)
+    value = initial or secrets.token_urlsafe(48)
+    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)  # mode 0600
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return _read_secret(path)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(secrets.token_urlsafe(48))
-    return _read_secret(path)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(value)
+            handle.flush()
+            os.fsync(handle.fileno())
+        with contextlib.suppress(FileExistsError):
+            os.link(temporary, path)
+    finally:
+        os.unlink(temporary)
+    return _checked(path, _stored(path))
 
 
-def _read_secret(path: Path) -> str:
-    value = path.read_text().strip()
+def _stored(path: Path) -> str | None:
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        return None
+
+
+def _checked(path: Path, value: str | None) -> str:
     if not value:
         raise RuntimeError(f"{path} is empty: delete it to generate a new secret")
     return value

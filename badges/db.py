@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
-from flask import Flask, g
+import click
+from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 EXTENSION = "badges.db"
+WRITER = "badges.db.writer"
+# Execution option read by the SQLite BEGIN listener: this connection's transaction will write.
+WRITE_INTENT = "badges_writes"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+F = TypeVar("F", bound=Callable[..., Any])
 
 
-def make_engine(url: str) -> Engine:
-    """Create the engine; SQLite gets foreign keys and a busy timeout so concurrent writers wait."""
+def make_engine(url: str, *, busy_timeout: float = 20) -> Engine:
+    """Create the engine; SQLite gets foreign keys, WAL and a busy timeout so concurrent writers wait."""
     kwargs: dict[str, Any] = {"future": True}
     if url.startswith("sqlite"):
-        kwargs["connect_args"] = {"timeout": 30, "check_same_thread": False}
+        kwargs["connect_args"] = {"timeout": busy_timeout, "check_same_thread": False}
     else:
         kwargs["pool_pre_ping"] = True
     engine = create_engine(url, **kwargs)
@@ -26,7 +34,11 @@ def make_engine(url: str) -> Engine:
 
 
 def _sqlite_begin(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN")
+    # A deferred transaction that has read and then writes gets SQLITE_BUSY at once, busy timeout or
+    # not, whenever another worker committed in between (its snapshot is stale). BEGIN IMMEDIATE takes
+    # the write lock up front, where the busy timeout is honoured: writers queue instead of failing.
+    immediate = connection.get_execution_options().get(WRITE_INTENT, False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -38,10 +50,28 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def is_lock_timeout(exc: BaseException) -> bool:
+    """SQLite's writer lock could not be had within the busy timeout ("database is locked")."""
+    return isinstance(exc, OperationalError) and "database is locked" in str(exc.orig)
+
+
+def writes(view: F) -> F:
+    """Declare a GET view that stores something (a form signed on first request, a claim code)."""
+    view.badges_writes = True  # type: ignore[attr-defined]
+    return view
+
+
+def reads(view: F) -> F:
+    """Declare a POST view that never writes: it must not hold the write lock while fetching remotely."""
+    view.badges_writes = False  # type: ignore[attr-defined]
+    return view
+
+
 def init_app(app: Flask) -> None:
     """Bind an engine and a session factory to the app; close the request session at teardown."""
-    engine = make_engine(app.config["DATABASE_URL"])
+    engine = make_engine(app.config["DATABASE_URL"], busy_timeout=app.config["SQLITE_BUSY_TIMEOUT"])
     app.extensions[EXTENSION] = sessionmaker(bind=engine, expire_on_commit=False)
+    app.extensions[WRITER] = engine.execution_options(**{WRITE_INTENT: True})
     app.teardown_appcontext(_close_session)
 
 
@@ -55,11 +85,19 @@ def engine_of(app: Flask) -> Engine:
 def get_session() -> Session:
     """The unit of work of the current request or command, created on first use."""
     if "db_session" not in g:
-        from flask import current_app
-
-        g.db_session = current_app.extensions[EXTENSION]()
+        bind = current_app.extensions[WRITER] if will_write() else engine_of(current_app)
+        g.db_session = current_app.extensions[EXTENSION](bind=bind)
     session: Session = g.db_session
     return session
+
+
+def will_write() -> bool:
+    """CLI commands and POST/PUT/PATCH/DELETE write; a view may say otherwise (`writes`, `reads`)."""
+    if not has_request_context():
+        return click.get_current_context(silent=True) is not None
+    view = current_app.view_functions.get(request.endpoint or "")
+    declared: bool | None = getattr(view, "badges_writes", None)
+    return declared if declared is not None else request.method not in SAFE_METHODS
 
 
 def _close_session(exc: BaseException | None) -> None:
@@ -87,8 +125,8 @@ def upgrade_schema(app: Flask, revision: str = "head") -> None:
     """Bring the database schema to `revision` (the app upgrades on `serve` and `db upgrade`)."""
     from alembic import command
 
-    engine = engine_of(app)
     cfg = alembic_config(app.config["DATABASE_URL"])
-    with engine.begin() as connection:
+    # The writer engine: on SQLite the lock is taken at BEGIN, so a running server's writes are waited for.
+    with app.extensions[WRITER].begin() as connection:
         cfg.attributes["connection"] = connection
         command.upgrade(cfg, revision)

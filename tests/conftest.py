@@ -75,6 +75,15 @@ def rsa_key_pool() -> Iterator[RsaKeyPool]:
         yield pool
 
 
+@pytest.fixture(scope="session", autouse=True)
+def instance_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Apps made by tests keep their generated secrets out of the checkout's instance/ folder."""
+    folder = tmp_path_factory.mktemp("instance")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("BADGES_INSTANCE_PATH", str(folder))
+        yield folder
+
+
 @pytest.fixture(scope="session")
 def pki(tmp_path_factory: pytest.TempPathFactory) -> Pki:
     """A throw-away CA and server certificate (issuer.test, 127.0.0.1) for the local TLS servers."""
@@ -137,6 +146,7 @@ def app(
             "KEYS_DIR": str(base / "keys"),
             "KEY_PASSPHRASE": "test-passphrase",
             "SECRET_KEY": "test-secret",
+            "LINK_SECRET": "test-link-secret",
             "CLOCK": Clock(),
         }
     )

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import shutil
 
 from sqlalchemy import func, select
 
-from badges.models import Credential, Issuer, SigningKey
+from badges.models import Credential, Framework, Issuer, SigningKey
+from badges.services import frameworks
 
 
 def test_demo_is_idempotent_and_prints_what_is_needed_to_award(runner, session):
@@ -109,3 +111,28 @@ def test_revoke_and_compromise_from_the_command_line(runner, session):
     assert compromised.exit_code == 0, compromised.output
     assert "Nouvelle clé RSA" in compromised.output
     assert "compromise" in runner.invoke(args=["keys", "list", "--issuer", "fabrique-demo"]).output
+
+
+def test_db_upgrade_loads_the_reference_frameworks_once_and_brings_new_versions(
+    runner, session, tmp_path, monkeypatch
+):
+    """`badges db upgrade` (the production path) leaves a service whose ateliers can name Pix competences."""
+    shipped = len(frameworks.DEFAULT_FILES)
+    for _ in range(2):
+        result = runner.invoke(args=["db", "upgrade"])
+        assert result.exit_code == 0, result.output
+        session.rollback()  # a fresh snapshot after the command's commit
+        assert session.scalar(select(func.count(Framework.id))) == shipped
+    assert frameworks.find(session, "pix-crcn", "2025") is None
+    bundled = tmp_path / "frameworks"
+    shutil.copytree(frameworks.DATA_DIR, bundled)
+    pix = json.loads((bundled / "pix-crcn.json").read_text(encoding="utf-8"))
+    pix["version"] = "2025"
+    (bundled / "pix-crcn.json").write_text(json.dumps(pix), encoding="utf-8")
+    monkeypatch.setattr(frameworks, "DATA_DIR", bundled)
+    result = runner.invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    assert "pix-crcn 2025" in result.output
+    session.rollback()
+    assert session.scalar(select(func.count(Framework.id))) == shipped + 1
+    assert frameworks.find(session, "pix-crcn", "2025") is not None

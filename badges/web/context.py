@@ -43,8 +43,11 @@ def client_ip() -> str:
 
 
 def link_secret() -> bytes:
-    """The server secret the beneficiaries' private links are derived from (services/access.py)."""
-    return str(current_app.config["SECRET_KEY"]).encode("utf-8")
+    """The server secret the beneficiaries' private links are derived from (services/access.py).
+
+    Their own secret (LINK_SECRET), not the session one: rotating SECRET_KEY keeps e-mailed links working.
+    """
+    return str(current_app.config["LINK_SECRET"]).encode("utf-8")
 
 
 def wants_html() -> bool:

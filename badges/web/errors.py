@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, Response, jsonify, render_template, request
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
-from badges.db import get_session
+from badges.db import get_session, is_lock_timeout
 from badges.services import verification
 from badges.services.errors import Conflict, InvalidInput, NotFound, RuleError, TooManyAttempts
 from badges.web.context import wants_html
@@ -26,7 +27,10 @@ MESSAGES = {
     422: "Certaines données sont invalides.",
     429: "Trop de demandes : réessayez dans un moment.",
     500: "Erreur interne : l'équipe technique a été prévenue.",
+    503: "Le service est très occupé : réessayez dans quelques secondes.",
 }
+# Seconds a client should wait after a 503 (a SQLite writer lock held past the busy timeout).
+RETRY_AFTER = 5
 
 
 def _is_api() -> bool:
@@ -79,6 +83,17 @@ def init_app(app: Flask) -> None:
         return error_response(
             status, MESSAGES.get(status, exc.description or ""), exc.name.lower().replace(" ", "_")
         )
+
+    @app.errorhandler(OperationalError)
+    def database(exc: OperationalError) -> Response:
+        if not is_lock_timeout(exc):
+            return internal(exc)
+        # Busy, not broken: nothing was stored, and the same request will succeed in a moment.
+        log.warning("database lock not obtained within the busy timeout: answered 503")
+        get_session().rollback()
+        response = error_response(503, MESSAGES[503], "busy")
+        response.headers["Retry-After"] = str(RETRY_AFTER)
+        return response
 
     @app.errorhandler(Exception)
     def internal(exc: Exception) -> Response:

@@ -15,6 +15,7 @@ from flask import Response, current_app, redirect, render_template, request, url
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response as BaseResponse
 
+from badges import db
 from badges.db import get_session
 from badges.models import Beneficiary, Credential
 from badges.services import access, badge_view, certificate, downloads, holder, qr, sharing
@@ -126,12 +127,14 @@ def stop_share(token: str, credential_id: str, link_id: str) -> BaseResponse:
 
 
 @bp.get("/mes-badges/<token>/<credential_id>/telecharger/<fmt>")
+@db.writes
 @private_page
 def my_download(token: str, credential_id: str, fmt: str) -> Response:
     return _download(_owned(token, credential_id), fmt)
 
 
 @bp.get("/mes-badges/<token>/<credential_id>/certificat.pdf")
+@db.writes
 @private_page
 def my_certificate(token: str, credential_id: str) -> Response:
     credential = _owned(token, credential_id)
@@ -179,6 +182,7 @@ def shared(token: str) -> Response | str:
 
 
 @bp.get("/partage/<token>/telecharger/<fmt>")
+@db.writes
 @private_page
 def shared_download(token: str, fmt: str) -> Response:
     found = _shared(token)
@@ -194,6 +198,7 @@ def _claimed(code: str) -> Credential:
 
 
 @bp.get("/code/<code>")
+@db.writes
 @private_page
 def claimed(code: str) -> str:
     credential = _claimed(code)
@@ -203,6 +208,7 @@ def claimed(code: str) -> str:
 
 
 @bp.get("/code/<code>/telecharger/<fmt>")
+@db.writes
 @private_page
 def claimed_download(code: str, fmt: str) -> Response:
     return _download(_claimed(code), fmt)

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response as BaseResponse
 
+from badges import db
 from badges.db import get_session
 from badges.models import Credential
 from badges.services import downloads, pages, published, qr, sharing
@@ -71,6 +72,7 @@ def revalidated(response: Response, *, max_age: int) -> Response:
 
 
 @bp.get("/credentials/<credential_id>/download/<fmt>")
+@db.writes
 def download(credential_id: str, fmt: str) -> Response:
     session = get_session()
     credential = session.scalars(select(Credential).where(Credential.public_id == credential_id)).first()

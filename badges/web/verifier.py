@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from badges import db
 from badges.db import get_session
 from badges.services import checking, sharing, verification
 from badges.services.errors import TooManyAttempts
@@ -50,6 +51,7 @@ def verifier() -> tuple[str, int]:
 
 
 @bp.post("/verifier")
+@db.reads
 def verifier_result() -> tuple[str, int]:
     try:
         form, upload = request.form, request.files.get("fichier")

@@ -19,7 +19,7 @@ HTML = {"Accept": "text/html"}
 def holder(app, session, keyring, links, now):
     credential = make_award(session, keyring, links, now)
     token = access.private_token(
-        session, beneficiary=credential.beneficiary, secret=app.config["SECRET_KEY"].encode(), now=now
+        session, beneficiary=credential.beneficiary, secret=app.config["LINK_SECRET"].encode(), now=now
     )
     session.commit()
     return {
@@ -48,7 +48,7 @@ def test_the_page_lists_the_badges_without_login(client, holder):
 def test_bad_or_renewed_links_open_nothing(app, client, session, now, holder):
     assert client.get("/mes-badges/" + "x" * 43, headers=HTML).status_code == 404
     person = holder["credential"].beneficiary
-    access.renew(session, beneficiary=person, secret=app.config["SECRET_KEY"].encode(), now=now)
+    access.renew(session, beneficiary=person, secret=app.config["LINK_SECRET"].encode(), now=now)
     session.commit()
     response = client.get(holder["home"], headers=HTML)
     assert response.status_code == 404 and "Demandez un nouveau lien" in text_of(response)
@@ -183,3 +183,24 @@ def test_only_the_persons_own_badges_are_listed(client, session, keyring, links,
     text = text_of(client.get(holder["home"], headers=HTML))
     assert "Karim" not in text and text.count("/mes-badges/") >= 1
     assert other.public_id not in text
+
+
+def test_a_link_made_before_the_session_secret_is_rotated_keeps_opening_the_page(
+    app, client, session, keyring, links, now, monkeypatch
+):
+    """Links are e-mailed once and kept for years: SECRET_KEY (sessions, CSRF) is not what they hang on."""
+    from badges.web.context import link_secret
+
+    credential = make_award(session, keyring, links, now)
+
+    def link_of_the_next_email() -> str:
+        with app.test_request_context():
+            secret = link_secret()
+        token = access.private_token(session, beneficiary=credential.beneficiary, secret=secret, now=now)
+        session.commit()
+        return token
+
+    sent = link_of_the_next_email()
+    monkeypatch.setitem(app.config, "SECRET_KEY", "a-new-session-secret")
+    assert link_of_the_next_email() == sent  # a new salt would have killed the link already sent
+    assert client.get(f"/mes-badges/{sent}", headers=HTML).status_code == 200

@@ -7,6 +7,7 @@ from typing import Any
 from flask import Response, jsonify
 from sqlalchemy import select
 
+from badges import db
 from badges.db import get_session
 from badges.models import Credential
 from badges.services import badge_classes, beneficiaries, downloads, issuance, revocation
@@ -126,6 +127,7 @@ def erase_award(public_id: str) -> tuple[str, int]:
 
 
 @bp.get("/awards/<public_id>/download/<fmt>")
+@db.writes
 @token_required
 def download_award(public_id: str, fmt: str) -> Response:
     file = downloads.render(get_session(), keyring(), credential=_award(public_id), links=links(), fmt=fmt)

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Response, jsonify
 
+from badges import db
 from badges.db import get_session
 from badges.models import Beneficiary, Credential
 from badges.services import access, beneficiaries, certificate, delivery, mail, sharing
@@ -22,6 +23,7 @@ def _beneficiary(public_id: str) -> Beneficiary:
 
 
 @bp.get("/awards/<public_id>/delivery")
+@db.writes
 @token_required
 def award_delivery(public_id: str) -> Response:
     """What to hand over: the claim code, the certificate, where the QR code leads, the visibility."""
@@ -39,6 +41,7 @@ def award_delivery(public_id: str) -> Response:
 
 
 @bp.get("/awards/<public_id>/certificate.pdf")
+@db.writes
 @token_required
 def award_certificate(public_id: str) -> Response:
     credential = _award(public_id)
@@ -68,6 +71,7 @@ def _link_json(beneficiary: Beneficiary, token: str) -> dict[str, Any]:
 
 
 @bp.get("/beneficiaries/<public_id>/private-link")
+@db.writes
 @token_required
 def private_link(public_id: str) -> Response:
     """The link of the person's private page (the same one each time, until renewed)."""

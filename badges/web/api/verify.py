@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Response, current_app, jsonify, request
 from werkzeug.exceptions import UnsupportedMediaType
 
+from badges import db
 from badges.db import get_session
 from badges.services import verification
 from badges.services.errors import InvalidInput
@@ -22,6 +23,7 @@ def _source() -> LocalSource:
 
 
 @bp.route("/verify", methods=["GET", "POST"])
+@db.reads
 def verify() -> Response:
     """Public: verify a URL (?url=), a JSON body {"credential": ...} or an uploaded file (field `file`)."""
     email = request.values.get("email") or None

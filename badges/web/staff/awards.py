@@ -6,6 +6,7 @@ from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response as BaseResponse
 
+from badges import db
 from badges.db import get_session
 from badges.models import Credential, Role
 from badges.services import award_listing, certificate, delivery, downloads, mail, revocation
@@ -71,6 +72,7 @@ def revoke(award_id: str) -> BaseResponse | str | tuple[str, int]:
 
 
 @bp.get("/awards/<award_id>/download/<fmt>")
+@db.writes
 @role_required(Role.STAFF)
 def award_download(award_id: str, fmt: str) -> Response:
     """Every file of the award, even when its holder made it private (staff hand it over)."""
@@ -85,6 +87,7 @@ def _not_handed_over(award_id: str) -> BaseResponse:
 
 
 @bp.get("/awards/<award_id>/certificate.pdf")
+@db.writes
 @role_required(Role.STAFF)
 def award_certificate(award_id: str) -> BaseResponse:
     """The printable certificate (services/certificate.py); printing makes the claim code."""
