@@ -16,7 +16,7 @@ from badges.web.api import bp, json_body, paginate
 from badges.web.api.inputs import PAGE, accepts
 from badges.web.api.programme import beneficiary_json, outcome_json
 from badges.web.api.scope import done, gone, readable_issuers, scoped, writer
-from badges.web.auth import token_required
+from badges.web.auth import current_user, token_required
 from badges.web.context import keyring, links, now
 
 AGENCY = {"name": None, "department": None}
@@ -129,19 +129,20 @@ def list_agencies() -> Response:
 @token_required
 @accepts(body=AGENCY)
 def create_agency() -> tuple[Response, int]:
-    writer()
-    return done(pathways.create_agency(get_session(), data=json_body(), now=now()), agency_json, 201)
+    agency = pathways.create_agency(get_session(), by=current_user(), data=json_body(), now=now())
+    return done(agency, agency_json, 201)
 
 
 @bp.post("/agencies/<public_id>/counsellors")
 @token_required
 @accepts(body=COUNSELLOR)
 def create_counsellor(public_id: str) -> tuple[Response, int]:
-    writer()
     agency = pathways.agency_by_id(get_session(), public_id)
     if agency is None:
         raise NotFound("Agence introuvable.")
-    user = pathways.create_counsellor(get_session(), agency=agency, data=json_body(), now=now())
+    user = pathways.create_counsellor(
+        get_session(), by=current_user(), agency=agency, data=json_body(), now=now()
+    )
     return done(user, counsellor_json, 201)
 
 
