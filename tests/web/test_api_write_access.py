@@ -21,7 +21,13 @@ COORDINATION = frozenset({"coordinator"})
 PUBLIC = frozenset(ROLES)
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 PERSON_CELL = {"beneficiary": "{person}", "competency": D06, "result": "N2"}
-EVALUATION = {"beneficiary": "{person}", "competency": D06, "moment": "apres", "method": "jeu", "result": "N3"}
+EVALUATION = {
+    "beneficiary": "{person}",
+    "competency": D06,
+    "moment": "apres",
+    "method": "jeu",
+    "result": "N3",
+}
 
 
 @dataclass(frozen=True)
@@ -46,7 +52,9 @@ TABLE: dict[tuple[str, str], Expect] = {
     ("api.delete_beneficiary", "DELETE"): Expect("/beneficiaries/{person}", ok=409),
     ("api.record_consent", "POST"): Expect("/beneficiaries/{person}/consent"),
     ("api.renew_private_link", "POST"): Expect("/beneficiaries/{person}/private-link"),
-    ("api.create_agency", "POST"): Expect("/agencies", {"name": "Mission locale"}, ok=201, roles=COORDINATION),
+    ("api.create_agency", "POST"): Expect(
+        "/agencies", {"name": "Mission locale"}, ok=201, roles=COORDINATION
+    ),
     ("api.create_counsellor", "POST"): Expect(
         "/agencies/{agency}/counsellors", {"name": "Léo", "email": "leo@ft.example"}, 201, COORDINATION
     ),
@@ -126,3 +134,89 @@ def test_api_write_access(session, keyring, links, now, client, endpoint, method
             assert response.is_json and "error" in response.json, (role, response.get_data())
             assert counts(session) == before, f"{role}: a refused write stored something"
     assert wrong == {}, "role: (got, expected, body)"
+
+
+PATHWAY = {"title": "P", "type": "court", "category": "hybride_creatif", "start_date": "2026-03-01"}
+MY_CELL = {"beneficiary": "{my_person}", "competency": D06, "result": "N2"}
+MY_EVALUATION = {**EVALUATION, "beneficiary": "{my_person}"}
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "body", "status", "field"),
+    [
+        # A pathway names badge classes (the tiers-lieu's own), an agency (shared) and its counsellor.
+        ("POST", "/pathways", {**PATHWAY, "badge_classes": ["{badge}"]}, 422, "badge_classes"),
+        (
+            "PATCH",
+            "/pathways/{my_pathway}",
+            {"badge_classes": ["{my_badge}", "{badge}"]},
+            422,
+            "badge_classes",
+        ),
+        ("POST", "/pathways", {**PATHWAY, "counsellor": "{counsellor}"}, 422, "counsellor"),
+        (
+            "POST",
+            "/pathways",
+            {**PATHWAY, "agency": "{other_agency}", "counsellor": "{counsellor}"},
+            422,
+            "counsellor",
+        ),
+        ("PATCH", "/pathways/{my_pathway}", {"counsellor": "{counsellor}"}, 422, "counsellor"),
+        ("POST", "/pathways/{my_pathway}/enrolments", {"beneficiary": "{person}"}, 404, None),
+        (
+            "PUT",
+            "/ateliers/{my_atelier}/attendance",
+            {"attendance": [{"beneficiary": "{person}", "present": True}]},
+            422,
+            "attendance[0]",
+        ),
+        ("POST", "/evaluations", EVALUATION, 422, "beneficiary"),
+        ("POST", "/evaluations", {**MY_EVALUATION, "atelier": "{atelier}"}, 422, "atelier"),
+        ("POST", "/evaluations", {**MY_EVALUATION, "pathway": "{pathway}"}, 422, "pathway"),
+        (
+            "POST",
+            "/ateliers/{my_atelier}/grid",
+            {"moment": "apres", "method": "jeu", "results": [MY_CELL, PERSON_CELL]},
+            422,
+            "results[1]",
+        ),
+        ("POST", "/awards", {"badge_class": "{badge}", "beneficiary": "{my_person}"}, 404, None),
+        ("POST", "/awards", {"badge_class": "{my_badge}", "beneficiary": "{person}"}, 404, None),
+        # Only the coordination makes counsellor accounts, in any agency (the finding: a tiers-lieu's team
+        # made one in an agency other tiers-lieux work with, then read their beneficiaries through it).
+        ("POST", "/agencies/{agency}/counsellors", {"name": "Léo", "email": "leo@ft.example"}, 403, None),
+        ("POST", "/agencies", {"name": "Mission locale"}, 403, None),
+    ],
+)
+def test_a_body_naming_what_is_not_the_callers_is_refused_and_stores_nothing(
+    session, keyring, links, now, client, method, url, body, status, field
+):
+    world = make_world(session, keyring, links, now, client)
+    before = counts(session)
+    response = call(world.clients["staff"], method, fill(url, world.ids), fill(body, world.ids))
+    assert response.status_code == status, response.json
+    if field is not None:
+        assert field in response.json["error"]["fields"], response.json
+    assert counts(session) == before
+
+
+def test_a_pathway_takes_the_counsellor_of_its_agency(session, keyring, links, now, client):
+    world = make_world(session, keyring, links, now, client)
+    body = {**PATHWAY, "agency": world.ids["agency"], "counsellor": world.ids["counsellor"]}
+    response = world.clients["staff"].post("/pathways", json=body)
+    assert response.status_code == 201, response.json
+    assert response.json["counsellor"]["agency"] == world.ids["agency"]
+    moved = world.clients["staff"].patch(f"/pathways/{response.json['id']}", json={"agency": None})
+    assert moved.status_code == 422 and set(moved.json["error"]["fields"]) == {"counsellor"}
+
+
+def test_coordinators_make_agencies_and_counsellors_with_field_errors(session, keyring, links, now, client):
+    coordinator = make_world(session, keyring, links, now, client).clients["coordinator"]
+    bad = coordinator.post("/agencies", json={"name": "", "department": "999"})
+    assert bad.status_code == 422 and set(bad.json["error"]["fields"]) == {"name", "department"}
+    agency = coordinator.post("/agencies", json={"name": "Mission locale", "department": "94"})
+    assert agency.status_code == 201
+    person = coordinator.post(
+        f"/agencies/{agency.json['id']}/counsellors", json={"name": "Léo", "email": "x"}
+    )
+    assert person.status_code == 422 and set(person.json["error"]["fields"]) == {"email"}
