@@ -85,8 +85,9 @@ def setup_pathway(api, rule=None):
         },
     )
     assert badge.status_code == 201, badge.json
-    agency = api.coordinator.post("/agencies", json={"name": "France Travail Créteil", "department": "94"}).json
-    counsellor = api.coordinator.post(
+    coordination = api.coordinator
+    agency = coordination.post("/agencies", json={"name": "France Travail Créteil", "department": "94"}).json
+    counsellor = coordination.post(
         f"/agencies/{agency['id']}/counsellors", json={"email": "c@ft.example", "name": "Inès"}
     )
     assert counsellor.status_code == 201
