@@ -125,9 +125,14 @@ def make_coordinator(session: Session, now: datetime) -> tuple[User, str]:
     return user, accounts.create_token(session, user=user, label="test", now=now)
 
 
+def coordination() -> User:
+    """Who the services expect behind a partner agency or a counsellor account (never stored)."""
+    return User(role=Role.COORDINATOR.value, name="Coordination", email="coordination@example.org")
+
+
 def make_agency(session: Session, now: datetime, **overrides: Any) -> Agency:
     data = {"name": f"France Travail agence {next(_counter)}", "department": "94", **overrides}
-    agency = pathways.create_agency(session, data=data, now=now)
+    agency = pathways.create_agency(session, by=coordination(), data=data, now=now)
     session.flush()
     return agency
 

@@ -40,6 +40,15 @@ class RowErrors(InvalidInput):
         self.rows = rows
 
 
+class TooLarge(ServiceError):
+    """The input is larger than the limit of what reads it (413)."""
+
+
+class NotAllowed(ServiceError):
+    """The caller's role may not do this, whatever the object (403): e.g. only the coordination makes
+    partner agencies and counsellor accounts."""
+
+
 class RuleError(ServiceError):
     """A domain rule forbids the operation (no consent, already awarded, ...)."""
 

@@ -7,10 +7,18 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from badges.models import Agency, Credential, Issuer, Pathway, User
+from badges.models import Agency, Credential, Issuer, Pathway, Role, User
 from badges.services import issuers, staff_accounts
-from badges.services.errors import NotFound
+from badges.services.errors import NotAllowed, NotFound
 from badges.services.links import Links
+
+
+def require_coordination(by: User) -> None:
+    """Only the coordination makes partner agencies and counsellor accounts: a counsellor reads the
+    beneficiaries every tiers-lieu's pathways refer from their agency, so one tiers-lieu's team making such
+    an account would open the other tiers-lieux' data to it."""
+    if by.role != Role.COORDINATOR.value:
+        raise NotAllowed("Seule la coordination du réseau crée les agences partenaires et leurs conseillers.")
 
 
 def overview(session: Session) -> list[dict[str, Any]]:

@@ -20,7 +20,7 @@ from badges.models import (
     Role,
     User,
 )
-from badges.services import accounts, frameworks, profiles
+from badges.services import accounts, frameworks, network, profiles
 from badges.services.errors import Conflict, InvalidInput, NotFound
 from badges.services.validation import DEPARTMENT_RE, Fields
 
@@ -29,7 +29,8 @@ CATEGORIES = ("apprentissage_par_le_faire", "professionnalisation", "hybride_cre
 MAX_ATTENDANCE = 200
 
 
-def create_agency(session: Session, *, data: dict[str, Any], now: datetime) -> Agency:
+def create_agency(session: Session, *, by: User, data: dict[str, Any], now: datetime) -> Agency:
+    network.require_coordination(by)
     fields = Fields(data)
     name = fields.text("name", max_len=200)
     department = fields.pattern(
@@ -97,18 +98,25 @@ def _pathway_values(
     return values
 
 
-def _check_dates(pathway: Pathway) -> None:
+def _check_consistency(pathway: Pathway) -> None:
+    """Dates in order; a counsellor only with the agency they belong to.
+
+    Agencies are shared by the network, counsellors are not free-floating: the counsellor follows the
+    pathway for their own agency, which is what their agency view (beneficiary_listing.agency_people) shows.
+    """
     if pathway.end_date is not None and pathway.end_date < pathway.start_date:
         raise InvalidInput({"end_date": "La date de fin précède la date de début."})
     counsellor, agency = pathway.counsellor, pathway.agency
-    if counsellor is not None and agency is not None and counsellor.agency_id not in (None, agency.id):
+    if counsellor is not None and agency is None:
+        raise InvalidInput({"counsellor": "Choisissez d'abord l'agence de ce conseiller."})
+    if counsellor is not None and agency is not None and counsellor.agency_id != agency.id:
         raise InvalidInput({"counsellor": "Ce conseiller appartient à une autre agence."})
 
 
 def create_pathway(session: Session, *, issuer: Issuer, data: dict[str, Any], now: datetime) -> Pathway:
     values = _pathway_values(session, issuer, data, partial=False)
     pathway = Pathway(issuer=issuer, created_at=now, **values)
-    _check_dates(pathway)
+    _check_consistency(pathway)
     session.add(pathway)
     return pathway
 
@@ -118,7 +126,7 @@ def update_pathway(session: Session, *, pathway: Pathway, data: dict[str, Any]) 
     with session.no_autoflush:
         for name, value in values.items():
             setattr(pathway, name, value)
-        _check_dates(pathway)
+        _check_consistency(pathway)
     return pathway
 
 
@@ -267,8 +275,11 @@ def record_attendance(session: Session, *, atelier: Atelier, data: dict[str, Any
     return [people[who] for who in wanted]
 
 
-def create_counsellor(session: Session, *, agency: Agency, data: dict[str, Any], now: datetime) -> User:
-    """A partner agency's counsellor (no password: counsellors follow pathways, they do not sign in yet)."""
+def create_counsellor(
+    session: Session, *, by: User, agency: Agency, data: dict[str, Any], now: datetime
+) -> User:
+    """A partner agency's counsellor, made by the coordination (no password until they accept)."""
+    network.require_coordination(by)
     fields = Fields(data)
     email = fields.email("email")
     name = fields.text("name", max_len=200)

@@ -10,7 +10,15 @@ from werkzeug.exceptions import HTTPException
 
 from badges.db import get_session, is_lock_timeout
 from badges.services import verification
-from badges.services.errors import Conflict, InvalidInput, NotFound, RuleError, TooManyAttempts
+from badges.services.errors import (
+    Conflict,
+    InvalidInput,
+    NotAllowed,
+    NotFound,
+    RuleError,
+    TooLarge,
+    TooManyAttempts,
+)
 from badges.web.context import wants_html
 
 log = logging.getLogger(__name__)
@@ -59,6 +67,14 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(NotFound)
     def not_found(exc: NotFound) -> Response:
         return error_response(404, exc.message, "not_found")
+
+    @app.errorhandler(NotAllowed)
+    def not_allowed(exc: NotAllowed) -> Response:
+        return error_response(403, exc.message, "forbidden")
+
+    @app.errorhandler(TooLarge)
+    def too_large(exc: TooLarge) -> Response:
+        return error_response(413, exc.message, "too_large")
 
     @app.errorhandler(Conflict)
     def conflict(exc: Conflict) -> Response:

@@ -25,8 +25,10 @@ def count(session, model) -> int:
 
 
 class Api:
-    def __init__(self, client, token):
+    def __init__(self, client, token, coordinator=None):
         self.client, self.headers = client, {"Authorization": f"Bearer {token}"}
+        # The network's coordination, who makes the partner agencies and their counsellors.
+        self.coordinator = coordinator
 
     def __getattr__(self, method):
         def call(path, **kwargs):
@@ -60,9 +62,10 @@ def make_tiers(session, keyring, links, now, client):
         "flag": flag.public_id,
         "award": credential.public_id,
     }
+    coordination = Api(client, coordinator)
     return {
-        "api": Api(client, token),
-        "coordinator": Api(client, coordinator),
+        "api": Api(client, token, coordination),
+        "coordinator": coordination,
         "foreign": foreign,
         "mine": mine,
         "other": other,
@@ -82,8 +85,9 @@ def setup_pathway(api, rule=None):
         },
     )
     assert badge.status_code == 201, badge.json
-    agency = api.post("/agencies", json={"name": "France Travail Créteil", "department": "94"}).json
-    counsellor = api.post(
+    coordination = api.coordinator
+    agency = coordination.post("/agencies", json={"name": "France Travail Créteil", "department": "94"}).json
+    counsellor = coordination.post(
         f"/agencies/{agency['id']}/counsellors", json={"email": "c@ft.example", "name": "Inès"}
     )
     assert counsellor.status_code == 201

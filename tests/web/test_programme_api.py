@@ -193,7 +193,6 @@ def test_badge_class_crud_and_revision_after_an_award(api, session):
             },
             {"end_date"},
         ),
-        ("/agencies", {"name": "", "department": "999"}, {"name", "department"}),
         (
             "/evaluations",
             {"beneficiary": "x", "competency": D06, "moment": "avant", "method": "jeu"},

@@ -5,24 +5,38 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request
 from sqlalchemy import Select, func, select
 from werkzeug.exceptions import UnsupportedMediaType
 
 from badges.db import get_session
+from badges.services import json_input
 from badges.services.downloads import Download
 from badges.services.errors import InvalidInput
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+BODY_KEY = "badges.api.body"
 
 
 def json_body() -> dict[str, Any]:
-    """The request's JSON object; 415 when not JSON, 422 when not an object."""
+    """The request's JSON object, read once by the bounded reader (services/json_input.py).
+
+    415 when not JSON, 413 when larger than MAX_CONTENT_LENGTH, 422 when too deep, not UTF-8, not JSON, with
+    a duplicate key or NaN, or not an object. Routes declare the fields they read with `inputs.accepts`.
+    """
+    # Kept on the request itself: `g` outlives the request when an application context was already pushed.
+    if BODY_KEY in request.environ:
+        body: dict[str, Any] = request.environ[BODY_KEY]
+        return body
     if not request.is_json:
         raise UnsupportedMediaType()
-    data = request.get_json(silent=True)
+    limit = int(current_app.config["MAX_CONTENT_LENGTH"])
+    # Refused on the announced length, before any byte is read.
+    json_input.check_size(request.content_length or 0, limit)
+    data = json_input.read_json(request.get_data(cache=True), max_bytes=limit)
     if not isinstance(data, dict):
         raise InvalidInput({"body": "Un objet JSON est attendu."})
+    request.environ[BODY_KEY] = data
     return data
 
 

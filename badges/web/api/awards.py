@@ -14,8 +14,11 @@ from badges.services import badge_classes, beneficiaries, downloads, issuance, r
 from badges.services.errors import InvalidInput, NotFound
 from badges.services.links import credential_urn
 from badges.web.api import bp, created, json_body, paginate, send_download
+from badges.web.api.inputs import PAGE, accepts
 from badges.web.auth import staff_issuer, token_required
 from badges.web.context import keyring, links, now
+
+AWARD = {"badge_class": None, "beneficiary": None, "evidence": [{"name": None, "narrative": None}]}
 
 
 def award_json(credential: Credential) -> dict[str, Any]:
@@ -43,6 +46,7 @@ def award_json(credential: Credential) -> dict[str, Any]:
 
 @bp.post("/awards")
 @token_required
+@accepts(body=AWARD)
 def create_award() -> tuple[Response, int]:
     data = json_body()
     session, issuer = get_session(), staff_issuer()
@@ -86,6 +90,7 @@ def _award(public_id: str) -> Credential:
 
 @bp.get("/awards")
 @token_required
+@accepts(query=PAGE)
 def list_awards() -> Response:
     query = (
         select(Credential)
@@ -97,12 +102,14 @@ def list_awards() -> Response:
 
 @bp.get("/awards/<public_id>")
 @token_required
+@accepts()
 def get_award(public_id: str) -> Response:
     return jsonify(award_json(_award(public_id)))
 
 
 @bp.post("/awards/<public_id>/revoke")
 @token_required
+@accepts(body={"reason": None})
 def revoke_award(public_id: str) -> Response:
     credential = _award(public_id)
     revocation.revoke(
@@ -119,6 +126,7 @@ def revoke_award(public_id: str) -> Response:
 
 @bp.post("/awards/<public_id>/erase")
 @token_required
+@accepts()
 def erase_award(public_id: str) -> tuple[str, int]:
     """Erasure at the holder's request: only a PII-free revocation entry remains."""
     revocation.erase(get_session(), keyring(), credential=_award(public_id), links=links(), now=now())
@@ -129,6 +137,7 @@ def erase_award(public_id: str) -> tuple[str, int]:
 @bp.get("/awards/<public_id>/download/<fmt>")
 @db.writes
 @token_required
+@accepts()
 def download_award(public_id: str, fmt: str) -> Response:
     file = downloads.render(get_session(), keyring(), credential=_award(public_id), links=links(), fmt=fmt)
     get_session().commit()  # a signed form made on first request is stored

@@ -13,6 +13,7 @@ from badges.services import access, beneficiaries, certificate, delivery, mail, 
 from badges.services.mail import MailError
 from badges.web.api import bp
 from badges.web.api.awards import _award
+from badges.web.api.inputs import accepts
 from badges.web.auth import staff_issuer, token_required
 from badges.web.context import link_secret, links, mail_settings, now
 from badges.web.errors import error_response
@@ -25,6 +26,7 @@ def _beneficiary(public_id: str) -> Beneficiary:
 @bp.get("/awards/<public_id>/delivery")
 @db.writes
 @token_required
+@accepts()
 def award_delivery(public_id: str) -> Response:
     """What to hand over: the claim code, the certificate, where the QR code leads, the visibility."""
     credential = _award(public_id)
@@ -43,6 +45,7 @@ def award_delivery(public_id: str) -> Response:
 @bp.get("/awards/<public_id>/certificate.pdf")
 @db.writes
 @token_required
+@accepts()
 def award_certificate(public_id: str) -> Response:
     credential = _award(public_id)
     body = certificate.render(certificate.certificate_data(get_session(), links(), credential, now()))
@@ -54,6 +57,7 @@ def award_certificate(public_id: str) -> Response:
 
 @bp.post("/awards/<public_id>/send")
 @token_required
+@accepts()
 def send_award(public_id: str) -> Response | tuple[Response, int]:
     """E-mail the badge to its beneficiary; the link and code are saved before the message leaves."""
     credential: Credential = _award(public_id)
@@ -73,6 +77,7 @@ def _link_json(beneficiary: Beneficiary, token: str) -> dict[str, Any]:
 @bp.get("/beneficiaries/<public_id>/private-link")
 @db.writes
 @token_required
+@accepts()
 def private_link(public_id: str) -> Response:
     """The link of the person's private page (the same one each time, until renewed)."""
     beneficiary = _beneficiary(public_id)
@@ -83,6 +88,7 @@ def private_link(public_id: str) -> Response:
 
 @bp.post("/beneficiaries/<public_id>/private-link")
 @token_required
+@accepts()
 def renew_private_link(public_id: str) -> Response:
     """A new link when the old one is lost or leaked: the old one stops working at once."""
     beneficiary = _beneficiary(public_id)

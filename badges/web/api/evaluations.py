@@ -21,10 +21,19 @@ from badges.models import (
 from badges.services import evaluation, pathways, reviews
 from badges.services.awarding import Issuing
 from badges.web.api import bp, json_body, paginate
+from badges.web.api.inputs import PAGE, accepts
 from badges.web.api.programme import outcome_json
 from badges.web.api.scope import arg, done, scoped, writer
 from badges.web.auth import current_user, token_required
 from badges.web.context import keyring, links, now
+
+EVALUATION_FIELDS = ("beneficiary", "competency", "atelier", "pathway", "moment", "method", "result")
+EVALUATION = {name: None for name in (*EVALUATION_FIELDS, "note", "evaluated_on")}
+GRID = {
+    "moment": None,
+    "method": None,
+    "results": [{"beneficiary": None, "competency": None, "result": None, "note": None}],
+}
 
 
 def evaluation_json(item: Evaluation) -> dict[str, Any]:
@@ -79,6 +88,7 @@ def _issuing() -> Issuing:
 
 @bp.get("/evaluations")
 @token_required
+@accepts(query=(*PAGE, "beneficiary", "atelier", "pathway"))
 def list_evaluations() -> Response:
     """Filters: `?beneficiary=<id>&atelier=<id>&pathway=<id>`."""
     query = (
@@ -96,6 +106,7 @@ def list_evaluations() -> Response:
 
 @bp.post("/evaluations")
 @token_required
+@accepts(body=EVALUATION)
 def create_evaluation() -> tuple[Response, int]:
     """One evaluation; the badges it makes due are issued in the same transaction."""
     item, outcome = evaluation.record(
@@ -106,6 +117,7 @@ def create_evaluation() -> tuple[Response, int]:
 
 @bp.post("/ateliers/<public_id>/grid")
 @token_required
+@accepts(body=GRID)
 def record_grid(public_id: str) -> tuple[Response, int]:
     """A whole atelier at once: {"moment", "method", "results": [{"beneficiary", "competency", "result"}]}."""
     atelier = pathways.atelier_in_scope(get_session(), public_id, [writer().id])
@@ -119,6 +131,7 @@ def record_grid(public_id: str) -> tuple[Response, int]:
 
 @bp.get("/pending-awards")
 @token_required
+@accepts(query=PAGE)
 def list_pending_awards() -> Response:
     """Badges earned by beneficiaries who have not consented yet (issued when consent is recorded)."""
     query = select(PendingAward).join(BadgeClass).order_by(PendingAward.created_at, PendingAward.id)
@@ -128,6 +141,7 @@ def list_pending_awards() -> Response:
 
 @bp.get("/flags")
 @token_required
+@accepts(query=(*PAGE, "open"))
 def list_flags() -> Response:
     """Badges to review after a lower result; `?open=1` keeps the unresolved ones."""
     query = select(ReviewFlag).join(Credential).order_by(ReviewFlag.created_at, ReviewFlag.id)
@@ -139,6 +153,7 @@ def list_flags() -> Response:
 
 @bp.post("/flags/<public_id>/resolve")
 @token_required
+@accepts(body={"note": None})
 def resolve_flag(public_id: str) -> tuple[Response, int]:
     """Staff reviewed the badge: {"note": "..."}; revoking, if decided, is a separate action."""
     flag = reviews.flag_in_scope(get_session(), public_id, [writer().id])

@@ -15,9 +15,16 @@ from badges.services import framework_io, frameworks
 from badges.services.downloads import Download
 from badges.services.errors import RowErrors
 from badges.web.api import bp, json_body, paginate, send_download
+from badges.web.api.inputs import PAGE, accepts
 from badges.web.api.scope import arg, done, readable_issuers, writer
 from badges.web.auth import token_required
 from badges.web.context import links
+
+COMPETENCY = {
+    **{name: None for name in ("code", "title", "area", "falc_description", "level", "criteria")},
+    "alignments": [{"framework": None, "code": None, "role": None}],
+}
+FRAMEWORK = {**{name: None for name in framework_io.META_FIELDS}, "competencies": [COMPETENCY]}
 
 
 @bp.errorhandler(RowErrors)
@@ -45,6 +52,7 @@ def _framework(slug: str) -> Framework:
 
 @bp.get("/frameworks")
 @token_required
+@accepts(query=PAGE)
 def list_frameworks() -> Response:
     readable_issuers()
     return jsonify(paginate(select(Framework).order_by(Framework.slug, Framework.id), framework_json))
@@ -52,6 +60,7 @@ def list_frameworks() -> Response:
 
 @bp.get("/frameworks/<slug>")
 @token_required
+@accepts(query=("version",))
 def get_framework(slug: str) -> Response:
     """The framework (latest version, or `?version=`) in the import format, with its versions."""
     readable_issuers()
@@ -63,6 +72,7 @@ def get_framework(slug: str) -> Response:
 
 @bp.post("/frameworks")
 @token_required
+@accepts(body=FRAMEWORK)
 def import_framework() -> tuple[Response, int]:
     """Import a JSON framework document; any error refuses the whole file (422 with the rows)."""
     writer()
@@ -72,6 +82,7 @@ def import_framework() -> tuple[Response, int]:
 
 @bp.post("/frameworks/import.csv")
 @token_required
+@accepts(query=framework_io.META_FIELDS, own_reader=True)
 def import_framework_csv() -> tuple[Response, int]:
     """CSV body (`text/csv`), one competence per line; the framework's fields come as query arguments."""
     writer()
@@ -84,6 +95,7 @@ def import_framework_csv() -> tuple[Response, int]:
 
 @bp.get("/frameworks/<slug>/export.json")
 @token_required
+@accepts(query=("version",))
 def export_framework_json(slug: str) -> Response:
     readable_issuers()
     framework = _framework(slug)
@@ -94,6 +106,7 @@ def export_framework_json(slug: str) -> Response:
 
 @bp.get("/frameworks/<slug>/export.csv")
 @token_required
+@accepts(query=("version",))
 def export_framework_csv(slug: str) -> Response:
     readable_issuers()
     framework = _framework(slug)

@@ -13,10 +13,28 @@ from badges.services import beneficiaries, evaluation, pathways
 from badges.services.awarding import Issuing
 from badges.services.errors import InvalidInput, NotFound
 from badges.web.api import bp, json_body, paginate
+from badges.web.api.inputs import PAGE, accepts
 from badges.web.api.programme import beneficiary_json, outcome_json
 from badges.web.api.scope import done, gone, readable_issuers, scoped, writer
-from badges.web.auth import token_required
+from badges.web.auth import current_user, token_required
 from badges.web.context import keyring, links, now
+
+AGENCY = {"name": None, "department": None}
+COUNSELLOR = {"email": None, "name": None}
+PATHWAY = {
+    name: None
+    for name in (
+        "title",
+        "type",
+        "category",
+        "start_date",
+        "end_date",
+        "agency",
+        "counsellor",
+        "badge_classes",
+    )
+}
+ATELIER = {"title": None, "held_on": None, "duration_minutes": None, "competencies": None}
 
 
 def agency_json(agency: Agency) -> dict[str, Any]:
@@ -101,6 +119,7 @@ def _beneficiary(data: dict[str, Any], pathway: Pathway) -> Beneficiary:
 
 @bp.get("/agencies")
 @token_required
+@accepts(query=PAGE)
 def list_agencies() -> Response:
     readable_issuers()
     return jsonify(paginate(select(Agency).order_by(Agency.name, Agency.id), agency_json))
@@ -108,24 +127,28 @@ def list_agencies() -> Response:
 
 @bp.post("/agencies")
 @token_required
+@accepts(body=AGENCY)
 def create_agency() -> tuple[Response, int]:
-    writer()
-    return done(pathways.create_agency(get_session(), data=json_body(), now=now()), agency_json, 201)
+    agency = pathways.create_agency(get_session(), by=current_user(), data=json_body(), now=now())
+    return done(agency, agency_json, 201)
 
 
 @bp.post("/agencies/<public_id>/counsellors")
 @token_required
+@accepts(body=COUNSELLOR)
 def create_counsellor(public_id: str) -> tuple[Response, int]:
-    writer()
     agency = pathways.agency_by_id(get_session(), public_id)
     if agency is None:
         raise NotFound("Agence introuvable.")
-    user = pathways.create_counsellor(get_session(), agency=agency, data=json_body(), now=now())
+    user = pathways.create_counsellor(
+        get_session(), by=current_user(), agency=agency, data=json_body(), now=now()
+    )
     return done(user, counsellor_json, 201)
 
 
 @bp.get("/pathways")
 @token_required
+@accepts(query=PAGE)
 def list_pathways() -> Response:
     query = select(Pathway).order_by(Pathway.start_date.desc(), Pathway.id)
     query = scoped(query, Pathway.issuer_id)
@@ -134,6 +157,7 @@ def list_pathways() -> Response:
 
 @bp.post("/pathways")
 @token_required
+@accepts(body=PATHWAY)
 def create_pathway() -> tuple[Response, int]:
     pathway = pathways.create_pathway(get_session(), issuer=writer(), data=json_body(), now=now())
     return done(pathway, pathway_json, 201)
@@ -141,12 +165,14 @@ def create_pathway() -> tuple[Response, int]:
 
 @bp.get("/pathways/<public_id>")
 @token_required
+@accepts()
 def get_pathway(public_id: str) -> Response:
     return jsonify(pathway_json(_pathway(public_id)))
 
 
 @bp.patch("/pathways/<public_id>")
 @token_required
+@accepts(body=PATHWAY)
 def update_pathway(public_id: str) -> tuple[Response, int]:
     pathway = pathways.update_pathway(
         get_session(), pathway=_pathway(public_id, write=True), data=json_body()
@@ -156,6 +182,7 @@ def update_pathway(public_id: str) -> tuple[Response, int]:
 
 @bp.delete("/pathways/<public_id>")
 @token_required
+@accepts()
 def delete_pathway(public_id: str) -> tuple[str, int]:
     get_session().delete(_pathway(public_id, write=True))
     return gone()
@@ -163,6 +190,7 @@ def delete_pathway(public_id: str) -> tuple[str, int]:
 
 @bp.get("/pathways/<public_id>/enrolments")
 @token_required
+@accepts(query=PAGE)
 def list_enrolments(public_id: str) -> Response:
     pathway = _pathway(public_id)
     query = (
@@ -176,6 +204,7 @@ def list_enrolments(public_id: str) -> Response:
 
 @bp.post("/pathways/<public_id>/enrolments")
 @token_required
+@accepts(body={"beneficiary": None})
 def enrol(public_id: str) -> tuple[Response, int]:
     pathway = _pathway(public_id, write=True)
     person = _beneficiary(json_body(), pathway)
@@ -185,6 +214,7 @@ def enrol(public_id: str) -> tuple[Response, int]:
 
 @bp.delete("/pathways/<public_id>/enrolments/<beneficiary_id>")
 @token_required
+@accepts()
 def unenrol(public_id: str, beneficiary_id: str) -> tuple[str, int]:
     pathway = _pathway(public_id, write=True)
     person = _beneficiary({"beneficiary": beneficiary_id}, pathway)
@@ -194,6 +224,7 @@ def unenrol(public_id: str, beneficiary_id: str) -> tuple[str, int]:
 
 @bp.get("/pathways/<public_id>/ateliers")
 @token_required
+@accepts(query=PAGE)
 def list_ateliers(public_id: str) -> Response:
     pathway = _pathway(public_id)
     query = select(Atelier).where(Atelier.pathway_id == pathway.id).order_by(Atelier.held_on, Atelier.id)
@@ -202,6 +233,7 @@ def list_ateliers(public_id: str) -> Response:
 
 @bp.post("/pathways/<public_id>/ateliers")
 @token_required
+@accepts(body=ATELIER)
 def create_atelier(public_id: str) -> tuple[Response, int]:
     pathway = _pathway(public_id, write=True)
     atelier = pathways.create_atelier(get_session(), pathway=pathway, data=json_body(), now=now())
@@ -210,12 +242,14 @@ def create_atelier(public_id: str) -> tuple[Response, int]:
 
 @bp.get("/ateliers/<public_id>")
 @token_required
+@accepts()
 def get_atelier(public_id: str) -> Response:
     return jsonify(atelier_json(_atelier(public_id)))
 
 
 @bp.patch("/ateliers/<public_id>")
 @token_required
+@accepts(body=ATELIER)
 def update_atelier(public_id: str) -> tuple[Response, int]:
     atelier = pathways.update_atelier(
         get_session(), atelier=_atelier(public_id, write=True), data=json_body()
@@ -225,6 +259,7 @@ def update_atelier(public_id: str) -> tuple[Response, int]:
 
 @bp.delete("/ateliers/<public_id>")
 @token_required
+@accepts()
 def delete_atelier(public_id: str) -> tuple[str, int]:
     get_session().delete(_atelier(public_id, write=True))
     return gone()
@@ -232,6 +267,7 @@ def delete_atelier(public_id: str) -> tuple[str, int]:
 
 @bp.put("/ateliers/<public_id>/attendance")
 @token_required
+@accepts(body={"attendance": [{"beneficiary": None, "present": None}]})
 def record_attendance(public_id: str) -> tuple[Response, int]:
     """{"attendance": [{"beneficiary": id, "present": bool}]}; badges now due by attendance follow."""
     atelier = _atelier(public_id, write=True)
@@ -241,6 +277,7 @@ def record_attendance(public_id: str) -> tuple[Response, int]:
 
 @bp.get("/pathways/<public_id>/beneficiaries/<beneficiary_id>/criteria")
 @token_required
+@accepts()
 def get_criteria(public_id: str, beneficiary_id: str) -> Response:
     pathway = _pathway(public_id)
     person = _beneficiary({"beneficiary": beneficiary_id}, pathway)
@@ -249,6 +286,7 @@ def get_criteria(public_id: str, beneficiary_id: str) -> Response:
 
 @bp.put("/pathways/<public_id>/beneficiaries/<beneficiary_id>/criteria")
 @token_required
+@accepts(body={"criteria": [{"text": None, "rating": None}]})
 def set_criteria(public_id: str, beneficiary_id: str) -> tuple[Response, int]:
     """At the start: {"criteria": [{"text": ..., "rating": "N1"}, ...]} (3 or 4)."""
     pathway = _pathway(public_id, write=True)
@@ -261,6 +299,7 @@ def set_criteria(public_id: str, beneficiary_id: str) -> tuple[Response, int]:
 
 @bp.post("/pathways/<public_id>/beneficiaries/<beneficiary_id>/criteria/ratings")
 @token_required
+@accepts(body={"moment": None, "ratings": None})
 def rate_criteria(public_id: str, beneficiary_id: str) -> tuple[Response, int]:
     """Later: {"moment": "pendant" | "apres", "ratings": ["N2", ...]} (one per objective)."""
     pathway = _pathway(public_id, write=True)

@@ -12,9 +12,19 @@ from badges.models import BadgeClass, Beneficiary, Enrolment, Pathway
 from badges.services import awarding, badge_classes, beneficiaries, revisions, rules
 from badges.web.api import bp, json_body, paginate
 from badges.web.api.awards import award_json
+from badges.web.api.inputs import PAGE, accepts
 from badges.web.api.scope import arg, done, gone, readable_issuers, scoped, writer
 from badges.web.auth import token_required
 from badges.web.context import keyring, links, now
+
+BADGE_CLASS = {
+    **{name: None for name in badge_classes.EDITABLE},
+    # Each rule type also refuses the parameters of the other types (services/rules.py).
+    "rule": [
+        {"type": None, "level": None, "competencies": None, "at_least": None, "ateliers": None, "hours": None}
+    ],
+}
+BENEFICIARY = {name: None for name in beneficiaries.FIELDS}
 
 
 def badge_class_json(badge: BadgeClass) -> dict[str, Any]:
@@ -76,6 +86,7 @@ def outcome_json(outcome: awarding.Outcome) -> dict[str, Any]:
 
 @bp.get("/badge-classes")
 @token_required
+@accepts(query=PAGE)
 def list_badge_classes() -> Response:
     query = select(BadgeClass).order_by(BadgeClass.name, BadgeClass.id)
     query = scoped(query, BadgeClass.issuer_id)
@@ -84,6 +95,7 @@ def list_badge_classes() -> Response:
 
 @bp.post("/badge-classes")
 @token_required
+@accepts(body=BADGE_CLASS)
 def create_badge_class() -> tuple[Response, int]:
     badge = badge_classes.create_badge_class(get_session(), issuer=writer(), data=json_body(), now=now())
     return done(badge, badge_class_json, 201)
@@ -91,6 +103,7 @@ def create_badge_class() -> tuple[Response, int]:
 
 @bp.get("/badge-classes/<public_id>")
 @token_required
+@accepts()
 def get_badge_class(public_id: str) -> Response:
     badge = badge_classes.in_scope(get_session(), public_id=public_id, issuer_ids=readable_issuers())
     return jsonify(badge_class_json(badge))
@@ -98,6 +111,7 @@ def get_badge_class(public_id: str) -> Response:
 
 @bp.patch("/badge-classes/<public_id>")
 @token_required
+@accepts(body=BADGE_CLASS)
 def update_badge_class(public_id: str) -> tuple[Response, int]:
     session = get_session()
     badge = badge_classes.for_issuer(session, issuer=writer(), public_id=public_id)
@@ -108,6 +122,7 @@ def update_badge_class(public_id: str) -> tuple[Response, int]:
 
 @bp.delete("/badge-classes/<public_id>")
 @token_required
+@accepts()
 def delete_badge_class(public_id: str) -> tuple[str, int]:
     session = get_session()
     badge_classes.delete_badge_class(
@@ -118,6 +133,7 @@ def delete_badge_class(public_id: str) -> tuple[str, int]:
 
 @bp.get("/beneficiaries")
 @token_required
+@accepts(query=(*PAGE, "pathway"))
 def list_beneficiaries() -> Response:
     """`?pathway=<id>` keeps the beneficiaries enrolled in that pathway."""
     query = select(Beneficiary).order_by(Beneficiary.display_name, Beneficiary.id)
@@ -130,6 +146,7 @@ def list_beneficiaries() -> Response:
 
 @bp.post("/beneficiaries")
 @token_required
+@accepts(body=BENEFICIARY)
 def create_beneficiary() -> tuple[Response, int]:
     person = beneficiaries.create_beneficiary(get_session(), issuer=writer(), data=json_body(), now=now())
     return done(person, beneficiary_json, 201)
@@ -137,6 +154,7 @@ def create_beneficiary() -> tuple[Response, int]:
 
 @bp.get("/beneficiaries/<public_id>")
 @token_required
+@accepts()
 def get_beneficiary(public_id: str) -> Response:
     person = beneficiaries.in_scope(get_session(), public_id=public_id, issuer_ids=readable_issuers())
     return jsonify(beneficiary_json(person))
@@ -144,6 +162,7 @@ def get_beneficiary(public_id: str) -> Response:
 
 @bp.patch("/beneficiaries/<public_id>")
 @token_required
+@accepts(body=BENEFICIARY)
 def update_beneficiary(public_id: str) -> tuple[Response, int]:
     session = get_session()
     person = beneficiaries.for_issuer(session, issuer=writer(), public_id=public_id)
@@ -154,6 +173,7 @@ def update_beneficiary(public_id: str) -> tuple[Response, int]:
 
 @bp.delete("/beneficiaries/<public_id>")
 @token_required
+@accepts()
 def delete_beneficiary(public_id: str) -> tuple[str, int]:
     session = get_session()
     beneficiaries.delete_beneficiary(
@@ -164,6 +184,7 @@ def delete_beneficiary(public_id: str) -> tuple[str, int]:
 
 @bp.post("/beneficiaries/<public_id>/consent")
 @token_required
+@accepts()
 def record_consent(public_id: str) -> tuple[Response, int]:
     """Record consent (dated now); the badges that were waiting for it are issued in the same request."""
     session = get_session()

@@ -11,8 +11,12 @@ from badges.services import pathways, profiles, reporting
 from badges.services.errors import InvalidInput
 from badges.services.validation import DEPARTMENT_RE
 from badges.web.api import bp
+from badges.web.api.inputs import accepts
 from badges.web.api.scope import arg, readable_issuers
 from badges.web.auth import token_required
+
+# `category` is validated by the reporting filters (pathway categories).
+FILTERS = ("from", "to", "tiers_lieu", "department", "pathway_type", "profile", "category")
 
 
 def _filters(errors: dict[str, str]) -> reporting.Filters:
@@ -57,6 +61,7 @@ def _filters(errors: dict[str, str]) -> reporting.Filters:
 
 @bp.get("/reports")
 @token_required
+@accepts(query=FILTERS)
 def key_figures() -> Response:
     """`?from=AAAA-MM-JJ&to=AAAA-MM-JJ` and optional `tiers_lieu`, `department`, `pathway_type`, `category`,
     `profile`; the figures are reporting.py's (its docstring defines each one)."""

@@ -13,6 +13,7 @@ from badges.services.verification.fetch import fetcher_from_config
 from badges.services.verification.inputs import InputError, load_json
 from badges.services.verification.sources import LocalSource
 from badges.web.api import bp
+from badges.web.api.inputs import OPEN, accepts, unknown_fields
 from badges.web.context import links, now
 
 
@@ -24,6 +25,7 @@ def _source() -> LocalSource:
 
 @bp.route("/verify", methods=["GET", "POST"])
 @db.reads
+@accepts(query=("url", "email"), own_reader=True)
 def verify() -> Response:
     """Public: verify a URL (?url=), a JSON body {"credential": ...} or an uploaded file (field `file`)."""
     email = request.values.get("email") or None
@@ -51,5 +53,9 @@ def _verify_json_body() -> verification.Report:
         return verification.unreadable(str(exc))
     if not isinstance(data, dict) or "credential" not in data:
         raise InvalidInput({"credential": "Le badge doit être envoyé dans le champ « credential »."})
+    # The credential itself is the verifier's to judge (OPEN); the envelope around it is the API's.
+    unknown = unknown_fields(data, {"credential": OPEN, "email": None}, "")
+    if unknown:
+        raise InvalidInput(unknown)
     email = data.get("email") if isinstance(data.get("email"), str) else None
     return verification.verify_value(data["credential"], source=_source(), now=now(), email=email)

@@ -19,6 +19,7 @@ from badges.web.context import now
 from badges.web.staff import bp
 from badges.web.staff.access import role_required
 from badges.web.staff.forms import invalid, values
+from badges.web.staff.identity import signed_in
 from badges.web.staff.network import invitation_errors, send_invitation
 
 NEW_PAGE = "staff/agencies/new.html"
@@ -47,7 +48,7 @@ def partner_agency_new() -> Response | str | tuple[str, int]:
     session = get_session()
     try:
         agency = pathways.create_agency(
-            session, data={"name": form["name"], "department": form["department"]}, now=now()
+            session, by=signed_in(), data={"name": form["name"], "department": form["department"]}, now=now()
         )
     except InvalidInput as exc:
         errors = {**exc.fields, **errors}

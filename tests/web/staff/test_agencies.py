@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from badges.models import Agency, User
 from badges.services import pathways
-from tests.factories import make_pathway
+from tests.factories import coordination, make_pathway
 from tests.web.staff.conftest import PASSWORD, post, sign_in, text
 
 
@@ -76,7 +76,7 @@ def test_every_error_is_shown_at_once_and_nothing_is_made(coordinator, session, 
 
 
 def test_inviting_a_counsellor_to_an_existing_agency_and_again(coordinator, session, world, now, smtp):
-    agency = pathways.create_agency(session, data={"name": "Mission locale"}, now=now)
+    agency = pathways.create_agency(session, by=coordination(), data={"name": "Mission locale"}, now=now)
     session.commit()
     url = f"/staff/agencies/{agency.public_id}/invite"
     person = {"person_name": "Léa", "person_email": "lea@ml.example"}

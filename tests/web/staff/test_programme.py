@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from badges.models import Atelier, Beneficiary, Credential, Evaluation, Pathway, PendingAward
-from tests.factories import enrol, make_beneficiary, make_pathway, make_rule_badge_class
+from tests.factories import enrol, make_agency, make_beneficiary, make_pathway, make_rule_badge_class
 from tests.web.staff.conftest import post, text
 
 D06, D07 = "parcours-decouverte:D-06", "parcours-decouverte:D-07"
@@ -236,3 +236,29 @@ def test_a_counsellor_sees_their_agency_people_and_only_acquired_skills(as_role,
     assert "Moussa" in page and "Parcours suivi" in page
     assert "Awa" not in page, "a beneficiary of another agency's pathway"
     assert "Exclu" not in page and "exclu" not in page
+
+
+@pytest.mark.parametrize(
+    ("agency", "message"),
+    [
+        ("", "Choisissez d'abord l'agence de ce conseiller."),
+        ("other", "Ce conseiller appartient à une autre agence."),
+    ],
+)
+def test_a_pathway_takes_a_counsellor_only_with_their_agency(staff, session, world, now, agency, message):
+    """A counsellor sees what their agency's pathways refer: never one attached outside their agency."""
+    before = count(session, Pathway)
+    other = make_agency(session, now).public_id if agency else ""
+    session.commit()
+    data = {
+        "title": "Premiers pas",
+        "type": "long",
+        "category": "hybride_creatif",
+        "start_date": "2026-03-01",
+        "agency": other,
+        "counsellor": world.users["counsellor"].public_id,
+    }
+    response = post(staff, "/staff/pathways/new", data)
+    assert response.status_code == 422
+    assert message in text(response)
+    assert count(session, Pathway) == before
