@@ -13,7 +13,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the app: config layers, extensions, blueprints, error handlers, CLI."""
     from badges import cli, config, db
-    from badges.web import api, errors, i18n, public, staff
+    from badges.web import api, errors, i18n, public, security_headers, staff
 
     app = Flask(
         __name__,
@@ -36,5 +36,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(api.bp)
     staff.init_app(app)
     errors.init_app(app)
+    security_headers.init_app(app)
     cli.init_app(app)
     return app
