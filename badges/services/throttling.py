@@ -12,10 +12,8 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, cast
 
 from sqlalchemy import ColumnElement, and_, delete, func, insert, literal, select, text
-from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from badges.models import LoginAttempt
@@ -94,7 +92,8 @@ def reserve(session: Session, *, kind: str, email: str | None, ip: str, now: dat
     statement = insert(LoginAttempt).from_select(
         ["kind", "email_hash", "ip", "created_at"], values.where(and_(*room))
     )
-    counted = cast(CursorResult[Any], session.execute(statement)).rowcount == 1
+    # RETURNING tells whether the row went in (rowcount is not reported for INSERT ... SELECT everywhere).
+    counted = session.execute(statement.returning(LoginAttempt.id)).first() is not None
     session.execute(delete(LoginAttempt).where(LoginAttempt.created_at < now - KEEP))
     return counted
 
