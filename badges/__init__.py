@@ -14,7 +14,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the app: config layers, extensions, blueprints, error handlers, CLI."""
     from badges import cli, config, db
-    from badges.web import access_log, api, errors, i18n, public, staff
+    from badges.web import access_log, api, errors, i18n, public, security_headers, staff
 
     # BADGES_INSTANCE_PATH: where config.py and the generated secrets live (default: ./instance).
     instance = os.environ.get("BADGES_INSTANCE_PATH")
@@ -41,5 +41,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(api.bp)
     staff.init_app(app)
     errors.init_app(app)
+    security_headers.init_app(app)
     cli.init_app(app)
     return app

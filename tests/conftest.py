@@ -20,6 +20,7 @@ from badges import create_app
 from badges.db import engine_of, upgrade_schema
 from badges.models import Base
 from badges.services.crypto import keys as crypto_keys
+from badges.services.crypto import pkcs8
 from badges.services.crypto.keys import Keyring
 from badges.services.links import Links
 from tests.pki import Pki, make_pki
@@ -82,6 +83,16 @@ def instance_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("BADGES_INSTANCE_PATH", str(folder))
         yield folder
+
+
+@pytest.fixture(scope="session", autouse=True)
+def key_work_factor() -> Iterator[int]:
+    """Key files are encrypted at a low PBKDF2 count in tests (each test writes and reads several keys, at
+    ~0.1 s each at the production count); yields the production count for the tests that check it."""
+    production = pkcs8.ITERATIONS
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pkcs8, "ITERATIONS", 1_000)
+        yield production
 
 
 @pytest.fixture(scope="session")

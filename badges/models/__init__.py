@@ -19,7 +19,7 @@ from badges.models.pathway import (
 from badges.models.security import LoginAttempt
 from badges.models.sharing import BeneficiaryLink, CredentialSharing, ShareLink
 from badges.models.status import STATUS_LIST_SIZE, StatusList
-from badges.models.user import Agency, ApiToken, Role, User
+from badges.models.user import Agency, ApiToken, Role, StaffSession, User
 
 __all__ = [
     "STATUS_LIST_SIZE",
@@ -48,6 +48,7 @@ __all__ = [
     "Role",
     "ShareLink",
     "SigningKey",
+    "StaffSession",
     "StatusList",
     "User",
     "atelier_competency",

@@ -1,11 +1,11 @@
-"""Staff accounts, partner agencies and API tokens (only a hash of each token is stored)."""
+"""Staff accounts, partner agencies, API tokens and sign-in sessions (only a hash of each token is stored)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from badges.models.base import Base, PublicIdMixin, UTCDateTime
@@ -61,3 +61,21 @@ class ApiToken(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     user: Mapped[User] = relationship(back_populates="tokens")
+
+
+class StaffSession(Base):
+    """One signed-in browser; the cookie holds the token, so ending the row ends the session at once."""
+
+    __tablename__ = "staff_session"
+    __table_args__ = (Index("ix_staff_session_user", "user_id", "ended_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    # sha256 hex of the cookie's token: a copy of the database opens no session.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Set by sign-out, a password change or reset, and the coordination disabling the account.
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship()

@@ -19,8 +19,8 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from badges.models import Agency, Issuer, Role, User
-from badges.services import accounts, throttling
-from badges.services.errors import InvalidInput, ServiceError
+from badges.services import accounts, staff_sessions, throttling
+from badges.services.errors import InvalidInput, NotFound, ServiceError
 from badges.services.validation import Fields
 
 # CNIL recommendation (délibération 2022-100): 12 characters at least when attempts are throttled.
@@ -66,8 +66,12 @@ def _dummy_hash() -> str:
     return accounts.hash_password("not a real password, only for timing")
 
 
-def authenticate(session: Session, *, email: str, password: str, ip: str, now: datetime) -> User:
-    """The account for these credentials; every refusal is counted (the caller commits it)."""
+def begin_sign_in(session: Session, *, email: str, password: str, ip: str, now: datetime) -> None:
+    """Check the form, then count the attempt; the caller commits before `check_credentials`.
+
+    Counting first, atomically (throttling.reserve), is what holds the limit under parallel attempts: a
+    count read before a slow password check lets every parallel attempt through.
+    """
     fields = {}
     if not email.strip():
         fields["email"] = "Indiquez votre adresse e-mail."
@@ -75,20 +79,20 @@ def authenticate(session: Session, *, email: str, password: str, ip: str, now: d
         fields["password"] = "Indiquez votre mot de passe."
     if fields:
         raise InvalidInput(fields)
-    kind = throttling.LOGIN
-    if throttling.blocked(session, kind=kind, email=email, ip=ip, now=now):
+    if not throttling.reserve(session, kind=throttling.LOGIN, email=email, ip=ip, now=now):
         raise Throttled(TOO_MANY)
+
+
+def check_credentials(session: Session, *, email: str, password: str) -> User:
+    """The account for these credentials (its attempts are then forgotten), or SignInRefused."""
     user = find_by_email(session, email)
     if user is None or not user.is_active or user.password_hash is None:
         # An unknown or unusable account costs the same argon2 check: timing does not tell it apart.
         accounts.check_password(User(password_hash=_dummy_hash()), password)
-        user = None
-    elif not accounts.check_password(user, password):
-        user = None
-    if user is None:
-        throttling.record(session, kind=kind, email=email, ip=ip, now=now)
         raise SignInRefused(BAD_CREDENTIALS)
-    throttling.forget(session, kind=kind, email=email)
+    if not accounts.check_password(user, password):
+        raise SignInRefused(BAD_CREDENTIALS)
+    throttling.forget(session, kind=throttling.LOGIN, email=email)
     return user
 
 
@@ -107,33 +111,40 @@ def validate_new_password(password: object, confirm: object, *, email: str) -> s
     return password
 
 
-def set_password(user: User, password: object, confirm: object) -> None:
+def set_password(session: Session, *, user: User, password: object, confirm: object, now: datetime) -> None:
     """Set a new password; every session and every link made before stops working."""
     user.password_hash = accounts.hash_password(validate_new_password(password, confirm, email=user.email))
+    staff_sessions.end_all(session, user=user, now=now)
+
+
+def begin_password_change(session: Session, *, user: User, ip: str, now: datetime) -> None:
+    """Count the attempt before the current password is checked, as at sign-in (the caller commits)."""
+    if not throttling.reserve(session, kind=throttling.LOGIN, email=user.email, ip=ip, now=now):
+        raise Throttled(TOO_MANY)
 
 
 def change_password(
-    session: Session, *, user: User, current: str, password: object, confirm: object, ip: str, now: datetime
+    session: Session, *, user: User, current: str, password: object, confirm: object, now: datetime
 ) -> None:
-    """A signed-in person changes their password; the current one is required (and throttled)."""
-    kind = throttling.LOGIN
-    if throttling.blocked(session, kind=kind, email=user.email, ip=ip, now=now):
-        raise Throttled(TOO_MANY)
+    """A signed-in person changes their password; the current one is required (and was counted)."""
     if not accounts.check_password(user, current):
-        throttling.record(session, kind=kind, email=user.email, ip=ip, now=now)
         raise InvalidInput({"current": "Le mot de passe actuel est incorrect."})
-    set_password(user, password, confirm)
+    throttling.forget(session, kind=throttling.LOGIN, email=user.email)
+    set_password(session, user=user, password=password, confirm=confirm, now=now)
+
+
+def disable(session: Session, *, user: User, now: datetime) -> None:
+    """The coordination disables an account: its sessions end and its API tokens stop, at once."""
+    user.is_active = False
+    staff_sessions.end_all(session, user=user, now=now)
+    for token in user.tokens:
+        if token.revoked_at is None:
+            token.revoked_at = now
 
 
 def password_stamp(user: User) -> str:
     """Changes whenever the password does (and when a first password is set)."""
     return hashlib.sha256((user.password_hash or "").encode("utf-8")).hexdigest()[:16]
-
-
-def session_stamp(secret: str, user: User) -> str:
-    """Kept in the session cookie: a password change or reset ends every other session."""
-    message = f"{user.public_id}:{user.password_hash or ''}".encode()
-    return hmac.new(secret.encode("utf-8"), message, hashlib.sha256).hexdigest()[:32]
 
 
 def _serializer(secret: str, purpose: str) -> URLSafeSerializer:
@@ -240,4 +251,15 @@ def agency_team(session: Session, agency: Agency) -> list[dict[str, str]]:
 
 def _accounts(session: Session, where: ColumnElement[bool]) -> list[dict[str, str]]:
     users = session.scalars(select(User).where(where).order_by(User.name, User.id))
-    return [{"name": user.name, "email": user.email, "state": account_state(user)} for user in users]
+    return [
+        {"id": user.public_id, "name": user.name, "email": user.email, "state": account_state(user)}
+        for user in users
+    ]
+
+
+def team_member(session: Session, public_id: str) -> User:
+    """An account of a tiers-lieu team or of a partner agency (what the coordination manages), or NotFound."""
+    user = session.scalars(select(User).where(User.public_id == public_id)).first()
+    if user is None or user.role == Role.COORDINATOR:
+        raise NotFound("Compte introuvable.")
+    return user

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from badges.models import LoginAttempt, Role
-from badges.services import accounts, staff_accounts, throttling
+from badges.services import accounts, staff_accounts, staff_sessions, throttling
 from badges.services.account_mail import invitation_email, reset_email
 from badges.services.errors import InvalidInput
 from badges.services.staff_accounts import LinkRefused, SignInRefused, Throttled
@@ -24,13 +24,14 @@ def member(session, keyring, links, now):
     user = staff_accounts.invite(
         session, data={"email": "Ines@Example.org", "name": "Inès", "role": "staff"}, issuer=issuer, now=now
     )
-    staff_accounts.set_password(user, PASSWORD, PASSWORD)
+    staff_accounts.set_password(session, user=user, password=PASSWORD, confirm=PASSWORD, now=now)
     session.flush()
     return user
 
 
 def sign(session, email, password, now, ip="192.0.2.1"):
-    return staff_accounts.authenticate(session, email=email, password=password, ip=ip, now=now)
+    staff_accounts.begin_sign_in(session, email=email, password=password, ip=ip, now=now)
+    return staff_accounts.check_credentials(session, email=email, password=password)
 
 
 def test_authenticate_accepts_the_right_password_whatever_the_case_of_the_address(session, member, now):
@@ -97,10 +98,10 @@ def test_attempts_store_no_e_mail_in_clear(session, now):
         (PASSWORD, PASSWORD + " ", "confirm", "Les deux mots de passe ne sont pas identiques."),
     ],
 )
-def test_password_policy(member, password, confirm, field, message):
+def test_password_policy(session, member, now, password, confirm, field, message):
     before = member.password_hash
     with pytest.raises(InvalidInput) as refused:
-        staff_accounts.set_password(member, password, confirm)
+        staff_accounts.set_password(session, user=member, password=password, confirm=confirm, now=now)
     assert refused.value.fields == {field: message}
     assert member.password_hash == before
 
@@ -108,7 +109,8 @@ def test_password_policy(member, password, confirm, field, message):
 def test_a_link_token_round_trips_and_serves_once(session, member, now):
     token = staff_accounts.link_token(SECRET, user=member, purpose="reset", now=now)
     assert staff_accounts.user_for_link(session, SECRET, token=token, purpose="reset", now=now) is member
-    staff_accounts.set_password(member, "une autre phrase longue", "une autre phrase longue")
+    new = "une autre phrase longue"
+    staff_accounts.set_password(session, user=member, password=new, confirm=new, now=now)
     with pytest.raises(LinkRefused) as used:
         staff_accounts.user_for_link(session, SECRET, token=token, purpose="reset", now=now)
     assert used.value.message == staff_accounts.LINK_USED
@@ -159,11 +161,24 @@ def test_a_signed_payload_of_the_wrong_shape_is_refused(session, now):
         staff_accounts.user_for_link(session, SECRET, token=token, purpose="reset", now=now)
 
 
-def test_the_session_stamp_changes_with_the_password(member):
-    before = staff_accounts.session_stamp(SECRET, member)
-    assert staff_accounts.session_stamp(SECRET, member) == before
-    staff_accounts.set_password(member, "une autre phrase longue", "une autre phrase longue")
-    assert staff_accounts.session_stamp(SECRET, member) != before
+def test_a_new_password_ends_every_session_of_the_account(session, member, now):
+    limits = staff_sessions.Limits(idle=timedelta(hours=1), lifetime=timedelta(hours=12))
+    tokens = [staff_sessions.open_session(session, user=member, limits=limits, now=now) for _ in range(2)]
+    assert all(staff_sessions.resolve(session, t, limits=limits, now=now) is member for t in tokens)
+    new = "une autre phrase longue"
+    staff_accounts.set_password(session, user=member, password=new, confirm=new, now=now)
+    assert [staff_sessions.resolve(session, t, limits=limits, now=now) for t in tokens] == [None, None]
+
+
+def test_disabling_an_account_ends_its_sessions_and_revokes_its_tokens(session, member, now):
+    limits = staff_sessions.Limits(idle=timedelta(hours=1), lifetime=timedelta(hours=12))
+    token = staff_sessions.open_session(session, user=member, limits=limits, now=now)
+    api_token = accounts.create_token(session, user=member, label="test", now=now)
+    session.flush()
+    staff_accounts.disable(session, user=member, now=now)
+    assert staff_sessions.resolve(session, token, limits=limits, now=now) is None
+    assert accounts.user_for_token(session, api_token, now=now) is None
+    assert all(t.revoked_at == now for t in member.tokens)
 
 
 @pytest.mark.parametrize(

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import logging
 import os
 import re
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -15,8 +17,10 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from badges.services.crypto import CryptoError
+from badges.services.crypto import CryptoError, pkcs8
 from badges.services.crypto.multibase import ed25519_multibase
+
+log = logging.getLogger(__name__)
 
 PublicKey = rsa.RSAPublicKey | ec.EllipticCurvePublicKey | Ed25519PublicKey
 PrivateKey = rsa.RSAPrivateKey | Ed25519PrivateKey
@@ -59,24 +63,25 @@ class PublicKeyInfo:
 
 
 class Keyring:
-    """Private keys as encrypted PKCS#8 PEM files named ``<kid>.pem``; they never leave this object."""
+    """Private keys as encrypted PKCS#8 PEM files named ``<kid>.pem``; they never leave this object.
+
+    Files are encrypted with PBKDF2-HMAC-SHA256 at ``pkcs8.ITERATIONS``; a file written with a weaker
+    count (older versions used OpenSSL's 2,048) is wrapped again the first time it is loaded.
+    """
 
     def __init__(self, keys_dir: Path, passphrase: bytes) -> None:
         if not passphrase:
             raise ValueError("the keyring passphrase must not be empty")
         self._dir = Path(keys_dir)
         self._passphrase = passphrase
+        self._iterations = pkcs8.ITERATIONS
         self._loaded: dict[str, PrivateKey] = {}
 
     def generate(self, algorithm: Literal["Ed25519", "RSA"], kid: str) -> PublicKeyInfo:
         """Create a key and its file (mode 0600); refuses to overwrite an existing kid."""
         path = self._path(kid)
         key = _new_private_key(algorithm)
-        pem = key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.BestAvailableEncryption(self._passphrase),
-        )
+        pem = pkcs8.encrypt(key, self._passphrase, self._iterations)
         self._dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         try:
             # O_EXCL: never replace a key (nor follow a planted symlink); 0o600 from the first byte on.
@@ -127,8 +132,27 @@ class Keyring:
             raise CryptoError("bad_passphrase", f"key {kid} cannot be decrypted") from exc
         if not isinstance(loaded, rsa.RSAPrivateKey | Ed25519PrivateKey):
             raise CryptoError("unknown_key", f"key {kid} is neither Ed25519 nor RSA")
+        if (pkcs8.pbkdf2_sha256_iterations(pem) or 0) < self._iterations:
+            self._rewrap(kid, loaded)
         self._loaded[kid] = loaded
         return loaded
+
+    def _rewrap(self, kid: str, key: PrivateKey) -> None:
+        """Encrypt the file again at the current work factor: a new file (0600) renamed over the old one,
+        so a crash leaves either file whole, and a second run finds nothing to do."""
+        pem = pkcs8.encrypt(key, self._passphrase, self._iterations)
+        # The leading dot keeps the temporary file out of the kid namespace (see _KID).
+        fd, temporary = tempfile.mkstemp(dir=self._dir, prefix=f".{kid}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as file:
+                file.write(pem)
+                file.flush()
+                os.fsync(file.fileno())
+            os.replace(temporary, self._path(kid))
+        except OSError as exc:
+            # A read-only keys directory still signs; the operator is told the file stays weak.
+            Path(temporary).unlink(missing_ok=True)
+            log.warning("key %s could not be re-encrypted at the current work factor: %s", kid, exc)
 
 
 def public_info_from_pem(pem: str) -> PublicKeyInfo:

@@ -46,4 +46,5 @@ from badges.web.staff import (  # noqa: E402,F401
     objectives,
     pathways,
     reviews,
+    team,
 )

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any, TypeVar
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from flask import current_app, redirect, request, url_for
 from werkzeug.exceptions import Forbidden
@@ -57,12 +57,22 @@ def allowed_roles(endpoint: str) -> frozenset[str] | None:
     return found if isinstance(found, frozenset) else None
 
 
-def safe_next(target: str | None) -> str | None:
-    """Only a path of the staff application: never another site (open redirect)."""
-    if not target:
-        return None
+def _unsafe_path(target: str) -> bool:
+    """A path a browser could read as another site, or that cannot go in a Location header."""
+    if any(ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F for c in target):
+        return True  # CR/LF would split the header; browsers drop tabs and newlines from URLs
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not parts.path.startswith("/staff/") or "\\" in target:
+    return bool(parts.scheme or parts.netloc) or "\\" in target or target.startswith("//")
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only a path of the staff application (never another site: open redirect), else None (home).
+
+    Checked as sent and once percent-decoded, so an encoded `//`, `\\` or CR/LF is refused too.
+    """
+    if not target or not target.startswith("/staff/"):
+        return None
+    if _unsafe_path(target) or _unsafe_path(unquote(target)):
         return None
     return target
 

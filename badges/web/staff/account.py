@@ -33,22 +33,23 @@ def account() -> str:
 @bp.post("/account/password")
 @login_required
 def change_password() -> Response | str | tuple[str, int]:
-    user = signed_in()
+    user, session = signed_in(), get_session()
+    try:
+        staff_accounts.begin_password_change(session, user=user, ip=client_ip(), now=now())
+    except Throttled as exc:
+        return render_template(PAGE, errors={"form": exc.message}, **_page()), 429
+    session.commit()  # counted before the current password is checked, as at sign-in
     try:
         staff_accounts.change_password(
-            get_session(),
+            session,
             user=user,
             current=request.form.get("current", ""),
             password=request.form.get("password"),
             confirm=request.form.get("confirm"),
-            ip=client_ip(),
             now=now(),
         )
     except InvalidInput as exc:
-        # A wrong current password is counted towards the throttling limits, whatever else happens.
-        get_session().commit()
+        session.commit()  # a right current password clears the count, even if the new one is refused
         return render_template(PAGE, errors=exc.fields, **_page()), 422
-    except Throttled as exc:
-        return render_template(PAGE, errors={"form": exc.message}, **_page()), 429
-    sign_in(user)  # the new password stamp keeps this session, and ends the others
+    sign_in(user)  # every session ended with the change; this browser gets a new one
     return done(_("Votre mot de passe est changé. Vos autres sessions sont fermées."), "staff.account")

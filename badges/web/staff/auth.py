@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
@@ -12,7 +10,6 @@ from badges.db import get_session
 from badges.models import User
 from badges.services import staff_accounts, throttling
 from badges.services.errors import InvalidInput
-from badges.services.mail import MailError
 from badges.services.staff_accounts import LinkRefused, SignInRefused, Throttled
 from badges.services.validation import EMAIL_RE
 from badges.web.context import client_ip, now
@@ -21,7 +18,6 @@ from badges.web.staff.access import login_required, public_route, safe_next
 from badges.web.staff.forms import invalid, values
 from badges.web.staff.identity import current_user, sign_in, sign_out
 
-log = logging.getLogger(__name__)
 LOGIN_PAGE = "staff/auth/login.html"
 FORGOT_PAGE = "staff/auth/forgot.html"
 PASSWORD_PAGE = "staff/auth/password.html"
@@ -39,23 +35,20 @@ def login() -> Response | str | tuple[str, int]:
             return redirect(url_for("staff.home"))
         return render_template(LOGIN_PAGE, errors={}, form={}, next=safe_next(request.args.get("next")))
     form, target = values("email"), safe_next(request.form.get("next"))
+    password, session, email = request.form.get("password", ""), get_session(), form["email"]
     try:
-        user = staff_accounts.authenticate(
-            get_session(),
-            email=form["email"],
-            password=request.form.get("password", ""),
-            ip=client_ip(),
-            now=now(),
-        )
+        staff_accounts.begin_sign_in(session, email=email, password=password, ip=client_ip(), now=now())
     except InvalidInput as exc:
         return invalid(LOGIN_PAGE, exc.fields, form=form, next=target)
     except Throttled as exc:
         return render_template(LOGIN_PAGE, errors={"form": exc.message}, form=form, next=target), 429
+    session.commit()  # the attempt is counted before the password is checked (and stays if it is wrong)
+    try:
+        user = staff_accounts.check_credentials(session, email=email, password=password)
     except SignInRefused as exc:
-        get_session().commit()  # the refusal counts towards the throttling limits
         return render_template(LOGIN_PAGE, errors={"form": exc.message}, form=form, next=target), 422
     sign_in(user)
-    get_session().commit()
+    session.commit()
     return redirect(target or url_for("staff.home"), 303)
 
 
@@ -85,19 +78,15 @@ def forgot_password() -> str | tuple[str, int]:
     errors = _forgot_errors(form["email"])
     if errors:
         return invalid(FORGOT_PAGE, errors, form=form)
-    session, email, kind = get_session(), form["email"].lower(), throttling.RESET
-    if throttling.blocked(session, kind=kind, email=email, ip=client_ip(), now=now()):
+    session, email = get_session(), form["email"].lower()
+    if not throttling.reserve(session, kind=throttling.RESET, email=email, ip=client_ip(), now=now()):
         message = _("Trop de demandes de nouveau mot de passe. Attendez 15 minutes avant de recommencer.")
         return render_template(FORGOT_PAGE, errors={"form": message}, form=form), 429
-    throttling.record(session, kind=kind, email=email, ip=client_ip(), now=now())
-    user = staff_accounts.find_by_email(session, email)
     session.commit()
-    if user is not None and user.is_active:
-        try:
-            mailer.send_reset(user, secret())
-        except MailError:
-            log.warning("reset e-mail for account %s not sent", user.public_id)
-    return render_template("staff/auth/forgot_sent.html", email=email)
+    # Whether the account exists is looked up after the answer, with the sending: same path, same time.
+    response = render_template("staff/auth/forgot_sent.html", email=email)
+    mailer.send_reset_later(email)
+    return response
 
 
 def _linked_user(token: str, purpose: str) -> User | tuple[str, int]:
@@ -115,8 +104,9 @@ def _choose_password(token: str, purpose: str) -> Response | str | tuple[str, in
     page = {"purpose": purpose, "name": user.name, "email": user.email}
     if request.method == "GET":
         return render_template(PASSWORD_PAGE, errors={}, **page)
+    password, confirm = request.form.get("password"), request.form.get("confirm")
     try:
-        staff_accounts.set_password(user, request.form.get("password"), request.form.get("confirm"))
+        staff_accounts.set_password(get_session(), user=user, password=password, confirm=confirm, now=now())
     except InvalidInput as exc:
         return invalid(PASSWORD_PAGE, exc.fields, **page)
     throttling.forget(get_session(), kind=throttling.LOGIN, email=user.email)

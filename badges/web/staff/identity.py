@@ -1,46 +1,47 @@
-"""Who is signed in: the session's content, its idle and absolute limits, and its renewal at sign-in.
+"""Who is signed in: the session token in the cookie, looked up on the server at every request.
 
-Flask keeps the session in a signed cookie (HttpOnly, SameSite=Lax, Secure on https). At sign-in it is
-emptied and refilled, with a new random session id and a new CSRF token, so nothing set before survives
-(session fixation). A stamp of the password hash ends every session when the password changes.
+Flask's signed cookie (HttpOnly, SameSite=Lax, Secure on https) carries only the session token and the
+CSRF token; the session itself is a row (services/staff_sessions.py), so sign-out, a password change or
+reset and a disabled account end it everywhere at once. At sign-in the cookie is emptied and refilled with
+a new token and a new CSRF token, so nothing set before survives (session fixation).
 """
 
 from __future__ import annotations
 
-import secrets
 from datetime import timedelta
 
 from flask import current_app, flash, g, session
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from badges.db import get_session
 from badges.models import User
-from badges.services import staff_accounts
+from badges.services import staff_sessions
 from badges.web.context import now
 
-# Activity is written back at most once a minute: fewer new cookies, same idle limit.
-TOUCH_EVERY = 60
+TOKEN = "sid"
 
 
-def _secret() -> str:
-    return str(current_app.config["SECRET_KEY"])
-
-
-def _clock() -> int:
-    return int(now().timestamp())
+def _limits() -> staff_sessions.Limits:
+    config = current_app.config
+    return staff_sessions.Limits(
+        idle=timedelta(minutes=config["STAFF_IDLE_MINUTES"]),
+        lifetime=timedelta(hours=config["STAFF_SESSION_HOURS"]),
+    )
 
 
 def sign_in(user: User) -> None:
+    """A new session for this browser (the caller commits)."""
     session.clear()
-    session["uid"] = user.public_id
-    session["stamp"] = staff_accounts.session_stamp(_secret(), user)
-    session["sid"] = secrets.token_urlsafe(16)
-    session["born"] = session["seen"] = _clock()
+    session[TOKEN] = staff_sessions.open_session(get_session(), user=user, limits=_limits(), now=now())
     g.staff_user = user
 
 
 def sign_out() -> None:
+    """End this browser's session on the server too: a copy of the cookie opens nothing afterwards."""
+    token = session.get(TOKEN)
+    if isinstance(token, str):
+        staff_sessions.end(get_session(), token, now=now())
+        get_session().commit()
     session.clear()
     g.staff_user = None
 
@@ -57,31 +58,21 @@ def signed_in() -> User:
     return user
 
 
-def _expired(born: object, seen: object) -> bool:
-    config, moment = current_app.config, _clock()
-    if not isinstance(born, int) or not isinstance(seen, int):
-        return True
-    idle = timedelta(minutes=config["STAFF_IDLE_MINUTES"]).total_seconds()
-    absolute = timedelta(hours=config["STAFF_SESSION_HOURS"]).total_seconds()
-    return moment - seen > idle or moment - born > absolute
-
-
 def load_user() -> None:
-    """Resolve the session to an active account, or end it (the access check then asks to sign in)."""
+    """Resolve the session to an active account, or end it (the access check then asks to sign in).
+
+    Its own unit of work: the activity time is saved even on pages that write nothing, and the view
+    starts a fresh transaction (the sign-in throttling needs that on SQLite, see throttling.reserve).
+    """
     g.staff_user = None
-    public_id = session.get("uid")
-    if not isinstance(public_id, str):
+    token = session.get(TOKEN)
+    if not isinstance(token, str):
         return
-    user = get_session().scalars(select(User).where(User.public_id == public_id)).first()
-    valid = (
-        user is not None
-        and user.is_active
-        and session.get("stamp") == staff_accounts.session_stamp(_secret(), user)
-    )
-    if not valid or _expired(session.get("born"), session.get("seen")):
+    db = get_session()
+    user = staff_sessions.resolve(db, token, limits=_limits(), now=now())
+    db.commit()
+    if user is None:
         session.clear()
         flash(_("Votre session a pris fin : reconnectez-vous."), "info")
         return
     g.staff_user = user
-    if _clock() - int(session["seen"]) >= TOUCH_EVERY:
-        session["seen"] = _clock()

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from flask import url_for
+import logging
 
+from flask import current_app, url_for
+
+from badges.db import get_session
 from badges.models import User
 from badges.services import account_mail, mail, staff_accounts
+from badges.web import background
 from badges.web.context import links, mail_settings, now
+
+log = logging.getLogger(__name__)
 
 
 def _link(endpoint: str, secret: str, user: User, purpose: str) -> str:
@@ -23,6 +29,18 @@ def send_invitation(user: User, url: str) -> None:
     mail.send(mail_settings(), account_mail.invitation_email(user, url=url))
 
 
-def send_reset(user: User, secret: str) -> None:
-    url = _link("staff.reset_password", secret, user, staff_accounts.RESET)
-    mail.send(mail_settings(), account_mail.reset_email(user, url=url))
+def send_reset_later(email: str) -> None:
+    """After the response: the page answers in the same time whether the account exists or not."""
+    background.after_response(deliver_reset, email)
+
+
+def deliver_reset(email: str) -> None:
+    """The reset e-mail, if an active account has this address (runs apart from the request)."""
+    user = staff_accounts.find_by_email(get_session(), email)
+    if user is None or not user.is_active:
+        return
+    url = _link("staff.reset_password", str(current_app.config["SECRET_KEY"]), user, staff_accounts.RESET)
+    try:
+        mail.send(mail_settings(), account_mail.reset_email(user, url=url))
+    except mail.MailError:
+        log.warning("reset e-mail for account %s not sent", user.public_id)

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from badges.models import Agency, Credential, Issuer, Role, User
 from badges.services import accounts, keys
+from badges.web import background
 from tests.factories import (
     enrol,
     make_agency,
@@ -134,16 +135,15 @@ def text(response: Any) -> str:
 
 
 class Inbox:
-    """Messages received by the aiosmtpd server."""
+    """Messages received by the aiosmtpd server, once the app's mail sent after a response has left."""
 
-    def __init__(self) -> None:
-        self.messages: list[EmailMessage] = []
+    def __init__(self, app: Flask) -> None:
+        self.app, self.received = app, []
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
-        message = message_from_bytes(envelope.content, policy=policy.default)
-        assert isinstance(message, EmailMessage)
-        self.messages.append(message)
-        return "250 Message accepted for delivery"
+    @property
+    def messages(self) -> list[EmailMessage]:
+        assert background.wait(self.app), "a mail sent after the response is still pending"
+        return self.received
 
     def body(self, index: int = -1) -> str:
         part = self.messages[index].get_body(preferencelist=("plain",))
@@ -156,14 +156,27 @@ class Inbox:
         return found.group(0)
 
 
+class Receiver:
+    """The aiosmtpd handler (apart from the Inbox: aiosmtpd reads every attribute of its handler)."""
+
+    def __init__(self, inbox: Inbox) -> None:
+        self.inbox = inbox
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        message = message_from_bytes(envelope.content, policy=policy.default)
+        assert isinstance(message, EmailMessage)
+        self.inbox.received.append(message)
+        return "250 Message accepted for delivery"
+
+
 @pytest.fixture
 def smtp(app: Flask, monkeypatch: pytest.MonkeyPatch) -> Iterator[Inbox]:
     """A real SMTP server on 127.0.0.1; the app sends to it for the test's duration."""
-    inbox = Inbox()
+    inbox = Inbox(app)
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller = Controller(Receiver(inbox), hostname="127.0.0.1", port=port)
     controller.start()
     monkeypatch.setitem(app.config, "SMTP_HOST", "127.0.0.1")
     monkeypatch.setitem(app.config, "SMTP_PORT", port)

@@ -11,8 +11,10 @@ from dataclasses import dataclass
 
 import pytest
 
+from badges.db import get_session
+from badges.models import Role
 from badges.services import staff_accounts
-from tests.web.staff.conftest import ROLES, form_token, sign_in
+from tests.web.staff.conftest import ROLES, form_token, make_user, sign_in
 
 STAFF = frozenset({"staff", "other_staff"})
 COORDINATOR = frozenset({"coordinator"})
@@ -152,6 +154,8 @@ TABLE: dict[tuple[str, str], Expect] = {
     ("staff.partner_agency_new", "POST"): Expect("/staff/agencies/new", COORDINATOR, ok=422),
     ("staff.partner_agency", "GET"): Expect("/staff/agencies/{agency}", COORDINATOR),
     ("staff.partner_agency_invite", "POST"): Expect("/staff/agencies/{agency}/invite", COORDINATOR, ok=422),
+    # {account}: a spare account of the second tiers-lieu (the roles signing in afterwards stay usable).
+    ("staff.account_disable", "POST"): Expect("/staff/accounts/{account}/disable", COORDINATOR, ok=303),
 }
 
 
@@ -182,9 +186,18 @@ def expected(expect: Expect, role: str) -> int:
     return expect.ok
 
 
+def spare_account(app, world, now) -> str:
+    with app.app_context():
+        session = get_session()
+        user = make_user(session, now, Role.STAFF, issuer=session.merge(world.other_issuer))
+        session.commit()
+        return user.public_id
+
+
 def concrete_url(expect: Expect, world, app, now) -> str:
     secret, user = app.config["SECRET_KEY"], world.users["staff"]
     return expect.url.format(
+        account=spare_account(app, world, now) if "{account}" in expect.url else "",
         award=world.award.public_id,
         key=world.key_id,
         slug=world.other_issuer.slug,
