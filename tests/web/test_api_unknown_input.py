@@ -73,9 +73,11 @@ def test_lists_and_reports_refuse_unknown_filters(world, path, fields):
 def test_known_filters_still_answer(world):
     assert world.clients["owner"].get(f"/reports?{PERIOD}&lang=en").status_code == 200
     assert world.clients["owner"].get("/evaluations?beneficiary=x&page=1&per_page=5").status_code == 200
-    # Another engineer validates the value of `category`; it is never an unknown parameter.
-    category = world.clients["owner"].get(f"/reports?{PERIOD}&category=x")
-    assert "category" not in category.json.get("error", {}).get("fields", {})
+    # `category` is a known filter: a real value answers, a wrong one names the accepted values.
+    assert world.clients["owner"].get(f"/reports?{PERIOD}&category=hybride_creatif").status_code == 200
+    wrong = world.clients["owner"].get(f"/reports?{PERIOD}&category=x")
+    assert wrong.status_code == 422
+    assert "Paramètre inconnu" not in wrong.json["error"]["fields"]["category"]
 
 
 PATHWAY = {"title": "P", "type": "court", "category": "hybride_creatif", "start_date": "2026-03-01"}
