@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, Response, jsonify, render_template, request
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from badges.db import get_session
@@ -26,6 +27,7 @@ MESSAGES = {
     422: "Certaines données sont invalides.",
     429: "Trop de demandes : réessayez dans un moment.",
     500: "Erreur interne : l'équipe technique a été prévenue.",
+    503: "Le service est très sollicité : réessayez dans un instant.",
 }
 
 
@@ -79,6 +81,17 @@ def init_app(app: Flask) -> None:
         return error_response(
             status, MESSAGES.get(status, exc.description or ""), exc.name.lower().replace(" ", "_")
         )
+
+    @app.errorhandler(OperationalError)
+    def database_busy(exc: OperationalError) -> Response:
+        # SQLite has one writer at a time: a writer that cannot take the lock is told to retry (nothing was
+        # written), whatever else went wrong with the database is a 500.
+        if "database is locked" not in str(exc.orig):
+            return internal(exc)
+        get_session().rollback()
+        response = error_response(503, MESSAGES[503], "busy")
+        response.headers["Retry-After"] = "1"
+        return response
 
     @app.errorhandler(Exception)
     def internal(exc: Exception) -> Response:
