@@ -297,6 +297,21 @@ def awards_list(slug: str) -> None:
         )
 
 
+@click.command("check")
+@with_appcontext
+def check_command() -> None:
+    """Integrity check: documents, status slots, signed status lists equal to the revoked sets."""
+    from badges.services import integrity
+
+    report = integrity.check(get_session(), links=links())
+    click.echo(f"{report.credentials} badge(s), {report.lists} liste(s) de statut vérifiés.")
+    for problem in report.problems:
+        click.echo(f"ÉCART {problem.subject} : {problem.message}")
+    if not report.ok:
+        raise click.ClickException(f"{len(report.problems)} écart(s) trouvé(s).")
+    click.echo("Aucun écart.")
+
+
 @click.command("demo")
 @with_appcontext
 def demo_command() -> None:
@@ -320,6 +335,7 @@ def init_app(app: Flask) -> None:
         users_group,
         awards_group,
         demo_command,
+        check_command,
     ):
         app.cli.add_command(command)
 

@@ -7,15 +7,13 @@ forbids (NIR, nationality, France Travail id, ...) can come in through a spreads
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from badges.models import Beneficiary, Issuer
-from badges.services import beneficiaries
+from badges.services import beneficiaries, spreadsheet
 from badges.services.errors import InvalidInput, RowErrors
 
 MAX_BYTES = 512 * 1024
@@ -33,38 +31,40 @@ FLAGS = ("needs_french_support", "consent")
 YES, NO = ("oui", "o", "yes", "1", "vrai"), ("non", "n", "no", "0", "faux", "")
 
 
+FIELD = "fichier"
+# The longest value a valid cell holds (a name, an e-mail, a phone number, a profile, oui/non).
+MAX_CELL_CHARS = 1_000
+
+
 def _file_error(message: str) -> RowErrors:
-    return RowErrors([{"row": None, "field": "fichier", "message": message}])
+    return RowErrors([{"row": None, "field": FIELD, "message": message}])
 
 
-def _text(raw: bytes) -> str:
+def _rows(raw: bytes) -> list[tuple[int, dict[str | None, str]]]:
+    """The records as {column: cell} with their line; extra cells go under the column None."""
     if len(raw) > MAX_BYTES:
         raise _file_error(f"Le fichier dépasse {MAX_BYTES // 1024} Ko.")
-    for encoding in ("utf-8-sig", "cp1252"):  # Excel in French often saves as Windows-1252
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise _file_error("Le fichier n'est pas un texte lisible (UTF-8 attendu).")
-
-
-def _reader(text: str) -> csv.DictReader[str]:
-    try:
-        dialect: Any = csv.Sniffer().sniff(text.splitlines()[0] if text else "", delimiters=";,")
-    except csv.Error:
-        dialect = "excel"
-    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
-    header = [h.strip().lower() for h in reader.fieldnames or []]
+    # Excel in French often saves as Windows-1252.
+    table = spreadsheet.read(raw, field=FIELD, max_cell_chars=MAX_CELL_CHARS, windows_1252=True)
+    header = [h.strip().lower() for h in table.header]
     unknown = [h for h in header if h not in COLUMNS]
     if "prenom_ou_alias" not in header:
         raise _file_error("La première ligne doit nommer les colonnes, dont « prenom_ou_alias ».")
     if unknown:
         raise _file_error("Colonnes non collectées : " + ", ".join(unknown) + ".")
-    reader.fieldnames = header
-    return reader
+    rows = []
+    for number, cells in table.rows:
+        # A short row leaves its last cells empty, as a spreadsheet shows it.
+        row: dict[str | None, str] = {
+            name: cells[i] if i < len(cells) else "" for i, name in enumerate(header)
+        }
+        if len(cells) > len(header):
+            row[None] = ""
+        rows.append((number, row))
+    return rows
 
 
-def _data(row: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+def _data(row: dict[str | None, str]) -> tuple[dict[str, Any], dict[str, str]]:
     """One CSV row as beneficiaries.validate reads it; yes/no columns become booleans."""
     data: dict[str, Any] = {}
     errors: dict[str, str] = {}
@@ -85,8 +85,8 @@ def _data(row: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
 def parse(raw: bytes) -> list[dict[str, Any]]:
     """The rows, each validated; RowErrors lists every bad row (line numbers as in a spreadsheet)."""
     rows, problems = [], []
-    for number, row in enumerate(_reader(_text(raw)), start=2):
-        if number - 1 > MAX_ROWS:
+    for position, (number, row) in enumerate(_rows(raw), start=1):
+        if position > MAX_ROWS:
             raise _file_error(f"Le fichier dépasse {MAX_ROWS} lignes.")
         data, errors = _data(row)
         try:

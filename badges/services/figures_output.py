@@ -6,11 +6,11 @@ figures in a data table next to each chart, which is the text alternative (WCAG 
 
 from __future__ import annotations
 
-import csv
 import io
 from typing import Any
 from xml.sax.saxutils import escape
 
+from badges.services import spreadsheet
 from badges.services.reporting import METRICS
 
 BAR_HEIGHT, GAP, LABEL_WIDTH, WIDTH = 28, 10, 260, 640
@@ -68,7 +68,8 @@ def bar_chart(chart_id: str, title: str, items: list[tuple[str, float]]) -> str:
 def csv_text(figures: dict[str, Any], labels: dict[str, dict[str, str]]) -> str:
     """The totals, then each breakdown, then skills acquired per competence; `;` as French Excel reads it."""
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    # Labels come from people (a tiers-lieu's name, a competence's title): cells are neutralised.
+    writer = spreadsheet.Writer(out)
     period = figures["period"]
     writer.writerow(["Période", period["from"], period["to"]])
     writer.writerow(["Regroupement", "Valeur", *HEADERS.values()])

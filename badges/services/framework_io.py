@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from badges.models import Competency, Framework
-from badges.services import frameworks, profiles
+from badges.services import frameworks, profiles, spreadsheet
 from badges.services.errors import RowErrors
 from badges.services.frameworks import KINDS, ROLES, AlignmentSpec, CompetencySpec, FrameworkSpec
 from badges.services.validation import LEVELS, SLUG_RE, Fields
@@ -20,7 +18,9 @@ CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")
 VERSION_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.-]{0,19}$")
 ALIGNMENT_RE = re.compile(r"^([a-z0-9-]{1,64}):([A-Za-z0-9._-]{1,32})(?:\s*\((principal|secondaire)\))?$")
 MAX_COMPETENCIES = 300
-MAX_CSV_CHARS = 1_000_000
+MAX_CSV_BYTES = 1_000_000
+# The longest cell a valid row holds: 10 criteria of 300 characters and their separators.
+MAX_CELL_CHARS = 4_000
 CSV_COLUMNS = ("code", "title", "area", "falc_description", "level", "criteria", "alignments")
 LIST_SEPARATOR = " | "
 META_FIELDS = ("slug", "version", "name", "kind", "profile", "description", "source_url")
@@ -177,30 +177,32 @@ def import_document(session: Session, data: dict[str, Any]) -> Framework:
     return frameworks.create_framework(session, spec)
 
 
-def import_csv(session: Session, text: str, meta: dict[str, Any]) -> Framework:
-    """Import competences from CSV (one per line, header CSV_COLUMNS); the framework fields come in `meta`."""
-    items = _csv_rows(text)
+def import_csv(
+    session: Session, raw: bytes, meta: dict[str, Any], *, windows_1252: bool = False
+) -> Framework:
+    """Import competences from CSV (one per line, header CSV_COLUMNS); the framework fields come in `meta`.
+
+    `windows_1252` also reads what French Excel saves (the staff screen); the API takes UTF-8 only.
+    """
+    items = _csv_rows(raw, windows_1252=windows_1252)
     # Line 1 is the header: the first competence is on line 2, as a spreadsheet shows it.
     spec = validate(session, meta, items, first_row=2)
     return frameworks.create_framework(session, spec)
 
 
-def _csv_rows(text: str) -> list[dict[str, Any]]:
-    if len(text) > MAX_CSV_CHARS:
+def _csv_rows(raw: bytes, *, windows_1252: bool) -> list[dict[str, Any]]:
+    if len(raw) > MAX_CSV_BYTES:
         raise RowErrors([{"row": None, "field": "csv", "message": "Fichier trop volumineux (1 Mo au plus)."}])
-    text = text.lstrip("\ufeff")
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-    header = [h.strip() for h in reader.fieldnames or []]
+    table = spreadsheet.read(raw, field="csv", max_cell_chars=MAX_CELL_CHARS, windows_1252=windows_1252)
+    header = [h.strip() for h in table.header]
     missing = [c for c in ("code", "title") if c not in header]
     unknown = [h for h in header if h not in CSV_COLUMNS]
     if missing or unknown:
         message = "Colonnes attendues : " + ", ".join(CSV_COLUMNS) + "."
         raise RowErrors([{"row": 1, "field": "en-tête", "message": message}])
     rows = []
-    for raw in reader:
-        row = {(k or "").strip(): (v or "").strip() for k, v in raw.items() if k is not None}
+    for _number, cells in table.rows:
+        row = {name: value.strip() for name, value in zip(header, cells, strict=False)}
         rows.append(
             {
                 **row,
@@ -245,13 +247,12 @@ def _competency_json(competency: Competency) -> dict[str, Any]:
     }
 
 
-def export_csv(framework: Framework) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
+def export_csv(framework: Framework, *, bom: bool = False) -> str:
+    """The CSV import_csv reads back; cells are neutralised so a spreadsheet never runs them."""
+    rows: list[list[object]] = [list(CSV_COLUMNS)]
     for competency in framework.competencies:
         alignments = [f"{a.target.framework.slug}:{a.target.code} ({a.role})" for a in competency.alignments]
-        writer.writerow(
+        rows.append(
             [
                 competency.code,
                 competency.title,
@@ -262,4 +263,4 @@ def export_csv(framework: Framework) -> str:
                 LIST_SEPARATOR.join(alignments),
             ]
         )
-    return out.getvalue()
+    return spreadsheet.write(rows, bom=bom)

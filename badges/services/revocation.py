@@ -30,6 +30,7 @@ def revoke(
     session: Session, keyring: Keyring, *, credential: Credential, reason: object, links: Links, now: datetime
 ) -> None:
     """Revoke for good: the status bit is set and the list re-signed in the same transaction."""
+    _lock_and_refresh(session, credential)
     if credential.revoked_at is not None:
         raise Conflict("Ce badge est déjà révoqué.")
     credential.revocation_reason = validate_reason(reason)
@@ -40,6 +41,7 @@ def revoke(
 
 def erase(session: Session, keyring: Keyring, *, credential: Credential, links: Links, now: datetime) -> None:
     """Delete the documents and the link to the person; keep only a revocation entry without PII."""
+    _lock_and_refresh(session, credential)
     if credential.erased_at is not None:
         raise NotFound("Badge introuvable.")
     if credential.revoked_at is None:
@@ -55,9 +57,18 @@ def erase(session: Session, keyring: Keyring, *, credential: Credential, links: 
     status_service.sign_list(session, keyring, status_list=credential.status_list, links=links, now=now)
 
 
+def _lock_and_refresh(session: Session, credential: Credential) -> None:
+    """Lock the credential's list, then re-read the credential: a concurrent revocation or erasure of the
+    same badge, committed while this one waited, is seen (409/404) instead of being overwritten."""
+    status_service.lock(session, credential.status_list_id)
+    session.refresh(credential)
+
+
 def resign_issuer_lists(
     session: Session, keyring: Keyring, *, issuer_id: int, links: Links, now: datetime
 ) -> None:
     """After a key change (compromise), every list of the issuer is signed again with the key in force."""
-    for status_list in session.scalars(select(StatusList).where(StatusList.issuer_id == issuer_id)):
+    # Always the same order, so two key changes of one issuer lock its lists without a deadlock.
+    query = select(StatusList).where(StatusList.issuer_id == issuer_id).order_by(StatusList.id)
+    for status_list in session.scalars(query).all():
         status_service.sign_list(session, keyring, status_list=status_list, links=links, now=now)

@@ -1,4 +1,8 @@
-"""Issuer status lists: random index allocation and the signed BitstringStatusListCredential."""
+"""Issuer status lists: random index allocation and the signed BitstringStatusListCredential.
+
+Every change of a list's bits goes through `lock` then `sign_list`, in one transaction: the signed list is
+derived from the revoked set read under the list's lock, so concurrent revocations cannot lose a bit.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ import json
 import secrets
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from badges.models import Credential, Issuer, StatusList
@@ -48,6 +52,29 @@ def allocate_index(session: Session, status_list: StatusList) -> int:
     raise RuntimeError("status list is full: add a new list")
 
 
+def lock(session: Session, status_list_id: int) -> StatusList:
+    """Take the list's write lock, held until the transaction ends, and return the list as committed.
+
+    PostgreSQL: `SELECT ... FOR UPDATE` on its row. A second writer of the same list waits here; under READ
+    COMMITTED (the default) its next statements then see what the first one committed.
+    SQLite has no row locks and ignores FOR UPDATE: writing the row takes the database's single write lock,
+    and a connection holding it reads the latest committed state (WAL refuses a stale snapshot a write).
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(
+            update(StatusList)
+            .where(StatusList.id == status_list_id)
+            .values(number=StatusList.number)
+            .execution_options(synchronize_session=False)
+        )
+    return session.scalars(
+        select(StatusList)
+        .where(StatusList.id == status_list_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+
+
 def revoked_indexes(session: Session, status_list: StatusList) -> list[int]:
     return list(
         session.scalars(
@@ -61,7 +88,12 @@ def revoked_indexes(session: Session, status_list: StatusList) -> list[int]:
 def sign_list(
     session: Session, keyring: Keyring, *, status_list: StatusList, links: Links, now: datetime
 ) -> None:
-    """Re-sign the list with the issuer's Ed25519 key; called on creation and whenever a bit changes."""
+    """Re-sign the list with the issuer's Ed25519 key; called on creation and whenever a bit changes.
+
+    The bits are those of the revoked set read after taking the list's lock (a no-op when the caller
+    already holds it), never a set read earlier in the transaction.
+    """
+    status_list = lock(session, status_list.id)
     issuer = status_list.issuer
     url = links.status_list(issuer.slug, status_list.number)
     encoded = statuslist.encode(revoked_indexes(session, status_list), status_list.size)

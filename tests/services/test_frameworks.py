@@ -91,7 +91,7 @@ def test_csv_export_imports_back_with_the_same_competences(session):
         "kind": "profile",
         "profile": "initie",
     }
-    framework_io.import_csv(session, text, meta)
+    framework_io.import_csv(session, text.encode(), meta)
     session.flush()
     copy_ = frameworks.latest(session, "parcours-autonomie")
     assert (
@@ -104,7 +104,7 @@ def test_csv_with_commas_and_without_optional_columns_imports(session):
     frameworks.load_defaults(session)
     text = "code,title,level,alignments\r\nL-1,Réparer un vélo,N2,pix-crcn:5.1\r\nL-2,Souder,,\r\n"
     meta = {"slug": "atelier-velo", "version": "1", "name": "Atelier vélo", "kind": "reference"}
-    framework = framework_io.import_csv(session, text, meta)
+    framework = framework_io.import_csv(session, text.encode(), meta)
     session.flush()
     assert [(c.code, c.level) for c in framework.competencies] == [("L-1", "N2"), ("L-2", None)]
     assert framework.competencies[0].alignments[0].target.ref == "pix-crcn:5.1"
@@ -205,14 +205,14 @@ def test_csv_errors_are_numbered_as_spreadsheet_lines(session):
     text = "code;title;level\nL-1;Réparer;N2\nL-2;;N9\n"
     meta = {"slug": "atelier", "version": "1", "name": "Atelier", "kind": "reference"}
     with pytest.raises(RowErrors) as caught:
-        framework_io.import_csv(session, text, meta)
+        framework_io.import_csv(session, text.encode(), meta)
     assert {(e["row"], e["field"]) for e in caught.value.rows} == {(3, "title"), (3, "level")}
     assert session.scalar(select(Framework).where(Framework.slug == "atelier")) is None
 
 
 def test_csv_with_an_unknown_column_is_refused_on_the_header_line(session):
     with pytest.raises(RowErrors) as caught:
-        framework_io.import_csv(session, "code;titre\nA;B\n", {"slug": "x", "version": "1", "name": "X"})
+        framework_io.import_csv(session, b"code;titre\nA;B\n", {"slug": "x", "version": "1", "name": "X"})
     columns = "code, title, area, falc_description, level, criteria, alignments"
     assert caught.value.rows == [
         {"row": 1, "field": "en-tête", "message": f"Colonnes attendues : {columns}."}

@@ -89,7 +89,7 @@ def import_framework_csv() -> tuple[Response, int]:
     if request.mimetype != "text/csv":
         raise UnsupportedMediaType()
     meta = {name: request.args.get(name) for name in framework_io.META_FIELDS if name in request.args}
-    framework = framework_io.import_csv(get_session(), request.get_data(as_text=True), meta)
+    framework = framework_io.import_csv(get_session(), request.get_data(), meta)
     return done(framework, framework_json, 201)
 
 

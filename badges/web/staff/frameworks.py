@@ -7,7 +7,6 @@ whole file first, so a single error imports nothing).
 
 from __future__ import annotations
 
-import csv
 import json
 from typing import Any
 
@@ -30,7 +29,7 @@ from badges.web.staff.labels import PROFILE_LABELS, friendly, options
 
 IMPORT = "staff/frameworks/import.html"
 FILE = "fichier"
-# Same bound as the service's CSV text (MAX_CSV_CHARS), checked on bytes before anything is decoded.
+# Same bound as the service's CSV (MAX_CSV_BYTES), checked on bytes before anything is decoded.
 MAX_BYTES = 1_000_000
 KIND_LABELS = {"reference": _l("Référentiel de référence"), "profile": _l("Référentiel de profil")}
 ROLE_LABELS = {"principal": _l("principal"), "secondaire": _l("secondaire")}
@@ -91,7 +90,7 @@ def framework_export(slug: str, fmt: str) -> Response:
         body = json.dumps(framework_io.export_document(found), ensure_ascii=False, indent=1)
         return send_download(Download(body.encode("utf-8"), "application/json", name))
     # The BOM makes Excel read UTF-8 (accents); the import skips it.
-    body = "\ufeff" + framework_io.export_csv(found)
+    body = framework_io.export_csv(found, bom=True)
     return send_download(Download(body.encode("utf-8"), "text/csv", name))
 
 
@@ -109,9 +108,6 @@ def _upload() -> tuple[str, bytes]:
         raise _file_error(_("Le fichier dépasse 1 Mo : un référentiel compte 300 compétences au plus."))
     if not raw.strip():
         raise _file_error(_("Le fichier est vide."))
-    # A text file has no NUL byte (UTF-16 exports, spreadsheets and images do).
-    if b"\x00" in raw:
-        raise _file_error(_("Le fichier n’est pas un texte lisible : enregistrez-le en UTF-8."))
     extension = upload.filename.rpartition(".")[2].lower() if "." in upload.filename else ""
     if extension in ("json", "csv"):
         return extension, raw
@@ -139,24 +135,14 @@ def _document(raw: bytes) -> dict[str, Any]:
     return data
 
 
-def _csv_text(raw: bytes) -> str:
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # Excel in French often saves CSV as Windows-1252.
-        return raw.decode("cp1252", errors="replace")
-
-
 def _import(fmt: str, raw: bytes, form: dict[str, str]) -> Framework:
     session = get_session()
     if fmt == "json":
         return framework_io.import_document(session, _document(raw))
     # An empty field is "not given" for the service (an empty profile is not a wrong choice).
     meta = {name: value for name, value in form.items() if value}
-    try:
-        return framework_io.import_csv(session, _csv_text(raw), meta)
-    except csv.Error:
-        raise _file_error(_("Le fichier CSV est mal formé (guillemets ou séparateurs).")) from None
+    # Excel in French often saves CSV as Windows-1252: the screen accepts it (the API takes UTF-8 only).
+    return framework_io.import_csv(session, raw, meta, windows_1252=True)
 
 
 def _field_errors(fmt: str, rows: list[dict[str, object]]) -> dict[str, str]:

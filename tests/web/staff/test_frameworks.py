@@ -244,10 +244,10 @@ def test_a_version_already_imported_is_refused(staff, session):
         (b"[" * 100_000, "profond.json", "Le fichier n’est pas un JSON valide"),
         (b'["pas un objet"]', "liste.json", "Le fichier JSON doit décrire un référentiel"),
         ('{"name": "été"}'.encode("latin-1"), "latin.json", "enregistrez-le en UTF-8"),
-        (b"\xff\xfec\x00o\x00d\x00e\x00", "utf16.csv", "n’est pas un texte lisible"),
+        (b"\xff\xfec\x00o\x00d\x00e\x00", "utf16.csv", "Caractère nul (NUL)"),
         (b"PK\x03\x04", "classeur.xlsx", "Envoyez un fichier .json ou .csv"),
         (b"code;titre\r\nA;B\r\n", "colonnes.csv", "Colonnes attendues : code, title, area"),
-        (b'code;title\r\nA;"' + b"a" * 200_000, "guillemet.csv", "Le fichier CSV est mal formé"),
+        (b'code;title\r\nA;"' + b"a" * 200_000, "guillemet.csv", "La ligne dépasse 20000 caractères"),
     ],
 )
 def test_a_file_that_cannot_be_read_is_refused_with_a_clear_message(
