@@ -14,6 +14,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 LISTENING = re.compile(r"Listening at: http://127\.0\.0\.1:(\d+)")
@@ -48,6 +51,29 @@ def run_badges(env: Mapping[str, str], *args: str) -> str:
     )  # fmt: skip
     assert done.returncode == 0, f"badges {' '.join(args)}: {done.stdout}\n{done.stderr}"
     return done.stdout
+
+
+@contextmanager
+def own_database(purpose: str, sqlite_folder: Path) -> Iterator[str]:
+    """A database of the caller's own: next to BADGES_TEST_DATABASE_URL's on PostgreSQL (`<name>_<purpose>`,
+    per xdist worker, made empty and dropped after), else an SQLite file in `sqlite_folder`."""
+    suite_url = os.environ.get("BADGES_TEST_DATABASE_URL", "")
+    if not suite_url.startswith("postgresql"):
+        yield f"sqlite:///{sqlite_folder / f'{purpose}.sqlite3'}"
+        return
+    base = make_url(suite_url)
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    name = f"{base.database}_{purpose}" + (f"_{worker}" if worker else "")
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield base.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 @dataclass

@@ -14,16 +14,14 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager, nullcontext
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
-from tests.live_server import Gunicorn, readme_command, run_badges, start_gunicorn
+from tests.live_server import Gunicorn, own_database, readme_command, run_badges, start_gunicorn
 
 pytestmark = pytest.mark.production
 TEST_DATABASE_URL = os.environ.get("BADGES_TEST_DATABASE_URL")
@@ -50,25 +48,6 @@ class Production:
             return status, raw.decode("utf-8", "replace")
 
 
-@contextmanager
-def _postgres_database() -> Iterator[str]:
-    """A database of the test's own next to BADGES_TEST_DATABASE_URL's, made empty and dropped after."""
-    assert TEST_DATABASE_URL is not None
-    base = make_url(TEST_DATABASE_URL)
-    worker = os.environ.get("PYTEST_XDIST_WORKER")
-    name = f"{base.database}_prod" + (f"_{worker}" if worker else "")
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield base.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
 def _accounts(env: dict[str, str]) -> str:
     """The first tiers-lieu, a staff account and its API token, the README way (the command line)."""
     run_badges(env, "issuers", "create", "--slug", "la-mine", "--name", "La Mine",
@@ -88,7 +67,7 @@ def production(
     home = tmp_path_factory.mktemp(f"production-{request.param}")
     # The README's settings; on SQLite the embedded default database, inside the instance folder.
     env = {"BADGES_INSTANCE_PATH": str(home / "instance"), "BADGES_BASE_URL": "https://badges.example.org"}
-    database = _postgres_database() if request.param == "postgresql" else nullcontext(None)
+    database = own_database("prod", home) if request.param == "postgresql" else nullcontext(None)
     with database as url:
         if url:
             env["BADGES_DATABASE_URL"] = url
