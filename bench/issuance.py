@@ -34,20 +34,13 @@ from sqlalchemy import create_engine, event, text
 from badges import create_app
 from badges.db import engine_of, get_session, upgrade_schema
 from badges.models import Role
-from badges.services import (
-    accounts,
-    badge_classes,
-    beneficiaries,
-    evaluation,
-    frameworks,
-    issuance,
-    issuers,
-    pathways,
-)
-from badges.services.awarding import Issuing
+from badges.services.accounts import users as accounts
+from badges.services.credentials import issuance, issuers
+from badges.services.credentials.links import Links
 from badges.services.crypto import dataintegrity
-from badges.services.crypto.keys import Keyring
-from badges.services.links import Links
+from badges.services.crypto.keyring import Keyring
+from badges.services.programme import badge_classes, beneficiaries, evaluation, frameworks, pathways
+from badges.services.programme.awarding import Issuing
 
 PEOPLE, COMPETENCES = 16, 12
 

@@ -21,19 +21,12 @@ from badges.models import (
     Role,
     User,
 )
-from badges.services import (
-    accounts,
-    badge_classes,
-    beneficiaries,
-    evaluation,
-    frameworks,
-    issuance,
-    issuers,
-    pathways,
-)
-from badges.services.awarding import Issuing, Outcome
-from badges.services.crypto.keys import Keyring
-from badges.services.links import Links
+from badges.services.accounts import users as accounts
+from badges.services.credentials import issuance, issuers
+from badges.services.credentials.links import Links
+from badges.services.crypto.keyring import Keyring
+from badges.services.programme import badge_classes, beneficiaries, evaluation, frameworks, pathways
+from badges.services.programme.awarding import Issuing, Outcome
 
 _counter = itertools.count(1)
 

@@ -8,7 +8,7 @@ import shutil
 from sqlalchemy import func, select
 
 from badges.models import Credential, Framework, Issuer, SigningKey
-from badges.services import frameworks
+from badges.services.programme import frameworks
 
 
 def test_demo_is_idempotent_and_prints_what_is_needed_to_award(runner, session):

@@ -10,8 +10,9 @@ from werkzeug.wrappers import Response as BaseResponse
 from badges import db
 from badges.db import get_session
 from badges.models import Credential
-from badges.services import downloads, pages, published, qr, sharing
-from badges.services.published import Published
+from badges.services.credentials import downloads, published, qr, sharing
+from badges.services.credentials.published import Published
+from badges.services.holders import public_pages as pages
 from badges.web.api import send_download
 from badges.web.context import keyring, links, now, wants_html
 

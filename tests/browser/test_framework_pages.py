@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from badges.models import Framework, Role, User
-from badges.services import frameworks
+from badges.services.programme import frameworks
 from tests.browser.conftest import screenshot
 from tests.browser.test_staff_pages import check
 from tests.factories import make_issuer

@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import func, select
 
 from badges.models import Framework
-from badges.services import frameworks, spreadsheet
+from badges.services.programme import frameworks
+from badges.services.shared import spreadsheet
 from tests.factories import make_issuer, make_staff
 
 # Values a spreadsheet would evaluate, and legitimate ones that look alike (a phone number, a negative).

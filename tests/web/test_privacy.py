@@ -9,7 +9,9 @@ import pytest
 from sqlalchemy import select
 
 from badges.models import BadgeRevision, Credential, Framework
-from badges.services import badge_classes, frameworks, images, profiles, revisions
+from badges.services.credentials import images, revisions
+from badges.services.programme import badge_classes, frameworks
+from badges.services.shared import profiles
 from tests.factories import (
     enrol,
     grid,

@@ -17,7 +17,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from badges.services import frameworks
+from badges.services.programme import frameworks
 from tests.factories import make_coordinator, make_issuer, make_staff
 from tests.web.programme_helpers import Api
 

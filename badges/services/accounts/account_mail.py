@@ -9,10 +9,10 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from badges.models import User
-from badges.services.mail import Email
-from badges.services.staff_accounts import INVITATION, LIFETIMES, RESET
+from badges.services.accounts.staff_accounts import INVITATION, LIFETIMES, RESET
+from badges.services.shared.mail import Email
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "email"
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "email"
 ROLE_LABELS = {
     "coordinator": "coordination du réseau",
     "staff": "équipe du tiers-lieu",

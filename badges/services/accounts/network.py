@@ -8,9 +8,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from badges.models import Agency, Credential, Issuer, Pathway, Role, User
-from badges.services import issuers, staff_accounts
-from badges.services.errors import NotAllowed, NotFound
-from badges.services.links import Links
+from badges.services.accounts import staff_accounts
+from badges.services.credentials import issuers
+from badges.services.credentials.links import Links
+from badges.services.shared.errors import NotAllowed, NotFound
 
 
 def require_coordination(by: User) -> None:

@@ -19,9 +19,11 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from badges.models import Agency, Issuer, Role, User
-from badges.services import accounts, staff_sessions, throttling
-from badges.services.errors import InvalidInput, NotFound, ServiceError
-from badges.services.validation import Fields
+from badges.services.accounts import staff_sessions
+from badges.services.accounts import users as accounts
+from badges.services.shared import throttling
+from badges.services.shared.errors import InvalidInput, NotFound, ServiceError
+from badges.services.shared.validation import Fields
 
 # CNIL recommendation (délibération 2022-100): 12 characters at least when attempts are throttled.
 PASSWORD_MIN = 12

@@ -12,8 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from badges.models import ApiToken, Issuer, Role, User
-from badges.services.errors import InvalidInput
-from badges.services.validation import EMAIL_RE
+from badges.services.shared.errors import InvalidInput
+from badges.services.shared.validation import EMAIL_RE
 
 _hasher = PasswordHasher()
 TOKEN_PREFIX = "bdg_"
@@ -82,5 +82,5 @@ def user_for_token(session: Session, token: str, *, now: datetime) -> User | Non
 
 
 def hash_password(password: str) -> str:
-    """The argon2id hash stored for a password (the policy is checked by services/staff_accounts.py)."""
+    """The argon2id hash stored for a password (policy: accounts/staff_accounts.py)."""
     return _hasher.hash(password)

@@ -14,8 +14,8 @@ from defusedxml import DefusedXmlException, DTDForbidden
 from defusedxml.ElementTree import DefusedXMLParser
 from defusedxml.minidom import parseString
 
-from badges.services import images
-from badges.services.errors import InvalidInput, ServiceError
+from badges.services.credentials import images
+from badges.services.shared.errors import InvalidInput, ServiceError
 from badges.services.verification.inputs import JWS_RE, MAX_INPUT_BYTES
 
 PngKeyword = Literal["openbadges", "openbadgecredential"]

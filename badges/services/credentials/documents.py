@@ -6,9 +6,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from badges.models import BadgeRevision, Credential, Issuer, SigningKey
-from badges.services import keys as key_service
-from badges.services.crypto.keys import public_info_from_pem
-from badges.services.links import Links
+from badges.services.credentials import signing_keys as key_service
+from badges.services.credentials.links import Links
+from badges.services.crypto.keyring import public_info_from_pem
 from badges.services.openbadges import ob2, ob3
 from badges.services.openbadges.common import (
     JWK_COMPROMISED,

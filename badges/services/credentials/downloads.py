@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from badges.models import Credential
-from badges.services import baking, formats, images
-from badges.services.crypto.keys import Keyring
-from badges.services.errors import NotFound
-from badges.services.links import Links
+from badges.services.credentials import baking, formats, images
+from badges.services.credentials.links import Links
+from badges.services.crypto.keyring import Keyring
+from badges.services.shared.errors import NotFound
 
 FORMATS = (
     "ob3.json", "ob3.jwt", "ob3.png", "ob3.svg", "ob3-jwt.png", "ob3-jwt.svg",

@@ -11,11 +11,11 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from badges.models import Credential, SigningKey
-from badges.services import keys as key_service
+from badges.services.credentials import signing_keys as key_service
+from badges.services.credentials.links import Links, credential_urn
 from badges.services.crypto import jws
-from badges.services.crypto.keys import Keyring
-from badges.services.errors import NotFound
-from badges.services.links import Links, credential_urn
+from badges.services.crypto.keyring import Keyring
+from badges.services.shared.errors import NotFound
 
 
 def _rsa_key(session: Session, credential: Credential) -> SigningKey:

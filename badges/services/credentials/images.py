@@ -13,7 +13,7 @@ from xml.sax.saxutils import escape
 
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
-from badges.services.errors import InvalidInput
+from badges.services.shared.errors import InvalidInput
 
 SIZE = 600
 # Colour families: chosen from the class's palette key, never from (or showing) a profile label.
@@ -32,7 +32,7 @@ LEVEL_LABELS = {
 }
 
 
-FONTS = Path(__file__).resolve().parent.parent / "data" / "fonts"
+FONTS = Path(__file__).resolve().parents[2] / "data" / "fonts"
 
 
 @functools.lru_cache(maxsize=32)

@@ -11,10 +11,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from badges.models import Credential, SigningKey, StatusList
-from badges.services import keys as key_service
+from badges.services.credentials import signing_keys as key_service
+from badges.services.credentials.links import Links
 from badges.services.crypto import CryptoError, dataintegrity, statuslist
 from badges.services.crypto.multibase import ed25519_from_multibase
-from badges.services.links import Links
 
 # A report names at most this many credentials per problem (the count says the rest).
 MAX_NAMED = 10

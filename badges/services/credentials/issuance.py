@@ -14,14 +14,15 @@ from sqlalchemy.orm import Session
 
 from badges.models import BadgeClass, Beneficiary, Credential
 from badges.models.base import new_public_id
-from badges.services import documents, profiles, revisions
-from badges.services import keys as key_service
-from badges.services import status as status_service
+from badges.services.credentials import documents, revisions
+from badges.services.credentials import signing_keys as key_service
+from badges.services.credentials import status_lists as status_service
+from badges.services.credentials.links import Links, credential_urn
 from badges.services.crypto import dataintegrity
-from badges.services.crypto.keys import Keyring
-from badges.services.errors import Conflict, InvalidInput, RuleError
-from badges.services.links import Links, credential_urn
+from badges.services.crypto.keyring import Keyring
 from badges.services.openbadges import ob2, ob3
+from badges.services.shared import profiles
+from badges.services.shared.errors import Conflict, InvalidInput, RuleError
 
 MAX_EVIDENCE = 10
 

@@ -9,13 +9,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from badges.models import Issuer, SigningKey
-from badges.services import keys as key_service
-from badges.services import revocation
-from badges.services import status as status_service
-from badges.services.crypto.keys import Keyring
-from badges.services.errors import InvalidInput, NotFound
-from badges.services.links import Links
-from badges.services.validation import DEPARTMENT_RE, SLUG_RE, Fields
+from badges.services.credentials import revocation
+from badges.services.credentials import signing_keys as key_service
+from badges.services.credentials import status_lists as status_service
+from badges.services.credentials.links import Links
+from badges.services.crypto.keyring import Keyring
+from badges.services.shared.errors import InvalidInput, NotFound
+from badges.services.shared.validation import DEPARTMENT_RE, SLUG_RE, Fields
 
 
 def validate(data: dict[str, Any]) -> dict[str, Any]:

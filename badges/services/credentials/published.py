@@ -16,9 +16,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from badges.models import Credential, Issuer, SigningKey, StatusList
-from badges.services import documents, revisions, sharing
-from badges.services import keys as key_service
-from badges.services.links import Links
+from badges.services.credentials import documents, revisions, sharing
+from badges.services.credentials import signing_keys as key_service
+from badges.services.credentials.links import Links
 from badges.services.openbadges import ob2, ob3
 
 JSON_LD = "application/ld+json"

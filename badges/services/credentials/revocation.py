@@ -8,11 +8,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from badges.models import Credential, StatusList
-from badges.services import sharing
-from badges.services import status as status_service
-from badges.services.crypto.keys import Keyring
-from badges.services.errors import Conflict, InvalidInput, NotFound
-from badges.services.links import Links
+from badges.services.credentials import sharing
+from badges.services.credentials import status_lists as status_service
+from badges.services.credentials.links import Links
+from badges.services.crypto.keyring import Keyring
+from badges.services.shared.errors import Conflict, InvalidInput, NotFound
 
 # The PII-free reason kept when a badge is erased at its holder's request (domain guide §10.6).
 ERASURE_REASON = "Badge effacé à la demande de son titulaire."

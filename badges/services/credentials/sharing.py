@@ -21,9 +21,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from badges.models import Credential, CredentialSharing, ShareLink
-from badges.services import throttling
-from badges.services.errors import InvalidInput, NotFound, RuleError, TooManyAttempts
-from badges.services.links import Links
+from badges.services.credentials.links import Links
+from badges.services.shared import throttling
+from badges.services.shared.errors import InvalidInput, NotFound, RuleError, TooManyAttempts
 
 # Crockford's base32: no I, L, O or U, so a code read aloud or copied by hand stays unambiguous.
 CLAIM_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"

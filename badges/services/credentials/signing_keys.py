@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session
 
 from badges.models import Issuer, SigningKey
 from badges.models.base import new_public_id
-from badges.services.crypto.keys import Keyring
-from badges.services.errors import NotFound, RuleError
+from badges.services.crypto.keyring import Keyring
+from badges.services.shared.errors import NotFound, RuleError
 
 ED25519 = "Ed25519"
 RSA = "RSA"

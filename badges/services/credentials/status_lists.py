@@ -14,10 +14,10 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from badges.models import Credential, Issuer, StatusList
-from badges.services import keys as key_service
+from badges.services.credentials import signing_keys as key_service
+from badges.services.credentials.links import Links
 from badges.services.crypto import dataintegrity, statuslist
-from badges.services.crypto.keys import Keyring
-from badges.services.links import Links
+from badges.services.crypto.keyring import Keyring
 from badges.services.openbadges import ob3
 
 MAX_ALLOCATION_TRIES = 64

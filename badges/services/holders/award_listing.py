@@ -11,9 +11,10 @@ from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from badges.models import BadgeClass, BadgeRevision, Beneficiary, Credential, Issuer
-from badges.services import badge_view, sharing
-from badges.services.errors import NotFound
-from badges.services.links import Links
+from badges.services.credentials import sharing
+from badges.services.credentials.links import Links
+from badges.services.holders import badge_view
+from badges.services.shared.errors import NotFound
 
 STATUSES = ("valide", "revoque", "expire")
 PER_PAGE = 20

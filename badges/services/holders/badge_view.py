@@ -16,10 +16,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from badges.models import Competency, Credential, Framework
-from badges.services import frameworks
-from badges.services.errors import NotFound
-from badges.services.links import Links
+from badges.services.credentials.links import Links
 from badges.services.openbadges.common import LEVEL_SCALE
+from badges.services.programme import frameworks
+from badges.services.shared.errors import NotFound
 
 LINKEDIN_ADD = "https://www.linkedin.com/profile/add"
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")

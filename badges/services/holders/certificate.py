@@ -25,10 +25,11 @@ from reportlab.platypus import Frame, KeepInFrame, Paragraph, Spacer
 from sqlalchemy.orm import Session
 
 from badges.models import Credential
-from badges.services import badge_view, qr, sharing
-from badges.services.errors import RuleError
-from badges.services.images import FONTS
-from badges.services.links import Links
+from badges.services.credentials import qr, sharing
+from badges.services.credentials.images import FONTS
+from badges.services.credentials.links import Links
+from badges.services.holders import badge_view
+from badges.services.shared.errors import RuleError
 
 PARIS = ZoneInfo("Europe/Paris")
 INK, ACCENT, MUTED = HexColor("#1a1a1a"), HexColor("#1d4e89"), HexColor("#4a4a4a")

@@ -1,5 +1,5 @@
 """Handing an award over: the e-mail to the beneficiary (French, plain text and HTML, with the private
-link and the certificate attached). The certificate itself is services/certificate.py."""
+link and the certificate attached). The certificate itself is services/holders/certificate.py."""
 
 from __future__ import annotations
 
@@ -11,12 +11,13 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from sqlalchemy.orm import Session
 
 from badges.models import Credential
-from badges.services import access, certificate
-from badges.services.errors import InvalidInput, NotFound
-from badges.services.links import Links
-from badges.services.mail import Attachment, Email
+from badges.services.credentials.links import Links
+from badges.services.holders import certificate
+from badges.services.holders import private_link as access
+from badges.services.shared.errors import InvalidInput, NotFound
+from badges.services.shared.mail import Attachment, Email
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "email"
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "email"
 
 
 @functools.cache

@@ -10,9 +10,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from badges.models import Beneficiary, Credential
-from badges.services import badge_view, sharing
-from badges.services.errors import NotFound
-from badges.services.links import Links
+from badges.services.credentials import sharing
+from badges.services.credentials.links import Links
+from badges.services.holders import badge_view
+from badges.services.shared.errors import NotFound
 
 
 def owned(session: Session, beneficiary: Beneficiary, credential_id: str) -> Credential:

@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from badges.models import Beneficiary, BeneficiaryLink
-from badges.services.links import Links
+from badges.services.credentials.links import Links
 
 PURPOSE = b"badges/beneficiary-link/v1"
 # 43 characters of base64url for 256 bits; anything else in the URL is not a token.

@@ -9,10 +9,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from badges.models import BadgeClass, Credential, Framework, Issuer
-from badges.services import badge_view, documents, frameworks, revisions, sharing
-from badges.services.errors import NotFound
-from badges.services.links import Links
+from badges.services.credentials import documents, revisions, sharing
+from badges.services.credentials.links import Links
+from badges.services.holders import badge_view
 from badges.services.openbadges.common import LEVEL_SCALE, BadgeClassData
+from badges.services.programme import frameworks
+from badges.services.shared.errors import NotFound
 
 
 def credential_page(session: Session, links: Links, public_id: str, now: datetime) -> dict[str, Any]:

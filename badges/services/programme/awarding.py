@@ -25,10 +25,11 @@ from badges.models import (
     PendingAward,
     ReviewFlag,
 )
-from badges.services import badge_classes, beneficiaries, issuance, rules
-from badges.services.crypto.keys import Keyring
-from badges.services.errors import Conflict
-from badges.services.links import Links
+from badges.services.credentials import issuance
+from badges.services.credentials.links import Links
+from badges.services.crypto.keyring import Keyring
+from badges.services.programme import badge_classes, beneficiaries, rules
+from badges.services.shared.errors import Conflict
 
 SELF_ASSESSMENT = "auto_evaluation"
 MAX_LISTED_ATELIERS = 12

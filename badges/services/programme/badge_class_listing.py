@@ -15,8 +15,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from badges.models import BadgeClass, Competency, Credential, Issuer
-from badges.services import badge_classes, frameworks, images, profiles, revisions, rules
-from badges.services.links import Links
+from badges.services.credentials import images, revisions
+from badges.services.credentials.links import Links
+from badges.services.programme import badge_classes, frameworks, rules
+from badges.services.shared import profiles
 
 
 def awarded_by_revision(session: Session, badge_ids: list[int]) -> dict[tuple[int, int], int]:

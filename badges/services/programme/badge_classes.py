@@ -12,10 +12,12 @@ from sqlalchemy.orm import Session
 
 from badges.models import BadgeClass, Competency, Credential, Issuer
 from badges.models.base import new_public_id
-from badges.services import frameworks, images, profiles, revisions, rules
-from badges.services.errors import Conflict, InvalidInput, NotFound
+from badges.services.credentials import images, revisions
 from badges.services.openbadges.common import LEVEL_SCALE
-from badges.services.validation import LEVELS, Fields
+from badges.services.programme import frameworks, rules
+from badges.services.shared import profiles
+from badges.services.shared.errors import Conflict, InvalidInput, NotFound
+from badges.services.shared.validation import LEVELS, Fields
 
 PROFILES = profiles.PROFILES
 EDITABLE = (

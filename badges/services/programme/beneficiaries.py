@@ -15,9 +15,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from badges.models import Beneficiary, Credential, Issuer
-from badges.services.errors import Conflict, InvalidInput, NotFound
-from badges.services.profiles import PROFILES
-from badges.services.validation import Fields
+from badges.services.shared.errors import Conflict, InvalidInput, NotFound
+from badges.services.shared.profiles import PROFILES
+from badges.services.shared.validation import Fields
 
 PHONE_RE = re.compile(r"^\+?[0-9 .-]{6,20}$")
 FIELDS = (

@@ -13,8 +13,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from badges.models import Beneficiary, Issuer
-from badges.services import beneficiaries, spreadsheet
-from badges.services.errors import InvalidInput, RowErrors
+from badges.services.programme import beneficiaries
+from badges.services.shared import spreadsheet
+from badges.services.shared.errors import InvalidInput, RowErrors
 
 MAX_BYTES = 512 * 1024
 MAX_ROWS = 500

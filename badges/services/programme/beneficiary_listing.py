@@ -25,7 +25,7 @@ from badges.models import (
     PendingAward,
     ReviewFlag,
 )
-from badges.services import awarding, rules
+from badges.services.programme import awarding, rules
 
 
 def _counts(session: Session, model: Any, column: Any, ids: list[int], *extra: Any) -> dict[int, int]:

@@ -10,9 +10,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from badges.models import BadgeClass, Beneficiary, Issuer, Role, User
-from badges.services import accounts, badge_classes, beneficiaries, issuers
-from badges.services.crypto.keys import Keyring
-from badges.services.links import Links
+from badges.services.accounts import users as accounts
+from badges.services.credentials import issuers
+from badges.services.credentials.links import Links
+from badges.services.crypto.keyring import Keyring
+from badges.services.programme import badge_classes, beneficiaries
 
 DEMO_SLUG = "fabrique-demo"
 DEMO_STAFF = "mediatrice@fabrique-demo.example"

@@ -19,10 +19,10 @@ from badges.models import (
     ReviewFlag,
     User,
 )
-from badges.services import awarding, beneficiaries, frameworks, pathways
-from badges.services.awarding import Issuing, Outcome
-from badges.services.errors import Conflict, InvalidInput, NotFound
-from badges.services.validation import LEVELS, Fields
+from badges.services.programme import awarding, beneficiaries, frameworks, pathways
+from badges.services.programme.awarding import Issuing, Outcome
+from badges.services.shared.errors import Conflict, InvalidInput, NotFound
+from badges.services.shared.validation import LEVELS, Fields
 
 MOMENTS = ("avant", "pendant", "apres")
 METHODS = ("auto_evaluation", "observation", "quiz", "entretien", "mise_en_situation", "jeu")

@@ -8,10 +8,11 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from badges.models import Competency, Framework
-from badges.services import frameworks, profiles, spreadsheet
-from badges.services.errors import RowErrors
-from badges.services.frameworks import KINDS, ROLES, AlignmentSpec, CompetencySpec, FrameworkSpec
-from badges.services.validation import LEVELS, SLUG_RE, Fields
+from badges.services.programme import frameworks
+from badges.services.programme.frameworks import KINDS, ROLES, AlignmentSpec, CompetencySpec, FrameworkSpec
+from badges.services.shared import profiles, spreadsheet
+from badges.services.shared.errors import RowErrors
+from badges.services.shared.validation import LEVELS, SLUG_RE, Fields
 
 # Codes are URL anchors (/frameworks/<slug>#<code>): letters, digits, dot, dash, underscore.
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from badges.models import Competency, Framework
-from badges.services import frameworks
+from badges.services.programme import frameworks
 
 
 def latest_versions(session: Session) -> list[dict[str, Any]]:

@@ -11,9 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from badges.models import Competency, CompetencyAlignment, Framework
-from badges.services.errors import InvalidInput, NotFound
+from badges.services.shared.errors import InvalidInput, NotFound
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "frameworks"
+DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "frameworks"
 # DigComp first: the other frameworks align to it. The profile frameworks have neutral public slugs;
 # their profile is an internal column (see data/frameworks/README.md).
 DEFAULT_FILES = (
@@ -61,7 +61,7 @@ class FrameworkSpec:
 def load_defaults(session: Session) -> list[Framework]:
     """Load the shipped frameworks that are not in the database yet (idempotent)."""
     # Imported here: framework_io validates on top of this module's lookups.
-    from badges.services import framework_io
+    from badges.services.programme import framework_io
 
     loaded = []
     for name in DEFAULT_FILES:

@@ -20,9 +20,12 @@ from badges.models import (
     Role,
     User,
 )
-from badges.services import accounts, frameworks, network, profiles
-from badges.services.errors import Conflict, InvalidInput, NotFound
-from badges.services.validation import DEPARTMENT_RE, Fields
+from badges.services.accounts import network
+from badges.services.accounts import users as accounts
+from badges.services.programme import frameworks
+from badges.services.shared import profiles
+from badges.services.shared.errors import Conflict, InvalidInput, NotFound
+from badges.services.shared.validation import DEPARTMENT_RE, Fields
 
 TYPES = ("court", "long", "long_augmente")
 CATEGORIES = ("apprentissage_par_le_faire", "professionnalisation", "hybride_creatif")

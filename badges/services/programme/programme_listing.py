@@ -23,7 +23,7 @@ from badges.models import (
     Role,
     User,
 )
-from badges.services import frameworks, pathways
+from badges.services.programme import frameworks, pathways
 
 VIEWS = ("semaine", "mois")
 

@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from badges.models import Credential, ReviewFlag, User
-from badges.services.errors import Conflict, NotFound
-from badges.services.validation import Fields
+from badges.services.shared.errors import Conflict, NotFound
+from badges.services.shared.validation import Fields
 
 # A long backlog is listed by pages of the oldest: nobody reviews more than this in one sitting.
 MAX_LISTED = 200

@@ -16,10 +16,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from badges.models import BadgeClass, Competency
-from badges.services import frameworks
-from badges.services.errors import InvalidInput
 from badges.services.openbadges.common import LEVEL_SCALE
-from badges.services.validation import LEVELS
+from badges.services.programme import frameworks
+from badges.services.shared.errors import InvalidInput
+from badges.services.shared.validation import LEVELS
 
 LEVEL_LABELS = {code: label for code, label, _ in LEVEL_SCALE}
 MAX_RULES = 5

@@ -44,9 +44,9 @@ from badges.models import (
     Issuer,
     Pathway,
 )
-from badges.services import rules
-from badges.services.awarding import SELF_ASSESSMENT
-from badges.services.errors import InvalidInput
+from badges.services.programme import rules
+from badges.services.programme.awarding import SELF_ASSESSMENT
+from badges.services.shared.errors import InvalidInput
 
 DIMENSIONS = ("tiers_lieu", "department", "pathway_type", "category", "profile")
 METRICS = (

@@ -10,8 +10,8 @@ import io
 from typing import Any
 from xml.sax.saxutils import escape
 
-from badges.services import spreadsheet
-from badges.services.reporting import METRICS
+from badges.services.reporting.figures import METRICS
+from badges.services.shared import spreadsheet
 
 BAR_HEIGHT, GAP, LABEL_WIDTH, WIDTH = 28, 10, 260, 640
 COLOURS = ("#1f5f99", "#2e7d32", "#8a4b08", "#6a1b9a", "#b3261e", "#00695c")

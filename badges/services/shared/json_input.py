@@ -6,7 +6,7 @@ import json
 import re
 from typing import Any
 
-from badges.services.errors import InvalidInput, TooLarge
+from badges.services.shared.errors import InvalidInput, TooLarge
 
 MAX_DEPTH = 32
 FIELD = "body"

@@ -16,7 +16,7 @@ from email.message import EmailMessage
 from email.utils import make_msgid
 from typing import Any
 
-from badges.services.errors import ServiceError
+from badges.services.shared.errors import ServiceError
 
 log = logging.getLogger(__name__)
 

@@ -125,7 +125,7 @@ class Fields:
         return default
 
     def check(self) -> None:
-        from badges.services.errors import InvalidInput
+        from badges.services.shared.errors import InvalidInput
 
         if self.errors:
             raise InvalidInput(dict(self.errors))

@@ -6,7 +6,10 @@ import logging
 from datetime import datetime
 from typing import Any
 
-from badges.services.verification import baked, jws, ob2, ob3
+from badges.services.verification import baked
+from badges.services.verification import jws_checks as jws
+from badges.services.verification import ob2_checks as ob2
+from badges.services.verification import ob3_checks as ob3
 from badges.services.verification.inputs import InputError, Parsed, from_bytes, from_text, from_value
 from badges.services.verification.report import Report
 from badges.services.verification.sources import FetchError, Source, get_json

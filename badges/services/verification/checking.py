@@ -15,9 +15,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from badges.models import Credential
-from badges.services import sharing
-from badges.services.links import Links
-from badges.services.revocation import ERASURE_REASON
+from badges.services.credentials import sharing
+from badges.services.credentials.links import Links
+from badges.services.credentials.revocation import ERASURE_REASON
 from badges.services.verification import Report, unreadable
 from badges.services.verification.dates import parse_datetime
 from badges.services.verification.report import CHECK_ORDER

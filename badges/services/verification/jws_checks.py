@@ -7,12 +7,14 @@ from typing import Any
 
 from badges.services.crypto import CryptoError
 from badges.services.crypto import jws as crypto_jws
-from badges.services.verification import common, ob2, ob3, register
+from badges.services.verification import common, register
+from badges.services.verification import ob2_checks as ob2
+from badges.services.verification import ob3_checks as ob3
 from badges.services.verification.jwk import embedded_key, resolve_ob2_creator, resolve_vc_jwt_key
-from badges.services.verification.keys import KeyError_
+from badges.services.verification.key_resolution import KeyError_
 from badges.services.verification.report import Report
 from badges.services.verification.sources import FetchError, Source, get_json
-from badges.services.verification.status import check_status
+from badges.services.verification.status_checks import check_status
 
 
 def verify_token(token: str, *, source: Source, now: datetime, email: str | None, report: Report) -> None:

@@ -10,7 +10,7 @@ from pyld import jsonld
 from badges.services.crypto import CryptoError, dataintegrity
 from badges.services.openbadges import contexts
 from badges.services.verification import common, register
-from badges.services.verification.keys import (
+from badges.services.verification.key_resolution import (
     KeyError_,
     KeysUnavailable,
     ResolvedKey,
@@ -19,7 +19,7 @@ from badges.services.verification.keys import (
 )
 from badges.services.verification.report import Report
 from badges.services.verification.sources import Source
-from badges.services.verification.status import check_status
+from badges.services.verification.status_checks import check_status
 
 CRYPTO_MESSAGES = {
     "bad_signature": "La signature ne correspond pas au contenu : "

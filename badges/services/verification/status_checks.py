@@ -12,7 +12,7 @@ from typing import Any
 
 from badges.services.crypto import CryptoError, dataintegrity, statuslist
 from badges.services.verification.common import as_list, issuer_id, obj, parse_created
-from badges.services.verification.keys import KeyError_, resolve_ed25519
+from badges.services.verification.key_resolution import KeyError_, resolve_ed25519
 from badges.services.verification.report import Report
 from badges.services.verification.sources import FetchError, Source, get_json
 

@@ -7,9 +7,11 @@ from sqlalchemy import select
 
 from badges.db import get_session
 from badges.models import Issuer
-from badges.services import pathways, profiles, reporting
-from badges.services.errors import InvalidInput
-from badges.services.validation import DEPARTMENT_RE
+from badges.services.programme import pathways
+from badges.services.reporting import figures as reporting
+from badges.services.shared import profiles
+from badges.services.shared.errors import InvalidInput
+from badges.services.shared.validation import DEPARTMENT_RE
 from badges.web.api import bp
 from badges.web.api.inputs import accepts
 from badges.web.api.scope import arg, readable_issuers

@@ -8,10 +8,12 @@ import pytest
 from sqlalchemy import func, select
 
 from badges.models import LoginAttempt, Role
-from badges.services import accounts, staff_accounts, staff_sessions, throttling
-from badges.services.account_mail import invitation_email, reset_email
-from badges.services.errors import InvalidInput
-from badges.services.staff_accounts import LinkRefused, SignInRefused, Throttled
+from badges.services.accounts import staff_accounts, staff_sessions
+from badges.services.accounts import users as accounts
+from badges.services.accounts.account_mail import invitation_email, reset_email
+from badges.services.accounts.staff_accounts import LinkRefused, SignInRefused, Throttled
+from badges.services.shared import throttling
+from badges.services.shared.errors import InvalidInput
 from tests.factories import make_agency, make_issuer
 
 SECRET = "secret de test"

@@ -12,7 +12,7 @@ import pytest
 from defusedxml.ElementTree import fromstring
 from PIL import Image
 
-from badges.services import baking, images
+from badges.services.credentials import baking, images
 
 JSON_TEXT = json.dumps(
     {"id": "https://example.org/assertions/1", "name": "Échanger par e-mail ✉", "note": "a]]>b ]]> ]]]>"},

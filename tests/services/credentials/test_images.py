@@ -12,8 +12,8 @@ import pytest
 from defusedxml.ElementTree import fromstring
 from PIL import Image, PngImagePlugin
 
-from badges.services import images
-from badges.services.errors import InvalidInput
+from badges.services.credentials import images
+from badges.services.shared.errors import InvalidInput
 
 SVG = "{http://www.w3.org/2000/svg}"
 FAST = 1.0

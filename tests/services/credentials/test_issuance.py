@@ -11,11 +11,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from badges.models import Credential
-from badges.services import issuance, profiles
-from badges.services.crypto.keys import Keyring
-from badges.services.errors import Conflict, InvalidInput, RuleError
-from badges.services.links import Links
+from badges.services.credentials import issuance
+from badges.services.credentials.links import Links
+from badges.services.crypto.keyring import Keyring
 from badges.services.openbadges.contexts import schema_errors
+from badges.services.shared import profiles
+from badges.services.shared.errors import Conflict, InvalidInput, RuleError
 from tests.factories import make_award, make_badge_class, make_beneficiary, make_issuer
 
 

@@ -8,9 +8,10 @@ from datetime import timedelta
 import pytest
 
 from badges.models import SigningKey
-from badges.services import formats, issuance, issuers, verification
-from badges.services import keys as key_service
-from badges.services.errors import RuleError
+from badges.services import verification
+from badges.services.credentials import formats, issuance, issuers
+from badges.services.credentials import signing_keys as key_service
+from badges.services.shared.errors import RuleError
 from badges.services.verification.sources import LocalSource
 from tests.factories import make_award, make_badge_class, make_beneficiary
 
@@ -82,7 +83,7 @@ def test_compromise_date_cannot_be_in_the_future(session, keyring, links, now):
 
 
 def test_compromised_rsa_key_leaves_the_jwks(session, keyring, links, now):
-    from badges.services import documents
+    from badges.services.credentials import documents
 
     credential = make_award(session, keyring, links, now)
     key = session.get(SigningKey, credential.rsa_key_id)

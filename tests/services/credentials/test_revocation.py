@@ -6,9 +6,10 @@ import json
 
 import pytest
 
-from badges.services import documents, formats, published, revocation, verification
+from badges.services import verification
+from badges.services.credentials import documents, formats, published, revocation
 from badges.services.crypto import statuslist
-from badges.services.errors import Conflict, InvalidInput
+from badges.services.shared.errors import Conflict, InvalidInput
 from badges.services.verification.sources import LocalSource
 from tests.factories import make_award
 
@@ -90,7 +91,7 @@ def test_token_use_is_recorded_at_most_once_a_minute(session, keyring, links, no
     """A write per API request would serialise concurrent requests on the token row."""
     from datetime import timedelta
 
-    from badges.services import accounts
+    from badges.services.accounts import users as accounts
     from tests.factories import make_issuer, make_staff
 
     user, token = make_staff(session, make_issuer(session, keyring, links, now), now)

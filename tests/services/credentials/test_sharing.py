@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from badges.models import ShareLink
-from badges.services import published, revocation, sharing
-from badges.services.errors import InvalidInput, NotFound, RuleError
+from badges.services.credentials import published, revocation, sharing
+from badges.services.shared.errors import InvalidInput, NotFound, RuleError
 from tests.factories import make_award
 
 

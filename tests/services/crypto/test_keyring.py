@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from badges.services.crypto import CryptoError
-from badges.services.crypto.keys import Keyring, PublicKeyInfo, public_info_from_pem, public_key_from_jwk
+from badges.services.crypto.keyring import Keyring, PublicKeyInfo, public_info_from_pem, public_key_from_jwk
 from badges.services.crypto.multibase import ed25519_from_multibase
 
 PASSPHRASE = b"correct horse battery staple"

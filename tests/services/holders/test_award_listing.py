@@ -6,9 +6,10 @@ from datetime import timedelta
 
 import pytest
 
-from badges.services import award_listing, revocation
-from badges.services.award_listing import Filters, parse_filters
-from badges.services.errors import NotFound
+from badges.services.credentials import revocation
+from badges.services.holders import award_listing
+from badges.services.holders.award_listing import Filters, parse_filters
+from badges.services.shared.errors import NotFound
 from tests.factories import make_award, make_issuer
 
 

@@ -7,8 +7,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from badges.services import badge_view, issuance, revocation
-from badges.services.errors import NotFound
+from badges.services.credentials import issuance, revocation
+from badges.services.holders import badge_view
+from badges.services.shared.errors import NotFound
 from tests.factories import make_award, make_beneficiary, make_issuer, make_rule_badge_class
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from badges.services import certificate, revocation, sharing
-from badges.services.errors import NotFound, RuleError
+from badges.services.credentials import revocation, sharing
+from badges.services.holders import certificate
+from badges.services.shared.errors import NotFound, RuleError
 from tests import pdf
 from tests.factories import make_award
 

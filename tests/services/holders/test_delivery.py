@@ -6,8 +6,11 @@ import logging
 
 import pytest
 
-from badges.services import access, delivery, mail, revocation
-from badges.services.errors import InvalidInput, NotFound, RuleError
+from badges.services.credentials import revocation
+from badges.services.holders import delivery
+from badges.services.holders import private_link as access
+from badges.services.shared import mail
+from badges.services.shared.errors import InvalidInput, NotFound, RuleError
 from tests.factories import make_award
 from tests.mailbox import free_port, running_smtp
 
@@ -42,7 +45,7 @@ def test_the_award_email_reaches_a_real_smtp_server(session, keyring, links, now
 def test_without_smtp_host_the_message_is_logged(session, keyring, links, now, caplog):
     credential = make_award(session, keyring, links, now)
     email = delivery.award_email(session, links, credential, secret=SECRET, now=now)
-    with caplog.at_level(logging.INFO, logger="badges.services.mail"):
+    with caplog.at_level(logging.INFO, logger="badges.services.shared.mail"):
         mail.send(mail.MailSettings(host=None, port=25, sender="badges@localhost"), email)
     assert "awa@example.org" in caplog.text and "/mes-badges/" in caplog.text
 

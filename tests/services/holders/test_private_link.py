@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from badges.models import BeneficiaryLink
-from badges.services import access, beneficiaries
+from badges.services.holders import private_link as access
+from badges.services.programme import beneficiaries
 from tests.factories import make_award, make_beneficiary
 
 SECRET = b"server-secret"

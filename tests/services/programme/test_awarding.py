@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import func, select
 
 from badges.models import Credential, Evaluation, PendingAward, ReviewFlag
-from badges.services import awarding, evaluation
-from badges.services.errors import Conflict, InvalidInput, NotFound
 from badges.services.openbadges.contexts import schema_errors
+from badges.services.programme import awarding, evaluation
+from badges.services.shared.errors import Conflict, InvalidInput, NotFound
 from tests.factories import (
     enrol,
     grid,

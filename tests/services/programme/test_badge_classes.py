@@ -12,9 +12,11 @@ from PIL import Image
 from sqlalchemy import func, select
 
 from badges.models import BadgeRevision
-from badges.services import badge_classes, documents, images, issuance, profiles, revisions
-from badges.services.errors import Conflict, InvalidInput
+from badges.services.credentials import documents, images, issuance, revisions
 from badges.services.openbadges import ob3
+from badges.services.programme import badge_classes
+from badges.services.shared import profiles
+from badges.services.shared.errors import Conflict, InvalidInput
 from tests.factories import make_badge_class, make_beneficiary, make_issuer, make_rule_badge_class
 
 LD = {"Accept": "application/ld+json"}

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import func, select
 
 from badges.models import Competency, CompetencyAlignment, Framework
-from badges.services import framework_io, frameworks
-from badges.services.errors import RowErrors
+from badges.services.programme import framework_io, frameworks
+from badges.services.shared.errors import RowErrors
 
 
 def count(session, model) -> int:

@@ -6,8 +6,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from badges.services import issuance, pathways, reporting
-from badges.services.errors import InvalidInput
+from badges.services.credentials import issuance
+from badges.services.programme import pathways
+from badges.services.reporting import figures as reporting
+from badges.services.shared.errors import InvalidInput
 from tests.factories import (
     enrol,
     grid,

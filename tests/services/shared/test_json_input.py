@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from badges.services.errors import InvalidInput, TooLarge
-from badges.services.json_input import MAX_DEPTH, depth_ok, read_json
+from badges.services.shared.errors import InvalidInput, TooLarge
+from badges.services.shared.json_input import MAX_DEPTH, depth_ok, read_json
 
 LIMIT = 1024 * 1024
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from badges import create_app
-from badges.services import mail
+from badges.services.shared import mail
 from tests.mailbox import running_smtp
 
 ACCOUNT = ("badges", "s3cret relay password")

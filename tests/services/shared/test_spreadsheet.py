@@ -6,8 +6,8 @@ import csv
 
 import pytest
 
-from badges.services import spreadsheet
-from badges.services.errors import RowErrors
+from badges.services.shared import spreadsheet
+from badges.services.shared.errors import RowErrors
 
 HOSTILE = [
     "=cmd|'/c calc'!A1",
