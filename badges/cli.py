@@ -17,7 +17,7 @@ from badges.models import Credential, Role, User
 from badges.services.accounts import users as accounts
 from badges.services.credentials import issuance, issuers, revocation
 from badges.services.credentials import signing_keys as key_service
-from badges.services.programme import badge_classes, beneficiaries, frameworks
+from badges.services.programme import badge_classes, beneficiaries, framework_io
 from badges.services.shared.errors import ServiceError
 from badges.web.context import keyring, links, now
 
@@ -52,7 +52,7 @@ def prepare(revision: str = "head") -> list[str]:
     if revision != "head":
         return []  # the frameworks are written through the models, which match the head schema only
     session = get_session()
-    loaded = [f"{framework.slug} {framework.version}" for framework in frameworks.load_defaults(session)]
+    loaded = [f"{framework.slug} {framework.version}" for framework in framework_io.load_defaults(session)]
     session.commit()
     return loaded
 

@@ -39,7 +39,14 @@ from badges.services.credentials import issuance, issuers
 from badges.services.credentials.links import Links
 from badges.services.crypto import dataintegrity
 from badges.services.crypto.keyring import Keyring
-from badges.services.programme import badge_classes, beneficiaries, evaluation, frameworks, pathways
+from badges.services.programme import (
+    badge_classes,
+    beneficiaries,
+    evaluation,
+    framework_io,
+    frameworks,
+    pathways,
+)
 from badges.services.programme.awarding import Issuing
 
 PEOPLE, COMPETENCES = 16, 12
@@ -91,7 +98,7 @@ def raw_ed25519_rate(seconds: float = 2.0) -> float:
 
 
 def setup(session: Any, keyring: Keyring, links: Links, now: datetime) -> tuple[Any, Any]:
-    frameworks.load_defaults(session)
+    framework_io.load_defaults(session)
     issuer_data = {
         "slug": "bench",
         "name": "Banc d'essai",

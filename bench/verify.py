@@ -31,12 +31,12 @@ from badges.services.credentials.links import Links
 from badges.services.crypto import dataintegrity
 from badges.services.crypto.keyring import Keyring
 from badges.services.crypto.multibase import ed25519_from_multibase
-from badges.services.programme import badge_classes, beneficiaries, frameworks
+from badges.services.programme import badge_classes, beneficiaries, framework_io
 from badges.services.verification.sources import LocalSource
 
 
 def issue(session: Any, keyring: Keyring, links: Links, count: int, now: datetime) -> list[Any]:
-    frameworks.load_defaults(session)
+    framework_io.load_defaults(session)
     data = {
         "slug": "bench",
         "name": "Banc d'essai",

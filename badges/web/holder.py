@@ -26,7 +26,7 @@ from badges.services.shared.errors import InvalidInput, NotFound, RuleError
 from badges.web.api import send_download
 from badges.web.context import client_ip, keyring, links, now
 from badges.web.errors import error_response
-from badges.web.public import bp
+from badges.web.public_blueprint import bp
 
 F = TypeVar("F", bound=Callable[..., Any])
 

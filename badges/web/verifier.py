@@ -24,7 +24,7 @@ from badges.services.verification import checking
 from badges.services.verification.inputs import MAX_INPUT_BYTES
 from badges.web.api.verify import _source
 from badges.web.context import client_ip, links, now
-from badges.web.public import bp
+from badges.web.public_blueprint import bp
 
 MAX_TEXT = MAX_INPUT_BYTES
 

@@ -1,8 +1,10 @@
-"""Framework import and export as JSON and CSV: everything is validated first, any error writes nothing."""
+"""Framework import and export (JSON, CSV) and the shipped frameworks: checked first, errors write nothing."""
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -29,6 +31,18 @@ PUBLIC_META = ("slug", "name", "description")
 # Path segments the staff screens use next to /frameworks/<slug> (a framework named so would be hidden).
 RESERVED_SLUGS = frozenset({"import", "new"})
 PUBLIC_COMPETENCY = ("code", "title", "area", "falc_description")
+
+
+DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "frameworks"
+# DigComp first: the other frameworks align to it. The profile frameworks have neutral public slugs;
+# their profile is an internal column (see data/frameworks/README.md).
+DEFAULT_FILES = (
+    "digcomp-2.2.json",
+    "pix-crcn.json",
+    "parcours-decouverte.json",
+    "parcours-pas-a-pas.json",
+    "parcours-autonomie.json",
+)
 
 
 class _Report:
@@ -265,3 +279,16 @@ def export_csv(framework: Framework, *, bom: bool = False) -> str:
             ]
         )
     return spreadsheet.write(rows, bom=bom)
+
+
+def load_defaults(session: Session) -> list[Framework]:
+    """Load the shipped frameworks that are not in the database yet (idempotent)."""
+    loaded = []
+    for name in DEFAULT_FILES:
+        data = json.loads((DATA_DIR / name).read_text(encoding="utf-8"))
+        # Traceability to the reference proposals' ids: kept in the file, never stored or published.
+        data.pop("source_ids", None)
+        if frameworks.find(session, data["slug"], data["version"]) is None:
+            loaded.append(import_document(session, data))
+            session.flush()
+    return loaded

@@ -1,10 +1,8 @@
-"""Competency frameworks: the ones shipped with the service, their storage, and lookups by reference."""
+"""Competency frameworks: storage and lookups by reference (framework_io imports, exports and ships them)."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -13,16 +11,6 @@ from sqlalchemy.orm import Session
 from badges.models import Competency, CompetencyAlignment, Framework
 from badges.services.shared.errors import InvalidInput, NotFound
 
-DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "frameworks"
-# DigComp first: the other frameworks align to it. The profile frameworks have neutral public slugs;
-# their profile is an internal column (see data/frameworks/README.md).
-DEFAULT_FILES = (
-    "digcomp-2.2.json",
-    "pix-crcn.json",
-    "parcours-decouverte.json",
-    "parcours-pas-a-pas.json",
-    "parcours-autonomie.json",
-)
 KINDS = ("reference", "profile")
 ROLES = ("principal", "secondaire")
 
@@ -56,22 +44,6 @@ class FrameworkSpec:
     source_url: str | None = None
     profile: str | None = None
     competencies: list[CompetencySpec] = field(default_factory=list)
-
-
-def load_defaults(session: Session) -> list[Framework]:
-    """Load the shipped frameworks that are not in the database yet (idempotent)."""
-    # Imported here: framework_io validates on top of this module's lookups.
-    from badges.services.programme import framework_io
-
-    loaded = []
-    for name in DEFAULT_FILES:
-        data = json.loads((DATA_DIR / name).read_text(encoding="utf-8"))
-        # Traceability to the reference proposals' ids: kept in the file, never stored or published.
-        data.pop("source_ids", None)
-        if find(session, data["slug"], data["version"]) is None:
-            loaded.append(framework_io.import_document(session, data))
-            session.flush()
-    return loaded
 
 
 def create_framework(session: Session, spec: FrameworkSpec) -> Framework:

@@ -17,7 +17,7 @@ def count(session, model) -> int:
 
 
 def test_defaults_load_five_frameworks_once(session):
-    loaded = frameworks.load_defaults(session)
+    loaded = framework_io.load_defaults(session)
     assert {(f.slug, len(f.competencies)) for f in loaded} == {
         ("digcomp", 21),
         ("pix-crcn", 16),
@@ -26,7 +26,7 @@ def test_defaults_load_five_frameworks_once(session):
         ("parcours-autonomie", 11),
     }
     before = (count(session, Framework), count(session, Competency), count(session, CompetencyAlignment))
-    assert frameworks.load_defaults(session) == []
+    assert framework_io.load_defaults(session) == []
     assert (
         count(session, Framework),
         count(session, Competency),
@@ -35,7 +35,7 @@ def test_defaults_load_five_frameworks_once(session):
 
 
 def test_profile_frameworks_have_neutral_slugs_and_codes_and_keep_the_profile_internal(session):
-    frameworks.load_defaults(session)
+    framework_io.load_defaults(session)
     by_profile = {f.profile: f for f in session.scalars(select(Framework).where(Framework.kind == "profile"))}
     assert {p: f.slug for p, f in by_profile.items()} == {
         "exclu": "parcours-decouverte",
@@ -58,7 +58,7 @@ def test_profile_frameworks_have_neutral_slugs_and_codes_and_keep_the_profile_in
 
 
 def test_pix_competences_carry_pix_own_mapping_to_digcomp(session):
-    frameworks.load_defaults(session)
+    framework_io.load_defaults(session)
     pix = frameworks.latest(session, "pix-crcn")
     mapping = {c.code: [a.target.code for a in c.alignments] for c in pix.competencies}
     assert mapping["1.1"] == ["1.1", "1.2"]
@@ -67,7 +67,7 @@ def test_pix_competences_carry_pix_own_mapping_to_digcomp(session):
 
 
 def test_json_export_imports_back_as_a_new_version(session):
-    frameworks.load_defaults(session)
+    framework_io.load_defaults(session)
     document = framework_io.export_document(frameworks.latest(session, "parcours-pas-a-pas"))
     document["version"] = "1.1"
     document["competencies"][0]["title"] = "Chercher une offre d'emploi en ligne"
@@ -80,7 +80,7 @@ def test_json_export_imports_back_as_a_new_version(session):
 
 
 def test_csv_export_imports_back_with_the_same_competences(session):
-    frameworks.load_defaults(session)
+    framework_io.load_defaults(session)
     original = frameworks.latest(session, "parcours-autonomie")
     text = framework_io.export_csv(original)
     assert text.splitlines()[0] == "code;title;area;falc_description;level;criteria;alignments"
@@ -101,7 +101,7 @@ def test_csv_export_imports_back_with_the_same_competences(session):
 
 
 def test_csv_with_commas_and_without_optional_columns_imports(session):
-    frameworks.load_defaults(session)
+    framework_io.load_defaults(session)
     text = "code,title,level,alignments\r\nL-1,Réparer un vélo,N2,pix-crcn:5.1\r\nL-2,Souder,,\r\n"
     meta = {"slug": "atelier-velo", "version": "1", "name": "Atelier vélo", "kind": "reference"}
     framework = framework_io.import_csv(session, text.encode(), meta)
@@ -152,7 +152,7 @@ def _with(position, **fields):
     ],
 )
 def test_a_bad_row_refuses_the_whole_import_naming_row_and_field(session, document, row, field, words):
-    frameworks.load_defaults(session)
+    framework_io.load_defaults(session)
     before = (count(session, Framework), count(session, Competency))
     with pytest.raises(RowErrors) as caught:
         framework_io.import_document(session, document)
@@ -163,7 +163,7 @@ def test_a_bad_row_refuses_the_whole_import_naming_row_and_field(session, docume
 
 
 def test_every_bad_row_is_reported_at_once(session):
-    frameworks.load_defaults(session)
+    framework_io.load_defaults(session)
     document = _document()
     document["competencies"][0]["level"] = "X"
     document["competencies"][2]["code"] = ""
@@ -174,7 +174,7 @@ def test_every_bad_row_is_reported_at_once(session):
 
 
 def test_an_existing_version_is_refused(session):
-    frameworks.load_defaults(session)
+    framework_io.load_defaults(session)
     document = framework_io.export_document(frameworks.latest(session, "digcomp"))
     with pytest.raises(RowErrors) as caught:
         framework_io.import_document(session, document)
@@ -183,7 +183,7 @@ def test_an_existing_version_is_refused(session):
 
 @pytest.mark.parametrize("slug", ["import", "new"])
 def test_a_slug_the_staff_screens_use_is_refused(session, slug):
-    frameworks.load_defaults(session)
+    framework_io.load_defaults(session)
     document = _document(slug=slug)
     with pytest.raises(RowErrors) as caught:
         framework_io.import_document(session, document)
@@ -191,7 +191,7 @@ def test_a_slug_the_staff_screens_use_is_refused(session, slug):
 
 
 def test_a_new_version_may_not_drop_a_code_that_credentials_link_to(session):
-    frameworks.load_defaults(session)
+    framework_io.load_defaults(session)
     document = framework_io.export_document(frameworks.latest(session, "parcours-decouverte"))
     document["version"] = "2.0"
     del document["competencies"][4]
@@ -201,7 +201,7 @@ def test_a_new_version_may_not_drop_a_code_that_credentials_link_to(session):
 
 
 def test_csv_errors_are_numbered_as_spreadsheet_lines(session):
-    frameworks.load_defaults(session)
+    framework_io.load_defaults(session)
     text = "code;title;level\nL-1;Réparer;N2\nL-2;;N9\n"
     meta = {"slug": "atelier", "version": "1", "name": "Atelier", "kind": "reference"}
     with pytest.raises(RowErrors) as caught:
