@@ -19,9 +19,9 @@ from badges.db import get_session
 from badges.services import verification
 from badges.services.credentials import sharing
 from badges.services.shared.errors import TooManyAttempts
+from badges.services.shared.input_limits import MAX_INPUT_BYTES
 from badges.services.shared.validation import EMAIL_RE
 from badges.services.verification import checking
-from badges.services.verification.inputs import MAX_INPUT_BYTES
 from badges.web.api.verify import _source
 from badges.web.context import client_ip, links, now
 from badges.web.public_blueprint import bp

@@ -16,7 +16,7 @@ from defusedxml.minidom import parseString
 
 from badges.services.credentials import images
 from badges.services.shared.errors import InvalidInput, ServiceError
-from badges.services.verification.inputs import JWS_RE, MAX_INPUT_BYTES
+from badges.services.shared.input_limits import JWS_RE, MAX_INPUT_BYTES
 
 PngKeyword = Literal["openbadges", "openbadgecredential"]
 SvgVersion = Literal["ob2", "ob3"]
