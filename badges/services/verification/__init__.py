@@ -1,4 +1,8 @@
-"""Verifying a badge from any input: detect the format, run named checks, never raise on bad input."""
+"""Verifying a badge from any input: detect the format, run named checks, never raise on bad input.
+
+Also owns the verification page's logic (``checking``). Offers nothing to the other domains (the web layer
+calls it); reads this service's own documents through ``credentials.published``, never issuance.
+"""
 
 from __future__ import annotations
 
