@@ -1,4 +1,4 @@
-"""Key figures as people read them: server-side SVG bar charts and a CSV file (reporting.py counts).
+"""Key figures as people read them: server-side SVG bar charts and a CSV file (figures.py counts).
 
 Charts are plain SVG (no script): role="img" with a <title> and <desc>, and the page puts the same
 figures in a data table next to each chart, which is the text alternative (WCAG 1.1.1).

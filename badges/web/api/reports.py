@@ -66,7 +66,7 @@ def _filters(errors: dict[str, str]) -> reporting.Filters:
 @accepts(query=FILTERS)
 def key_figures() -> Response:
     """`?from=AAAA-MM-JJ&to=AAAA-MM-JJ` and optional `tiers_lieu`, `department`, `pathway_type`, `category`,
-    `profile`; the figures are reporting.py's (its docstring defines each one)."""
+    `profile`; the figures are reporting/figures.py's (its docstring defines each one)."""
     errors: dict[str, str] = {}
     try:
         period = reporting.period_of(request.args.get("from"), request.args.get("to"))
