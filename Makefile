@@ -37,3 +37,4 @@ lint: install-test
 	$(BIN)/ruff check badges tests tools $(wildcard bench)
 	$(BIN)/ruff format --check badges tests tools $(wildcard bench)
 	$(BIN)/mypy badges
+	$(BIN)/lint-imports

@@ -14,9 +14,11 @@ from sqlalchemy import select
 from badges import db
 from badges.db import get_session
 from badges.models import Credential, Role, User
-from badges.services import accounts, badge_classes, beneficiaries, frameworks, issuance, issuers, revocation
-from badges.services import keys as key_service
-from badges.services.errors import ServiceError
+from badges.services.accounts import users as accounts
+from badges.services.credentials import issuance, issuers, revocation
+from badges.services.credentials import signing_keys as key_service
+from badges.services.programme import badge_classes, beneficiaries, framework_io
+from badges.services.shared.errors import ServiceError
 from badges.web.context import keyring, links, now
 
 
@@ -50,7 +52,7 @@ def prepare(revision: str = "head") -> list[str]:
     if revision != "head":
         return []  # the frameworks are written through the models, which match the head schema only
     session = get_session()
-    loaded = [f"{framework.slug} {framework.version}" for framework in frameworks.load_defaults(session)]
+    loaded = [f"{framework.slug} {framework.version}" for framework in framework_io.load_defaults(session)]
     session.commit()
     return loaded
 
@@ -206,8 +208,9 @@ def users_invite(
     email: str, name: str, role: str, slug: str | None, agency_id: str | None, send: bool
 ) -> None:
     """Invite someone to the staff web app: the link (7 days, single use) is printed and e-mailed."""
-    from badges.services import pathways, staff_accounts
-    from badges.services.mail import MailError
+    from badges.services.accounts import staff_accounts
+    from badges.services.programme import pathways
+    from badges.services.shared.mail import MailError
     from badges.web.staff import mailer
 
     session = get_session()
@@ -301,7 +304,7 @@ def awards_list(slug: str) -> None:
 @with_appcontext
 def check_command() -> None:
     """Integrity check: documents, status slots, signed status lists equal to the revoked sets."""
-    from badges.services import integrity
+    from badges.services.credentials import integrity
 
     report = integrity.check(get_session(), links=links())
     click.echo(f"{report.credentials} badge(s), {report.lists} liste(s) de statut vérifiés.")
@@ -316,7 +319,7 @@ def check_command() -> None:
 @with_appcontext
 def demo_command() -> None:
     """Create (once) a demo tiers-lieu, staff account, badge class and beneficiaries; print a token."""
-    from badges.services import demo
+    from badges.services.programme import demo
 
     prepare()
     session = get_session()

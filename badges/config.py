@@ -115,7 +115,7 @@ def load(app: Flask, test_config: dict[str, Any] | None) -> None:
 
 def check_mail(config: Any) -> None:
     """Refuse to start with SMTP settings that cannot work (or would send a password in clear)."""
-    from badges.services import mail
+    from badges.services.shared import mail
 
     problems = mail.settings_from(config).problems()
     if problems:

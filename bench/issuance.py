@@ -34,20 +34,20 @@ from sqlalchemy import create_engine, event, text
 from badges import create_app
 from badges.db import engine_of, get_session, upgrade_schema
 from badges.models import Role
-from badges.services import (
-    accounts,
+from badges.services.accounts import users as accounts
+from badges.services.credentials import issuance, issuers
+from badges.services.credentials.links import Links
+from badges.services.crypto import dataintegrity
+from badges.services.crypto.keyring import Keyring
+from badges.services.programme import (
     badge_classes,
     beneficiaries,
     evaluation,
+    framework_io,
     frameworks,
-    issuance,
-    issuers,
     pathways,
 )
-from badges.services.awarding import Issuing
-from badges.services.crypto import dataintegrity
-from badges.services.crypto.keys import Keyring
-from badges.services.links import Links
+from badges.services.programme.awarding import Issuing
 
 PEOPLE, COMPETENCES = 16, 12
 
@@ -98,7 +98,7 @@ def raw_ed25519_rate(seconds: float = 2.0) -> float:
 
 
 def setup(session: Any, keyring: Keyring, links: Links, now: datetime) -> tuple[Any, Any]:
-    frameworks.load_defaults(session)
+    framework_io.load_defaults(session)
     issuer_data = {
         "slug": "bench",
         "name": "Banc d'essai",

@@ -25,16 +25,18 @@ from typing import Any
 
 from badges import create_app
 from badges.db import get_session, upgrade_schema
-from badges.services import badge_classes, beneficiaries, formats, frameworks, issuance, issuers, verification
+from badges.services import verification
+from badges.services.credentials import formats, issuance, issuers
+from badges.services.credentials.links import Links
 from badges.services.crypto import dataintegrity
-from badges.services.crypto.keys import Keyring
+from badges.services.crypto.keyring import Keyring
 from badges.services.crypto.multibase import ed25519_from_multibase
-from badges.services.links import Links
+from badges.services.programme import badge_classes, beneficiaries, framework_io
 from badges.services.verification.sources import LocalSource
 
 
 def issue(session: Any, keyring: Keyring, links: Links, count: int, now: datetime) -> list[Any]:
-    frameworks.load_defaults(session)
+    framework_io.load_defaults(session)
     data = {
         "slug": "bench",
         "name": "Banc d'essai",

@@ -19,10 +19,10 @@ from werkzeug.serving import BaseWSGIServer, make_server
 from badges import create_app
 from badges.db import engine_of, upgrade_schema
 from badges.models import Base
-from badges.services.crypto import keys as crypto_keys
+from badges.services.credentials.links import Links
+from badges.services.crypto import keyring as crypto_keys
 from badges.services.crypto import pkcs8
-from badges.services.crypto.keys import Keyring
-from badges.services.links import Links
+from badges.services.crypto.keyring import Keyring
 from tests.pki import Pki, make_pki
 
 TEST_DATABASE_URL = os.environ.get("BADGES_TEST_DATABASE_URL")

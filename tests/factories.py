@@ -21,19 +21,18 @@ from badges.models import (
     Role,
     User,
 )
-from badges.services import (
-    accounts,
+from badges.services.accounts import users as accounts
+from badges.services.credentials import issuance, issuers
+from badges.services.credentials.links import Links
+from badges.services.crypto.keyring import Keyring
+from badges.services.programme import (
     badge_classes,
     beneficiaries,
     evaluation,
-    frameworks,
-    issuance,
-    issuers,
+    framework_io,
     pathways,
 )
-from badges.services.awarding import Issuing, Outcome
-from badges.services.crypto.keys import Keyring
-from badges.services.links import Links
+from badges.services.programme.awarding import Issuing, Outcome
 
 _counter = itertools.count(1)
 
@@ -52,7 +51,7 @@ def make_issuer(session: Session, keyring: Keyring, links: Links, now: datetime,
 
 
 def make_badge_class(session: Session, issuer: Issuer, now: datetime, **overrides: Any) -> BadgeClass:
-    frameworks.load_defaults(session)
+    framework_io.load_defaults(session)
     data = {
         "name": "Échanger par e-mail",
         "description": "Je sais envoyer un e-mail avec une pièce jointe.",
@@ -152,7 +151,7 @@ def make_pathway(session: Session, issuer: Issuer, now: datetime, **overrides: A
 
 
 def make_atelier(session: Session, pathway: Pathway, now: datetime, **overrides: Any) -> Atelier:
-    frameworks.load_defaults(session)
+    framework_io.load_defaults(session)
     data = {
         "title": f"Atelier e-mail {next(_counter)}",
         "held_on": "2026-03-10",

@@ -8,7 +8,7 @@ import shutil
 from sqlalchemy import func, select
 
 from badges.models import Credential, Framework, Issuer, SigningKey
-from badges.services import frameworks
+from badges.services.programme import framework_io, frameworks
 
 
 def test_demo_is_idempotent_and_prints_what_is_needed_to_award(runner, session):
@@ -117,7 +117,7 @@ def test_db_upgrade_loads_the_reference_frameworks_once_and_brings_new_versions(
     runner, session, tmp_path, monkeypatch
 ):
     """`badges db upgrade` (the production path) leaves a service whose ateliers can name Pix competences."""
-    shipped = len(frameworks.DEFAULT_FILES)
+    shipped = len(framework_io.DEFAULT_FILES)
     for _ in range(2):
         result = runner.invoke(args=["db", "upgrade"])
         assert result.exit_code == 0, result.output
@@ -125,11 +125,11 @@ def test_db_upgrade_loads_the_reference_frameworks_once_and_brings_new_versions(
         assert session.scalar(select(func.count(Framework.id))) == shipped
     assert frameworks.find(session, "pix-crcn", "2025") is None
     bundled = tmp_path / "frameworks"
-    shutil.copytree(frameworks.DATA_DIR, bundled)
+    shutil.copytree(framework_io.DATA_DIR, bundled)
     pix = json.loads((bundled / "pix-crcn.json").read_text(encoding="utf-8"))
     pix["version"] = "2025"
     (bundled / "pix-crcn.json").write_text(json.dumps(pix), encoding="utf-8")
-    monkeypatch.setattr(frameworks, "DATA_DIR", bundled)
+    monkeypatch.setattr(framework_io, "DATA_DIR", bundled)
     result = runner.invoke(args=["db", "upgrade"])
     assert result.exit_code == 0, result.output
     assert "pix-crcn 2025" in result.output

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import update
 
 from badges.models import Credential, StatusList
-from badges.services import issuance, issuers, revocation
-from badges.services import keys as key_service
+from badges.services.credentials import issuance, issuers, revocation
+from badges.services.credentials import signing_keys as key_service
 from badges.services.crypto import statuslist
 from tests.factories import make_award, make_badge_class, make_beneficiary, make_issuer
 

@@ -41,7 +41,7 @@ class BadgeClass(PublicIdMixin, Base):
     # Internal beneficiary profile this class is meant for: never serialised into a badge.
     profile: Mapped[str | None] = mapped_column(String(40))
     validity_days: Mapped[int | None] = mapped_column()
-    # Issuance rules, combined with AND: [{"type": "competences_acquired", ...}, ...] (services/rules.py).
+    # Issuance rules, combined with AND: [{"type": "competences_acquired", ...}, ...] (programme/rules.py).
     rule: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -1,1 +1,4 @@
-"""Domain services: plain functions taking the session, keyring and clock; never Flask, never commit."""
+"""Domain services by package: plain functions taking session, keyring and clock; never Flask, never commit.
+
+See docs/architecture.md for what each package owns and the order of their dependencies.
+"""

@@ -11,7 +11,7 @@ from werkzeug.exceptions import Forbidden, Unauthorized
 
 from badges.db import get_session
 from badges.models import Issuer, Role, User
-from badges.services import accounts
+from badges.services.accounts import users as accounts
 from badges.web.context import now
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from flask import current_app, request
 
-from badges.services import mail
-from badges.services.crypto.keys import Keyring
-from badges.services.links import Links
+from badges.services.credentials.links import Links
+from badges.services.crypto.keyring import Keyring
+from badges.services.shared import mail
 
 JSON_TYPES = ["application/ld+json", "application/json", "application/vc+ld+json"]
 
@@ -43,7 +43,7 @@ def client_ip() -> str:
 
 
 def link_secret() -> bytes:
-    """The server secret the beneficiaries' private links are derived from (services/access.py).
+    """The server secret the beneficiaries' private links are derived from (services/holders/private_link.py).
 
     Their own secret (LINK_SECRET), not the session one: rotating SECRET_KEY keeps e-mailed links working.
     """

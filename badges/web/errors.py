@@ -10,7 +10,7 @@ from werkzeug.exceptions import HTTPException
 
 from badges.db import get_session, is_lock_timeout
 from badges.services import verification
-from badges.services.errors import (
+from badges.services.shared.errors import (
     Conflict,
     InvalidInput,
     NotAllowed,

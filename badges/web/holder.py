@@ -18,12 +18,15 @@ from werkzeug.wrappers import Response as BaseResponse
 from badges import db
 from badges.db import get_session
 from badges.models import Beneficiary, Credential
-from badges.services import access, badge_view, certificate, downloads, holder, qr, sharing
-from badges.services.errors import InvalidInput, NotFound, RuleError
+from badges.services.credentials import downloads, qr, sharing
+from badges.services.holders import badge_view, certificate
+from badges.services.holders import holder_pages as holder
+from badges.services.holders import private_link as access
+from badges.services.shared.errors import InvalidInput, NotFound, RuleError
 from badges.web.api import send_download
 from badges.web.context import client_ip, keyring, links, now
 from badges.web.errors import error_response
-from badges.web.public import bp
+from badges.web.public_blueprint import bp
 
 F = TypeVar("F", bound=Callable[..., Any])
 

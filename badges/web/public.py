@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify, redirect, render_template, request, url_for
+from flask import Response, jsonify, redirect, render_template, request, url_for
 from sqlalchemy import select
 from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response as BaseResponse
@@ -10,12 +10,13 @@ from werkzeug.wrappers import Response as BaseResponse
 from badges import db
 from badges.db import get_session
 from badges.models import Credential
-from badges.services import downloads, pages, published, qr, sharing
-from badges.services.published import Published
+from badges.services.credentials import downloads, published, qr, sharing
+from badges.services.credentials.published import Published
+from badges.services.holders import public_pages as pages
+from badges.web import holder, verifier  # noqa: F401  (their routes register on the same blueprint)
 from badges.web.api import send_download
 from badges.web.context import keyring, links, now, wants_html
-
-bp = Blueprint("public", __name__)
+from badges.web.public_blueprint import bp
 
 
 def document(found: Published | None) -> Response:
@@ -154,7 +155,3 @@ def ob2_assertion(credential_id: str) -> Response | BaseResponse:
     if wants_html():
         return redirect(url_for("public.credential", credential_id=credential_id))
     return document(published.ob2_assertion(get_session(), links(), credential_id))
-
-
-# Pages reached by a private link, and the verification page, register themselves on `bp` when imported.
-from badges.web import holder, verifier  # noqa: E402,F401

@@ -16,13 +16,15 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from badges import db
 from badges.db import get_session
-from badges.services import checking, sharing, verification
-from badges.services.errors import TooManyAttempts
-from badges.services.validation import EMAIL_RE
-from badges.services.verification.inputs import MAX_INPUT_BYTES
+from badges.services import verification
+from badges.services.credentials import sharing
+from badges.services.shared.errors import TooManyAttempts
+from badges.services.shared.input_limits import MAX_INPUT_BYTES
+from badges.services.shared.validation import EMAIL_RE
+from badges.services.verification import checking
 from badges.web.api.verify import _source
 from badges.web.context import client_ip, links, now
-from badges.web.public import bp
+from badges.web.public_blueprint import bp
 
 MAX_TEXT = MAX_INPUT_BYTES
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from badges.services import access
+from badges.services.holders import private_link as access
 from tests.web.staff.conftest import PASSWORD, world  # noqa: F401 (the fixture)
 
 pytestmark = pytest.mark.browser

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from badges.models import Framework, Role, User
-from badges.services import frameworks
+from badges.services.programme import framework_io
 from tests.browser.conftest import screenshot
 from tests.browser.test_staff_pages import check
 from tests.factories import make_issuer
@@ -33,7 +33,7 @@ class Network:
 @pytest.fixture
 def network(session, keyring, links, now) -> Network:
     issuer = make_issuer(session, keyring, links, now)
-    frameworks.load_defaults(session)
+    framework_io.load_defaults(session)
     users = {
         "staff": make_user(session, now, Role.STAFF, issuer=issuer),
         "coordinator": make_user(session, now, Role.COORDINATOR),

@@ -13,7 +13,8 @@ import zxingcpp
 from PIL import Image
 from playwright.sync_api import expect
 
-from badges.services import access, issuance, revocation, sharing
+from badges.services.credentials import issuance, revocation, sharing
+from badges.services.holders import private_link as access
 from tests import pdf
 from tests.browser.conftest import ARTIFACTS, axe_violations, screenshot
 from tests.factories import make_award, make_badge_class

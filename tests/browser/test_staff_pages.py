@@ -10,7 +10,8 @@ import pytest
 from playwright.sync_api import expect
 
 from badges.models import Credential, Issuer, Role, User
-from badges.services import keys, revocation
+from badges.services.credentials import revocation
+from badges.services.credentials import signing_keys as keys
 from tests.browser.conftest import axe_violations, screenshot
 from tests.factories import make_agency, make_award, make_flag
 from tests.web.staff.conftest import PASSWORD, make_user

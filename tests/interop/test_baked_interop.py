@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from badges.models import Credential
-from badges.services import baking, formats, images
+from badges.services.credentials import baking, formats, images
 from tests.factories import make_award
 from tests.interop import harness
 

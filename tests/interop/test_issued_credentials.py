@@ -11,8 +11,8 @@ import json
 import pytest
 
 from badges.models import Credential
-from badges.services import formats
-from badges.services import status as status_service
+from badges.services.credentials import formats
+from badges.services.credentials import status_lists as status_service
 from badges.services.openbadges.contexts import schema_errors
 from tests.factories import make_award
 from tests.interop import harness

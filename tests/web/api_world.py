@@ -19,7 +19,8 @@ from badges.models import (
     Role,
     User,
 )
-from badges.services import accounts, evaluation, pathways
+from badges.services.accounts import users as accounts
+from badges.services.programme import evaluation, pathways
 from tests.factories import (
     coordination,
     enrol,

@@ -134,7 +134,8 @@ def test_baked_downloads_verify_through_the_public_endpoint(client, staff, fmt):
 
 def test_baked_image_is_the_one_of_the_revision_signed(client, session, staff, now):
     """Editing the class later changes neither the credential nor its baked image."""
-    from badges.services import badge_classes, baking
+    from badges.services.credentials import baking
+    from badges.services.programme import badge_classes
 
     credential = staff["credential"]
     before = client.get(f"/credentials/{credential.public_id}/download/ob3.png").data

@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import func, select
 
 from badges.models import Framework
-from badges.services import frameworks, spreadsheet
+from badges.services.programme import framework_io
+from badges.services.shared import spreadsheet
 from tests.factories import make_issuer, make_staff
 
 # Values a spreadsheet would evaluate, and legitimate ones that look alike (a phone number, a negative).
@@ -59,7 +60,7 @@ HOSTILE_FILES = [
 
 @pytest.fixture
 def headers(session, keyring, links, now):
-    frameworks.load_defaults(session)
+    framework_io.load_defaults(session)
     _, token = make_staff(session, make_issuer(session, keyring, links, now), now)
     session.commit()
     return {"Authorization": f"Bearer {token}"}

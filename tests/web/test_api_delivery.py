@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from badges.services import sharing
+from badges.services.credentials import sharing
 from tests import pdf
 from tests.factories import make_award, make_issuer, make_staff
 from tests.mailbox import free_port, running_smtp

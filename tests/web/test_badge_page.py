@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from badges.services import qr, revocation, sharing
+from badges.services.credentials import qr, revocation, sharing
 from tests.factories import make_award
 
 HTML = {"Accept": "text/html"}

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from badges.models import LoginAttempt
-from badges.services import sharing
+from badges.services.credentials import sharing
 from tests.factories import make_award
 
 HTML = {"Accept": "text/html"}

@@ -18,10 +18,10 @@ from sqlalchemy import select
 from badges import create_app
 from badges.db import engine_of, get_session, upgrade_schema
 from badges.models import Credential
-from badges.services import issuance
+from badges.services.credentials import issuance
+from badges.services.credentials.links import Links
 from badges.services.crypto import statuslist
-from badges.services.crypto.keys import Keyring
-from badges.services.links import Links
+from badges.services.crypto.keyring import Keyring
 from tests.factories import make_badge_class, make_beneficiary, make_issuer, make_staff
 from tests.live_server import own_database, start_gunicorn
 

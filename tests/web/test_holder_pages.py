@@ -8,7 +8,8 @@ from datetime import timedelta
 
 import pytest
 
-from badges.services import access, revocation, sharing
+from badges.services.credentials import revocation, sharing
+from badges.services.holders import private_link as access
 from tests import pdf
 from tests.factories import make_award, make_beneficiary
 

@@ -9,7 +9,9 @@ import pytest
 from sqlalchemy import select
 
 from badges.models import BadgeRevision, Credential, Framework
-from badges.services import badge_classes, frameworks, images, profiles, revisions
+from badges.services.credentials import images, revisions
+from badges.services.programme import badge_classes, framework_io
+from badges.services.shared import profiles
 from tests.factories import (
     enrol,
     grid,
@@ -157,7 +159,7 @@ def test_badge_images_are_drawn_from_title_and_level_only(session, published):
 
 
 def test_every_shipped_framework_text_is_free_of_labels(session):
-    frameworks.load_defaults(session)
+    framework_io.load_defaults(session)
     for framework in session.scalars(select(Framework)):
         texts = [framework.slug, framework.name, framework.description]
         for competency in framework.competencies:

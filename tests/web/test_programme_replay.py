@@ -17,7 +17,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from badges.services import frameworks
+from badges.services.programme import framework_io
 from tests.factories import make_coordinator, make_issuer, make_staff
 from tests.web.programme_helpers import Api
 
@@ -233,7 +233,7 @@ def atelier_data(held_on: date, minutes: int) -> dict:
 def replayed(client, session, keyring, links, now):
     """The ten tiers-lieux (issuers and staff tokens from the factories: the API creates no issuer), then
     the whole programme through the API; answers the coordinator's API client."""
-    frameworks.load_defaults(session)
+    framework_io.load_defaults(session)
     tokens = {}
     for place in TABLE:
         issuer = make_issuer(

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from badges.services import status as status_service
+from badges.services.credentials import status_lists as status_service
 from tests.factories import make_award
 
 HTML = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}

@@ -11,7 +11,7 @@ import pytest
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from badges.services import downloads, revocation, sharing
+from badges.services.credentials import downloads, revocation, sharing
 from tests.factories import make_award
 
 HTML = {"Accept": "text/html"}

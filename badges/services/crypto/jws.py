@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
 from badges.services.crypto import CryptoError
-from badges.services.crypto.keys import PublicKey, PublicKeyInfo, public_key_from_jwk
+from badges.services.crypto.keyring import PublicKey, PublicKeyInfo, public_key_from_jwk
 
 MIN_RSA_BITS = 2048
 _BASE64URL = re.compile(r"[A-Za-z0-9_-]*")

@@ -1,4 +1,8 @@
-"""Verifying a badge from any input: detect the format, run named checks, never raise on bad input."""
+"""Verifying a badge from any input: detect the format, run named checks, never raise on bad input.
+
+Also owns the verification page's logic (``checking``). Offers nothing to the other domains (the web layer
+calls it); reads this service's own documents through ``credentials.published``, never issuance.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,10 @@ import logging
 from datetime import datetime
 from typing import Any
 
-from badges.services.verification import baked, jws, ob2, ob3
+from badges.services.verification import baked
+from badges.services.verification import jws_checks as jws
+from badges.services.verification import ob2_checks as ob2
+from badges.services.verification import ob3_checks as ob3
 from badges.services.verification.inputs import InputError, Parsed, from_bytes, from_text, from_value
 from badges.services.verification.report import Report
 from badges.services.verification.sources import FetchError, Source, get_json

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from badges.services import baking
+from badges.services.credentials import baking
 from badges.services.verification.report import Report
 
 # An OB 3.0 credential is preferred when an image carries both versions (A3.10 keyword, then A2.6).

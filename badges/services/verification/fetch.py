@@ -20,7 +20,7 @@ from functools import cache
 from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
 
-from badges.services.published import Published
+from badges.services.credentials.published import Published
 from badges.services.verification.sources import FetchError
 
 USER_AGENT = "badges-verifier/1.0 (+Open Badges verification)"

@@ -7,9 +7,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-MAX_INPUT_BYTES = 2 * 1024 * 1024
+from badges.services.shared.input_limits import JWS_RE, MAX_INPUT_BYTES
+
 MAX_JSON_DEPTH = 64
-JWS_RE = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$")
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 

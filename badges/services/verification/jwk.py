@@ -8,10 +8,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from badges.services.crypto import CryptoError
-from badges.services.crypto.keys import PublicKey, fingerprint, public_info_from_pem, public_key_from_jwk
+from badges.services.crypto.keyring import PublicKey, fingerprint, public_info_from_pem, public_key_from_jwk
 from badges.services.openbadges.common import JWK_COMPROMISED
 from badges.services.verification.dates import parse_datetime
-from badges.services.verification.keys import KeyError_, KeysUnavailable
+from badges.services.verification.key_resolution import KeyError_, KeysUnavailable
 from badges.services.verification.sources import FetchError, Source, get_json
 
 COMPROMISED = JWK_COMPROMISED

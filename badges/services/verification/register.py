@@ -17,7 +17,7 @@ from sqlalchemy import select
 from badges.models import Credential, SigningKey
 from badges.services.crypto import CryptoError
 from badges.services.crypto import jws as crypto_jws
-from badges.services.crypto.keys import public_info_from_pem
+from badges.services.crypto.keyring import public_info_from_pem
 from badges.services.verification import common
 from badges.services.verification.report import Report
 from badges.services.verification.sources import LocalSource, Source

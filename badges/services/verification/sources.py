@@ -7,9 +7,9 @@ from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
-from badges.services import published
-from badges.services.links import Links
-from badges.services.published import Published
+from badges.services.credentials import published
+from badges.services.credentials.links import Links
+from badges.services.credentials.published import Published
 from badges.services.verification.inputs import InputError, load_json
 
 

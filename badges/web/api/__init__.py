@@ -10,16 +10,16 @@ from sqlalchemy import Select, func, select
 from werkzeug.exceptions import UnsupportedMediaType
 
 from badges.db import get_session
-from badges.services import json_input
-from badges.services.downloads import Download
-from badges.services.errors import InvalidInput
+from badges.services.credentials.downloads import Download
+from badges.services.shared import json_input
+from badges.services.shared.errors import InvalidInput
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 BODY_KEY = "badges.api.body"
 
 
 def json_body() -> dict[str, Any]:
-    """The request's JSON object, read once by the bounded reader (services/json_input.py).
+    """The request's JSON object, read once by the bounded reader (services/shared/json_input.py).
 
     415 when not JSON, 413 when larger than MAX_CONTENT_LENGTH, 422 when too deep, not UTF-8, not JSON, with
     a duplicate key or NaN, or not an object. Routes declare the fields they read with `inputs.accepts`.

@@ -10,9 +10,10 @@ from sqlalchemy import select
 from badges import db
 from badges.db import get_session
 from badges.models import Credential
-from badges.services import badge_classes, beneficiaries, downloads, issuance, revocation
-from badges.services.errors import InvalidInput, NotFound
-from badges.services.links import credential_urn
+from badges.services.credentials import downloads, issuance, revocation
+from badges.services.credentials.links import credential_urn
+from badges.services.programme import badge_classes, beneficiaries
+from badges.services.shared.errors import InvalidInput, NotFound
 from badges.web.api import bp, created, json_body, paginate, send_download
 from badges.web.api.inputs import PAGE, accepts
 from badges.web.auth import staff_issuer, token_required

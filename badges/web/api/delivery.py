@@ -9,8 +9,12 @@ from flask import Response, jsonify
 from badges import db
 from badges.db import get_session
 from badges.models import Beneficiary, Credential
-from badges.services import access, beneficiaries, certificate, delivery, mail, sharing
-from badges.services.mail import MailError
+from badges.services.credentials import sharing
+from badges.services.holders import certificate, delivery
+from badges.services.holders import private_link as access
+from badges.services.programme import beneficiaries
+from badges.services.shared import mail
+from badges.services.shared.mail import MailError
 from badges.web.api import bp
 from badges.web.api.awards import _award
 from badges.web.api.inputs import accepts

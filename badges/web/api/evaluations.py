@@ -18,8 +18,8 @@ from badges.models import (
     PendingAward,
     ReviewFlag,
 )
-from badges.services import evaluation, pathways, reviews
-from badges.services.awarding import Issuing
+from badges.services.programme import evaluation, pathways, reviews
+from badges.services.programme.awarding import Issuing
 from badges.web.api import bp, json_body, paginate
 from badges.web.api.inputs import PAGE, accepts
 from badges.web.api.programme import outcome_json

@@ -11,9 +11,9 @@ from werkzeug.exceptions import UnsupportedMediaType
 
 from badges.db import get_session
 from badges.models import Framework
-from badges.services import framework_io, frameworks
-from badges.services.downloads import Download
-from badges.services.errors import RowErrors
+from badges.services.credentials.downloads import Download
+from badges.services.programme import framework_io, frameworks
+from badges.services.shared.errors import RowErrors
 from badges.web.api import bp, json_body, paginate, send_download
 from badges.web.api.inputs import PAGE, accepts
 from badges.web.api.scope import arg, done, readable_issuers, writer

@@ -15,7 +15,7 @@ from typing import Any, Final, TypeVar, cast
 
 from flask import request
 
-from badges.services.errors import InvalidInput
+from badges.services.shared.errors import InvalidInput
 from badges.web.api import json_body
 
 F = TypeVar("F", bound=Callable[..., Any])

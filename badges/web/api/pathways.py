@@ -9,9 +9,9 @@ from sqlalchemy import select
 
 from badges.db import get_session
 from badges.models import Agency, Atelier, Beneficiary, Enrolment, Pathway, PersonalCriterion, User
-from badges.services import beneficiaries, evaluation, pathways
-from badges.services.awarding import Issuing
-from badges.services.errors import InvalidInput, NotFound
+from badges.services.programme import beneficiaries, evaluation, pathways
+from badges.services.programme.awarding import Issuing
+from badges.services.shared.errors import InvalidInput, NotFound
 from badges.web.api import bp, json_body, paginate
 from badges.web.api.inputs import PAGE, accepts
 from badges.web.api.programme import beneficiary_json, outcome_json

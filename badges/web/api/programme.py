@@ -9,7 +9,8 @@ from sqlalchemy import select
 
 from badges.db import get_session
 from badges.models import BadgeClass, Beneficiary, Enrolment, Pathway
-from badges.services import awarding, badge_classes, beneficiaries, revisions, rules
+from badges.services.credentials import revisions
+from badges.services.programme import awarding, badge_classes, beneficiaries, rules
 from badges.web.api import bp, json_body, paginate
 from badges.web.api.awards import award_json
 from badges.web.api.inputs import PAGE, accepts
@@ -19,7 +20,7 @@ from badges.web.context import keyring, links, now
 
 BADGE_CLASS = {
     **{name: None for name in badge_classes.EDITABLE},
-    # Each rule type also refuses the parameters of the other types (services/rules.py).
+    # Each rule type also refuses the parameters of the other types (services/programme/rules.py).
     "rule": [
         {"type": None, "level": None, "competencies": None, "at_least": None, "ateliers": None, "hours": None}
     ],

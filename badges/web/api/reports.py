@@ -7,9 +7,11 @@ from sqlalchemy import select
 
 from badges.db import get_session
 from badges.models import Issuer
-from badges.services import pathways, profiles, reporting
-from badges.services.errors import InvalidInput
-from badges.services.validation import DEPARTMENT_RE
+from badges.services.programme import pathways
+from badges.services.reporting import figures as reporting
+from badges.services.shared import profiles
+from badges.services.shared.errors import InvalidInput
+from badges.services.shared.validation import DEPARTMENT_RE
 from badges.web.api import bp
 from badges.web.api.inputs import accepts
 from badges.web.api.scope import arg, readable_issuers
@@ -64,7 +66,7 @@ def _filters(errors: dict[str, str]) -> reporting.Filters:
 @accepts(query=FILTERS)
 def key_figures() -> Response:
     """`?from=AAAA-MM-JJ&to=AAAA-MM-JJ` and optional `tiers_lieu`, `department`, `pathway_type`, `category`,
-    `profile`; the figures are reporting.py's (its docstring defines each one)."""
+    `profile`; the figures are reporting/figures.py's (its docstring defines each one)."""
     errors: dict[str, str] = {}
     try:
         period = reporting.period_of(request.args.get("from"), request.args.get("to"))

@@ -8,7 +8,7 @@ from werkzeug.exceptions import UnsupportedMediaType
 from badges import db
 from badges.db import get_session
 from badges.services import verification
-from badges.services.errors import InvalidInput
+from badges.services.shared.errors import InvalidInput
 from badges.services.verification.fetch import fetcher_from_config
 from badges.services.verification.inputs import InputError, load_json
 from badges.services.verification.sources import LocalSource

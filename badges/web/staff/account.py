@@ -7,9 +7,9 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from badges.db import get_session
-from badges.services import staff_accounts
-from badges.services.errors import InvalidInput
-from badges.services.staff_accounts import Throttled
+from badges.services.accounts import staff_accounts
+from badges.services.accounts.staff_accounts import Throttled
+from badges.services.shared.errors import InvalidInput
 from badges.web.context import client_ip, now
 from badges.web.staff import bp
 from badges.web.staff.access import login_required

@@ -13,8 +13,9 @@ from werkzeug.wrappers import Response
 
 from badges.db import get_session
 from badges.models import Agency, Role
-from badges.services import network, pathways, staff_accounts
-from badges.services.errors import InvalidInput
+from badges.services.accounts import network, staff_accounts
+from badges.services.programme import pathways
+from badges.services.shared.errors import InvalidInput
 from badges.web.context import now
 from badges.web.staff import bp
 from badges.web.staff.access import role_required

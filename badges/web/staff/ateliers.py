@@ -12,9 +12,9 @@ from werkzeug.wrappers import Response
 
 from badges.db import get_session
 from badges.models import Atelier, Pathway, Role
-from badges.services import evaluation, pathways, programme_listing
-from badges.services.awarding import Issuing, Outcome
-from badges.services.errors import InvalidInput
+from badges.services.programme import evaluation, pathways, programme_listing
+from badges.services.programme.awarding import Issuing, Outcome
+from badges.services.shared.errors import InvalidInput
 from badges.web.context import keyring, links, now
 from badges.web.staff import bp
 from badges.web.staff.access import own_issuer, role_required

@@ -8,10 +8,11 @@ from werkzeug.wrappers import Response
 
 from badges.db import get_session
 from badges.models import User
-from badges.services import staff_accounts, throttling
-from badges.services.errors import InvalidInput
-from badges.services.staff_accounts import LinkRefused, SignInRefused, Throttled
-from badges.services.validation import EMAIL_RE
+from badges.services.accounts import staff_accounts
+from badges.services.accounts.staff_accounts import LinkRefused, SignInRefused, Throttled
+from badges.services.shared import throttling
+from badges.services.shared.errors import InvalidInput
+from badges.services.shared.validation import EMAIL_RE
 from badges.web.context import client_ip, now
 from badges.web.staff import bp, mailer
 from badges.web.staff.access import login_required, public_route, safe_next

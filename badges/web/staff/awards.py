@@ -9,8 +9,10 @@ from werkzeug.wrappers import Response as BaseResponse
 from badges import db
 from badges.db import get_session
 from badges.models import Credential, Role
-from badges.services import award_listing, certificate, delivery, downloads, mail, revocation
-from badges.services.errors import Conflict, InvalidInput
+from badges.services.credentials import downloads, revocation
+from badges.services.holders import award_listing, certificate, delivery
+from badges.services.shared import mail
+from badges.services.shared.errors import Conflict, InvalidInput
 from badges.web.api import send_download
 from badges.web.context import keyring, link_secret, links, mail_settings, now
 from badges.web.staff import bp
@@ -90,7 +92,7 @@ def _not_handed_over(award_id: str) -> BaseResponse:
 @db.writes
 @role_required(Role.STAFF)
 def award_certificate(award_id: str) -> BaseResponse:
-    """The printable certificate (services/certificate.py); printing makes the claim code."""
+    """The printable certificate (services/holders/certificate.py); printing makes the claim code."""
     credential = _award(award_id)
     if credential.revoked_at is not None:
         return _not_handed_over(award_id)
@@ -105,7 +107,7 @@ def award_certificate(award_id: str) -> BaseResponse:
 @bp.post("/awards/<award_id>/send")
 @role_required(Role.STAFF)
 def award_send(award_id: str) -> BaseResponse:
-    """E-mail the badge to its beneficiary (services/delivery.py); the link is saved before sending."""
+    """E-mail the badge to its beneficiary (holders/delivery.py); the link is saved before sending."""
     credential, back = _award(award_id), url_for("staff.award", award_id=award_id)
     if credential.revoked_at is not None:
         return _not_handed_over(award_id)

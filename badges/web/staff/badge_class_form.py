@@ -19,9 +19,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from badges.models import BadgeClass
-from badges.services import images, profiles, rules
-from badges.services.errors import InvalidInput
-from badges.services.validation import LEVELS
+from badges.services.credentials import images
+from badges.services.programme import rules
+from badges.services.shared import profiles
+from badges.services.shared.errors import InvalidInput
+from badges.services.shared.validation import LEVELS
 from badges.web.staff.forms import values
 from badges.web.staff.labels import REWORDED, friendly
 

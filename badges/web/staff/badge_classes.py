@@ -15,8 +15,9 @@ from werkzeug.wrappers import Response
 
 from badges.db import get_session
 from badges.models import BadgeClass, Role
-from badges.services import badge_class_listing, badge_classes, images, revisions
-from badges.services.errors import Conflict, InvalidInput
+from badges.services.credentials import images, revisions
+from badges.services.programme import badge_class_listing, badge_classes
+from badges.services.shared.errors import Conflict, InvalidInput
 from badges.web.context import links, now
 from badges.web.staff import bp
 from badges.web.staff.access import own_issuer, role_required

@@ -11,8 +11,8 @@ from werkzeug.wrappers import Response
 
 from badges.db import get_session
 from badges.models import Beneficiary, Role
-from badges.services import awarding, beneficiaries, beneficiary_import, beneficiary_listing
-from badges.services.errors import InvalidInput, RowErrors
+from badges.services.programme import awarding, beneficiaries, beneficiary_import, beneficiary_listing
+from badges.services.shared.errors import InvalidInput, RowErrors
 from badges.web.context import now
 from badges.web.staff import bp
 from badges.web.staff.access import own_issuer, role_required
@@ -124,7 +124,7 @@ def beneficiaries_import() -> Response | str | tuple[str, int]:
 @bp.get("/agency")
 @role_required(Role.COUNSELLOR)
 def agency() -> str:
-    """My agency's beneficiaries and what they acquired (see services/beneficiary_listing.py)."""
+    """My agency's beneficiaries and what they acquired (see services/programme/beneficiary_listing.py)."""
     agency = signed_in().agency
     rows = beneficiary_listing.agency_people(get_session(), agency=agency)
     return render_template("staff/agency.html", people=rows, agency=agency.name if agency else "")

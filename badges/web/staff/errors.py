@@ -6,7 +6,7 @@ from flask import current_app, render_template
 from flask_babel import gettext as _
 from werkzeug.exceptions import Forbidden, NotFound, RequestEntityTooLarge
 
-from badges.services import errors as service_errors
+from badges.services.shared import errors as service_errors
 from badges.web.staff import bp
 from badges.web.staff.csrf import CsrfFailure
 

@@ -1,6 +1,7 @@
 """Key figures: staff see their tiers-lieu, coordinators the whole network (or one tiers-lieu).
 
-Counting is services/reporting.py's; charts and the CSV file are services/figures_output.py's.
+Counting is services/reporting/figures.py's;
+charts and the CSV file are services/reporting/figures_output.py's.
 """
 
 from __future__ import annotations
@@ -15,9 +16,12 @@ from sqlalchemy import select
 
 from badges.db import get_session
 from badges.models import Issuer, Role
-from badges.services import figures_output, pathways, profiles, reporting
-from badges.services.errors import InvalidInput
-from badges.services.validation import DEPARTMENT_RE
+from badges.services.programme import pathways
+from badges.services.reporting import figures as reporting
+from badges.services.reporting import figures_output
+from badges.services.shared import profiles
+from badges.services.shared.errors import InvalidInput
+from badges.services.shared.validation import DEPARTMENT_RE
 from badges.web.context import now
 from badges.web.staff import bp
 from badges.web.staff.access import role_required

@@ -1,8 +1,8 @@
 """Competency frameworks (référentiels) of the network: browse, import as JSON or CSV, export.
 
 Frameworks are shared by every tiers-lieu, and issued credentials link to their competences: an import
-only ever adds a new framework or a new version, never changes one (services/framework_io.py checks the
-whole file first, so a single error imports nothing).
+only ever adds a new framework or a new version, never changes one
+(services/programme/framework_io.py checks the whole file first, so a single error imports nothing).
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ from werkzeug.wrappers import Response
 
 from badges.db import get_session
 from badges.models import Framework, Role
-from badges.services import framework_io, framework_listing, frameworks
-from badges.services.downloads import Download
-from badges.services.errors import InvalidInput, RowErrors
+from badges.services.credentials.downloads import Download
+from badges.services.programme import framework_io, framework_listing, frameworks
+from badges.services.shared.errors import InvalidInput, RowErrors
 from badges.web.api import send_download
 from badges.web.staff import bp
 from badges.web.staff.access import role_required

@@ -15,9 +15,9 @@ from werkzeug.wrappers import Response
 
 from badges.db import get_session
 from badges.models import Role
-from badges.services import evaluation, programme_listing
-from badges.services.errors import InvalidInput
-from badges.services.validation import LEVELS
+from badges.services.programme import evaluation, programme_listing
+from badges.services.shared.errors import InvalidInput
+from badges.services.shared.validation import LEVELS
 from badges.web.staff import bp
 from badges.web.staff.access import role_required
 from badges.web.staff.ateliers import _atelier, issuing, outcome_message

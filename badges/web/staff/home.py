@@ -9,7 +9,9 @@ from flask import render_template
 
 from badges.db import get_session
 from badges.models import Role
-from badges.services import award_listing, network, reviews
+from badges.services.accounts import network
+from badges.services.holders import award_listing
+from badges.services.programme import reviews
 from badges.web.context import now
 from badges.web.staff import bp
 from badges.web.staff.access import login_required, own_issuer

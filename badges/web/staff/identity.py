@@ -1,9 +1,10 @@
 """Who is signed in: the session token in the cookie, looked up on the server at every request.
 
 Flask's signed cookie (HttpOnly, SameSite=Lax, Secure on https) carries only the session token and the
-CSRF token; the session itself is a row (services/staff_sessions.py), so sign-out, a password change or
-reset and a disabled account end it everywhere at once. At sign-in the cookie is emptied and refilled with
-a new token and a new CSRF token, so nothing set before survives (session fixation).
+CSRF token; the session itself is a row (services/accounts/staff_sessions.py), so sign-out, a password
+change or reset and a disabled account end it everywhere at once.
+At sign-in the cookie is emptied and refilled with a new token and a new CSRF token, so nothing set
+before survives (session fixation).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from flask_babel import gettext as _
 
 from badges.db import get_session
 from badges.models import User
-from badges.services import staff_sessions
+from badges.services.accounts import staff_sessions
 from badges.web.context import now
 
 TOKEN = "sid"

@@ -12,10 +12,10 @@ from werkzeug.wrappers import Response
 
 from badges.db import get_session
 from badges.models import Role, SigningKey
-from badges.services import issuers
-from badges.services import keys as key_service
-from badges.services.errors import InvalidInput, NotFound, RuleError
-from badges.services.validation import Fields
+from badges.services.credentials import issuers
+from badges.services.credentials import signing_keys as key_service
+from badges.services.shared.errors import InvalidInput, NotFound, RuleError
+from badges.services.shared.validation import Fields
 from badges.web.context import keyring, links, now
 from badges.web.staff import bp
 from badges.web.staff.access import own_issuer, role_required

@@ -1,4 +1,4 @@
-"""Staff account e-mails leave through services/mail.py; the links in them are built on BASE_URL."""
+"""Staff account e-mails leave through services/shared/mail.py; the links in them are built on BASE_URL."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from flask import current_app, url_for
 
 from badges.db import get_session
 from badges.models import User
-from badges.services import account_mail, mail, staff_accounts
+from badges.services.accounts import account_mail, staff_accounts
+from badges.services.shared import mail
 from badges.web import background
 from badges.web.context import links, mail_settings, now
 

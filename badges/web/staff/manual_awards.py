@@ -9,8 +9,9 @@ from werkzeug.wrappers import Response
 
 from badges.db import get_session
 from badges.models import Role
-from badges.services import badge_classes, beneficiary_listing, issuance
-from badges.services.errors import Conflict, InvalidInput, NotFound, RuleError
+from badges.services.credentials import issuance
+from badges.services.programme import badge_classes, beneficiary_listing
+from badges.services.shared.errors import Conflict, InvalidInput, NotFound, RuleError
 from badges.web.context import keyring, links, now
 from badges.web.staff import bp
 from badges.web.staff.access import own_issuer, role_required

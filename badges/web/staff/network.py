@@ -8,9 +8,10 @@ from werkzeug.wrappers import Response
 
 from badges.db import get_session
 from badges.models import Role, User
-from badges.services import issuers, network, staff_accounts
-from badges.services.errors import InvalidInput
-from badges.services.mail import MailError
+from badges.services.accounts import network, staff_accounts
+from badges.services.credentials import issuers
+from badges.services.shared.errors import InvalidInput
+from badges.services.shared.mail import MailError
 from badges.web.context import keyring, links, now
 from badges.web.staff import bp, mailer
 from badges.web.staff.access import role_required

@@ -1,5 +1,6 @@
 """A beneficiary's personal objectives in a pathway (3 or 4, in their own words), self-rated at the start,
-during and at the end (services/evaluation.py). Once rated during the pathway, the objectives are fixed."""
+during and at the end (services/programme/evaluation.py).
+Once rated during the pathway, the objectives are fixed."""
 
 from __future__ import annotations
 
@@ -11,9 +12,9 @@ from werkzeug.wrappers import Response
 
 from badges.db import get_session
 from badges.models import Beneficiary, Pathway, PersonalCriterion, Role
-from badges.services import evaluation
-from badges.services.errors import Conflict, InvalidInput
-from badges.services.validation import LEVELS
+from badges.services.programme import evaluation
+from badges.services.shared.errors import Conflict, InvalidInput
+from badges.services.shared.validation import LEVELS
 from badges.web.context import now
 from badges.web.staff import bp
 from badges.web.staff.access import role_required

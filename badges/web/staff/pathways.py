@@ -10,8 +10,8 @@ from werkzeug.wrappers import Response
 
 from badges.db import get_session
 from badges.models import Pathway, Role
-from badges.services import beneficiaries, pathways, programme_listing
-from badges.services.errors import Conflict, InvalidInput, NotFound
+from badges.services.programme import beneficiaries, pathways, programme_listing
+from badges.services.shared.errors import Conflict, InvalidInput, NotFound
 from badges.web.context import now
 from badges.web.staff import bp
 from badges.web.staff.access import own_issuer, role_required

@@ -12,8 +12,8 @@ from werkzeug.wrappers import Response
 
 from badges.db import get_session
 from badges.models import ReviewFlag, Role
-from badges.services import reviews
-from badges.services.errors import Conflict, InvalidInput
+from badges.services.programme import reviews
+from badges.services.shared.errors import Conflict, InvalidInput
 from badges.web.context import now
 from badges.web.staff import bp
 from badges.web.staff.access import own_issuer, role_required

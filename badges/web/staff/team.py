@@ -7,7 +7,7 @@ from werkzeug.wrappers import Response
 
 from badges.db import get_session
 from badges.models import Role, User
-from badges.services import staff_accounts
+from badges.services.accounts import staff_accounts
 from badges.web.context import now
 from badges.web.staff import bp
 from badges.web.staff.access import role_required

@@ -15,7 +15,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 
 from badges.services.crypto import CryptoError
 from badges.services.crypto.jws import sign_compact, sign_vc_jwt, vc_jwt_claims, verify_compact, verify_vc_jwt
-from badges.services.crypto.keys import Keyring, PublicKeyInfo, public_key_from_jwk
+from badges.services.crypto.keyring import Keyring, PublicKeyInfo, public_key_from_jwk
 
 KID = "https://badges.example.org/issuers/la-fabrique/keys/rsa-1"
 ISSUER = "https://badges.example.org/issuers/la-fabrique"

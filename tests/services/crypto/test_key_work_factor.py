@@ -12,7 +12,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from badges.services.crypto import pkcs8
-from badges.services.crypto.keys import Keyring
+from badges.services.crypto.keyring import Keyring
 
 PASSPHRASE = b"correct horse battery staple"
 

@@ -9,7 +9,8 @@ import zlib
 import pytest
 
 from badges.models import Credential
-from badges.services import baking, formats, images, verification
+from badges.services import verification
+from badges.services.credentials import baking, formats, images
 from badges.services.verification.report import Report
 from badges.services.verification.sources import LocalSource
 from tests.factories import make_award

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from badges.services.verification.fetch import SafeFetcher
-from badges.services.verification.keys import KeyError_, did_web_url, resolve_ed25519
+from badges.services.verification.key_resolution import KeyError_, did_web_url, resolve_ed25519
 from tests.services.verification.conftest import HOST, ForeignIssuer, make_foreign, raw_public
 
 

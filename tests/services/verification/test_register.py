@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 
-from badges.services import formats, verification
+from badges.services import verification
+from badges.services.credentials import formats
 from badges.services.crypto import jws
-from badges.services.verification import ob3, register
+from badges.services.verification import ob3_checks as ob3
+from badges.services.verification import register
 from badges.services.verification.report import Report
 from badges.services.verification.sources import LocalSource
 from tests.factories import make_award
@@ -47,7 +49,7 @@ def test_a_modified_badge_gets_the_full_checks(session, keyring, links, now):
 
 
 def test_an_erased_badge_is_not_in_the_register(session, keyring, links, now):
-    from badges.services import revocation
+    from badges.services.credentials import revocation
 
     credential = make_award(session, keyring, links, now)
     doc = json.loads(credential.ob3_credential)

@@ -7,7 +7,7 @@ import json
 from badges.models import StatusList
 from badges.services import verification
 from badges.services.crypto import statuslist
-from badges.services.verification import status
+from badges.services.verification import status_checks as status
 from badges.services.verification.sources import LocalSource
 from tests.factories import make_award
 

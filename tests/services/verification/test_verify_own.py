@@ -9,8 +9,9 @@ from datetime import timedelta
 import pytest
 
 from badges.models import Credential
-from badges.services import published, verification
-from badges.services import status as status_service
+from badges.services import verification
+from badges.services.credentials import published
+from badges.services.credentials import status_lists as status_service
 from badges.services.crypto import dataintegrity
 from badges.services.verification.sources import LocalSource
 from tests.factories import make_award
@@ -106,7 +107,7 @@ def test_revoked_credential_fails_the_status_check_in_both_versions(session, key
 
 
 def test_expired_credential_fails_validity(session, keyring, links, now):
-    from badges.services import issuance
+    from badges.services.credentials import issuance
     from tests.factories import make_badge_class, make_beneficiary, make_issuer
 
     issuer = make_issuer(session, keyring, links, now)

@@ -9,7 +9,8 @@ import jwt
 import pytest
 
 from badges.models import SigningKey
-from badges.services import documents, formats, revocation, verification
+from badges.services import verification
+from badges.services.credentials import documents, formats, revocation
 from badges.services.crypto import jws
 from badges.services.verification.sources import LocalSource
 from tests.factories import make_award
@@ -210,7 +211,7 @@ def test_embedded_jwk_published_by_the_issuer_is_accepted(session, keyring, link
 def test_an_expired_jwt_fails_validity(session, keyring, links, now):
     from datetime import timedelta
 
-    from badges.services import issuance
+    from badges.services.credentials import issuance
     from tests.factories import make_badge_class, make_beneficiary, make_issuer
 
     issuer = make_issuer(session, keyring, links, now)

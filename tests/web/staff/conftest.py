@@ -22,7 +22,8 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
 from badges.models import Agency, Credential, Issuer, Role, User
-from badges.services import accounts, keys
+from badges.services.accounts import users as accounts
+from badges.services.credentials import signing_keys as keys
 from badges.web import background
 from tests.factories import (
     enrol,

@@ -13,7 +13,7 @@ import pytest
 
 from badges.db import get_session
 from badges.models import Role
-from badges.services import staff_accounts
+from badges.services.accounts import staff_accounts
 from tests.web.staff.conftest import ROLES, form_token, make_user, sign_in
 
 STAFF = frozenset({"staff", "other_staff"})

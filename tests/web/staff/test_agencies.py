@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from badges.models import Agency, User
-from badges.services import pathways
+from badges.services.programme import pathways
 from tests.factories import coordination, make_pathway
 from tests.web.staff.conftest import PASSWORD, post, sign_in, text
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from badges.models import StatusList
-from badges.services import revocation, sharing
+from badges.services.credentials import revocation, sharing
 from tests.factories import make_award
 from tests.web.staff.conftest import post, sign_in, text
 

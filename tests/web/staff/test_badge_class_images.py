@@ -15,7 +15,7 @@ from PIL import Image
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
-from badges.services import images
+from badges.services.credentials import images
 from tests.factories import make_badge_class
 from tests.web.staff.conftest import form_token, post, text
 from tests.web.staff.test_badge_classes import FORM, NEW, counts, created

@@ -11,7 +11,9 @@ from markupsafe import escape
 from sqlalchemy import func, select
 
 from badges.models import BadgeClass, BadgeRevision, Credential
-from badges.services import images, profiles, rules
+from badges.services.credentials import images
+from badges.services.programme import rules
+from badges.services.shared import profiles
 from tests.factories import make_badge_class
 from tests.web.staff.conftest import post, text
 

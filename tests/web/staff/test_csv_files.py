@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import func, select
 
 from badges.models import Beneficiary, Framework
-from badges.services import framework_io, spreadsheet
+from badges.services.programme import framework_io
+from badges.services.shared import spreadsheet
 from tests.web.staff.conftest import post, text
 from tests.web.test_api_csv import HOSTILE_DOCUMENT, cells
 

@@ -13,7 +13,7 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from badges.models import Competency, Framework
-from badges.services import framework_io, frameworks
+from badges.services.programme import framework_io, frameworks
 from tests.web.staff.conftest import form_token, post, text
 
 IMPORT = "/staff/frameworks/import"

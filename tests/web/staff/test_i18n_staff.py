@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from badges.services import figures_output, reporting
+from badges.services.reporting import figures as reporting
+from badges.services.reporting import figures_output
 from badges.web.staff import figures
 from tests.web.staff.conftest import sign_in, text
 

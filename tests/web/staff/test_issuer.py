@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from badges.models import SigningKey, StatusList
-from badges.services import keys
+from badges.services.credentials import signing_keys as keys
 from tests.web.staff.conftest import post, sign_in, text
 
 

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from badges.models import Issuer, User
-from badges.services import keys
+from badges.services.credentials import signing_keys as keys
 from tests.web.staff.conftest import post, sign_in, text
 
 PLACE = {

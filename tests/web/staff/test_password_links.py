@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 
 from badges.models import User
-from badges.services import staff_accounts
+from badges.services.accounts import staff_accounts
 from tests.web.staff.conftest import PASSWORD, post, sign_in, text
 
 NEW = "une toute nouvelle phrase"

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 
 from badges.models import StaffSession
-from badges.services import accounts
+from badges.services.accounts import users as accounts
 from tests.web.staff.conftest import PASSWORD, post, sign_in, text
 
 NEW = "une toute nouvelle phrase"

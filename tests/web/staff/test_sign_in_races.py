@@ -15,7 +15,8 @@ from urllib.request import HTTPCookieProcessor, build_opener
 
 import pytest
 
-from badges.services import accounts, throttling
+from badges.services.accounts import users as accounts
+from badges.services.shared import throttling
 from badges.web import background
 
 PARALLEL = 40

@@ -1,0 +1,319 @@
+"""Baking Open Badges into PNG and SVG images and reading them back (standards A2.6, A3.10, C1.5, C6)."""
+
+from __future__ import annotations
+
+import re
+import struct
+import zlib
+from dataclasses import dataclass
+from typing import Literal
+from xml.dom.minidom import Document
+from xml.etree.ElementTree import Element, TreeBuilder
+
+from defusedxml import DefusedXmlException, DTDForbidden
+from defusedxml.ElementTree import DefusedXMLParser
+from defusedxml.minidom import parseString
+
+from badges.services.credentials import images
+from badges.services.shared.errors import InvalidInput, ServiceError
+from badges.services.shared.input_limits import JWS_RE, MAX_INPUT_BYTES
+
+PngKeyword = Literal["openbadges", "openbadgecredential"]
+SvgVersion = Literal["ob2", "ob3"]
+
+PNG_KEYWORDS: tuple[str, ...] = ("openbadges", "openbadgecredential")
+TEXT_CHUNKS = (b"iTXt", b"tEXt", b"zTXt")
+MAX_CHUNKS = 10_000
+MAX_TEXT_BYTES = 1024 * 1024
+MAX_SVG_ELEMENTS = 10_000
+MAX_SVG_DEPTH = 128
+
+SVG_ROOTS = ("{http://www.w3.org/2000/svg}svg", "svg")
+SVG_PREFIX = "openbadges"
+# Version -> (namespace, local name of the element) (A2.6: OB 2.0, A3.10: OB 3.0).
+SVG_ELEMENTS: dict[str, tuple[str, str]] = {
+    "ob2": ("http://openbadges.org", "assertion"),
+    "ob3": ("https://purl.imsglobal.org/ob/v3p0", "credential"),
+}
+# Characters XML 1.0 cannot carry at all, even in CDATA (XML 1.0 §2.2).
+_NOT_XML_CHAR = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+class BakingError(ServiceError):
+    """An image cannot be baked or read back; the message is French and safe to show."""
+
+
+# ------------------------------------------------------------------------------------------------ PNG
+
+
+@dataclass(frozen=True)
+class _Chunk:
+    type: bytes
+    start: int  # offset of the length field
+    end: int  # offset just after the CRC
+    data: bytes
+
+
+def _read_chunks(data: bytes) -> list[_Chunk]:
+    """Every chunk from IHDR to IEND, CRCs checked; anything truncated, corrupt or trailing is refused."""
+    if len(data) > MAX_INPUT_BYTES:
+        raise BakingError(f"L'image dépasse {MAX_INPUT_BYTES // (1024 * 1024)} Mo.")
+    try:
+        images.check_png_safely(data)
+    except InvalidInput as exc:
+        raise BakingError(exc.fields["image"]) from exc
+    view = memoryview(data)
+    chunks: list[_Chunk] = []
+    pos = len(images.PNG_SIGNATURE)
+    while not chunks or chunks[-1].type != b"IEND":
+        if len(chunks) >= MAX_CHUNKS:
+            raise BakingError(f"L'image PNG contient plus de {MAX_CHUNKS} blocs : refusée.")
+        if pos + 12 > len(data):
+            raise BakingError("L'image PNG est tronquée.")
+        length, chunk_type = struct.unpack_from(">I4s", data, pos)
+        end = pos + 12 + length
+        if end > len(data):
+            raise BakingError("L'image PNG est tronquée.")
+        if not chunk_type.isalpha():  # PNG 1.2 §5.4: chunk types are four ASCII letters
+            raise BakingError("L'image PNG est mal formée : type de bloc invalide.")
+        if zlib.crc32(view[pos + 4 : end - 4]) != struct.unpack_from(">I", data, end - 4)[0]:
+            name = chunk_type.decode("ascii")
+            raise BakingError(f"L'image PNG est corrompue : somme de contrôle du bloc {name} incorrecte.")
+        chunks.append(_Chunk(chunk_type, pos, end, data[pos + 8 : end - 4]))
+        pos = end
+    if pos != len(data):
+        raise BakingError("L'image PNG contient des données après sa fin : refusée.")
+    return chunks
+
+
+def _keyword(chunk: _Chunk) -> str | None:
+    if chunk.type not in TEXT_CHUNKS:
+        return None
+    return chunk.data.split(b"\0", 1)[0].decode("latin-1")
+
+
+def _chunk_bytes(chunk_type: bytes, body: bytes) -> bytes:
+    crc = zlib.crc32(chunk_type + body)
+    return struct.pack(">I", len(body)) + chunk_type + body + struct.pack(">I", crc)
+
+
+def _payload(text: str) -> bytes:
+    payload = text.encode("utf-8")
+    if not text.strip():
+        raise BakingError("Le texte à intégrer dans l'image est vide.")
+    if len(payload) > MAX_TEXT_BYTES:
+        raise BakingError(f"Le texte à intégrer dépasse {MAX_TEXT_BYTES // 1024} Ko.")
+    if _NOT_XML_CHAR.search(text):
+        raise BakingError("Le texte à intégrer contient des caractères de contrôle.")
+    return payload
+
+
+def _checked_output(baked: bytes) -> bytes:
+    if len(baked) > MAX_INPUT_BYTES:  # never produce an image that this service would refuse to read
+        raise BakingError(f"L'image du badge dépasserait {MAX_INPUT_BYTES // (1024 * 1024)} Mo.")
+    return baked
+
+
+def bake_png(image: bytes, *, keyword: PngKeyword, text: str) -> bytes:
+    """The PNG with exactly one uncompressed iTXt chunk `keyword` holding `text`, placed after IHDR.
+
+    Any earlier text chunk with the same keyword is dropped (A3.10: replace, never two); every other
+    chunk, image data included, is copied byte for byte.
+    """
+    if keyword not in PNG_KEYWORDS:
+        raise BakingError(f"Mot-clé de badge PNG inconnu : {keyword}.")
+    # iTXt: keyword, NUL, compression flag 0, method 0, empty language tag + NUL, empty translation + NUL.
+    body = keyword.encode("latin-1") + b"\0\0\0\0\0" + _payload(text)
+    chunks = _read_chunks(image)
+    kept = [image[c.start : c.end] for c in chunks[1:] if _keyword(c) != keyword]
+    header = image[: chunks[0].end]
+    return _checked_output(b"".join([header, _chunk_bytes(b"iTXt", body), *kept]))
+
+
+def _itxt_text(data: bytes, keyword: str) -> str:
+    rest = data[len(keyword) + 1 :]
+    if len(rest) < 4:  # compression flag, compression method, two NUL terminators
+        raise BakingError(f"Le bloc iTXt « {keyword} » est mal formé.")
+    if rest[0] != 0:
+        raise BakingError(f"Le bloc « {keyword} » est compressé : refusé (A3.10 : sans compression).")
+    language, found_language, rest = rest[2:].partition(b"\0")
+    translated, found_translated, text = rest.partition(b"\0")
+    if data[len(keyword) + 2] != 0 or not (found_language and found_translated):
+        raise BakingError(f"Le bloc iTXt « {keyword} » est mal formé.")
+    if language or translated:
+        raise BakingError(f"Le bloc « {keyword} » a une langue ou un mot-clé traduit : refusé (A3.10).")
+    return _decoded(text, f"Le bloc « {keyword} »")
+
+
+def _decoded(raw: bytes, where: str, encoding: str = "utf-8") -> str:
+    if len(raw) > MAX_TEXT_BYTES:
+        raise BakingError(f"{where} dépasse {MAX_TEXT_BYTES // 1024} Ko.")
+    try:
+        text = raw.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise BakingError(f"{where} n'est pas du texte UTF-8 valide.") from exc
+    if not text.strip():
+        raise BakingError(f"{where} est vide.")
+    return text
+
+
+def _legacy_url(data: bytes) -> str:
+    """OB 1.x: a tEXt chunk `openbadges` holding the assertion URL (A2.6)."""
+    url = _decoded(data[len(b"openbadges\0") :], "Le bloc tEXt « openbadges »", "latin-1").strip()
+    if not url.startswith(("https://", "http://")) or any(ch.isspace() for ch in url):
+        raise BakingError("Le bloc tEXt « openbadges » (Open Badges 1.x) ne contient pas une adresse web.")
+    return url
+
+
+def unbake_png(data: bytes) -> dict[str, str]:
+    """The texts baked in a PNG, by keyword (`openbadges`, `openbadgecredential`)."""
+    found: dict[str, str] = {}
+    for chunk in _read_chunks(data):
+        keyword = _keyword(chunk)
+        if keyword not in PNG_KEYWORDS:
+            continue
+        if keyword in found:
+            # Two readers could pick different chunks: ambiguity is refused (A3.10: never more than one).
+            raise BakingError(f"L'image contient plusieurs blocs « {keyword} » : refusée.")
+        if chunk.type == b"zTXt":
+            raise BakingError(f"Le bloc « {keyword} » est compressé : refusé (A3.10 : sans compression).")
+        if chunk.type == b"tEXt" and keyword == "openbadgecredential":
+            raise BakingError("Le bloc « openbadgecredential » doit être un bloc iTXt (A3.10).")
+        found[keyword] = _legacy_url(chunk.data) if chunk.type == b"tEXt" else _itxt_text(chunk.data, keyword)
+    if not found:
+        raise BakingError("Aucun badge n'est intégré dans cette image PNG.")
+    return found
+
+
+# ------------------------------------------------------------------------------------------------ SVG
+
+
+class _LimitedBuilder(TreeBuilder):
+    """Stops the parse as soon as the element count or the depth passes its limit."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.count = 0
+        self.depth = 0
+
+    def start(self, tag: str, attrs: dict[str, str]) -> Element:
+        self.count += 1
+        self.depth += 1
+        if self.count > MAX_SVG_ELEMENTS:
+            raise BakingError(f"Le SVG contient plus de {MAX_SVG_ELEMENTS} éléments : refusé.")
+        if self.depth > MAX_SVG_DEPTH:
+            raise BakingError(f"Le SVG est imbriqué sur plus de {MAX_SVG_DEPTH} niveaux : refusé.")
+        return super().start(tag, attrs)
+
+    def end(self, tag: str) -> Element:
+        self.depth -= 1
+        return super().end(tag)
+
+
+def _parse_svg(data: bytes) -> Element:
+    """The SVG tree, parsed without DTD, entities or external references, within size limits."""
+    if len(data) > MAX_INPUT_BYTES:
+        raise BakingError(f"L'image dépasse {MAX_INPUT_BYTES // (1024 * 1024)} Mo.")
+    parser = DefusedXMLParser(
+        target=_LimitedBuilder(), forbid_dtd=True, forbid_entities=True, forbid_external=True
+    )
+    try:
+        parser.feed(data)
+        root: Element = parser.close()
+    except DTDForbidden as exc:
+        raise BakingError("Le SVG contient une déclaration DOCTYPE : refusé (entités interdites).") from exc
+    except DefusedXmlException as exc:
+        raise BakingError("Le SVG déclare des entités ou des références externes : refusé.") from exc
+    except (SyntaxError, ValueError) as exc:  # expat's ParseError is a SyntaxError
+        raise BakingError(f"Le SVG n'est pas du XML valide : {exc}.") from exc
+    if root.tag not in SVG_ROOTS:
+        raise BakingError("Ce document XML n'est pas une image SVG.")
+    return root
+
+
+def bake_svg(svg: bytes, *, version: SvgVersion, text: str, verify: str | None) -> bytes:
+    """The SVG with exactly one badge element, first child of <svg> (A2.6, A3.10).
+
+    `text` (JSON) goes in the element body as CDATA; `verify` becomes the `verify` attribute: the compact JWS
+    of a signed OB 2.0 assertion or a VC-JWT (a JWS passed as `text` is moved there). A2.6 also allows the
+    assertion URL for a hosted OB 2.0 badge, but 1EdTech's validator then fails (tests/interop): pass None.
+    An earlier element of the same version is replaced.
+    """
+    if version not in SVG_ELEMENTS:
+        raise BakingError(f"Version de badge SVG inconnue : {version}.")
+    if verify is None and JWS_RE.match(text.strip()):
+        text, verify = "", text.strip()
+    if verify is not None:
+        _payload(verify)
+    if text:
+        _payload(text)
+    elif verify is None:
+        raise BakingError("Le texte à intégrer dans l'image est vide.")
+    if version == "ob3" and text and verify is not None:
+        raise BakingError("Open Badges 3.0 : soit le JSON, soit le JWT dans `verify`, pas les deux (A3.10).")
+    _parse_svg(svg)  # limits, no DTD and an <svg> root, before the DOM parse below
+    doc = parseString(svg, forbid_dtd=True)
+    try:
+        _insert_badge(doc, version=version, text=text, verify=verify)
+        baked: bytes = doc.toxml(encoding="utf-8")
+    finally:
+        doc.unlink()
+    return _checked_output(baked)
+
+
+def _insert_badge(doc: Document, *, version: str, text: str, verify: str | None) -> None:
+    namespace, local = SVG_ELEMENTS[version]
+    root = doc.documentElement
+    if root is None:
+        raise BakingError("Ce document XML n'est pas une image SVG.")
+    for old in list(root.getElementsByTagNameNS(namespace, local)):
+        if old.parentNode is not None:
+            old.parentNode.removeChild(old)
+    element = doc.createElementNS(namespace, f"{SVG_PREFIX}:{local}")
+    declared = root.getAttribute(f"xmlns:{SVG_PREFIX}")
+    if not declared:
+        root.setAttribute(f"xmlns:{SVG_PREFIX}", namespace)
+    elif declared != namespace:  # the prefix is taken by the other version: bind it on the element
+        element.setAttribute(f"xmlns:{SVG_PREFIX}", namespace)
+    if verify is not None:
+        element.setAttribute("verify", verify)
+    for piece in _cdata_pieces(text):
+        element.appendChild(doc.createCDATASection(piece))
+    root.insertBefore(element, root.firstChild)
+
+
+def _cdata_pieces(text: str) -> list[str]:
+    """CDATA sections whose concatenation is `text`: each `]]>` is split as `]]` | `>`, so none ends early."""
+    if not text:
+        return []
+    parts = text.split("]]>")
+    pieces = [parts[0]]
+    for part in parts[1:]:
+        pieces[-1] += "]]"
+        pieces.append(">" + part)
+    return pieces
+
+
+def unbake_svg(data: bytes) -> dict[str, str]:
+    """The texts baked in an SVG, by version (`ob2`, `ob3`): the element body, else its `verify`."""
+    root = _parse_svg(data)
+    found: dict[str, str] = {}
+    for version, (namespace, local) in SVG_ELEMENTS.items():
+        elements = list(root.iter(f"{{{namespace}}}{local}"))
+        if len(elements) > 1:
+            raise BakingError(f"Le SVG contient plusieurs éléments openbadges:{local} : refusé.")
+        if elements:
+            found[version] = _element_text(elements[0], local)
+    if not found:
+        raise BakingError("Aucun badge n'est intégré dans cette image SVG.")
+    return found
+
+
+def _element_text(element: Element, local: str) -> str:
+    if len(element):
+        raise BakingError(f"L'élément openbadges:{local} contient d'autres éléments : refusé.")
+    body = (element.text or "").strip()
+    text = body or (element.get("verify") or "").strip()
+    if not text:
+        raise BakingError(f"L'élément openbadges:{local} est vide.")
+    return _decoded(text.encode("utf-8"), f"L'élément openbadges:{local}")

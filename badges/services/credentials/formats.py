@@ -1,0 +1,60 @@
+"""The signed forms of an award made on first request: OB 2.0 JWS (A2.5) and OB 3.0 VC-JWT (A3.7).
+
+Each is signed once with the issuer's RSA key in force, stored, and served as stored afterwards.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from badges.models import Credential, SigningKey
+from badges.services.credentials import signing_keys as key_service
+from badges.services.credentials.links import Links, credential_urn
+from badges.services.crypto import jws
+from badges.services.crypto.keyring import Keyring
+from badges.services.shared.errors import NotFound
+
+
+def _rsa_key(session: Session, credential: Credential) -> SigningKey:
+    key = key_service.signing_key(session, issuer=credential.issuer, algorithm=key_service.RSA)
+    credential.rsa_key_id = key.id
+    return key
+
+
+def _documents(credential: Credential) -> tuple[dict[str, Any], dict[str, Any]]:
+    if credential.erased_at is not None or not credential.ob2_assertion or not credential.ob3_credential:
+        raise NotFound("Badge introuvable.")
+    return json.loads(credential.ob2_assertion), json.loads(credential.ob3_credential)
+
+
+def ob2_signed(session: Session, keyring: Keyring, *, credential: Credential, links: Links) -> str:
+    """The signed OB 2.0 assertion: same content as the hosted one, a urn:uuid id, a SignedBadge."""
+    if credential.ob2_signed is None:
+        hosted, _ = _documents(credential)
+        key = _rsa_key(session, credential)
+        assertion = {
+            **hosted,
+            "id": credential_urn(credential.public_id),
+            "verification": {"type": "SignedBadge", "creator": links.ob2_key(key.public_id)},
+        }
+        credential.ob2_signed = jws.sign_compact(
+            assertion, sign_bytes=lambda data: keyring.sign(key.public_id, data), headers={"typ": "JWT"}
+        )
+    return credential.ob2_signed
+
+
+def ob3_jwt(session: Session, keyring: Keyring, *, credential: Credential, links: Links) -> str:
+    """The OB 3.0 credential as a VC-JWT: the signed JSON without its Data Integrity proof."""
+    if credential.ob3_jwt is None:
+        _, signed = _documents(credential)
+        unsecured = {name: value for name, value in signed.items() if name != "proof"}
+        key = _rsa_key(session, credential)
+        credential.ob3_jwt = jws.sign_vc_jwt(
+            unsecured,
+            sign_bytes=lambda data: keyring.sign(key.public_id, data),
+            kid=links.rsa_kid(credential.issuer.slug, key.public_id),
+        )
+    return credential.ob3_jwt

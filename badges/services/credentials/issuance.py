@@ -1,0 +1,197 @@
+"""Issuing an award: the OB 2.0 hosted assertion and the signed OB 3.0 credential, atomically."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from badges.models import BadgeClass, Beneficiary, Credential
+from badges.models.base import new_public_id
+from badges.services.credentials import documents, revisions
+from badges.services.credentials import signing_keys as key_service
+from badges.services.credentials import status_lists as status_service
+from badges.services.credentials.links import Links, credential_urn
+from badges.services.crypto import dataintegrity
+from badges.services.crypto.keyring import Keyring
+from badges.services.openbadges import ob2, ob3
+from badges.services.shared import profiles
+from badges.services.shared.errors import Conflict, InvalidInput, RuleError
+
+MAX_EVIDENCE = 10
+
+
+def dumps(document: dict) -> str:
+    """The one serialisation of an issued document; it is stored and served byte for byte."""
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+
+
+def validate_evidence(items: Any) -> list[dict]:
+    """Evidence is a short statement by the médiateur (name, narrative): no files, no personal data."""
+    if items is None:
+        return []
+    if not isinstance(items, list) or len(items) > MAX_EVIDENCE:
+        raise InvalidInput({"evidence": f"Liste de {MAX_EVIDENCE} éléments au plus attendue."})
+    cleaned = []
+    for position, item in enumerate(items):
+        if not isinstance(item, dict) or set(item) - {"name", "narrative"}:
+            raise InvalidInput({f"evidence[{position}]": "Objet attendu avec « name » et « narrative »."})
+        name, narrative = item.get("name"), item.get("narrative")
+        if (
+            not isinstance(name, str)
+            or not isinstance(narrative, str)
+            or not name.strip()
+            or not narrative.strip()
+        ):
+            raise InvalidInput({f"evidence[{position}]": "« name » et « narrative » sont obligatoires."})
+        if len(name) > 200 or len(narrative) > 2000:
+            raise InvalidInput({f"evidence[{position}]": "Texte trop long (200 et 2000 caractères au plus)."})
+        # Evidence is published in the badge: an internal profile label never goes there.
+        if profiles.find_label(name) or profiles.find_label(narrative):
+            raise InvalidInput({f"evidence[{position}]": profiles.MESSAGE})
+        cleaned.append({"name": name.strip(), "narrative": narrative.strip()})
+    return cleaned
+
+
+def existing_award(
+    session: Session, *, badge_class: BadgeClass, beneficiary: Beneficiary
+) -> Credential | None:
+    return session.scalars(
+        select(Credential).where(
+            Credential.badge_class_id == badge_class.id, Credential.beneficiary_id == beneficiary.id
+        )
+    ).first()
+
+
+def award(
+    session: Session,
+    keyring: Keyring,
+    *,
+    badge_class: BadgeClass,
+    beneficiary: Beneficiary,
+    links: Links,
+    now: datetime,
+    evidence: Sequence[dict] = (),
+) -> Credential:
+    """Issue both documents once per beneficiary and badge class; the caller commits."""
+    if beneficiary.issuer_id != badge_class.issuer_id:
+        raise RuleError("Ce badge appartient à un autre tiers-lieu que ce bénéficiaire.")
+    if beneficiary.consent_at is None:
+        raise RuleError("Le bénéficiaire n'a pas encore donné son accord pour recevoir un badge.")
+    if existing_award(session, badge_class=badge_class, beneficiary=beneficiary) is not None:
+        raise Conflict("Ce badge a déjà été délivré à ce bénéficiaire.")
+    issuer = badge_class.issuer
+    ed_key = key_service.signing_key(session, issuer=issuer, algorithm=key_service.ED25519)
+    rsa_key = key_service.signing_key(session, issuer=issuer, algorithm=key_service.RSA)
+    credential = _new_credential(session, badge_class, beneficiary, now=now)
+    credential.ed25519_key_id, credential.rsa_key_id = ed_key.id, rsa_key.id
+    salt = secrets.token_hex(16)
+    credential.ob2_assertion = dumps(_ob2_assertion(credential, links=links, salt=salt, evidence=evidence))
+    unsigned = _ob3_credential(credential, links=links, salt=salt, evidence=evidence)
+    signed = dataintegrity.sign(
+        unsigned,
+        sign_bytes=lambda data: keyring.sign(ed_key.public_id, data),
+        verification_method=links.ed25519_method(issuer.slug, ed_key.public_id),
+        created=credential.issued_at,
+    )
+    credential.ob3_credential = dumps(signed)
+    _insert_once(session, credential)
+    return credential
+
+
+def _new_credential(
+    session: Session, badge_class: BadgeClass, beneficiary: Beneficiary, *, now: datetime
+) -> Credential:
+    # The revision is read under a share lock: an edit waits, then sees it issued and publishes a new one.
+    revision = revisions.current(session, badge_class, lock="share")
+    if revision is None:
+        raise RuleError("Ce badge n'est pas encore publié.")
+    status_list = status_service.list_for(session, badge_class.issuer)
+    return Credential(
+        public_id=new_public_id(),
+        issuer=badge_class.issuer,
+        badge_class=badge_class,
+        revision=revision,
+        beneficiary=beneficiary,
+        issued_at=now.replace(microsecond=0),
+        valid_until=(now + timedelta(days=badge_class.validity_days)).replace(microsecond=0)
+        if badge_class.validity_days
+        else None,
+        status_list=status_list,
+        status_index=status_service.allocate_index(session, status_list),
+    )
+
+
+def _insert_once(session: Session, credential: Credential) -> None:
+    """The database's unique constraint settles concurrent awards: the loser gets a Conflict."""
+    try:
+        with session.begin_nested():
+            session.add(credential)
+    except IntegrityError as exc:
+        raise Conflict("Ce badge a déjà été délivré à ce bénéficiaire.") from exc
+
+
+def _recipient(beneficiary: Beneficiary, salt: str) -> ob2.Recipient:
+    if beneficiary.email:
+        return ob2.Recipient(identity=beneficiary.email, type="email", salt=salt)
+    # No e-mail: the pseudonymous subject id stands as a hashed "url" identity.
+    return ob2.Recipient(identity=beneficiary.subject_id, type="url", salt=salt)
+
+
+def _ob2_assertion(credential: Credential, *, links: Links, salt: str, evidence: Sequence[dict]) -> dict:
+    assert credential.beneficiary is not None
+    return ob2.assertion(
+        assertion_id=links.ob2_assertion(credential.public_id),
+        badge_id=links.ob2_badge(credential.revision.public_id),
+        recipient=_recipient(credential.beneficiary, salt),
+        issued_on=credential.issued_at,
+        expires=credential.valid_until,
+        evidence=evidence,
+        verification={"type": "HostedBadge"},
+    )
+
+
+def _identifiers(beneficiary: Beneficiary, salt: str) -> list[dict]:
+    found = []
+    if beneficiary.email:
+        found.append(
+            ob3.identity_object(
+                identity_type="emailAddress",
+                identity_hash=ob2.identity_hash(beneficiary.email, salt),
+                salt=salt,
+                hashed=True,
+            )
+        )
+    if beneficiary.show_name_in_badges:
+        found.append(
+            ob3.identity_object(
+                identity_type="name", identity_hash=beneficiary.display_name, salt=None, hashed=False
+            )
+        )
+    return found
+
+
+def _ob3_credential(credential: Credential, *, links: Links, salt: str, evidence: Sequence[dict]) -> dict:
+    beneficiary = credential.beneficiary
+    assert beneficiary is not None
+    issuer = credential.issuer
+    return ob3.credential(
+        credential_id=credential_urn(credential.public_id),
+        issuer=documents.issuer_data(issuer, links),
+        badge=documents.revision_data(credential.revision, links),
+        subject_id=beneficiary.subject_id,
+        identifiers=_identifiers(beneficiary, salt),
+        valid_from=credential.issued_at,
+        valid_until=credential.valid_until,
+        evidence=evidence,
+        status=ob3.status_entry(
+            list_url=links.status_list(issuer.slug, credential.status_list.number),
+            index=credential.status_index,
+        ),
+    )

@@ -1,0 +1,110 @@
+"""Tiers-lieux as issuers: creation with their keys and status list, lookup."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from badges.models import Issuer, SigningKey
+from badges.services.credentials import revocation
+from badges.services.credentials import signing_keys as key_service
+from badges.services.credentials import status_lists as status_service
+from badges.services.credentials.links import Links
+from badges.services.crypto.keyring import Keyring
+from badges.services.shared.errors import InvalidInput, NotFound
+from badges.services.shared.validation import DEPARTMENT_RE, SLUG_RE, Fields
+
+
+def validate(data: dict[str, Any]) -> dict[str, Any]:
+    fields = Fields(data)
+    values = {
+        "slug": fields.pattern(
+            "slug", SLUG_RE, "Identifiant attendu : lettres minuscules, chiffres et tirets (64 au plus)."
+        ),
+        "name": fields.text("name", max_len=200),
+        "url": fields.url("url"),
+        "email": fields.email("email"),
+        "department": fields.pattern(
+            "department", DEPARTMENT_RE, "Numéro de département invalide (ex. 94, 2A, 974).", required=False
+        ),
+        "description": fields.text("description", max_len=2000, required=False),
+    }
+    fields.check()
+    return values
+
+
+def create_issuer(
+    session: Session, keyring: Keyring, *, data: dict[str, Any], links: Links, now: datetime
+) -> Issuer:
+    """Create a tiers-lieu with an Ed25519 key, an RSA-2048 key and a signed, empty status list."""
+    values = validate(data)
+    if session.scalar(select(Issuer.id).where(Issuer.slug == values["slug"])) is not None:
+        raise InvalidInput({"slug": "Cet identifiant est déjà pris."})
+    issuer = Issuer(created_at=now, **values)
+    session.add(issuer)
+    for algorithm in key_service.ALGORITHMS:
+        key_service.create_key(session, keyring, issuer=issuer, algorithm=algorithm, now=now)
+    session.flush()
+    status_list = status_service.list_for(session, issuer)
+    status_service.sign_list(session, keyring, status_list=status_list, links=links, now=now)
+    return issuer
+
+
+def compromise_key(
+    session: Session, keyring: Keyring, *, key: SigningKey, since: datetime, links: Links, now: datetime
+) -> SigningKey | None:
+    """Distrust the key from `since`; replace it if it was in force and re-sign the status lists.
+
+    Returns the replacement key, if one was needed.
+    """
+    was_in_force = key.retired_at is None and key.compromised_at is None
+    key_service.mark_compromised(key, since=since, now=now)
+    replacement = None
+    if was_in_force:
+        replacement = key_service.create_key(
+            session, keyring, issuer=key.issuer, algorithm=key.algorithm, now=now
+        )
+        session.flush()
+    revocation.resign_issuer_lists(session, keyring, issuer_id=key.issuer_id, links=links, now=now)
+    return replacement
+
+
+def by_slug(session: Session, slug: str) -> Issuer:
+    issuer = session.scalars(select(Issuer).where(Issuer.slug == slug)).first()
+    if issuer is None:
+        raise NotFound("Tiers-lieu introuvable.")
+    return issuer
+
+
+def all_issuers(session: Session) -> list[Issuer]:
+    return list(session.scalars(select(Issuer).order_by(Issuer.name)))
+
+
+def update_issuer(issuer: Issuer, *, data: dict[str, Any]) -> Issuer:
+    """Change the public profile (name, web site, e-mail, description); the slug names every credential
+    already issued, so it never changes. Nothing is written unless every field is valid."""
+    fields = Fields(data)
+    values = {
+        "name": fields.text("name", max_len=200),
+        "url": fields.url("url"),
+        "email": fields.email("email"),
+        "description": fields.text("description", max_len=2000, required=False),
+    }
+    fields.check()
+    for name, value in values.items():
+        setattr(issuer, name, value)
+    return issuer
+
+
+def rotate_keys(
+    session: Session, keyring: Keyring, *, issuer: Issuer, links: Links, now: datetime
+) -> list[SigningKey]:
+    """New keys sign from now on (the retired ones keep verifying); the status lists are signed again
+    with the new key, so nothing published still depends on a retired key."""
+    new_keys = key_service.rotate(session, keyring, issuer=issuer, now=now)
+    session.flush()
+    revocation.resign_issuer_lists(session, keyring, issuer_id=issuer.id, links=links, now=now)
+    return new_keys

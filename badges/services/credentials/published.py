@@ -1,0 +1,179 @@
+"""Every public JSON document by its URL: one table serves both the web routes and the verifier.
+
+The verifier resolves this service's own URLs here instead of over HTTP, and gets the very bytes
+the public routes would send.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from badges.models import Credential, Issuer, SigningKey, StatusList
+from badges.services.credentials import documents, revisions, sharing
+from badges.services.credentials import signing_keys as key_service
+from badges.services.credentials.links import Links
+from badges.services.openbadges import ob2, ob3
+
+JSON_LD = "application/ld+json"
+VC_LD = "application/vc+ld+json"
+JWK_SET = "application/jwk-set+json"
+
+
+@dataclass(frozen=True)
+class Published:
+    status: int
+    body: bytes
+    media_type: str
+
+    def json(self) -> dict:
+        value = json.loads(self.body)
+        assert isinstance(value, dict)
+        return value
+
+
+def _json(doc: dict, media_type: str = JSON_LD, status: int = 200) -> Published:
+    return Published(status, json.dumps(doc, ensure_ascii=False).encode("utf-8"), media_type)
+
+
+def _stored(text: str | None, media_type: str) -> Published | None:
+    return None if text is None else Published(200, text.encode("utf-8"), media_type)
+
+
+def _one(session: Session, model: type[Any], **filters: object) -> object | None:
+    return session.scalars(select(model).filter_by(**filters)).first()
+
+
+def issuer_controller(session: Session, links: Links, slug: str) -> Published | None:
+    issuer = _one(session, Issuer, slug=slug)
+    return (
+        _json(documents.controller_document(session, issuer, links)) if isinstance(issuer, Issuer) else None
+    )
+
+
+def issuer_key(session: Session, links: Links, slug: str, key_id: str) -> Published | None:
+    key = _one(session, SigningKey, public_id=key_id)
+    if not isinstance(key, SigningKey) or key.issuer.slug != slug:
+        return None
+    if key.algorithm == key_service.RSA:
+        return _json(documents.rsa_jwk(key, links), "application/jwk+json")
+    # The Multikey itself: its URL is the method id of the proofs it signs (links.ed25519_method).
+    methods = documents.verification_methods(session, key.issuer, links)
+    wanted = links.ed25519_method(slug, key_id)
+    method = next((m for m in methods if m["id"] == wanted), None)
+    return None if method is None else _json({"@context": ob3.MULTIKEY_V1, **method})
+
+
+def issuer_jwks(session: Session, links: Links, slug: str) -> Published | None:
+    issuer = _one(session, Issuer, slug=slug)
+    return _json(documents.jwks(session, [issuer], links), JWK_SET) if isinstance(issuer, Issuer) else None
+
+
+def all_jwks(session: Session, links: Links) -> Published:
+    """The RSA keys of every issuer: the recommended place for VC-JWT keys (A3.7)."""
+    return _json(documents.jwks(session, list(session.scalars(select(Issuer))), links), JWK_SET)
+
+
+def status_list(session: Session, links: Links, slug: str, number: str) -> Published | None:
+    issuer = _one(session, Issuer, slug=slug)
+    if not isinstance(issuer, Issuer) or not number.isdigit():
+        return None
+    found = _one(session, StatusList, issuer_id=issuer.id, number=int(number))
+    return _stored(found.signed_credential, VC_LD) if isinstance(found, StatusList) else None
+
+
+def achievement(session: Session, links: Links, badge_id: str) -> Published | None:
+    """Each revision of a class is served at its own id: an edit never changes an earlier one."""
+    revision = revisions.by_public_id(session, badge_id)
+    if revision is None:
+        return None
+    doc = {
+        "@context": [ob3.CREDENTIALS_V2, ob3.OB_CONTEXT],
+        **ob3.achievement(documents.revision_data(revision, links)),
+    }
+    return _json(doc)
+
+
+def badge_image(session: Session, links: Links, badge_id: str) -> Published | None:
+    revision = revisions.by_public_id(session, badge_id)
+    return Published(200, revision.image_png, "image/png") if revision is not None else None
+
+
+def credential(session: Session, links: Links, credential_id: str) -> Published | None:
+    found = _one(session, Credential, public_id=credential_id)
+    if not isinstance(found, Credential) or not sharing.publicly_visible(session, found):
+        return None  # erased, or private: its holder shows it through a share link (sharing.py)
+    return _stored(found.ob3_credential, VC_LD)
+
+
+def ob2_issuer(session: Session, links: Links, slug: str) -> Published | None:
+    issuer = _one(session, Issuer, slug=slug)
+    return _json(documents.ob2_issuer_profile(session, issuer, links)) if isinstance(issuer, Issuer) else None
+
+
+def ob2_revocations(session: Session, links: Links, slug: str) -> Published | None:
+    issuer = _one(session, Issuer, slug=slug)
+    return (
+        _json(documents.ob2_revocation_list(session, issuer, links)) if isinstance(issuer, Issuer) else None
+    )
+
+
+def ob2_key(session: Session, links: Links, key_id: str) -> Published | None:
+    key = _one(session, SigningKey, public_id=key_id)
+    if not isinstance(key, SigningKey) or key.algorithm != key_service.RSA:
+        return None
+    return _json(documents.ob2_crypto_key(key, links))
+
+
+def ob2_badge(session: Session, links: Links, badge_id: str) -> Published | None:
+    revision = revisions.by_public_id(session, badge_id)
+    return _json(documents.ob2_badge_class(revision, links)) if revision is not None else None
+
+
+def ob2_assertion(session: Session, links: Links, credential_id: str) -> Published | None:
+    """A revoked (or erased) hosted assertion answers 410 with `revoked: true` (A2.4)."""
+    found = _one(session, Credential, public_id=credential_id)
+    if not isinstance(found, Credential):
+        return None
+    if found.revoked_at is not None or found.erased_at is not None:
+        doc = ob2.revoked_assertion(
+            assertion_id=links.ob2_assertion(credential_id), reason=found.revocation_reason
+        )
+        return _json(doc, status=410)
+    if sharing.is_private(session, found):
+        return None
+    return _stored(found.ob2_assertion, JSON_LD)
+
+
+_ID = r"([0-9a-f-]{36})"
+_SLUG = r"([a-z0-9-]{1,64})"
+ROUTES: list[tuple[re.Pattern[str], Callable[..., Published | None]]] = [
+    (re.compile(rf"^/issuers/{_SLUG}$"), issuer_controller),
+    (re.compile(rf"^/issuers/{_SLUG}/keys/{_ID}$"), issuer_key),
+    (re.compile(rf"^/issuers/{_SLUG}/jwks\.json$"), issuer_jwks),
+    (re.compile(r"^/\.well-known/jwks\.json$"), all_jwks),
+    (re.compile(rf"^/status/{_SLUG}/([0-9]{{1,6}})$"), status_list),
+    (re.compile(rf"^/achievements/{_ID}$"), achievement),
+    (re.compile(rf"^/credentials/{_ID}$"), credential),
+    (re.compile(rf"^/ob2/issuers/{_SLUG}$"), ob2_issuer),
+    (re.compile(rf"^/ob2/issuers/{_SLUG}/revocations$"), ob2_revocations),
+    (re.compile(rf"^/ob2/keys/{_ID}$"), ob2_key),
+    (re.compile(rf"^/ob2/badges/{_ID}$"), ob2_badge),
+    (re.compile(rf"^/ob2/assertions/{_ID}$"), ob2_assertion),
+]
+
+
+def resolve(session: Session, links: Links, url: str) -> Published | None:
+    """The document a GET of this local URL returns, or None when there is none (404)."""
+    path = links.local_path(url)
+    for pattern, handler in ROUTES:
+        match = pattern.match(path)
+        if match:
+            return handler(session, links, *match.groups())
+    return None

@@ -1,0 +1,74 @@
+"""Revocation and erasure: every form of an award is reached at once (status list, RevocationList, 410)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from badges.models import Credential, StatusList
+from badges.services.credentials import sharing
+from badges.services.credentials import status_lists as status_service
+from badges.services.credentials.links import Links
+from badges.services.crypto.keyring import Keyring
+from badges.services.shared.errors import Conflict, InvalidInput, NotFound
+
+# The PII-free reason kept when a badge is erased at its holder's request (domain guide §10.6).
+ERASURE_REASON = "Badge effacé à la demande de son titulaire."
+
+
+def validate_reason(reason: object) -> str:
+    if not isinstance(reason, str) or not reason.strip():
+        raise InvalidInput({"reason": "Indiquez la raison de la révocation."})
+    if len(reason.strip()) > 300:
+        raise InvalidInput({"reason": "La raison dépasse 300 caractères."})
+    return reason.strip()
+
+
+def revoke(
+    session: Session, keyring: Keyring, *, credential: Credential, reason: object, links: Links, now: datetime
+) -> None:
+    """Revoke for good: the status bit is set and the list re-signed in the same transaction."""
+    _lock_and_refresh(session, credential)
+    if credential.revoked_at is not None:
+        raise Conflict("Ce badge est déjà révoqué.")
+    credential.revocation_reason = validate_reason(reason)
+    credential.revoked_at = now
+    session.flush()
+    status_service.sign_list(session, keyring, status_list=credential.status_list, links=links, now=now)
+
+
+def erase(session: Session, keyring: Keyring, *, credential: Credential, links: Links, now: datetime) -> None:
+    """Delete the documents and the link to the person; keep only a revocation entry without PII."""
+    _lock_and_refresh(session, credential)
+    if credential.erased_at is not None:
+        raise NotFound("Badge introuvable.")
+    if credential.revoked_at is None:
+        credential.revoked_at = now
+    # The staff's reason may name the person or the situation: replace it by a neutral one.
+    credential.revocation_reason = ERASURE_REASON
+    credential.erased_at = now
+    credential.beneficiary_id = None
+    credential.ob2_assertion = credential.ob3_credential = None
+    credential.ob2_signed = credential.ob3_jwt = None
+    sharing.forget_links(session, credential=credential)
+    session.flush()
+    status_service.sign_list(session, keyring, status_list=credential.status_list, links=links, now=now)
+
+
+def _lock_and_refresh(session: Session, credential: Credential) -> None:
+    """Lock the credential's list, then re-read the credential: a concurrent revocation or erasure of the
+    same badge, committed while this one waited, is seen (409/404) instead of being overwritten."""
+    status_service.lock(session, credential.status_list_id)
+    session.refresh(credential)
+
+
+def resign_issuer_lists(
+    session: Session, keyring: Keyring, *, issuer_id: int, links: Links, now: datetime
+) -> None:
+    """After a key change (compromise), every list of the issuer is signed again with the key in force."""
+    # Always the same order, so two key changes of one issuer lock its lists without a deadlock.
+    query = select(StatusList).where(StatusList.issuer_id == issuer_id).order_by(StatusList.id)
+    for status_list in session.scalars(query).all():
+        status_service.sign_list(session, keyring, status_list=status_list, links=links, now=now)

@@ -1,0 +1,111 @@
+"""Issuer status lists: random index allocation and the signed BitstringStatusListCredential.
+
+Every change of a list's bits goes through `lock` then `sign_list`, in one transaction: the signed list is
+derived from the revoked set read under the list's lock, so concurrent revocations cannot lose a bit.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from badges.models import Credential, Issuer, StatusList
+from badges.services.credentials import signing_keys as key_service
+from badges.services.credentials.links import Links
+from badges.services.crypto import dataintegrity, statuslist
+from badges.services.crypto.keyring import Keyring
+from badges.services.openbadges import ob3
+
+MAX_ALLOCATION_TRIES = 64
+
+
+def list_for(session: Session, issuer: Issuer) -> StatusList:
+    """The issuer's current revocation list (created with the issuer)."""
+    found = session.scalars(
+        select(StatusList).where(StatusList.issuer_id == issuer.id).order_by(StatusList.number.desc())
+    ).first()
+    if found is None:
+        found = StatusList(issuer=issuer, number=1)
+        session.add(found)
+        session.flush()
+    return found
+
+
+def allocate_index(session: Session, status_list: StatusList) -> int:
+    """A random free index, so neighbouring entries reveal nothing about each other (issue 3).
+
+    The unique constraint (status_list_id, status_index) is the real guard against a race.
+    """
+    for _ in range(MAX_ALLOCATION_TRIES):
+        index = secrets.randbelow(status_list.size)
+        taken = session.scalar(
+            select(Credential.id).where(
+                Credential.status_list_id == status_list.id, Credential.status_index == index
+            )
+        )
+        if taken is None:
+            return index
+    raise RuntimeError("status list is full: add a new list")
+
+
+def lock(session: Session, status_list_id: int) -> StatusList:
+    """Take the list's write lock, held until the transaction ends, and return the list as committed.
+
+    PostgreSQL: `SELECT ... FOR UPDATE` on its row. A second writer of the same list waits here; under READ
+    COMMITTED (the default) its next statements then see what the first one committed.
+    SQLite has no row locks and ignores FOR UPDATE: writing the row takes the database's single write lock,
+    and a connection holding it reads the latest committed state (WAL refuses a stale snapshot a write).
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(
+            update(StatusList)
+            .where(StatusList.id == status_list_id)
+            .values(number=StatusList.number)
+            .execution_options(synchronize_session=False)
+        )
+    return session.scalars(
+        select(StatusList)
+        .where(StatusList.id == status_list_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+
+
+def revoked_indexes(session: Session, status_list: StatusList) -> list[int]:
+    return list(
+        session.scalars(
+            select(Credential.status_index).where(
+                Credential.status_list_id == status_list.id, Credential.revoked_at.is_not(None)
+            )
+        )
+    )
+
+
+def sign_list(
+    session: Session, keyring: Keyring, *, status_list: StatusList, links: Links, now: datetime
+) -> None:
+    """Re-sign the list with the issuer's Ed25519 key; called on creation and whenever a bit changes.
+
+    The bits are those of the revoked set read after taking the list's lock (a no-op when the caller
+    already holds it), never a set read earlier in the transaction.
+    """
+    status_list = lock(session, status_list.id)
+    issuer = status_list.issuer
+    url = links.status_list(issuer.slug, status_list.number)
+    encoded = statuslist.encode(revoked_indexes(session, status_list), status_list.size)
+    unsigned = ob3.status_list_credential(
+        list_url=url, issuer_id=links.issuer(issuer.slug), encoded_list=encoded, valid_from=now
+    )
+    key = key_service.signing_key(session, issuer=issuer, algorithm=key_service.ED25519)
+    signed = dataintegrity.sign(
+        unsigned,
+        sign_bytes=lambda data: keyring.sign(key.public_id, data),
+        verification_method=links.ed25519_method(issuer.slug, key.public_id),
+        created=now,
+    )
+    status_list.signed_credential = json.dumps(signed, ensure_ascii=False, separators=(",", ":"))
+    status_list.signed_at = now

@@ -1,0 +1,60 @@
+"""Handing an award over: the e-mail to the beneficiary (French, plain text and HTML, with the private
+link and the certificate attached). The certificate itself is services/holders/certificate.py."""
+
+from __future__ import annotations
+
+import functools
+from datetime import datetime
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from sqlalchemy.orm import Session
+
+from badges.models import Credential
+from badges.services.credentials.links import Links
+from badges.services.holders import certificate
+from badges.services.holders import private_link as access
+from badges.services.shared.errors import InvalidInput, NotFound
+from badges.services.shared.mail import Attachment, Email
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "email"
+
+
+@functools.cache
+def _environment() -> Environment:
+    return Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(["html"]),
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+    )
+
+
+def award_email(
+    session: Session, links: Links, credential: Credential, *, secret: bytes, now: datetime
+) -> Email:
+    """The message announcing a badge; makes the private link and the claim code if they do not exist."""
+    person = credential.beneficiary
+    if credential.erased_at is not None or person is None:
+        raise NotFound("Badge introuvable.")
+    if not person.email:
+        raise InvalidInput({"email": "Ce bénéficiaire n'a pas d'adresse e-mail : imprimez le certificat."})
+    data = certificate.certificate_data(session, links, credential, now)
+    token = access.private_token(session, beneficiary=person, secret=secret, now=now)
+    values = {
+        "name": person.display_name,
+        "badge": data["name"],
+        "issuer": data["issuer"]["name"],
+        "date": data["date"],
+        "meaning": data["meaning"],
+        "skills": [s["title"] for s in data["skills"]],
+        "private_url": access.page_url(links, token),
+    }
+    env = _environment()
+    return Email(
+        to=person.email,
+        subject=f"Votre badge « {data['name']} »",
+        text=env.get_template("award.txt").render(values),
+        html=env.get_template("award.html").render(values),
+        attachments=(Attachment("certificat-badge.pdf", "application/pdf", certificate.render(data)),),
+    )

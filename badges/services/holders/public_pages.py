@@ -1,0 +1,101 @@
+"""Plain values for the public HTML pages (templates never query)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from badges.models import BadgeClass, Credential, Framework, Issuer
+from badges.services.credentials import documents, revisions, sharing
+from badges.services.credentials.links import Links
+from badges.services.holders import badge_view
+from badges.services.openbadges.common import LEVEL_SCALE, BadgeClassData
+from badges.services.programme import frameworks
+from badges.services.shared.errors import NotFound
+
+
+def credential_page(session: Session, links: Links, public_id: str, now: datetime) -> dict[str, Any]:
+    """The public page of a badge; erased and private badges are not found (badge_view, sharing)."""
+    credential = session.scalars(select(Credential).where(Credential.public_id == public_id)).first()
+    if credential is None or not sharing.publicly_visible(session, credential):
+        raise NotFound("Badge introuvable.")
+    return {
+        **badge_view.credential_view(session, links, credential, now),
+        "downloads": badge_view.downloads(private=False),
+    }
+
+
+def achievement_page(session: Session, links: Links, public_id: str) -> dict[str, Any]:
+    revision = revisions.by_public_id(session, public_id)
+    if revision is None:
+        raise NotFound("Badge introuvable.")
+    data: BadgeClassData = documents.revision_data(revision, links)
+    issuer = revision.badge_class.issuer
+    return {
+        "name": data.name,
+        "description": data.description,
+        "criteria": data.criteria_narrative,
+        "image": data.image_url,
+        "level": data.level,
+        "alignments": data.alignments,
+        "issuer": {"name": issuer.name, "url": links.issuer(issuer.slug)},
+    }
+
+
+def issuer_page(session: Session, links: Links, slug: str) -> dict[str, Any]:
+    issuer = session.scalars(select(Issuer).where(Issuer.slug == slug)).first()
+    if issuer is None:
+        raise NotFound("Tiers-lieu introuvable.")
+    badges = session.scalars(
+        select(BadgeClass).where(BadgeClass.issuer_id == issuer.id).order_by(BadgeClass.name)
+    )
+    return {
+        "name": issuer.name,
+        "url": issuer.url,
+        "email": issuer.email,
+        "description": issuer.description,
+        "badges": [
+            {"name": b.name, "url": links.achievement(revisions.latest_of(b).public_id)} for b in badges
+        ],
+    }
+
+
+def framework_page(session: Session, slug: str, links: Links | None = None) -> dict[str, Any]:
+    """The public page of a framework's latest version: one entry (and anchor) per competence code.
+
+    The internal profile of a profile framework is deliberately left out.
+    """
+    framework: Framework = frameworks.latest(session, slug)
+    levels = {code: label for code, label, _ in LEVEL_SCALE}
+    return {
+        "slug": framework.slug,
+        "name": framework.name,
+        "version": framework.version,
+        "versions": frameworks.versions(session, slug),
+        "description": framework.description,
+        "source_url": framework.source_url,
+        "competencies": [
+            {
+                "code": c.code,
+                "title": c.title,
+                "area": c.area,
+                "falc": c.falc_description,
+                "level": c.level,
+                "level_label": levels.get(c.level or "", ""),
+                "criteria": list(c.criteria or []),
+                "alignments": [
+                    {
+                        "framework": a.target.framework.name,
+                        "code": a.target.code,
+                        "title": a.target.title,
+                        "url": links.competency(a.target.framework.slug, a.target.code) if links else None,
+                    }
+                    for a in c.alignments
+                ],
+            }
+            for c in framework.competencies
+        ],
+    }

@@ -1,0 +1,10 @@
+"""The programme: frameworks, badge classes and their rules, beneficiaries, pathways, evaluations, awarding.
+
+Owns competency frameworks and their import/export (``frameworks``, ``framework_io``), badge classes
+(``badge_classes``), issuance rules (``rules``), automatic awarding (``awarding``, which calls
+credentials' issuance), review flags (``reviews``), pathways, ateliers and attendance (``pathways``),
+evaluations (``evaluation``), beneficiaries and their CSV import (``beneficiaries``,
+``beneficiary_import``), the staff read-sides (``*_listing``) and the demo data (``demo``).
+Offers to the others: ``frameworks`` (badge views), ``awarding`` and ``rules`` (reporting).
+Depends on ``accounts``, ``credentials`` and ``shared``.
+"""

@@ -1,0 +1,161 @@
+"""Read-side of the staff badge-class screens: plain values for the list, the detail and the edit form.
+
+Nothing here writes: the staff views show these values and send forms to badge_classes.py.
+"""
+
+from __future__ import annotations
+
+import io
+from collections import defaultdict
+from itertools import groupby
+from typing import Any
+
+from PIL import Image
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from badges.models import BadgeClass, Competency, Credential, Issuer
+from badges.services.credentials import images, revisions
+from badges.services.credentials.links import Links
+from badges.services.programme import badge_classes, frameworks, rules
+from badges.services.shared import profiles
+
+
+def awarded_by_revision(session: Session, badge_ids: list[int]) -> dict[tuple[int, int], int]:
+    """(class id, revision id) -> credentials issued, revoked ones included (they were issued)."""
+    if not badge_ids:
+        return {}
+    found = session.execute(
+        select(Credential.badge_class_id, Credential.revision_id, func.count())
+        .where(Credential.badge_class_id.in_(badge_ids))
+        .group_by(Credential.badge_class_id, Credential.revision_id)
+    )
+    return {(class_id, revision_id): count for class_id, revision_id, count in found}
+
+
+def awarded(session: Session, badge: BadgeClass) -> int:
+    return sum(awarded_by_revision(session, [badge.id]).values())
+
+
+def _summary(badge: BadgeClass, links: Links, count: int) -> dict[str, Any]:
+    latest = revisions.latest_of(badge)
+    return {
+        "id": badge.public_id,
+        "name": badge.name,
+        "level": badge.level,
+        # Internal: the staff screens show it, the published badge never carries it.
+        "profile": badge.profile,
+        "rule": rules.describe(badge),
+        "revision": latest.number,
+        "awarded": count,
+        "image": links.badge_image(latest.public_id),
+    }
+
+
+def class_rows(session: Session, *, issuer: Issuer, links: Links) -> list[dict[str, Any]]:
+    """The tiers-lieu's badge classes by name, with their latest revision and how many were awarded."""
+    found = badge_classes.list_for(session, issuer)
+    totals: dict[int, int] = defaultdict(int)
+    for (class_id, _revision_id), count in awarded_by_revision(session, [b.id for b in found]).items():
+        totals[class_id] += count
+    return [_summary(b, links, totals[b.id]) for b in found]
+
+
+def _competence(competency: Competency) -> dict[str, Any]:
+    return {
+        "code": competency.code,
+        "title": competency.title,
+        "framework": competency.framework.name,
+        # A profile card's competence is published with the reference competences it maps to.
+        "aligned": [
+            {"code": a.target.code, "title": a.target.title, "framework": a.target.framework.name}
+            for a in competency.alignments
+            if competency.framework.kind != "reference"
+        ],
+    }
+
+
+def class_detail(session: Session, badge: BadgeClass, links: Links) -> dict[str, Any]:
+    counts = awarded_by_revision(session, [badge.id])
+    history = [
+        {
+            "number": r.number,
+            "created_at": r.created_at,
+            "url": links.achievement(r.public_id),
+            "awarded": counts.get((badge.id, r.id), 0),
+        }
+        for r in reversed(badge.revisions)
+    ]
+    return {
+        **_summary(badge, links, sum(counts.values())),
+        "description": badge.description,
+        "criteria": badge.criteria_narrative,
+        "criteria_composed": badge.criteria_composed,
+        "tags": list(badge.tags or []),
+        "validity_days": badge.validity_days,
+        "image_uploaded": badge.image_uploaded,
+        "competencies": [_competence(c) for c in badge.competencies],
+        "revisions": history,
+        "public_url": history[0]["url"],
+    }
+
+
+def competence_groups(session: Session) -> list[dict[str, Any]]:
+    """Competences a class may recognise: by framework (references first), then by area, code + title."""
+    groups = []
+    for framework in frameworks.all_latest(session):
+        areas = [
+            {"name": area or framework.name, "options": [(c.ref, f"{c.code} · {c.title}") for c in items]}
+            for area, items in groupby(framework.competencies, key=lambda c: c.area)
+        ]
+        groups.append(
+            {"title": f"{framework.name} ({framework.version})", "slug": framework.slug, "areas": areas}
+        )
+    return groups
+
+
+def drawn_palette(png: bytes) -> str | None:
+    """The palette a drawn image was made with, read from its outer ring (the palette is not stored)."""
+    with Image.open(io.BytesIO(png), formats=["PNG"]) as image:
+        ring = image.convert("RGB").getpixel((images.SIZE // 2, 24))
+    wanted = "#{:02x}{:02x}{:02x}".format(*ring) if isinstance(ring, tuple) else ""
+    return next((name for name, (dark, _) in images.PALETTES.items() if dark == wanted), None)
+
+
+def _rule_form(session: Session, badge: BadgeClass) -> dict[str, Any]:
+    rule = rules.to_json(session, badge.rule or [])
+    acquired = next((p for p in rule if p["type"] == rules.CompetencesAcquired.name), None)
+    attendance = next((p for p in rule if p["type"] == rules.MinAttendance.name), {})
+    return {
+        "rule_mode": "auto" if rule else "main",
+        "rule_competences": "yes" if acquired is not None or not rule else "",
+        "rule_level": (acquired or {}).get("level", ""),
+        "rule_at_least": str((acquired or {}).get("at_least", "")),
+        "rule_competencies": (acquired or {}).get("competencies", []),
+        "rule_ateliers": str(attendance.get("ateliers", "")),
+        "rule_hours": str(attendance.get("hours", "")),
+        # The API may declare several conditions of a kind; this form shows (and keeps) one of each.
+        "rule_simplified": len(rule) != len({p["type"] for p in rule}),
+    }
+
+
+def class_form(session: Session, badge: BadgeClass) -> dict[str, Any]:
+    """A class as its edit form shows it (strings and lists of competence references)."""
+    palette = "" if badge.image_uploaded else drawn_palette(badge.image_png) or ""
+    if palette == profiles.palette_for(badge.profile):
+        palette = ""  # the profile's colour family: it follows the profile if that changes
+    return {
+        "name": badge.name,
+        "description": badge.description,
+        # A composed text is left out: an empty field keeps it composed (and recomposed on changes).
+        "criteria_narrative": "" if badge.criteria_composed else badge.criteria_narrative,
+        "level": badge.level,
+        "profile": badge.profile or "",
+        "validity_days": str(badge.validity_days or ""),
+        "tags": ", ".join(badge.tags or []),
+        "competencies": badge_classes.competency_refs(badge.competencies),
+        "image_source": "upload" if badge.image_uploaded else "drawn",
+        "palette": palette,
+        "image_data": "",
+        **_rule_form(session, badge),
+    }

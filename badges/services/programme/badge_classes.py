@@ -1,0 +1,228 @@
+"""Badge classes of a tiers-lieu: creation and edits (published as revisions), rules, lookup by issuer."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from badges.models import BadgeClass, Competency, Credential, Issuer
+from badges.models.base import new_public_id
+from badges.services.credentials import images, revisions
+from badges.services.openbadges.common import LEVEL_SCALE
+from badges.services.programme import frameworks, rules
+from badges.services.shared import profiles
+from badges.services.shared.errors import Conflict, InvalidInput, NotFound
+from badges.services.shared.validation import LEVELS, Fields
+
+PROFILES = profiles.PROFILES
+EDITABLE = (
+    "name", "description", "criteria_narrative", "level", "profile", "validity_days", "palette", "tags",
+    "competencies", "rule", "image",
+)  # fmt: skip
+PUBLIC_TEXT = ("name", "description", "criteria_narrative")
+MAX_CRITERIA = 4000
+# A base64 image is 4/3 of the bytes; images.normalise_upload enforces the real limit.
+MAX_IMAGE_CHARS = 8 * 1024 * 1024
+# The "image" value asking for a drawn image instead of an uploaded one.
+DRAWN = b""
+
+
+def _tags(fields: Fields, data: dict[str, Any]) -> list[str]:
+    tags = data.get("tags", [])
+    if (
+        not isinstance(tags, list)
+        or len(tags) > 10
+        or not all(isinstance(t, str) and 0 < len(t.strip()) <= 50 for t in tags)
+    ):
+        fields.errors["tags"] = "Liste de 10 mots-clés au plus (50 caractères chacun)."
+        return []
+    if any(profiles.find_label(t) for t in tags):
+        fields.errors["tags"] = profiles.MESSAGE
+    return [t.strip() for t in tags]
+
+
+def _image(fields: Fields, data: dict[str, Any]) -> bytes | None:
+    """An uploaded image: base64 (or a data: URL) of a PNG or JPEG, made a safe 600x600 PNG.
+
+    `"image": null` drops an uploaded image: the class goes back to a drawn one (DRAWN).
+    """
+    raw = data.get("image")
+    if raw is None:
+        return DRAWN if "image" in data else None
+    if not isinstance(raw, str) or len(raw) > MAX_IMAGE_CHARS:
+        fields.errors["image"] = "Image attendue en base64 (PNG ou JPEG)."
+        return None
+    try:
+        decoded = base64.b64decode(raw.split(",", 1)[1] if raw.startswith("data:") else raw, validate=True)
+    except (binascii.Error, ValueError, IndexError):
+        fields.errors["image"] = "Image attendue en base64 (PNG ou JPEG)."
+        return None
+    try:
+        return images.normalise_upload(decoded)
+    except InvalidInput as exc:
+        fields.errors.update(exc.fields)
+        return None
+
+
+def validate(session: Session, data: dict[str, Any], *, current: BadgeClass | None = None) -> dict[str, Any]:
+    """Checked values of the fields given (every required one for a new class), or InvalidInput."""
+    fields = Fields(data)
+    wanted = [name for name in EDITABLE if current is None or name in data]
+    checks = {
+        "name": lambda: fields.text("name", max_len=200),
+        "description": lambda: fields.text("description", max_len=2000),
+        "criteria_narrative": lambda: fields.text("criteria_narrative", max_len=MAX_CRITERIA, required=False),
+        "level": lambda: fields.choice("level", LEVELS),
+        "profile": lambda: fields.choice("profile", PROFILES, required=False),
+        "validity_days": lambda: fields.integer("validity_days", minimum=1, maximum=36500),
+        "palette": lambda: fields.choice("palette", tuple(images.PALETTES), required=False),
+        "tags": lambda: _tags(fields, data),
+        "image": lambda: _image(fields, data),
+    }
+    values: dict[str, Any] = {name: checks[name]() for name in wanted if name in checks}
+    for name in PUBLIC_TEXT:
+        if (
+            isinstance(values.get(name), str)
+            and name not in fields.errors
+            and profiles.find_label(values[name])
+        ):
+            fields.errors[name] = profiles.MESSAGE
+    if "competencies" in wanted:
+        refs = data.get("competencies", [])
+        if not isinstance(refs, list) or not refs or len(refs) > 30:
+            fields.errors["competencies"] = "Indiquez de 1 à 30 compétences (ex. « pix-crcn:2.1 »)."
+    fields.check()
+    if "competencies" in wanted:
+        values["competencies"] = frameworks.competencies_by_ref(session, data["competencies"])
+    competencies = values.get("competencies") or list(current.competencies if current else [])
+    if "rule" in wanted:
+        values["rule"] = rules.parse(session, data.get("rule"), class_competencies=competencies)
+    elif current is not None and current.rule and "competencies" in values:
+        # The rule may name competences: it must still fit the class's new ones.
+        values["rule"] = rules.parse(
+            session, rules.to_json(session, current.rule), class_competencies=competencies
+        )
+    return values
+
+
+def compose_criteria(badge: BadgeClass) -> str:
+    """A criteria narrative written from the class's rules and competences (and their observable criteria)."""
+    heads = rules.describe(badge) or [
+        f"Avoir montré à un médiateur, au niveau {badge.level} ({_label(badge.level)}) ou plus, "
+        "les compétences suivantes."
+    ]
+    lines = [*heads, ""]
+    for competency in badge.competencies:
+        detail = " ; ".join(competency.criteria or [])
+        lines.append(f"- {competency.code} {competency.title}" + (f" : {detail}." if detail else "."))
+    text = "\n".join(lines).strip()
+    if len(text) > MAX_CRITERIA:
+        text = "\n".join([*heads, ""] + [f"- {c.code} {c.title}." for c in badge.competencies])
+    return text[:MAX_CRITERIA]
+
+
+def _label(level: str) -> str:
+    return next(label for code, label, _ in LEVEL_SCALE if code == level)
+
+
+def _apply(badge: BadgeClass, values: dict[str, Any], *, compose: bool) -> None:
+    """Write checked values (nothing is written before every field has been checked)."""
+    palette = values.pop("palette", None)
+    image = values.pop("image", None)
+    narrative = values.pop("criteria_narrative", None)
+    for name, value in values.items():
+        setattr(badge, name, value)
+    if narrative:
+        badge.criteria_narrative, badge.criteria_composed = narrative, False
+    elif compose or badge.criteria_composed:
+        # Asked for (no narrative given), or composed before: follow the competences and rules.
+        badge.criteria_narrative, badge.criteria_composed = compose_criteria(badge), True
+    if image == DRAWN:
+        badge.image_uploaded = False
+    elif image is not None:
+        badge.image_png, badge.image_uploaded = image, True
+    if not badge.image_uploaded:
+        # Distinct colours per profile family, never the label itself (the image shows title and level).
+        badge.image_png = images.draw_badge(
+            badge.name, badge.level, palette or profiles.palette_for(badge.profile)
+        )
+
+
+def create_badge_class(
+    session: Session, *, issuer: Issuer, data: dict[str, Any], now: datetime
+) -> BadgeClass:
+    values = validate(session, data)
+    badge = BadgeClass(
+        public_id=new_public_id(),
+        issuer=issuer,
+        created_at=now,
+        updated_at=now,
+        criteria_composed=False,
+        image_uploaded=False,
+    )
+    _apply(badge, values, compose=True)
+    session.add(badge)
+    session.flush()
+    revisions.publish(session, badge, now=now)
+    return badge
+
+
+def update_badge_class(
+    session: Session, *, badge: BadgeClass, data: dict[str, Any], now: datetime
+) -> BadgeClass:
+    """Edit a class; credentials already issued keep pointing at the revision they were signed with."""
+    unknown = sorted(set(data) - set(EDITABLE))
+    if unknown:
+        raise InvalidInput({name: "Ce champ ne peut pas être modifié." for name in unknown})
+    values = validate(session, data, current=badge)
+    _apply(badge, values, compose="criteria_narrative" in data)
+    badge.updated_at = now
+    session.flush()
+    revisions.publish(session, badge, now=now)
+    return badge
+
+
+def delete_badge_class(session: Session, *, badge: BadgeClass) -> None:
+    """Only a class never awarded can go: issued credentials must keep resolving."""
+    if session.scalar(select(Credential.id).where(Credential.badge_class_id == badge.id).limit(1)):
+        raise Conflict("Ce badge a déjà été délivré : il ne peut plus être supprimé.")
+    session.delete(badge)
+
+
+def for_issuer(session: Session, *, issuer: Issuer, public_id: str) -> BadgeClass:
+    """A badge class of this issuer; another issuer's class is reported as not found."""
+    return in_scope(session, public_id=public_id, issuer_ids=[issuer.id])
+
+
+def in_scope(session: Session, *, public_id: str, issuer_ids: list[int] | None) -> BadgeClass:
+    """A badge class of one of these issuers (None: any); otherwise not found, whoever owns it."""
+    query = select(BadgeClass).where(BadgeClass.public_id == public_id)
+    if issuer_ids is not None:
+        query = query.where(BadgeClass.issuer_id.in_(issuer_ids))
+    found = session.scalars(query).first()
+    if found is None:
+        raise NotFound("Badge introuvable.")
+    return found
+
+
+def list_for(session: Session, issuer: Issuer) -> list[BadgeClass]:
+    return list(
+        session.scalars(select(BadgeClass).where(BadgeClass.issuer_id == issuer.id).order_by(BadgeClass.name))
+    )
+
+
+def auto_awarded(session: Session, issuer_id: int) -> list[BadgeClass]:
+    """Classes of the issuer that declare rules (the others are awarded by hand only)."""
+    found = session.scalars(
+        select(BadgeClass).where(BadgeClass.issuer_id == issuer_id).order_by(BadgeClass.id)
+    )
+    return [badge for badge in found if badge.rule]
+
+
+def competency_refs(competencies: list[Competency]) -> list[str]:
+    return [c.ref for c in competencies]

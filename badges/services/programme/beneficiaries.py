@@ -1,0 +1,111 @@
+"""Beneficiaries of a tiers-lieu: pseudonymous records with the minimum personal data.
+
+Never collected (domain guide §10.3): NIR, nationality or origin, health or disability, France Travail
+identifier. A language need is a yes/no "besoin d'appui en français", nothing more.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from badges.models import Beneficiary, Credential, Issuer
+from badges.services.shared.errors import Conflict, InvalidInput, NotFound
+from badges.services.shared.profiles import PROFILES
+from badges.services.shared.validation import Fields
+
+PHONE_RE = re.compile(r"^\+?[0-9 .-]{6,20}$")
+FIELDS = (
+    "display_name",
+    "email",
+    "phone",
+    "profile",
+    "show_name_in_badges",
+    "needs_french_support",
+    "consent",
+)
+
+
+def validate(data: dict[str, Any], *, partial: bool = False) -> dict[str, Any]:
+    unknown = sorted(set(data) - set(FIELDS))
+    if unknown:
+        # Refusing unknown fields keeps data the guide forbids (nationality, NIR, ...) from slipping in.
+        raise InvalidInput({name: "Ce champ n'est pas collecté." for name in unknown})
+    fields = Fields(data)
+    checks = {
+        "display_name": lambda: fields.text("display_name", max_len=100),
+        "email": lambda: fields.email("email", required=False),
+        "phone": lambda: fields.pattern("phone", PHONE_RE, "Numéro de téléphone invalide.", required=False),
+        "profile": lambda: fields.choice("profile", PROFILES, required=False),
+        "show_name_in_badges": lambda: fields.boolean("show_name_in_badges"),
+        "needs_french_support": lambda: fields.boolean("needs_french_support"),
+        "consent": lambda: fields.boolean("consent"),
+    }
+    values = {name: check() for name, check in checks.items() if not partial or name in data}
+    fields.check()
+    return values
+
+
+def create_beneficiary(
+    session: Session, *, issuer: Issuer, data: dict[str, Any], now: datetime
+) -> Beneficiary:
+    values = validate(data)
+    consent = values.pop("consent")
+    beneficiary = Beneficiary(
+        issuer=issuer,
+        subject_id=f"urn:uuid:{uuid.uuid4()}",
+        created_at=now,
+        consent_at=now if consent else None,
+        **values,
+    )
+    session.add(beneficiary)
+    return beneficiary
+
+
+def update_beneficiary(session: Session, *, beneficiary: Beneficiary, data: dict[str, Any]) -> Beneficiary:
+    """Edit the record; consent is recorded through record_consent (it may issue pending badges)."""
+    if "consent" in data:
+        raise InvalidInput({"consent": "L'accord s'enregistre avec l'action « consentement »."})
+    for name, value in validate(data, partial=True).items():
+        setattr(beneficiary, name, value)
+    return beneficiary
+
+
+def delete_beneficiary(session: Session, *, beneficiary: Beneficiary) -> None:
+    """Delete the accompaniment file (evaluations, attendance, criteria follow by cascade).
+
+    Badges are erased first through the awards' erasure, which keeps a revocation entry without PII.
+    """
+    held = session.scalar(
+        select(Credential.id).where(
+            Credential.beneficiary_id == beneficiary.id, Credential.erased_at.is_(None)
+        )
+    )
+    if held is not None:
+        raise Conflict("Ce bénéficiaire a des badges : effacez-les d'abord.")
+    session.delete(beneficiary)
+
+
+def record_consent(beneficiary: Beneficiary, *, now: datetime) -> None:
+    if beneficiary.consent_at is None:
+        beneficiary.consent_at = now
+
+
+def for_issuer(session: Session, *, issuer: Issuer, public_id: str) -> Beneficiary:
+    """A beneficiary of this issuer; another issuer's beneficiary is reported as not found."""
+    return in_scope(session, public_id=public_id, issuer_ids=[issuer.id])
+
+
+def in_scope(session: Session, *, public_id: str, issuer_ids: list[int] | None) -> Beneficiary:
+    query = select(Beneficiary).where(Beneficiary.public_id == public_id)
+    if issuer_ids is not None:
+        query = query.where(Beneficiary.issuer_id.in_(issuer_ids))
+    found = session.scalars(query).first()
+    if found is None:
+        raise NotFound("Bénéficiaire introuvable.")
+    return found

@@ -1,0 +1,109 @@
+"""CSV import of beneficiaries: every row is checked first; one bad row refuses the whole file.
+
+Columns (header line, `;` or `,`): prenom_ou_alias (required), email, telephone, profil,
+appui_francais (oui/non), accord (oui/non). Unknown columns are refused, so nothing the domain guide
+forbids (NIR, nationality, France Travail id, ...) can come in through a spreadsheet.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from badges.models import Beneficiary, Issuer
+from badges.services.programme import beneficiaries
+from badges.services.shared import spreadsheet
+from badges.services.shared.errors import InvalidInput, RowErrors
+
+MAX_BYTES = 512 * 1024
+MAX_ROWS = 500
+COLUMNS = {
+    "prenom_ou_alias": "display_name",
+    "email": "email",
+    "telephone": "phone",
+    "profil": "profile",
+    "appui_francais": "needs_french_support",
+    "accord": "consent",
+}
+COLUMN_OF = {name: column for column, name in COLUMNS.items()}
+FLAGS = ("needs_french_support", "consent")
+YES, NO = ("oui", "o", "yes", "1", "vrai"), ("non", "n", "no", "0", "faux", "")
+
+
+FIELD = "fichier"
+# The longest value a valid cell holds (a name, an e-mail, a phone number, a profile, oui/non).
+MAX_CELL_CHARS = 1_000
+
+
+def _file_error(message: str) -> RowErrors:
+    return RowErrors([{"row": None, "field": FIELD, "message": message}])
+
+
+def _rows(raw: bytes) -> list[tuple[int, dict[str | None, str]]]:
+    """The records as {column: cell} with their line; extra cells go under the column None."""
+    if len(raw) > MAX_BYTES:
+        raise _file_error(f"Le fichier dépasse {MAX_BYTES // 1024} Ko.")
+    # Excel in French often saves as Windows-1252.
+    table = spreadsheet.read(raw, field=FIELD, max_cell_chars=MAX_CELL_CHARS, windows_1252=True)
+    header = [h.strip().lower() for h in table.header]
+    unknown = [h for h in header if h not in COLUMNS]
+    if "prenom_ou_alias" not in header:
+        raise _file_error("La première ligne doit nommer les colonnes, dont « prenom_ou_alias ».")
+    if unknown:
+        raise _file_error("Colonnes non collectées : " + ", ".join(unknown) + ".")
+    rows = []
+    for number, cells in table.rows:
+        # A short row leaves its last cells empty, as a spreadsheet shows it.
+        row: dict[str | None, str] = {
+            name: cells[i] if i < len(cells) else "" for i, name in enumerate(header)
+        }
+        if len(cells) > len(header):
+            row[None] = ""
+        rows.append((number, row))
+    return rows
+
+
+def _data(row: dict[str | None, str]) -> tuple[dict[str, Any], dict[str, str]]:
+    """One CSV row as beneficiaries.validate reads it; yes/no columns become booleans."""
+    data: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for column, value in row.items():
+        if column is None:
+            errors["ligne"] = "Cette ligne a plus de cases que de colonnes."
+            continue
+        name, text = COLUMNS[column], (value or "").strip()
+        if name in FLAGS:
+            if text.lower() not in YES + NO:
+                errors[name] = "Écrivez oui ou non."
+            data[name] = text.lower() in YES
+        elif text:
+            data[name] = text
+    return data, errors
+
+
+def parse(raw: bytes) -> list[dict[str, Any]]:
+    """The rows, each validated; RowErrors lists every bad row (line numbers as in a spreadsheet)."""
+    rows, problems = [], []
+    for position, (number, row) in enumerate(_rows(raw), start=1):
+        if position > MAX_ROWS:
+            raise _file_error(f"Le fichier dépasse {MAX_ROWS} lignes.")
+        data, errors = _data(row)
+        try:
+            beneficiaries.validate({k: v for k, v in data.items() if k not in errors})
+        except InvalidInput as exc:
+            errors.update(exc.fields)
+        problems += [{"row": number, "field": COLUMN_OF.get(f, f), "message": m} for f, m in errors.items()]
+        rows.append(data)
+    if not rows and not problems:
+        raise _file_error("Le fichier ne contient aucune personne.")
+    if problems:
+        raise RowErrors(problems)
+    return rows
+
+
+def import_csv(session: Session, *, issuer: Issuer, raw: bytes, now: datetime) -> list[Beneficiary]:
+    """Create every row's beneficiary, or none (RowErrors before anything is added)."""
+    rows = parse(raw)
+    return [beneficiaries.create_beneficiary(session, issuer=issuer, data=row, now=now) for row in rows]

@@ -1,0 +1,166 @@
+"""Read-side of the beneficiary screens: the staff list and file, and the counsellor's agency view.
+
+What a counsellor sees is narrower than staff (domain guide §1 and §10.3, minimisation): first name or
+alias, the pathway, the competences acquired and the badges still valid. Never a failed or lower result,
+a note, the internal profile label, an e-mail or a phone number.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from badges.models import (
+    Agency,
+    BadgeClass,
+    Beneficiary,
+    Competency,
+    Credential,
+    Enrolment,
+    Issuer,
+    Pathway,
+    PendingAward,
+    ReviewFlag,
+)
+from badges.services.programme import awarding, rules
+
+
+def _counts(session: Session, model: Any, column: Any, ids: list[int], *extra: Any) -> dict[int, int]:
+    found: dict[int, int] = defaultdict(int)
+    for (owner,) in session.execute(select(column).where(column.in_(ids), *extra)):
+        found[owner] += 1
+    return found
+
+
+def people(session: Session, *, issuer: Issuer) -> list[dict[str, Any]]:
+    """The tiers-lieu's beneficiaries with consent, pending awards and open review flags."""
+    found = list(
+        session.scalars(
+            select(Beneficiary).where(Beneficiary.issuer_id == issuer.id).order_by(Beneficiary.display_name)
+        )
+    )
+    ids = [b.id for b in found]
+    pending = _counts(session, PendingAward, PendingAward.beneficiary_id, ids)
+    flags = _counts(
+        session,
+        ReviewFlag,
+        Credential.beneficiary_id,
+        ids,
+        ReviewFlag.credential_id == Credential.id,
+        ReviewFlag.resolved_at.is_(None),
+    )
+    return [
+        {
+            "id": b.public_id,
+            "name": b.display_name,
+            "profile": b.profile or "",
+            "consent_at": b.consent_at,
+            "pending": pending.get(b.id, 0),
+            "flags": flags.get(b.id, 0),
+        }
+        for b in found
+    ]
+
+
+def form_of(person: Beneficiary) -> dict[str, Any]:
+    return {
+        "display_name": person.display_name,
+        "email": person.email or "",
+        "phone": person.phone or "",
+        "profile": person.profile or "",
+        "show_name_in_badges": person.show_name_in_badges,
+        "needs_french_support": person.needs_french_support,
+    }
+
+
+def file_of(session: Session, person: Beneficiary) -> dict[str, Any]:
+    """The staff file: the record, pathways, awards, awards waiting for consent, badges to review."""
+    enrolments = session.execute(
+        select(Pathway, Enrolment).join(Enrolment).where(Enrolment.beneficiary_id == person.id)
+    )
+    awards = session.scalars(
+        select(Credential).where(Credential.beneficiary_id == person.id).order_by(Credential.issued_at)
+    )
+    pending = session.scalars(select(PendingAward).where(PendingAward.beneficiary_id == person.id))
+    flags = session.scalars(
+        select(ReviewFlag)
+        .join(Credential)
+        .where(Credential.beneficiary_id == person.id, ReviewFlag.resolved_at.is_(None))
+    )
+    return {
+        **form_of(person),
+        "id": person.public_id,
+        "consent_at": person.consent_at,
+        "pathways": [{"id": p.public_id, "title": p.title, "since": e.enrolled_at} for p, e in enrolments],
+        "awards": [
+            {"id": c.public_id, "badge": c.badge_class.name, "revoked": c.revoked_at is not None}
+            for c in awards
+        ],  # fmt: skip
+        "pending": [{"badge": p.badge_class.name, "since": p.created_at} for p in pending],
+        "awardable": awardable(session, person),
+        "flags": [
+            {
+                "award": f.credential.public_id,
+                "badge": f.credential.badge_class.name,
+                "competency": f.competency.code,
+                "before": f.previous_result,
+                "after": f.new_result,
+            }
+            for f in flags
+        ],
+    }
+
+
+def awardable(session: Session, person: Beneficiary) -> list[tuple[str, str]]:
+    """(public id, name) of the tiers-lieu's badge classes this person does not hold yet."""
+    held = select(Credential.badge_class_id).where(Credential.beneficiary_id == person.id)
+    found = session.scalars(
+        select(BadgeClass)
+        .where(BadgeClass.issuer_id == person.issuer_id, BadgeClass.id.not_in(held))
+        .order_by(BadgeClass.name, BadgeClass.id)
+    )
+    return [(badge.public_id, badge.name) for badge in found]
+
+
+def _acquired(session: Session, ids: list[int]) -> dict[int, list[str]]:
+    """Beneficiary id -> competences whose latest staff result reaches the competence's level."""
+    latest = awarding.latest_staff_results(session, ids)
+    competencies = {c.id: c for c in session.scalars(select(Competency).where(
+        Competency.id.in_({competency for _, competency in latest})))}  # fmt: skip
+    found: dict[int, list[str]] = defaultdict(list)
+    for (person, competency_id), result in sorted(latest.items()):
+        competency = competencies[competency_id]
+        if rules.rank(result) >= rules.rank(competency.level or "N1"):
+            found[person].append(f"{competency.code} · {competency.title} ({result})")
+    return found
+
+
+def agency_people(session: Session, *, agency: Agency | None) -> list[dict[str, Any]]:
+    """Beneficiaries of the pathways this agency follows, with what they acquired (never failures)."""
+    if agency is None:
+        return []
+    rows = session.execute(
+        select(Beneficiary, Pathway, Issuer)
+        .join(Enrolment, Enrolment.beneficiary_id == Beneficiary.id)
+        .join(Pathway, Pathway.id == Enrolment.pathway_id)
+        .join(Issuer, Issuer.id == Pathway.issuer_id)
+        .where(Pathway.agency_id == agency.id)
+        .order_by(Beneficiary.display_name, Pathway.start_date)
+    ).all()
+    ids = sorted({person.id for person, _, _ in rows})
+    acquired = _acquired(session, ids)
+    badges: dict[int, list[str]] = defaultdict(list)
+    for credential in session.scalars(
+        select(Credential).where(Credential.beneficiary_id.in_(ids), Credential.revoked_at.is_(None))
+    ):
+        badges[credential.beneficiary_id or 0].append(credential.badge_class.name)
+    people: dict[int, dict[str, Any]] = {}
+    for person, pathway, issuer in rows:
+        entry = people.setdefault(person.id, {"name": person.display_name, "pathways": [],
+                                              "skills": acquired.get(person.id, []),
+                                              "badges": badges.get(person.id, [])})  # fmt: skip
+        entry["pathways"].append(f"{pathway.title} ({issuer.name})")
+    return list(people.values())

@@ -1,0 +1,103 @@
+"""Demo data for a first start: one tiers-lieu, a staff account, a badge class, two beneficiaries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from badges.models import BadgeClass, Beneficiary, Issuer, Role, User
+from badges.services.accounts import users as accounts
+from badges.services.credentials import issuers
+from badges.services.credentials.links import Links
+from badges.services.crypto.keyring import Keyring
+from badges.services.programme import badge_classes, beneficiaries
+
+DEMO_SLUG = "fabrique-demo"
+DEMO_STAFF = "mediatrice@fabrique-demo.example"
+
+
+@dataclass(frozen=True)
+class DemoData:
+    issuer: Issuer
+    staff: User
+    badge_class: BadgeClass
+    beneficiaries: list[Beneficiary]
+
+
+def ensure_demo(session: Session, keyring: Keyring, *, links: Links, now: datetime) -> DemoData:
+    """Idempotent: a second run finds what the first created."""
+    issuer = session.scalars(select(Issuer).where(Issuer.slug == DEMO_SLUG)).first()
+    if issuer is None:
+        issuer = _create(session, keyring, links=links, now=now)
+    staff = session.scalars(select(User).where(User.email == DEMO_STAFF)).one()
+    badge = session.scalars(select(BadgeClass).where(BadgeClass.issuer_id == issuer.id)).first()
+    assert badge is not None
+    people = list(session.scalars(select(Beneficiary).where(Beneficiary.issuer_id == issuer.id)))
+    return DemoData(issuer, staff, badge, people)
+
+
+def _create(session: Session, keyring: Keyring, *, links: Links, now: datetime) -> Issuer:
+    issuer = issuers.create_issuer(
+        session,
+        keyring,
+        data={
+            "slug": DEMO_SLUG,
+            "name": "La Fabrique du Coin (démo)",
+            "url": "https://fabrique-demo.example",
+            "email": "contact@fabrique-demo.example",
+            "department": "94",
+            "description": "Tiers-lieu de démonstration : fablab, atelier cuisine et café numérique.",
+        },
+        links=links,
+        now=now,
+    )
+    accounts.create_user(
+        session,
+        email=DEMO_STAFF,
+        name="Médiatrice démo",
+        role=Role.STAFF,
+        issuer=issuer,
+        password=None,
+        now=now,
+    )
+    badge_classes.create_badge_class(
+        session,
+        issuer=issuer,
+        data={
+            "name": "Échanger par e-mail",
+            "description": "Je sais lire, écrire et envoyer un e-mail avec une pièce jointe.",
+            "criteria_narrative": "Avoir envoyé seul, en atelier, un e-mail avec une pièce jointe "
+            "à une personne de son choix, et répondu à un e-mail reçu.",
+            "level": "N2",
+            "competencies": ["pix-crcn:2.1", "digcomp:2.1"],
+            "tags": ["e-mail", "communication"],
+            "palette": "vert",
+        },
+        now=now,
+    )
+    for person in (
+        {"display_name": "Awa", "email": "awa@example.org", "consent": True},
+        {"display_name": "Karim", "consent": True},
+    ):
+        beneficiaries.create_beneficiary(session, issuer=issuer, data=person, now=now)
+    session.flush()
+    return issuer
+
+
+def describe(data: DemoData, links: Links, token: str) -> dict[str, Any]:
+    """What the newcomer needs to award and verify a badge by hand."""
+    return {
+        "issuer": links.issuer(data.issuer.slug),
+        "api_token": token,
+        "badge_class": data.badge_class.public_id,
+        "beneficiaries": {b.display_name: b.public_id for b in data.beneficiaries},
+        "award_with_cli": f"badges awards create --issuer {data.issuer.slug} "
+        f"--badge-class {data.badge_class.public_id} --beneficiary {data.beneficiaries[0].public_id}",
+        "award_with_api": f"curl -s -X POST {links.base}/api/v1/awards -H 'Authorization: Bearer {token}' "
+        f'-H \'Content-Type: application/json\' -d \'{{"badge_class": "{data.badge_class.public_id}", '
+        f'"beneficiary": "{data.beneficiaries[-1].public_id}"}}\'',
+    }

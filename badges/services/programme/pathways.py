@@ -1,0 +1,294 @@
+"""Pathways of a tiers-lieu, partner agencies, enrolments, ateliers and attendance."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from badges.models import (
+    Agency,
+    Atelier,
+    Attendance,
+    BadgeClass,
+    Beneficiary,
+    Enrolment,
+    Issuer,
+    Pathway,
+    Role,
+    User,
+)
+from badges.services.accounts import network
+from badges.services.accounts import users as accounts
+from badges.services.programme import frameworks
+from badges.services.shared import profiles
+from badges.services.shared.errors import Conflict, InvalidInput, NotFound
+from badges.services.shared.validation import DEPARTMENT_RE, Fields
+
+TYPES = ("court", "long", "long_augmente")
+CATEGORIES = ("apprentissage_par_le_faire", "professionnalisation", "hybride_creatif")
+MAX_ATTENDANCE = 200
+
+
+def create_agency(session: Session, *, by: User, data: dict[str, Any], now: datetime) -> Agency:
+    network.require_coordination(by)
+    fields = Fields(data)
+    name = fields.text("name", max_len=200)
+    department = fields.pattern(
+        "department", DEPARTMENT_RE, "Numéro de département invalide (ex. 94, 2A, 974).", required=False
+    )
+    fields.check()
+    agency = Agency(name=name, department=department, created_at=now)
+    session.add(agency)
+    return agency
+
+
+def agency_by_id(session: Session, public_id: object) -> Agency | None:
+    if not isinstance(public_id, str):
+        return None
+    return session.scalars(select(Agency).where(Agency.public_id == public_id)).first()
+
+
+def _references(session: Session, issuer: Issuer, data: dict[str, Any], fields: Fields) -> dict[str, Any]:
+    """Agency, counsellor and badge classes named by public id; unknown ones are field errors."""
+    values: dict[str, Any] = {}
+    if "agency" in data:
+        values["agency"] = agency_by_id(session, data["agency"]) if data["agency"] is not None else None
+        if data["agency"] is not None and values["agency"] is None:
+            fields.errors["agency"] = "Agence inconnue."
+    if "counsellor" in data:
+        counsellor = None
+        if data["counsellor"] is not None:
+            counsellor = session.scalars(
+                select(User).where(
+                    User.public_id == str(data["counsellor"]), User.role == Role.COUNSELLOR.value
+                )
+            ).first()
+            if counsellor is None:
+                fields.errors["counsellor"] = "Conseiller inconnu."
+        values["counsellor"] = counsellor
+    if "badge_classes" in data:
+        ids = data["badge_classes"]
+        found = []
+        if isinstance(ids, list) and len(ids) <= 30 and all(isinstance(i, str) for i in ids):
+            found = list(
+                session.scalars(
+                    select(BadgeClass).where(BadgeClass.public_id.in_(ids), BadgeClass.issuer_id == issuer.id)
+                )
+            )
+        if len(found) != len(set(ids if isinstance(ids, list) else [None])):
+            fields.errors["badge_classes"] = "Badges inconnus dans ce tiers-lieu."
+        values["badge_classes"] = found
+    return values
+
+
+def _pathway_values(
+    session: Session, issuer: Issuer, data: dict[str, Any], *, partial: bool
+) -> dict[str, Any]:
+    fields = Fields(data)
+    checks = {
+        "title": lambda: fields.text("title", max_len=200),
+        "type": lambda: fields.choice("type", TYPES),
+        "category": lambda: fields.choice("category", CATEGORIES),
+        "start_date": lambda: fields.date("start_date"),
+        "end_date": lambda: fields.date("end_date", required=False),
+    }
+    values = {name: check() for name, check in checks.items() if not partial or name in data}
+    values.update(_references(session, issuer, data, fields))
+    fields.check()
+    return values
+
+
+def _check_consistency(pathway: Pathway) -> None:
+    """Dates in order; a counsellor only with the agency they belong to.
+
+    Agencies are shared by the network, counsellors are not free-floating: the counsellor follows the
+    pathway for their own agency, which is what their agency view (beneficiary_listing.agency_people) shows.
+    """
+    if pathway.end_date is not None and pathway.end_date < pathway.start_date:
+        raise InvalidInput({"end_date": "La date de fin précède la date de début."})
+    counsellor, agency = pathway.counsellor, pathway.agency
+    if counsellor is not None and agency is None:
+        raise InvalidInput({"counsellor": "Choisissez d'abord l'agence de ce conseiller."})
+    if counsellor is not None and agency is not None and counsellor.agency_id != agency.id:
+        raise InvalidInput({"counsellor": "Ce conseiller appartient à une autre agence."})
+
+
+def create_pathway(session: Session, *, issuer: Issuer, data: dict[str, Any], now: datetime) -> Pathway:
+    values = _pathway_values(session, issuer, data, partial=False)
+    pathway = Pathway(issuer=issuer, created_at=now, **values)
+    _check_consistency(pathway)
+    session.add(pathway)
+    return pathway
+
+
+def update_pathway(session: Session, *, pathway: Pathway, data: dict[str, Any]) -> Pathway:
+    values = _pathway_values(session, pathway.issuer, data, partial=True)
+    with session.no_autoflush:
+        for name, value in values.items():
+            setattr(pathway, name, value)
+        _check_consistency(pathway)
+    return pathway
+
+
+def _scoped(session: Session, model: Any, public_id: str, issuer_ids: list[int] | None, message: str) -> Any:
+    query = select(model).where(model.public_id == public_id)
+    if model is Atelier:
+        query = query.join(Pathway)
+    if issuer_ids is not None:
+        query = query.where(
+            Pathway.issuer_id.in_(issuer_ids) if model is Atelier else model.issuer_id.in_(issuer_ids)
+        )
+    found = session.scalars(query).first()
+    if found is None:
+        raise NotFound(message)
+    return found
+
+
+def pathway_in_scope(session: Session, public_id: str, issuer_ids: list[int] | None) -> Pathway:
+    """A pathway of one of these tiers-lieux (None: any); another's is not found, never forbidden."""
+    found: Pathway = _scoped(session, Pathway, public_id, issuer_ids, "Parcours introuvable.")
+    return found
+
+
+def atelier_in_scope(session: Session, public_id: str, issuer_ids: list[int] | None) -> Atelier:
+    found: Atelier = _scoped(session, Atelier, public_id, issuer_ids, "Atelier introuvable.")
+    return found
+
+
+def enrol(session: Session, *, pathway: Pathway, beneficiary: Beneficiary, now: datetime) -> Enrolment:
+    if beneficiary.issuer_id != pathway.issuer_id:
+        raise NotFound("Bénéficiaire introuvable.")
+    if is_enrolled(session, pathway, beneficiary):
+        raise Conflict("Ce bénéficiaire est déjà inscrit à ce parcours.")
+    enrolment = Enrolment(pathway=pathway, beneficiary=beneficiary, enrolled_at=now)
+    session.add(enrolment)
+    return enrolment
+
+
+def unenrol(session: Session, *, pathway: Pathway, beneficiary: Beneficiary) -> None:
+    found = session.scalars(
+        select(Enrolment).where(
+            Enrolment.pathway_id == pathway.id, Enrolment.beneficiary_id == beneficiary.id
+        )
+    ).first()
+    if found is None:
+        raise NotFound("Ce bénéficiaire n'est pas inscrit à ce parcours.")
+    session.delete(found)
+
+
+def is_enrolled(session: Session, pathway: Pathway, beneficiary: Beneficiary) -> bool:
+    return (
+        session.scalar(
+            select(Enrolment.id).where(
+                Enrolment.pathway_id == pathway.id, Enrolment.beneficiary_id == beneficiary.id
+            )
+        )
+        is not None
+    )
+
+
+def enrolled(session: Session, pathway: Pathway) -> dict[str, Beneficiary]:
+    """The pathway's beneficiaries by public id."""
+    people = session.scalars(
+        select(Beneficiary).join(Enrolment).where(Enrolment.pathway_id == pathway.id).order_by(Beneficiary.id)
+    )
+    return {b.public_id: b for b in people}
+
+
+def _atelier_values(
+    session: Session, pathway: Pathway, data: dict[str, Any], *, partial: bool
+) -> dict[str, Any]:
+    fields = Fields(data)
+    checks = {
+        "title": lambda: fields.text("title", max_len=200),
+        "held_on": lambda: fields.date("held_on"),
+        "duration_minutes": lambda: fields.integer(
+            "duration_minutes", minimum=15, maximum=600, required=True
+        ),
+    }
+    values: dict[str, Any] = {name: check() for name, check in checks.items() if not partial or name in data}
+    # Atelier titles go into the evidence of badges: no internal profile label there.
+    if (
+        isinstance(values.get("title"), str)
+        and "title" not in fields.errors
+        and profiles.find_label(values["title"])
+    ):
+        fields.errors["title"] = profiles.MESSAGE
+    held_on = values.get("held_on")
+    if held_on is not None and (
+        held_on < pathway.start_date or (pathway.end_date is not None and held_on > pathway.end_date)
+    ):
+        fields.errors["held_on"] = "La date de l'atelier est en dehors des dates du parcours."
+    if not partial or "competencies" in data:
+        refs = data.get("competencies")
+        if not isinstance(refs, list) or not refs or len(refs) > 30:
+            fields.errors["competencies"] = (
+                "Indiquez de 1 à 30 compétences travaillées (ex. « pix-crcn:2.1 »)."
+            )
+    fields.check()
+    if not partial or "competencies" in data:
+        values["competencies"] = frameworks.competencies_by_ref(session, data["competencies"])
+    return values
+
+
+def create_atelier(session: Session, *, pathway: Pathway, data: dict[str, Any], now: datetime) -> Atelier:
+    atelier = Atelier(
+        pathway=pathway, created_at=now, **_atelier_values(session, pathway, data, partial=False)
+    )
+    session.add(atelier)
+    return atelier
+
+
+def update_atelier(session: Session, *, atelier: Atelier, data: dict[str, Any]) -> Atelier:
+    for name, value in _atelier_values(session, atelier.pathway, data, partial=True).items():
+        setattr(atelier, name, value)
+    return atelier
+
+
+def record_attendance(session: Session, *, atelier: Atelier, data: dict[str, Any]) -> list[Beneficiary]:
+    """Set who came: {"attendance": [{"beneficiary": id, "present": true}, ...]}, checked as a whole."""
+    entries = data.get("attendance")
+    if not isinstance(entries, list) or not entries or len(entries) > MAX_ATTENDANCE:
+        raise InvalidInput({"attendance": f"Liste de 1 à {MAX_ATTENDANCE} présences attendue."})
+    people = enrolled(session, atelier.pathway)
+    errors, wanted = {}, {}
+    for position, entry in enumerate(entries):
+        who = entry.get("beneficiary") if isinstance(entry, dict) else None
+        present = entry.get("present", True) if isinstance(entry, dict) else None
+        if not isinstance(who, str) or who not in people:
+            errors[f"attendance[{position}]"] = "Bénéficiaire inconnu ou non inscrit à ce parcours."
+        elif not isinstance(present, bool):
+            errors[f"attendance[{position}]"] = "« present » vaut true ou false."
+        elif who in wanted:
+            errors[f"attendance[{position}]"] = "Ce bénéficiaire apparaît deux fois."
+        else:
+            wanted[who] = present
+    if errors:
+        raise InvalidInput(errors)
+    current = {a.beneficiary_id: a for a in atelier.attendances}
+    for who, present in wanted.items():
+        person = people[who]
+        if person.id in current:
+            current[person.id].present = present
+        else:
+            atelier.attendances.append(Attendance(beneficiary=person, present=present))
+    return [people[who] for who in wanted]
+
+
+def create_counsellor(
+    session: Session, *, by: User, agency: Agency, data: dict[str, Any], now: datetime
+) -> User:
+    """A partner agency's counsellor, made by the coordination (no password until they accept)."""
+    network.require_coordination(by)
+    fields = Fields(data)
+    email = fields.email("email")
+    name = fields.text("name", max_len=200)
+    fields.check()
+    user = accounts.create_user(
+        session, email=email or "", name=name, role=Role.COUNSELLOR, issuer=None, password=None, now=now
+    )
+    user.agency = agency
+    return user

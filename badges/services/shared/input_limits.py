@@ -1,0 +1,12 @@
+"""What every reader of outside input agrees on: the largest input read, and the shape of a compact JWS.
+
+Baking (credentials) and the verifier (verification) both read badges people upload; the limits live here
+so that neither package imports the other's.
+"""
+
+from __future__ import annotations
+
+import re
+
+MAX_INPUT_BYTES = 2 * 1024 * 1024
+JWS_RE = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$")

@@ -1,0 +1,115 @@
+"""The verification page: what to verify for what was given, and the answer in the order people read it.
+
+A claim code (typed from a certificate, or in its QR code) and a share link name a badge of this
+service: what is verified then is that badge's signed OB 3.0 document, through every check, exactly as
+if its file had been uploaded. Anything else goes to the verifier as given.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from badges.models import Credential
+from badges.services.credentials import sharing
+from badges.services.credentials.links import Links
+from badges.services.credentials.revocation import ERASURE_REASON
+from badges.services.verification import Report, unreadable
+from badges.services.verification.dates import parse_datetime
+from badges.services.verification.report import CHECK_ORDER
+
+# The failure that explains the verdict best, when several checks failed.
+REASON_PRIORITY = ("parse", "format", "signature", "key", "hosted", "contexts", "schema", "issuer",
+                   "status", "validity", "recipient")  # fmt: skip
+UNKNOWN_CODE = "Aucun badge ne correspond à ce code. Vérifiez chaque lettre et chaque chiffre."
+# A failure of one of these means the document cannot be trusted: what it says is not shown as fact.
+INTEGRITY = {"parse", "format", "contexts", "schema", "signature", "key", "issuer", "hosted"}
+_SHARE_PATH = re.compile(r"^/partage/([A-Za-z0-9_-]{43})/?$")
+
+
+def _stored(credential: Credential) -> tuple[Any, Report | None]:
+    if credential.erased_at is not None or credential.ob3_credential is None:
+        report = Report()
+        report.fail("status", ERASURE_REASON + " Il n'est plus valable.")
+        return None, report
+    return json.loads(credential.ob3_credential), None
+
+
+def by_code(session: Session, code: str, *, ip: str, now: datetime) -> tuple[Any, Report | None]:
+    """The badge of a claim code; unknown codes count against the address (the caller commits)."""
+    credential = sharing.guarded_claim_code(session, code, ip=ip, now=now)
+    if credential is None:
+        return None, unreadable(UNKNOWN_CODE)
+    return _stored(credential)
+
+
+def share_token(links: Links, text: str) -> str | None:
+    if not links.is_local(text) or "?" in text:
+        return None
+    match = _SHARE_PATH.match(links.local_path(text))
+    return match.group(1) if match else None
+
+
+def own_page(links: Links, text: str) -> bool:
+    """A link to one of this service's badge pages (which answers 404 when the badge is private)."""
+    stripped = text.strip()
+    return links.is_local(stripped) and links.local_path(stripped).startswith("/credentials/")
+
+
+def is_code(text: str) -> bool:
+    stripped = text.strip()
+    return len(stripped) <= 20 and sharing.normalise_code(stripped) is not None
+
+
+def resolve_text(
+    session: Session, links: Links, text: str, *, ip: str, now: datetime
+) -> tuple[Any, Report | None]:
+    """(value to verify, None), or (None, the report already decided) for a code or a share link."""
+    stripped = text.strip()
+    if is_code(stripped):
+        return by_code(session, stripped, ip=ip, now=now)
+    token = share_token(links, stripped)
+    if token is not None:
+        credential, state = sharing.shared(session, token, now=now)
+        if credential is None:
+            message = {
+                "gone": "Ce lien de partage n'est plus valable : il a expiré ou il a été arrêté.",
+                "unknown": "Ce lien de partage n'existe pas. Vérifiez qu'il est complet.",
+            }[state]
+            return None, unreadable(message)
+        return _stored(credential)
+    return stripped, None
+
+
+def answer(report: Report) -> dict[str, Any]:
+    """The verdict first, then the badge in plain words, then every named check."""
+    order = {name: i for i, name in enumerate(CHECK_ORDER)}
+    checks = sorted(report.checks, key=lambda c: order.get(c.name, len(order)))
+    failed = {c.name: c for c in reversed(checks) if not c.passed}
+    reason = next((failed[name] for name in REASON_PRIORITY if name in failed), None)
+    if reason is None and failed:
+        reason = next(iter(failed.values()))
+    summary = report.summary or {}
+    issuer: dict[str, Any] = summary["issuer"] if isinstance(summary.get("issuer"), dict) else {}
+    description: str = summary["description"] if isinstance(summary.get("description"), str) else ""
+    return {
+        "valid": report.valid,
+        "authentic": not INTEGRITY & set(failed),
+        "format": report.format,
+        "reason": {"check": reason.name, "message": reason.message} if reason else None,
+        "name": summary.get("name") if isinstance(summary.get("name"), str) else None,
+        "issuer": issuer.get("name") if isinstance(issuer.get("name"), str) else None,
+        "issued_at": _date(summary.get("issued_on")),
+        "expires": _date(summary.get("expires")),
+        "meaning": [line for line in re.split(r"(?<=[.!?])\s+", description.strip()) if line],
+        "skills": [a for a in summary.get("alignments") or [] if isinstance(a, dict) and a.get("name")],
+        "checks": [c.to_dict() for c in checks],
+    }
+
+
+def _date(value: Any) -> datetime | None:
+    return parse_datetime(value) if isinstance(value, str) else None
