@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from badges.db import EXTENSION
 from badges.models import Credential, StatusList
-from badges.services import issuance, revocation
+from badges.services.credentials import issuance, revocation
 from badges.services.crypto import statuslist
 from tests.factories import make_badge_class, make_beneficiary, make_issuer
 
