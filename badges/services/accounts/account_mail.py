@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import functools
-from pathlib import Path
 from typing import Any
-
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from badges.models import User
 from badges.services.accounts.staff_accounts import INVITATION, LIFETIMES, RESET
+from badges.services.shared import email_templates
 from badges.services.shared.mail import Email
 
-TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "email"
 ROLE_LABELS = {
     "coordinator": "coordination du réseau",
     "staff": "équipe du tiers-lieu",
@@ -20,18 +16,8 @@ ROLE_LABELS = {
 }
 
 
-@functools.cache
-def _environment() -> Environment:
-    return Environment(
-        loader=FileSystemLoader(TEMPLATES),
-        autoescape=select_autoescape(["html"]),
-        undefined=StrictUndefined,
-        keep_trailing_newline=True,
-    )
-
-
 def _email(to: str, subject: str, template: str, values: dict[str, Any]) -> Email:
-    env = _environment()
+    env = email_templates.environment()
     return Email(
         to=to,
         subject=subject,

@@ -3,31 +3,17 @@ link and the certificate attached). The certificate itself is services/holders/c
 
 from __future__ import annotations
 
-import functools
 from datetime import datetime
-from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from sqlalchemy.orm import Session
 
 from badges.models import Credential
 from badges.services.credentials.links import Links
 from badges.services.holders import certificate
 from badges.services.holders import private_link as access
+from badges.services.shared import email_templates
 from badges.services.shared.errors import InvalidInput, NotFound
 from badges.services.shared.mail import Attachment, Email
-
-TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "email"
-
-
-@functools.cache
-def _environment() -> Environment:
-    return Environment(
-        loader=FileSystemLoader(TEMPLATES),
-        autoescape=select_autoescape(["html"]),
-        undefined=StrictUndefined,
-        keep_trailing_newline=True,
-    )
 
 
 def award_email(
@@ -50,7 +36,7 @@ def award_email(
         "skills": [s["title"] for s in data["skills"]],
         "private_url": access.page_url(links, token),
     }
-    env = _environment()
+    env = email_templates.environment()
     return Email(
         to=person.email,
         subject=f"Votre badge « {data['name']} »",
