@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,38 +13,18 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import text
 from sqlalchemy.orm import Session
-from werkzeug.serving import BaseWSGIServer, make_server
+from werkzeug.serving import BaseWSGIServer
 
-from badges import create_app
-from badges.db import engine_of, upgrade_schema
+from badges.db import engine_of
 from badges.models import Base
 from badges.services.credentials.links import Links
 from badges.services.crypto import keyring as crypto_keys
 from badges.services.crypto import pkcs8
 from badges.services.crypto.keyring import Keyring
+from tests.apps import Dispatcher, empty_database, live_server, served_app
 from tests.pki import Pki, make_pki
 
 TEST_DATABASE_URL = os.environ.get("BADGES_TEST_DATABASE_URL")
-
-
-class Clock:
-    """The app's clock: real time unless a test freezes it."""
-
-    def __init__(self) -> None:
-        self.frozen: datetime | None = None
-
-    def __call__(self) -> datetime:
-        return self.frozen or datetime.now(UTC)
-
-
-class Dispatcher:
-    """Lets the live server bind its port before the app (whose BASE_URL needs that port) exists."""
-
-    app: Flask | None = None
-
-    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
-        assert self.app is not None
-        return self.app(environ, start_response)
 
 
 class RsaKeyPool:
@@ -103,70 +82,21 @@ def pki(tmp_path_factory: pytest.TempPathFactory) -> Pki:
 
 @pytest.fixture(scope="session")
 def live_server_socket() -> Iterator[tuple[BaseWSGIServer, Dispatcher]]:
-    dispatcher = Dispatcher()
-    server = make_server("127.0.0.1", 0, dispatcher, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server, dispatcher
-    server.shutdown()
-
-
-def _worker_database(url: str) -> str:
-    """Under pytest-xdist each worker gets its own PostgreSQL database (`<name>_gw0`, ...), made once."""
-    from sqlalchemy import create_engine
-    from sqlalchemy.engine import make_url
-
-    worker = os.environ.get("PYTEST_XDIST_WORKER")
-    if not worker:
-        return url
-    base = make_url(url)
-    name = f"{base.database}_{worker}"
-    engine = create_engine(base, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        if conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}) is None:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    engine.dispose()
-    return base.set(database=name).render_as_string(hide_password=False)
-
-
-def _reset_postgres(url: str) -> None:
-    from sqlalchemy import create_engine
-
-    engine = create_engine(url)
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
+    with live_server() as served:
+        yield served
 
 
 @pytest.fixture(scope="session")
 def app(
     tmp_path_factory: pytest.TempPathFactory, live_server_socket: tuple[BaseWSGIServer, Dispatcher]
-) -> Flask:
+) -> Iterator[Flask]:
     server, dispatcher = live_server_socket
     base = tmp_path_factory.mktemp("badges")
     url = TEST_DATABASE_URL or f"sqlite:///{base / 'test.sqlite3'}"
     if url.startswith("postgresql"):
-        url = _worker_database(url)
-        _reset_postgres(url)
-    application = create_app(
-        {
-            "TESTING": True,
-            "DATABASE_URL": url,
-            "BASE_URL": f"http://127.0.0.1:{server.server_port}",
-            "KEYS_DIR": str(base / "keys"),
-            "KEY_PASSPHRASE": "test-passphrase",
-            "SECRET_KEY": "test-secret",
-            "LINK_SECRET": "test-link-secret",
-            "CLOCK": Clock(),
-        }
-    )
-    with application.app_context():
-        upgrade_schema(application)
-    dispatcher.app = application
-    yield application
-    dispatcher.app = None
-    engine_of(application).dispose()
+        url = empty_database(url)
+    with served_app(dispatcher, url, base, f"http://127.0.0.1:{server.server_port}") as application:
+        yield application
 
 
 @pytest.fixture(autouse=True)

@@ -8,20 +8,15 @@ server on 127.0.0.1 behind ProxyFix, as a reverse proxy would serve it (``Host: 
 
 from __future__ import annotations
 
-import os
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from flask import Flask
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
-from werkzeug.serving import BaseWSGIServer, make_server
+from werkzeug.serving import BaseWSGIServer
 
-from badges import create_app
-from badges.db import engine_of, upgrade_schema
-from tests.conftest import TEST_DATABASE_URL, Clock, Dispatcher
+from tests.apps import Dispatcher, empty_database, live_server, served_app
+from tests.conftest import TEST_DATABASE_URL
 from tests.interop import harness
 from tests.interop.network import Network
 
@@ -40,33 +35,10 @@ def ob2_venv() -> Path:
     return harness.ensure_ob2_venv()
 
 
-def _own_postgres_database(url: str) -> str:
-    """`<name>_badges_test` (under xdist `<name>_badges_test_gw0`, ...), created once, emptied per session."""
-    base = make_url(url)
-    worker = os.environ.get("PYTEST_XDIST_WORKER")
-    name = f"{base.database}_badges_test" + (f"_{worker}" if worker else "")
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        if conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}) is None:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    own = base.set(database=name)
-    engine = create_engine(own)
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
-    return own.render_as_string(hide_password=False)
-
-
 @pytest.fixture(scope="session")
 def interop_server() -> Iterator[tuple[BaseWSGIServer, Dispatcher]]:
-    dispatcher = Dispatcher()
-    server = make_server("127.0.0.1", 0, dispatcher, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server, dispatcher
-    server.shutdown()
+    with live_server() as served:
+        yield served
 
 
 @pytest.fixture(scope="session")
@@ -78,25 +50,10 @@ def app(
     folder = tmp_path_factory.mktemp("badges-test")
     url = TEST_DATABASE_URL or f"sqlite:///{folder / 'interop.sqlite3'}"
     if url.startswith("postgresql"):
-        url = _own_postgres_database(url)
-    application = create_app(
-        {
-            "TESTING": True,
-            "DATABASE_URL": url,
-            "BASE_URL": PUBLIC_BASE,
-            "PROXIES": 1,  # served as behind a reverse proxy: ProxyFix reads Host / X-Forwarded-Proto
-            "KEYS_DIR": str(folder / "keys"),
-            "KEY_PASSPHRASE": "test-passphrase",
-            "SECRET_KEY": "test-secret",
-            "CLOCK": Clock(),
-        }
-    )
-    with application.app_context():
-        upgrade_schema(application)
-    dispatcher.app = application
-    yield application
-    dispatcher.app = None
-    engine_of(application).dispose()
+        url = empty_database(url, "badges_test")
+    # PROXIES: served as behind a reverse proxy, ProxyFix reads Host / X-Forwarded-Proto.
+    with served_app(dispatcher, url, folder, PUBLIC_BASE, PROXIES=1) as application:
+        yield application
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,99 @@
+"""In-process services for the suite: a database per xdist worker, a live werkzeug server, an app on it."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from werkzeug.serving import BaseWSGIServer, make_server
+
+from badges import create_app
+from badges.db import engine_of, upgrade_schema
+
+
+class Clock:
+    """The app's clock: real time unless a test freezes it."""
+
+    def __init__(self) -> None:
+        self.frozen: datetime | None = None
+
+    def __call__(self) -> datetime:
+        return self.frozen or datetime.now(UTC)
+
+
+class Dispatcher:
+    """Lets the live server bind its port before the app (whose BASE_URL needs that port) exists."""
+
+    app: Flask | None = None
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        assert self.app is not None
+        return self.app(environ, start_response)
+
+
+@contextmanager
+def live_server() -> Iterator[tuple[BaseWSGIServer, Dispatcher]]:
+    """A threaded werkzeug server on 127.0.0.1 (free port), serving whatever app the dispatcher is given."""
+    dispatcher = Dispatcher()
+    server = make_server("127.0.0.1", 0, dispatcher, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield server, dispatcher
+    finally:
+        server.shutdown()
+
+
+def empty_database(url: str, purpose: str = "") -> str:
+    """A PostgreSQL database of its own next to `url` (`<name>[_purpose][_gwN]`), made once and emptied."""
+    base = make_url(url)
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    name = "_".join(part for part in (str(base.database), purpose, worker) if part)
+    if name != base.database:
+        admin = create_engine(base, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            if conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}) is None:
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+        admin.dispose()
+    own = base.set(database=name)
+    engine = create_engine(own)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    return own.render_as_string(hide_password=False)
+
+
+@contextmanager
+def served_app(
+    dispatcher: Dispatcher, database_url: str, folder: Path, base_url: str, **config: Any
+) -> Iterator[Flask]:
+    """An app on `database_url` (schema upgraded), keys under `folder`, served by `dispatcher` meanwhile."""
+    application = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": database_url,
+            "BASE_URL": base_url,
+            "KEYS_DIR": str(folder / "keys"),
+            "KEY_PASSPHRASE": "test-passphrase",
+            "SECRET_KEY": "test-secret",
+            "LINK_SECRET": "test-link-secret",
+            "CLOCK": Clock(),
+            **config,
+        }
+    )
+    with application.app_context():
+        upgrade_schema(application)
+    dispatcher.app = application
+    try:
+        yield application
+    finally:
+        dispatcher.app = None
+        engine_of(application).dispose()
