@@ -158,9 +158,10 @@ def make_run(fresh_clone: Path) -> Iterator[tuple[Shell, dict[str, Any], str]]:
             server.wait()
 
 
-def fill(command: str, base: str, **values: str) -> str:
+def fill(command: str, base: str, *values: tuple[str, str]) -> str:
+    """The README's address read as the test server's, each `<placeholder>` replaced in order."""
     command = command.replace(README_BASE, base)
-    for placeholder, value in values.items():
+    for placeholder, value in values:
         command = command.replace(f"<{placeholder}>", value, 1)
     assert not re.search(r"<[a-z][^>]*>", command), f"a placeholder is left: {command}"
     return command
@@ -176,10 +177,10 @@ def test_the_readme_quick_start_works_as_written(make_run):
     awa, karim = demo["beneficiaries"]["Awa"], demo["beneficiaries"]["Karim"]
 
     # The command `make run` printed is the README's, filled in, and it runs as printed.
-    cli_command = fill(award_cli, base, id=demo["badge_class"]).replace("<id>", awa)
+    cli_command = fill(award_cli, base, ("id", demo["badge_class"]), ("id", awa))
     assert demo["award_with_cli"] == cli_command
     by_cli = shell.json(demo["award_with_cli"])
-    api_command = fill(award_api, base, token=demo["api_token"], id=demo["badge_class"]).replace("<id>", karim)
+    api_command = fill(award_api, base, ("token", demo["api_token"]), ("id", demo["badge_class"]), ("id", karim))
     by_api = shell.json(api_command)
     assert by_api["links"]["page"].startswith(base + "/credentials/"), by_api
     again = shell.json(demo["award_with_api"])  # the printed one reaches the API too: Karim has it now
@@ -188,17 +189,17 @@ def test_the_readme_quick_start_works_as_written(make_run):
     # The prose's curl commands: HTML for a browser's Accept, JSON otherwise.
     page = by_cli["page"]
     for inline in steps.inline_curls:
-        answer = shell.run(fill(inline, base, page=page))
+        answer = shell.run(fill(inline, base, ("page", page)))
         expect_html = "text/html" in inline
         assert answer.lstrip().lower().startswith("<!doctype html>" if expect_html else "{"), (inline, answer[:99])
 
     # The verification block, including the `badge.json` its first line saves.
     verify = steps.blocks[2]
     assert "-o badge.json" in verify[0] and "badge.json" in verify[-1]
-    shell.run(fill(verify[0], base, page=page))
+    shell.run(fill(verify[0], base, ("page", page)))
     for link in (page, by_cli["ob2_assertion"], by_api["links"]["page"]):
-        report = shell.json(fill(verify[1], base, **{"page or ob2_assertion link": link}))
+        report = shell.json(fill(verify[1], base, ("page or ob2_assertion link", link)))
         assert report["valid"] is True, report
     for command in verify[2:]:
-        report = shell.json(fill(command, base, page=page))
+        report = shell.json(fill(command, base, ("page", page)))
         assert report["valid"] is True, (command, report)
