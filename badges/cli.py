@@ -358,7 +358,8 @@ def demo_command() -> None:
     result = demo.ensure_demo(session, keyring(), links=links(), now=now())
     token = accounts.create_token(session, user=result.staff, label="demo", now=now())
     session.commit()
-    echo_json(demo.describe(result, links(), token, command=badges_command(), sign_in=demo_sign_in(result.staff)))
+    sign_in = demo_sign_in(result.staff)
+    echo_json(demo.describe(result, links(), token, command=badges_command(), sign_in=sign_in))
 
 
 def demo_sign_in(staff: User) -> str:

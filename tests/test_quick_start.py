@@ -180,7 +180,8 @@ def test_the_readme_quick_start_works_as_written(make_run):
     cli_command = fill(award_cli, base, ("id", demo["badge_class"]), ("id", awa))
     assert demo["award_with_cli"] == cli_command
     by_cli = shell.json(demo["award_with_cli"])
-    api_command = fill(award_api, base, ("token", demo["api_token"]), ("id", demo["badge_class"]), ("id", karim))
+    token, badge = ("token", demo["api_token"]), ("id", demo["badge_class"])
+    api_command = fill(award_api, base, token, badge, ("id", karim))
     by_api = shell.json(api_command)
     assert by_api["links"]["page"].startswith(base + "/credentials/"), by_api
     again = shell.json(demo["award_with_api"])  # the printed one reaches the API too: Karim has it now
@@ -190,8 +191,8 @@ def test_the_readme_quick_start_works_as_written(make_run):
     page = by_cli["page"]
     for inline in steps.inline_curls:
         answer = shell.run(fill(inline, base, ("page", page)))
-        expect_html = "text/html" in inline
-        assert answer.lstrip().lower().startswith("<!doctype html>" if expect_html else "{"), (inline, answer[:99])
+        expected = "<!doctype html>" if "text/html" in inline else "{"
+        assert answer.lstrip().lower().startswith(expected), (inline, answer[:99])
 
     # The verification block, including the `badge.json` its first line saves.
     verify = steps.blocks[2]
@@ -203,3 +204,12 @@ def test_the_readme_quick_start_works_as_written(make_run):
     for command in verify[2:]:
         report = shell.json(fill(command, base, ("page", page)))
         assert report["valid"] is True, (command, report)
+
+
+def test_make_lint_installs_only_what_it_runs():
+    """`make lint` needs the Python tools, not the Node validators nor Chromium (`make test` has them)."""
+    plan = subprocess.run(["make", "-n", "lint"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    assert "pip install --quiet -e '.[test]'" in plan and "lint-imports" in plan
+    assert "npm" not in plan and "chromium" not in plan, plan
+    tests_plan = subprocess.run(["make", "-n", "test"], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert "npm ci" in tests_plan.stdout  # still installed for the suite, which `.ci/run` runs after lint

@@ -36,7 +36,8 @@ def ensure_demo(session: Session, keyring: Keyring, *, links: Links, now: dateti
     staff = session.scalars(select(User).where(User.email == DEMO_STAFF)).one()
     badge = session.scalars(select(BadgeClass).where(BadgeClass.issuer_id == issuer.id)).first()
     assert badge is not None
-    people = list(session.scalars(select(Beneficiary).where(Beneficiary.issuer_id == issuer.id).order_by(Beneficiary.id)))
+    mine = select(Beneficiary).where(Beneficiary.issuer_id == issuer.id)
+    people = list(session.scalars(mine.order_by(Beneficiary.id)))
     return DemoData(issuer, staff, badge, people)
 
 
