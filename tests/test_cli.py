@@ -168,3 +168,12 @@ def test_db_upgrade_loads_the_reference_frameworks_once_and_brings_new_versions(
     session.rollback()
     assert session.scalar(select(func.count(Framework.id))) == shipped + 1
     assert frameworks.find(session, "pix-crcn", "2025") is not None
+
+
+def test_serve_listens_where_a_local_base_url_points():
+    from badges.cli import local_port
+
+    assert local_port("http://127.0.0.1:8123") == 8123
+    assert local_port("http://localhost:8124/") == 8124
+    assert local_port("http://127.0.0.1") == 5000
+    assert local_port("https://badges.example.org:8443") == 5000  # behind a proxy: not ours to guess
