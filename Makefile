@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 TEST_WORKERS ?= 2
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint install install-test
+.PHONY: run test lint install install-lint install-test
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,8 +17,11 @@ install: $(BIN)/python
 	$(BIN)/pip install --quiet -e .
 	$(BIN)/pybabel compile -d badges/translations >/dev/null
 
-install-test: $(BIN)/python
+# The Python test extras only (ruff, mypy, import-linter, pytest): what `make lint` needs.
+install-lint: $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
+
+install-test: install-lint
 	cd tools/interop && npm ci --no-audit --no-fund --loglevel=error
 	@command -v chromium >/dev/null || $(SUDO) sh -c 'apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null'
@@ -33,7 +36,7 @@ run: install
 test: install-test
 	$(BIN)/pytest -n $(TEST_WORKERS)
 
-lint: install-test
+lint: install-lint
 	$(BIN)/ruff check badges tests tools $(wildcard bench)
 	$(BIN)/ruff format --check badges tests tools $(wildcard bench)
 	$(BIN)/mypy badges

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import sys
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import click
 from flask import Flask, current_app
@@ -19,7 +22,9 @@ from badges.services.credentials import issuance, issuers, revocation
 from badges.services.credentials import signing_keys as key_service
 from badges.services.programme import badge_classes, beneficiaries, framework_io
 from badges.services.shared.errors import ServiceError
-from badges.web.context import keyring, links, now
+from badges.web.context import keyring, links, mail_settings, now
+
+DEFAULT_PORT = 5000
 
 
 def echo_json(value: Any) -> None:
@@ -35,14 +40,34 @@ def fail_on_service_error(exc: ServiceError) -> None:
 @click.command("serve")
 @with_appcontext
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5000, show_default=True, type=int)
-def serve_command(host: str, port: int) -> None:
+@click.option("--port", default=None, type=int, help="Default: the port of a local BADGES_BASE_URL, or 5000.")
+def serve_command(host: str, port: int | None) -> None:
     """Upgrade the schema, load the default frameworks, then serve (development server)."""
     from werkzeug.serving import run_simple
 
+    port = port if port is not None else local_port(str(current_app.config["BASE_URL"]))
     prepare()
     click.echo(f"badges sur http://{host}:{port}/ (base publique : {current_app.config['BASE_URL']})")
     run_simple(host, port, current_app._get_current_object(), threaded=True)  # type: ignore[attr-defined]
+
+
+def local_port(base_url: str) -> int:
+    """Serve where the links point: the port of a base URL on this machine, else the default one."""
+    parts = urlsplit(base_url)
+    if parts.hostname in ("127.0.0.1", "localhost", "::1") and parts.port:
+        return parts.port
+    return DEFAULT_PORT
+
+
+def badges_command() -> str:
+    """This command as it can be typed again from here (`.venv/bin/badges`: the venv is not on the PATH)."""
+    script = Path(sys.executable).parent / "badges"
+    if not script.exists():
+        return "badges"
+    try:
+        return str(script.relative_to(Path.cwd()))
+    except ValueError:
+        return str(script)
 
 
 def prepare(revision: str = "head") -> list[str]:
@@ -229,12 +254,19 @@ def users_invite(
     with current_app.test_request_context():  # url_for outside a request
         url = mailer.invitation_url(user, secret)
     click.echo(f"Lien d'invitation (valable 7 jours, une seule fois) : {url}")
+    if not send:
+        click.echo(f"Invitation prête pour {user.email}.")
+        return
+    if not mail_settings().host:
+        # Without a mail server the console is the only channel: say so rather than claim a delivery.
+        click.echo(f"Aucun serveur d'e-mail (BADGES_SMTP_HOST) : rien n'a été envoyé à {user.email}.")
+        click.echo("Transmettez ce lien vous-même.")
+        return
     try:
-        if send:
-            mailer.send_invitation(user, url)
+        mailer.send_invitation(user, url)
     except MailError as exc:
         raise click.ClickException(exc.message + " Transmettez le lien vous-même.") from exc
-    click.echo(f"Invitation {'envoyée' if send else 'prête'} pour {user.email}.")
+    click.echo(f"Invitation envoyée à {user.email}.")
 
 
 @click.group("awards", cls=AppGroup)
@@ -326,7 +358,18 @@ def demo_command() -> None:
     result = demo.ensure_demo(session, keyring(), links=links(), now=now())
     token = accounts.create_token(session, user=result.staff, label="demo", now=now())
     session.commit()
-    echo_json(demo.describe(result, links(), token))
+    sign_in = demo_sign_in(result.staff)
+    echo_json(demo.describe(result, links(), token, command=badges_command(), sign_in=sign_in))
+
+
+def demo_sign_in(staff: User) -> str:
+    """Where the demo's staff member signs in: an invitation link while the account has no password."""
+    from badges.web.staff import mailer
+
+    if staff.password_hash is not None:
+        return links().base + "/staff/login"
+    with current_app.test_request_context():  # url_for outside a request
+        return mailer.invitation_url(staff, str(current_app.config["SECRET_KEY"]))
 
 
 def init_app(app: Flask) -> None:

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
 
 from badges.models import Credential, Framework, Issuer, SigningKey
 from badges.services.programme import framework_io, frameworks
+from tests.web.staff.conftest import post
+
+NEW_PASSWORD = "une phrase de passe pour la démo"
 
 
 def test_demo_is_idempotent_and_prints_what_is_needed_to_award(runner, session):
@@ -30,6 +37,31 @@ def test_award_from_the_command_line(runner, session):
     assert session.scalar(select(func.count(Credential.id))) == 1
     again = runner.invoke(args=info["award_with_cli"].split()[1:])
     assert again.exit_code != 0 and "déjà" in again.output
+
+
+def test_demo_prints_the_award_command_as_it_runs_here(runner):
+    """The venv is not on the PATH: the printed command names the script beside this interpreter."""
+    info = json.loads(runner.invoke(args=["demo"]).output)
+    program = info["award_with_cli"].split()[0]
+    assert program != "badges" and program.endswith("bin/badges")
+    assert Path(program).resolve() == (Path(sys.executable).parent / "badges").resolve()
+    assert os.access(program, os.X_OK)
+
+
+def test_demo_prints_a_sign_in_link_for_its_staff_member(runner, client, links):
+    info = json.loads(runner.invoke(args=["demo"]).output)
+    assert info["staff_email"] == "mediatrice@fabrique-demo.example"
+    link = info["staff_sign_in"]
+    assert link.startswith(links.base + "/staff/invitation/")
+    page = client.get(urlsplit(link).path)
+    assert page.status_code == 200 and "mediatrice@fabrique-demo.example" in page.get_data(as_text=True)
+    chosen = post(client, urlsplit(link).path, {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    assert chosen.status_code == 303 and chosen.headers["Location"].endswith("/staff/")
+    assert client.get("/staff/").status_code == 200
+    # Once the password is chosen, the link is spent and the demo points to the sign-in page.
+    again = json.loads(runner.invoke(args=["demo"]).output)
+    assert again["staff_sign_in"] == links.base + "/staff/login"
+    assert client.get(urlsplit(link).path).status_code == 400
 
 
 def test_issuer_creation_reports_every_invalid_field(runner, session):
@@ -136,3 +168,12 @@ def test_db_upgrade_loads_the_reference_frameworks_once_and_brings_new_versions(
     session.rollback()
     assert session.scalar(select(func.count(Framework.id))) == shipped + 1
     assert frameworks.find(session, "pix-crcn", "2025") is not None
+
+
+def test_serve_listens_where_a_local_base_url_points():
+    from badges.cli import local_port
+
+    assert local_port("http://127.0.0.1:8123") == 8123
+    assert local_port("http://localhost:8124/") == 8124
+    assert local_port("http://127.0.0.1") == 5000
+    assert local_port("https://badges.example.org:8443") == 5000  # behind a proxy: not ours to guess

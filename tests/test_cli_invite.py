@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from badges.models import User
 from tests.factories import make_agency, make_issuer
+from tests.mailbox import running_smtp
 
 
 def invite(runner, *extra):
@@ -27,14 +28,30 @@ def test_invite_a_staff_member_prints_a_working_link(runner, client, session, ke
     assert client.get(url.removeprefix(links.base)).status_code == 200
 
 
-def test_invite_logs_the_e_mail_without_smtp(runner, session, keyring, links, now, caplog):
+def test_invite_without_a_mail_server_says_nothing_was_sent(runner, session, keyring, links, now):
     issuer = make_issuer(session, keyring, links, now)
     session.commit()
-    with caplog.at_level("INFO"):
+    result = invite(runner, "--issuer", issuer.slug)
+    assert result.exit_code == 0, result.output
+    assert re.search(r"http://\S+/staff/invitation/\S+", result.output)
+    assert "envoyée" not in result.output
+    nothing_sent = "Aucun serveur d'e-mail (BADGES_SMTP_HOST) : rien n'a été envoyé à ines@example.org."
+    assert nothing_sent in result.output
+    assert "Transmettez ce lien vous-même." in result.output
+
+
+def test_invite_with_a_mail_server_sends_the_link(app, runner, session, keyring, links, now, monkeypatch):
+    issuer = make_issuer(session, keyring, links, now)
+    session.commit()
+    with running_smtp() as box:
+        monkeypatch.setitem(app.config, "SMTP_HOST", box.host)
+        monkeypatch.setitem(app.config, "SMTP_PORT", box.port)
         result = invite(runner, "--issuer", issuer.slug)
     assert result.exit_code == 0, result.output
-    assert "Invitation envoyée" in result.output
-    assert any("Invitation à Badges des tiers-lieux" in r.getMessage() for r in caplog.records)
+    assert "Invitation envoyée à ines@example.org." in result.output
+    url = re.search(r"(http://\S+/staff/invitation/\S+)", result.output).group(1)
+    [message] = box.received
+    assert message["To"] == "ines@example.org" and url in message.get_body(("plain",)).get_content()
 
 
 def test_invite_a_counsellor_needs_a_known_agency(runner, session, now):

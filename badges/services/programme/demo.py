@@ -36,7 +36,8 @@ def ensure_demo(session: Session, keyring: Keyring, *, links: Links, now: dateti
     staff = session.scalars(select(User).where(User.email == DEMO_STAFF)).one()
     badge = session.scalars(select(BadgeClass).where(BadgeClass.issuer_id == issuer.id)).first()
     assert badge is not None
-    people = list(session.scalars(select(Beneficiary).where(Beneficiary.issuer_id == issuer.id)))
+    mine = select(Beneficiary).where(Beneficiary.issuer_id == issuer.id)
+    people = list(session.scalars(mine.order_by(Beneficiary.id)))
     return DemoData(issuer, staff, badge, people)
 
 
@@ -88,16 +89,23 @@ def _create(session: Session, keyring: Keyring, *, links: Links, now: datetime) 
     return issuer
 
 
-def describe(data: DemoData, links: Links, token: str) -> dict[str, Any]:
-    """What the newcomer needs to award and verify a badge by hand."""
+def describe(data: DemoData, links: Links, token: str, *, command: str, sign_in: str) -> dict[str, Any]:
+    """What the newcomer needs to sign in, award and verify a badge by hand.
+
+    `command` is how the `badges` command runs from the newcomer's shell (`.venv/bin/badges`) and
+    `sign_in` the staff member's way in (a single-use link to choose a password, while there is none).
+    """
+    badge, cli_person, api_person = data.badge_class.public_id, data.beneficiaries[0], data.beneficiaries[-1]
     return {
         "issuer": links.issuer(data.issuer.slug),
+        "staff_email": data.staff.email,
+        "staff_sign_in": sign_in,
         "api_token": token,
-        "badge_class": data.badge_class.public_id,
+        "badge_class": badge,
         "beneficiaries": {b.display_name: b.public_id for b in data.beneficiaries},
-        "award_with_cli": f"badges awards create --issuer {data.issuer.slug} "
-        f"--badge-class {data.badge_class.public_id} --beneficiary {data.beneficiaries[0].public_id}",
+        "award_with_cli": f"{command} awards create --issuer {data.issuer.slug} "
+        f"--badge-class {badge} --beneficiary {cli_person.public_id}",
         "award_with_api": f"curl -s -X POST {links.base}/api/v1/awards -H 'Authorization: Bearer {token}' "
-        f'-H \'Content-Type: application/json\' -d \'{{"badge_class": "{data.badge_class.public_id}", '
-        f'"beneficiary": "{data.beneficiaries[-1].public_id}"}}\'',
+        f'-H \'Content-Type: application/json\' -d \'{{"badge_class": "{badge}", '
+        f'"beneficiary": "{api_person.public_id}"}}\'',
     }
