@@ -1,8 +1,13 @@
 """The one-page printable certificate handed over at the end of an atelier (no e-mail needed).
 
-Badge image, what the person knows in plain words, the tiers-lieu, the date, a QR code that opens the
-verification result, and the claim code to type when there is no camera. French only: it is printed
-in France for French readers. No profile label, and the name only if the person chose to show it.
+Badge image, the holder's name, what the person knows in plain words, the tiers-lieu, the date, a QR code
+that opens the verification result and the claim code to type when there is no camera; below a cut line,
+a second QR code to the person's private page ("Mes badges"), for them only. French only: it is printed
+in France for French readers. No profile label.
+
+The name is always printed: the certificate is handed to the person, never published, and an employer
+holding it must be able to tell whose it is. The signed credential and the public pages still carry the
+name only when the person chose to show it (``show_name_in_badges``).
 """
 
 from __future__ import annotations
@@ -29,16 +34,19 @@ from badges.services.credentials import qr, sharing
 from badges.services.credentials.images import FONTS
 from badges.services.credentials.links import Links
 from badges.services.holders import badge_view
+from badges.services.holders import private_link as access
 from badges.services.shared.errors import RuleError
 
 PARIS = ZoneInfo("Europe/Paris")
 INK, ACCENT, MUTED = HexColor("#1a1a1a"), HexColor("#1d4e89"), HexColor("#4a4a4a")
 WIDTH, HEIGHT = A4
 MARGIN = 48
+# From the bottom up: the private strip, the cut line, the verification box, the skills.
+CUT, CHECK_TOP, SKILLS_BOTTOM = 158, 336, 346
 
 
 @functools.cache
-def _fonts() -> tuple[str, str]:
+def fonts() -> tuple[str, str]:
     """DejaVu Sans (shipped with the package) has every French accent and typographic apostrophe."""
     pdfmetrics.registerFont(TTFont("DejaVu", str(FONTS / "DejaVuSans.ttf")))
     pdfmetrics.registerFont(TTFont("DejaVu-Bold", str(FONTS / "DejaVuSans-Bold.ttf")))
@@ -53,7 +61,7 @@ def french_date(moment: datetime) -> str:
 
 
 def _style(size: float, *, bold: bool = False, color: Any = INK, space: float = 4) -> ParagraphStyle:
-    regular, heavy = _fonts()
+    regular, heavy = fonts()
     return ParagraphStyle(
         f"s{size}{bold}", fontName=heavy if bold else regular, fontSize=size, leading=size * 1.3,
         textColor=color, spaceAfter=space,
@@ -64,13 +72,22 @@ def _esc(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def certificate_data(session: Session, links: Links, credential: Credential, now: datetime) -> dict[str, Any]:
-    """What the certificate says; a revoked badge gets none (it must not be shown as proof)."""
+def certificate_data(
+    session: Session, links: Links, credential: Credential, now: datetime, *, secret: bytes
+) -> dict[str, Any]:
+    """What the certificate says; a revoked badge gets none (it must not be shown as proof).
+
+    `secret` derives the person's private page link (the same one every print, until staff renew it).
+    """
     view = badge_view.credential_view(session, links, credential, now)
     if view["status"] == "revoque":
         raise RuleError("Ce badge a été révoqué : il n'a plus de certificat.")
     code = sharing.claim_code(session, credential=credential, now=now)
     person = credential.beneficiary
+    private_url = None
+    if person is not None:
+        token = access.private_token(session, beneficiary=person, secret=secret, now=now)
+        private_url = access.page_url(links, token)
     return {
         **view,
         "claim_code": sharing.format_code(code),
@@ -78,13 +95,14 @@ def certificate_data(session: Session, links: Links, credential: Credential, now
         "verifier": f"{links.base}/verifier",
         "date": french_date(credential.issued_at),
         "until": french_date(credential.valid_until) if credential.valid_until else None,
-        "holder": person.display_name if person is not None and person.show_name_in_badges else None,
+        "holder": person.display_name if person is not None else None,
+        "private_url": private_url,
         "image_png": credential.revision.image_png,
     }
 
 
 def _head(canvas: Canvas, data: dict[str, Any]) -> float:
-    regular, heavy = _fonts()
+    regular, heavy = fonts()
     canvas.setFillColor(ACCENT)
     canvas.rect(0, HEIGHT - 70, WIDTH, 70, stroke=0, fill=1)
     canvas.setFillColor(HexColor("#ffffff"))
@@ -98,7 +116,7 @@ def _head(canvas: Canvas, data: dict[str, Any]) -> float:
 def _facts(data: dict[str, Any]) -> list[Any]:
     story: list[Any] = [Paragraph(_esc(data["name"]), _style(20, bold=True, color=ACCENT, space=10))]
     if data["holder"]:
-        story.append(Paragraph("Délivré à : " + _esc(data["holder"]), _style(13)))
+        story.append(Paragraph("Délivré à : <b>" + _esc(data["holder"]) + "</b>", _style(13)))
     story += [
         Paragraph("Délivré par : <b>" + _esc(data["issuer"]["name"]) + "</b>", _style(13)),
         Paragraph("Le : <b>" + _esc(data["date"]) + "</b>", _style(13)),
@@ -124,31 +142,69 @@ def _skills(data: dict[str, Any]) -> list[Any]:
 
 
 def _check_box(canvas: Canvas, data: dict[str, Any]) -> None:
-    regular, heavy = _fonts()
-    top, size = 250, 150
+    """For whoever holds the certificate (an employer): the QR code and code that check the badge."""
+    regular, heavy = fonts()
+    top, size = CHECK_TOP, 130
     canvas.setStrokeColor(ACCENT)
     canvas.setLineWidth(1.5)
-    canvas.roundRect(MARGIN - 8, 60, WIDTH - 2 * MARGIN + 16, top - 40, 8)
-    _draw_qr(canvas, data["qr_url"], x=MARGIN + 4, y=top - size - 12, size=size)
+    canvas.roundRect(MARGIN - 8, top - 150, WIDTH - 2 * MARGIN + 16, 150, 8)
+    draw_qr(canvas, data["qr_url"], x=MARGIN + 4, y=top - size - 10, size=size)
     x = MARGIN + size + 26
     canvas.setFillColor(INK)
     canvas.setFont(heavy, 15)
-    canvas.drawString(x, top - 40, "Vérifier ce badge")
+    canvas.drawString(x, top - 28, "Vérifier ce badge")
     canvas.setFont(regular, 12)
-    canvas.drawString(x, top - 64, "Scannez ce code avec un téléphone.")
-    canvas.drawString(x, top - 84, "Ou allez sur :")
+    canvas.drawString(x, top - 50, "Scannez ce code avec un téléphone.")
+    canvas.drawString(x, top - 68, "Ou allez sur :")
     canvas.setFont(heavy, 12)
-    canvas.drawString(x, top - 102, data["verifier"])
+    canvas.drawString(x, top - 86, data["verifier"])
     canvas.setFont(regular, 12)
-    canvas.drawString(x, top - 122, "et tapez ce code :")
+    canvas.drawString(x, top - 104, "et tapez ce code :")
     canvas.setFont(heavy, 22)
-    canvas.drawString(x, top - 152, data["claim_code"])
+    canvas.drawString(x, top - 130, data["claim_code"])
     canvas.setFont(regular, 8.5)
     canvas.setFillColor(MUTED)
-    canvas.drawString(MARGIN, 40, f"Badge numérique ouvert (Open Badges 2.0 et 3.0) n° {data['id']}")
+    canvas.drawString(MARGIN, CUT + 12, f"Badge numérique ouvert (Open Badges 2.0 et 3.0) n° {data['id']}")
 
 
-def _draw_qr(canvas: Canvas, url: str, *, x: float, y: float, size: float) -> None:
+# The private page's code sits below a cut line: the person keeps it and hands the rest to an employer.
+PRIVATE_LINES = (
+    "Ce code est pour vous seulement.",
+    "Scannez-le avec votre téléphone.",
+    "Vous voyez tous vos badges.",
+    "Vous pouvez les cacher ou les partager.",
+    "Ne donnez pas ce code à un employeur.",
+    "Vous avez perdu ce code ? Demandez au tiers-lieu.",
+)
+
+
+def _private_strip(canvas: Canvas, url: str) -> None:
+    """For the person only, below a dashed cut line: the QR code of their private page, in FALC."""
+    regular, heavy = fonts()
+    canvas.setStrokeColor(MUTED)
+    canvas.setLineWidth(1)
+    canvas.setDash(6, 4)
+    canvas.line(MARGIN - 8, CUT, WIDTH - MARGIN + 8, CUT)
+    canvas.setDash()
+    label = "✂ Découpez ici. Le bas est pour vous."
+    canvas.setFont(regular, 10)
+    width = canvas.stringWidth(label, regular, 10) + 12
+    canvas.setFillColor(HexColor("#ffffff"))
+    canvas.rect((WIDTH - width) / 2, CUT - 7, width, 14, stroke=0, fill=1)
+    canvas.setFillColor(MUTED)
+    canvas.drawCentredString(WIDTH / 2, CUT - 3.5, label)
+    size = 118
+    draw_qr(canvas, url, x=MARGIN + 4, y=CUT - size - 16, size=size)
+    x = MARGIN + size + 26
+    canvas.setFillColor(INK)
+    canvas.setFont(heavy, 15)
+    canvas.drawString(x, CUT - 34, "Mes badges")
+    canvas.setFont(regular, 12)
+    for number, line in enumerate(PRIVATE_LINES):
+        canvas.drawString(x, CUT - 54 - 16 * number, line)
+
+
+def draw_qr(canvas: Canvas, url: str, *, x: float, y: float, size: float) -> None:
     """Drawn as vector squares: sharp at any printer resolution."""
     rows = qr.matrix(url)
     module = size / (len(rows) + 2 * qr.QUIET_ZONE)
@@ -173,10 +229,12 @@ def render(data: dict[str, Any]) -> bytes:
     top = _head(canvas, data)
     beside = Frame(MARGIN + 190, HEIGHT - 270, WIDTH - 2 * MARGIN - 190, top - (HEIGHT - 270), showBoundary=0)
     beside.addFromList([KeepInFrame(beside._width, beside._height, _facts(data), mode="shrink")], canvas)
-    below = Frame(MARGIN, 262, WIDTH - 2 * MARGIN, HEIGHT - 290 - 262, showBoundary=0)
+    below = Frame(MARGIN, SKILLS_BOTTOM, WIDTH - 2 * MARGIN, HEIGHT - 290 - SKILLS_BOTTOM, showBoundary=0)
     story = [Spacer(1, 4), *_skills(data)]
     below.addFromList([KeepInFrame(below._width, below._height, story, mode="shrink")], canvas)
     _check_box(canvas, data)
+    if data["private_url"]:
+        _private_strip(canvas, data["private_url"])
     canvas.showPage()
     canvas.save()
     return buffer.getvalue()

@@ -52,7 +52,9 @@ def award_delivery(public_id: str) -> Response:
 @accepts()
 def award_certificate(public_id: str) -> Response:
     credential = _award(public_id)
-    body = certificate.render(certificate.certificate_data(get_session(), links(), credential, now()))
+    body = certificate.render(
+        certificate.certificate_data(get_session(), links(), credential, now(), secret=link_secret())
+    )
     get_session().commit()  # the claim code is made on first print
     response = Response(body, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'attachment; filename="certificat-{public_id}.pdf"'

@@ -96,7 +96,7 @@ def award_certificate(award_id: str) -> BaseResponse:
     credential = _award(award_id)
     if credential.revoked_at is not None:
         return _not_handed_over(award_id)
-    data = certificate.certificate_data(get_session(), links(), credential, now())
+    data = certificate.certificate_data(get_session(), links(), credential, now(), secret=link_secret())
     body = certificate.render(data)
     get_session().commit()
     response = Response(body, mimetype="application/pdf")
