@@ -60,7 +60,7 @@ def french_date(moment: datetime) -> str:
     return format_date(moment.astimezone(PARIS), format="long", locale="fr_FR")
 
 
-def _style(size: float, *, bold: bool = False, color: Any = INK, space: float = 4) -> ParagraphStyle:
+def style(size: float, *, bold: bool = False, color: Any = INK, space: float = 4) -> ParagraphStyle:
     regular, heavy = fonts()
     return ParagraphStyle(
         f"s{size}{bold}", fontName=heavy if bold else regular, fontSize=size, leading=size * 1.3,
@@ -114,30 +114,30 @@ def _head(canvas: Canvas, data: dict[str, Any]) -> float:
 
 
 def _facts(data: dict[str, Any]) -> list[Any]:
-    story: list[Any] = [Paragraph(_esc(data["name"]), _style(20, bold=True, color=ACCENT, space=10))]
+    story: list[Any] = [Paragraph(_esc(data["name"]), style(20, bold=True, color=ACCENT, space=10))]
     if data["holder"]:
-        story.append(Paragraph("Délivré à : <b>" + _esc(data["holder"]) + "</b>", _style(13)))
+        story.append(Paragraph("Délivré à : <b>" + _esc(data["holder"]) + "</b>", style(13)))
     story += [
-        Paragraph("Délivré par : <b>" + _esc(data["issuer"]["name"]) + "</b>", _style(13)),
-        Paragraph("Le : <b>" + _esc(data["date"]) + "</b>", _style(13)),
+        Paragraph("Délivré par : <b>" + _esc(data["issuer"]["name"]) + "</b>", style(13)),
+        Paragraph("Le : <b>" + _esc(data["date"]) + "</b>", style(13)),
     ]
     if data["until"]:
-        story.append(Paragraph("Valable jusqu'au : " + _esc(data["until"]), _style(13)))
+        story.append(Paragraph("Valable jusqu'au : " + _esc(data["until"]), style(13)))
     if data["level"]["label"]:
-        story.append(Paragraph("Mon niveau : " + _esc(data["level"]["label"]), _style(13)))
+        story.append(Paragraph("Mon niveau : " + _esc(data["level"]["label"]), style(13)))
     return story
 
 
 def _skills(data: dict[str, Any]) -> list[Any]:
-    story: list[Any] = [Paragraph("Ce que je sais faire", _style(16, bold=True, space=8))]
-    story += [Paragraph(_esc(line), _style(14)) for line in data["meaning"]]
+    story: list[Any] = [Paragraph("Ce que je sais faire", style(16, bold=True, space=8))]
+    story += [Paragraph(_esc(line), style(14)) for line in data["meaning"]]
     story.append(Spacer(1, 6))
     for skill in data["skills"]:
         lines = "".join(f"<br/>{_esc(line)}" for line in skill["falc_lines"])
-        story.append(Paragraph(f"• <b>{_esc(skill['title'])}</b>{lines}", _style(13, space=1)))
+        story.append(Paragraph(f"• <b>{_esc(skill['title'])}</b>{lines}", style(13, space=1)))
         codes = [f"{skill['framework']} : {skill['code']}"]
         codes += [f"{e['framework']} : {e['code']}" for e in skill["equivalents"]]
-        story.append(Paragraph(_esc(" · ".join(codes)), _style(10, color=MUTED, space=8)))
+        story.append(Paragraph(_esc(" · ".join(codes)), style(10, color=MUTED, space=8)))
     return story
 
 

@@ -18,6 +18,7 @@ from badges.web.context import keyring, link_secret, links, mail_settings, now
 from badges.web.staff import bp
 from badges.web.staff.access import own_issuer, role_required
 from badges.web.staff.forms import confirmed, done, invalid
+from badges.web.staff.private_links import link_panel
 
 REVOKE_PAGE = "staff/awards/revoke.html"
 
@@ -36,10 +37,15 @@ def awards() -> str:
 
 
 @bp.get("/awards/<award_id>")
+@db.writes
 @role_required(Role.STAFF)
 def award(award_id: str) -> str:
-    detail = award_listing.award_detail(get_session(), links(), _award(award_id), now())
-    return render_template("staff/awards/detail.html", award=detail)
+    credential = _award(award_id)
+    detail = award_listing.award_detail(get_session(), links(), credential, now())
+    person = credential.beneficiary
+    private = link_panel(person) if person is not None else None
+    get_session().commit()  # the private link is made on first view
+    return render_template("staff/awards/detail.html", award=detail, private=private)
 
 
 @bp.route("/awards/<award_id>/revoke", methods=["GET", "POST"])

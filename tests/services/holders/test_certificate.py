@@ -17,7 +17,6 @@ from badges.services.shared.errors import NotFound, RuleError
 from tests import pdf
 from tests.factories import make_award
 
-
 SECRET = b"link-secret-for-tests"
 
 
