@@ -2,6 +2,7 @@
 
 For people without e-mail: staff print it, cut it out and hand it over, and the person opens "Mes badges"
 with their phone. Same link as the certificate's second code; renewing the link makes old cards stop working.
+Its words follow the reader's language, as the certificate's do (the web layer passes its gettext as `_`).
 """
 
 from __future__ import annotations
@@ -18,16 +19,16 @@ from sqlalchemy.orm import Session
 from badges.models import Beneficiary
 from badges.services.credentials.links import Links
 from badges.services.holders import private_link as access
-from badges.services.holders.certificate import ACCENT, INK, MUTED, draw_qr, fonts, style
+from badges.services.holders.certificate import ACCENT, INK, MUTED, N_, Translate, draw_qr, fonts, same, style
 
 WIDTH, HEIGHT = A4
 MARGIN = 48
 # About A6 landscape: big enough for a QR code read from a phone held at arm's length, small for a wallet.
 CARD_WIDTH, CARD_HEIGHT, QR_SIZE = 420, 297, 190
 CARD_LINES = (
-    "Gardez cette carte.",
-    "Elle est pour vous seulement.",
-    "Vous avez perdu la carte ? Demandez une nouvelle carte au tiers-lieu.",
+    N_("Gardez cette carte."),
+    N_("Elle est pour vous seulement."),
+    N_("Vous avez perdu la carte ? Demandez une nouvelle carte au tiers-lieu."),
 )
 
 
@@ -47,20 +48,24 @@ def _esc(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _beside(data: dict[str, Any]) -> list[Any]:
+def _fact(message: str, value: str, *, space: float = 4) -> Paragraph:
+    return Paragraph(_esc(message).replace("%(value)s", f"<b>{_esc(value)}</b>"), style(13, space=space))
+
+
+def _beside(data: dict[str, Any], _: Translate) -> list[Any]:
     story = [
-        Paragraph("Pour : <b>" + _esc(data["name"]) + "</b>", style(13)),
-        Paragraph("Tiers-lieu : <b>" + _esc(data["issuer"]) + "</b>", style(13, space=12)),
+        _fact(_("Pour : %(value)s"), data["name"]),
+        _fact(_("Tiers-lieu : %(value)s"), data["issuer"], space=12),
     ]
-    return story + [Paragraph(_esc(line), style(12)) for line in CARD_LINES]
+    return story + [Paragraph(_esc(_(line)), style(12)) for line in CARD_LINES]
 
 
-def render(data: dict[str, Any]) -> bytes:
+def render(data: dict[str, Any], _: Translate = same) -> bytes:
     """One A4 page with the card in its top-left corner, drawn with a dashed line to cut along."""
     regular, heavy = fonts()
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=A4, pageCompression=1)
-    canvas.setTitle(f"Carte d'accès : {data['name']}")
+    canvas.setTitle(_("Carte d'accès : %(name)s") % {"name": data["name"]})
     canvas.setAuthor(data["issuer"])
     left, bottom = MARGIN, HEIGHT - MARGIN - CARD_HEIGHT
     top = bottom + CARD_HEIGHT
@@ -70,18 +75,18 @@ def render(data: dict[str, Any]) -> bytes:
     canvas.setDash()
     canvas.setFillColor(ACCENT)
     canvas.setFont(heavy, 22)
-    canvas.drawString(left + 16, top - 36, "Mes badges")
+    canvas.drawString(left + 16, top - 36, _("Mes badges"))
     canvas.setFillColor(INK)
     canvas.setFont(regular, 14)
-    canvas.drawString(left + 16, top - 60, "Scannez ce code avec votre téléphone.")
+    canvas.drawString(left + 16, top - 60, _("Scannez ce code avec votre téléphone."))
     draw_qr(canvas, data["url"], x=left + 10, y=bottom + 24, size=QR_SIZE)
     frame = Frame(left + QR_SIZE + 18, bottom + 24, CARD_WIDTH - QR_SIZE - 30, QR_SIZE, showBoundary=0)
-    frame.addFromList([KeepInFrame(frame._width, frame._height, _beside(data), mode="shrink")], canvas)
+    frame.addFromList([KeepInFrame(frame._width, frame._height, _beside(data, _), mode="shrink")], canvas)
     canvas.setFillColor(MUTED)
     canvas.setFont(regular, 6.5)
     canvas.drawString(left + 16, bottom + 10, data["url"])
     canvas.setFont(regular, 11)
-    canvas.drawString(left, bottom - 22, "✂ Découpez la carte en suivant les pointillés.")
+    canvas.drawString(left, bottom - 22, "✂ " + _("Découpez la carte en suivant les pointillés."))
     canvas.showPage()
     canvas.save()
     return buffer.getvalue()

@@ -58,7 +58,7 @@ def access_card_pdf(beneficiary_id: str) -> Response:
     """The FALC card to print, cut out and hand over; printing makes the link if it does not exist."""
     person = _person(beneficiary_id)
     data = access_card.card_data(get_session(), links(), person, secret=link_secret(), now=now())
-    body = access_card.render(data)
+    body = access_card.render(data, _)
     get_session().commit()
     response = Response(body, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'inline; filename="carte-mes-badges-{beneficiary_id}.pdf"'

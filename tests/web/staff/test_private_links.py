@@ -105,3 +105,22 @@ def test_another_tiers_lieu_cannot_see_print_or_renew_the_link(client, session, 
     assert client.get(person_url(world, "/access-card.pdf")).status_code == 404
     assert post(client, person_url(world, "/private-link/renew"), {"confirm": "yes"}).status_code == 404
     assert client.get(f"/mes-badges/{token}").status_code == 200
+
+
+def test_the_card_and_the_certificate_follow_the_interface_language(staff, world):
+    card = " ".join(pdf.text(staff.get(person_url(world, "/access-card.pdf?lang=en")).get_data()).split())
+    for expected in ("My badges", "Scan this code with your phone.", "For: Awa", "Keep this card."):
+        assert expected in card, expected
+    assert "Scannez" not in card
+    printed = staff.get(f"/staff/awards/{world.award.public_id}/certificate.pdf?lang=en").get_data()
+    certificate = " ".join(pdf.text(printed).split())
+    for expected in (
+        "Digital badge certificate",
+        "Awarded to: Awa",
+        "March 12, 2026",
+        "Check this badge",
+        "Cut here. The bottom part is for you.",
+        "Do not give this code to an employer.",
+    ):
+        assert expected in certificate, expected
+    assert "Délivré" not in certificate and "Découpez" not in certificate
