@@ -24,8 +24,9 @@ from badges.services.holders import holder_pages as holder
 from badges.services.holders import private_link as access
 from badges.services.shared.errors import InvalidInput, NotFound, RuleError
 from badges.web.api import send_download
-from badges.web.context import client_ip, keyring, links, now
+from badges.web.context import client_ip, keyring, link_secret, links, now
 from badges.web.errors import error_response
+from badges.web.i18n import current_language
 from badges.web.public_blueprint import bp
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -141,8 +142,10 @@ def my_download(token: str, credential_id: str, fmt: str) -> Response:
 @private_page
 def my_certificate(token: str, credential_id: str) -> Response:
     credential = _owned(token, credential_id)
-    data = certificate.certificate_data(get_session(), links(), credential, now())
-    body = certificate.render(data)
+    data = certificate.certificate_data(
+        get_session(), links(), credential, now(), secret=link_secret(), language=current_language()
+    )
+    body = certificate.render(data, _)
     get_session().commit()  # the claim code is made on first print
     response = Response(body, mimetype="application/pdf")
     response.headers["Content-Disposition"] = 'inline; filename="certificat-badge.pdf"'

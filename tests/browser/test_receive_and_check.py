@@ -31,7 +31,7 @@ def award(app, session, keyring, links, now):
 
 def private_url(app, session, links, now, credential) -> str:
     token = access.private_token(
-        session, beneficiary=credential.beneficiary, secret=app.config["SECRET_KEY"].encode(), now=now
+        session, beneficiary=credential.beneficiary, secret=app.config["LINK_SECRET"].encode(), now=now
     )
     session.commit()
     return access.page_url(links, token)
@@ -50,9 +50,12 @@ def test_the_certificate_qr_code_opens_the_verification_result(app, page, sessio
     image = pdf.render_png(document, dpi=150)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     (ARTIFACTS / "certificat-a4.png").write_bytes(image)
-    (found,) = zxingcpp.read_barcodes(Image.open(io.BytesIO(image)))
+    # Two codes, top to bottom: the verification one, then (below the cut line) the holder's private page.
+    codes = zxingcpp.read_barcodes(Image.open(io.BytesIO(image)))
+    found, private = sorted(codes, key=lambda c: c.position.top_left.y)
     code = sharing.claim_code(session, credential=award, now=now)
     assert found.text == f"{links.base}/verifier?code={code}"
+    assert private.text == url.rsplit("/", 2)[0]
     page.goto(found.text)
     assert verdict(page) == f"Badge valide, délivré par {award.issuer.name} le 12 mars 2026."
     assert axe_violations(page) == []

@@ -1,14 +1,21 @@
 """The one-page printable certificate handed over at the end of an atelier (no e-mail needed).
 
-Badge image, what the person knows in plain words, the tiers-lieu, the date, a QR code that opens the
-verification result, and the claim code to type when there is no camera. French only: it is printed
-in France for French readers. No profile label, and the name only if the person chose to show it.
+Badge image, the holder's name, what the person knows in plain words, the tiers-lieu, the date, a QR code
+that opens the verification result and the claim code to type when there is no camera; below a cut line,
+a second QR code to the person's private page ("Mes badges"), for them only. No profile label. Its words
+follow the reader's language: the web layer passes its gettext as `_` (services never import Flask);
+the badge's own texts stay as the tiers-lieu wrote them.
+
+The name is always printed: the certificate is handed to the person, never published, and an employer
+holding it must be able to tell whose it is. The signed credential and the public pages still carry the
+name only when the person chose to show it (``show_name_in_badges``).
 """
 
 from __future__ import annotations
 
 import functools
 import io
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -29,16 +36,20 @@ from badges.services.credentials import qr, sharing
 from badges.services.credentials.images import FONTS
 from badges.services.credentials.links import Links
 from badges.services.holders import badge_view
+from badges.services.holders import private_link as access
 from badges.services.shared.errors import RuleError
 
+Translate = Callable[[str], str]
 PARIS = ZoneInfo("Europe/Paris")
 INK, ACCENT, MUTED = HexColor("#1a1a1a"), HexColor("#1d4e89"), HexColor("#4a4a4a")
 WIDTH, HEIGHT = A4
 MARGIN = 48
+# From the bottom up: the private strip, the cut line, the verification box, the skills.
+CUT, CHECK_TOP, SKILLS_BOTTOM = 158, 336, 346
 
 
 @functools.cache
-def _fonts() -> tuple[str, str]:
+def fonts() -> tuple[str, str]:
     """DejaVu Sans (shipped with the package) has every French accent and typographic apostrophe."""
     pdfmetrics.registerFont(TTFont("DejaVu", str(FONTS / "DejaVuSans.ttf")))
     pdfmetrics.registerFont(TTFont("DejaVu-Bold", str(FONTS / "DejaVuSans-Bold.ttf")))
@@ -48,12 +59,21 @@ def _fonts() -> tuple[str, str]:
     return "DejaVu", "DejaVu-Bold"
 
 
-def french_date(moment: datetime) -> str:
-    return format_date(moment.astimezone(PARIS), format="long", locale="fr_FR")
+def N_(message: str) -> str:  # noqa: N802 (pybabel's default keyword for a message translated later)
+    return message
 
 
-def _style(size: float, *, bold: bool = False, color: Any = INK, space: float = 4) -> ParagraphStyle:
-    regular, heavy = _fonts()
+def same(message: str) -> str:
+    """No translation: French, the language the messages are written in."""
+    return message
+
+
+def long_date(moment: datetime, language: str = "fr") -> str:
+    return format_date(moment.astimezone(PARIS), format="long", locale=language)
+
+
+def style(size: float, *, bold: bool = False, color: Any = INK, space: float = 4) -> ParagraphStyle:
+    regular, heavy = fonts()
     return ParagraphStyle(
         f"s{size}{bold}", fontName=heavy if bold else regular, fontSize=size, leading=size * 1.3,
         textColor=color, spaceAfter=space,
@@ -64,91 +84,152 @@ def _esc(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def certificate_data(session: Session, links: Links, credential: Credential, now: datetime) -> dict[str, Any]:
-    """What the certificate says; a revoked badge gets none (it must not be shown as proof)."""
+def certificate_data(
+    session: Session,
+    links: Links,
+    credential: Credential,
+    now: datetime,
+    *,
+    secret: bytes,
+    language: str = "fr",
+) -> dict[str, Any]:
+    """What the certificate says; a revoked badge gets none (it must not be shown as proof).
+
+    `secret` derives the person's private page link (the same one every print, until staff renew it).
+    """
     view = badge_view.credential_view(session, links, credential, now)
     if view["status"] == "revoque":
         raise RuleError("Ce badge a été révoqué : il n'a plus de certificat.")
     code = sharing.claim_code(session, credential=credential, now=now)
     person = credential.beneficiary
+    private_url = None
+    if person is not None:
+        token = access.private_token(session, beneficiary=person, secret=secret, now=now)
+        private_url = access.page_url(links, token)
     return {
         **view,
         "claim_code": sharing.format_code(code),
         "qr_url": badge_view.verifier_url(links, code=code),
         "verifier": f"{links.base}/verifier",
-        "date": french_date(credential.issued_at),
-        "until": french_date(credential.valid_until) if credential.valid_until else None,
-        "holder": person.display_name if person is not None and person.show_name_in_badges else None,
+        "date": long_date(credential.issued_at, language),
+        "until": long_date(credential.valid_until, language) if credential.valid_until else None,
+        "holder": person.display_name if person is not None else None,
+        "private_url": private_url,
         "image_png": credential.revision.image_png,
     }
 
 
-def _head(canvas: Canvas, data: dict[str, Any]) -> float:
-    regular, heavy = _fonts()
+def _head(canvas: Canvas, data: dict[str, Any], _: Translate) -> float:
+    regular, heavy = fonts()
     canvas.setFillColor(ACCENT)
     canvas.rect(0, HEIGHT - 70, WIDTH, 70, stroke=0, fill=1)
     canvas.setFillColor(HexColor("#ffffff"))
     canvas.setFont(heavy, 20)
-    canvas.drawString(MARGIN, HEIGHT - 44, "Certificat de badge numérique")
+    canvas.drawString(MARGIN, HEIGHT - 44, _("Certificat de badge numérique"))
     image = ImageReader(io.BytesIO(data["image_png"]))
     canvas.drawImage(image, MARGIN, HEIGHT - 260, width=170, height=170, mask="auto")
     return HEIGHT - 90
 
 
-def _facts(data: dict[str, Any]) -> list[Any]:
-    story: list[Any] = [Paragraph(_esc(data["name"]), _style(20, bold=True, color=ACCENT, space=10))]
+def _line(message: str, value: str, *, bold: bool = True) -> Paragraph:
+    """A translated "Label : %(value)s" line; the value escaped, in bold when it is the fact itself."""
+    shown = f"<b>{_esc(value)}</b>" if bold else _esc(value)
+    return Paragraph(_esc(message).replace("%(value)s", shown), style(13))
+
+
+def _facts(data: dict[str, Any], _: Translate) -> list[Any]:
+    story: list[Any] = [Paragraph(_esc(data["name"]), style(20, bold=True, color=ACCENT, space=10))]
     if data["holder"]:
-        story.append(Paragraph("Délivré à : " + _esc(data["holder"]), _style(13)))
+        story.append(_line(_("Délivré à : %(value)s"), data["holder"]))
     story += [
-        Paragraph("Délivré par : <b>" + _esc(data["issuer"]["name"]) + "</b>", _style(13)),
-        Paragraph("Le : <b>" + _esc(data["date"]) + "</b>", _style(13)),
+        _line(_("Délivré par : %(value)s"), data["issuer"]["name"]),
+        _line(_("Le : %(value)s"), data["date"]),
     ]
     if data["until"]:
-        story.append(Paragraph("Valable jusqu'au : " + _esc(data["until"]), _style(13)))
+        story.append(_line(_("Valable jusqu'au : %(value)s"), data["until"], bold=False))
     if data["level"]["label"]:
-        story.append(Paragraph("Mon niveau : " + _esc(data["level"]["label"]), _style(13)))
+        story.append(_line(_("Mon niveau : %(value)s"), data["level"]["label"], bold=False))
     return story
 
 
-def _skills(data: dict[str, Any]) -> list[Any]:
-    story: list[Any] = [Paragraph("Ce que je sais faire", _style(16, bold=True, space=8))]
-    story += [Paragraph(_esc(line), _style(14)) for line in data["meaning"]]
+def _skills(data: dict[str, Any], _: Translate) -> list[Any]:
+    story: list[Any] = [Paragraph(_esc(_("Ce que je sais faire")), style(16, bold=True, space=8))]
+    story += [Paragraph(_esc(line), style(14)) for line in data["meaning"]]
     story.append(Spacer(1, 6))
     for skill in data["skills"]:
         lines = "".join(f"<br/>{_esc(line)}" for line in skill["falc_lines"])
-        story.append(Paragraph(f"• <b>{_esc(skill['title'])}</b>{lines}", _style(13, space=1)))
+        story.append(Paragraph(f"• <b>{_esc(skill['title'])}</b>{lines}", style(13, space=1)))
         codes = [f"{skill['framework']} : {skill['code']}"]
         codes += [f"{e['framework']} : {e['code']}" for e in skill["equivalents"]]
-        story.append(Paragraph(_esc(" · ".join(codes)), _style(10, color=MUTED, space=8)))
+        story.append(Paragraph(_esc(" · ".join(codes)), style(10, color=MUTED, space=8)))
     return story
 
 
-def _check_box(canvas: Canvas, data: dict[str, Any]) -> None:
-    regular, heavy = _fonts()
-    top, size = 250, 150
+def _check_box(canvas: Canvas, data: dict[str, Any], _: Translate) -> None:
+    """For whoever holds the certificate (an employer): the QR code and code that check the badge."""
+    regular, heavy = fonts()
+    top, size = CHECK_TOP, 130
     canvas.setStrokeColor(ACCENT)
     canvas.setLineWidth(1.5)
-    canvas.roundRect(MARGIN - 8, 60, WIDTH - 2 * MARGIN + 16, top - 40, 8)
-    _draw_qr(canvas, data["qr_url"], x=MARGIN + 4, y=top - size - 12, size=size)
+    canvas.roundRect(MARGIN - 8, top - 150, WIDTH - 2 * MARGIN + 16, 150, 8)
+    draw_qr(canvas, data["qr_url"], x=MARGIN + 4, y=top - size - 10, size=size)
     x = MARGIN + size + 26
     canvas.setFillColor(INK)
     canvas.setFont(heavy, 15)
-    canvas.drawString(x, top - 40, "Vérifier ce badge")
+    canvas.drawString(x, top - 28, _("Vérifier ce badge"))
     canvas.setFont(regular, 12)
-    canvas.drawString(x, top - 64, "Scannez ce code avec un téléphone.")
-    canvas.drawString(x, top - 84, "Ou allez sur :")
+    canvas.drawString(x, top - 50, _("Scannez ce code avec un téléphone."))
+    canvas.drawString(x, top - 68, _("Ou allez sur :"))
     canvas.setFont(heavy, 12)
-    canvas.drawString(x, top - 102, data["verifier"])
+    canvas.drawString(x, top - 86, data["verifier"])
     canvas.setFont(regular, 12)
-    canvas.drawString(x, top - 122, "et tapez ce code :")
+    canvas.drawString(x, top - 104, _("et tapez ce code :"))
     canvas.setFont(heavy, 22)
-    canvas.drawString(x, top - 152, data["claim_code"])
+    canvas.drawString(x, top - 130, data["claim_code"])
     canvas.setFont(regular, 8.5)
     canvas.setFillColor(MUTED)
-    canvas.drawString(MARGIN, 40, f"Badge numérique ouvert (Open Badges 2.0 et 3.0) n° {data['id']}")
+    number = _("Badge numérique ouvert (Open Badges 2.0 et 3.0) n° %(id)s") % {"id": data["id"]}
+    canvas.drawString(MARGIN, CUT + 12, number)
 
 
-def _draw_qr(canvas: Canvas, url: str, *, x: float, y: float, size: float) -> None:
+# The private page's code sits below a cut line: the person keeps it and hands the rest to an employer.
+PRIVATE_LINES = (
+    N_("Ce code est pour vous seulement."),
+    N_("Scannez-le avec votre téléphone."),
+    N_("Vous voyez tous vos badges."),
+    N_("Vous pouvez les cacher ou les partager."),
+    N_("Ne donnez pas ce code à un employeur."),
+    N_("Vous avez perdu ce code ? Demandez au tiers-lieu."),
+)
+
+
+def _private_strip(canvas: Canvas, url: str, _: Translate) -> None:
+    """For the person only, below a dashed cut line: the QR code of their private page, in FALC."""
+    regular, heavy = fonts()
+    canvas.setStrokeColor(MUTED)
+    canvas.setLineWidth(1)
+    canvas.setDash(6, 4)
+    canvas.line(MARGIN - 8, CUT, WIDTH - MARGIN + 8, CUT)
+    canvas.setDash()
+    label = "✂ " + _("Découpez ici. Le bas est pour vous.")
+    canvas.setFont(regular, 10)
+    width = canvas.stringWidth(label, regular, 10) + 12
+    canvas.setFillColor(HexColor("#ffffff"))
+    canvas.rect((WIDTH - width) / 2, CUT - 7, width, 14, stroke=0, fill=1)
+    canvas.setFillColor(MUTED)
+    canvas.drawCentredString(WIDTH / 2, CUT - 3.5, label)
+    size = 118
+    draw_qr(canvas, url, x=MARGIN + 4, y=CUT - size - 16, size=size)
+    x = MARGIN + size + 26
+    canvas.setFillColor(INK)
+    canvas.setFont(heavy, 15)
+    canvas.drawString(x, CUT - 34, _("Mes badges"))
+    canvas.setFont(regular, 12)
+    for number, line in enumerate(PRIVATE_LINES):
+        canvas.drawString(x, CUT - 54 - 16 * number, _(line))
+
+
+def draw_qr(canvas: Canvas, url: str, *, x: float, y: float, size: float) -> None:
     """Drawn as vector squares: sharp at any printer resolution."""
     rows = qr.matrix(url)
     module = size / (len(rows) + 2 * qr.QUIET_ZONE)
@@ -163,20 +244,22 @@ def _draw_qr(canvas: Canvas, url: str, *, x: float, y: float, size: float) -> No
                 canvas.rect(left, bottom, module, module, stroke=0, fill=1)
 
 
-def render(data: dict[str, Any]) -> bytes:
+def render(data: dict[str, Any], _: Translate = same) -> bytes:
     """One A4 page; long texts shrink to fit rather than spill onto a second page."""
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=A4, pageCompression=1)
-    canvas.setTitle(f"Certificat : {data['name']}")
+    canvas.setTitle(_("Certificat : %(badge)s") % {"badge": data["name"]})
     canvas.setAuthor(data["issuer"]["name"])
-    canvas.setSubject("Certificat de badge numérique")
-    top = _head(canvas, data)
+    canvas.setSubject(_("Certificat de badge numérique"))
+    top = _head(canvas, data, _)
     beside = Frame(MARGIN + 190, HEIGHT - 270, WIDTH - 2 * MARGIN - 190, top - (HEIGHT - 270), showBoundary=0)
-    beside.addFromList([KeepInFrame(beside._width, beside._height, _facts(data), mode="shrink")], canvas)
-    below = Frame(MARGIN, 262, WIDTH - 2 * MARGIN, HEIGHT - 290 - 262, showBoundary=0)
-    story = [Spacer(1, 4), *_skills(data)]
+    beside.addFromList([KeepInFrame(beside._width, beside._height, _facts(data, _), mode="shrink")], canvas)
+    below = Frame(MARGIN, SKILLS_BOTTOM, WIDTH - 2 * MARGIN, HEIGHT - 290 - SKILLS_BOTTOM, showBoundary=0)
+    story = [Spacer(1, 4), *_skills(data, _)]
     below.addFromList([KeepInFrame(below._width, below._height, story, mode="shrink")], canvas)
-    _check_box(canvas, data)
+    _check_box(canvas, data, _)
+    if data["private_url"]:
+        _private_strip(canvas, data["private_url"], _)
     canvas.showPage()
     canvas.save()
     return buffer.getvalue()

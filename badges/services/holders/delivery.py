@@ -10,7 +10,6 @@ from sqlalchemy.orm import Session
 from badges.models import Credential
 from badges.services.credentials.links import Links
 from badges.services.holders import certificate
-from badges.services.holders import private_link as access
 from badges.services.shared import email_templates
 from badges.services.shared.errors import InvalidInput, NotFound
 from badges.services.shared.mail import Attachment, Email
@@ -25,8 +24,7 @@ def award_email(
         raise NotFound("Badge introuvable.")
     if not person.email:
         raise InvalidInput({"email": "Ce bénéficiaire n'a pas d'adresse e-mail : imprimez le certificat."})
-    data = certificate.certificate_data(session, links, credential, now)
-    token = access.private_token(session, beneficiary=person, secret=secret, now=now)
+    data = certificate.certificate_data(session, links, credential, now, secret=secret)
     values = {
         "name": person.display_name,
         "badge": data["name"],
@@ -34,7 +32,7 @@ def award_email(
         "date": data["date"],
         "meaning": data["meaning"],
         "skills": [s["title"] for s in data["skills"]],
-        "private_url": access.page_url(links, token),
+        "private_url": data["private_url"],
     }
     env = email_templates.environment()
     return Email(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, jsonify
+from flask_babel import gettext
 
 from badges import db
 from badges.db import get_session
@@ -21,6 +22,7 @@ from badges.web.api.inputs import accepts
 from badges.web.auth import staff_issuer, token_required
 from badges.web.context import link_secret, links, mail_settings, now
 from badges.web.errors import error_response
+from badges.web.i18n import current_language
 
 
 def _beneficiary(public_id: str) -> Beneficiary:
@@ -52,7 +54,10 @@ def award_delivery(public_id: str) -> Response:
 @accepts()
 def award_certificate(public_id: str) -> Response:
     credential = _award(public_id)
-    body = certificate.render(certificate.certificate_data(get_session(), links(), credential, now()))
+    data = certificate.certificate_data(
+        get_session(), links(), credential, now(), secret=link_secret(), language=current_language()
+    )
+    body = certificate.render(data, gettext)
     get_session().commit()  # the claim code is made on first print
     response = Response(body, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'attachment; filename="certificat-{public_id}.pdf"'

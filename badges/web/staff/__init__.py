@@ -45,6 +45,7 @@ from badges.web.staff import (  # noqa: E402,F401
     network,
     objectives,
     pathways,
+    private_links,
     reviews,
     team,
 )

@@ -15,9 +15,11 @@ from badges.services.shared import mail
 from badges.services.shared.errors import Conflict, InvalidInput
 from badges.web.api import send_download
 from badges.web.context import keyring, link_secret, links, mail_settings, now
+from badges.web.i18n import current_language
 from badges.web.staff import bp
 from badges.web.staff.access import own_issuer, role_required
 from badges.web.staff.forms import confirmed, done, invalid
+from badges.web.staff.private_links import link_panel
 
 REVOKE_PAGE = "staff/awards/revoke.html"
 
@@ -36,10 +38,15 @@ def awards() -> str:
 
 
 @bp.get("/awards/<award_id>")
+@db.writes
 @role_required(Role.STAFF)
 def award(award_id: str) -> str:
-    detail = award_listing.award_detail(get_session(), links(), _award(award_id), now())
-    return render_template("staff/awards/detail.html", award=detail)
+    credential = _award(award_id)
+    detail = award_listing.award_detail(get_session(), links(), credential, now())
+    person = credential.beneficiary
+    private = link_panel(person) if person is not None else None
+    get_session().commit()  # the private link is made on first view
+    return render_template("staff/awards/detail.html", award=detail, private=private)
 
 
 @bp.route("/awards/<award_id>/revoke", methods=["GET", "POST"])
@@ -96,8 +103,10 @@ def award_certificate(award_id: str) -> BaseResponse:
     credential = _award(award_id)
     if credential.revoked_at is not None:
         return _not_handed_over(award_id)
-    data = certificate.certificate_data(get_session(), links(), credential, now())
-    body = certificate.render(data)
+    data = certificate.certificate_data(
+        get_session(), links(), credential, now(), secret=link_secret(), language=current_language()
+    )
+    body = certificate.render(data, _)
     get_session().commit()
     response = Response(body, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'inline; filename="certificat-{award_id}.pdf"'

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from werkzeug.wrappers import Response
 
+from badges import db
 from badges.db import get_session
 from badges.models import Beneficiary, Role
 from badges.services.programme import awarding, beneficiaries, beneficiary_import, beneficiary_listing
@@ -20,6 +21,7 @@ from badges.web.staff.ateliers import issuing, outcome_message
 from badges.web.staff.forms import done, invalid, values
 from badges.web.staff.identity import signed_in
 from badges.web.staff.labels import PROFILE_LABELS, friendly, options
+from badges.web.staff.private_links import link_panel
 
 FORM = "staff/beneficiaries/form.html"
 IMPORT = "staff/beneficiaries/import.html"
@@ -72,10 +74,14 @@ def beneficiary_new() -> Response | str | tuple[str, int]:
 
 
 @bp.get("/beneficiaries/<beneficiary_id>")
+@db.writes
 @role_required(Role.STAFF)
 def beneficiary(beneficiary_id: str) -> str:
-    record = beneficiary_listing.file_of(get_session(), person_of(beneficiary_id))
-    return render_template(DETAIL, person=record, form={}, errors={})
+    person = person_of(beneficiary_id)
+    record = beneficiary_listing.file_of(get_session(), person)
+    private = link_panel(person)
+    get_session().commit()  # the private link is made on first view
+    return render_template(DETAIL, person=record, private=private, form={}, errors={})
 
 
 @bp.route("/beneficiaries/<beneficiary_id>/edit", methods=["GET", "POST"])

@@ -1,18 +1,27 @@
-"""The printable certificate: one page, plain words, tiers-lieu, date, QR code and claim code."""
+"""The printable certificate: one page, plain words, the holder's name, tiers-lieu, date, QR code and claim
+code, and below a cut line a second QR code to the holder's private page."""
 
 from __future__ import annotations
 
+import io
+import json
+
 import pytest
+import zxingcpp
+from PIL import Image
 
 from badges.services.credentials import revocation, sharing
 from badges.services.holders import certificate
+from badges.services.holders import private_link as access
 from badges.services.shared.errors import NotFound, RuleError
 from tests import pdf
 from tests.factories import make_award
 
+SECRET = b"link-secret-for-tests"
+
 
 def render(session, links, now, credential) -> tuple[dict, bytes]:
-    data = certificate.certificate_data(session, links, credential, now)
+    data = certificate.certificate_data(session, links, credential, now, secret=SECRET)
     return data, certificate.render(data)
 
 
@@ -34,17 +43,52 @@ def test_one_page_with_the_badge_the_place_the_date_and_the_code(session, keyrin
     ):
         assert expected in text, expected
     assert data["qr_url"] == f"{links.base}/verifier?code={code}"
-    assert "intermediaire" not in text.lower() and "Awa" not in text
+    assert "intermediaire" not in text.lower()
 
 
-def test_the_name_is_printed_only_if_the_person_chose_it(session, keyring, links, now):
-    credential = make_award(session, keyring, links, now, show_name_in_badges=True)
+@pytest.mark.parametrize("shown", [False, True])
+def test_the_certificate_names_its_holder_whatever_the_public_choice(session, keyring, links, now, shown):
+    """It is handed to the person, never published: an employer must tell whose it is."""
+    credential = make_award(session, keyring, links, now, show_name_in_badges=shown)
     assert "Délivré à : Awa" in pdf.text(render(session, links, now, credential)[1])
+    # The signed credential and the public page still follow the person's choice.
+    subject = json.loads(credential.ob3_credential)["credentialSubject"]
+    assert ("Awa" in json.dumps(subject)) is shown
+
+
+def test_both_qr_codes_decode_the_check_one_and_the_private_one_below_a_cut_line(
+    session, keyring, links, now
+):
+    credential = make_award(session, keyring, links, now)
+    data, document = render(session, links, now, credential)
+    image = Image.open(io.BytesIO(pdf.render_png(document, dpi=150)))
+    found = sorted(zxingcpp.read_barcodes(image), key=lambda code: code.position.top_left.y)
+    token = access.private_token(session, beneficiary=credential.beneficiary, secret=SECRET, now=now)
+    code = sharing.claim_code(session, credential=credential, now=now)
+    # Top to bottom: the verification code first, then the private page's, apart from it.
+    assert [f.text for f in found] == [
+        f"{links.base}/verifier?code={code}",
+        f"{links.base}/mes-badges/{token}",
+    ]
+    assert found[1].position.top_left.y - found[0].position.bottom_left.y > 100
+    text = pdf.text(document)
+    for expected in ("Découpez ici. Le bas est pour vous.", "Mes badges", "Ce code est pour vous seulement.",
+                     "Ne donnez pas ce code à un employeur.", "Vérifier ce badge"):  # fmt: skip
+        assert expected in text, expected
+    assert text.index("Vérifier ce badge") < text.index("Découpez ici") < text.index("Mes badges")
+
+
+def test_printing_again_keeps_the_private_link_and_renewing_changes_it(session, keyring, links, now):
+    credential = make_award(session, keyring, links, now)
+    first = render(session, links, now, credential)[0]["private_url"]
+    assert render(session, links, now, credential)[0]["private_url"] == first
+    access.renew(session, beneficiary=credential.beneficiary, secret=SECRET, now=now)
+    assert render(session, links, now, credential)[0]["private_url"] != first
 
 
 def test_a_long_badge_still_fits_on_one_page(session, keyring, links, now):
     credential = make_award(session, keyring, links, now)
-    data = certificate.certificate_data(session, links, credential, now)
+    data = certificate.certificate_data(session, links, credential, now, secret=SECRET)
     data["meaning"] = ["Je sais faire une chose assez longue à décrire en une ligne."] * 40
     assert pdf.pages(certificate.render(data)) == 1
 
@@ -53,7 +97,7 @@ def test_revoked_and_erased_badges_have_no_certificate(session, keyring, links, 
     credential = make_award(session, keyring, links, now)
     revocation.revoke(session, keyring, credential=credential, reason="Erreur", links=links, now=now)
     with pytest.raises(RuleError):
-        certificate.certificate_data(session, links, credential, now)
+        certificate.certificate_data(session, links, credential, now, secret=SECRET)
     revocation.erase(session, keyring, credential=credential, links=links, now=now)
     with pytest.raises(NotFound):
-        certificate.certificate_data(session, links, credential, now)
+        certificate.certificate_data(session, links, credential, now, secret=SECRET)

@@ -111,6 +111,13 @@ TABLE: dict[tuple[str, str], Expect] = {
     ("staff.beneficiary_award", "POST"): Expect(
         "/staff/beneficiaries/{beneficiary}/award", STAFF, ok=422, scoped=True
     ),
+    ("staff.access_card_pdf", "GET"): Expect(
+        "/staff/beneficiaries/{beneficiary}/access-card.pdf", STAFF, scoped=True
+    ),
+    # Sent empty, the renewal only asks for confirmation (200); nothing is renewed.
+    ("staff.private_link_renew", "POST"): Expect(
+        "/staff/beneficiaries/{beneficiary}/private-link/renew", STAFF, scoped=True
+    ),
     ("staff.beneficiaries_import", "GET"): Expect("/staff/beneficiaries/import", STAFF),
     ("staff.beneficiaries_import", "POST"): Expect("/staff/beneficiaries/import", STAFF, ok=422),
     ("staff.figures", "GET"): Expect("/staff/figures", COORDINATOR | STAFF),

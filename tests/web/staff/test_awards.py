@@ -108,7 +108,7 @@ def test_a_beneficiary_without_e_mail_gets_the_certificate_only(staff, session, 
     award = make_award(session, keyring, links, now, issuer=world.issuer, display_name="Sans", email=None)
     session.commit()
     page = text(staff.get(f"/staff/awards/{award.public_id}"))
-    assert "Pas d’adresse e-mail pour cette personne" in page
+    assert "Pas d’adresse e-mail pour cette personne : imprimez le certificat ou la carte d’accès" in page
     refused = post(staff, f"/staff/awards/{award.public_id}/send", follow_redirects=True)
     assert "n'a pas d'adresse e-mail" in text(refused)
 
