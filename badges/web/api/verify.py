@@ -9,6 +9,7 @@ from badges import db
 from badges.db import get_session
 from badges.services import verification
 from badges.services.shared.errors import InvalidInput
+from badges.services.verification import checking
 from badges.services.verification.fetch import fetcher_from_config
 from badges.services.verification.inputs import InputError, load_json
 from badges.services.verification.sources import LocalSource
@@ -26,7 +27,7 @@ def _source() -> LocalSource:
 @bp.route("/verify", methods=["GET", "POST"])
 @db.reads
 @accepts(query=("url", "email"), own_reader=True)
-def verify() -> Response:
+def verify() -> tuple[Response, int]:
     """Public: verify a URL (?url=), a JSON body {"credential": ...} or an uploaded file (field `file`)."""
     email = request.values.get("email") or None
     if request.method == "GET":
@@ -41,7 +42,9 @@ def verify() -> Response:
         report = verification.verify_bytes(upload.read(), source=_source(), now=now(), email=email)
     else:
         report = _verify_json_body()
-    return jsonify(report.to_dict())
+    checking.add_revocation_date(get_session(), links(), report)
+    # Over the one limit: the same report and status whether the request or the badge in it was too big.
+    return jsonify(report.to_dict()), 413 if report.cause == "too_large" else 200
 
 
 def _verify_json_body() -> verification.Report:
