@@ -70,7 +70,11 @@ def test_a_revoked_badge_is_lapsed_with_the_issuers_reason_and_date(session, key
     assert ob3.outcome == "revoked_or_expired" and ob3.lapse is not None and ob3.lapse.date is None
     # The status list does not say when; this service's register does, for its own badges.
     checking.add_revocation_date(session, links, ob3)
-    assert ob3.to_dict()["lapse"] == {"kind": "revoked", "date": "2026-03-14T10:00:00Z", "reason": "Erreur de saisie"}
+    assert ob3.to_dict()["lapse"] == {
+        "kind": "revoked",
+        "date": "2026-03-14T10:00:00Z",
+        "reason": "Erreur de saisie",
+    }
 
 
 def test_an_expired_badge_is_lapsed_with_its_end_date(session, keyring, links, now):
