@@ -1,4 +1,4 @@
-"""POST/GET /api/v1/verify carries the page's four-way verdict (issue 13) and the verifier's one size limit."""
+"""/api/v1/verify carries the page's four-way verdict (issue 13) and the verifier's one size limit."""
 
 from __future__ import annotations
 
