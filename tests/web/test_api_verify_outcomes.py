@@ -65,3 +65,8 @@ def test_one_limit_one_message_whatever_the_size(client, size):
     assert by_file.status_code == 413
     assert by_file.json["cause"] == "too_large" and by_file.json["outcome"] == "unverifiable"
     assert [(c["name"], c["message"]) for c in by_file.json["checks"]] == [("parse", TOO_LARGE)]
+    by_json = client.post(
+        "/api/v1/verify", data='{"credential": "' + " " * size + '"}', content_type="application/json"
+    )
+    assert by_json.status_code == 413 and by_json.json["cause"] == "too_large"
+    assert [(c["name"], c["message"]) for c in by_json.json["checks"]] == [("parse", TOO_LARGE)]

@@ -11,7 +11,7 @@ from badges.services import verification
 from badges.services.shared.errors import InvalidInput
 from badges.services.verification import checking
 from badges.services.verification.fetch import fetcher_from_config
-from badges.services.verification.inputs import InputError, load_json
+from badges.services.verification.inputs import InputError, InputTooLarge, load_json
 from badges.services.verification.sources import LocalSource
 from badges.web.api import bp
 from badges.web.api.inputs import OPEN, accepts, unknown_fields
@@ -53,7 +53,9 @@ def _verify_json_body() -> verification.Report:
     try:
         data = load_json(request.get_data(as_text=True))
     except InputError as exc:
-        return verification.unreadable(str(exc))
+        return verification.unreadable(
+            str(exc), cause="too_large" if isinstance(exc, InputTooLarge) else "unreadable"
+        )
     if not isinstance(data, dict) or "credential" not in data:
         raise InvalidInput({"credential": "Le badge doit être envoyé dans le champ « credential »."})
     # The credential itself is the verifier's to judge (OPEN); the envelope around it is the API's.
