@@ -69,15 +69,17 @@ def check_ob3_shape(doc: dict[str, Any], report: Report) -> bool:
 
 
 def check_issuer_profile(issuer: Any, report: Report) -> None:
-    """OB 3.0 needs issuer.type Profile; name, url and email make it useful to a human (A3.4)."""
+    """OB 3.0 needs issuer.type Profile; name, url and email make it useful to a human (A3.4).
+
+    An incomplete profile is a badge this verifier cannot read as meant, not a proof of forgery."""
     if not isinstance(issuer, dict):
-        report.fail("issuer", "L'émetteur doit être décrit par un profil (objet issuer).")
+        report.fail("issuer", "L'émetteur doit être décrit par un profil (objet issuer).", cause="unreadable")
         return
     if "Profile" not in as_list(issuer.get("type")):
-        report.fail("issuer", "Le profil de l'émetteur n'a pas le type Profile.")
+        report.fail("issuer", "Le profil de l'émetteur n'a pas le type Profile.", cause="unreadable")
         return
     if not isinstance(issuer.get("name"), str) or not issuer["name"].strip():
-        report.fail("issuer", "Le profil de l'émetteur n'a pas de nom.")
+        report.fail("issuer", "Le profil de l'émetteur n'a pas de nom.", cause="unreadable")
         return
     report.ok("issuer", f"Émetteur : {issuer['name']} ({issuer.get('id')}).")
 

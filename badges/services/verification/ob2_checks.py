@@ -121,7 +121,10 @@ def _get(source: Source, url: Any, what: str, report: Report) -> dict[str, Any] 
 def _check_issuer(doc: dict[str, Any], issuer: dict[str, Any], report: Report) -> None:
     missing = [f for f in ("name", "url", "email") if not issuer.get(f)]
     if missing:
-        report.fail("issuer", "Profil de l'émetteur incomplet : " + ", ".join(missing) + ".")
+        # A sloppy profile is unreadable, not forged; a badge hosted outside the issuer's site is (below).
+        report.fail(
+            "issuer", "Profil de l'émetteur incomplet : " + ", ".join(missing) + ".", cause="unreadable"
+        )
         return
     hosted = common.obj(doc.get("verification")).get("type") in ("HostedBadge", "hosted")
     if hosted and not _in_scope(str(doc["id"]), issuer):

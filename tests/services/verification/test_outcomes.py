@@ -18,7 +18,7 @@ from badges.services.credentials import downloads, sharing
 from badges.services.credentials import status_lists as status_service
 from badges.services.credentials.issuance import award as issue
 from badges.services.shared.input_limits import MAX_INPUT_BYTES, TOO_LARGE
-from badges.services.verification import checking
+from badges.services.verification import checking, common
 from badges.services.verification.sources import LocalSource
 from tests.factories import make_award, make_badge_class, make_beneficiary, make_issuer
 
@@ -146,3 +146,9 @@ def test_forged_wins_over_lapsed_and_lapsed_over_unverifiable():
     assert report.outcome == "revoked_or_expired"
     report.fail("signature", "La signature ne correspond pas au contenu.")
     assert report.outcome == "forged" and report.to_dict()["lapse"] is None
+
+
+def test_an_incomplete_issuer_profile_is_unreadable_not_forged():
+    report = verification.Report()
+    common.check_issuer_profile({"id": "https://issuer.test/", "type": "Profile"}, report)
+    assert report.outcome == "unverifiable" and report.cause == "unreadable"
