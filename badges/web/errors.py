@@ -19,6 +19,7 @@ from badges.services.shared.errors import (
     TooLarge,
     TooManyAttempts,
 )
+from badges.services.shared.input_limits import TOO_LARGE
 from badges.web.context import wants_html
 
 log = logging.getLogger(__name__)
@@ -93,7 +94,7 @@ def init_app(app: Flask) -> None:
         status = exc.code or 500
         if status == 413 and request.path == "/api/v1/verify":
             # The verifier answers every input with a report, an oversized one included.
-            response = jsonify(verification.unreadable(MESSAGES[413]).to_dict())
+            response = jsonify(verification.unreadable(TOO_LARGE, cause="too_large").to_dict())
             response.status_code = 413
             return response
         return error_response(

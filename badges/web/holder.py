@@ -64,10 +64,17 @@ def my_badges(token: str) -> str:
     return render_template("holder/home.html", page=page, token=token)
 
 
-def _badge_page(token: str, credential: Credential, *, errors: dict[str, str] | None = None) -> str:
+def _badge_page(
+    token: str, credential: Credential, *, errors: dict[str, str] | None = None, confirm_private: bool = False
+) -> str:
     view = holder.badge(get_session(), links(), credential, now())
     return render_template(
-        "holder/badge.html", credential=view, token=token, errors=errors or {}, done=request.args.get("fait")
+        "holder/badge.html",
+        credential=view,
+        token=token,
+        errors=errors or {},
+        done=request.args.get("fait"),
+        confirm_private=confirm_private,
     )
 
 
@@ -81,14 +88,21 @@ def my_badge(token: str, credential_id: str) -> str:
 @private_page
 def set_visibility(token: str, credential_id: str) -> BaseResponse | tuple[str, int]:
     credential = _owned(token, credential_id)
+    choice = request.form.get("visibilite")
+    if choice == "private" and not sharing.is_private(get_session(), credential) and not _confirmed():
+        # Its OB 2.0 image already given stops verifying once private: say so first, offer a share link.
+        return _badge_page(token, credential, confirm_private=True), 200
     try:
-        choice = request.form.get("visibilite")
         sharing.set_private(get_session(), credential=credential, value=choice, now=now())
     except InvalidInput as exc:
         get_session().rollback()
         return _badge_page(token, credential, errors=exc.fields), 422
     get_session().commit()
     return _back(token, credential_id, "visibilite")
+
+
+def _confirmed() -> bool:
+    return request.form.get("confirme") == "oui"
 
 
 def _back(token: str, credential_id: str, done: str) -> BaseResponse:

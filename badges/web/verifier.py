@@ -19,14 +19,12 @@ from badges.db import get_session
 from badges.services import verification
 from badges.services.credentials import sharing
 from badges.services.shared.errors import TooManyAttempts
-from badges.services.shared.input_limits import MAX_INPUT_BYTES
+from badges.services.shared.input_limits import MAX_INPUT_BYTES, MAX_INPUT_MB
 from badges.services.shared.validation import EMAIL_RE
 from badges.services.verification import checking
 from badges.web.api.verify import _source
 from badges.web.context import client_ip, links, now
 from badges.web.public_blueprint import bp
-
-MAX_TEXT = MAX_INPUT_BYTES
 
 
 def _page(*, result: dict[str, Any] | None = None, errors: dict[str, str] | None = None,
@@ -37,7 +35,7 @@ def _page(*, result: dict[str, Any] | None = None, errors: dict[str, str] | None
             result=result,
             errors=errors or {},
             given=given or {},
-            max_mb=MAX_INPUT_BYTES // (1024 * 1024),
+            max_mb=MAX_INPUT_MB,
         ),
         status,
     )
@@ -55,6 +53,9 @@ def verifier() -> tuple[str, int]:
 @bp.post("/verifier")
 @db.reads
 def verifier_result() -> tuple[str, int]:
+    # A pasted text is held to the verifier's own limit (with its precise error), not to Flask's smaller
+    # form-field default; the request as a whole stays bounded by MAX_CONTENT_LENGTH.
+    request.max_form_memory_size = request.max_content_length
     try:
         form, upload = request.form, request.files.get("fichier")
     except RequestEntityTooLarge:
@@ -69,6 +70,7 @@ def verifier_result() -> tuple[str, int]:
         if len(data) > MAX_INPUT_BYTES:
             return _page(errors={"fichier": _too_large()}, given=given, status=413)
         report = verification.verify_bytes(data, source=_source(), now=now(), email=email or None)
+        checking.add_revocation_date(get_session(), links(), report)
         return _page(result=checking.answer(report), given=given)
     return _result(text, email=email or None, given=given)
 
@@ -86,7 +88,8 @@ def _result(text: str, *, email: str | None, given: dict[str, str]) -> tuple[str
 
 
 def _too_large() -> str:
-    return _("Le fichier est trop gros : %(mb)s Mo au plus.", mb=MAX_INPUT_BYTES // (1024 * 1024))
+    """The one message for any badge over the limit (the service's TOO_LARGE, translated)."""
+    return _("Le badge est trop gros : %(mb)s Mo au plus.", mb=MAX_INPUT_MB)
 
 
 def _errors(text: str, upload: FileStorage | None, email: str) -> dict[str, str]:
@@ -96,8 +99,8 @@ def _errors(text: str, upload: FileStorage | None, email: str) -> dict[str, str]
         errors["texte"] = _("Collez un lien, un code ou un texte, ou choisissez un fichier.")
     elif text.strip() and has_file:
         errors["texte"] = _("Donnez un seul badge : un texte ou un fichier, pas les deux.")
-    elif len(text.encode("utf-8")) > MAX_TEXT:
-        errors["texte"] = _("Le texte est trop long : %(mb)s Mo au plus.", mb=MAX_TEXT // (1024 * 1024))
+    elif len(text.encode("utf-8")) > MAX_INPUT_BYTES:
+        errors["texte"] = _too_large()
     if email and not EMAIL_RE.match(email.lower()):
         errors["email"] = _("Cette adresse e-mail n'est pas valide. Exemple : nom@exemple.fr")
     return errors
@@ -109,11 +112,8 @@ def _check_text(text: str, *, email: str | None) -> dict[str, Any]:
     session.commit()  # an unknown claim code counts against this address
     if decided is None:
         decided = verification.verify_value(value, source=_source(), now=now(), email=email)
+    checking.add_revocation_date(session, links(), decided)
     result = checking.answer(decided)
     code = sharing.normalise_code(text) if checking.is_code(text) else None
     result["claim_code"] = code if code is not None and result["name"] else None
-    # Our own badge page that did not answer: unknown, erased, or made private by its holder.
-    result["maybe_private"] = (
-        not result["valid"] and result["reason"]["check"] == "parse" and checking.own_page(links(), text)
-    )
     return result

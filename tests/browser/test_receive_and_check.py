@@ -92,7 +92,7 @@ def test_verdicts_for_a_valid_a_revoked_and_a_tampered_badge(
     doc["credentialSubject"]["achievement"]["name"] = "Expert en cybersécurité"
     tampered = tmp_path / "badge-modifie.json"
     tampered.write_text(json.dumps(doc))
-    expected = "Badge non valide : le badge a été modifié, ou sa signature est fausse."
+    expected = "Badge faux ou modifié : il n'est pas authentique."
     assert check_by_upload(page, links, tampered) == expected
     assert check_by_paste(page, links, json.dumps(doc)) == expected
     page.get_by_text("Détails techniques").click()
@@ -102,10 +102,9 @@ def test_verdicts_for_a_valid_a_revoked_and_a_tampered_badge(
 
     revocation.revoke(session, keyring, credential=award, reason="Erreur de saisie", links=links, now=now)
     session.commit()
-    assert check_by_upload(page, links, image) == "Badge non valide : ce badge a été révoqué."
-    assert check_by_paste(page, links, links.credential_page(award.public_id)) == (
-        "Badge non valide : ce badge a été révoqué."
-    )
+    revoked = "Badge plus valable : son émetteur l'a retiré le 12 mars 2026."
+    assert check_by_upload(page, links, image) == revoked
+    assert check_by_paste(page, links, links.credential_page(award.public_id)) == revoked
     screenshot(page, "verifier-revoque")
 
 
@@ -149,6 +148,10 @@ def test_the_beneficiary_page_works_on_a_360px_phone(app, phone, session, keyrin
 
     phone.get_by_label("Privé : seulement avec un lien que je donne.").check()
     phone.get_by_role("button", name="Enregistrer mon choix").click()
+    expect(
+        phone.get_by_role("heading", name="Attention : lisez avant de rendre ce badge privé")
+    ).to_be_visible()
+    phone.get_by_role("button", name="Oui, rendre ce badge privé").click()
     expect(phone.get_by_text("C'est enregistré.")).to_be_visible()
     expect(phone.get_by_text("Ce badge est privé.")).to_be_visible()
     assert phone.request.get(links.credential_page(award.public_id)).status == 404

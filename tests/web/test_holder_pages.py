@@ -68,9 +68,24 @@ def test_someone_elses_badge_is_not_found(client, session, keyring, links, now, 
     assert not sharing.is_private(session, other)
 
 
+def test_the_holder_is_warned_before_making_a_badge_private(client, session, holder):
+    """Its OB 2.0 files already downloaded stop verifying: the page says so first and offers a share link."""
+    response = client.post(holder["badge"] + "/visibilite", data={"visibilite": "private"})
+    assert response.status_code == 200
+    assert not sharing.is_private(session, holder["credential"])
+    text = text_of(response)
+    assert "Attention : lisez avant de rendre ce badge privé" in text
+    assert "Les fichiers « Open Badges 2.0 » ne marcheront plus. On ne pourra plus les vérifier." in text
+    assert "Les fichiers « Open Badges 3.0 » marchent toujours." in text
+    assert 'href="#partages"' in text and "Donner plutôt un lien de partage" in text
+    assert 'name="confirme" value="oui"' in text
+    kept = client.get(holder["badge"], headers=HTML)
+    assert "lisez avant de rendre ce badge privé" not in text_of(kept)
+
+
 def test_the_holder_makes_the_badge_private_then_public_again(client, session, holder):
     credential = holder["credential"]
-    response = client.post(holder["badge"] + "/visibilite", data={"visibilite": "private"})
+    response = client.post(holder["badge"] + "/visibilite", data={"visibilite": "private", "confirme": "oui"})
     assert response.status_code == 303 and response.headers["Location"].endswith(
         "?fait=visibilite#visibilite"
     )
@@ -102,7 +117,7 @@ def share(client, holder, **data) -> str:
 
 
 def test_a_share_link_shows_a_private_badge_until_stopped(app, client, session, links, now, holder):
-    client.post(holder["badge"] + "/visibilite", data={"visibilite": "private"})
+    client.post(holder["badge"] + "/visibilite", data={"visibilite": "private", "confirme": "oui"})
     url = share(client, holder)
     path = url.removeprefix(links.base)
     shown = client.get(path, headers=HTML)

@@ -9,4 +9,8 @@ from __future__ import annotations
 import re
 
 MAX_INPUT_BYTES = 2 * 1024 * 1024
+MAX_INPUT_MB = MAX_INPUT_BYTES // (1024 * 1024)
+# The one message for a badge over the limit, whatever carries it (file, text, API body); the web layer
+# translates the same sentence with `mb`.
+TOO_LARGE = f"Le badge est trop gros : {MAX_INPUT_MB} Mo au plus."
 JWS_RE = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$")

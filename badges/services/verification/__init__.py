@@ -14,7 +14,14 @@ from badges.services.verification import baked
 from badges.services.verification import jws_checks as jws
 from badges.services.verification import ob2_checks as ob2
 from badges.services.verification import ob3_checks as ob3
-from badges.services.verification.inputs import InputError, Parsed, from_bytes, from_text, from_value
+from badges.services.verification.inputs import (
+    InputError,
+    InputTooLarge,
+    Parsed,
+    from_bytes,
+    from_text,
+    from_value,
+)
 from badges.services.verification.report import Report
 from badges.services.verification.sources import FetchError, Source, get_json
 
@@ -23,10 +30,10 @@ log = logging.getLogger(__name__)
 __all__ = ["Report", "unreadable", "verify_bytes", "verify_value"]
 
 
-def unreadable(message: str) -> Report:
-    """The report for an input refused before reading (too large, malformed envelope)."""
+def unreadable(message: str, *, cause: str = "unreadable") -> Report:
+    """The report for an input refused before reading (too large, malformed envelope, unknown code)."""
     report = Report()
-    report.fail("parse", message)
+    report.fail("parse", message, cause=cause)
     return report
 
 
@@ -45,23 +52,34 @@ def _guarded(parse: Any, *, source: Source, now: datetime, email: str | None) ->
     try:
         parsed = parse()
     except InputError as exc:
-        report.fail("parse", str(exc))
+        report.fail("parse", str(exc), cause="too_large" if isinstance(exc, InputTooLarge) else "unreadable")
         return report
-    report.ok("parse", "Badge lu.")
     try:
-        _dispatch(parsed, source=source, now=now, email=email, report=report)
+        _dispatch(parsed, source=source, now=now, email=email, report=report, via=None)
     except Exception:  # the verifier reports, it never fails the request (design: verification output)
         log.exception("unexpected error while verifying a badge")
-        report.fail("format", "Erreur inattendue pendant la vérification : ce badge n'a pas pu être vérifié.")
+        report.fail(
+            "format",
+            "Erreur inattendue pendant la vérification : ce badge n'a pas pu être vérifié.",
+            cause="unreadable",
+        )
     return report
 
 
-def _dispatch(parsed: Parsed, *, source: Source, now: datetime, email: str | None, report: Report) -> None:
+def _dispatch(
+    parsed: Parsed, *, source: Source, now: datetime, email: str | None, report: Report, via: str | None
+) -> None:
+    """`via` says where the badge was found (an image); `parse` is reported once, when the badge is read."""
     if parsed.kind == "url":
-        _verify_url(parsed.value, source=source, now=now, email=email, report=report)
+        doc = _fetch(parsed.value, source=source, report=report, via=via)
+        if doc is not None:
+            fetched = doc.get("id") == parsed.value
+            _verify_json(doc, fetched=fetched, source=source, now=now, email=email, report=report)
     elif parsed.kind == "json":
+        report.ok("parse", via or "Badge lu.")
         _verify_json(parsed.value, fetched=False, source=source, now=now, email=email, report=report)
     elif parsed.kind == "jws":
+        report.ok("parse", via or "Badge lu.")
         jws.verify_token(parsed.value, source=source, now=now, email=email, report=report)
     else:
         text = baked.extract(parsed.kind, parsed.value, report=report)
@@ -70,18 +88,20 @@ def _dispatch(parsed: Parsed, *, source: Source, now: datetime, email: str | Non
         try:
             inner = from_text(text)
         except InputError as exc:
-            report.fail("parse", str(exc))
+            report.fail("parse", str(exc), cause="unreadable")
             return
-        _dispatch(inner, source=source, now=now, email=email, report=report)
+        found = baked.found_in(parsed.kind)
+        _dispatch(inner, source=source, now=now, email=email, report=report, via=found)
 
 
-def _verify_url(url: str, *, source: Source, now: datetime, email: str | None, report: Report) -> None:
+def _fetch(url: str, *, source: Source, report: Report, via: str | None) -> dict[str, Any] | None:
     try:
         doc = get_json(source, url, allow_gone=True)
     except FetchError as exc:
-        report.fail("parse", f"Impossible de lire le badge à cette adresse : {exc}")
-        return
-    _verify_json(doc, fetched=doc.get("id") == url, source=source, now=now, email=email, report=report)
+        report.fail("parse", f"Impossible de lire le badge à cette adresse : {exc}", cause=exc.cause)
+        return None
+    report.ok("parse", (via + " " if via else "") + "Badge lu à son adresse.")
+    return doc
 
 
 def _verify_json(
@@ -92,4 +112,4 @@ def _verify_json(
     elif ob2.is_ob2(doc):
         ob2.verify_hosted(doc, fetched=fetched, source=source, now=now, report=report, email=email)
     else:
-        report.fail("format", "Ce document n'est pas un badge Open Badges 2.0 ou 3.0.")
+        report.fail("format", "Ce document n'est pas un badge Open Badges 2.0 ou 3.0.", cause="unreadable")

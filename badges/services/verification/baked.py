@@ -12,20 +12,28 @@ KIND_NAMES = {"png": "PNG", "svg": "SVG"}
 
 
 def extract(kind: str, data: bytes, *, report: Report) -> str | None:
-    """The JSON, JWS or URL baked in the image; None after a failed `parse` check."""
+    """The JSON, JWS or URL baked in the image; None after a failed `parse` check (success: see found_in)."""
     if kind not in KIND_NAMES:
-        report.fail("format", f"Format non pris en charge : {kind}.")
+        report.fail("format", f"Format non pris en charge : {kind}.", cause="unreadable")
         return None
     try:
         found = baking.unbake_png(data) if kind == "png" else baking.unbake_svg(data)
     except baking.BakingError as exc:
-        report.fail("parse", exc.message)
+        report.fail("parse", exc.message, cause="unreadable")
         return None
     order = PNG_ORDER if kind == "png" else SVG_ORDER
     text = next(found[key] for key in order if key in found)
     # An image inside an image would let hostile input recurse through the verifier: refused.
     if text.lstrip("\ufeff \t\r\n").startswith(("<", "\x89PNG")):
-        report.fail("parse", f"L'image {KIND_NAMES[kind]} contient une autre image au lieu d'un badge.")
+        report.fail(
+            "parse",
+            f"L'image {KIND_NAMES[kind]} contient une autre image au lieu d'un badge.",
+            cause="unreadable",
+        )
         return None
-    report.ok("parse", f"Badge extrait de l'image {KIND_NAMES[kind]}.")
     return text
+
+
+def found_in(kind: str) -> str:
+    """The `parse` message of a badge read from an image (reported once, by the caller)."""
+    return f"Badge extrait de l'image {KIND_NAMES[kind]}."

@@ -12,29 +12,28 @@ import re
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from badges.models import Credential
 from badges.services.credentials import sharing
-from badges.services.credentials.links import Links
+from badges.services.credentials.links import Links, credential_urn
 from badges.services.credentials.revocation import ERASURE_REASON
 from badges.services.verification import Report, unreadable
 from badges.services.verification.dates import parse_datetime
-from badges.services.verification.report import CHECK_ORDER
+from badges.services.verification.report import CHECK_ORDER, FORGED, LAPSED, VALID, Lapse
 
 # The failure that explains the verdict best, when several checks failed.
 REASON_PRIORITY = ("parse", "format", "signature", "key", "hosted", "contexts", "schema", "issuer",
                    "status", "validity", "recipient")  # fmt: skip
 UNKNOWN_CODE = "Aucun badge ne correspond à ce code. Vérifiez chaque lettre et chaque chiffre."
-# A failure of one of these means the document cannot be trusted: what it says is not shown as fact.
-INTEGRITY = {"parse", "format", "contexts", "schema", "signature", "key", "issuer", "hosted"}
 _SHARE_PATH = re.compile(r"^/partage/([A-Za-z0-9_-]{43})/?$")
 
 
 def _stored(credential: Credential) -> tuple[Any, Report | None]:
     if credential.erased_at is not None or credential.ob3_credential is None:
         report = Report()
-        report.fail("status", ERASURE_REASON + " Il n'est plus valable.")
+        report.revoked(ERASURE_REASON + " Il n'est plus valable.", at=credential.erased_at)
         return None, report
     return json.loads(credential.ob3_credential), None
 
@@ -43,7 +42,7 @@ def by_code(session: Session, code: str, *, ip: str, now: datetime) -> tuple[Any
     """The badge of a claim code; unknown codes count against the address (the caller commits)."""
     credential = sharing.guarded_claim_code(session, code, ip=ip, now=now)
     if credential is None:
-        return None, unreadable(UNKNOWN_CODE)
+        return None, unreadable(UNKNOWN_CODE, cause="code")
     return _stored(credential)
 
 
@@ -52,12 +51,6 @@ def share_token(links: Links, text: str) -> str | None:
         return None
     match = _SHARE_PATH.match(links.local_path(text))
     return match.group(1) if match else None
-
-
-def own_page(links: Links, text: str) -> bool:
-    """A link to one of this service's badge pages (which answers 404 when the badge is private)."""
-    stripped = text.strip()
-    return links.is_local(stripped) and links.local_path(stripped).startswith("/credentials/")
 
 
 def is_code(text: str) -> bool:
@@ -80,9 +73,33 @@ def resolve_text(
                 "gone": "Ce lien de partage n'est plus valable : il a expiré ou il a été arrêté.",
                 "unknown": "Ce lien de partage n'existe pas. Vérifiez qu'il est complet.",
             }[state]
-            return None, unreadable(message)
+            return None, unreadable(message, cause="not_found")
         return _stored(credential)
     return stripped, None
+
+
+def add_revocation_date(session: Session, links: Links, report: Report) -> None:
+    """A badge of this service revoked through its status list: the register knows when, the list not."""
+    lapse, summary = report.lapse, report.summary or {}
+    issuer: dict[str, Any] = summary["issuer"] if isinstance(summary.get("issuer"), dict) else {}
+    if report.outcome != LAPSED or lapse is None or lapse.kind != "revoked" or lapse.date is not None:
+        return
+    if not isinstance(issuer.get("id"), str) or not links.is_local(issuer["id"]):
+        return  # another issuer's badge: only what it published is said
+    found = _own_credential(session, links, summary.get("id"))
+    if found is not None and found.revoked_at is not None:
+        report.lapse = Lapse("revoked", found.revoked_at, lapse.reason or found.revocation_reason)
+
+
+def _own_credential(session: Session, links: Links, badge_id: Any) -> Credential | None:
+    if not isinstance(badge_id, str):
+        return None
+    public_id = badge_id.removeprefix(credential_urn(""))
+    if links.is_local(badge_id):
+        public_id = links.local_path(badge_id).rsplit("/", 1)[-1]
+    if not re.fullmatch(r"[0-9a-f-]{36}", public_id):
+        return None
+    return session.scalars(select(Credential).where(Credential.public_id == public_id)).first()
 
 
 def answer(report: Report) -> dict[str, Any]:
@@ -96,9 +113,14 @@ def answer(report: Report) -> dict[str, Any]:
     summary = report.summary or {}
     issuer: dict[str, Any] = summary["issuer"] if isinstance(summary.get("issuer"), dict) else {}
     description: str = summary["description"] if isinstance(summary.get("description"), str) else ""
+    lapse = report.lapse if report.outcome == LAPSED else None
     return {
         "valid": report.valid,
-        "authentic": not INTEGRITY & set(failed),
+        "outcome": report.outcome,
+        # Confirmed (valid or lapsed), disproved (forged), or unknown (None): only confirmed facts are shown.
+        "authentic": {VALID: True, LAPSED: True, FORGED: False}.get(report.outcome),
+        "cause": report.cause,
+        "lapse": lapse,
         "format": report.format,
         "reason": {"check": reason.name, "message": reason.message} if reason else None,
         "name": summary.get("name") if isinstance(summary.get("name"), str) else None,

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from badges.services.verification.dates import french, parse_datetime
-from badges.services.verification.report import Report
+from badges.services.verification.report import Lapse, Report
 
 french_date = french
 OB3_TYPES = {"OpenBadgeCredential", "AchievementCredential"}
@@ -53,26 +53,33 @@ def check_ob3_shape(doc: dict[str, Any], report: Report) -> bool:
     """The few fields every later check relies on (the JSON Schema reports the rest)."""
     types = as_list(doc.get("type"))
     if "VerifiableCredential" not in types or not OB3_TYPES & set(types):
-        report.fail("format", "Ce n'est pas un badge Open Badges 3.0 (type OpenBadgeCredential absent).")
+        report.fail(
+            "format",
+            "Ce n'est pas un badge Open Badges 3.0 (type OpenBadgeCredential absent).",
+            cause="unreadable",
+        )
         return False
     missing = [f for f in ("id", "issuer", "validFrom", "credentialSubject") if f not in doc]
     if missing or not issuer_id(doc):
-        report.fail("format", "Champs obligatoires absents : " + ", ".join(missing or ["issuer.id"]) + ".")
+        absent = ", ".join(missing or ["issuer.id"])
+        report.fail("format", "Champs obligatoires absents : " + absent + ".", cause="unreadable")
         return False
     report.ok("format", "Badge Open Badges 3.0 (Verifiable Credential).")
     return True
 
 
 def check_issuer_profile(issuer: Any, report: Report) -> None:
-    """OB 3.0 needs issuer.type Profile; name, url and email make it useful to a human (A3.4)."""
+    """OB 3.0 needs issuer.type Profile; name, url and email make it useful to a human (A3.4).
+
+    An incomplete profile is a badge this verifier cannot read as meant, not a proof of forgery."""
     if not isinstance(issuer, dict):
-        report.fail("issuer", "L'émetteur doit être décrit par un profil (objet issuer).")
+        report.fail("issuer", "L'émetteur doit être décrit par un profil (objet issuer).", cause="unreadable")
         return
     if "Profile" not in as_list(issuer.get("type")):
-        report.fail("issuer", "Le profil de l'émetteur n'a pas le type Profile.")
+        report.fail("issuer", "Le profil de l'émetteur n'a pas le type Profile.", cause="unreadable")
         return
     if not isinstance(issuer.get("name"), str) or not issuer["name"].strip():
-        report.fail("issuer", "Le profil de l'émetteur n'a pas de nom.")
+        report.fail("issuer", "Le profil de l'émetteur n'a pas de nom.", cause="unreadable")
         return
     report.ok("issuer", f"Émetteur : {issuer['name']} ({issuer.get('id')}).")
 
@@ -80,20 +87,24 @@ def check_issuer_profile(issuer: Any, report: Report) -> None:
 def check_validity(valid_from: Any, valid_until: Any, *, now: datetime, report: Report) -> None:
     start = parse_datetime(valid_from) if isinstance(valid_from, str) else None
     if start is None:
-        report.fail("validity", "Date de début de validité absente ou illisible.")
+        report.fail("validity", "Date de début de validité absente ou illisible.", cause="unreadable")
         return
     if start > now:
+        report.lapse = Lapse("not_yet_valid", start)
         report.fail("validity", f"Ce badge n'est pas encore valide : il le sera le {french(start)}.")
         return
     if valid_until is not None:
         end = parse_datetime(valid_until) if isinstance(valid_until, str) else None
         if end is None:
-            report.fail("validity", "Date de fin de validité illisible.")
+            report.fail("validity", "Date de fin de validité illisible.", cause="unreadable")
             return
         if end < start:
-            report.fail("validity", "La date de fin de validité précède la date de début.")
+            report.fail(
+                "validity", "La date de fin de validité précède la date de début.", cause="unreadable"
+            )
             return
         if end <= now:
+            report.lapse = Lapse("expired", end)
             report.fail("validity", f"Ce badge a expiré le {french(end)}.")
             return
         report.ok("validity", f"Valide depuis le {french(start)}, jusqu'au {french(end)}.")

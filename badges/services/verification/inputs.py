@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from badges.services.shared.input_limits import JWS_RE, MAX_INPUT_BYTES
+from badges.services.shared.input_limits import JWS_RE, MAX_INPUT_BYTES, TOO_LARGE
 
 MAX_JSON_DEPTH = 64
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -15,6 +15,13 @@ PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 class InputError(Exception):
     """The input cannot be read; the message is French and goes into the `parse` check."""
+
+
+class InputTooLarge(InputError):
+    """The input is over the verifier's one limit (MAX_INPUT_BYTES)."""
+
+    def __init__(self) -> None:
+        super().__init__(TOO_LARGE)
 
 
 @dataclass(frozen=True)
@@ -54,7 +61,7 @@ def json_depth_ok(text: str, limit: int = MAX_JSON_DEPTH) -> bool:
 
 def load_json(text: str) -> Any:
     if len(text.encode("utf-8")) > MAX_INPUT_BYTES:
-        raise InputError(f"Le document dépasse {MAX_INPUT_BYTES // (1024 * 1024)} Mo.")
+        raise InputTooLarge()
     if not json_depth_ok(text):
         raise InputError(f"Le document JSON est trop imbriqué (plus de {MAX_JSON_DEPTH} niveaux).")
     try:
@@ -90,7 +97,7 @@ def from_value(value: Any) -> Parsed:
 def from_bytes(data: bytes) -> Parsed:
     """An uploaded file: PNG, SVG, JSON or a JWS in a text file."""
     if len(data) > MAX_INPUT_BYTES:
-        raise InputError(f"Le fichier dépasse {MAX_INPUT_BYTES // (1024 * 1024)} Mo.")
+        raise InputTooLarge()
     if data.startswith(PNG_MAGIC):
         return Parsed("png", data)
     head = data[:1024].lstrip()

@@ -21,7 +21,7 @@ def verify_token(token: str, *, source: Source, now: datetime, email: str | None
     try:
         header, payload = crypto_jws.unverified_parts(token)
     except CryptoError:
-        report.fail("format", "Ce jeton JWS est illisible.")
+        report.fail("format", "Ce jeton JWS est illisible.", cause="unreadable")
         return
     if register.verify_issued_token(source, payload, token, now=now, email=email, report=report):
         return
@@ -30,7 +30,7 @@ def verify_token(token: str, *, source: Source, now: datetime, email: str | None
     elif ob2.is_ob2(payload):
         _verify_ob2_signed(token, payload, source=source, now=now, email=email, report=report)
     else:
-        report.fail("format", "Ce jeton ne contient pas de badge Open Badges.")
+        report.fail("format", "Ce jeton ne contient pas de badge Open Badges.", cause="unreadable")
 
 
 def _signed_at(value: Any) -> datetime | None:
@@ -74,7 +74,7 @@ def _report_unbound_jwk(token: str, header: dict[str, Any], exc: KeyError_, repo
     carry one): say whether the signature itself is intact, then why the key is not trusted."""
     public_key = embedded_key(header)
     if public_key is None:
-        report.fail("key", str(exc))
+        report.fail("key", str(exc), cause=exc.cause)
         return
     try:
         crypto_jws.verify_vc_jwt(token, resolve_key=lambda _header: public_key)
@@ -86,7 +86,7 @@ def _report_unbound_jwk(token: str, header: dict[str, Any], exc: KeyError_, repo
             f"Signature JWT {header.get('alg')} intacte avec la clé jointe au jeton, "
             "mais cette clé n'est pas reconnue comme celle de l'émetteur.",
         )
-    report.fail("key", ob3.unbound_key_message("La clé jointe au jeton", exc))
+    report.fail("key", ob3.unbound_key_message("La clé jointe au jeton", exc), cause=exc.cause)
 
 
 def _verify_ob2_signed(
@@ -96,7 +96,9 @@ def _verify_ob2_signed(
     verification = common.obj(claims.get("verification"))
     creator = verification.get("creator")
     if verification.get("type") not in ("SignedBadge", "signed") or not isinstance(creator, str):
-        report.fail("format", "Assertion signée sans vérification SignedBadge ni clé (creator).")
+        report.fail(
+            "format", "Assertion signée sans vérification SignedBadge ni clé (creator).", cause="unreadable"
+        )
         return
     context = ob2.load_context(claims, source=source, report=report)
     if context is None:
@@ -105,7 +107,7 @@ def _verify_ob2_signed(
     try:
         key = resolve_ob2_creator(source, creator, issuer_profile_id=str(issuer.get("id")))
     except KeyError_ as exc:
-        report.fail("key", str(exc))
+        report.fail("key", str(exc), cause=exc.cause)
         return
     if common.distrusted_key(key.compromised, _signed_at(claims.get("issuedOn")), report):
         return
@@ -130,14 +132,15 @@ def _check_ob2_revocation_list(
     try:
         revocations = get_json(source, url)
     except FetchError as exc:
-        report.fail("status", f"Impossible de lire la liste de révocation : {exc}")
+        report.fail("status", f"Impossible de lire la liste de révocation : {exc}", cause=exc.cause)
         return
     for entry in common.as_list(revocations.get("revokedAssertions")):
         entry_id = entry.get("id") if isinstance(entry, dict) else entry
         if entry_id == claims.get("id"):
             reason = entry.get("revocationReason") if isinstance(entry, dict) else None
-            report.fail(
-                "status", "Ce badge a été révoqué par son émetteur" + (f" : {reason}." if reason else ".")
+            given = reason if isinstance(reason, str) and reason else None
+            report.revoked(
+                "Ce badge a été révoqué par son émetteur" + (f" : {given}." if given else "."), reason=given
             )
             return
     report.ok("status", "Absent de la liste de révocation de l'émetteur.")

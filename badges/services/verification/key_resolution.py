@@ -24,15 +24,29 @@ _DID_WEB_SEGMENT = re.compile(r"[A-Za-z0-9._~!$&'()*+,;=@-]+")
 
 
 class KeyError_(Exception):
-    """The key cannot be resolved or is not the issuer's; the message is French."""
+    """The key cannot be resolved or is not the issuer's; the message is French.
+
+    `cause` is None when the key is not the issuer's (the badge is not authentic), a report cause when
+    the verifier could not find out (a form it cannot read, keys it could not fetch).
+    """
+
+    cause: str | None = None
 
 
 class KeysUnavailable(KeyError_):
     """The document that would say which keys the issuer publishes could not be fetched (`reason`)."""
 
+    cause = "network"
+
     def __init__(self, message: str, reason: str) -> None:
         super().__init__(message)
         self.reason = reason
+
+
+class UnsupportedKey(KeyError_):
+    """A verification method of a form this verifier does not read."""
+
+    cause = "unreadable"
 
 
 @dataclass(frozen=True)
@@ -52,7 +66,7 @@ def resolve_ed25519(source: Source, method_id: str, *, issuer_id: str) -> Resolv
     if base.startswith("did:web:"):
         return _owned(_from_controller_document(source, method_id, did_web_url(base), did=base), issuer_id)
     if not base.startswith(("https://", "http://")):
-        raise KeyError_(f"Méthode de vérification non prise en charge : {method_id}")
+        raise UnsupportedKey(f"Méthode de vérification non prise en charge : {method_id}")
     # `<issuer>#z6Mk…` (1EdTech's test-vector style) goes through the issuer's document too: a key read
     # from the method id alone would let anyone sign in any https issuer's name.
     return _owned(_from_controller_document(source, method_id, base), issuer_id)

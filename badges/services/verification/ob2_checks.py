@@ -27,12 +27,14 @@ def verify_hosted(
     """`fetched` is true when `doc` was just read from its own id (a URL was given)."""
     report.format = "ob2-hosted"
     if doc.get("revoked") is True:
-        report.fail("status", revoked_message(doc))
+        report.revoked(revoked_message(doc), reason=revocation_reason(doc))
         return
     missing = [f for f in REQUIRED if f not in doc]
     if missing or "Assertion" not in common.as_list(doc.get("type")):
         report.fail(
-            "format", "Assertion Open Badges 2.0 incomplète : " + ", ".join(missing or ["type"]) + "."
+            "format",
+            "Assertion Open Badges 2.0 incomplète : " + ", ".join(missing or ["type"]) + ".",
+            cause="unreadable",
         )
         return
     report.ok("format", "Assertion Open Badges 2.0 hébergée.")
@@ -76,8 +78,13 @@ def check_common(
         _check_recipient(doc, email, report)
 
 
-def revoked_message(doc: dict[str, Any]) -> str:
+def revocation_reason(doc: dict[str, Any]) -> str | None:
     reason = doc.get("revocationReason")
+    return reason if isinstance(reason, str) and reason.strip() else None
+
+
+def revoked_message(doc: dict[str, Any]) -> str:
+    reason = revocation_reason(doc)
     return "Ce badge a été révoqué par son émetteur" + (f" : {reason}." if isinstance(reason, str) else ".")
 
 
@@ -86,10 +93,11 @@ def _check_hosted_copy(doc: dict[str, Any], source: Source, report: Report) -> b
     try:
         hosted = get_json(source, str(doc["id"]), allow_gone=True)
     except FetchError as exc:
-        report.fail("hosted", f"L'émetteur ne publie pas ce badge : {exc}")
+        # Not found (made private, erased) or unreachable: nothing says the badge was altered.
+        report.fail("hosted", f"L'émetteur ne publie pas ce badge : {exc}", cause=exc.cause)
         return False
     if hosted.get("revoked") is True:
-        report.fail("status", revoked_message(hosted))
+        report.revoked(revoked_message(hosted), reason=revocation_reason(hosted))
         return False
     if not canonical_equal(hosted, doc):
         report.fail("hosted", "Le badge fourni diffère de celui publié par l'émetteur : il a été modifié.")
@@ -100,19 +108,23 @@ def _check_hosted_copy(doc: dict[str, Any], source: Source, report: Report) -> b
 
 def _get(source: Source, url: Any, what: str, report: Report) -> dict[str, Any] | None:
     if not isinstance(url, str):
-        report.fail("format", f"Le champ {what} doit être l'adresse du document.")
+        report.fail("format", f"Le champ {what} doit être l'adresse du document.", cause="unreadable")
         return None
     try:
         return get_json(source, url)
     except FetchError as exc:
-        report.fail("issuer" if what == "issuer" else "format", f"Document {what} introuvable : {exc}")
+        name = "issuer" if what == "issuer" else "format"
+        report.fail(name, f"Document {what} introuvable : {exc}", cause=exc.cause)
         return None
 
 
 def _check_issuer(doc: dict[str, Any], issuer: dict[str, Any], report: Report) -> None:
     missing = [f for f in ("name", "url", "email") if not issuer.get(f)]
     if missing:
-        report.fail("issuer", "Profil de l'émetteur incomplet : " + ", ".join(missing) + ".")
+        # A sloppy profile is unreadable, not forged; a badge hosted outside the issuer's site is (below).
+        report.fail(
+            "issuer", "Profil de l'émetteur incomplet : " + ", ".join(missing) + ".", cause="unreadable"
+        )
         return
     hosted = common.obj(doc.get("verification")).get("type") in ("HostedBadge", "hosted")
     if hosted and not _in_scope(str(doc["id"]), issuer):
@@ -135,7 +147,9 @@ def _in_scope(assertion_id: str, issuer: dict[str, Any]) -> bool:
 def _check_dates(doc: dict[str, Any], now: datetime, report: Report) -> None:
     issued = parse_datetime(doc["issuedOn"]) if isinstance(doc.get("issuedOn"), str) else None
     if issued is None:
-        report.fail("validity", "Date de délivrance (issuedOn) absente ou sans fuseau horaire.")
+        report.fail(
+            "validity", "Date de délivrance (issuedOn) absente ou sans fuseau horaire.", cause="unreadable"
+        )
         return
     common.check_validity(doc["issuedOn"], doc.get("expires"), now=now, report=report)
 

@@ -122,7 +122,7 @@ def _check_key(
     except KeyError_ as exc:
         written = key_in_method_id(method, issuer_id=issuer_id)
         if written is None:
-            report.fail("key", str(exc))
+            report.fail("key", str(exc), cause=exc.cause)
         else:
             _report_unbound_key(doc, ResolvedKey(method, issuer_id, written, None), exc, report)
         return None
@@ -151,7 +151,7 @@ def _report_unbound_key(doc: dict[str, Any], key: ResolvedKey, exc: KeyError_, r
         intact="Signature intacte avec la clé écrite dans la preuve, "
         "mais cette clé n'est pas reconnue comme celle de l'émetteur.",
     )
-    report.fail("key", unbound_key_message("La clé écrite dans la preuve", exc))
+    report.fail("key", unbound_key_message("La clé écrite dans la preuve", exc), cause=exc.cause)
 
 
 def _check_signature(

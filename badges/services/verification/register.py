@@ -103,6 +103,10 @@ def register_content_and_status(stored: Credential, report: Report) -> None:
     report.ok("issuer", f"Émetteur : {stored.issuer.name} (registre de ce service).")
     if stored.revoked_at is not None:
         reason = f" : {stored.revocation_reason}." if stored.revocation_reason else "."
-        report.fail("status", "Ce badge a été révoqué par son émetteur" + reason)
+        report.revoked(
+            "Ce badge a été révoqué par son émetteur" + reason,
+            reason=stored.revocation_reason,
+            at=stored.revoked_at,
+        )
     else:
         report.ok("status", "Non révoqué (registre de l'émetteur).")

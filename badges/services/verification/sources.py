@@ -14,7 +14,11 @@ from badges.services.verification.inputs import InputError, load_json
 
 
 class FetchError(Exception):
-    """A document could not be obtained; the message is French."""
+    """A document could not be obtained; the message is French, `cause` is a report cause."""
+
+    def __init__(self, message: str, cause: str = "network") -> None:
+        super().__init__(message)
+        self.cause = cause
 
 
 class Source(Protocol):
@@ -50,13 +54,14 @@ def get_json(source: Source, url: str, *, allow_gone: bool = False) -> dict[str,
     if fetched.status == 410 and allow_gone:
         pass
     elif fetched.status != 200:
-        raise FetchError(f"{url} a répondu {fetched.status}.")
+        missing = fetched.status in (404, 410)
+        raise FetchError(f"{url} a répondu {fetched.status}.", "not_found" if missing else "network")
     try:
         value = load_json(fetched.body.decode("utf-8"))
     except (InputError, UnicodeDecodeError) as exc:
-        raise FetchError(f"{url} n'a pas renvoyé de JSON lisible.") from exc
+        raise FetchError(f"{url} n'a pas renvoyé de JSON lisible.", "unreadable") from exc
     if not isinstance(value, dict):
-        raise FetchError(f"{url} n'a pas renvoyé un objet JSON.")
+        raise FetchError(f"{url} n'a pas renvoyé un objet JSON.", "unreadable")
     return value
 
 

@@ -29,7 +29,11 @@ _VERIFIED_LOCK = threading.Lock()
 
 
 class _Revoked(Exception):
-    """The credential is revoked or suspended; the message is the French verdict."""
+    """The credential is revoked or suspended; the message is the French verdict, `reason` the issuer's."""
+
+    def __init__(self, message: str, reason: str | None = None) -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 def check_status(
@@ -44,10 +48,12 @@ def check_status(
         try:
             checked += _check_entry(entry, doc, issuer=issuer_id, source=source)
         except _Revoked as exc:
-            report.fail("status", str(exc))
+            report.revoked(str(exc), reason=exc.reason)
             return
         except (FetchError, KeyError_, ValueError, CryptoError) as exc:
-            report.fail("status", f"Impossible de vérifier la révocation : {_message(exc)}")
+            # The list could not be read or trusted: the badge's status is unknown, not revoked.
+            cause = exc.cause if isinstance(exc, (FetchError, KeyError_)) and exc.cause else "unreadable"
+            report.fail("status", f"Impossible de vérifier la révocation : {_message(exc)}", cause=cause)
             return
     if not checked:
         report.ok("status", "Aucun statut de révocation ou de suspension déclaré par l'émetteur.")
@@ -149,7 +155,7 @@ def _check_revocation_list(
     for revoked in as_list(revocations.get("revokedCredential")):
         if isinstance(revoked, dict) and revoked.get("id") == doc.get("id"):
             reason = revoked.get("revocationReason")
+            given = reason if isinstance(reason, str) and reason else None
             raise _Revoked(
-                "Ce badge a été révoqué par son émetteur"
-                + (f" : {reason}." if isinstance(reason, str) and reason else ".")
+                "Ce badge a été révoqué par son émetteur" + (f" : {given}." if given else "."), given
             )

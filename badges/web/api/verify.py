@@ -9,8 +9,9 @@ from badges import db
 from badges.db import get_session
 from badges.services import verification
 from badges.services.shared.errors import InvalidInput
+from badges.services.verification import checking
 from badges.services.verification.fetch import fetcher_from_config
-from badges.services.verification.inputs import InputError, load_json
+from badges.services.verification.inputs import InputError, InputTooLarge, load_json
 from badges.services.verification.sources import LocalSource
 from badges.web.api import bp
 from badges.web.api.inputs import OPEN, accepts, unknown_fields
@@ -26,7 +27,7 @@ def _source() -> LocalSource:
 @bp.route("/verify", methods=["GET", "POST"])
 @db.reads
 @accepts(query=("url", "email"), own_reader=True)
-def verify() -> Response:
+def verify() -> tuple[Response, int]:
     """Public: verify a URL (?url=), a JSON body {"credential": ...} or an uploaded file (field `file`)."""
     email = request.values.get("email") or None
     if request.method == "GET":
@@ -41,7 +42,9 @@ def verify() -> Response:
         report = verification.verify_bytes(upload.read(), source=_source(), now=now(), email=email)
     else:
         report = _verify_json_body()
-    return jsonify(report.to_dict())
+    checking.add_revocation_date(get_session(), links(), report)
+    # Over the one limit: the same report and status whether the request or the badge in it was too big.
+    return jsonify(report.to_dict()), 413 if report.cause == "too_large" else 200
 
 
 def _verify_json_body() -> verification.Report:
@@ -50,7 +53,9 @@ def _verify_json_body() -> verification.Report:
     try:
         data = load_json(request.get_data(as_text=True))
     except InputError as exc:
-        return verification.unreadable(str(exc))
+        return verification.unreadable(
+            str(exc), cause="too_large" if isinstance(exc, InputTooLarge) else "unreadable"
+        )
     if not isinstance(data, dict) or "credential" not in data:
         raise InvalidInput({"credential": "Le badge doit être envoyé dans le champ « credential »."})
     # The credential itself is the verifier's to judge (OPEN); the envelope around it is the API's.
