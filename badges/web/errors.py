@@ -16,6 +16,7 @@ from badges.services.shared.errors import (
     NotAllowed,
     NotFound,
     RuleError,
+    ServiceError,
     TooLarge,
     TooManyAttempts,
 )
@@ -60,34 +61,27 @@ def error_response(status: int, message: str, code: str, fields: dict[str, str] 
     return response
 
 
+# Each service error becomes this status and error code; the most specific class wins (Conflict is a
+# RuleError).
+SERVICE_ERRORS: dict[type[ServiceError], tuple[int, str]] = {
+    InvalidInput: (422, "invalid"),
+    NotFound: (404, "not_found"),
+    NotAllowed: (403, "forbidden"),
+    TooLarge: (413, "too_large"),
+    Conflict: (409, "conflict"),
+    RuleError: (422, "rule"),
+    TooManyAttempts: (429, "too_many_attempts"),
+}
+
+
+def service_error(exc: ServiceError) -> Response:
+    status, code = next(SERVICE_ERRORS[c] for c in type(exc).__mro__ if c in SERVICE_ERRORS)
+    return error_response(status, exc.message, code, getattr(exc, "fields", None))
+
+
 def init_app(app: Flask) -> None:
-    @app.errorhandler(InvalidInput)
-    def invalid(exc: InvalidInput) -> Response:
-        return error_response(422, exc.message, "invalid", exc.fields)
-
-    @app.errorhandler(NotFound)
-    def not_found(exc: NotFound) -> Response:
-        return error_response(404, exc.message, "not_found")
-
-    @app.errorhandler(NotAllowed)
-    def not_allowed(exc: NotAllowed) -> Response:
-        return error_response(403, exc.message, "forbidden")
-
-    @app.errorhandler(TooLarge)
-    def too_large(exc: TooLarge) -> Response:
-        return error_response(413, exc.message, "too_large")
-
-    @app.errorhandler(Conflict)
-    def conflict(exc: Conflict) -> Response:
-        return error_response(409, exc.message, "conflict")
-
-    @app.errorhandler(RuleError)
-    def rule(exc: RuleError) -> Response:
-        return error_response(422, exc.message, "rule")
-
-    @app.errorhandler(TooManyAttempts)
-    def too_many(exc: TooManyAttempts) -> Response:
-        return error_response(429, exc.message, "too_many_attempts")
+    for error in SERVICE_ERRORS:
+        app.register_error_handler(error, service_error)
 
     @app.errorhandler(HTTPException)
     def http(exc: HTTPException) -> Response:
