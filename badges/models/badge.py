@@ -32,7 +32,7 @@ class BadgeClass(PublicIdMixin, Base):
     criteria_narrative: Mapped[str] = mapped_column(Text)
     # Composed from the competences and rules when staff gave none: recomposed when they change.
     criteria_composed: Mapped[bool] = mapped_column(default=False)
-    # Local level scale N1-N4 (domain guide §6).
+    # Local level scale N1-N4 (docs/domain.md#D-level-scale).
     level: Mapped[str] = mapped_column(String(2))
     tags: Mapped[list[str]] = mapped_column(JSON, default=list)
     image_png: Mapped[bytes] = mapped_column()

@@ -1,4 +1,4 @@
-"""Beneficiaries: pseudonymous by default, with the minimum the domain guide allows."""
+"""Beneficiaries: pseudonymous by default, with the minimum docs/domain.md#D-gdpr-minimisation allows."""
 
 from __future__ import annotations
 
@@ -25,7 +25,8 @@ class Beneficiary(PublicIdMixin, Base):
     # Internal profile label (exclu, intermediaire, initie, ...): staff views and aggregates only.
     profile: Mapped[str | None] = mapped_column(String(40))
     show_name_in_badges: Mapped[bool] = mapped_column(default=False)
-    # "Besoin d'appui en français : oui/non", instead of any language or origin (domain guide §10.3).
+    # "Besoin d'appui en français : oui/non", instead of any language or origin
+    # (docs/domain.md#D-gdpr-minimisation).
     needs_french_support: Mapped[bool] = mapped_column(default=False)
     consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())

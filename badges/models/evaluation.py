@@ -23,7 +23,7 @@ class Evaluation(PublicIdMixin, Base):
     competency_id: Mapped[int] = mapped_column(ForeignKey("competency.id", ondelete="RESTRICT"))
     pathway_id: Mapped[int | None] = mapped_column(ForeignKey("pathway.id", ondelete="SET NULL"))
     atelier_id: Mapped[int | None] = mapped_column(ForeignKey("atelier.id", ondelete="SET NULL"))
-    # avant, pendant, apres (domain guide §2).
+    # avant, pendant, apres (docs/domain.md#D-programme).
     moment: Mapped[str] = mapped_column(String(10))
     # auto_evaluation, observation, quiz, entretien, mise_en_situation, jeu.
     method: Mapped[str] = mapped_column(String(20))

@@ -42,7 +42,7 @@ class Competency(Base):
     area: Mapped[str] = mapped_column(String(200), default="")
     # First-person FALC sentence for beneficiaries ("Je sais ...").
     falc_description: Mapped[str] = mapped_column(Text, default="")
-    # Expected level on the local scale N1-N4 (domain guide §6); reference frameworks have none.
+    # Expected level on the local scale N1-N4 (docs/domain.md#D-level-scale); reference frameworks have none.
     level: Mapped[str | None] = mapped_column(String(2))
     # Observable criteria the médiateur ticks during a session.
     criteria: Mapped[list[str]] = mapped_column(JSON, default=list)
@@ -71,7 +71,7 @@ class CompetencyAlignment(Base):
         ForeignKey("competency.id", ondelete="CASCADE"), primary_key=True
     )
     target_id: Mapped[int] = mapped_column(ForeignKey("competency.id", ondelete="RESTRICT"), primary_key=True)
-    # "principal" or "secondaire", as in the reference proposals.
+    # "principal" or "secondaire", as in the reference proposals (docs/domain.md#D-frameworks-data).
     role: Mapped[str] = mapped_column(String(12), default="principal")
     position: Mapped[int] = mapped_column(default=0)
 

@@ -1,4 +1,6 @@
-"""The interop tests' live service at https://badges.test, and the outside validators (standards README C7).
+"""The interop tests' live service at https://badges.test, and the outside validators.
+
+See docs/standards.md#S-validators.
 
 The outside validators reach the service over real HTTP, as they would on a network: the `app` of these
 tests is a second app of the session, whose BASE_URL is ``https://badges.test``, served by its own werkzeug

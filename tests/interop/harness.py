@@ -1,10 +1,11 @@
-"""Run the outside Open Badges validators offline (standards README Part C) for the interop tests.
+"""Run the outside Open Badges validators offline (docs/standards.md#S-validators) for the interop tests.
 
 The tools live outside the project's runtime dependencies: the JS verifiers in ``tools/interop/node_modules``
 (``npm ci`` from the committed lock file) and 1EdTech's OB 2.0 validator in its own venv under
 ``.cache/interop/venv-ob2``. Both are set up on first use, serialised by a file lock so that parallel test
-runs do not collide. Skip policy (C7): CI never skips; locally a skip is allowed only when a package
-registry cannot be reached, and the skip message says so. Every other setup failure fails the test.
+runs do not collide. Skip policy (docs/standards.md#S-validators): CI never skips; locally a skip is allowed
+only when a package registry cannot be reached, and the skip message says so. Every other setup failure fails
+the test.
 """
 
 from __future__ import annotations
@@ -37,7 +38,8 @@ RUN_TIMEOUT = 60  # seconds per validator run
 # install fails with its own output instead of a thread dump.
 INSTALL_TIMEOUT = 240
 
-# 1EdTech's OB 2.0 validator and its whole dependency closure, pinned and installed with --no-deps (C1.1).
+# 1EdTech's OB 2.0 validator and its whole dependency closure, pinned and installed with --no-deps
+# (docs/standards.md#S-ob2-validator).
 # openbadges 1.1.2 pins pycryptodome==3.6.6, Python-2-only source (SyntaxError on import, and it needs a C
 # compiler to build); a modern pycryptodome replaces it. Pinning the closure makes the venv reproducible and
 # avoids that build. Do not upgrade python-jose: >= 3.2 dropped the pycryptodome backend openbadges uses.
@@ -270,7 +272,8 @@ def _node(script: str, *args: str | Path) -> ValidatorResult:
 
 
 def ob3_verify_di(credential: dict, network: Network) -> ValidatorResult:
-    """Digital Bazaar (C2): ok when the eddsa-rdfc-2022 proof verifies and no status bit is set.
+    """Digital Bazaar (docs/standards.md#S-js-verifiers): ok when the eddsa-rdfc-2022 proof verifies and no
+    status bit is set.
 
     Keys, controller documents and status lists are fetched over HTTP from the servers ``network`` maps.
     """
@@ -282,7 +285,8 @@ def ob3_verify_di(credential: dict, network: Network) -> ValidatorResult:
 
 
 def ob3_verifier_core(credential: dict, network: Network) -> ValidatorResult:
-    """DCC verifier-core (C3): ok by the README's acceptance rule (``report["accepted"]``).
+    """DCC verifier-core (docs/standards.md#S-js-verifiers): ok by the README's acceptance rule
+    (``report["accepted"]``).
 
     Everything but the bundled OB 3.0 JSON Schema is fetched over HTTP from the servers ``network`` maps.
     """
@@ -294,7 +298,8 @@ def ob3_verifier_core(credential: dict, network: Network) -> ValidatorResult:
 
 
 def ob3_verify_jwt(token: str, network: Network) -> ValidatorResult:
-    """jose (C4): ok when the OB 3.0 header rules, the signature and the claim rules all pass.
+    """jose (docs/standards.md#S-jose-verifier): ok when the OB 3.0 header rules, the signature and the claim
+    rules all pass.
 
     The key is the token's `jwk`, or what its `kid` URL serves, fetched over HTTP through ``network``.
     """
@@ -312,7 +317,8 @@ _COMPACT_JWS = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+$")
 def ob2_validate(
     badge_input: str | Path, network: Network, recipient_email: str | None = None
 ) -> ValidatorResult:
-    """1EdTech OB 2.0 validator (C1): ok when the report is valid with no error.
+    """1EdTech OB 2.0 validator (docs/standards.md#S-ob2-validator): ok when the report is valid with no
+    error.
 
     ``badge_input``: a hosted assertion URL (of an origin ``network`` maps), a path to a JWS/JSON text file or
     to a baked .png/.svg, or the compact JWS / assertion JSON text itself.

@@ -1,7 +1,8 @@
-"""Baked images of issued badges, judged by the outside validators (standards A2.6, A3.10, C1, C6).
+"""Baked images of issued badges, judged by the outside validators (docs/standards.md#S-baking).
 
-No outside OB 3.0 extractor runs offline (C6): the OB 3.0 text is read back with this service's own
-unbaker, checked byte for byte, and the extracted credential goes to the Digital Bazaar verifier and jose.
+No outside OB 3.0 extractor runs offline (docs/standards.md#S-baking): the OB 3.0 text is read back with this
+service's own unbaker, checked byte for byte, and the extracted credential goes to the Digital Bazaar verifier
+and jose.
 """
 
 from __future__ import annotations
@@ -52,7 +53,8 @@ def test_1edtech_validator_accepts_a_baked_hosted_ob2_assertion(network, ob2_ven
 def test_1edtech_validator_cannot_read_a_hosted_svg_whose_verify_holds_the_url(
     network, ob2_venv, tmp_path, issued, links
 ):
-    """Why hosted OB 2.0 SVGs are baked without `verify` (A2.6 allows the URL there).
+    """Why hosted OB 2.0 SVGs are baked without `verify` (OB 2.0 allows the URL there,
+    docs/standards.md#S-baking).
 
     openbadges-bakery 1.2.4 returns the `verify` attribute as bytes, which openbadges 1.1.2 cannot read as a
     URL; the JSON body alone is read correctly (test above), and carries the assertion URL as its `id`.

@@ -85,7 +85,8 @@ def vector() -> dict:
 
 @pytest.fixture
 def signed_vector(vector: dict) -> dict:
-    """The 1EdTech test-vector credential with its proof, as an array (A3.6: the schema wants an array)."""
+    """The 1EdTech test-vector credential with its proof, as an array (docs/standards.md#S-data-integrity: the
+    schema wants an array)."""
     credential = copy.deepcopy(vector["unsignedCredential"])
     credential["proof"] = [dict(vector["proofOptions"], proofValue=vector["proofValue"])]
     return credential
@@ -93,7 +94,8 @@ def signed_vector(vector: dict) -> dict:
 
 @pytest.fixture(scope="module")
 def vector_published(vector: dict, site: Site) -> Site:
-    """The vector issuer's controller document at the issuer URL, listing its `#z6Mk…` key (A3.6)."""
+    """The vector issuer's controller document at the issuer URL, listing its `#z6Mk…` key
+    (docs/standards.md#S-keys)."""
     key_id = vector["proofOptions"]["verificationMethod"]
     issuer_id = vector["unsignedCredential"]["issuer"]["id"]
     key = {
@@ -223,7 +225,8 @@ def did_key_signed(node_tools: Path, site: Site) -> dict:
     )
     signed = json.loads(proc.stdout)
     for credential in signed["credentials"]:
-        credential["proof"] = [credential["proof"]]  # A3.6: the schema wants an array
+        # The schema wants an array: docs/standards.md#S-data-integrity
+        credential["proof"] = [credential["proof"]]
     revoked, valid = signed["credentials"]
     site.publish(STATUS_LIST_URL, signed["statusList"])
     return {REVOKED_INDEX: revoked, VALID_INDEX: valid}
@@ -246,7 +249,8 @@ def test_verify_di_rejects_a_changed_subject(did_key_signed, site):
 
 
 def test_verify_di_reports_a_set_status_bit_as_revoked(did_key_signed, site):
-    """@digitalbazaar/vc says verified: true for a revoked credential; the harness must not (C2.3)."""
+    """@digitalbazaar/vc says verified: true for a revoked credential; the harness must not
+    (docs/standards.md#S-js-verifiers)."""
     result = harness.ob3_verify_di(did_key_signed[REVOKED_INDEX], site.network)
     assert not result.ok, result.output
     assert result.report["verified"] is True
@@ -270,7 +274,8 @@ def test_verifier_core_rejects_a_changed_subject(did_key_signed, site):
 
 
 def test_verifier_core_reports_a_schema_failure(did_key_signed, site):
-    """A single-object proof fails the OB 3.0 schema (A3.6), though the signature is good."""
+    """A single-object proof fails the OB 3.0 schema (docs/standards.md#S-data-integrity), though the
+    signature is good."""
     credential = copy.deepcopy(did_key_signed[VALID_INDEX])
     credential["proof"] = credential["proof"][0]
     result = harness.ob3_verifier_core(credential, site.network)
@@ -304,7 +309,7 @@ def jwks(rsa_key, site: Site) -> Network:
 
 
 def _vc_jwt_payload() -> dict:
-    """A small credential plus the registered claims of A3.7."""
+    """A small credential plus the registered claims of docs/standards.md#S-vc-jwt."""
     credential: dict[str, Any] = {
         "@context": [
             "https://www.w3.org/ns/credentials/v2",
@@ -445,7 +450,8 @@ def test_ob2_validator_rejects_the_wrong_recipient(ob2_venv, ob2_site, site):
 
 
 def test_ob2_validator_reads_a_baked_png(ob2_venv, ob2_site, site, tmp_path):
-    """Baking per OB 2.0: one iTXt chunk `openbadges`, empty language tag and translated keyword (C1.5)."""
+    """Baking per OB 2.0: one iTXt chunk `openbadges`, empty language tag and translated keyword
+    (docs/standards.md#S-baking)."""
     info = PngInfo()
     text = (site.root / "ob2" / "assertion.json").read_text(encoding="utf-8")
     info.add_itxt("openbadges", text, lang="", tkey="")

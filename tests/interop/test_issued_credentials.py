@@ -1,4 +1,6 @@
-"""Credentials issued by the running app, judged by the independent validators (standards guide, Part C).
+"""Credentials issued by the running app, judged by the independent validators.
+
+See docs/standards.md#S-validators.
 
 The validators fetch every published document over HTTP from the live https://badges.test (conftest.py).
 """
@@ -144,7 +146,8 @@ def test_signed_ob2_assertion_passes_the_1edtech_validator(
 def test_1edtech_validator_sees_revoked_signed_assertions(
     network, ob2_venv, session, keyring, links, now, issued, revoked_count
 ):
-    """One revoked badge already gives two list entries (hosted URL and urn:uuid): see standards C1.5."""
+    """One revoked badge already gives two list entries (hosted URL and urn:uuid): see
+    docs/standards.md#S-ob2-validator."""
     others = [
         make_award(session, keyring, links, now, issuer=issued.issuer) for _ in range(revoked_count - 1)
     ]

@@ -25,7 +25,8 @@ from tests.factories import (
 
 HTML = {"Accept": "text/html"}
 LD = {"Accept": "application/ld+json"}
-# Ids and labels as written in the domain guide and the reference proposals, compared case-insensitively.
+# Ids and labels as in docs/domain.md#D-profiles and docs/domain.md#D-frameworks-data, compared
+# case-insensitively.
 RAW = (
     "exclu",
     "intermediaire",

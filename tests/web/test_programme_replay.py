@@ -1,5 +1,5 @@
-"""The Île-de-France experiment (domain guide §2b) loaded through the HTTP API as a coordinator's import
-would, then every key figure of /api/v1/reports checked against counts made here from the table.
+"""The Île-de-France experiment (docs/domain.md#D-experiment) loaded through the HTTP API as a coordinator's
+import would, then every key figure of /api/v1/reports checked against counts made here from the table.
 
 Published: 10 tiers-lieux in 7 departments, 114 beneficiaries recorded, 21 pathways, 94 ateliers de médiation,
 355 heures d'accompagnement (atelier time). By category: apprentissage par le faire 5 tiers-lieux (3 to 16

@@ -1,4 +1,4 @@
-"""Run 1EdTech's OB 2.0 validator (PyPI ``openbadges`` 1.1.2) offline (standards README C1.3).
+"""Run 1EdTech's OB 2.0 validator (PyPI ``openbadges`` 1.1.2) offline (docs/standards.md#S-ob2-validator).
 
 Usage (with the interpreter of the validator's own venv, see tests/interop/harness.py):
 
@@ -17,7 +17,8 @@ Exit 0 only when the report is valid with no error; 1 when invalid; 2 when the v
 import collections
 import collections.abc
 
-# python-jose 3.0.1 and pytz 2017.2 still import these aliases, removed in Python 3.10 (C1.1).
+# python-jose 3.0.1 and pytz 2017.2 still import these aliases, removed in Python 3.10
+# (docs/standards.md#S-ob2-validator).
 for _name in (
     "Mapping",
     "MutableMapping",

@@ -1,4 +1,4 @@
-"""Baking Open Badges into PNG and SVG images and reading them back (standards A2.6, A3.10, C1.5, C6)."""
+"""Baking Open Badges into PNG and SVG images and reading them back (docs/standards.md#S-baking)."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ MAX_SVG_DEPTH = 128
 
 SVG_ROOTS = ("{http://www.w3.org/2000/svg}svg", "svg")
 SVG_PREFIX = "openbadges"
-# Version -> (namespace, local name of the element) (A2.6: OB 2.0, A3.10: OB 3.0).
+# Version -> (namespace, local name of the element) (docs/standards.md#S-baking).
 SVG_ELEMENTS: dict[str, tuple[str, str]] = {
     "ob2": ("http://openbadges.org", "assertion"),
     "ob3": ("https://purl.imsglobal.org/ob/v3p0", "credential"),
@@ -117,8 +117,8 @@ def _checked_output(baked: bytes) -> bytes:
 def bake_png(image: bytes, *, keyword: PngKeyword, text: str) -> bytes:
     """The PNG with exactly one uncompressed iTXt chunk `keyword` holding `text`, placed after IHDR.
 
-    Any earlier text chunk with the same keyword is dropped (A3.10: replace, never two); every other
-    chunk, image data included, is copied byte for byte.
+    Any earlier text chunk with the same keyword is dropped (docs/standards.md#S-baking: replace, never two);
+    every other chunk, image data included, is copied byte for byte.
     """
     if keyword not in PNG_KEYWORDS:
         raise BakingError(f"Mot-clé de badge PNG inconnu : {keyword}.")
@@ -158,7 +158,7 @@ def _decoded(raw: bytes, where: str, encoding: str = "utf-8") -> str:
 
 
 def _legacy_url(data: bytes) -> str:
-    """OB 1.x: a tEXt chunk `openbadges` holding the assertion URL (A2.6)."""
+    """OB 1.x: a tEXt chunk `openbadges` holding the assertion URL (docs/standards.md#S-baking)."""
     url = _decoded(data[len(b"openbadges\0") :], "Le bloc tEXt « openbadges »", "latin-1").strip()
     if not url.startswith(("https://", "http://")) or any(ch.isspace() for ch in url):
         raise BakingError("Le bloc tEXt « openbadges » (Open Badges 1.x) ne contient pas une adresse web.")
@@ -173,7 +173,8 @@ def unbake_png(data: bytes) -> dict[str, str]:
         if keyword not in PNG_KEYWORDS:
             continue
         if keyword in found:
-            # Two readers could pick different chunks: ambiguity is refused (A3.10: never more than one).
+            # Two readers could pick different chunks: ambiguity is refused (docs/standards.md#S-baking: never
+            # more than one).
             raise BakingError(f"L'image contient plusieurs blocs « {keyword} » : refusée.")
         if chunk.type == b"zTXt":
             raise BakingError(f"Le bloc « {keyword} » est compressé : refusé (A3.10 : sans compression).")
@@ -232,10 +233,10 @@ def _parse_svg(data: bytes) -> Element:
 
 
 def bake_svg(svg: bytes, *, version: SvgVersion, text: str, verify: str | None) -> bytes:
-    """The SVG with exactly one badge element, first child of <svg> (A2.6, A3.10).
+    """The SVG with exactly one badge element, first child of <svg> (docs/standards.md#S-baking).
 
     `text` (JSON) goes in the element body as CDATA; `verify` becomes the `verify` attribute: the compact JWS
-    of a signed OB 2.0 assertion or a VC-JWT (a JWS passed as `text` is moved there). A2.6 also allows the
+    of a signed OB 2.0 assertion or a VC-JWT (a JWS passed as `text` is moved there). OB 2.0 also allows the
     assertion URL for a hosted OB 2.0 badge, but 1EdTech's validator then fails (tests/interop): pass None.
     An earlier element of the same version is replaced.
     """

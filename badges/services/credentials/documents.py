@@ -127,7 +127,8 @@ def ob2_crypto_key(key: SigningKey, links: Links) -> dict:
 
 
 def ob2_revocation_list(session: Session, issuer: Issuer, links: Links) -> dict:
-    """Revoked OB 2.0 assertions of the issuer: ids and reasons only, no personal data (A2.5)."""
+    """Revoked OB 2.0 assertions of the issuer: ids and reasons only, no personal data
+    (docs/standards.md#S-ob2-signed)."""
     revoked = session.scalars(
         select(Credential)
         .where(Credential.issuer_id == issuer.id, Credential.revoked_at.is_not(None))

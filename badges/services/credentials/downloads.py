@@ -1,4 +1,7 @@
-"""Every downloadable form of an award: JSON, JWS/JWT, and images baked with either (A2.6, A3.10)."""
+"""Every downloadable form of an award: JSON, JWS/JWT, and images baked with either.
+
+See docs/standards.md#S-baking.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,6 @@
-"""The signed forms of an award made on first request: OB 2.0 JWS (A2.5) and OB 3.0 VC-JWT (A3.7).
+"""The signed forms of an award made on first request: OB 2.0 JWS and OB 3.0 VC-JWT.
+
+See docs/standards.md#S-ob2-signed and docs/standards.md#S-vc-jwt.
 
 Each is signed once with the issuer's RSA key in force, stored, and served as stored afterwards.
 """

@@ -146,7 +146,8 @@ def normalise_upload(data: bytes) -> bytes:
 
 
 def draw_badge_svg(png: bytes, *, title: str = "Badge") -> bytes:
-    """A 600x600 SVG showing the PNG, so that every badge can also be baked as SVG (A2.6, A3.10)."""
+    """A 600x600 SVG showing the PNG, so that every badge can also be baked as SVG
+    (docs/standards.md#S-baking)."""
     check_png_safely(png)
     encoded = base64.b64encode(png).decode("ascii")
     svg = (

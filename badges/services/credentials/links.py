@@ -12,12 +12,13 @@ class Links:
     base: str
 
     def issuer(self, slug: str) -> str:
-        """OB 3.0 issuer id and controller document of its keys (standards A3.6)."""
+        """OB 3.0 issuer id and controller document of its keys (docs/standards.md#S-keys)."""
         return f"{self.base}/issuers/{slug}"
 
     def ed25519_method(self, slug: str, key_id: str) -> str:
         """The verification method of a Data Integrity proof: a URL without a fragment, since a fragment never
-        reaches a server; it serves the Multikey itself, listed by the issuer's controller document (A3.6)."""
+        reaches a server; it serves the Multikey itself, listed by the issuer's controller document
+        (docs/standards.md#S-keys)."""
         return f"{self.issuer(slug)}/keys/{key_id}"
 
     def legacy_ed25519_method(self, slug: str, key_id: str) -> str:
@@ -25,7 +26,7 @@ class Links:
         return f"{self.issuer(slug)}#key-{key_id}"
 
     def rsa_kid(self, slug: str, key_id: str) -> str:
-        """A VC-JWT `kid` is a URI that dereferences to the JWK (standards A3.7)."""
+        """A VC-JWT `kid` is a URI that dereferences to the JWK (docs/standards.md#S-vc-jwt)."""
         return f"{self.issuer(slug)}/keys/{key_id}"
 
     def jwks(self, slug: str) -> str:

@@ -76,7 +76,7 @@ def issuer_jwks(session: Session, links: Links, slug: str) -> Published | None:
 
 
 def all_jwks(session: Session, links: Links) -> Published:
-    """The RSA keys of every issuer: the recommended place for VC-JWT keys (A3.7)."""
+    """The RSA keys of every issuer: the recommended place for VC-JWT keys (docs/standards.md#S-vc-jwt)."""
     return _json(documents.jwks(session, list(session.scalars(select(Issuer))), links), JWK_SET)
 
 
@@ -137,7 +137,8 @@ def ob2_badge(session: Session, links: Links, badge_id: str) -> Published | None
 
 
 def ob2_assertion(session: Session, links: Links, credential_id: str) -> Published | None:
-    """A revoked (or erased) hosted assertion answers 410 with `revoked: true` (A2.4)."""
+    """A revoked (or erased) hosted assertion answers 410 with `revoked: true`
+    (docs/standards.md#S-ob2-hosted)."""
     found = _one(session, Credential, public_id=credential_id)
     if not isinstance(found, Credential):
         return None

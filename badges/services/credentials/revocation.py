@@ -14,7 +14,7 @@ from badges.services.credentials.links import Links
 from badges.services.crypto.keyring import Keyring
 from badges.services.shared.errors import Conflict, InvalidInput, NotFound
 
-# The PII-free reason kept when a badge is erased at its holder's request (domain guide §10.6).
+# The PII-free reason kept when a badge is erased at its holder's request (docs/domain.md#D-gdpr-erasure).
 ERASURE_REASON = "Badge effacé à la demande de son titulaire."
 
 

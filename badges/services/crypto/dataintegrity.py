@@ -1,4 +1,4 @@
-"""Data Integrity proofs with the eddsa-rdfc-2022 cryptosuite (standards guide A3.6 and Part B)."""
+"""Data Integrity proofs with the eddsa-rdfc-2022 cryptosuite (docs/standards.md#S-data-integrity)."""
 
 from __future__ import annotations
 
@@ -30,7 +30,8 @@ def sign(
     verification_method: str,
     created: datetime,
 ) -> dict[str, Any]:
-    """A new dict: the document with ``"proof": [proof]`` (an array, as the OB 3.0 schema requires, A3.6)."""
+    """A new dict: the document with ``"proof": [proof]`` (an array, as the OB 3.0 schema requires,
+    docs/standards.md#S-data-integrity)."""
     if "proof" in document:
         raise ValueError("the document already has a proof")
     if created.tzinfo is None:
@@ -42,14 +43,17 @@ def sign(
         "verificationMethod": verification_method,
         "proofPurpose": PROOF_PURPOSE,
     }
-    # B1 step 6: the proof is the configuration without @context, plus proofValue.
+    # Last signing step (docs/standards.md#S-data-integrity): the proof is the configuration without @context,
+    # plus proofValue.
     proof = {**config, "proofValue": "z" + b58encode(sign_bytes(hash_data(document, config)))}
     return {**copy.deepcopy(document), "proof": [proof]}
 
 
 def hash_data(unsecured: dict[str, Any], proof_config: dict[str, Any]) -> bytes:
-    """sha256(canonical proof config) || sha256(canonical document): 64 bytes, proof first (B1 step 4)."""
-    # The proof configuration is canonicalised with the document's @context (B1 step 2, B2).
+    """sha256(canonical proof config) || sha256(canonical document): 64 bytes, proof first
+    (docs/standards.md#S-data-integrity)."""
+    # The proof configuration is canonicalised with the document's @context
+    # (docs/standards.md#S-data-integrity).
     config = {**proof_config, "@context": unsecured.get("@context")}
     try:
         proof_canon, document_canon = canonicalize(config), canonicalize(unsecured)
@@ -65,7 +69,8 @@ def hash_data(unsecured: dict[str, Any], proof_config: dict[str, Any]) -> bytes:
 
 
 def verify(document: dict[str, Any], *, resolve_key: Callable[[str], bytes]) -> dict[str, Any]:
-    """The proof of a document whose eddsa-rdfc-2022 signature verifies; CryptoError otherwise (B2).
+    """The proof of a document whose eddsa-rdfc-2022 signature verifies; CryptoError otherwise
+    (docs/standards.md#S-data-integrity).
 
     ``resolve_key(verificationMethod)`` returns the raw 32-byte Ed25519 public key, after checking that the
     key's controller is the issuer; its CryptoError("unknown_key") propagates.
@@ -94,7 +99,8 @@ def verify(document: dict[str, Any], *, resolve_key: Callable[[str], bytes]) -> 
 
 
 def _single_proof(proof: Any) -> dict[str, Any]:
-    # The spec's test vector uses an object, the OB 3.0 schema an array of one (A3.6): both verify.
+    # The spec's test vector uses an object, the OB 3.0 schema an array of one
+    # (docs/standards.md#S-data-integrity): both verify.
     if isinstance(proof, list):
         if len(proof) != 1:
             raise CryptoError("malformed_proof", f"expected exactly one proof, found {len(proof)}")

@@ -1,4 +1,7 @@
-"""Compact JWS: OB 2.0 signed assertions (A2.5) and OB 3.0 VC-JWT credentials (A3.7)."""
+"""Compact JWS: OB 2.0 signed assertions and OB 3.0 VC-JWT credentials.
+
+See docs/standards.md#S-ob2-signed and docs/standards.md#S-vc-jwt.
+"""
 
 from __future__ import annotations
 
@@ -30,10 +33,11 @@ _KEY_TYPES: dict[str, type] = {
     "ES256": ec.EllipticCurvePublicKey,
     "EdDSA": Ed25519PublicKey,
 }
-# OB 3.0 §8.2: "Additional JOSE Headers are NOT allowed"; 1EdTech accepts RS256 and ES256 only (A3.7).
+# OB 3.0 §8.2: "Additional JOSE Headers are NOT allowed"; 1EdTech accepts RS256 and ES256 only
+# (docs/standards.md#S-vc-jwt).
 VC_JWT_HEADERS = frozenset({"alg", "kid", "jwk", "typ"})
 VC_JWT_ALGORITHMS = ("RS256", "ES256")
-# JWT registered claims that OB 3.0 adds to the credential (A3.7).
+# JWT registered claims that OB 3.0 adds to the credential (docs/standards.md#S-vc-jwt).
 _REGISTERED_CLAIMS = ("iss", "jti", "sub", "nbf", "exp")
 
 
@@ -99,13 +103,14 @@ def _check_signature(alg: str, key: PublicKey, signing_input: bytes, signature: 
 
 
 def vc_jwt_claims(credential: dict[str, Any]) -> dict[str, Any]:
-    """JWT payload of a VC-JWT: the credential itself plus iss, jti, sub, nbf and exp (OB 3.0 §8.2, A3.7)."""
+    """JWT payload of a VC-JWT: the credential itself plus iss, jti, sub, nbf and exp
+    (docs/standards.md#S-vc-jwt, OB 3.0 §8.2)."""
     return {**credential, **_expected_claims(credential)}
 
 
 def sign_vc_jwt(credential: dict[str, Any], *, sign_bytes: Callable[[bytes], bytes], kid: str) -> str:
     """The VC-JWT of a credential, RS256, with ``kid`` the URI of the issuer's published JWK."""
-    # Exactly the header members OB 3.0 allows, in this order (A3.7).
+    # Exactly the header members OB 3.0 allows, in this order (docs/standards.md#S-vc-jwt).
     headers = {"alg": "RS256", "kid": kid, "typ": "JWT"}
     return sign_compact(vc_jwt_claims(credential), sign_bytes=sign_bytes, headers=headers)
 
@@ -119,7 +124,8 @@ def verify_vc_jwt(token: str, *, resolve_key: KeyResolver) -> dict[str, Any]:
     """
     header = _unverified_header(token)
     if "jwk" in header:
-        # Refused before any key lookup: a header carrying "d" leaks the issuer's private key (A3.7).
+        # Refused before any key lookup: a header carrying "d" leaks the issuer's private key
+        # (docs/standards.md#S-vc-jwt).
         public_key_from_jwk(header["jwk"])
     if header.get("typ", "JWT") != "JWT":
         raise CryptoError("forbidden_header", 'typ must be "JWT" (not vc+jwt)')
@@ -158,7 +164,7 @@ def _numeric_date(value: Any) -> int:
         raise CryptoError("claims_mismatch", f"not a date-time: {value!r}") from exc
     if moment.tzinfo is None:
         raise CryptoError("claims_mismatch", f"date-time without a time zone: {value!r}")
-    # floor, as Math.floor(Date.parse(s) / 1000) does in the JS verifiers (C4).
+    # floor, as Math.floor(Date.parse(s) / 1000) does in the JS verifiers (docs/standards.md#S-jose-verifier).
     return math.floor(moment.timestamp())
 
 

@@ -45,7 +45,7 @@ class PublicKeyInfo:
         return _checked(serialization.load_pem_public_key(self.public_pem.encode("ascii")))
 
     def jwk(self, kid: str) -> dict[str, str]:
-        """The public JWK with kid, alg and use, as listed in a JWKS (standards guide A3.7)."""
+        """The public JWK with kid, alg and use, as listed in a JWKS (docs/standards.md#S-vc-jwt)."""
         key = self.public_key()
         if isinstance(key, rsa.RSAPublicKey):
             numbers = key.public_numbers()

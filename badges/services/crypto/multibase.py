@@ -1,4 +1,7 @@
-"""Base58btc and the Ed25519 Multikey encoding ("z" + base58btc(0xed 0x01 + key), standards guide A3.6)."""
+"""Base58btc and the Ed25519 Multikey encoding ("z" + base58btc(0xed 0x01 + key)).
+
+See docs/standards.md#S-keys.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""W3C Bitstring Status List encoding: GZIP, then multibase base64url without padding (A3.8)."""
+"""W3C Bitstring Status List encoding: GZIP, then multibase base64url without padding.
+
+See docs/standards.md#S-status-list.
+"""
 
 from __future__ import annotations
 

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 JWK_COMPROMISED = "https://w3id.org/security#revoked"
 
 
-# The local level scale (domain guide §6): code, label shown, FALC description.
+# The local level scale (docs/domain.md#D-level-scale): code, label shown, FALC description.
 LEVEL_SCALE = (
     ("N1", "Je découvre", "Je fais avec une personne à côté de moi."),
     ("N2", "Je fais seul, pas à pas", "Je fais seul. Je demande de l'aide si j'ai un problème."),

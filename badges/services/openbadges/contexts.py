@@ -57,8 +57,10 @@ def _one_error_type() -> Iterator[None]:
 
 
 def canonicalize(doc: dict[str, Any]) -> str:
-    """RDFC-1.0 canonical N-Quads of a JSON-LD document (standards guide B1 step 3); raises JsonLdError."""
-    # PyLD's default algorithm is the older URGNA2012, and 3.3.0 does not know the name "RDFC-1.0" (B3).
+    """RDFC-1.0 canonical N-Quads of a JSON-LD document (docs/standards.md#S-data-integrity); raises
+    JsonLdError."""
+    # PyLD's default algorithm is the older URGNA2012, and 3.3.0 does not know the name "RDFC-1.0"
+    # (docs/standards.md#S-pyld).
     with _one_error_type():
         result: str = jsonld.normalize(
             doc,
@@ -98,7 +100,7 @@ class _UndefinedTermFinder(jsonld.JsonLdProcessor):
     def _check_iris(self, active_property: str | None, expanded: dict[str, Any]) -> None:
         # Expanded with no base, an undefined type value or id stays relative: jsonld.js safe mode fails
         # those too ("relative @type reference", "relative @id reference"), e.g. the type
-        # 1EdTechJsonSchemaValidator2019 without extensions.json (standards guide A3.1).
+        # 1EdTechJsonSchemaValidator2019 without extensions.json (docs/standards.md#S-ob3-contexts).
         where = ".".join([*self.path, active_property or ""]).strip(".")
         types = expanded.get("@type")
         for keyword, values in (
@@ -119,7 +121,7 @@ def undefined_terms(doc: dict[str, Any]) -> list[str]:
 
     Dropped keys appear as ``credentialSubject.foo``, undefined type values as ``credentialSchema.type=Foo``
     and relative ids as ``id=credential-1``. PyLD silently drops or keeps all of these where the JS verifiers
-    fail with "Safe mode validation error" (standards guide B3, C2.3), so the verifier rejects them up front.
+    fail with "Safe mode validation error" (docs/standards.md#S-pyld), so the verifier rejects them up front.
     Raises ``jsonld.JsonLdError`` when the document cannot be expanded at all (unknown context, bad JSON-LD).
     """
     finder = _UndefinedTermFinder()
@@ -164,5 +166,6 @@ def _validator() -> jsonschema.Draft201909Validator:
 
 
 def schema_errors(credential: dict[str, Any]) -> list[str]:
-    """OB 3.0 schema messages as ``"<json path>: <message>"``; empty when the credential passes (C5)."""
+    """OB 3.0 schema messages as ``"<json path>: <message>"``; empty when the credential passes
+    (docs/standards.md#S-json-schema)."""
     return [f"{error.json_path}: {error.message}" for error in _validator().iter_errors(credential)]

@@ -1,4 +1,4 @@
-"""Open Badges 2.0 documents (standards guide A2): pure functions from plain values to JSON."""
+"""Open Badges 2.0 documents (docs/standards.md#S-ob2-documents): pure functions from plain values to JSON."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ CONTEXT = "https://w3id.org/openbadges/v2"
 
 
 def identity_hash(identity: str, salt: str) -> str:
-    """OB IdentityHash: 'sha256$' + hex(sha256(identity + salt)) (A2.1)."""
+    """OB IdentityHash: 'sha256$' + hex(sha256(identity + salt)) (docs/standards.md#S-ob2-documents)."""
     return "sha256$" + hashlib.sha256((identity + salt).encode("utf-8")).hexdigest()
 
 
@@ -129,7 +129,7 @@ def revocation_list(*, list_id: str, issuer_id: str, entries: Sequence[dict]) ->
 
 
 def revoked_assertion(*, assertion_id: str, reason: str | None) -> dict:
-    """What a revoked hosted assertion answers, with HTTP 410 (A2.4)."""
+    """What a revoked hosted assertion answers, with HTTP 410 (docs/standards.md#S-ob2-hosted)."""
     doc: dict = {"@context": CONTEXT, "id": assertion_id, "type": "Assertion", "revoked": True}
     if reason:
         doc["revocationReason"] = reason

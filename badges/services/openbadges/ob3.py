@@ -1,4 +1,7 @@
-"""Open Badges 3.0 documents (standards guide A3): pure functions from plain values to JSON."""
+"""Open Badges 3.0 documents: pure functions from plain values to JSON.
+
+See docs/standards.md#S-ob3-credential.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +18,8 @@ from badges.services.openbadges.common import (
 
 CREDENTIALS_V2 = "https://www.w3.org/ns/credentials/v2"
 OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
-# Needed because credentialSchema uses the 1EdTechJsonSchemaValidator2019 type (A3.1).
+# Needed because credentialSchema uses the 1EdTechJsonSchemaValidator2019 type
+# (docs/standards.md#S-ob3-contexts).
 OB_EXTENSIONS = "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json"
 CONTEXTS = [CREDENTIALS_V2, OB_CONTEXT, OB_EXTENSIONS]
 DID_V1 = "https://www.w3.org/ns/did/v1"
@@ -25,7 +29,8 @@ LEVEL_VALUES = ["N1", "N2", "N3", "N4"]
 
 
 def profile(issuer: IssuerData) -> dict:
-    """An issuer Profile; `type` is an array (A3.5) and name, url and email are always given."""
+    """An issuer Profile; `type` is an array (docs/standards.md#S-ob3-credential) and name, url and email are
+    always given."""
     doc: dict = {
         "id": issuer.id,
         "type": ["Profile"],
@@ -107,7 +112,7 @@ def achievement(data: BadgeClassData) -> dict:
 
 
 def identity_object(*, identity_type: str, identity_hash: str, salt: str | None, hashed: bool) -> dict:
-    """An IdentityObject: `type` is the string "IdentityObject" (A3.3, A3.5)."""
+    """An IdentityObject: `type` is the string "IdentityObject" (docs/standards.md#S-ob3-credential)."""
     doc: dict = {
         "type": "IdentityObject",
         "identityHash": identity_hash,
@@ -120,7 +125,8 @@ def identity_object(*, identity_type: str, identity_hash: str, salt: str | None,
 
 
 def status_entry(*, list_url: str, index: int) -> dict:
-    """A BitstringStatusListEntry for revocation; the index is a base-10 string (A3.8)."""
+    """A BitstringStatusListEntry for revocation; the index is a base-10 string
+    (docs/standards.md#S-status-list)."""
     return {
         "id": f"{list_url}#{index}",
         "type": "BitstringStatusListEntry",
@@ -142,7 +148,7 @@ def credential(
     evidence: Sequence[dict],
     status: dict,
 ) -> dict:
-    """The unsigned OpenBadgeCredential; signing adds `proof` (A3.12 is the shape)."""
+    """The unsigned OpenBadgeCredential; signing adds `proof` (docs/standards.md#S-ob3-credential)."""
     subject: dict = {"id": subject_id, "type": ["AchievementSubject"]}
     if identifiers:
         subject["identifier"] = list(identifiers)
@@ -188,7 +194,8 @@ def multikey(*, method_id: str, controller: str, public_multibase: str, revoked:
 
 
 def controller_document(*, issuer: IssuerData, methods: Sequence[dict]) -> dict:
-    """Served at the issuer id: its keys under verificationMethod and assertionMethod (A3.6).
+    """Served at the issuer id: its keys under verificationMethod and assertionMethod
+    (docs/standards.md#S-keys).
 
     did/v1 comes first so verifiers read it as a controller document without JSON-LD framing.
     """
@@ -202,7 +209,7 @@ def controller_document(*, issuer: IssuerData, methods: Sequence[dict]) -> dict:
 
 
 def status_list_credential(*, list_url: str, issuer_id: str, encoded_list: str, valid_from: datetime) -> dict:
-    """The unsigned BitstringStatusListCredential (A3.8)."""
+    """The unsigned BitstringStatusListCredential (docs/standards.md#S-status-list)."""
     return {
         "@context": [CREDENTIALS_V2],
         "id": list_url,

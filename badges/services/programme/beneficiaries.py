@@ -1,7 +1,7 @@
 """Beneficiaries of a tiers-lieu: pseudonymous records with the minimum personal data.
 
-Never collected (domain guide §10.3): NIR, nationality or origin, health or disability, France Travail
-identifier. A language need is a yes/no "besoin d'appui en français", nothing more.
+Never collected (docs/domain.md#D-gdpr-minimisation): NIR, nationality or origin, health or disability, France
+Travail identifier. A language need is a yes/no "besoin d'appui en français", nothing more.
 """
 
 from __future__ import annotations
@@ -34,7 +34,8 @@ FIELDS = (
 def validate(data: dict[str, Any], *, partial: bool = False) -> dict[str, Any]:
     unknown = sorted(set(data) - set(FIELDS))
     if unknown:
-        # Refusing unknown fields keeps data the guide forbids (nationality, NIR, ...) from slipping in.
+        # Refusing unknown fields keeps data docs/domain.md#D-gdpr-minimisation forbids (nationality, NIR,
+        # ...) from slipping in.
         raise InvalidInput({name: "Ce champ n'est pas collecté." for name in unknown})
     fields = Fields(data)
     checks = {

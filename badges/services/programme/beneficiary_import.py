@@ -1,7 +1,7 @@
 """CSV import of beneficiaries: every row is checked first; one bad row refuses the whole file.
 
-Columns (header line, `;` or `,`): prenom_ou_alias (required), email, telephone, profil,
-appui_francais (oui/non), accord (oui/non). Unknown columns are refused, so nothing the domain guide
+Columns (header line, `;` or `,`): prenom_ou_alias (required), email, telephone, profil, appui_francais
+(oui/non), accord (oui/non). Unknown columns are refused, so nothing docs/domain.md#D-gdpr-minimisation
 forbids (NIR, nationality, France Travail id, ...) can come in through a spreadsheet.
 """
 

@@ -1,6 +1,6 @@
 """Read-side of the beneficiary screens: the staff list and file, and the counsellor's agency view.
 
-What a counsellor sees is narrower than staff (domain guide §1 and §10.3, minimisation): first name or
+What a counsellor sees is narrower than staff (docs/domain.md#D-gdpr-minimisation): first name or
 alias, the pathway, the competences acquired and the badges still valid. Never a failed or lower result,
 a note, the internal profile label, an e-mail or a phone number.
 """

@@ -286,7 +286,8 @@ def load_defaults(session: Session) -> list[Framework]:
     loaded = []
     for name in DEFAULT_FILES:
         data = json.loads((DATA_DIR / name).read_text(encoding="utf-8"))
-        # Traceability to the reference proposals' ids: kept in the file, never stored or published.
+        # Traceability to the reference proposals' ids (docs/domain.md#D-frameworks-data): kept in the file,
+        # never stored or published.
         data.pop("source_ids", None)
         if frameworks.find(session, data["slug"], data["version"]) is None:
             loaded.append(import_document(session, data))

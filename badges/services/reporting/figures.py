@@ -2,7 +2,7 @@
 type, pathway category and profile.
 
 Definitions (all restricted to the tiers-lieux in scope and to the filters), after the programme's own
-"chiffres clés" (domain guide §2b):
+"chiffres clés" (docs/domain.md#D-experiment):
 * beneficiaries (bénéficiaires accompagnés): distinct beneficiaries enrolled in the period's pathways;
 * ateliers (ateliers de médiation): ateliers of those pathways held in the period;
 * atelier_hours (heures d'accompagnement): the sum of those ateliers' durations, atelier time, each atelier

@@ -15,7 +15,8 @@ from badges.services.shared import spreadsheet
 
 BAR_HEIGHT, GAP, LABEL_WIDTH, WIDTH = 28, 10, 260, 640
 COLOURS = ("#1f5f99", "#2e7d32", "#8a4b08", "#6a1b9a", "#b3261e", "#00695c")
-# The programme's words (domain guide §2b): "heures d'accompagnement" is atelier time, not person-hours.
+# The programme's words (docs/domain.md#D-experiment): "heures d'accompagnement" is atelier time, not
+# person-hours.
 HEADERS = {
     "beneficiaries": "Bénéficiaires accompagnés",
     "ateliers": "Ateliers de médiation",

@@ -1,7 +1,7 @@
 """Internal beneficiary profiles: ids, colour families, and the guard keeping them out of public text.
 
-The labels are stigmatising (domain guide §1): they live in staff views and aggregated reports only, never
-in a badge, a URL, a framework page or an alignment.
+The labels are stigmatising (docs/domain.md#D-profiles): they live in staff views and aggregated reports only,
+never in a badge, a URL, a framework page or an alignment.
 """
 
 from __future__ import annotations

@@ -1,11 +1,11 @@
-"""Reading the badge baked in an uploaded PNG or SVG, for the verifier (standards A2.6, A3.10, C6)."""
+"""Reading the badge baked in an uploaded PNG or SVG, for the verifier (docs/standards.md#S-baking)."""
 
 from __future__ import annotations
 
 from badges.services.credentials import baking
 from badges.services.verification.report import Report
 
-# An OB 3.0 credential is preferred when an image carries both versions (A3.10 keyword, then A2.6).
+# An OB 3.0 credential is preferred when an image carries both versions (docs/standards.md#S-baking).
 PNG_ORDER = ("openbadgecredential", "openbadges")
 SVG_ORDER = ("ob3", "ob2")
 KIND_NAMES = {"png": "PNG", "svg": "SVG"}

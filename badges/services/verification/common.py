@@ -69,7 +69,8 @@ def check_ob3_shape(doc: dict[str, Any], report: Report) -> bool:
 
 
 def check_issuer_profile(issuer: Any, report: Report) -> None:
-    """OB 3.0 needs issuer.type Profile; name, url and email make it useful to a human (A3.4).
+    """OB 3.0 needs issuer.type Profile; name, url and email make it useful to a human
+    (docs/standards.md#S-ob3-credential).
 
     An incomplete profile is a badge this verifier cannot read as meant, not a proof of forgery."""
     if not isinstance(issuer, dict):

@@ -1,4 +1,7 @@
-"""Public keys for JOSE tokens: VC-JWT `kid` / `jwk` (A3.7) and OB 2.0 CryptographicKey (A2.5)."""
+"""Public keys for JOSE tokens: VC-JWT `kid` / `jwk` and OB 2.0 CryptographicKey.
+
+See docs/standards.md#S-vc-jwt and docs/standards.md#S-ob2-signed.
+"""
 
 from __future__ import annotations
 
@@ -107,7 +110,8 @@ def _jwk(doc: dict[str, Any]) -> PublicKey:
 
 
 def resolve_ob2_creator(source: Source, creator: str, *, issuer_profile_id: str) -> JoseKey:
-    """The CryptographicKey named by `verification.creator`; its owner must be the issuer (A2.5)."""
+    """The CryptographicKey named by `verification.creator`; its owner must be the issuer
+    (docs/standards.md#S-ob2-signed)."""
     try:
         doc = get_json(source, creator)
     except FetchError as exc:

@@ -1,4 +1,7 @@
-"""Checks of compact JWS badges: OB 3.0 VC-JWT (A3.7) and OB 2.0 signed assertions (A2.5)."""
+"""Checks of compact JWS badges: OB 3.0 VC-JWT and OB 2.0 signed assertions.
+
+See docs/standards.md#S-vc-jwt and docs/standards.md#S-ob2-signed.
+"""
 
 from __future__ import annotations
 

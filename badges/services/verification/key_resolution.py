@@ -58,7 +58,7 @@ class ResolvedKey:
 
 
 def resolve_ed25519(source: Source, method_id: str, *, issuer_id: str) -> ResolvedKey:
-    """An Ed25519 key from did:key, did:web or an https controller document (A3.6, A3.13 step 8)."""
+    """An Ed25519 key from did:key, did:web or an https controller document (docs/standards.md#S-keys)."""
     base, _, _fragment = method_id.partition("#")
     if base.startswith("did:key:"):
         key = _from_multibase(base[len("did:key:") :])
@@ -88,7 +88,8 @@ def key_in_method_id(method_id: str, *, issuer_id: str) -> bytes | None:
 
 def did_web_url(did: str) -> str:
     """did:web:example.com -> https://example.com/.well-known/did.json;
-    did:web:example.com%3A8443:user:alice -> https://example.com:8443/user/alice/did.json (did:web §3.2)."""
+    did:web:example.com%3A8443:user:alice -> https://example.com:8443/user/alice/did.json
+    (docs/standards.md#S-keys, did:web §3.2)."""
     parts = did[len("did:web:") :].split(":")
     host = unquote(parts[0])
     segments = [unquote(p) for p in parts[1:]]
@@ -206,7 +207,7 @@ def _from_multibase(value: Any) -> bytes:
 
 
 def _owned(key: ResolvedKey, issuer_id: str) -> ResolvedKey:
-    """The key's controller must be the issuer (A3.13, step 8)."""
+    """The key's controller must be the issuer (docs/standards.md#S-1edtech-checks)."""
     if key.controller != issuer_id:
         raise KeyError_(f"La clé appartient à {key.controller}, pas à l'émetteur {issuer_id}.")
     return key

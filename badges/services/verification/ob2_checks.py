@@ -1,4 +1,4 @@
-"""Checks of an OB 2.0 assertion (standards guide A2): hosted verification."""
+"""Checks of an OB 2.0 assertion (docs/standards.md#S-ob2-hosted): hosted verification."""
 
 from __future__ import annotations
 
@@ -89,7 +89,7 @@ def revoked_message(doc: dict[str, Any]) -> str:
 
 
 def _check_hosted_copy(doc: dict[str, Any], source: Source, report: Report) -> bool:
-    """Hosted verification: the issuer's copy at `id` is the reference (A2.4)."""
+    """Hosted verification: the issuer's copy at `id` is the reference (docs/standards.md#S-ob2-hosted)."""
     try:
         hosted = get_json(source, str(doc["id"]), allow_gone=True)
     except FetchError as exc:
@@ -134,7 +134,8 @@ def _check_issuer(doc: dict[str, Any], issuer: dict[str, Any], report: Report) -
 
 
 def _in_scope(assertion_id: str, issuer: dict[str, Any]) -> bool:
-    """Same origin as the issuer profile, or the issuer's allowedOrigins / startsWith (A2.4)."""
+    """Same origin as the issuer profile, or the issuer's allowedOrigins / startsWith
+    (docs/standards.md#S-ob2-hosted)."""
     verification = common.obj(issuer.get("verification"))
     starts = common.as_list(verification.get("startsWith"))
     if starts:

@@ -1,4 +1,7 @@
-"""Status of OB 3.0 credentials: Bitstring Status List entries and 1EdTech revocation lists (A3.8)."""
+"""Status of OB 3.0 credentials: Bitstring Status List entries and 1EdTech revocation lists.
+
+See docs/standards.md#S-status-list.
+"""
 
 from __future__ import annotations
 
@@ -18,7 +21,8 @@ from badges.services.verification.sources import FetchError, Source, get_json
 
 BITSTRING = "BitstringStatusListEntry"
 REVOCATION_LIST = "1EdTechRevocationList"
-# Purposes whose set bit makes the credential invalid; "refresh" and "message" only inform (Bitstring §2.1).
+# Purposes whose set bit makes the credential invalid; "refresh" and "message" only inform
+# (docs/standards.md#S-status-list, Bitstring Status List §2.1).
 BLOCKING_PURPOSES = {"revocation": "révoqué", "suspension": "suspendu"}
 
 
@@ -140,7 +144,7 @@ def _verify_list_signature(status_doc: dict[str, Any], *, issuer: str, source: S
 def _check_revocation_list(
     entry: dict[str, Any], doc: dict[str, Any], *, issuer: str, source: Source
 ) -> None:
-    """A plain JSON list `revokedCredential: [{"id": …}]` at the entry's id (A3.8).
+    """A plain JSON list `revokedCredential: [{"id": …}]` at the entry's id (docs/standards.md#S-status-list).
 
     It is unsigned, as 1EdTech's validator reads it: the URL is trusted because the signed credential names
     it. When the list names its issuer, that must be the credential's.

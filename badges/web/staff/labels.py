@@ -1,7 +1,7 @@
 """French labels of the programme's codes (pathway types, moments, methods, levels, internal profiles).
 
-Internal profile labels are staff-only (domain guide §1): only staff screens and aggregated figures use
-PROFILE_LABELS; the counsellor screen and every public page never receive them.
+Internal profile labels are staff-only (docs/domain.md#D-profiles): only staff screens and aggregated figures
+use PROFILE_LABELS; the counsellor screen and every public page never receive them.
 """
 
 from __future__ import annotations

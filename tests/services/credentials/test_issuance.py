@@ -38,7 +38,8 @@ def test_award_issues_ob3_credential_that_passes_the_1edtech_schema(session, key
     assert isinstance(proof, list) and len(proof) == 1
     assert proof[0]["cryptosuite"] == "eddsa-rdfc-2022"
     assert proof[0]["proofPurpose"] == "assertionMethod"
-    # A URL without a fragment: it reaches the server, which answers with the Multikey itself (A3.6).
+    # A URL without a fragment: it reaches the server, which answers with the Multikey itself
+    # (docs/standards.md#S-keys).
     assert proof[0]["verificationMethod"].startswith(ob3["issuer"]["id"] + "/keys/")
     assert "#" not in proof[0]["verificationMethod"]
 

@@ -50,7 +50,8 @@ def test_revocation_reaches_every_form(session, keyring, links, now, credential)
 def test_revocation_list_always_has_two_entries_per_revoked_assertion(
     session, keyring, links, now, credential
 ):
-    """The 1EdTech validator misses a one-entry list (standards C1.5): ours never has only one."""
+    """The 1EdTech validator misses a one-entry list (docs/standards.md#S-ob2-validator): ours never has only
+    one."""
     revocation.revoke(session, keyring, credential=credential, reason="Erreur", links=links, now=now)
     entries = documents.ob2_revocation_list(session, credential.issuer, links)["revokedAssertions"]
     assert len(entries) == 2

@@ -1,4 +1,7 @@
-"""eddsa-rdfc-2022: the official 1EdTech vector, round trips and tampering (standards guide Part B)."""
+"""eddsa-rdfc-2022: the official 1EdTech vector, round trips and tampering.
+
+See docs/standards.md#S-test-vector.
+"""
 
 from __future__ import annotations
 
@@ -81,7 +84,7 @@ def test_signer_reproduces_the_1edtech_vector_byte_for_byte(vector: dict[str, An
 
 
 def test_the_vector_verifies_with_proof_as_an_object(vector: dict[str, Any]) -> None:
-    # The spec's own example serialises proof as an object (A3.6).
+    # The spec's own example serialises proof as an object (docs/standards.md#S-data-integrity).
     proof = {**vector["proofOptions"], "proofValue": vector["proofValue"]}
     document = {**vector["unsignedCredential"], "proof": proof}
     public = bytes.fromhex(vector["publicKeyHex"])

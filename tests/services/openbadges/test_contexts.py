@@ -45,7 +45,8 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 def skeleton() -> dict[str, Any]:
-    """The credential shape of standards guide A3.12, which passed every outside check."""
+    """The reference credential shape (docs/standards.md#S-ob3-credential), which passed every outside
+    check."""
     levels = f"{HOST}/achievements/premiers-pas#levels"
     return {
         "@context": [V2, OB, EXTENSIONS],
@@ -201,7 +202,7 @@ def test_absolute_iri_keys_are_defined() -> None:
 
 
 def test_a_missing_extensions_context_leaves_the_schema_type_undefined() -> None:
-    # The "Safe mode validation error" case of standards guide A3.1 / C2.3.
+    # The "Safe mode validation error" case of docs/standards.md#S-ob3-contexts.
     credential = skeleton()
     credential["@context"] = [V2, OB]
     assert undefined_terms(credential) == ["credentialSchema.type=1EdTechJsonSchemaValidator2019"]
