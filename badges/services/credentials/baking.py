@@ -135,13 +135,13 @@ def _itxt_text(data: bytes, keyword: str) -> str:
     if len(rest) < 4:  # compression flag, compression method, two NUL terminators
         raise BakingError(f"Le bloc iTXt « {keyword} » est mal formé.")
     if rest[0] != 0:
-        raise BakingError(f"Le bloc « {keyword} » est compressé : refusé (A3.10 : sans compression).")
+        raise BakingError(f"Le bloc « {keyword} » est compressé : refusé (il doit être non compressé).")
     language, found_language, rest = rest[2:].partition(b"\0")
     translated, found_translated, text = rest.partition(b"\0")
     if data[len(keyword) + 2] != 0 or not (found_language and found_translated):
         raise BakingError(f"Le bloc iTXt « {keyword} » est mal formé.")
     if language or translated:
-        raise BakingError(f"Le bloc « {keyword} » a une langue ou un mot-clé traduit : refusé (A3.10).")
+        raise BakingError(f"Le bloc « {keyword} » a une langue ou un mot-clé traduit : refusé.")
     return _decoded(text, f"Le bloc « {keyword} »")
 
 
@@ -177,9 +177,9 @@ def unbake_png(data: bytes) -> dict[str, str]:
             # more than one).
             raise BakingError(f"L'image contient plusieurs blocs « {keyword} » : refusée.")
         if chunk.type == b"zTXt":
-            raise BakingError(f"Le bloc « {keyword} » est compressé : refusé (A3.10 : sans compression).")
+            raise BakingError(f"Le bloc « {keyword} » est compressé : refusé (il doit être non compressé).")
         if chunk.type == b"tEXt" and keyword == "openbadgecredential":
-            raise BakingError("Le bloc « openbadgecredential » doit être un bloc iTXt (A3.10).")
+            raise BakingError("Le bloc « openbadgecredential » doit être un bloc iTXt.")
         found[keyword] = _legacy_url(chunk.data) if chunk.type == b"tEXt" else _itxt_text(chunk.data, keyword)
     if not found:
         raise BakingError("Aucun badge n'est intégré dans cette image PNG.")
@@ -251,7 +251,7 @@ def bake_svg(svg: bytes, *, version: SvgVersion, text: str, verify: str | None) 
     elif verify is None:
         raise BakingError("Le texte à intégrer dans l'image est vide.")
     if version == "ob3" and text and verify is not None:
-        raise BakingError("Open Badges 3.0 : soit le JSON, soit le JWT dans `verify`, pas les deux (A3.10).")
+        raise BakingError("Open Badges 3.0 : soit le JSON, soit le JWT dans `verify`, pas les deux.")
     _parse_svg(svg)  # limits, no DTD and an <svg> root, before the DOM parse below
     doc = parseString(svg, forbid_dtd=True)
     try:
