@@ -12,7 +12,7 @@ from badges.db import get_session
 from badges.models import Beneficiary, Credential
 from badges.services.credentials import sharing
 from badges.services.holders import certificate, delivery
-from badges.services.holders import private_link as access
+from badges.services.holders.private_link import page_url, private_token, renew
 from badges.services.programme import beneficiaries
 from badges.services.shared import mail
 from badges.services.shared.mail import MailError
@@ -80,7 +80,7 @@ def send_award(public_id: str) -> Response | tuple[Response, int]:
 
 
 def _link_json(beneficiary: Beneficiary, token: str) -> dict[str, Any]:
-    return {"beneficiary": beneficiary.public_id, "url": access.page_url(links(), token)}
+    return {"beneficiary": beneficiary.public_id, "url": page_url(links(), token)}
 
 
 @bp.get("/beneficiaries/<public_id>/private-link")
@@ -90,7 +90,7 @@ def _link_json(beneficiary: Beneficiary, token: str) -> dict[str, Any]:
 def private_link(public_id: str) -> Response:
     """The link of the person's private page (the same one each time, until renewed)."""
     beneficiary = _beneficiary(public_id)
-    token = access.private_token(get_session(), beneficiary=beneficiary, secret=link_secret(), now=now())
+    token = private_token(get_session(), beneficiary=beneficiary, secret=link_secret(), now=now())
     get_session().commit()
     return jsonify(_link_json(beneficiary, token))
 
@@ -101,6 +101,6 @@ def private_link(public_id: str) -> Response:
 def renew_private_link(public_id: str) -> Response:
     """A new link when the old one is lost or leaked: the old one stops working at once."""
     beneficiary = _beneficiary(public_id)
-    token = access.renew(get_session(), beneficiary=beneficiary, secret=link_secret(), now=now())
+    token = renew(get_session(), beneficiary=beneficiary, secret=link_secret(), now=now())
     get_session().commit()
     return jsonify(_link_json(beneficiary, token))

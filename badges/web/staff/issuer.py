@@ -12,8 +12,7 @@ from werkzeug.wrappers import Response
 
 from badges.db import get_session
 from badges.models import Role, SigningKey
-from badges.services.credentials import issuers
-from badges.services.credentials import signing_keys as key_service
+from badges.services.credentials import issuers, signing_keys
 from badges.services.shared.errors import InvalidInput, NotFound, RuleError
 from badges.services.shared.validation import Fields
 from badges.web.context import keyring, links, now
@@ -70,7 +69,7 @@ def _key_view(key: SigningKey) -> dict[str, Any]:
 
 
 def _keys() -> list[dict[str, Any]]:
-    found = key_service.published_keys(get_session(), issuer=own_issuer())
+    found = signing_keys.published_keys(get_session(), issuer=own_issuer())
     return [_key_view(k) for k in sorted(found, key=lambda k: (k.created_at, k.id), reverse=True)]
 
 
@@ -94,7 +93,7 @@ def keys_rotate() -> Response | str | tuple[str, int]:
 
 
 def _own_key(key_id: str) -> SigningKey:
-    key = key_service.key_by_public_id(get_session(), key_id)
+    key = signing_keys.key_by_public_id(get_session(), key_id)
     if key.issuer_id != own_issuer().id:
         raise NotFound("Clé inconnue.")
     return key
