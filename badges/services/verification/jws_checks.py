@@ -8,7 +8,7 @@ from typing import Any
 from badges.services.crypto import CryptoError, jws
 from badges.services.verification import common, ob2_checks, ob3_checks, register
 from badges.services.verification.jwk import embedded_key, resolve_ob2_creator, resolve_vc_jwt_key
-from badges.services.verification.key_resolution import KeyError_
+from badges.services.verification.key_resolution import KeyResolutionError
 from badges.services.verification.report import Report
 from badges.services.verification.sources import FetchError, Source, get_json
 from badges.services.verification.status_checks import check_status
@@ -45,7 +45,7 @@ def _verify_vc_jwt(
     issuer_id = common.issuer_id(claims)
     try:
         key = resolve_vc_jwt_key(source, header, issuer_id=issuer_id)
-    except KeyError_ as exc:
+    except KeyResolutionError as exc:
         _report_unbound_jwk(token, header, exc, report)
         return
     if common.distrusted_key(key.compromised, _signed_at(claims.get("validFrom")), report):
@@ -68,7 +68,7 @@ def _verify_vc_jwt(
         common.check_ob3_recipient(credential, email, report)
 
 
-def _report_unbound_jwk(token: str, header: dict[str, Any], exc: KeyError_, report: Report) -> None:
+def _report_unbound_jwk(token: str, header: dict[str, Any], exc: KeyResolutionError, report: Report) -> None:
     """An embedded `jwk` the issuer does not publish proves nothing about who signed (1EdTech's examples
     carry one): say whether the signature itself is intact, then why the key is not trusted."""
     public_key = embedded_key(header)
@@ -107,7 +107,7 @@ def _verify_ob2_signed(
     badge, issuer = context
     try:
         key = resolve_ob2_creator(source, creator, issuer_profile_id=str(issuer.get("id")))
-    except KeyError_ as exc:
+    except KeyResolutionError as exc:
         report.fail("key", str(exc), cause=exc.cause)
         return
     if common.distrusted_key(key.compromised, _signed_at(claims.get("issuedOn")), report):
