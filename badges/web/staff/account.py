@@ -13,7 +13,7 @@ from badges.services.shared.errors import InvalidInput
 from badges.web.context import client_ip, now
 from badges.web.staff import bp
 from badges.web.staff.access import login_required
-from badges.web.staff.forms import done
+from badges.web.staff.forms import commit_and_redirect
 from badges.web.staff.identity import sign_in, signed_in
 
 PAGE = "staff/account.html"
@@ -52,4 +52,6 @@ def change_password() -> Response | str | tuple[str, int]:
         session.commit()  # a right current password clears the count, even if the new one is refused
         return render_template(PAGE, errors=exc.fields, **_page()), 422
     sign_in(user)  # every session ended with the change; this browser gets a new one
-    return done(_("Votre mot de passe est changé. Vos autres sessions sont fermées."), "staff.account")
+    return commit_and_redirect(
+        _("Votre mot de passe est changé. Vos autres sessions sont fermées."), "staff.account"
+    )

@@ -18,7 +18,7 @@ from badges.services.shared.errors import InvalidInput
 from badges.web.context import keyring, links, now
 from badges.web.staff import bp
 from badges.web.staff.access import own_issuer, role_required
-from badges.web.staff.forms import done, invalid, values
+from badges.web.staff.forms import commit_and_redirect, invalid, values
 from badges.web.staff.labels import friendly
 from badges.web.staff.pathways import pathway_of
 
@@ -102,7 +102,7 @@ def atelier_new(pathway_id: str) -> Response | str | tuple[str, int]:
         get_session().flush()
     except InvalidInput as exc:
         return _form(data, found, None, exc.fields)
-    return done(_("L’atelier est créé."), "staff.atelier", atelier_id=atelier.public_id)
+    return commit_and_redirect(_("L’atelier est créé."), "staff.atelier", atelier_id=atelier.public_id)
 
 
 @bp.get("/ateliers/<atelier_id>")
@@ -123,7 +123,7 @@ def atelier_edit(atelier_id: str) -> Response | str | tuple[str, int]:
         pathways.update_atelier(get_session(), atelier=found, data=data)
     except InvalidInput as exc:
         return _form(data, found.pathway, found, exc.fields)
-    return done(_("L’atelier est enregistré."), "staff.atelier", atelier_id=atelier_id)
+    return commit_and_redirect(_("L’atelier est enregistré."), "staff.atelier", atelier_id=atelier_id)
 
 
 @bp.post("/ateliers/<atelier_id>/attendance")
@@ -141,4 +141,4 @@ def atelier_attendance(atelier_id: str) -> Response | tuple[str, int]:
         message = _("Inscrivez d’abord des personnes au parcours.")
         return invalid(PAGE, {"present": message}, atelier=detail)
     message = " ".join(filter(None, [_("Les présences sont enregistrées."), outcome_message(outcome)]))
-    return done(message, "staff.atelier", atelier_id=atelier_id)
+    return commit_and_redirect(message, "staff.atelier", atelier_id=atelier_id)

@@ -21,7 +21,7 @@ from badges.services.shared.validation import LEVELS
 from badges.web.staff import bp
 from badges.web.staff.access import role_required
 from badges.web.staff.ateliers import _atelier, issuing, outcome_message
-from badges.web.staff.forms import done, invalid
+from badges.web.staff.forms import commit_and_redirect, invalid
 from badges.web.staff.identity import signed_in
 from badges.web.staff.labels import METHODS, MOMENTS, friendly, options
 
@@ -96,6 +96,6 @@ def atelier_grid(atelier_id: str) -> Response | str | tuple[str, int]:
         return invalid(PAGE, _errors(exc, names), **_page(grid, typed, chosen))
     count = len(data["results"])
     saved = _("Grille enregistrée : %(num)s évaluations.", num=count)
-    return done(
+    return commit_and_redirect(
         " ".join(filter(None, [saved, outcome_message(outcome)])), "staff.atelier_grid", atelier_id=atelier_id
     )

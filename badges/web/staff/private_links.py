@@ -21,7 +21,7 @@ from badges.services.shared.errors import NotFound
 from badges.web.context import link_secret, links, now
 from badges.web.staff import bp
 from badges.web.staff.access import own_issuer, role_required
-from badges.web.staff.forms import confirmed, done
+from badges.web.staff.forms import commit_and_redirect, confirmed
 
 RENEW_PAGE = "staff/beneficiaries/renew_link.html"
 
@@ -75,5 +75,5 @@ def private_link_renew(beneficiary_id: str) -> BaseResponse | str:
     private_link.renew(get_session(), beneficiary=person, secret=link_secret(), now=now())
     message = _("Nouveau lien créé. L’ancien lien ne marche plus : imprimez une nouvelle carte.")
     if award_id:
-        return done(message, "staff.award", award_id=award_id)
-    return done(message, "staff.beneficiary", beneficiary_id=beneficiary_id)
+        return commit_and_redirect(message, "staff.award", award_id=award_id)
+    return commit_and_redirect(message, "staff.beneficiary", beneficiary_id=beneficiary_id)
