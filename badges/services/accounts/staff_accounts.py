@@ -22,7 +22,7 @@ from badges.models import Agency, Issuer, Role, User
 from badges.services.accounts import staff_sessions
 from badges.services.accounts.users import check_password, create_user, hash_password
 from badges.services.shared import throttling
-from badges.services.shared.errors import InvalidInput, NotFound, ServiceError
+from badges.services.shared.errors import InvalidInput, NotFound, ServiceError, TooManyAttempts
 from badges.services.shared.validation import Fields
 
 # CNIL recommendation (délibération 2022-100): 12 characters at least when attempts are throttled.
@@ -49,10 +49,6 @@ LINK_USED = "Ce lien a déjà servi. Connectez-vous avec votre mot de passe, ou 
 
 class SignInRefused(ServiceError):
     """Wrong e-mail or password, or a disabled account: one message for all, so nothing leaks."""
-
-
-class Throttled(ServiceError):
-    """Too many refused attempts in the window: the password is not even checked."""
 
 
 class LinkRefused(ServiceError):
@@ -82,7 +78,7 @@ def begin_sign_in(session: Session, *, email: str, password: str, ip: str, now: 
     if fields:
         raise InvalidInput(fields)
     if not throttling.reserve(session, kind=throttling.LOGIN, email=email, ip=ip, now=now):
-        raise Throttled(TOO_MANY)
+        raise TooManyAttempts(TOO_MANY)
 
 
 def check_credentials(session: Session, *, email: str, password: str) -> User:
@@ -122,7 +118,7 @@ def set_password(session: Session, *, user: User, password: object, confirm: obj
 def begin_password_change(session: Session, *, user: User, ip: str, now: datetime) -> None:
     """Count the attempt before the current password is checked, as at sign-in (the caller commits)."""
     if not throttling.reserve(session, kind=throttling.LOGIN, email=user.email, ip=ip, now=now):
-        raise Throttled(TOO_MANY)
+        raise TooManyAttempts(TOO_MANY)
 
 
 def change_password(

@@ -8,8 +8,7 @@ from werkzeug.wrappers import Response
 
 from badges.db import get_session
 from badges.services.accounts import staff_accounts
-from badges.services.accounts.staff_accounts import Throttled
-from badges.services.shared.errors import InvalidInput
+from badges.services.shared.errors import InvalidInput, TooManyAttempts
 from badges.web.context import client_ip, now
 from badges.web.staff import bp
 from badges.web.staff.access import login_required
@@ -36,7 +35,7 @@ def change_password() -> Response | str | tuple[str, int]:
     user, session = signed_in(), get_session()
     try:
         staff_accounts.begin_password_change(session, user=user, ip=client_ip(), now=now())
-    except Throttled as exc:
+    except TooManyAttempts as exc:
         return render_template(PAGE, errors={"form": exc.message}, **_page()), 429
     session.commit()  # counted before the current password is checked, as at sign-in
     try:

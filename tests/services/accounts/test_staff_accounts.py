@@ -10,9 +10,9 @@ from sqlalchemy import func, select
 from badges.models import LoginAttempt, Role
 from badges.services.accounts import staff_accounts, staff_sessions, users
 from badges.services.accounts.account_mail import invitation_email, reset_email
-from badges.services.accounts.staff_accounts import LinkRefused, SignInRefused, Throttled
+from badges.services.accounts.staff_accounts import LinkRefused, SignInRefused
 from badges.services.shared import throttling
-from badges.services.shared.errors import InvalidInput
+from badges.services.shared.errors import InvalidInput, TooManyAttempts
 from tests.factories import make_agency, make_issuer
 
 SECRET = "secret de test"
@@ -62,7 +62,7 @@ def test_the_window_slides(session, member, now):
     for minute in range(5):
         with pytest.raises(SignInRefused):
             sign(session, "ines@example.org", "faux", now + timedelta(minutes=minute))
-    with pytest.raises(Throttled):
+    with pytest.raises(TooManyAttempts):
         sign(session, "ines@example.org", PASSWORD, now + timedelta(minutes=14))
     # The first failure left the window: one more try is allowed.
     assert sign(session, "ines@example.org", PASSWORD, now + timedelta(minutes=15, seconds=1)) is member
