@@ -271,7 +271,9 @@ def delete_atelier(public_id: str) -> tuple[str, int]:
 def record_attendance(public_id: str) -> tuple[Response, int]:
     """{"attendance": [{"beneficiary": id, "present": bool}]}; badges now due by attendance follow."""
     atelier = _atelier(public_id, write=True)
-    _, outcome = evaluation.record_attendance(get_session(), _issuing(), atelier=atelier, data=json_body())
+    _, outcome = evaluation.record_attendance_and_award(
+        get_session(), _issuing(), atelier=atelier, data=json_body()
+    )
     return commit_and_render(outcome, lambda o: {"atelier": atelier_json(atelier), **outcome_json(o)})
 
 

@@ -135,7 +135,9 @@ def atelier_attendance(atelier_id: str) -> Response | tuple[str, int]:
     present = set(request.form.getlist("present"))
     data = {"attendance": [{"beneficiary": p["id"], "present": p["id"] in present} for p in people]}
     try:
-        _people, outcome = evaluation.record_attendance(session, issuing(), atelier=found, data=data)
+        _people, outcome = evaluation.record_attendance_and_award(
+            session, issuing(), atelier=found, data=data
+        )
     except InvalidInput:
         detail = programme_listing.atelier_detail(session, found)
         message = _("Inscrivez d’abord des personnes au parcours.")
