@@ -17,7 +17,7 @@ from badges.services.programme import beneficiaries
 from badges.services.shared import mail
 from badges.services.shared.mail import MailError
 from badges.web.api import bp
-from badges.web.api.awards import _award
+from badges.web.api.awards import own_award
 from badges.web.api.inputs import accepts
 from badges.web.auth import staff_issuer, token_required
 from badges.web.context import link_secret, links, mail_settings, now
@@ -35,7 +35,7 @@ def _beneficiary(public_id: str) -> Beneficiary:
 @accepts()
 def award_delivery(public_id: str) -> Response:
     """What to hand over: the claim code, the certificate, where the QR code leads, the visibility."""
-    credential = _award(public_id)
+    credential = own_award(public_id)
     code = sharing.claim_code(get_session(), credential=credential, now=now())
     body = {
         "claim_code": sharing.format_code(code),
@@ -53,7 +53,7 @@ def award_delivery(public_id: str) -> Response:
 @token_required
 @accepts()
 def award_certificate(public_id: str) -> Response:
-    credential = _award(public_id)
+    credential = own_award(public_id)
     data = certificate.certificate_data(
         get_session(), links(), credential, now(), secret=link_secret(), language=current_language()
     )
@@ -69,7 +69,7 @@ def award_certificate(public_id: str) -> Response:
 @accepts()
 def send_award(public_id: str) -> Response | tuple[Response, int]:
     """E-mail the badge to its beneficiary; the link and code are saved before the message leaves."""
-    credential: Credential = _award(public_id)
+    credential: Credential = own_award(public_id)
     email = delivery.award_email(get_session(), links(), credential, secret=link_secret(), now=now())
     get_session().commit()
     try:

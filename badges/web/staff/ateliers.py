@@ -26,7 +26,7 @@ FORM = "staff/programme/atelier_form.html"
 PAGE = "staff/programme/atelier.html"
 
 
-def _atelier(atelier_id: str) -> Atelier:
+def atelier_of(atelier_id: str) -> Atelier:
     """An atelier of the signed-in member's tiers-lieu; another's is 404."""
     return pathways.atelier_in_scope(get_session(), atelier_id, [own_issuer().id])
 
@@ -108,14 +108,14 @@ def atelier_new(pathway_id: str) -> Response | str | tuple[str, int]:
 @bp.get("/ateliers/<atelier_id>")
 @role_required(Role.STAFF)
 def atelier(atelier_id: str) -> str:
-    detail = programme_listing.atelier_detail(get_session(), _atelier(atelier_id))
+    detail = programme_listing.atelier_detail(get_session(), atelier_of(atelier_id))
     return render_template(PAGE, atelier=detail, errors={})
 
 
 @bp.route("/ateliers/<atelier_id>/edit", methods=["GET", "POST"])
 @role_required(Role.STAFF)
 def atelier_edit(atelier_id: str) -> Response | str | tuple[str, int]:
-    found = _atelier(atelier_id)
+    found = atelier_of(atelier_id)
     if request.method == "GET":
         return _form(programme_listing.atelier_form(found), found.pathway, found, {})
     data = _submitted()
@@ -130,7 +130,7 @@ def atelier_edit(atelier_id: str) -> Response | str | tuple[str, int]:
 @role_required(Role.STAFF)
 def atelier_attendance(atelier_id: str) -> Response | tuple[str, int]:
     """Who came: one checkbox per enrolled person; a minimum-attendance badge may be issued at once."""
-    found, session = _atelier(atelier_id), get_session()
+    found, session = atelier_of(atelier_id), get_session()
     people = programme_listing.atelier_detail(session, found)["attendance"]
     present = set(request.form.getlist("present"))
     data = {"attendance": [{"beneficiary": p["id"], "present": p["id"] in present} for p in people]}
