@@ -17,9 +17,8 @@ from sqlalchemy import select
 from badges import db
 from badges.db import get_session
 from badges.models import Credential, Role, User
-from badges.services.accounts import users as accounts
-from badges.services.credentials import issuance, issuers, revocation
-from badges.services.credentials import signing_keys as key_service
+from badges.services.accounts import users
+from badges.services.credentials import issuance, issuers, revocation, signing_keys
 from badges.services.programme import badge_classes, beneficiaries, framework_io
 from badges.services.shared.errors import ServiceError
 from badges.web.context import keyring, links, mail_settings, now
@@ -133,7 +132,7 @@ def keys_group() -> None:
 @click.option("--issuer", "slug", required=True)
 def keys_list(slug: str) -> None:
     session = get_session()
-    for key in key_service.published_keys(session, issuer=issuers.by_slug(session, slug)):
+    for key in signing_keys.published_keys(session, issuer=issuers.by_slug(session, slug)):
         state = "compromise" if key.compromised_at else "retirée" if key.retired_at else "active"
         click.echo(f"{key.public_id}\t{key.algorithm}\t{key.created_at.isoformat()}\t{state}")
 
@@ -144,7 +143,7 @@ def keys_list(slug: str) -> None:
 def keys_rotate(slug: str) -> None:
     """New awards use new keys; earlier credentials keep verifying with the retired ones."""
     session = get_session()
-    new_keys = key_service.rotate(session, keyring(), issuer=issuers.by_slug(session, slug), now=now())
+    new_keys = signing_keys.rotate(session, keyring(), issuer=issuers.by_slug(session, slug), now=now())
     session.commit()
     for key in new_keys:
         click.echo(f"Nouvelle clé {key.algorithm} : {key.public_id}")
@@ -164,7 +163,7 @@ def keys_rotate(slug: str) -> None:
 )
 def keys_compromise(slug: str, key_id: str, since: datetime) -> None:
     session = get_session()
-    key = key_service.key_by_public_id(session, key_id)
+    key = signing_keys.key_by_public_id(session, key_id)
     if key.issuer.slug != slug:
         raise click.ClickException("Clé inconnue pour ce tiers-lieu.")
     since = since if since.tzinfo else since.replace(tzinfo=UTC)
@@ -197,7 +196,7 @@ def users_create(email: str, name: str, role: str, slug: str | None, password: s
     session = get_session()
     issuer = issuers.by_slug(session, slug) if slug else None
     try:
-        accounts.create_user(
+        users.create_user(
             session, email=email, name=name, role=Role(role), issuer=issuer, password=password, now=now()
         )
     except ServiceError as exc:
@@ -215,7 +214,7 @@ def users_token(email: str, label: str) -> None:
     user = session.scalars(select(User).where(User.email == email.strip().lower())).first()
     if user is None:
         raise click.ClickException("Compte introuvable.")
-    token = accounts.create_token(session, user=user, label=label, now=now())
+    token = users.create_token(session, user=user, label=label, now=now())
     session.commit()
     click.echo(token)
 
@@ -356,7 +355,7 @@ def demo_command() -> None:
     prepare()
     session = get_session()
     result = demo.ensure_demo(session, keyring(), links=links(), now=now())
-    token = accounts.create_token(session, user=result.staff, label="demo", now=now())
+    token = users.create_token(session, user=result.staff, label="demo", now=now())
     session.commit()
     sign_in = demo_sign_in(result.staff)
     echo_json(demo.describe(result, links(), token, command=badges_command(), sign_in=sign_in))

@@ -34,7 +34,7 @@ from sqlalchemy import create_engine, event, text
 from badges import create_app
 from badges.db import engine_of, get_session, upgrade_schema
 from badges.models import Role
-from badges.services.accounts import users as accounts
+from badges.services.accounts import users
 from badges.services.credentials import issuance, issuers
 from badges.services.credentials.links import Links
 from badges.services.crypto import dataintegrity
@@ -120,7 +120,7 @@ def setup(session: Any, keyring: Keyring, links: Links, now: datetime) -> tuple[
 def grid_setup(session: Any, issuer: Any, now: datetime) -> tuple[Any, Any, list[Any], list[str]]:
     """A staff member, a pathway with one atelier on 12 Pix competences, a class whose rule needs all 12."""
     refs = [f"pix-crcn:{c.code}" for c in frameworks.latest(session, "pix-crcn").competencies[:COMPETENCES]]
-    staff = accounts.create_user(
+    staff = users.create_user(
         session,
         email="m@bench.example",
         name="Médiatrice",

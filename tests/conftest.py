@@ -15,10 +15,10 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 from werkzeug.serving import BaseWSGIServer
 
+import badges.services.crypto.keyring
 from badges.db import engine_of
 from badges.models import Base
 from badges.services.credentials.links import Links
-from badges.services.crypto import keyring as crypto_keys
 from badges.services.crypto import pkcs8
 from badges.services.crypto.keyring import Keyring
 from tests.apps import Dispatcher, empty_database, live_server, served_app
@@ -49,9 +49,9 @@ class RsaKeyPool:
 
 @pytest.fixture(scope="session", autouse=True)
 def rsa_key_pool() -> Iterator[RsaKeyPool]:
-    pool = RsaKeyPool(crypto_keys._new_private_key)
+    pool = RsaKeyPool(badges.services.crypto.keyring._new_private_key)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(crypto_keys, "_new_private_key", pool)
+        patch.setattr(badges.services.crypto.keyring, "_new_private_key", pool)
         yield pool
 
 

@@ -21,7 +21,7 @@ from badges.models import (
     Role,
     User,
 )
-from badges.services.accounts import users as accounts
+from badges.services.accounts import users
 from badges.services.credentials import issuance, issuers
 from badges.services.credentials.links import Links
 from badges.services.crypto.keyring import Keyring
@@ -80,7 +80,7 @@ def make_beneficiary(session: Session, issuer: Issuer, now: datetime, **override
 
 
 def make_staff(session: Session, issuer: Issuer, now: datetime) -> tuple[User, str]:
-    user = accounts.create_user(
+    user = users.create_user(
         session,
         email=f"staff{next(_counter)}@example.org",
         name="Médiatrice",
@@ -89,7 +89,7 @@ def make_staff(session: Session, issuer: Issuer, now: datetime) -> tuple[User, s
         password="correct horse battery",
         now=now,
     )
-    return user, accounts.create_token(session, user=user, label="test", now=now)
+    return user, users.create_token(session, user=user, label="test", now=now)
 
 
 def make_award(
@@ -112,7 +112,7 @@ def make_award(
 
 def make_coordinator(session: Session, now: datetime) -> tuple[User, str]:
     """A coordinator reads every tiers-lieu and writes nothing."""
-    user = accounts.create_user(
+    user = users.create_user(
         session,
         email=f"coordination{next(_counter)}@example.org",
         name="Coordination",
@@ -121,7 +121,7 @@ def make_coordinator(session: Session, now: datetime) -> tuple[User, str]:
         password=None,
         now=now,
     )
-    return user, accounts.create_token(session, user=user, label="test", now=now)
+    return user, users.create_token(session, user=user, label="test", now=now)
 
 
 def coordination() -> User:

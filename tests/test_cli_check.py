@@ -8,8 +8,7 @@ import pytest
 from sqlalchemy import update
 
 from badges.models import Credential, StatusList
-from badges.services.credentials import issuance, issuers, revocation
-from badges.services.credentials import signing_keys as key_service
+from badges.services.credentials import issuance, issuers, revocation, signing_keys
 from badges.services.crypto import statuslist
 from tests.factories import make_award, make_badge_class, make_beneficiary, make_issuer
 
@@ -46,7 +45,7 @@ def test_check_passes_on_a_consistent_database(runner, awards):
 def test_check_passes_after_a_key_compromise_re_signed_the_lists(
     runner, session, keyring, links, now, awards
 ):
-    (ed25519,) = key_service.published_keys(session, issuer=awards[0].issuer, algorithm=key_service.ED25519)
+    (ed25519,) = signing_keys.published_keys(session, issuer=awards[0].issuer, algorithm=signing_keys.ED25519)
     issuers.compromise_key(session, keyring, key=ed25519, since=now, links=links, now=now)
     session.commit()
     result = runner.invoke(args=["check"])

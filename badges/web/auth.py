@@ -11,7 +11,7 @@ from werkzeug.exceptions import Forbidden, Unauthorized
 
 from badges.db import get_session
 from badges.models import Issuer, Role, User
-from badges.services.accounts import users as accounts
+from badges.services.accounts import users
 from badges.web.context import now
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -26,7 +26,7 @@ def token_required(view: F) -> F:
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise Unauthorized()
-        user = accounts.user_for_token(get_session(), token.strip(), now=now())
+        user = users.user_for_token(get_session(), token.strip(), now=now())
         if user is None:
             raise Unauthorized()
         g.user = user

@@ -19,9 +19,7 @@ from badges import db
 from badges.db import get_session
 from badges.models import Beneficiary, Credential
 from badges.services.credentials import downloads, qr, sharing
-from badges.services.holders import badge_view, certificate
-from badges.services.holders import holder_pages as holder
-from badges.services.holders import private_link as access
+from badges.services.holders import badge_view, certificate, holder_pages, private_link
 from badges.services.shared.errors import InvalidInput, NotFound, RuleError
 from badges.web.api import send_download
 from badges.web.context import client_ip, keyring, link_secret, links, now
@@ -45,7 +43,7 @@ def private_page(view: F) -> F:
 
 
 def _person(token: str) -> Beneficiary:
-    found = access.beneficiary_for(get_session(), token)
+    found = private_link.beneficiary_for(get_session(), token)
     if found is None:
         raise NotFound(
             _("Ce lien ne marche pas. Il a peut-être été changé. Demandez un nouveau lien au tiers-lieu.")
@@ -54,20 +52,20 @@ def _person(token: str) -> Beneficiary:
 
 
 def _owned(token: str, credential_id: str) -> Credential:
-    return holder.owned(get_session(), _person(token), credential_id)
+    return holder_pages.owned(get_session(), _person(token), credential_id)
 
 
 @bp.get("/mes-badges/<token>")
 @private_page
 def my_badges(token: str) -> str:
-    page = holder.home(get_session(), _person(token), now())
+    page = holder_pages.home(get_session(), _person(token), now())
     return render_template("holder/home.html", page=page, token=token)
 
 
 def _badge_page(
     token: str, credential: Credential, *, errors: dict[str, str] | None = None, confirm_private: bool = False
 ) -> str:
-    view = holder.badge(get_session(), links(), credential, now())
+    view = holder_pages.badge(get_session(), links(), credential, now())
     return render_template(
         "holder/badge.html",
         credential=view,
@@ -125,7 +123,7 @@ def create_share(token: str, credential_id: str) -> str | tuple[str, int]:
         return _badge_page(token, credential, errors=fields), 422
     session.commit()
     url = sharing.share_url(links(), share_token)
-    view = holder.badge(session, links(), credential, now())
+    view = holder_pages.badge(session, links(), credential, now())
     return render_template(
         "holder/share_created.html",
         credential=view,
@@ -196,7 +194,7 @@ def shared(token: str) -> Response | str:
         # Other verifiers may fetch the link: they get the signed credential itself.
         return Response(found.ob3_credential or "", mimetype="application/vc+ld+json")
     verify = badge_view.verifier_url(links(), url=sharing.share_url(links(), token))
-    view = holder.shared_badge(get_session(), links(), found, now(), verify_url=verify)
+    view = holder_pages.shared_badge(get_session(), links(), found, now(), verify_url=verify)
     return render_template("holder/shared.html", credential=view, base=f"/partage/{token}", kind="share",
                            share_url=sharing.share_url(links(), token))  # fmt: skip
 
@@ -223,7 +221,7 @@ def _claimed(code: str) -> Credential:
 def claimed(code: str) -> str:
     credential = _claimed(code)
     verify = badge_view.verifier_url(links(), code=code)
-    view = holder.shared_badge(get_session(), links(), credential, now(), verify_url=verify)
+    view = holder_pages.shared_badge(get_session(), links(), credential, now(), verify_url=verify)
     return render_template("holder/shared.html", credential=view, base=f"/code/{code}", kind="code")
 
 

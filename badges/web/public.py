@@ -12,7 +12,7 @@ from badges.db import get_session
 from badges.models import Credential
 from badges.services.credentials import downloads, published, qr, sharing
 from badges.services.credentials.published import Published
-from badges.services.holders import public_pages as pages
+from badges.services.holders import public_pages
 from badges.web import holder, verifier  # noqa: F401  (their routes register on the same blueprint)
 from badges.web.api import send_download
 from badges.web.context import keyring, links, now, wants_html
@@ -37,7 +37,9 @@ def home() -> str:
 @bp.get("/issuers/<slug>")
 def issuer(slug: str) -> Response | str:
     if wants_html():
-        return render_template("public/issuer.html", issuer=pages.issuer_page(get_session(), links(), slug))
+        return render_template(
+            "public/issuer.html", issuer=public_pages.issuer_page(get_session(), links(), slug)
+        )
     return document(published.issuer_controller(get_session(), links(), slug))
 
 
@@ -88,7 +90,7 @@ def download(credential_id: str, fmt: str) -> Response:
 def achievement(badge_id: str) -> Response | str:
     if wants_html():
         return render_template(
-            "public/achievement.html", badge=pages.achievement_page(get_session(), links(), badge_id)
+            "public/achievement.html", badge=public_pages.achievement_page(get_session(), links(), badge_id)
         )
     return document(published.achievement(get_session(), links(), badge_id))
 
@@ -101,7 +103,7 @@ def badge_image(badge_id: str) -> Response:
 @bp.get("/credentials/<credential_id>")
 def credential(credential_id: str) -> Response | str:
     if wants_html():
-        page = pages.credential_page(get_session(), links(), credential_id, now())
+        page = public_pages.credential_page(get_session(), links(), credential_id, now())
         return render_template("public/credential.html", credential=page)
     return document(published.credential(get_session(), links(), credential_id))
 
@@ -122,7 +124,7 @@ def credential_qr(credential_id: str) -> Response:
 
 @bp.get("/frameworks/<slug>")
 def framework(slug: str) -> Response | str:
-    page = pages.framework_page(get_session(), slug, links())
+    page = public_pages.framework_page(get_session(), slug, links())
     if wants_html():
         return render_template("public/framework.html", framework=page)
     return jsonify(page)

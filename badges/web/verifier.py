@@ -22,7 +22,7 @@ from badges.services.shared.errors import TooManyAttempts
 from badges.services.shared.input_limits import MAX_INPUT_BYTES, MAX_INPUT_MB
 from badges.services.shared.validation import EMAIL_RE
 from badges.services.verification import checking
-from badges.web.api.verify import _source
+from badges.web.api.verify import verification_source
 from badges.web.context import client_ip, links, now
 from badges.web.public_blueprint import bp
 
@@ -69,7 +69,7 @@ def verifier_result() -> tuple[str, int]:
         data = upload.stream.read(MAX_INPUT_BYTES + 1)
         if len(data) > MAX_INPUT_BYTES:
             return _page(errors={"fichier": _too_large()}, given=given, status=413)
-        report = verification.verify_bytes(data, source=_source(), now=now(), email=email or None)
+        report = verification.verify_bytes(data, source=verification_source(), now=now(), email=email or None)
         checking.add_revocation_date(get_session(), links(), report)
         return _page(result=checking.answer(report), given=given)
     return _result(text, email=email or None, given=given)
@@ -111,7 +111,7 @@ def _check_text(text: str, *, email: str | None) -> dict[str, Any]:
     value, decided = checking.resolve_text(session, links(), text, ip=client_ip(), now=now())
     session.commit()  # an unknown claim code counts against this address
     if decided is None:
-        decided = verification.verify_value(value, source=_source(), now=now(), email=email)
+        decided = verification.verify_value(value, source=verification_source(), now=now(), email=email)
     checking.add_revocation_date(session, links(), decided)
     result = checking.answer(decided)
     code = sharing.normalise_code(text) if checking.is_code(text) else None

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from badges.services.holders import private_link as access
+from badges.services.holders import private_link
 from tests.web.staff.conftest import PASSWORD, world  # noqa: F401 (the fixture)
 
 pytestmark = pytest.mark.browser
@@ -57,11 +57,11 @@ def test_the_watch_sees_a_blocked_inline_style(watched, links):
 def test_public_and_beneficiary_pages_report_no_violation(app, watched, session, links, now, world):  # noqa: F811
     page, reported = watched
     award = world.award
-    token = access.private_token(
+    token = private_link.private_token(
         session, beneficiary=award.beneficiary, secret=app.config["SECRET_KEY"].encode(), now=now
     )
     session.commit()
-    home = access.page_url(links, token)
+    home = private_link.page_url(links, token)
     for url in [
         links.base + "/",
         links.base + "/verifier",

@@ -14,7 +14,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from badges.services.credentials import issuance, revocation, sharing
-from badges.services.holders import private_link as access
+from badges.services.holders import private_link
 from tests import pdf
 from tests.browser.conftest import ARTIFACTS, axe_violations, screenshot
 from tests.factories import make_award, make_badge_class
@@ -30,11 +30,11 @@ def award(app, session, keyring, links, now):
 
 
 def private_url(app, session, links, now, credential) -> str:
-    token = access.private_token(
+    token = private_link.private_token(
         session, beneficiary=credential.beneficiary, secret=app.config["LINK_SECRET"].encode(), now=now
     )
     session.commit()
-    return access.page_url(links, token)
+    return private_link.page_url(links, token)
 
 
 def verdict(page) -> str:

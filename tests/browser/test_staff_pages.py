@@ -10,8 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from badges.models import Credential, Issuer, Role, User
-from badges.services.credentials import revocation
-from badges.services.credentials import signing_keys as keys
+from badges.services.credentials import revocation, signing_keys
 from tests.browser.conftest import axe_violations, screenshot
 from tests.factories import make_agency, make_award, make_flag
 from tests.web.staff.conftest import PASSWORD, make_user
@@ -45,7 +44,7 @@ def site(session, keyring, links, now) -> Site:
         "coordinator": make_user(session, now, Role.COORDINATOR),
         "counsellor": make_user(session, now, Role.COUNSELLOR, agency=make_agency(session, now)),
     }
-    key_id = keys.published_keys(session, issuer=issuer)[0].public_id
+    key_id = signing_keys.published_keys(session, issuer=issuer)[0].public_id
     flag = make_flag(session, awards[1], now)
     session.commit()
     return Site(links.base, issuer, awards, users, key_id, flag.public_id)

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from badges.services.credentials import revocation, sharing
-from badges.services.holders import private_link as access
+from badges.services.holders import private_link
 from tests.browser.conftest import axe_violations, screenshot
 from tests.factories import make_award
 
@@ -83,11 +83,11 @@ def test_the_four_verdicts(screen, session, keyring, links, now, award):
 
 
 def test_the_holder_is_warned_before_making_a_badge_private(app, screen, session, links, now, award):
-    token = access.private_token(
+    token = private_link.private_token(
         session, beneficiary=award.beneficiary, secret=app.config["SECRET_KEY"].encode(), now=now
     )
     session.commit()
-    screen.goto(access.page_url(links, token) + f"/{award.public_id}")
+    screen.goto(private_link.page_url(links, token) + f"/{award.public_id}")
     expect(
         screen.get_by_text("Attention : les fichiers « Open Badges 2.0 » déjà téléchargés")
     ).to_be_visible()

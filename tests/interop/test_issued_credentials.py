@@ -13,8 +13,7 @@ import json
 import pytest
 
 from badges.models import Credential
-from badges.services.credentials import formats
-from badges.services.credentials import status_lists as status_service
+from badges.services.credentials import formats, status_lists
 from badges.services.openbadges.contexts import schema_errors
 from tests.factories import make_award
 from tests.interop import harness
@@ -33,7 +32,7 @@ def revoke(session, keyring, links, now, *credentials: Credential) -> None:
     for credential in credentials:
         credential.revoked_at = now
         credential.revocation_reason = "Délivré par erreur"
-    status_service.sign_list(session, keyring, status_list=credentials[0].status_list, links=links, now=now)
+    status_lists.sign_list(session, keyring, status_list=credentials[0].status_list, links=links, now=now)
     session.commit()
 
 

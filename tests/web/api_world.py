@@ -19,7 +19,7 @@ from badges.models import (
     Role,
     User,
 )
-from badges.services.accounts import users as accounts
+from badges.services.accounts import users
 from badges.services.programme import evaluation, pathways
 from tests.factories import (
     coordination,
@@ -109,7 +109,7 @@ def _counsellor(session, now, agency: Agency) -> tuple[User, str]:
         session, by=coordination(), agency=agency, data={"name": "Inès", "email": "ines@ft.example"}, now=now
     )
     assert user.role == Role.COUNSELLOR.value
-    return user, accounts.create_token(session, user=user, label="test", now=now)
+    return user, users.create_token(session, user=user, label="test", now=now)
 
 
 def make_world(session, keyring, links, now, client) -> World:

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 
 from badges.services.credentials import revocation, sharing
-from badges.services.holders import private_link as access
+from badges.services.holders import private_link
 from tests import pdf
 from tests.factories import make_award, make_beneficiary
 
@@ -19,7 +19,7 @@ HTML = {"Accept": "text/html"}
 @pytest.fixture
 def holder(app, session, keyring, links, now):
     credential = make_award(session, keyring, links, now)
-    token = access.private_token(
+    token = private_link.private_token(
         session, beneficiary=credential.beneficiary, secret=app.config["LINK_SECRET"].encode(), now=now
     )
     session.commit()
@@ -49,7 +49,7 @@ def test_the_page_lists_the_badges_without_login(client, holder):
 def test_bad_or_renewed_links_open_nothing(app, client, session, now, holder):
     assert client.get("/mes-badges/" + "x" * 43, headers=HTML).status_code == 404
     person = holder["credential"].beneficiary
-    access.renew(session, beneficiary=person, secret=app.config["LINK_SECRET"].encode(), now=now)
+    private_link.renew(session, beneficiary=person, secret=app.config["LINK_SECRET"].encode(), now=now)
     session.commit()
     response = client.get(holder["home"], headers=HTML)
     assert response.status_code == 404 and "Demandez un nouveau lien" in text_of(response)
@@ -212,7 +212,9 @@ def test_a_link_made_before_the_session_secret_is_rotated_keeps_opening_the_page
     def link_of_the_next_email() -> str:
         with app.test_request_context():
             secret = link_secret()
-        token = access.private_token(session, beneficiary=credential.beneficiary, secret=secret, now=now)
+        token = private_link.private_token(
+            session, beneficiary=credential.beneficiary, secret=secret, now=now
+        )
         session.commit()
         return token
 

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from badges.services.credentials import status_lists as status_service
+from badges.services.credentials import status_lists
 from tests.factories import make_award
 
 HTML = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
@@ -115,7 +115,7 @@ def test_status_list_is_a_signed_bitstring_credential_of_the_issuer(
     assert len(bits) * 8 >= 131_072
     assert not statuslist.is_set(bits, award.status_index)
     award.revoked_at = now
-    status_service.sign_list(session, keyring, status_list=award.status_list, links=links, now=now)
+    status_lists.sign_list(session, keyring, status_list=award.status_list, links=links, now=now)
     session.commit()
     bits = statuslist.decode(
         client.get(path(links.status_list(award.issuer.slug, 1))).json["credentialSubject"]["encodedList"]

@@ -19,10 +19,9 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from badges.models import Agency, Issuer, Role, User
-from badges.services.accounts import staff_sessions
-from badges.services.accounts import users as accounts
+from badges.services.accounts import staff_sessions, users
 from badges.services.shared import throttling
-from badges.services.shared.errors import InvalidInput, NotFound, ServiceError
+from badges.services.shared.errors import InvalidInput, NotFound, ServiceError, TooManyAttempts
 from badges.services.shared.validation import Fields
 
 # CNIL recommendation (délibération 2022-100): 12 characters at least when attempts are throttled.
@@ -51,10 +50,6 @@ class SignInRefused(ServiceError):
     """Wrong e-mail or password, or a disabled account: one message for all, so nothing leaks."""
 
 
-class Throttled(ServiceError):
-    """Too many refused attempts in the window: the password is not even checked."""
-
-
 class LinkRefused(ServiceError):
     """An invitation or reset link that cannot be used (tampered, expired or already used)."""
 
@@ -65,7 +60,7 @@ def find_by_email(session: Session, email: str) -> User | None:
 
 @functools.cache
 def _dummy_hash() -> str:
-    return accounts.hash_password("not a real password, only for timing")
+    return users.hash_password("not a real password, only for timing")
 
 
 def begin_sign_in(session: Session, *, email: str, password: str, ip: str, now: datetime) -> None:
@@ -82,7 +77,7 @@ def begin_sign_in(session: Session, *, email: str, password: str, ip: str, now: 
     if fields:
         raise InvalidInput(fields)
     if not throttling.reserve(session, kind=throttling.LOGIN, email=email, ip=ip, now=now):
-        raise Throttled(TOO_MANY)
+        raise TooManyAttempts(TOO_MANY)
 
 
 def check_credentials(session: Session, *, email: str, password: str) -> User:
@@ -90,9 +85,9 @@ def check_credentials(session: Session, *, email: str, password: str) -> User:
     user = find_by_email(session, email)
     if user is None or not user.is_active or user.password_hash is None:
         # An unknown or unusable account costs the same argon2 check: timing does not tell it apart.
-        accounts.check_password(User(password_hash=_dummy_hash()), password)
+        users.check_password(User(password_hash=_dummy_hash()), password)
         raise SignInRefused(BAD_CREDENTIALS)
-    if not accounts.check_password(user, password):
+    if not users.check_password(user, password):
         raise SignInRefused(BAD_CREDENTIALS)
     throttling.forget(session, kind=throttling.LOGIN, email=email)
     return user
@@ -115,21 +110,21 @@ def validate_new_password(password: object, confirm: object, *, email: str) -> s
 
 def set_password(session: Session, *, user: User, password: object, confirm: object, now: datetime) -> None:
     """Set a new password; every session and every link made before stops working."""
-    user.password_hash = accounts.hash_password(validate_new_password(password, confirm, email=user.email))
+    user.password_hash = users.hash_password(validate_new_password(password, confirm, email=user.email))
     staff_sessions.end_all(session, user=user, now=now)
 
 
 def begin_password_change(session: Session, *, user: User, ip: str, now: datetime) -> None:
     """Count the attempt before the current password is checked, as at sign-in (the caller commits)."""
     if not throttling.reserve(session, kind=throttling.LOGIN, email=user.email, ip=ip, now=now):
-        raise Throttled(TOO_MANY)
+        raise TooManyAttempts(TOO_MANY)
 
 
 def change_password(
     session: Session, *, user: User, current: str, password: object, confirm: object, now: datetime
 ) -> None:
     """A signed-in person changes their password; the current one is required (and was counted)."""
-    if not accounts.check_password(user, current):
+    if not users.check_password(user, current):
         raise InvalidInput({"current": "Le mot de passe actuel est incorrect."})
     throttling.forget(session, kind=throttling.LOGIN, email=user.email)
     set_password(session, user=user, password=password, confirm=confirm, now=now)
@@ -227,7 +222,7 @@ def invite(
         if existing.password_hash is None and existing.is_active and same_place:
             return existing
         raise InvalidInput({"email": "Un compte existe déjà avec cette adresse."})
-    user = accounts.create_user(
+    user = users.create_user(
         session, email=email, name=name, role=Role(role), issuer=issuer, password=None, now=now
     )
     user.agency = agency
@@ -252,10 +247,10 @@ def agency_team(session: Session, agency: Agency) -> list[dict[str, str]]:
 
 
 def _accounts(session: Session, where: ColumnElement[bool]) -> list[dict[str, str]]:
-    users = session.scalars(select(User).where(where).order_by(User.name, User.id))
+    members = session.scalars(select(User).where(where).order_by(User.name, User.id))
     return [
         {"id": user.public_id, "name": user.name, "email": user.email, "state": account_state(user)}
-        for user in users
+        for user in members
     ]
 
 

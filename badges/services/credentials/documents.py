@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from badges.models import BadgeRevision, Credential, Issuer, SigningKey
-from badges.services.credentials import signing_keys as key_service
+from badges.services.credentials import signing_keys
 from badges.services.credentials.links import Links
 from badges.services.crypto.keyring import public_info_from_pem
 from badges.services.openbadges import ob2, ob3
@@ -62,7 +62,7 @@ def verification_methods(session: Session, issuer: Issuer, links: Links) -> list
     fragment method id (1EdTech's validator does): the key and its controller are the same.
     """
     controller = links.issuer(issuer.slug)
-    keys = key_service.published_keys(session, issuer=issuer, algorithm=key_service.ED25519)
+    keys = signing_keys.published_keys(session, issuer=issuer, algorithm=signing_keys.ED25519)
     return [
         ob3.multikey(
             method_id=method_id(issuer.slug, key.public_id),
@@ -93,14 +93,14 @@ def jwks(session: Session, issuers: list[Issuer], links: Links) -> dict:
     """Every published RSA key, compromised ones excepted (a JWKS has no way to date a compromise)."""
     found = []
     for issuer in issuers:
-        for key in key_service.published_keys(session, issuer=issuer, algorithm=key_service.RSA):
+        for key in signing_keys.published_keys(session, issuer=issuer, algorithm=signing_keys.RSA):
             if key.compromised_at is None:
                 found.append(rsa_jwk(key, links))
     return {"keys": found}
 
 
 def ob2_issuer_profile(session: Session, issuer: Issuer, links: Links) -> dict:
-    keys = key_service.published_keys(session, issuer=issuer, algorithm=key_service.RSA)
+    keys = signing_keys.published_keys(session, issuer=issuer, algorithm=signing_keys.RSA)
     data = issuer_data(issuer, links)
     return ob2.issuer_profile(
         data,

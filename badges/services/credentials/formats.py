@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from badges.models import Credential, SigningKey
-from badges.services.credentials import signing_keys as key_service
+from badges.services.credentials import signing_keys
 from badges.services.credentials.links import Links, credential_urn
 from badges.services.crypto import jws
 from badges.services.crypto.keyring import Keyring
@@ -21,7 +21,7 @@ from badges.services.shared.errors import NotFound
 
 
 def _rsa_key(session: Session, credential: Credential) -> SigningKey:
-    key = key_service.signing_key(session, issuer=credential.issuer, algorithm=key_service.RSA)
+    key = signing_keys.signing_key(session, issuer=credential.issuer, algorithm=signing_keys.RSA)
     credential.rsa_key_id = key.id
     return key
 

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from badges.models import Credential, SigningKey, StatusList
-from badges.services.credentials import signing_keys as key_service
+from badges.services.credentials import signing_keys
 from badges.services.credentials.links import Links
 from badges.services.crypto import CryptoError, dataintegrity, statuslist
 from badges.services.crypto.multibase import ed25519_from_multibase
@@ -126,7 +126,7 @@ def _verify_signature(session: Session, status_list: StatusList, document: Any, 
     issuer = status_list.issuer
     if not isinstance(document, dict) or document.get("issuer") != links.issuer(issuer.slug):
         raise ValueError("la liste n'est pas émise par son tiers-lieu")
-    keys = key_service.published_keys(session, issuer=issuer, algorithm=key_service.ED25519)
+    keys = signing_keys.published_keys(session, issuer=issuer, algorithm=signing_keys.ED25519)
     by_method = {links.ed25519_method(issuer.slug, key.public_id): key for key in keys}
 
     def resolve(method: str) -> bytes:

@@ -14,9 +14,7 @@ from sqlalchemy.orm import Session
 
 from badges.models import BadgeClass, Beneficiary, Credential
 from badges.models.base import new_public_id
-from badges.services.credentials import documents, revisions
-from badges.services.credentials import signing_keys as key_service
-from badges.services.credentials import status_lists as status_service
+from badges.services.credentials import documents, revisions, signing_keys, status_lists
 from badges.services.credentials.links import Links, credential_urn
 from badges.services.crypto import dataintegrity
 from badges.services.crypto.keyring import Keyring
@@ -87,8 +85,8 @@ def award(
     if existing_award(session, badge_class=badge_class, beneficiary=beneficiary) is not None:
         raise Conflict("Ce badge a déjà été délivré à ce bénéficiaire.")
     issuer = badge_class.issuer
-    ed_key = key_service.signing_key(session, issuer=issuer, algorithm=key_service.ED25519)
-    rsa_key = key_service.signing_key(session, issuer=issuer, algorithm=key_service.RSA)
+    ed_key = signing_keys.signing_key(session, issuer=issuer, algorithm=signing_keys.ED25519)
+    rsa_key = signing_keys.signing_key(session, issuer=issuer, algorithm=signing_keys.RSA)
     credential = _new_credential(session, badge_class, beneficiary, now=now)
     credential.ed25519_key_id, credential.rsa_key_id = ed_key.id, rsa_key.id
     salt = secrets.token_hex(16)
@@ -112,7 +110,7 @@ def _new_credential(
     revision = revisions.current(session, badge_class, lock="share")
     if revision is None:
         raise RuleError("Ce badge n'est pas encore publié.")
-    status_list = status_service.list_for(session, badge_class.issuer)
+    status_list = status_lists.list_for(session, badge_class.issuer)
     return Credential(
         public_id=new_public_id(),
         issuer=badge_class.issuer,
@@ -124,7 +122,7 @@ def _new_credential(
         if badge_class.validity_days
         else None,
         status_list=status_list,
-        status_index=status_service.allocate_index(session, status_list),
+        status_index=status_lists.allocate_index(session, status_list),
     )
 
 

@@ -9,9 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from badges.models import Issuer, SigningKey
-from badges.services.credentials import revocation
-from badges.services.credentials import signing_keys as key_service
-from badges.services.credentials import status_lists as status_service
+from badges.services.credentials import revocation, signing_keys, status_lists
 from badges.services.credentials.links import Links
 from badges.services.crypto.keyring import Keyring
 from badges.services.shared.errors import InvalidInput, NotFound
@@ -45,11 +43,11 @@ def create_issuer(
         raise InvalidInput({"slug": "Cet identifiant est déjà pris."})
     issuer = Issuer(created_at=now, **values)
     session.add(issuer)
-    for algorithm in key_service.ALGORITHMS:
-        key_service.create_key(session, keyring, issuer=issuer, algorithm=algorithm, now=now)
+    for algorithm in signing_keys.ALGORITHMS:
+        signing_keys.create_key(session, keyring, issuer=issuer, algorithm=algorithm, now=now)
     session.flush()
-    status_list = status_service.list_for(session, issuer)
-    status_service.sign_list(session, keyring, status_list=status_list, links=links, now=now)
+    status_list = status_lists.list_for(session, issuer)
+    status_lists.sign_list(session, keyring, status_list=status_list, links=links, now=now)
     return issuer
 
 
@@ -61,10 +59,10 @@ def compromise_key(
     Returns the replacement key, if one was needed.
     """
     was_in_force = key.retired_at is None and key.compromised_at is None
-    key_service.mark_compromised(key, since=since, now=now)
+    signing_keys.mark_compromised(key, since=since, now=now)
     replacement = None
     if was_in_force:
-        replacement = key_service.create_key(
+        replacement = signing_keys.create_key(
             session, keyring, issuer=key.issuer, algorithm=key.algorithm, now=now
         )
         session.flush()
@@ -104,7 +102,7 @@ def rotate_keys(
 ) -> list[SigningKey]:
     """New keys sign from now on (the retired ones keep verifying); the status lists are signed again
     with the new key, so nothing published still depends on a retired key."""
-    new_keys = key_service.rotate(session, keyring, issuer=issuer, now=now)
+    new_keys = signing_keys.rotate(session, keyring, issuer=issuer, now=now)
     session.flush()
     revocation.resign_issuer_lists(session, keyring, issuer_id=issuer.id, links=links, now=now)
     return new_keys

@@ -16,8 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from badges.models import Credential, Issuer, SigningKey, StatusList
-from badges.services.credentials import documents, revisions, sharing
-from badges.services.credentials import signing_keys as key_service
+from badges.services.credentials import documents, revisions, sharing, signing_keys
 from badges.services.credentials.links import Links
 from badges.services.openbadges import ob2, ob3
 
@@ -61,7 +60,7 @@ def issuer_key(session: Session, links: Links, slug: str, key_id: str) -> Publis
     key = _one(session, SigningKey, public_id=key_id)
     if not isinstance(key, SigningKey) or key.issuer.slug != slug:
         return None
-    if key.algorithm == key_service.RSA:
+    if key.algorithm == signing_keys.RSA:
         return _json(documents.rsa_jwk(key, links), "application/jwk+json")
     # The Multikey itself: its URL is the method id of the proofs it signs (links.ed25519_method).
     methods = documents.verification_methods(session, key.issuer, links)
@@ -126,7 +125,7 @@ def ob2_revocations(session: Session, links: Links, slug: str) -> Published | No
 
 def ob2_key(session: Session, links: Links, key_id: str) -> Published | None:
     key = _one(session, SigningKey, public_id=key_id)
-    if not isinstance(key, SigningKey) or key.algorithm != key_service.RSA:
+    if not isinstance(key, SigningKey) or key.algorithm != signing_keys.RSA:
         return None
     return _json(documents.ob2_crypto_key(key, links))
 

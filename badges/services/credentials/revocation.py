@@ -8,8 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from badges.models import Credential, StatusList
-from badges.services.credentials import sharing
-from badges.services.credentials import status_lists as status_service
+from badges.services.credentials import sharing, status_lists
 from badges.services.credentials.links import Links
 from badges.services.crypto.keyring import Keyring
 from badges.services.shared.errors import Conflict, InvalidInput, NotFound
@@ -36,7 +35,7 @@ def revoke(
     credential.revocation_reason = validate_reason(reason)
     credential.revoked_at = now
     session.flush()
-    status_service.sign_list(session, keyring, status_list=credential.status_list, links=links, now=now)
+    status_lists.sign_list(session, keyring, status_list=credential.status_list, links=links, now=now)
 
 
 def erase(session: Session, keyring: Keyring, *, credential: Credential, links: Links, now: datetime) -> None:
@@ -54,13 +53,13 @@ def erase(session: Session, keyring: Keyring, *, credential: Credential, links: 
     credential.ob2_signed = credential.ob3_jwt = None
     sharing.forget_links(session, credential=credential)
     session.flush()
-    status_service.sign_list(session, keyring, status_list=credential.status_list, links=links, now=now)
+    status_lists.sign_list(session, keyring, status_list=credential.status_list, links=links, now=now)
 
 
 def _lock_and_refresh(session: Session, credential: Credential) -> None:
     """Lock the credential's list, then re-read the credential: a concurrent revocation or erasure of the
     same badge, committed while this one waited, is seen (409/404) instead of being overwritten."""
-    status_service.lock(session, credential.status_list_id)
+    status_lists.lock(session, credential.status_list_id)
     session.refresh(credential)
 
 
@@ -71,4 +70,4 @@ def resign_issuer_lists(
     # Always the same order, so two key changes of one issuer lock its lists without a deadlock.
     query = select(StatusList).where(StatusList.issuer_id == issuer_id).order_by(StatusList.id)
     for status_list in session.scalars(query).all():
-        status_service.sign_list(session, keyring, status_list=status_list, links=links, now=now)
+        status_lists.sign_list(session, keyring, status_list=status_list, links=links, now=now)

@@ -14,7 +14,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from badges.models import Credential, Issuer, StatusList
-from badges.services.credentials import signing_keys as key_service
+from badges.services.credentials import signing_keys
 from badges.services.credentials.links import Links
 from badges.services.crypto import dataintegrity, statuslist
 from badges.services.crypto.keyring import Keyring
@@ -100,7 +100,7 @@ def sign_list(
     unsigned = ob3.status_list_credential(
         list_url=url, issuer_id=links.issuer(issuer.slug), encoded_list=encoded, valid_from=now
     )
-    key = key_service.signing_key(session, issuer=issuer, algorithm=key_service.ED25519)
+    key = signing_keys.signing_key(session, issuer=issuer, algorithm=signing_keys.ED25519)
     signed = dataintegrity.sign(
         unsigned,
         sign_bytes=lambda data: keyring.sign(key.public_id, data),

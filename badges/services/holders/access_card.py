@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from badges.models import Beneficiary
 from badges.services.credentials.links import Links
-from badges.services.holders import private_link as access
+from badges.services.holders import private_link
 from badges.services.holders.certificate import ACCENT, INK, MUTED, N_, Translate, draw_qr, fonts, same, style
 
 WIDTH, HEIGHT = A4
@@ -36,11 +36,11 @@ def card_data(
     session: Session, links: Links, beneficiary: Beneficiary, *, secret: bytes, now: datetime
 ) -> dict[str, Any]:
     """What the card says; makes the private link if the person has none yet."""
-    token = access.private_token(session, beneficiary=beneficiary, secret=secret, now=now)
+    token = private_link.private_token(session, beneficiary=beneficiary, secret=secret, now=now)
     return {
         "name": beneficiary.display_name,
         "issuer": beneficiary.issuer.name,
-        "url": access.page_url(links, token),
+        "url": private_link.page_url(links, token),
     }
 
 

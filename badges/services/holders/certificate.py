@@ -35,8 +35,7 @@ from badges.models import Credential
 from badges.services.credentials import qr, sharing
 from badges.services.credentials.images import FONTS
 from badges.services.credentials.links import Links
-from badges.services.holders import badge_view
-from badges.services.holders import private_link as access
+from badges.services.holders import badge_view, private_link
 from badges.services.shared.errors import RuleError
 
 Translate = Callable[[str], str]
@@ -104,8 +103,8 @@ def certificate_data(
     person = credential.beneficiary
     private_url = None
     if person is not None:
-        token = access.private_token(session, beneficiary=person, secret=secret, now=now)
-        private_url = access.page_url(links, token)
+        token = private_link.private_token(session, beneficiary=person, secret=secret, now=now)
+        private_url = private_link.page_url(links, token)
     return {
         **view,
         "claim_code": sharing.format_code(code),

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from badges.models import BadgeClass, Beneficiary, Issuer, Role, User
-from badges.services.accounts import users as accounts
+from badges.services.accounts import users
 from badges.services.credentials import issuers
 from badges.services.credentials.links import Links
 from badges.services.crypto.keyring import Keyring
@@ -56,7 +56,7 @@ def _create(session: Session, keyring: Keyring, *, links: Links, now: datetime) 
         links=links,
         now=now,
     )
-    accounts.create_user(
+    users.create_user(
         session,
         email=DEMO_STAFF,
         name="Médiatrice démo",

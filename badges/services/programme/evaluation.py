@@ -263,7 +263,7 @@ def criteria_of(session: Session, *, pathway: Pathway, beneficiary: Beneficiary)
     return _criteria(session, pathway, beneficiary)
 
 
-def record_attendance(
+def record_attendance_and_award(
     session: Session, issuing: Issuing, *, atelier: Atelier, data: dict[str, Any]
 ) -> tuple[list[Beneficiary], Outcome]:
     """Attendance may complete a minimum-attendance rule: the badges now due are issued at once."""

@@ -20,8 +20,7 @@ from badges.models import (
     Role,
     User,
 )
-from badges.services.accounts import network
-from badges.services.accounts import users as accounts
+from badges.services.accounts import network, users
 from badges.services.programme import frameworks
 from badges.services.shared import profiles
 from badges.services.shared.errors import Conflict, InvalidInput, NotFound
@@ -287,7 +286,7 @@ def create_counsellor(
     email = fields.email("email")
     name = fields.text("name", max_len=200)
     fields.check()
-    user = accounts.create_user(
+    user = users.create_user(
         session, email=email or "", name=name, role=Role.COUNSELLOR, issuer=None, password=None, now=now
     )
     user.agency = agency

@@ -10,10 +10,7 @@ import logging
 from datetime import datetime
 from typing import Any
 
-from badges.services.verification import baked
-from badges.services.verification import jws_checks as jws
-from badges.services.verification import ob2_checks as ob2
-from badges.services.verification import ob3_checks as ob3
+from badges.services.verification import baked, jws_checks, ob2_checks, ob3_checks
 from badges.services.verification.inputs import (
     InputError,
     InputTooLarge,
@@ -80,7 +77,7 @@ def _dispatch(
         _verify_json(parsed.value, fetched=False, source=source, now=now, email=email, report=report)
     elif parsed.kind == "jws":
         report.ok("parse", via or "Badge lu.")
-        jws.verify_token(parsed.value, source=source, now=now, email=email, report=report)
+        jws_checks.verify_token(parsed.value, source=source, now=now, email=email, report=report)
     else:
         text = baked.extract(parsed.kind, parsed.value, report=report)
         if text is None:
@@ -107,9 +104,9 @@ def _fetch(url: str, *, source: Source, report: Report, via: str | None) -> dict
 def _verify_json(
     doc: dict[str, Any], *, fetched: bool, source: Source, now: datetime, email: str | None, report: Report
 ) -> None:
-    if ob3.is_ob3(doc):
-        ob3.verify_ld(doc, source=source, now=now, report=report, email=email)
-    elif ob2.is_ob2(doc):
-        ob2.verify_hosted(doc, fetched=fetched, source=source, now=now, report=report, email=email)
+    if ob3_checks.is_ob3(doc):
+        ob3_checks.verify_ld(doc, source=source, now=now, report=report, email=email)
+    elif ob2_checks.is_ob2(doc):
+        ob2_checks.verify_hosted(doc, fetched=fetched, source=source, now=now, report=report, email=email)
     else:
         report.fail("format", "Ce document n'est pas un badge Open Badges 2.0 ou 3.0.", cause="unreadable")

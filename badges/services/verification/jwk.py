@@ -14,7 +14,7 @@ from badges.services.crypto import CryptoError
 from badges.services.crypto.keyring import PublicKey, fingerprint, public_info_from_pem, public_key_from_jwk
 from badges.services.openbadges.common import JWK_COMPROMISED
 from badges.services.verification.dates import parse_datetime
-from badges.services.verification.key_resolution import KeyError_, KeysUnavailable
+from badges.services.verification.key_resolution import KeyResolutionError, KeysUnavailable
 from badges.services.verification.sources import FetchError, Source, get_json
 
 COMPROMISED = JWK_COMPROMISED
@@ -41,11 +41,11 @@ def resolve_vc_jwt_key(source: Source, header: dict[str, Any], *, issuer_id: str
     kid, embedded = header.get("kid"), header.get("jwk")
     if isinstance(kid, str) and kid.startswith(("https://", "http://")):
         if _origin(kid) != _origin(issuer_id):
-            raise KeyError_(f"La clé {kid} n'est pas publiée sur le site de l'émetteur {issuer_id}.")
+            raise KeyResolutionError(f"La clé {kid} n'est pas publiée sur le site de l'émetteur {issuer_id}.")
         return _from_kid(source, kid, embedded, issuer_id)
     if isinstance(embedded, dict) and issuer_id.startswith(("https://", "http://")):
         return _from_issuer_jwks(source, embedded, issuer_id)
-    raise KeyError_("Le jeton ne désigne pas de clé publiée par l'émetteur (kid ou jwk).")
+    raise KeyResolutionError("Le jeton ne désigne pas de clé publiée par l'émetteur (kid ou jwk).")
 
 
 def _owned_by(doc: dict[str, Any], issuer_id: str) -> bool:
@@ -60,13 +60,13 @@ def _from_kid(source: Source, kid: str, embedded: Any, issuer_id: str) -> JoseKe
     if isinstance(doc.get("keys"), list):
         matches = [k for k in doc["keys"] if isinstance(k, dict) and k.get("kid") == kid]
         if len(matches) != 1:
-            raise KeyError_(f"Le jeu de clés publié ne contient pas la clé {kid}.")
+            raise KeyResolutionError(f"Le jeu de clés publié ne contient pas la clé {kid}.")
         doc = matches[0]
     if not _owned_by(doc, issuer_id):
-        raise KeyError_(f"La clé {kid} appartient à un autre émetteur que {issuer_id}.")
+        raise KeyResolutionError(f"La clé {kid} appartient à un autre émetteur que {issuer_id}.")
     key = _jwk(doc)
     if isinstance(embedded, dict) and fingerprint(_jwk(embedded)) != fingerprint(key):
-        raise KeyError_("La clé jointe au jeton n'est pas celle que l'émetteur publie.")
+        raise KeyResolutionError("La clé jointe au jeton n'est pas celle que l'émetteur publie.")
     compromised = parse_datetime(doc[COMPROMISED]) if isinstance(doc.get(COMPROMISED), str) else None
     return JoseKey(key, kid, compromised)
 
@@ -81,13 +81,13 @@ def _from_issuer_jwks(source: Source, embedded: dict[str, Any], issuer_id: str) 
     for candidate in published:
         if isinstance(candidate, dict) and _owned_by(candidate, issuer_id) and _same_key(candidate, key):
             return JoseKey(key, url, None)
-    raise KeyError_("La clé jointe au jeton n'est pas publiée par l'émetteur.")
+    raise KeyResolutionError("La clé jointe au jeton n'est pas publiée par l'émetteur.")
 
 
 def _same_key(candidate: dict[str, Any], key: PublicKey) -> bool:
     try:
         return fingerprint(_jwk(candidate)) == fingerprint(key)
-    except KeyError_:
+    except KeyResolutionError:
         return False
 
 
@@ -98,7 +98,7 @@ def embedded_key(header: dict[str, Any]) -> PublicKey | None:
         return None
     try:
         return _jwk(embedded)
-    except KeyError_:
+    except KeyResolutionError:
         return None
 
 
@@ -106,7 +106,7 @@ def _jwk(doc: dict[str, Any]) -> PublicKey:
     try:
         return public_key_from_jwk(doc)
     except CryptoError as exc:
-        raise KeyError_(f"Clé publique refusée ({exc.code}).") from exc
+        raise KeyResolutionError(f"Clé publique refusée ({exc.code}).") from exc
 
 
 def resolve_ob2_creator(source: Source, creator: str, *, issuer_profile_id: str) -> JoseKey:
@@ -115,13 +115,13 @@ def resolve_ob2_creator(source: Source, creator: str, *, issuer_profile_id: str)
     try:
         doc = get_json(source, creator)
     except FetchError as exc:
-        raise KeyError_(f"La clé {creator} est introuvable : {exc}") from exc
+        raise KeyResolutionError(f"La clé {creator} est introuvable : {exc}") from exc
     if doc.get("owner") != issuer_profile_id:
-        raise KeyError_("La clé de signature n'appartient pas à l'émetteur du badge.")
+        raise KeyResolutionError("La clé de signature n'appartient pas à l'émetteur du badge.")
     pem = doc.get("publicKeyPem")
     if not isinstance(pem, str):
-        raise KeyError_("La clé publiée n'a pas de publicKeyPem.")
+        raise KeyResolutionError("La clé publiée n'a pas de publicKeyPem.")
     try:
         return JoseKey(public_info_from_pem(pem).public_key(), creator, None)
     except (CryptoError, ValueError) as exc:
-        raise KeyError_("La clé publiée n'est pas une clé publique valide.") from exc
+        raise KeyResolutionError("La clé publiée n'est pas une clé publique valide.") from exc

@@ -8,13 +8,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from badges.services.crypto import CryptoError
-from badges.services.crypto import jws as crypto_jws
-from badges.services.verification import common, register
-from badges.services.verification import ob2_checks as ob2
-from badges.services.verification import ob3_checks as ob3
+from badges.services.crypto import CryptoError, jws
+from badges.services.verification import common, ob2_checks, ob3_checks, register
 from badges.services.verification.jwk import embedded_key, resolve_ob2_creator, resolve_vc_jwt_key
-from badges.services.verification.key_resolution import KeyError_
+from badges.services.verification.key_resolution import KeyResolutionError
 from badges.services.verification.report import Report
 from badges.services.verification.sources import FetchError, Source, get_json
 from badges.services.verification.status_checks import check_status
@@ -22,15 +19,15 @@ from badges.services.verification.status_checks import check_status
 
 def verify_token(token: str, *, source: Source, now: datetime, email: str | None, report: Report) -> None:
     try:
-        header, payload = crypto_jws.unverified_parts(token)
+        header, payload = jws.unverified_parts(token)
     except CryptoError:
         report.fail("format", "Ce jeton JWS est illisible.", cause="unreadable")
         return
     if register.verify_issued_token(source, payload, token, now=now, email=email, report=report):
         return
-    if ob3.is_ob3(payload):
+    if ob3_checks.is_ob3(payload):
         _verify_vc_jwt(token, payload, source=source, now=now, email=email, report=report)
-    elif ob2.is_ob2(payload):
+    elif ob2_checks.is_ob2(payload):
         _verify_ob2_signed(token, payload, source=source, now=now, email=email, report=report)
     else:
         report.fail("format", "Ce jeton ne contient pas de badge Open Badges.", cause="unreadable")
@@ -47,23 +44,25 @@ def _verify_vc_jwt(
     common.summarise_ob3(claims, report)
     if not common.check_ob3_shape(claims, report):
         return
-    header, _ = crypto_jws.unverified_parts(token)
+    header, _ = jws.unverified_parts(token)
     issuer_id = common.issuer_id(claims)
     try:
         key = resolve_vc_jwt_key(source, header, issuer_id=issuer_id)
-    except KeyError_ as exc:
+    except KeyResolutionError as exc:
         _report_unbound_jwk(token, header, exc, report)
         return
     if common.distrusted_key(key.compromised, _signed_at(claims.get("validFrom")), report):
         return
     report.ok("key", f"Clé de l'émetteur trouvée ({key.location}).")
     try:
-        credential = crypto_jws.verify_vc_jwt(token, resolve_key=lambda _header: key.key)
+        credential = jws.verify_vc_jwt(token, resolve_key=lambda _header: key.key)
     except CryptoError as exc:
-        report.fail("signature", ob3.CRYPTO_MESSAGES.get(exc.code, f"Signature invalide ({exc.code})."))
+        report.fail(
+            "signature", ob3_checks.CRYPTO_MESSAGES.get(exc.code, f"Signature invalide ({exc.code}).")
+        )
         return
     report.ok("signature", f"Signature JWT {header.get('alg')} valide.")
-    if not ob3.check_content(credential, report):
+    if not ob3_checks.check_content(credential, report):
         return
     common.check_issuer_profile(credential.get("issuer"), report)
     check_status(credential, issuer_id=issuer_id, source=source, now=now, report=report)
@@ -72,7 +71,7 @@ def _verify_vc_jwt(
         common.check_ob3_recipient(credential, email, report)
 
 
-def _report_unbound_jwk(token: str, header: dict[str, Any], exc: KeyError_, report: Report) -> None:
+def _report_unbound_jwk(token: str, header: dict[str, Any], exc: KeyResolutionError, report: Report) -> None:
     """An embedded `jwk` the issuer does not publish proves nothing about who signed (1EdTech's examples
     carry one): say whether the signature itself is intact, then why the key is not trusted."""
     public_key = embedded_key(header)
@@ -80,16 +79,18 @@ def _report_unbound_jwk(token: str, header: dict[str, Any], exc: KeyError_, repo
         report.fail("key", str(exc), cause=exc.cause)
         return
     try:
-        crypto_jws.verify_vc_jwt(token, resolve_key=lambda _header: public_key)
+        jws.verify_vc_jwt(token, resolve_key=lambda _header: public_key)
     except CryptoError as error:
-        report.fail("signature", ob3.CRYPTO_MESSAGES.get(error.code, f"Signature invalide ({error.code})."))
+        report.fail(
+            "signature", ob3_checks.CRYPTO_MESSAGES.get(error.code, f"Signature invalide ({error.code}).")
+        )
     else:
         report.ok(
             "signature",
             f"Signature JWT {header.get('alg')} intacte avec la clé jointe au jeton, "
             "mais cette clé n'est pas reconnue comme celle de l'émetteur.",
         )
-    report.fail("key", ob3.unbound_key_message("La clé jointe au jeton", exc), cause=exc.cause)
+    report.fail("key", ob3_checks.unbound_key_message("La clé jointe au jeton", exc), cause=exc.cause)
 
 
 def _verify_ob2_signed(
@@ -103,26 +104,28 @@ def _verify_ob2_signed(
             "format", "Assertion signée sans vérification SignedBadge ni clé (creator).", cause="unreadable"
         )
         return
-    context = ob2.load_context(claims, source=source, report=report)
+    context = ob2_checks.load_context(claims, source=source, report=report)
     if context is None:
         return
     badge, issuer = context
     try:
         key = resolve_ob2_creator(source, creator, issuer_profile_id=str(issuer.get("id")))
-    except KeyError_ as exc:
+    except KeyResolutionError as exc:
         report.fail("key", str(exc), cause=exc.cause)
         return
     if common.distrusted_key(key.compromised, _signed_at(claims.get("issuedOn")), report):
         return
     report.ok("key", f"Clé de l'émetteur trouvée ({creator}).")
     try:
-        crypto_jws.verify_compact(token, resolve_key=lambda _header: key.key, algorithms=("RS256",))
+        jws.verify_compact(token, resolve_key=lambda _header: key.key, algorithms=("RS256",))
     except CryptoError as exc:
-        report.fail("signature", ob3.CRYPTO_MESSAGES.get(exc.code, f"Signature invalide ({exc.code})."))
+        report.fail(
+            "signature", ob3_checks.CRYPTO_MESSAGES.get(exc.code, f"Signature invalide ({exc.code}).")
+        )
         return
     report.ok("signature", "Signature RS256 valide.")
     _check_ob2_revocation_list(claims, issuer, source=source, report=report)
-    ob2.check_common(claims, badge, issuer, now=now, email=email, report=report)
+    ob2_checks.check_common(claims, badge, issuer, now=now, email=email, report=report)
 
 
 def _check_ob2_revocation_list(

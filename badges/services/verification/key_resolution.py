@@ -23,7 +23,7 @@ _DID_WEB_HOST = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252})(?::[0-9]{1,5})?
 _DID_WEB_SEGMENT = re.compile(r"[A-Za-z0-9._~!$&'()*+,;=@-]+")
 
 
-class KeyError_(Exception):
+class KeyResolutionError(Exception):
     """The key cannot be resolved or is not the issuer's; the message is French.
 
     `cause` is None when the key is not the issuer's (the badge is not authentic), a report cause when
@@ -33,7 +33,7 @@ class KeyError_(Exception):
     cause: str | None = None
 
 
-class KeysUnavailable(KeyError_):
+class KeysUnavailable(KeyResolutionError):
     """The document that would say which keys the issuer publishes could not be fetched (`reason`)."""
 
     cause = "network"
@@ -43,7 +43,7 @@ class KeysUnavailable(KeyError_):
         self.reason = reason
 
 
-class UnsupportedKey(KeyError_):
+class UnsupportedKey(KeyResolutionError):
     """A verification method of a form this verifier does not read."""
 
     cause = "unreadable"
@@ -96,7 +96,7 @@ def did_web_url(did: str) -> str:
     if not _DID_WEB_HOST.fullmatch(host) or any(
         not _DID_WEB_SEGMENT.fullmatch(s) or s in (".", "..") for s in segments
     ):
-        raise KeyError_(f"Identifiant did:web mal formé : {did}")
+        raise KeyResolutionError(f"Identifiant did:web mal formé : {did}")
     path = "/".join(segments) if segments else ".well-known"
     return f"https://{host.lower()}/{path}/did.json"
 
@@ -113,14 +113,14 @@ def _from_controller_document(
 ) -> ResolvedKey:
     doc = _fetch(source, url, method_id)
     if did is not None and doc.get("id") != did:
-        raise KeyError_(f"Le document publié à {url} n'est pas celui de {did}.")
+        raise KeyResolutionError(f"Le document publié à {url} n'est pas celui de {did}.")
     if doc.get("id") == method_id:
         return _fetched_method(source, doc, method_id)
     method = _listed_method(doc, method_id)
     if method is None or method.get("type") not in MULTIBASE_TYPES | JWK_TYPES:
-        raise KeyError_(f"La clé {method_id} n'est pas publiée par {url}.")
+        raise KeyResolutionError(f"La clé {method_id} n'est pas publiée par {url}.")
     if method.get("controller") != doc.get("id"):
-        raise KeyError_("Le document de clés n'est pas celui du contrôleur de la clé.")
+        raise KeyResolutionError("Le document de clés n'est pas celui du contrôleur de la clé.")
     _require_authorised(doc, method_id)
     return _resolved(method_id, method)
 
@@ -129,21 +129,23 @@ def _fetched_method(source: Source, method: dict[str, Any], method_id: str) -> R
     """A method served at its own URL only claims a controller: the controller's document must list it in
     assertionMethod (Controlled Identifiers 1.0 §3.3, retrieving a verification method)."""
     if method.get("type") not in MULTIBASE_TYPES | JWK_TYPES:
-        raise KeyError_(f"Le document publié à {method_id} n'est pas une clé de vérification.")
+        raise KeyResolutionError(f"Le document publié à {method_id} n'est pas une clé de vérification.")
     controller = method.get("controller")
     if not isinstance(controller, str) or not controller.startswith(("https://", "http://", "did:web:")):
-        raise KeyError_(f"La clé {method_id} ne nomme pas de contrôleur dont les clés peuvent être lues.")
+        raise KeyResolutionError(
+            f"La clé {method_id} ne nomme pas de contrôleur dont les clés peuvent être lues."
+        )
     url = did_web_url(controller) if controller.startswith("did:web:") else controller
     doc = _fetch(source, url, method_id)
     if doc.get("id") != controller:
-        raise KeyError_(f"Le document publié à {url} n'est pas celui du contrôleur {controller}.")
+        raise KeyResolutionError(f"Le document publié à {url} n'est pas celui du contrôleur {controller}.")
     _require_authorised(doc, method_id)
     return _resolved(method_id, method)
 
 
 def _require_authorised(doc: dict[str, Any], method_id: str) -> None:
     if not _authorised(doc, method_id):
-        raise KeyError_(
+        raise KeyResolutionError(
             f"La clé {method_id} n'est pas autorisée à signer des attestations (assertionMethod)."
         )
 
@@ -188,14 +190,14 @@ def _public_key(method: dict[str, Any]) -> bytes:
         return _from_multibase(method.get("publicKeyMultibase"))
     jwk = method.get("publicKeyJwk")
     if not isinstance(jwk, dict) or jwk.get("kty") != "OKP" or jwk.get("crv") != "Ed25519" or "d" in jwk:
-        raise KeyError_("La clé publiée n'est pas une clé publique Ed25519 (JWK OKP).")
+        raise KeyResolutionError("La clé publiée n'est pas une clé publique Ed25519 (JWK OKP).")
     x = jwk.get("x")
     try:
         raw = base64.urlsafe_b64decode(x + "=" * (-len(x) % 4)) if isinstance(x, str) else b""
     except (binascii.Error, ValueError) as exc:
-        raise KeyError_("La clé publique n'est pas une clé Ed25519 valide.") from exc
+        raise KeyResolutionError("La clé publique n'est pas une clé Ed25519 valide.") from exc
     if len(raw) != 32:
-        raise KeyError_("La clé publique n'est pas une clé Ed25519 valide.")
+        raise KeyResolutionError("La clé publique n'est pas une clé Ed25519 valide.")
     return raw
 
 
@@ -203,11 +205,11 @@ def _from_multibase(value: Any) -> bytes:
     try:
         return ed25519_from_multibase(value)
     except CryptoError as exc:
-        raise KeyError_("La clé publique n'est pas une clé Ed25519 valide.") from exc
+        raise KeyResolutionError("La clé publique n'est pas une clé Ed25519 valide.") from exc
 
 
 def _owned(key: ResolvedKey, issuer_id: str) -> ResolvedKey:
     """The key's controller must be the issuer (docs/standards.md#S-1edtech-checks)."""
     if key.controller != issuer_id:
-        raise KeyError_(f"La clé appartient à {key.controller}, pas à l'émetteur {issuer_id}.")
+        raise KeyResolutionError(f"La clé appartient à {key.controller}, pas à l'émetteur {issuer_id}.")
     return key

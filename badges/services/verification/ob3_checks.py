@@ -11,7 +11,7 @@ from badges.services.crypto import CryptoError, dataintegrity
 from badges.services.openbadges import contexts
 from badges.services.verification import common, register
 from badges.services.verification.key_resolution import (
-    KeyError_,
+    KeyResolutionError,
     KeysUnavailable,
     ResolvedKey,
     key_in_method_id,
@@ -119,7 +119,7 @@ def _check_key(
         return None
     try:
         key = resolve_ed25519(source, method, issuer_id=issuer_id)
-    except KeyError_ as exc:
+    except KeyResolutionError as exc:
         written = key_in_method_id(method, issuer_id=issuer_id)
         if written is None:
             report.fail("key", str(exc), cause=exc.cause)
@@ -132,7 +132,7 @@ def _check_key(
     return key
 
 
-def unbound_key_message(what: str, exc: KeyError_) -> str:
+def unbound_key_message(what: str, exc: KeyResolutionError) -> str:
     """Why a key that came with the badge itself is not trusted: unpublished, or the issuer unreachable."""
     if isinstance(exc, KeysUnavailable):
         return (
@@ -142,7 +142,9 @@ def unbound_key_message(what: str, exc: KeyError_) -> str:
     return f"{what} n'est pas une clé publiée par l'émetteur : rien ne prouve qu'elle est à lui."
 
 
-def _report_unbound_key(doc: dict[str, Any], key: ResolvedKey, exc: KeyError_, report: Report) -> None:
+def _report_unbound_key(
+    doc: dict[str, Any], key: ResolvedKey, exc: KeyResolutionError, report: Report
+) -> None:
     """`<issuer>#z6Mk…` unpublished: say whether the signature is intact, and why the key is not trusted."""
     _check_signature(
         doc,

@@ -15,8 +15,7 @@ from typing import Any
 from sqlalchemy import select
 
 from badges.models import Credential, SigningKey
-from badges.services.crypto import CryptoError
-from badges.services.crypto import jws as crypto_jws
+from badges.services.crypto import CryptoError, jws
 from badges.services.crypto.keyring import public_info_from_pem
 from badges.services.verification import common
 from badges.services.verification.report import Report
@@ -88,9 +87,9 @@ def _signature_ok(
     public_key = public_info_from_pem(key.public_pem).public_key()
     try:
         if is_jwt:
-            crypto_jws.verify_vc_jwt(token, resolve_key=lambda _header: public_key)
+            jws.verify_vc_jwt(token, resolve_key=lambda _header: public_key)
         else:
-            crypto_jws.verify_compact(token, resolve_key=lambda _header: public_key, algorithms=("RS256",))
+            jws.verify_compact(token, resolve_key=lambda _header: public_key, algorithms=("RS256",))
     except CryptoError:
         report.fail("signature", "La signature ne correspond pas au contenu.")
         return False

@@ -15,7 +15,7 @@ from typing import Any
 
 from badges.services.crypto import CryptoError, dataintegrity, statuslist
 from badges.services.verification.common import as_list, issuer_id, obj, parse_created
-from badges.services.verification.key_resolution import KeyError_, resolve_ed25519
+from badges.services.verification.key_resolution import KeyResolutionError, resolve_ed25519
 from badges.services.verification.report import Report
 from badges.services.verification.sources import FetchError, Source, get_json
 
@@ -54,9 +54,11 @@ def check_status(
         except _Revoked as exc:
             report.revoked(str(exc), reason=exc.reason)
             return
-        except (FetchError, KeyError_, ValueError, CryptoError) as exc:
+        except (FetchError, KeyResolutionError, ValueError, CryptoError) as exc:
             # The list could not be read or trusted: the badge's status is unknown, not revoked.
-            cause = exc.cause if isinstance(exc, (FetchError, KeyError_)) and exc.cause else "unreadable"
+            cause = (
+                exc.cause if isinstance(exc, (FetchError, KeyResolutionError)) and exc.cause else "unreadable"
+            )
             report.fail("status", f"Impossible de vérifier la révocation : {_message(exc)}", cause=cause)
             return
     if not checked:

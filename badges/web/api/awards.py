@@ -73,7 +73,7 @@ def create_award() -> tuple[Response, int]:
     return created(award_json(credential))
 
 
-def _award(public_id: str) -> Credential:
+def own_award(public_id: str) -> Credential:
     """An award of the staff member's tiers-lieu; another tiers-lieu's award is a 404."""
     found = (
         get_session()
@@ -105,14 +105,14 @@ def list_awards() -> Response:
 @token_required
 @accepts()
 def get_award(public_id: str) -> Response:
-    return jsonify(award_json(_award(public_id)))
+    return jsonify(award_json(own_award(public_id)))
 
 
 @bp.post("/awards/<public_id>/revoke")
 @token_required
 @accepts(body={"reason": None})
 def revoke_award(public_id: str) -> Response:
-    credential = _award(public_id)
+    credential = own_award(public_id)
     revocation.revoke(
         get_session(),
         keyring(),
@@ -130,7 +130,7 @@ def revoke_award(public_id: str) -> Response:
 @accepts()
 def erase_award(public_id: str) -> tuple[str, int]:
     """Erasure at the holder's request: only a PII-free revocation entry remains."""
-    revocation.erase(get_session(), keyring(), credential=_award(public_id), links=links(), now=now())
+    revocation.erase(get_session(), keyring(), credential=own_award(public_id), links=links(), now=now())
     get_session().commit()
     return "", 204
 
@@ -140,6 +140,6 @@ def erase_award(public_id: str) -> tuple[str, int]:
 @token_required
 @accepts()
 def download_award(public_id: str, fmt: str) -> Response:
-    file = downloads.render(get_session(), keyring(), credential=_award(public_id), links=links(), fmt=fmt)
+    file = downloads.render(get_session(), keyring(), credential=own_award(public_id), links=links(), fmt=fmt)
     get_session().commit()  # a signed form made on first request is stored
     return send_download(file)

@@ -12,12 +12,12 @@ from badges.db import get_session
 from badges.models import Beneficiary, Credential
 from badges.services.credentials import sharing
 from badges.services.holders import certificate, delivery
-from badges.services.holders import private_link as access
+from badges.services.holders.private_link import page_url, private_token, renew
 from badges.services.programme import beneficiaries
 from badges.services.shared import mail
 from badges.services.shared.mail import MailError
 from badges.web.api import bp
-from badges.web.api.awards import _award
+from badges.web.api.awards import own_award
 from badges.web.api.inputs import accepts
 from badges.web.auth import staff_issuer, token_required
 from badges.web.context import link_secret, links, mail_settings, now
@@ -35,7 +35,7 @@ def _beneficiary(public_id: str) -> Beneficiary:
 @accepts()
 def award_delivery(public_id: str) -> Response:
     """What to hand over: the claim code, the certificate, where the QR code leads, the visibility."""
-    credential = _award(public_id)
+    credential = own_award(public_id)
     code = sharing.claim_code(get_session(), credential=credential, now=now())
     body = {
         "claim_code": sharing.format_code(code),
@@ -53,7 +53,7 @@ def award_delivery(public_id: str) -> Response:
 @token_required
 @accepts()
 def award_certificate(public_id: str) -> Response:
-    credential = _award(public_id)
+    credential = own_award(public_id)
     data = certificate.certificate_data(
         get_session(), links(), credential, now(), secret=link_secret(), language=current_language()
     )
@@ -69,7 +69,7 @@ def award_certificate(public_id: str) -> Response:
 @accepts()
 def send_award(public_id: str) -> Response | tuple[Response, int]:
     """E-mail the badge to its beneficiary; the link and code are saved before the message leaves."""
-    credential: Credential = _award(public_id)
+    credential: Credential = own_award(public_id)
     email = delivery.award_email(get_session(), links(), credential, secret=link_secret(), now=now())
     get_session().commit()
     try:
@@ -80,7 +80,7 @@ def send_award(public_id: str) -> Response | tuple[Response, int]:
 
 
 def _link_json(beneficiary: Beneficiary, token: str) -> dict[str, Any]:
-    return {"beneficiary": beneficiary.public_id, "url": access.page_url(links(), token)}
+    return {"beneficiary": beneficiary.public_id, "url": page_url(links(), token)}
 
 
 @bp.get("/beneficiaries/<public_id>/private-link")
@@ -90,7 +90,7 @@ def _link_json(beneficiary: Beneficiary, token: str) -> dict[str, Any]:
 def private_link(public_id: str) -> Response:
     """The link of the person's private page (the same one each time, until renewed)."""
     beneficiary = _beneficiary(public_id)
-    token = access.private_token(get_session(), beneficiary=beneficiary, secret=link_secret(), now=now())
+    token = private_token(get_session(), beneficiary=beneficiary, secret=link_secret(), now=now())
     get_session().commit()
     return jsonify(_link_json(beneficiary, token))
 
@@ -101,6 +101,6 @@ def private_link(public_id: str) -> Response:
 def renew_private_link(public_id: str) -> Response:
     """A new link when the old one is lost or leaked: the old one stops working at once."""
     beneficiary = _beneficiary(public_id)
-    token = access.renew(get_session(), beneficiary=beneficiary, secret=link_secret(), now=now())
+    token = renew(get_session(), beneficiary=beneficiary, secret=link_secret(), now=now())
     get_session().commit()
     return jsonify(_link_json(beneficiary, token))

@@ -23,7 +23,7 @@ from badges.services.programme.awarding import Issuing
 from badges.web.api import bp, json_body, paginate
 from badges.web.api.inputs import PAGE, accepts
 from badges.web.api.programme import outcome_json
-from badges.web.api.scope import arg, done, scoped, writer
+from badges.web.api.scope import arg, commit_and_render, scoped, writer
 from badges.web.auth import current_user, token_required
 from badges.web.context import keyring, links, now
 
@@ -112,7 +112,7 @@ def create_evaluation() -> tuple[Response, int]:
     item, outcome = evaluation.record(
         get_session(), _issuing(), issuer=writer(), evaluator=current_user(), data=json_body()
     )
-    return done(outcome, lambda o: {"evaluation": evaluation_json(item), **outcome_json(o)}, 201)
+    return commit_and_render(outcome, lambda o: {"evaluation": evaluation_json(item), **outcome_json(o)}, 201)
 
 
 @bp.post("/ateliers/<public_id>/grid")
@@ -124,7 +124,7 @@ def record_grid(public_id: str) -> tuple[Response, int]:
     items, outcome = evaluation.record_grid(
         get_session(), _issuing(), atelier=atelier, evaluator=current_user(), data=json_body()
     )
-    return done(
+    return commit_and_render(
         outcome, lambda o: {"evaluations": [evaluation_json(e) for e in items], **outcome_json(o)}, 201
     )
 
@@ -158,4 +158,4 @@ def resolve_flag(public_id: str) -> tuple[Response, int]:
     """Staff reviewed the badge: {"note": "..."}; revoking, if decided, is a separate action."""
     flag = reviews.flag_in_scope(get_session(), public_id, [writer().id])
     reviews.resolve(flag, by=current_user(), data=json_body(), now=now())
-    return done(flag, flag_json)
+    return commit_and_render(flag, flag_json)

@@ -16,7 +16,7 @@ from badges.services.programme import framework_io, frameworks
 from badges.services.shared.errors import RowErrors
 from badges.web.api import bp, json_body, paginate, send_download
 from badges.web.api.inputs import PAGE, accepts
-from badges.web.api.scope import arg, done, readable_issuers, writer
+from badges.web.api.scope import arg, commit_and_render, readable_issuers, writer
 from badges.web.auth import token_required
 from badges.web.context import links
 
@@ -77,7 +77,7 @@ def import_framework() -> tuple[Response, int]:
     """Import a JSON framework document; any error refuses the whole file (422 with the rows)."""
     writer()
     framework = framework_io.import_document(get_session(), json_body())
-    return done(framework, framework_json, 201)
+    return commit_and_render(framework, framework_json, 201)
 
 
 @bp.post("/frameworks/import.csv")
@@ -90,7 +90,7 @@ def import_framework_csv() -> tuple[Response, int]:
         raise UnsupportedMediaType()
     meta = {name: request.args.get(name) for name in framework_io.META_FIELDS if name in request.args}
     framework = framework_io.import_csv(get_session(), request.get_data(), meta)
-    return done(framework, framework_json, 201)
+    return commit_and_render(framework, framework_json, 201)
 
 
 @bp.get("/frameworks/<slug>/export.json")

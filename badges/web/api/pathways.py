@@ -15,7 +15,7 @@ from badges.services.shared.errors import InvalidInput, NotFound
 from badges.web.api import bp, json_body, paginate
 from badges.web.api.inputs import PAGE, accepts
 from badges.web.api.programme import beneficiary_json, outcome_json
-from badges.web.api.scope import done, gone, readable_issuers, scoped, writer
+from badges.web.api.scope import commit_and_render, commit_no_content, readable_issuers, scoped, writer
 from badges.web.auth import current_user, token_required
 from badges.web.context import keyring, links, now
 
@@ -130,7 +130,7 @@ def list_agencies() -> Response:
 @accepts(body=AGENCY)
 def create_agency() -> tuple[Response, int]:
     agency = pathways.create_agency(get_session(), by=current_user(), data=json_body(), now=now())
-    return done(agency, agency_json, 201)
+    return commit_and_render(agency, agency_json, 201)
 
 
 @bp.post("/agencies/<public_id>/counsellors")
@@ -143,7 +143,7 @@ def create_counsellor(public_id: str) -> tuple[Response, int]:
     user = pathways.create_counsellor(
         get_session(), by=current_user(), agency=agency, data=json_body(), now=now()
     )
-    return done(user, counsellor_json, 201)
+    return commit_and_render(user, counsellor_json, 201)
 
 
 @bp.get("/pathways")
@@ -160,7 +160,7 @@ def list_pathways() -> Response:
 @accepts(body=PATHWAY)
 def create_pathway() -> tuple[Response, int]:
     pathway = pathways.create_pathway(get_session(), issuer=writer(), data=json_body(), now=now())
-    return done(pathway, pathway_json, 201)
+    return commit_and_render(pathway, pathway_json, 201)
 
 
 @bp.get("/pathways/<public_id>")
@@ -177,7 +177,7 @@ def update_pathway(public_id: str) -> tuple[Response, int]:
     pathway = pathways.update_pathway(
         get_session(), pathway=_pathway(public_id, write=True), data=json_body()
     )
-    return done(pathway, pathway_json)
+    return commit_and_render(pathway, pathway_json)
 
 
 @bp.delete("/pathways/<public_id>")
@@ -185,7 +185,7 @@ def update_pathway(public_id: str) -> tuple[Response, int]:
 @accepts()
 def delete_pathway(public_id: str) -> tuple[str, int]:
     get_session().delete(_pathway(public_id, write=True))
-    return gone()
+    return commit_no_content()
 
 
 @bp.get("/pathways/<public_id>/enrolments")
@@ -209,7 +209,7 @@ def enrol(public_id: str) -> tuple[Response, int]:
     pathway = _pathway(public_id, write=True)
     person = _beneficiary(json_body(), pathway)
     pathways.enrol(get_session(), pathway=pathway, beneficiary=person, now=now())
-    return done(person, beneficiary_json, 201)
+    return commit_and_render(person, beneficiary_json, 201)
 
 
 @bp.delete("/pathways/<public_id>/enrolments/<beneficiary_id>")
@@ -219,7 +219,7 @@ def unenrol(public_id: str, beneficiary_id: str) -> tuple[str, int]:
     pathway = _pathway(public_id, write=True)
     person = _beneficiary({"beneficiary": beneficiary_id}, pathway)
     pathways.unenrol(get_session(), pathway=pathway, beneficiary=person)
-    return gone()
+    return commit_no_content()
 
 
 @bp.get("/pathways/<public_id>/ateliers")
@@ -237,7 +237,7 @@ def list_ateliers(public_id: str) -> Response:
 def create_atelier(public_id: str) -> tuple[Response, int]:
     pathway = _pathway(public_id, write=True)
     atelier = pathways.create_atelier(get_session(), pathway=pathway, data=json_body(), now=now())
-    return done(atelier, atelier_json, 201)
+    return commit_and_render(atelier, atelier_json, 201)
 
 
 @bp.get("/ateliers/<public_id>")
@@ -254,7 +254,7 @@ def update_atelier(public_id: str) -> tuple[Response, int]:
     atelier = pathways.update_atelier(
         get_session(), atelier=_atelier(public_id, write=True), data=json_body()
     )
-    return done(atelier, atelier_json)
+    return commit_and_render(atelier, atelier_json)
 
 
 @bp.delete("/ateliers/<public_id>")
@@ -262,7 +262,7 @@ def update_atelier(public_id: str) -> tuple[Response, int]:
 @accepts()
 def delete_atelier(public_id: str) -> tuple[str, int]:
     get_session().delete(_atelier(public_id, write=True))
-    return gone()
+    return commit_no_content()
 
 
 @bp.put("/ateliers/<public_id>/attendance")
@@ -271,8 +271,10 @@ def delete_atelier(public_id: str) -> tuple[str, int]:
 def record_attendance(public_id: str) -> tuple[Response, int]:
     """{"attendance": [{"beneficiary": id, "present": bool}]}; badges now due by attendance follow."""
     atelier = _atelier(public_id, write=True)
-    _, outcome = evaluation.record_attendance(get_session(), _issuing(), atelier=atelier, data=json_body())
-    return done(outcome, lambda o: {"atelier": atelier_json(atelier), **outcome_json(o)})
+    _, outcome = evaluation.record_attendance_and_award(
+        get_session(), _issuing(), atelier=atelier, data=json_body()
+    )
+    return commit_and_render(outcome, lambda o: {"atelier": atelier_json(atelier), **outcome_json(o)})
 
 
 @bp.get("/pathways/<public_id>/beneficiaries/<beneficiary_id>/criteria")
@@ -294,7 +296,7 @@ def set_criteria(public_id: str, beneficiary_id: str) -> tuple[Response, int]:
     criteria = evaluation.set_criteria(
         get_session(), pathway=pathway, beneficiary=person, data=json_body(), now=now()
     )
-    return done(criteria, criteria_json)
+    return commit_and_render(criteria, criteria_json)
 
 
 @bp.post("/pathways/<public_id>/beneficiaries/<beneficiary_id>/criteria/ratings")
@@ -307,4 +309,4 @@ def rate_criteria(public_id: str, beneficiary_id: str) -> tuple[Response, int]:
     criteria = evaluation.rate_criteria(
         get_session(), pathway=pathway, beneficiary=person, data=json_body(), now=now()
     )
-    return done(criteria, criteria_json)
+    return commit_and_render(criteria, criteria_json)

@@ -14,7 +14,7 @@ from badges.services.programme import awarding, badge_classes, beneficiaries, ru
 from badges.web.api import bp, json_body, paginate
 from badges.web.api.awards import award_json
 from badges.web.api.inputs import PAGE, accepts
-from badges.web.api.scope import arg, done, gone, readable_issuers, scoped, writer
+from badges.web.api.scope import arg, commit_and_render, commit_no_content, readable_issuers, scoped, writer
 from badges.web.auth import token_required
 from badges.web.context import keyring, links, now
 
@@ -99,7 +99,7 @@ def list_badge_classes() -> Response:
 @accepts(body=BADGE_CLASS)
 def create_badge_class() -> tuple[Response, int]:
     badge = badge_classes.create_badge_class(get_session(), issuer=writer(), data=json_body(), now=now())
-    return done(badge, badge_class_json, 201)
+    return commit_and_render(badge, badge_class_json, 201)
 
 
 @bp.get("/badge-classes/<public_id>")
@@ -116,7 +116,7 @@ def get_badge_class(public_id: str) -> Response:
 def update_badge_class(public_id: str) -> tuple[Response, int]:
     session = get_session()
     badge = badge_classes.for_issuer(session, issuer=writer(), public_id=public_id)
-    return done(
+    return commit_and_render(
         badge_classes.update_badge_class(session, badge=badge, data=json_body(), now=now()), badge_class_json
     )
 
@@ -129,7 +129,7 @@ def delete_badge_class(public_id: str) -> tuple[str, int]:
     badge_classes.delete_badge_class(
         session, badge=badge_classes.for_issuer(session, issuer=writer(), public_id=public_id)
     )
-    return gone()
+    return commit_no_content()
 
 
 @bp.get("/beneficiaries")
@@ -150,7 +150,7 @@ def list_beneficiaries() -> Response:
 @accepts(body=BENEFICIARY)
 def create_beneficiary() -> tuple[Response, int]:
     person = beneficiaries.create_beneficiary(get_session(), issuer=writer(), data=json_body(), now=now())
-    return done(person, beneficiary_json, 201)
+    return commit_and_render(person, beneficiary_json, 201)
 
 
 @bp.get("/beneficiaries/<public_id>")
@@ -167,7 +167,7 @@ def get_beneficiary(public_id: str) -> Response:
 def update_beneficiary(public_id: str) -> tuple[Response, int]:
     session = get_session()
     person = beneficiaries.for_issuer(session, issuer=writer(), public_id=public_id)
-    return done(
+    return commit_and_render(
         beneficiaries.update_beneficiary(session, beneficiary=person, data=json_body()), beneficiary_json
     )
 
@@ -180,7 +180,7 @@ def delete_beneficiary(public_id: str) -> tuple[str, int]:
     beneficiaries.delete_beneficiary(
         session, beneficiary=beneficiaries.for_issuer(session, issuer=writer(), public_id=public_id)
     )
-    return gone()
+    return commit_no_content()
 
 
 @bp.post("/beneficiaries/<public_id>/consent")
@@ -191,4 +191,4 @@ def record_consent(public_id: str) -> tuple[Response, int]:
     session = get_session()
     person = beneficiaries.for_issuer(session, issuer=writer(), public_id=public_id)
     outcome = awarding.on_consent(session, awarding.Issuing(keyring(), links(), now()), person)
-    return done(outcome, lambda o: {"beneficiary": beneficiary_json(person), **outcome_json(o)})
+    return commit_and_render(outcome, lambda o: {"beneficiary": beneficiary_json(person), **outcome_json(o)})

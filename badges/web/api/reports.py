@@ -8,7 +8,7 @@ from sqlalchemy import select
 from badges.db import get_session
 from badges.models import Issuer
 from badges.services.programme import pathways
-from badges.services.reporting import figures as reporting
+from badges.services.reporting import figures
 from badges.services.shared import profiles
 from badges.services.shared.errors import InvalidInput
 from badges.services.shared.validation import DEPARTMENT_RE
@@ -21,7 +21,7 @@ from badges.web.auth import token_required
 FILTERS = ("from", "to", "tiers_lieu", "department", "pathway_type", "profile", "category")
 
 
-def _filters(errors: dict[str, str]) -> reporting.Filters:
+def _filters(errors: dict[str, str]) -> figures.Filters:
     """The filters of the query string; their errors are added to `errors`."""
     scope = readable_issuers()
     slug = arg("tiers_lieu")
@@ -52,7 +52,7 @@ def _filters(errors: dict[str, str]) -> reporting.Filters:
         value = arg(name)
         if value is not None and not valid(value):
             errors[name] = message
-    return reporting.Filters(
+    return figures.Filters(
         issuer_ids=scope,
         department=arg("department"),
         pathway_type=arg("pathway_type"),
@@ -69,10 +69,10 @@ def key_figures() -> Response:
     `profile`; the figures are reporting/figures.py's (its docstring defines each one)."""
     errors: dict[str, str] = {}
     try:
-        period = reporting.period_of(request.args.get("from"), request.args.get("to"))
+        period = figures.period_of(request.args.get("from"), request.args.get("to"))
     except InvalidInput as exc:
         errors.update(exc.fields)
     filters = _filters(errors)
     if errors:
         raise InvalidInput(errors)
-    return jsonify(reporting.key_figures(get_session(), period=period, filters=filters))
+    return jsonify(figures.key_figures(get_session(), period=period, filters=filters))

@@ -41,7 +41,9 @@ def writer() -> Issuer:
     return staff_issuer()
 
 
-def done(obj: T, render: Callable[[T], dict[str, Any]], status: int = 200) -> tuple[Response, int]:
+def commit_and_render(
+    obj: T, render: Callable[[T], dict[str, Any]], status: int = 200
+) -> tuple[Response, int]:
     """Flush (public ids are set at insert), render, then commit the request's unit of work."""
     session = get_session()
     session.flush()
@@ -50,7 +52,8 @@ def done(obj: T, render: Callable[[T], dict[str, Any]], status: int = 200) -> tu
     return jsonify(body), status
 
 
-def gone() -> tuple[str, int]:
+def commit_no_content() -> tuple[str, int]:
+    """Commit the request's unit of work and answer 204 No Content (a deletion)."""
     get_session().commit()
     return "", 204
 

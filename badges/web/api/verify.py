@@ -18,7 +18,7 @@ from badges.web.api.inputs import OPEN, accepts, unknown_fields
 from badges.web.context import links, now
 
 
-def _source() -> LocalSource:
+def verification_source() -> LocalSource:
     """This service's documents from the database; any other URL through a fresh SafeFetcher (its time
     budget covers one verification)."""
     return LocalSource(get_session(), links(), remote=fetcher_from_config(current_app.config))
@@ -34,12 +34,14 @@ def verify() -> tuple[Response, int]:
         url = request.args.get("url", "")
         if not url:
             raise InvalidInput({"url": "Indiquez l'adresse du badge à vérifier."})
-        report = verification.verify_value(url, source=_source(), now=now(), email=email)
+        report = verification.verify_value(url, source=verification_source(), now=now(), email=email)
     elif request.files:
         upload = request.files.get("file")
         if upload is None:
             raise InvalidInput({"file": "Le fichier doit être envoyé dans le champ « file »."})
-        report = verification.verify_bytes(upload.read(), source=_source(), now=now(), email=email)
+        report = verification.verify_bytes(
+            upload.read(), source=verification_source(), now=now(), email=email
+        )
     else:
         report = _verify_json_body()
     checking.add_revocation_date(get_session(), links(), report)
@@ -63,4 +65,4 @@ def _verify_json_body() -> verification.Report:
     if unknown:
         raise InvalidInput(unknown)
     email = data.get("email") if isinstance(data.get("email"), str) else None
-    return verification.verify_value(data["credential"], source=_source(), now=now(), email=email)
+    return verification.verify_value(data["credential"], source=verification_source(), now=now(), email=email)

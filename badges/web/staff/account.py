@@ -8,12 +8,11 @@ from werkzeug.wrappers import Response
 
 from badges.db import get_session
 from badges.services.accounts import staff_accounts
-from badges.services.accounts.staff_accounts import Throttled
-from badges.services.shared.errors import InvalidInput
+from badges.services.shared.errors import InvalidInput, TooManyAttempts
 from badges.web.context import client_ip, now
 from badges.web.staff import bp
 from badges.web.staff.access import login_required
-from badges.web.staff.forms import done
+from badges.web.staff.forms import commit_and_redirect
 from badges.web.staff.identity import sign_in, signed_in
 
 PAGE = "staff/account.html"
@@ -36,7 +35,7 @@ def change_password() -> Response | str | tuple[str, int]:
     user, session = signed_in(), get_session()
     try:
         staff_accounts.begin_password_change(session, user=user, ip=client_ip(), now=now())
-    except Throttled as exc:
+    except TooManyAttempts as exc:
         return render_template(PAGE, errors={"form": exc.message}, **_page()), 429
     session.commit()  # counted before the current password is checked, as at sign-in
     try:
@@ -52,4 +51,6 @@ def change_password() -> Response | str | tuple[str, int]:
         session.commit()  # a right current password clears the count, even if the new one is refused
         return render_template(PAGE, errors=exc.fields, **_page()), 422
     sign_in(user)  # every session ended with the change; this browser gets a new one
-    return done(_("Votre mot de passe est changé. Vos autres sessions sont fermées."), "staff.account")
+    return commit_and_redirect(
+        _("Votre mot de passe est changé. Vos autres sessions sont fermées."), "staff.account"
+    )

@@ -18,7 +18,7 @@ from badges.services.shared.errors import InvalidInput
 from badges.web.context import keyring, links, now
 from badges.web.staff import bp
 from badges.web.staff.access import own_issuer, role_required
-from badges.web.staff.forms import done, invalid, values
+from badges.web.staff.forms import commit_and_redirect, invalid, values
 from badges.web.staff.labels import friendly
 from badges.web.staff.pathways import pathway_of
 
@@ -26,7 +26,7 @@ FORM = "staff/programme/atelier_form.html"
 PAGE = "staff/programme/atelier.html"
 
 
-def _atelier(atelier_id: str) -> Atelier:
+def atelier_of(atelier_id: str) -> Atelier:
     """An atelier of the signed-in member's tiers-lieu; another's is 404."""
     return pathways.atelier_in_scope(get_session(), atelier_id, [own_issuer().id])
 
@@ -102,20 +102,20 @@ def atelier_new(pathway_id: str) -> Response | str | tuple[str, int]:
         get_session().flush()
     except InvalidInput as exc:
         return _form(data, found, None, exc.fields)
-    return done(_("L’atelier est créé."), "staff.atelier", atelier_id=atelier.public_id)
+    return commit_and_redirect(_("L’atelier est créé."), "staff.atelier", atelier_id=atelier.public_id)
 
 
 @bp.get("/ateliers/<atelier_id>")
 @role_required(Role.STAFF)
 def atelier(atelier_id: str) -> str:
-    detail = programme_listing.atelier_detail(get_session(), _atelier(atelier_id))
+    detail = programme_listing.atelier_detail(get_session(), atelier_of(atelier_id))
     return render_template(PAGE, atelier=detail, errors={})
 
 
 @bp.route("/ateliers/<atelier_id>/edit", methods=["GET", "POST"])
 @role_required(Role.STAFF)
 def atelier_edit(atelier_id: str) -> Response | str | tuple[str, int]:
-    found = _atelier(atelier_id)
+    found = atelier_of(atelier_id)
     if request.method == "GET":
         return _form(programme_listing.atelier_form(found), found.pathway, found, {})
     data = _submitted()
@@ -123,22 +123,24 @@ def atelier_edit(atelier_id: str) -> Response | str | tuple[str, int]:
         pathways.update_atelier(get_session(), atelier=found, data=data)
     except InvalidInput as exc:
         return _form(data, found.pathway, found, exc.fields)
-    return done(_("L’atelier est enregistré."), "staff.atelier", atelier_id=atelier_id)
+    return commit_and_redirect(_("L’atelier est enregistré."), "staff.atelier", atelier_id=atelier_id)
 
 
 @bp.post("/ateliers/<atelier_id>/attendance")
 @role_required(Role.STAFF)
 def atelier_attendance(atelier_id: str) -> Response | tuple[str, int]:
     """Who came: one checkbox per enrolled person; a minimum-attendance badge may be issued at once."""
-    found, session = _atelier(atelier_id), get_session()
+    found, session = atelier_of(atelier_id), get_session()
     people = programme_listing.atelier_detail(session, found)["attendance"]
     present = set(request.form.getlist("present"))
     data = {"attendance": [{"beneficiary": p["id"], "present": p["id"] in present} for p in people]}
     try:
-        _people, outcome = evaluation.record_attendance(session, issuing(), atelier=found, data=data)
+        _people, outcome = evaluation.record_attendance_and_award(
+            session, issuing(), atelier=found, data=data
+        )
     except InvalidInput:
         detail = programme_listing.atelier_detail(session, found)
         message = _("Inscrivez d’abord des personnes au parcours.")
         return invalid(PAGE, {"present": message}, atelier=detail)
     message = " ".join(filter(None, [_("Les présences sont enregistrées."), outcome_message(outcome)]))
-    return done(message, "staff.atelier", atelier_id=atelier_id)
+    return commit_and_redirect(message, "staff.atelier", atelier_id=atelier_id)

@@ -9,9 +9,9 @@ from werkzeug.wrappers import Response
 from badges.db import get_session
 from badges.models import User
 from badges.services.accounts import staff_accounts
-from badges.services.accounts.staff_accounts import LinkRefused, SignInRefused, Throttled
+from badges.services.accounts.staff_accounts import LinkRefused, SignInRefused
 from badges.services.shared import throttling
-from badges.services.shared.errors import InvalidInput
+from badges.services.shared.errors import InvalidInput, TooManyAttempts
 from badges.services.shared.validation import EMAIL_RE
 from badges.web.context import client_ip, now
 from badges.web.staff import bp, mailer
@@ -41,7 +41,7 @@ def login() -> Response | str | tuple[str, int]:
         staff_accounts.begin_sign_in(session, email=email, password=password, ip=client_ip(), now=now())
     except InvalidInput as exc:
         return invalid(LOGIN_PAGE, exc.fields, form=form, next=target)
-    except Throttled as exc:
+    except TooManyAttempts as exc:
         return render_template(LOGIN_PAGE, errors={"form": exc.message}, form=form, next=target), 429
     session.commit()  # the attempt is counted before the password is checked (and stays if it is wrong)
     try:

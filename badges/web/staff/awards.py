@@ -18,7 +18,7 @@ from badges.web.context import keyring, link_secret, links, mail_settings, now
 from badges.web.i18n import current_language
 from badges.web.staff import bp
 from badges.web.staff.access import own_issuer, role_required
-from badges.web.staff.forms import confirmed, done, invalid
+from badges.web.staff.forms import commit_and_redirect, confirmed, invalid
 from badges.web.staff.private_links import link_panel
 
 REVOKE_PAGE = "staff/awards/revoke.html"
@@ -73,7 +73,7 @@ def revoke(award_id: str) -> BaseResponse | str | tuple[str, int]:
     except Conflict as exc:
         flash(exc.message, "error")
         return redirect(url_for("staff.award", award_id=award_id), 303)
-    return done(
+    return commit_and_redirect(
         _("Le badge est révoqué. Sa page et ses fichiers le disent désormais."),
         "staff.award",
         award_id=award_id,

@@ -30,7 +30,7 @@ from badges.web.staff.badge_class_form import (
     preview,
     submitted,
 )
-from badges.web.staff.forms import confirmed, done, invalid
+from badges.web.staff.forms import commit_and_redirect, confirmed, invalid
 
 FORM = "staff/badge_classes/form.html"
 DELETE = "staff/badge_classes/delete.html"
@@ -104,7 +104,7 @@ def _saved(badge: BadgeClass | None) -> Response | str | tuple[str, int]:
     except InvalidInput as exc:
         session.rollback()  # before the page reads the class again
         return _form(submission.form, badge, form_errors(exc.fields, submission.data["rule"]))
-    return done(message, "staff.badge_class", badge_class_id=badge.public_id)
+    return commit_and_redirect(message, "staff.badge_class", badge_class_id=badge.public_id)
 
 
 def _edit(badge: BadgeClass, submission: Submission) -> str:
@@ -169,7 +169,7 @@ def badge_class_delete(badge_class_id: str) -> Response | str | tuple[str, int]:
         badge_classes.delete_badge_class(session, badge=found)
     except Conflict:  # awarded meanwhile
         return _undeletable(page, 1)
-    return done(
+    return commit_and_redirect(
         _("Le modèle de badge « %(name)s » est supprimé.", name=found.name), "staff.badge_classes_list"
     )
 

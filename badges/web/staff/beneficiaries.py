@@ -18,7 +18,7 @@ from badges.web.context import now
 from badges.web.staff import bp
 from badges.web.staff.access import own_issuer, role_required
 from badges.web.staff.ateliers import issuing, outcome_message
-from badges.web.staff.forms import done, invalid, values
+from badges.web.staff.forms import commit_and_redirect, invalid, values
 from badges.web.staff.identity import signed_in
 from badges.web.staff.labels import PROFILE_LABELS, friendly, options
 from badges.web.staff.private_links import link_panel
@@ -69,7 +69,7 @@ def beneficiary_new() -> Response | str | tuple[str, int]:
         get_session().flush()
     except InvalidInput as exc:
         return _form({**data, "consent": data.get("consent")}, None, exc.fields)
-    return done(_("%(name)s est ajouté(e).", name=person.display_name), "staff.beneficiary",
+    return commit_and_redirect(_("%(name)s est ajouté(e).", name=person.display_name), "staff.beneficiary",
                 beneficiary_id=person.public_id)  # fmt: skip
 
 
@@ -97,7 +97,9 @@ def beneficiary_edit(beneficiary_id: str) -> Response | str | tuple[str, int]:
         beneficiaries.update_beneficiary(get_session(), beneficiary=person, data=data)
     except InvalidInput as exc:
         return _form(data, person, exc.fields)
-    return done(_("La fiche est enregistrée."), "staff.beneficiary", beneficiary_id=beneficiary_id)
+    return commit_and_redirect(
+        _("La fiche est enregistrée."), "staff.beneficiary", beneficiary_id=beneficiary_id
+    )
 
 
 @bp.post("/beneficiaries/<beneficiary_id>/consent")
@@ -106,7 +108,7 @@ def beneficiary_consent(beneficiary_id: str) -> Response:
     """Record today's consent; the badges waiting for it are issued at once."""
     outcome = awarding.on_consent(get_session(), issuing(), person_of(beneficiary_id))
     message = " ".join(filter(None, [_("L’accord est enregistré."), outcome_message(outcome)]))
-    return done(message, "staff.beneficiary", beneficiary_id=beneficiary_id)
+    return commit_and_redirect(message, "staff.beneficiary", beneficiary_id=beneficiary_id)
 
 
 @bp.route("/beneficiaries/import", methods=["GET", "POST"])
@@ -124,7 +126,7 @@ def beneficiaries_import() -> Response | str | tuple[str, int]:
     except RowErrors as exc:
         return invalid(IMPORT, {"fichier": exc.message}, rows=exc.rows, columns=beneficiary_import.COLUMNS)
     message = ngettext("%(num)s personne importée.", "%(num)s personnes importées.", len(created))
-    return done(message, "staff.beneficiaries_list")
+    return commit_and_redirect(message, "staff.beneficiaries_list")
 
 
 @bp.get("/agency")

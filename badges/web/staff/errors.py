@@ -6,7 +6,7 @@ from flask import current_app, render_template
 from flask_babel import gettext as _
 from werkzeug.exceptions import Forbidden, NotFound, RequestEntityTooLarge
 
-from badges.services.shared import errors as service_errors
+from badges.services.shared import errors
 from badges.web.staff import bp
 from badges.web.staff.csrf import CsrfFailure
 
@@ -39,8 +39,8 @@ def not_found(_exc: NotFound) -> tuple[str, int]:
     return error_page(404, _("Page introuvable"), _("Cette page n'existe pas, ou plus."))
 
 
-@bp.errorhandler(service_errors.NotFound)
-def object_not_found(exc: service_errors.NotFound) -> tuple[str, int]:
+@bp.errorhandler(errors.NotFound)
+def object_not_found(exc: errors.NotFound) -> tuple[str, int]:
     return error_page(404, _("Page introuvable"), exc.message)
 
 

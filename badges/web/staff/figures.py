@@ -17,8 +17,8 @@ from sqlalchemy import select
 from badges.db import get_session
 from badges.models import Issuer, Role
 from badges.services.programme import pathways
-from badges.services.reporting import figures as reporting
 from badges.services.reporting import figures_output
+from badges.services.reporting.figures import HOURS, METRICS, UNSET, Filters, Period, key_figures, period_of
 from badges.services.shared import profiles
 from badges.services.shared.errors import InvalidInput
 from badges.services.shared.validation import DEPARTMENT_RE
@@ -58,12 +58,12 @@ def _chosen() -> dict[str, str]:
     return chosen
 
 
-def _query(chosen: dict[str, str]) -> tuple[reporting.Period | None, reporting.Filters, dict[str, str]]:
+def _query(chosen: dict[str, str]) -> tuple[Period | None, Filters, dict[str, str]]:
     """The period and filters, and a French message per wrong filter (the figures are then not shown)."""
     errors: dict[str, str] = {}
     period = None
     try:
-        period = reporting.period_of(chosen["from"], chosen["to"])
+        period = period_of(chosen["from"], chosen["to"])
     except InvalidInput as exc:
         errors.update(exc.fields)
     user, places = signed_in(), dict(_places())
@@ -88,7 +88,7 @@ def _query(chosen: dict[str, str]) -> tuple[reporting.Period | None, reporting.F
     for name, (valid, message) in checks.items():
         if chosen[name] and not valid(chosen[name]):
             errors[name] = message
-    filters = reporting.Filters(
+    filters = Filters(
         issuer_ids=scope,
         **{name: chosen[name] or None for name in ("department", "pathway_type", "category", "profile")},
     )
@@ -96,7 +96,7 @@ def _query(chosen: dict[str, str]) -> tuple[reporting.Period | None, reporting.F
 
 
 def _labels() -> dict[str, dict[str, str]]:
-    unset = {reporting.UNSET: _("Non renseigné")}
+    unset = {UNSET: _("Non renseigné")}
     return {
         "tiers_lieu": dict(_places()),
         "pathway_type": {**unset, **{k: str(v) for k, v in PATHWAY_TYPES.items()}},
@@ -115,10 +115,10 @@ def _charts(figures: dict[str, Any]) -> list[dict[str, Any]]:
     def per(dimension: str, metric: str) -> list[tuple[str, float]]:
         return [(labels[dimension].get(g["key"], g["key"]), g[metric]) for g in by[dimension]]
 
-    counts = [m for m in reporting.METRICS if m not in reporting.HOURS]
+    counts = [m for m in METRICS if m not in HOURS]
     specs = [
         ("totaux", _("Chiffres de la période"), [(names[m], totals[m]) for m in counts]),
-        ("heures", _("Heures de la période"), [(names[m], totals[m]) for m in reporting.HOURS]),
+        ("heures", _("Heures de la période"), [(names[m], totals[m]) for m in HOURS]),
         ("heures-categories", _("Heures d'accompagnement par catégorie de parcours"),
          per("category", "atelier_hours")),
         ("badges-lieux", _("Badges délivrés par tiers-lieu"), per("tiers_lieu", "badges_issued")),
@@ -136,7 +136,7 @@ def _figures() -> tuple[dict[str, str], dict[str, Any] | None, dict[str, str]]:
     period, filters, errors = _query(chosen)
     if errors or period is None:
         return chosen, None, errors
-    return chosen, reporting.key_figures(get_session(), period=period, filters=filters), {}
+    return chosen, key_figures(get_session(), period=period, filters=filters), {}
 
 
 @bp.get("/figures")
@@ -155,7 +155,7 @@ def figures() -> tuple[str, int] | str:
         "profiles": options(PROFILE_LABELS),
         "coordinator": signed_in().role == Role.COORDINATOR.value,
         "headers": {key: str(label) for key, label in METRIC_LABELS.items()},
-        "metrics": reporting.METRICS,
+        "metrics": METRICS,
     }
     page = render_template("staff/figures.html", **context)
     return (page, 422) if errors else page

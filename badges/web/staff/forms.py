@@ -21,7 +21,7 @@ def invalid(template: str, errors: dict[str, str], **context: Any) -> tuple[str,
     return render_template(template, errors=errors, **context), 422
 
 
-def done(message: str, endpoint: str, **url_values: Any) -> Response:
+def commit_and_redirect(message: str, endpoint: str, **url_values: Any) -> Response:
     """Commit the request's unit of work, say what happened on the next page (Post/Redirect/Get)."""
     get_session().commit()
     flash(message, "success")

@@ -24,7 +24,7 @@ from badges.services.shared.errors import InvalidInput, RowErrors
 from badges.web.api import send_download
 from badges.web.staff import bp
 from badges.web.staff.access import role_required
-from badges.web.staff.forms import done, invalid, values
+from badges.web.staff.forms import commit_and_redirect, invalid, values
 from badges.web.staff.labels import PROFILE_LABELS, friendly, options
 
 IMPORT = "staff/frameworks/import.html"
@@ -221,4 +221,4 @@ def framework_import() -> Response | str | tuple[str, int]:
         name=created.name,
         version=created.version,
     )
-    return done(message, "staff.framework", slug=created.slug)
+    return commit_and_redirect(message, "staff.framework", slug=created.slug)

@@ -20,8 +20,8 @@ from badges.services.shared.errors import InvalidInput
 from badges.services.shared.validation import LEVELS
 from badges.web.staff import bp
 from badges.web.staff.access import role_required
-from badges.web.staff.ateliers import _atelier, issuing, outcome_message
-from badges.web.staff.forms import done, invalid
+from badges.web.staff.ateliers import atelier_of, issuing, outcome_message
+from badges.web.staff.forms import commit_and_redirect, invalid
 from badges.web.staff.identity import signed_in
 from badges.web.staff.labels import METHODS, MOMENTS, friendly, options
 
@@ -81,7 +81,7 @@ def _page(grid: dict[str, Any], typed: dict[str, str], chosen: dict[str, str]) -
 @bp.route("/ateliers/<atelier_id>/grid", methods=["GET", "POST"])
 @role_required(Role.STAFF)
 def atelier_grid(atelier_id: str) -> Response | str | tuple[str, int]:
-    found, session = _atelier(atelier_id), get_session()
+    found, session = atelier_of(atelier_id), get_session()
     grid = programme_listing.grid(session, found)
     if request.method == "GET":
         return render_template(PAGE, errors={}, **_page(grid, {}, DEFAULTS))
@@ -96,6 +96,6 @@ def atelier_grid(atelier_id: str) -> Response | str | tuple[str, int]:
         return invalid(PAGE, _errors(exc, names), **_page(grid, typed, chosen))
     count = len(data["results"])
     saved = _("Grille enregistrée : %(num)s évaluations.", num=count)
-    return done(
+    return commit_and_redirect(
         " ".join(filter(None, [saved, outcome_message(outcome)])), "staff.atelier_grid", atelier_id=atelier_id
     )

@@ -12,14 +12,13 @@ from werkzeug.wrappers import Response
 
 from badges.db import get_session
 from badges.models import Role, SigningKey
-from badges.services.credentials import issuers
-from badges.services.credentials import signing_keys as key_service
+from badges.services.credentials import issuers, signing_keys
 from badges.services.shared.errors import InvalidInput, NotFound, RuleError
 from badges.services.shared.validation import Fields
 from badges.web.context import keyring, links, now
 from badges.web.staff import bp
 from badges.web.staff.access import own_issuer, role_required
-from badges.web.staff.forms import confirmed, done, invalid, values
+from badges.web.staff.forms import commit_and_redirect, confirmed, invalid, values
 
 PROFILE_FIELDS = ("name", "url", "email", "description")
 COMPROMISE_PAGE = "staff/issuer/compromise.html"
@@ -54,7 +53,7 @@ def issuer_edit() -> Response | str | tuple[str, int]:
         issuers.update_issuer(own_issuer(), data=dict(form))
     except InvalidInput as exc:
         return invalid("staff/issuer/edit.html", exc.fields, form=form)
-    return done(_("Le profil du tiers-lieu est enregistré."), "staff.issuer")
+    return commit_and_redirect(_("Le profil du tiers-lieu est enregistré."), "staff.issuer")
 
 
 def _key_view(key: SigningKey) -> dict[str, Any]:
@@ -70,7 +69,7 @@ def _key_view(key: SigningKey) -> dict[str, Any]:
 
 
 def _keys() -> list[dict[str, Any]]:
-    found = key_service.published_keys(get_session(), issuer=own_issuer())
+    found = signing_keys.published_keys(get_session(), issuer=own_issuer())
     return [_key_view(k) for k in sorted(found, key=lambda k: (k.created_at, k.id), reverse=True)]
 
 
@@ -90,11 +89,13 @@ def keys_rotate() -> Response | str | tuple[str, int]:
         errors = {"confirm": _("Confirmez la rotation pour créer de nouvelles clés.")}
         return invalid("staff/issuer/rotate.html", errors)
     issuers.rotate_keys(get_session(), keyring(), issuer=own_issuer(), links=links(), now=now())
-    return done(_("Nouvelles clés créées. Les badges déjà délivrés restent valides."), "staff.keys")
+    return commit_and_redirect(
+        _("Nouvelles clés créées. Les badges déjà délivrés restent valides."), "staff.keys"
+    )
 
 
 def _own_key(key_id: str) -> SigningKey:
-    key = key_service.key_by_public_id(get_session(), key_id)
+    key = signing_keys.key_by_public_id(get_session(), key_id)
     if key.issuer_id != own_issuer().id:
         raise NotFound("Clé inconnue.")
     return key
@@ -139,4 +140,4 @@ def key_compromise(key_id: str) -> Response | str | tuple[str, int]:
     message = _("La clé est déclarée compromise.")
     if replacement is not None:
         message += " " + _("Une nouvelle clé la remplace pour les prochains badges.")
-    return done(message, "staff.keys")
+    return commit_and_redirect(message, "staff.keys")

@@ -16,7 +16,7 @@ from badges.web.context import keyring, links, now
 from badges.web.staff import bp
 from badges.web.staff.access import own_issuer, role_required
 from badges.web.staff.beneficiaries import DETAIL, person_of
-from badges.web.staff.forms import done, invalid
+from badges.web.staff.forms import commit_and_redirect, invalid
 
 # The evidence's title in the signed badge (the médiateur's text is its narrative).
 EVIDENCE_NAME = "Observation par l'équipe du tiers-lieu"
@@ -52,7 +52,7 @@ def beneficiary_award(beneficiary_id: str) -> Response | tuple[str, int]:
         message = _(
             "Le badge « %(badge)s » est délivré à %(name)s.", badge=badge.name, name=person.display_name
         )
-        return done(message, "staff.award", award_id=credential.public_id)
+        return commit_and_redirect(message, "staff.award", award_id=credential.public_id)
     session.rollback()  # before reading the file again: nothing of the attempt stays
     record = beneficiary_listing.file_of(session, person)
     return invalid(DETAIL, errors, person=record, form={"badge_class": chosen, "evidence": note})

@@ -19,7 +19,7 @@ from badges.web.context import now
 from badges.web.staff import bp
 from badges.web.staff.access import role_required
 from badges.web.staff.beneficiaries import person_of
-from badges.web.staff.forms import done, invalid
+from badges.web.staff.forms import commit_and_redirect, invalid
 from badges.web.staff.labels import friendly
 from badges.web.staff.pathways import pathway_of
 
@@ -98,7 +98,9 @@ def objectives_set(pathway_id: str, beneficiary_id: str) -> Response | tuple[str
         errors = _row_errors(exc.fields, filled, typed)
         return invalid(PAGE, errors, **_page(found, person, criteria, typed=typed))
     message = _("Les objectifs de %(name)s sont enregistrés.", name=person.display_name)
-    return done(message, "staff.objectives", pathway_id=pathway_id, beneficiary_id=beneficiary_id)
+    return commit_and_redirect(
+        message, "staff.objectives", pathway_id=pathway_id, beneficiary_id=beneficiary_id
+    )
 
 
 @bp.post("/pathways/<pathway_id>/people/<beneficiary_id>/objectives/ratings")
@@ -120,4 +122,6 @@ def objectives_rate(pathway_id: str, beneficiary_id: str) -> Response | tuple[st
         errors.update({f"rate_{i}": _("Choisissez sa note pour cet objectif.") for i in missing})
         return invalid(PAGE, errors, **_page(found, person, criteria, rated=rated))
     message = _("Les notes de %(name)s sont enregistrées.", name=person.display_name)
-    return done(message, "staff.objectives", pathway_id=pathway_id, beneficiary_id=beneficiary_id)
+    return commit_and_redirect(
+        message, "staff.objectives", pathway_id=pathway_id, beneficiary_id=beneficiary_id
+    )

@@ -15,7 +15,7 @@ from badges.services.shared.errors import Conflict, InvalidInput, NotFound
 from badges.web.context import now
 from badges.web.staff import bp
 from badges.web.staff.access import own_issuer, role_required
-from badges.web.staff.forms import done, invalid, values
+from badges.web.staff.forms import commit_and_redirect, invalid, values
 from badges.web.staff.labels import friendly
 
 FORM = "staff/programme/pathway_form.html"
@@ -62,7 +62,7 @@ def pathway_new() -> Response | str | tuple[str, int]:
         get_session().flush()
     except InvalidInput as exc:
         return _form(data, None, exc.fields)
-    return done(_("Le parcours est créé."), "staff.pathway", pathway_id=pathway.public_id)
+    return commit_and_redirect(_("Le parcours est créé."), "staff.pathway", pathway_id=pathway.public_id)
 
 
 @bp.get("/pathways/<pathway_id>")
@@ -83,7 +83,7 @@ def pathway_edit(pathway_id: str) -> Response | str | tuple[str, int]:
         pathways.update_pathway(get_session(), pathway=found, data=data)
     except InvalidInput as exc:
         return _form(data, found, exc.fields)
-    return done(_("Le parcours est enregistré."), "staff.pathway", pathway_id=pathway_id)
+    return commit_and_redirect(_("Le parcours est enregistré."), "staff.pathway", pathway_id=pathway_id)
 
 
 @bp.post("/pathways/<pathway_id>/enrol")

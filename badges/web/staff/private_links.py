@@ -15,14 +15,13 @@ from badges import db
 from badges.db import get_session
 from badges.models import Beneficiary, Role
 from badges.services.credentials import qr
-from badges.services.holders import access_card, award_listing
-from badges.services.holders import private_link as access
+from badges.services.holders import access_card, award_listing, private_link
 from badges.services.programme import beneficiaries
 from badges.services.shared.errors import NotFound
 from badges.web.context import link_secret, links, now
 from badges.web.staff import bp
 from badges.web.staff.access import own_issuer, role_required
-from badges.web.staff.forms import confirmed, done
+from badges.web.staff.forms import commit_and_redirect, confirmed
 
 RENEW_PAGE = "staff/beneficiaries/renew_link.html"
 
@@ -33,8 +32,8 @@ def _person(beneficiary_id: str) -> Beneficiary:
 
 def link_panel(person: Beneficiary) -> dict[str, Any]:
     """The link and its QR code, made on first view (the caller's GET view commits)."""
-    token = access.private_token(get_session(), beneficiary=person, secret=link_secret(), now=now())
-    url = access.page_url(links(), token)
+    token = private_link.private_token(get_session(), beneficiary=person, secret=link_secret(), now=now())
+    url = private_link.page_url(links(), token)
     title = _("QR code de la page « Mes badges » de %(name)s", name=person.display_name)
     return {"beneficiary": person.public_id, "url": url, "qr_image": qr.svg_data_uri(url, title=title)}
 
@@ -73,8 +72,8 @@ def private_link_renew(beneficiary_id: str) -> BaseResponse | str:
     award_id = _back_award(person)
     if not confirmed():
         return render_template(RENEW_PAGE, person=person, award_id=award_id)
-    access.renew(get_session(), beneficiary=person, secret=link_secret(), now=now())
+    private_link.renew(get_session(), beneficiary=person, secret=link_secret(), now=now())
     message = _("Nouveau lien créé. L’ancien lien ne marche plus : imprimez une nouvelle carte.")
     if award_id:
-        return done(message, "staff.award", award_id=award_id)
-    return done(message, "staff.beneficiary", beneficiary_id=beneficiary_id)
+        return commit_and_redirect(message, "staff.award", award_id=award_id)
+    return commit_and_redirect(message, "staff.beneficiary", beneficiary_id=beneficiary_id)

@@ -17,7 +17,7 @@ from badges.services.shared.errors import Conflict, InvalidInput
 from badges.web.context import now
 from badges.web.staff import bp
 from badges.web.staff.access import own_issuer, role_required
-from badges.web.staff.forms import done, invalid
+from badges.web.staff.forms import commit_and_redirect, invalid
 from badges.web.staff.identity import signed_in
 
 RESOLVE_PAGE = "staff/reviews/resolve.html"
@@ -54,4 +54,4 @@ def flag_resolve(flag_id: str) -> Response | str | tuple[str, int]:
     except Conflict as exc:
         flash(exc.message, "info")
         return redirect(url_for("staff.flag_resolve", flag_id=flag_id), 303)
-    return done(_("Le signalement est traité. Le badge reste valide."), "staff.flags")
+    return commit_and_redirect(_("Le signalement est traité. Le badge reste valide."), "staff.flags")

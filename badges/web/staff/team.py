@@ -11,7 +11,7 @@ from badges.services.accounts import staff_accounts
 from badges.web.context import now
 from badges.web.staff import bp
 from badges.web.staff.access import role_required
-from badges.web.staff.forms import done
+from badges.web.staff.forms import commit_and_redirect
 
 
 def _back(user: User) -> tuple[str, dict[str, str]]:
@@ -31,4 +31,4 @@ def account_disable(account_id: str) -> Response:
     staff_accounts.disable(get_session(), user=user, now=now())
     endpoint, values = _back(user)
     message = _("Le compte de %(name)s est désactivé : ses sessions sont fermées.", name=user.name)
-    return done(message, endpoint, **values)
+    return commit_and_redirect(message, endpoint, **values)

@@ -8,12 +8,11 @@ import pytest
 from sqlalchemy import func, select
 
 from badges.models import LoginAttempt, Role
-from badges.services.accounts import staff_accounts, staff_sessions
-from badges.services.accounts import users as accounts
+from badges.services.accounts import staff_accounts, staff_sessions, users
 from badges.services.accounts.account_mail import invitation_email, reset_email
-from badges.services.accounts.staff_accounts import LinkRefused, SignInRefused, Throttled
+from badges.services.accounts.staff_accounts import LinkRefused, SignInRefused
 from badges.services.shared import throttling
-from badges.services.shared.errors import InvalidInput
+from badges.services.shared.errors import InvalidInput, TooManyAttempts
 from tests.factories import make_agency, make_issuer
 
 SECRET = "secret de test"
@@ -63,7 +62,7 @@ def test_the_window_slides(session, member, now):
     for minute in range(5):
         with pytest.raises(SignInRefused):
             sign(session, "ines@example.org", "faux", now + timedelta(minutes=minute))
-    with pytest.raises(Throttled):
+    with pytest.raises(TooManyAttempts):
         sign(session, "ines@example.org", PASSWORD, now + timedelta(minutes=14))
     # The first failure left the window: one more try is allowed.
     assert sign(session, "ines@example.org", PASSWORD, now + timedelta(minutes=15, seconds=1)) is member
@@ -175,11 +174,11 @@ def test_a_new_password_ends_every_session_of_the_account(session, member, now):
 def test_disabling_an_account_ends_its_sessions_and_revokes_its_tokens(session, member, now):
     limits = staff_sessions.Limits(idle=timedelta(hours=1), lifetime=timedelta(hours=12))
     token = staff_sessions.open_session(session, user=member, limits=limits, now=now)
-    api_token = accounts.create_token(session, user=member, label="test", now=now)
+    api_token = users.create_token(session, user=member, label="test", now=now)
     session.flush()
     staff_accounts.disable(session, user=member, now=now)
     assert staff_sessions.resolve(session, token, limits=limits, now=now) is None
-    assert accounts.user_for_token(session, api_token, now=now) is None
+    assert users.user_for_token(session, api_token, now=now) is None
     assert all(t.revoked_at == now for t in member.tokens)
 
 
@@ -246,4 +245,4 @@ def test_e_mails_are_french_with_a_text_and_an_escaped_html_part(member):
 
 def test_the_stored_hash_is_argon2id(member):
     assert member.password_hash.startswith("$argon2id$")
-    assert accounts.check_password(member, PASSWORD)
+    assert users.check_password(member, PASSWORD)

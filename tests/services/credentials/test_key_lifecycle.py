@@ -9,8 +9,7 @@ import pytest
 
 from badges.models import SigningKey
 from badges.services import verification
-from badges.services.credentials import formats, issuance, issuers
-from badges.services.credentials import signing_keys as key_service
+from badges.services.credentials import formats, issuance, issuers, signing_keys
 from badges.services.shared.errors import RuleError
 from badges.services.verification.sources import LocalSource
 from tests.factories import make_award, make_badge_class, make_beneficiary
@@ -33,7 +32,7 @@ def second_award(session, keyring, links, now, issuer):
 def test_rotation_signs_new_awards_with_new_keys_and_keeps_old_ones_valid(session, keyring, links, now):
     before = make_award(session, keyring, links, now)
     old_jwt = formats.ob3_jwt(session, keyring, credential=before, links=links)
-    new_keys = key_service.rotate(session, keyring, issuer=before.issuer, now=now)
+    new_keys = signing_keys.rotate(session, keyring, issuer=before.issuer, now=now)
     session.flush()
     after = second_award(session, keyring, links, now, before.issuer)
     assert after.ed25519_key_id in {k.id for k in new_keys}

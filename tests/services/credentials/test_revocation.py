@@ -92,15 +92,15 @@ def test_token_use_is_recorded_at_most_once_a_minute(session, keyring, links, no
     """A write per API request would serialise concurrent requests on the token row."""
     from datetime import timedelta
 
-    from badges.services.accounts import users as accounts
+    from badges.services.accounts import users
     from tests.factories import make_issuer, make_staff
 
     user, token = make_staff(session, make_issuer(session, keyring, links, now), now)
     session.flush()
-    accounts.user_for_token(session, token, now=now)
+    users.user_for_token(session, token, now=now)
     stored = user.tokens[0]
     assert stored.last_used_at == now
-    accounts.user_for_token(session, token, now=now + timedelta(seconds=30))
+    users.user_for_token(session, token, now=now + timedelta(seconds=30))
     assert stored.last_used_at == now
-    accounts.user_for_token(session, token, now=now + timedelta(minutes=2))
+    users.user_for_token(session, token, now=now + timedelta(minutes=2))
     assert stored.last_used_at == now + timedelta(minutes=2)

@@ -11,8 +11,7 @@ import zxingcpp
 from PIL import Image
 
 from badges.services.credentials import revocation, sharing
-from badges.services.holders import certificate
-from badges.services.holders import private_link as access
+from badges.services.holders import certificate, private_link
 from badges.services.shared.errors import NotFound, RuleError
 from tests import pdf
 from tests.factories import make_award
@@ -63,7 +62,7 @@ def test_both_qr_codes_decode_the_check_one_and_the_private_one_below_a_cut_line
     data, document = render(session, links, now, credential)
     image = Image.open(io.BytesIO(pdf.render_png(document, dpi=150)))
     found = sorted(zxingcpp.read_barcodes(image), key=lambda code: code.position.top_left.y)
-    token = access.private_token(session, beneficiary=credential.beneficiary, secret=SECRET, now=now)
+    token = private_link.private_token(session, beneficiary=credential.beneficiary, secret=SECRET, now=now)
     code = sharing.claim_code(session, credential=credential, now=now)
     # Top to bottom: the verification code first, then the private page's, apart from it.
     assert [f.text for f in found] == [
@@ -82,7 +81,7 @@ def test_printing_again_keeps_the_private_link_and_renewing_changes_it(session, 
     credential = make_award(session, keyring, links, now)
     first = render(session, links, now, credential)[0]["private_url"]
     assert render(session, links, now, credential)[0]["private_url"] == first
-    access.renew(session, beneficiary=credential.beneficiary, secret=SECRET, now=now)
+    private_link.renew(session, beneficiary=credential.beneficiary, secret=SECRET, now=now)
     assert render(session, links, now, credential)[0]["private_url"] != first
 
 

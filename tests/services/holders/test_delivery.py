@@ -7,8 +7,7 @@ import logging
 import pytest
 
 from badges.services.credentials import revocation
-from badges.services.holders import delivery
-from badges.services.holders import private_link as access
+from badges.services.holders import delivery, private_link
 from badges.services.shared import mail
 from badges.services.shared.errors import InvalidInput, NotFound, RuleError
 from tests.factories import make_award
@@ -32,9 +31,9 @@ def test_the_award_email_reaches_a_real_smtp_server(session, keyring, links, now
     assert message.get_content_type() == "multipart/mixed"
     text = message.get_body(("plain",)).get_content()
     html = message.get_body(("html",)).get_content()
-    token = access.private_token(session, beneficiary=credential.beneficiary, secret=SECRET, now=now)
+    token = private_link.private_token(session, beneficiary=credential.beneficiary, secret=SECRET, now=now)
     for part in (text, html):
-        assert "Bonjour Awa" in part and access.page_url(links, token) in part
+        assert "Bonjour Awa" in part and private_link.page_url(links, token) in part
         assert "Je sais envoyer un e-mail avec une pièce jointe." in part
     assert 'lang="fr"' in html and "<" not in text
     (attachment,) = list(message.iter_attachments())

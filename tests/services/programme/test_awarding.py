@@ -100,16 +100,16 @@ def test_at_least_rule_and_minimum_attendance_combine_with_and(session, keyring,
     assert outcome.issued == []
     tools = issuing(keyring, links, now)
     data = {"attendance": [{"beneficiary": awa.public_id, "present": True}]}
-    evaluation.record_attendance(session, tools, atelier=world["atelier"], data=data)
+    evaluation.record_attendance_and_award(session, tools, atelier=world["atelier"], data=data)
     second = make_atelier(session, world["pathway"], now, held_on="2026-03-17")
-    _, outcome = evaluation.record_attendance(session, tools, atelier=second, data=data)
+    _, outcome = evaluation.record_attendance_and_award(session, tools, atelier=second, data=data)
     assert [c.badge_class for c in outcome.issued] == [badge]
 
 
 def test_evidence_lists_ateliers_and_results_without_personal_data(session, keyring, links, now, world):
     awa, atelier = world["awa"], world["atelier"]
     tools = issuing(keyring, links, now)
-    evaluation.record_attendance(
+    evaluation.record_attendance_and_award(
         session, tools, atelier=atelier, data={"attendance": [{"beneficiary": awa.public_id}]}
     )
     data = {

@@ -8,7 +8,7 @@ import pytest
 
 from badges.services.credentials import issuance
 from badges.services.programme import pathways
-from badges.services.reporting import figures as reporting
+from badges.services.reporting.figures import Filters, Period, key_figures, period_of
 from badges.services.shared.errors import InvalidInput
 from tests.factories import (
     enrol,
@@ -21,7 +21,7 @@ from tests.factories import (
     make_staff,
 )
 
-MARCH = reporting.Period(datetime(2026, 3, 1).date(), datetime(2026, 3, 31).date())
+MARCH = Period(datetime(2026, 3, 1).date(), datetime(2026, 3, 31).date())
 D06, D07, A01 = "parcours-decouverte:D-06", "parcours-decouverte:D-07", "parcours-autonomie:A-01"
 LEARN, PRO, HYBRID = "apprentissage_par_le_faire", "professionnalisation", "hybride_creatif"
 
@@ -145,7 +145,7 @@ def figures(**values):
 
 
 def test_totals_for_the_period_are_the_hand_counts(session, dataset):
-    result = reporting.key_figures(session, period=MARCH, filters=reporting.Filters())
+    result = key_figures(session, period=MARCH, filters=Filters())
     assert result["period"] == {"from": "2026-03-01", "to": "2026-03-31"}
     assert result["totals"] == figures(
         beneficiaries=5,  # p1, p2, p3 (A1) + q1, q2 (B1); p4's pathway ended in February
@@ -165,7 +165,7 @@ def test_totals_for_the_period_are_the_hand_counts(session, dataset):
 
 
 def test_figures_per_tiers_lieu_and_department(session, dataset):
-    result = reporting.key_figures(session, period=MARCH, filters=reporting.Filters())
+    result = key_figures(session, period=MARCH, filters=Filters())
     a_figures = figures(
         beneficiaries=3,
         pathways=1,
@@ -195,7 +195,7 @@ def test_figures_per_tiers_lieu_and_department(session, dataset):
 
 
 def test_figures_per_pathway_type(session, dataset):
-    result = reporting.key_figures(session, period=MARCH, filters=reporting.Filters())
+    result = key_figures(session, period=MARCH, filters=Filters())
     assert result["by"]["pathway_type"] == [
         {
             "key": "court",
@@ -230,7 +230,7 @@ def test_figures_per_pathway_type(session, dataset):
 
 
 def test_figures_per_profile(session, dataset):
-    result = reporting.key_figures(session, period=MARCH, filters=reporting.Filters())
+    result = key_figures(session, period=MARCH, filters=Filters())
     assert result["by"]["profile"] == [
         {
             "key": "exclu",
@@ -285,7 +285,7 @@ def test_figures_per_profile(session, dataset):
 
 
 def test_filters_and_scope_narrow_every_figure(session, dataset):
-    exclu = reporting.key_figures(session, period=MARCH, filters=reporting.Filters(profile="exclu"))
+    exclu = key_figures(session, period=MARCH, filters=Filters(profile="exclu"))
     assert exclu["totals"] == figures(
         beneficiaries=2,
         pathways=1,
@@ -296,10 +296,8 @@ def test_filters_and_scope_narrow_every_figure(session, dataset):
         badges_issued=1,
         skills_acquired={"parcours-decouverte:D-06": 1, "parcours-decouverte:D-07": 1},
     )
-    only_b = reporting.key_figures(
-        session, period=MARCH, filters=reporting.Filters(issuer_ids=[dataset["b"].id])
-    )
-    by_department = reporting.key_figures(session, period=MARCH, filters=reporting.Filters(department="93"))
+    only_b = key_figures(session, period=MARCH, filters=Filters(issuer_ids=[dataset["b"].id]))
+    by_department = key_figures(session, period=MARCH, filters=Filters(department="93"))
     assert (
         only_b["totals"]
         == by_department["totals"]
@@ -314,15 +312,15 @@ def test_filters_and_scope_narrow_every_figure(session, dataset):
             skills_acquired={A01: 1},
         )
     )
-    court = reporting.key_figures(session, period=MARCH, filters=reporting.Filters(pathway_type="court"))
+    court = key_figures(session, period=MARCH, filters=Filters(pathway_type="court"))
     assert court["totals"]["participant_hours"] == 7.0 and court["totals"]["badges_issued"] == 1
-    learning = reporting.key_figures(session, period=MARCH, filters=reporting.Filters(category=LEARN))
+    learning = key_figures(session, period=MARCH, filters=Filters(category=LEARN))
     assert learning["totals"] == court["totals"]  # A1 is the only court and the only apprentissage pathway
     assert learning["totals"]["atelier_hours"] == 3.5
 
 
 def test_figures_per_pathway_category(session, dataset):
-    result = reporting.key_figures(session, period=MARCH, filters=reporting.Filters())
+    result = key_figures(session, period=MARCH, filters=Filters())
     by_type = {row["key"]: row for row in result["by"]["pathway_type"]}
     same_pathways = {LEARN: "court", HYBRID: "long_augmente", "non_renseigne": "non_renseigne"}
     # A2, the only professionnalisation pathway, ended in February: no row.
@@ -357,7 +355,7 @@ def test_a_person_in_two_categories_counts_once_in_the_total_and_once_in_each_ro
         now=now,
     )
     session.flush()
-    result = reporting.key_figures(session, period=MARCH, filters=reporting.Filters())
+    result = key_figures(session, period=MARCH, filters=Filters())
     assert result["totals"] == figures(
         beneficiaries=2,
         pathways=2,
@@ -384,8 +382,8 @@ def test_a_person_in_two_categories_counts_once_in_the_total_and_once_in_each_ro
 
 
 def test_february_counts_the_earlier_facts(session, dataset):
-    february = reporting.Period(datetime(2026, 2, 1).date(), datetime(2026, 2, 28).date())
-    totals = reporting.key_figures(session, period=february, filters=reporting.Filters())["totals"]
+    february = Period(datetime(2026, 2, 1).date(), datetime(2026, 2, 28).date())
+    totals = key_figures(session, period=february, filters=Filters())["totals"]
     # A2 (p4, p1) and B1 (q1, q2); ateliers a4 and b2 (1 h each, one person each); c2 issued on 1 February.
     assert totals == figures(
         beneficiaries=4,
@@ -404,5 +402,5 @@ def test_february_counts_the_earlier_facts(session, dataset):
 )
 def test_a_bad_period_is_refused(start, end, fields):
     with pytest.raises(InvalidInput) as caught:
-        reporting.period_of(start, end)
+        period_of(start, end)
     assert set(caught.value.fields) == fields

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from badges.services.verification.fetch import SafeFetcher
-from badges.services.verification.key_resolution import KeyError_, did_web_url, resolve_ed25519
+from badges.services.verification.key_resolution import KeyResolutionError, did_web_url, resolve_ed25519
 from tests.services.verification.conftest import HOST, ForeignIssuer, make_foreign, raw_public
 
 
@@ -37,7 +37,7 @@ def test_did_web_maps_to_its_https_document(did, url):
     ],
 )
 def test_malformed_did_web_is_refused(did):
-    with pytest.raises(KeyError_, match="did:web mal formé"):
+    with pytest.raises(KeyResolutionError, match="did:web mal formé"):
         did_web_url(did)
 
 
@@ -86,7 +86,7 @@ def test_a_key_embedded_in_assertion_method_resolves(fetcher, issuer):
 )
 def test_did_web_documents_that_do_not_authorise_the_key_are_refused(fetcher, issuer, change, message):
     issuer.server.json("/.well-known/did.json", {**issuer.controller_document(), **change})
-    with pytest.raises(KeyError_, match=message):
+    with pytest.raises(KeyResolutionError, match=message):
         resolve_ed25519(fetcher, issuer.method, issuer_id=issuer.id)
 
 
@@ -95,18 +95,18 @@ def test_a_did_web_method_controlled_by_someone_else_is_refused(fetcher, issuer)
     issuer.server.json(
         "/.well-known/did.json", {**issuer.controller_document(), "verificationMethod": [method]}
     )
-    with pytest.raises(KeyError_, match="contrôleur"):
+    with pytest.raises(KeyResolutionError, match="contrôleur"):
         resolve_ed25519(fetcher, issuer.method, issuer_id=issuer.id)
 
 
 def test_a_did_web_key_is_not_the_key_of_another_issuer(fetcher, issuer):
-    with pytest.raises(KeyError_, match="pas à l'émetteur"):
+    with pytest.raises(KeyResolutionError, match="pas à l'émetteur"):
         resolve_ed25519(fetcher, issuer.method, issuer_id="did:web:other.example")
 
 
 def test_a_missing_did_document_is_reported(fetcher, issuer):
     del issuer.server.routes["/.well-known/did.json"]
-    with pytest.raises(KeyError_, match="introuvable"):
+    with pytest.raises(KeyResolutionError, match="introuvable"):
         resolve_ed25519(fetcher, issuer.method, issuer_id=issuer.id)
 
 
@@ -114,6 +114,6 @@ def test_did_web_is_fetched_over_https_only(dns, http_server, foreign_key):
     """did:web always means https: a plain http server of the same name cannot answer for it."""
     issuer = make_foreign("did:web", http_server, foreign_key)
     fetcher = SafeFetcher(allow_hosts=frozenset({HOST}))
-    with pytest.raises(KeyError_, match="introuvable"):
+    with pytest.raises(KeyResolutionError, match="introuvable"):
         resolve_ed25519(fetcher, issuer.method, issuer_id=issuer.id)
     assert http_server.paths() == []

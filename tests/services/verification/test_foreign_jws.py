@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from badges.services import verification
-from badges.services.crypto import jws as crypto_jws
+from badges.services.crypto import jws
 from badges.services.verification.sources import LocalSource
 from tests.services.verification.conftest import (
     OB2,
@@ -89,7 +89,7 @@ def vc_jwt(issuer: ForeignIssuer, key: rsa.RSAPrivateKey, revoked: set[int] = fr
     del credential["proof"]
     kid = issuer.id + "/keys/rsa-1"
     issuer.server.json("/issuers/ailleurs/keys/rsa-1", public_jwk(key, kid))
-    return crypto_jws.sign_vc_jwt(credential, sign_bytes=rs256(key), kid=kid)
+    return jws.sign_vc_jwt(credential, sign_bytes=rs256(key), kid=kid)
 
 
 def test_a_foreign_vc_jwt_is_valid(verify, issuer, rsa_key):
@@ -114,9 +114,9 @@ def with_embedded_jwk(issuer: ForeignIssuer, key: rsa.RSAPrivateKey) -> str:
     """A VC-JWT carrying its public key in the `jwk` header, as 1EdTech's examples do."""
     credential = issuer.credential(None)
     del credential["proof"]
-    claims = crypto_jws.vc_jwt_claims(credential)
+    claims = jws.vc_jwt_claims(credential)
     headers = {"alg": "RS256", "jwk": {k: v for k, v in public_jwk(key, "k").items() if k != "kid"}}
-    return crypto_jws.sign_compact(claims, sign_bytes=rs256(key), headers=headers)
+    return jws.sign_compact(claims, sign_bytes=rs256(key), headers=headers)
 
 
 def test_a_foreign_vc_jwt_with_an_embedded_jwk_needs_the_issuer_jwks(verify, issuer, rsa_key):
@@ -200,7 +200,7 @@ def publish_signed_ob2(server, key: rsa.RSAPrivateKey, revoked: list[Any]) -> st
         "id": "urn:uuid:3a9d0a0e-7d0e-4a53-9a55-1c5d2b9f0e01",
         "verification": {"type": "SignedBadge", "creator": key_url},
     }
-    return crypto_jws.sign_compact(assertion, sign_bytes=rs256(key), headers={"typ": "JWT"})
+    return jws.sign_compact(assertion, sign_bytes=rs256(key), headers={"typ": "JWT"})
 
 
 def test_a_foreign_signed_assertion_is_valid(verify, https_server, rsa_key):

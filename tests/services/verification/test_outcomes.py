@@ -14,9 +14,8 @@ import pytest
 
 from badges.models import Credential
 from badges.services import verification
-from badges.services.credentials import downloads, sharing
-from badges.services.credentials import status_lists as status_service
-from badges.services.credentials.issuance import award as issue
+from badges.services.credentials import downloads, sharing, status_lists
+from badges.services.credentials.issuance import award
 from badges.services.shared.input_limits import MAX_INPUT_BYTES, TOO_LARGE
 from badges.services.verification import checking, common
 from badges.services.verification.sources import LocalSource
@@ -39,7 +38,7 @@ def credential(session, keyring, links, now) -> Credential:
 def revoke(session, keyring, links, credential: Credential, now) -> None:
     credential.revoked_at = now
     credential.revocation_reason = "Erreur de saisie"
-    status_service.sign_list(session, keyring, status_list=credential.status_list, links=links, now=now)
+    status_lists.sign_list(session, keyring, status_list=credential.status_list, links=links, now=now)
     session.flush()
 
 
@@ -81,7 +80,7 @@ def test_an_expired_badge_is_lapsed_with_its_end_date(session, keyring, links, n
     issuer = make_issuer(session, keyring, links, now)
     badge = make_badge_class(session, issuer, now, validity_days=30)
     person = make_beneficiary(session, issuer, now)
-    credential = issue(session, keyring, badge_class=badge, beneficiary=person, links=links, now=now)
+    credential = award(session, keyring, badge_class=badge, beneficiary=person, links=links, now=now)
     report = verify(json.loads(credential.ob3_credential), session, links, now + timedelta(days=31))
     assert report.outcome == "revoked_or_expired"
     assert report.lapse is not None and report.lapse.kind == "expired"

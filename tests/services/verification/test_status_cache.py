@@ -7,7 +7,7 @@ import json
 from badges.models import StatusList
 from badges.services import verification
 from badges.services.crypto import statuslist
-from badges.services.verification import status_checks as status
+from badges.services.verification import status_checks
 from badges.services.verification.sources import LocalSource
 from tests.factories import make_award
 
@@ -38,15 +38,15 @@ def test_the_same_list_is_verified_once(session, keyring, links, now, monkeypatc
     credential = make_award(session, keyring, links, now)
     doc = json.loads(credential.ob3_credential)
     doc["name"] += " "
-    status._VERIFIED_LISTS.clear()
+    status_checks._VERIFIED_LISTS.clear()
     calls = []
-    original = status.dataintegrity.verify
+    original = status_checks.dataintegrity.verify
 
     def counting(document, **kwargs):
         calls.append(document["type"][-1])
         return original(document, **kwargs)
 
-    monkeypatch.setattr(status.dataintegrity, "verify", counting)
+    monkeypatch.setattr(status_checks.dataintegrity, "verify", counting)
     for _ in range(3):
         verification.verify_value(doc, source=LocalSource(session, links), now=now)
     # The badge's own proof is checked every time; the list's proof only on the first pass.

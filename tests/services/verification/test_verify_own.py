@@ -10,8 +10,7 @@ import pytest
 
 from badges.models import Credential
 from badges.services import verification
-from badges.services.credentials import published
-from badges.services.credentials import status_lists as status_service
+from badges.services.credentials import published, status_lists
 from badges.services.crypto import dataintegrity
 from badges.services.verification.sources import LocalSource
 from tests.factories import make_award
@@ -28,7 +27,7 @@ def checks(report) -> dict[str, bool]:
 def revoke(session, keyring, links, credential: Credential, now) -> None:
     credential.revoked_at = now
     credential.revocation_reason = "Erreur de saisie"
-    status_service.sign_list(session, keyring, status_list=credential.status_list, links=links, now=now)
+    status_lists.sign_list(session, keyring, status_list=credential.status_list, links=links, now=now)
     session.flush()
 
 

@@ -22,8 +22,8 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
 from badges.models import Agency, Credential, Issuer, Role, User
-from badges.services.accounts import users as accounts
-from badges.services.credentials import signing_keys as keys
+from badges.services.accounts.users import create_user
+from badges.services.credentials import signing_keys
 from badges.web import background
 from tests.factories import (
     enrol,
@@ -65,7 +65,7 @@ def password_hash() -> str:
 def make_user(
     session: Session, now: datetime, role: Role, *, issuer: Issuer | None = None, agency: Agency | None = None
 ) -> User:
-    user = accounts.create_user(
+    user = create_user(
         session,
         email=f"{role.value}{next(_numbers)}@example.org",
         name=f"Camille {role.value}",
@@ -89,7 +89,7 @@ def world(session, keyring, links, now) -> World:
         "coordinator": make_user(session, now, Role.COORDINATOR),
         "counsellor": make_user(session, now, Role.COUNSELLOR, agency=make_agency(session, now)),
     }
-    key_id = keys.published_keys(session, issuer=award.issuer)[0].public_id
+    key_id = signing_keys.published_keys(session, issuer=award.issuer)[0].public_id
     pathway = make_pathway(session, award.issuer, now)
     atelier = make_atelier(session, pathway, now)
     assert award.beneficiary is not None

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from badges.models import SigningKey, StatusList
-from badges.services.credentials import signing_keys as keys
+from badges.services.credentials import signing_keys
 from tests.web.staff.conftest import post, sign_in, text
 
 
@@ -62,18 +62,18 @@ def test_a_bad_profile_field_changes_nothing(staff, session, world, field, value
 
 
 def test_rotation_asks_for_a_confirmation_then_replaces_the_keys(staff, session, world, links):
-    old = {k.public_id for k in keys.published_keys(session, issuer=world.issuer)}
+    old = {k.public_id for k in signing_keys.published_keys(session, issuer=world.issuer)}
     assert "Confirmer la rotation des clés" in text(staff.get("/staff/keys/rotate"))
     unconfirmed = post(staff, "/staff/keys/rotate")
     assert unconfirmed.status_code == 422 and "Confirmez la rotation" in text(unconfirmed)
-    assert len(keys.published_keys(session, issuer=world.issuer)) == 2
+    assert len(signing_keys.published_keys(session, issuer=world.issuer)) == 2
     done = post(staff, "/staff/keys/rotate", {"confirm": "yes"})
     assert done.status_code == 303
     session.expire_all()
-    found = keys.published_keys(session, issuer=world.issuer)
+    found = signing_keys.published_keys(session, issuer=world.issuer)
     assert len(found) == 4
     assert all(k.retired_at is not None for k in found if k.public_id in old)
-    ed25519 = keys.signing_key(session, issuer=world.issuer, algorithm=keys.ED25519)
+    ed25519 = signing_keys.signing_key(session, issuer=world.issuer, algorithm=signing_keys.ED25519)
     assert ed25519.public_id not in old
     status_list = session.get(StatusList, world.award.status_list_id)
     proofs = json.loads(status_list.signed_credential)["proof"]
@@ -89,12 +89,15 @@ def test_compromise_takes_a_date_then_a_confirmation(staff, session, world, now)
     assert staff.get(url).status_code == 200
     step = post(staff, url, {"since": "2026-03-01"})
     assert step.status_code == 200 and "Confirmer : clé compromise" in text(step)
-    assert session.get(SigningKey, keys.key_by_public_id(session, world.key_id).id).compromised_at is None
+    assert (
+        session.get(SigningKey, signing_keys.key_by_public_id(session, world.key_id).id).compromised_at
+        is None
+    )
     done = post(staff, url, {"since": "2026-03-01", "confirm": "yes"})
     assert done.status_code == 303
     assert "La clé est déclarée compromise." in text(staff.get("/staff/keys"))
     session.expire_all()
-    key = keys.key_by_public_id(session, world.key_id)
+    key = signing_keys.key_by_public_id(session, world.key_id)
     assert key.compromised_at is not None and key.compromised_at < now
     assert key.compromised_at.isoformat() == "2026-02-28T23:00:00+00:00"  # midnight in Paris
     again = staff.get(url, follow_redirects=True)
@@ -115,18 +118,18 @@ def test_a_bad_compromise_date_changes_nothing(staff, session, world, now, since
     response = post(staff, url, {"since": since, "confirm": "yes"})
     assert response.status_code == 422 and message in text(response)
     session.expire_all()
-    assert keys.key_by_public_id(session, world.key_id).compromised_at is None
+    assert signing_keys.key_by_public_id(session, world.key_id).compromised_at is None
 
 
 def test_another_tiers_lieu_s_key_is_not_found(staff, session, world):
-    other = keys.published_keys(session, issuer=world.other_issuer)[0].public_id
+    other = signing_keys.published_keys(session, issuer=world.other_issuer)[0].public_id
     assert staff.get(f"/staff/keys/{other}/compromise").status_code == 404
     assert (
         post(staff, f"/staff/keys/{other}/compromise", {"since": "2026-03-01", "confirm": "yes"}).status_code
         == 404
     )
     session.expire_all()
-    assert keys.key_by_public_id(session, other).compromised_at is None
+    assert signing_keys.key_by_public_id(session, other).compromised_at is None
 
 
 def test_dates_of_today_are_accepted_and_next_days_are_not(staff, world, now):

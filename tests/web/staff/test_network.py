@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from badges.models import Issuer, User
-from badges.services.credentials import signing_keys as keys
+from badges.services.credentials import signing_keys
 from tests.web.staff.conftest import post, sign_in, text
 
 PLACE = {
@@ -47,7 +47,7 @@ def test_a_new_tiers_lieu_gets_its_keys_and_its_first_member_an_invitation(coord
         "Le tiers-lieu « La Mine » est créé." in page and "Invitation envoyée à ines@la-mine.example." in page
     )
     issuer = session.scalars(select(Issuer).where(Issuer.slug == "la-mine")).one()
-    assert len(keys.published_keys(session, issuer=issuer)) == 2
+    assert len(signing_keys.published_keys(session, issuer=issuer)) == 2
     member = session.scalars(select(User).where(User.email == "ines@la-mine.example")).one()
     assert member.issuer_id == issuer.id and member.role == "staff" and member.password_hash is None
     assert "La Mine" in smtp.body()

@@ -12,7 +12,7 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from badges.services.holders import private_link as access
+from badges.services.holders import private_link
 from tests import pdf
 from tests.factories import make_award
 from tests.web.staff.conftest import post, sign_in, text
@@ -98,7 +98,7 @@ def test_renewing_from_the_award_page_goes_back_there_and_never_elsewhere(
 
 def test_another_tiers_lieu_cannot_see_print_or_renew_the_link(client, session, world, now):
     person = world.award.beneficiary
-    token = access.private_token(session, beneficiary=person, secret=b"test-link-secret", now=now)
+    token = private_link.private_token(session, beneficiary=person, secret=b"test-link-secret", now=now)
     session.commit()
     sign_in(client, world.users["other_staff"])
     assert client.get(person_url(world)).status_code == 404

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 
 from badges.models import StaffSession
-from badges.services.accounts import users as accounts
+from badges.services.accounts import users
 from tests.web.staff.conftest import PASSWORD, post, sign_in, text
 
 NEW = "une toute nouvelle phrase"
@@ -103,7 +103,7 @@ def test_the_coordination_cannot_disable_a_coordinator_or_an_unknown_account(cli
 
 def test_api_tokens_of_a_disabled_account_stop_working(app, client, session, world, now):
     member = session.merge(world.users["staff"])
-    token = accounts.create_token(session, user=member, label="test", now=now)
+    token = users.create_token(session, user=member, label="test", now=now)
     session.commit()
     bearer = {"Authorization": f"Bearer {token}"}
     assert app.test_client().get("/api/v1/awards", headers=bearer).status_code == 200

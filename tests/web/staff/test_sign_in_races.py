@@ -15,7 +15,7 @@ from urllib.request import HTTPCookieProcessor, build_opener
 
 import pytest
 
-from badges.services.accounts import users as accounts
+from badges.services.accounts import users
 from badges.services.shared import throttling
 from badges.web import background
 
@@ -38,14 +38,14 @@ def wrong_login(base: str, email: str, start: threading.Barrier, statuses: list[
 
 def test_forty_parallel_wrong_logins_check_at_most_five_passwords(live_url, world, monkeypatch):
     checks: list[str] = []
-    real = accounts.check_password
+    real = users.check_password
 
     def counted(user, password):
         checks.append(password)
         time.sleep(0.05)  # argon2's cost in production: the window a non-atomic limit lets others through
         return real(user, password)
 
-    monkeypatch.setattr(accounts, "check_password", counted)
+    monkeypatch.setattr(users, "check_password", counted)
     start, statuses = threading.Barrier(PARALLEL), []
     email = world.users["staff"].email
     browsers = [
