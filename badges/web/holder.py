@@ -55,6 +55,13 @@ def _owned(token: str, credential_id: str) -> Credential:
     return holder_pages.owned(get_session(), _person(token), credential_id)
 
 
+def _still_valid(credential: Credential) -> Credential:
+    """A revoked or expired badge is no longer shared nor handed out as a file (its page says why)."""
+    if badge_view.status(credential, now()) != "valide":
+        raise RuleError(_("Ce badge ne compte plus. On ne peut plus le partager ni le télécharger."))
+    return credential
+
+
 @bp.get("/mes-badges/<token>")
 @private_page
 def my_badges(token: str) -> str:
@@ -111,7 +118,7 @@ def _back(token: str, credential_id: str, done: str) -> BaseResponse:
 @bp.post("/mes-badges/<token>/<credential_id>/partages")
 @private_page
 def create_share(token: str, credential_id: str) -> str | tuple[str, int]:
-    credential = _owned(token, credential_id)
+    credential = _still_valid(_owned(token, credential_id))
     session = get_session()
     try:
         link, share_token = sharing.create_link(
@@ -153,7 +160,7 @@ def my_download(token: str, credential_id: str, fmt: str) -> Response:
 @db.writes
 @private_page
 def my_certificate(token: str, credential_id: str) -> Response:
-    credential = _owned(token, credential_id)
+    credential = _still_valid(_owned(token, credential_id))
     data = certificate.certificate_data(
         get_session(), links(), credential, now(), secret=link_secret(), language=current_language()
     )
@@ -165,6 +172,7 @@ def my_certificate(token: str, credential_id: str) -> Response:
 
 
 def _download(credential: Credential, fmt: str) -> Response:
+    _still_valid(credential)
     session = get_session()
     file = downloads.render(session, keyring(), credential=credential, links=links(), fmt=fmt)
     session.commit()  # a signed form made on first request is stored

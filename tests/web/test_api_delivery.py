@@ -55,6 +55,11 @@ def test_staff_print_the_certificate(client, session, now, staff):
     assert pdf.pages(response.data) == 1 and sharing.format_code(code) in pdf.text(response.data)
 
 
+def test_without_a_mail_server_the_answer_says_nothing_was_sent(client, staff):
+    response = client.post(staff["award"] + "/send", headers=staff["headers"])
+    assert response.status_code == 200 and response.json == {"sent": False, "to": "awa@example.org"}
+
+
 def test_sending_emails_the_private_link_that_opens_the_page(client, smtp, staff):
     response = client.post(staff["award"] + "/send", headers=staff["headers"])
     assert response.status_code == 200 and response.json == {"sent": True, "to": "awa@example.org"}

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import timedelta
 
 import pytest
+from babel.dates import format_date
 
 from badges.services.credentials import qr, revocation, sharing
 from tests.factories import make_award
@@ -43,7 +45,8 @@ def test_the_page_says_what_the_badge_means_who_issued_it_and_when(client, links
         "12 mars 2026",
         "Je fais seul, pas à pas",
         "Pix / CRCN : 2.1",
-        "DigComp 2.2 : 2.1",
+        "« Interagir au moyen des technologies numériques » dans la liste DigComp 2.2",
+        "(code 2.1",
         "Ajouter à mon profil LinkedIn",
     ):
         assert expected in text, expected
@@ -86,7 +89,38 @@ def test_a_revoked_badge_shows_why(client, session, keyring, links, now, award):
     revocation.revoke(session, keyring, credential=award, reason="Erreur de saisie", links=links, now=now)
     session.commit()
     status, text = page(client, award)
-    assert status == 200 and "Ce badge a été révoqué." in text and "Erreur de saisie" in text
+    assert status == 200 and "Ce badge a été révoqué." in text and "Raison : Erreur de saisie" in text
+    assert "Le tiers-lieu a retiré ce badge. Il ne compte plus." in text
+
+
+def offers_nothing_to_hand_over(text: str) -> None:
+    offers = ("linkedin.com", "/download/", 'href="#montrer"', "Télécharger le badge", "Copier le lien")
+    for offered in offers:
+        assert offered not in text, offered
+    assert "On ne peut plus le montrer ni le télécharger." in text
+
+
+def test_a_revoked_badge_offers_no_sharing_linkedin_or_downloads(client, session, keyring, links, now, award):
+    revocation.revoke(session, keyring, credential=award, reason="Erreur de saisie", links=links, now=now)
+    session.commit()
+    offers_nothing_to_hand_over(page(client, award)[1])
+
+
+def test_an_expired_badge_says_since_when_and_offers_nothing(client, session, now, award):
+    award.valid_until = now - timedelta(days=1)
+    session.commit()
+    status, text = page(client, award)
+    assert status == 200 and "Ce badge a expiré." in text
+    assert f"Il était valable jusqu'au {format_date(award.valid_until, 'long', locale='fr')}." in text
+    offers_nothing_to_hand_over(text)
+
+
+def test_downloads_sit_behind_one_choice_that_says_what_each_file_is_for(client, award):
+    _, text = page(client, award)
+    choice = text.split('<details class="downloads" id="telecharger">', 1)[1].split("</details>", 1)[0]
+    for use in ("Pour un employeur : l'image PNG.", "Pour un portefeuille numérique : le fichier JSON."):
+        assert use in choice, use
+    assert len(re.findall(r"/download/", choice)) == 4 and "/download/" not in text.split("<details", 1)[0]
 
 
 def addresses(award) -> list[tuple[str, dict]]:

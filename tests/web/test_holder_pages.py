@@ -222,3 +222,35 @@ def test_a_link_made_before_the_session_secret_is_rotated_keeps_opening_the_page
     monkeypatch.setitem(app.config, "SECRET_KEY", "a-new-session-secret")
     assert link_of_the_next_email() == sent  # a new salt would have killed the link already sent
     assert client.get(f"/mes-badges/{sent}", headers=HTML).status_code == 200
+
+
+def test_the_badge_page_puts_the_essentials_and_one_main_action_first(client, holder):
+    text = text_of(client.get(holder["badge"], headers=HTML))
+    head = text.split('<details class="downloads"', 1)[0]
+    essentials = ("Échanger par e-mail", "Ce badge est valide.", "Je sais envoyer un e-mail", "Délivré par")
+    for essential in essentials:
+        assert essential in head, essential
+    assert head.count('class="button') == 1 and "Montrer mon badge" in head
+    assert "Pour un employeur : l'image PNG." in text
+
+
+@pytest.mark.parametrize("what", ["revoked", "expired"])
+def test_a_badge_no_longer_valid_is_neither_shared_nor_downloaded(
+    client, session, keyring, links, now, holder, what
+):
+    credential = holder["credential"]
+    if what == "revoked":
+        revocation.revoke(session, keyring, credential=credential, reason="Doublon", links=links, now=now)
+    else:
+        credential.valid_until = now - timedelta(days=1)
+    session.commit()
+    text = text_of(client.get(holder["badge"], headers=HTML))
+    assert "On ne peut plus le montrer ni le télécharger." in text
+    for offered in ("linkedin.com", "/telecharger/", "/partages", "certificat.pdf", "Montrer mon badge"):
+        assert offered not in text, offered
+    refused = "Ce badge ne compte plus. On ne peut plus le partager ni le télécharger."
+    share = client.post(holder["badge"] + "/partages", data={"duree": "3"}, headers=HTML)
+    assert share.status_code == 422 and refused in text_of(share)
+    assert sharing.active_links(session, credential=credential, now=now) == []
+    for path in ("/telecharger/ob3.png", "/certificat.pdf"):
+        assert client.get(holder["badge"] + path, headers=HTML).status_code == 422, path

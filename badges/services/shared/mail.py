@@ -97,13 +97,14 @@ def build(settings: MailSettings, email: Email) -> EmailMessage:
     return message
 
 
-def send(settings: MailSettings, email: Email) -> None:
+def send(settings: MailSettings, email: Email) -> bool:
+    """True when a mail server accepted the message; False when it was only logged (no server set)."""
     message = build(settings, email)
     if not settings.host:
         names = ", ".join(a.filename for a in email.attachments) or "aucune"
         log.info("E-mail (console, BADGES_SMTP_HOST absent) to %s: %s\n%s\n[pièces jointes : %s]",
                  email.to, email.subject, email.text, names)  # fmt: skip
-        return
+        return False
     try:
         with _connect(settings) as smtp:
             if settings.user and settings.password:
@@ -112,6 +113,7 @@ def send(settings: MailSettings, email: Email) -> None:
     except (OSError, smtplib.SMTPException) as exc:
         log.warning("SMTP delivery to %s:%s failed: %r", settings.host, settings.port, exc)
         raise MailError(_failure(exc)) from exc
+    return True
 
 
 # What the staff read when the mail server could not take the message (nothing was sent).

@@ -73,10 +73,10 @@ def send_award(public_id: str) -> Response | tuple[Response, int]:
     email = delivery.award_email(get_session(), links(), credential, secret=link_secret(), now=now())
     get_session().commit()
     try:
-        mail.send(mail_settings(), email)
+        sent = mail.send(mail_settings(), email)
     except MailError as exc:
         return error_response(503, exc.message, "mail_unavailable"), 503
-    return jsonify({"sent": True, "to": email.to})
+    return jsonify({"sent": sent, "to": email.to})
 
 
 def _link_json(beneficiary: Beneficiary, token: str) -> dict[str, Any]:

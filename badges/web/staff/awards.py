@@ -127,9 +127,15 @@ def award_send(award_id: str) -> BaseResponse:
         return redirect(back, 303)
     get_session().commit()
     try:
-        mail.send(mail_settings(), email)
+        sent = mail.send(mail_settings(), email)
     except mail.MailError as exc:
         flash(exc.message, "error")
         return redirect(back, 303)
-    flash(_("Le badge est envoyé à %(email)s.", email=email.to), "success")
+    if sent:
+        flash(_("Le badge est envoyé à %(email)s.", email=email.to), "success")
+    else:
+        # No mail server is set: the message only went to the log, so say so and how to hand it over.
+        flash(_("Aucun e-mail n'est parti : ce service n'a pas de serveur d'e-mail. Rien n'a été envoyé à "
+                "%(email)s. Imprimez le certificat ou la carte d'accès, ou donnez le lien de sa page « Mes "
+                "badges ».", email=email.to), "error")  # fmt: skip
     return redirect(back, 303)

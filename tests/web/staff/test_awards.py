@@ -104,6 +104,13 @@ def test_sending_the_award_by_e_mail(staff, smtp, world):
     assert attachments == ["certificat-badge.pdf"]
 
 
+def test_without_a_mail_server_the_page_says_nothing_was_sent(staff, world):
+    response = text(post(staff, award_url(world, "/send"), follow_redirects=True))
+    assert "Le badge est envoyé" not in response
+    assert "Aucun e-mail n'est parti : ce service n'a pas de serveur d'e-mail." in response
+    assert "Rien n'a été envoyé à awa@example.org. Imprimez le certificat ou la carte d'accès" in response
+
+
 def test_a_beneficiary_without_e_mail_gets_the_certificate_only(staff, session, keyring, links, now, world):
     award = make_award(session, keyring, links, now, issuer=world.issuer, display_name="Sans", email=None)
     session.commit()
