@@ -19,12 +19,12 @@ from badges import db
 from badges.db import get_session
 from badges.models import Beneficiary, Credential
 from badges.services.credentials import downloads, qr, sharing
-from badges.services.holders import badge_view, certificate, holder_pages, private_link
+from badges.services.holders import badge_view, holder_pages, private_link
 from badges.services.shared.errors import InvalidInput, NotFound, RuleError
 from badges.web.api import send_download
-from badges.web.context import client_ip, keyring, link_secret, links, now
+from badges.web.context import client_ip, keyring, links, now
 from badges.web.errors import error_response
-from badges.web.i18n import current_language
+from badges.web.files import certificate_pdf
 from badges.web.public_blueprint import bp
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -161,14 +161,7 @@ def my_download(token: str, credential_id: str, fmt: str) -> Response:
 @private_page
 def my_certificate(token: str, credential_id: str) -> Response:
     credential = _still_valid(_owned(token, credential_id))
-    data = certificate.certificate_data(
-        get_session(), links(), credential, now(), secret=link_secret(), language=current_language()
-    )
-    body = certificate.render(data, _)
-    get_session().commit()  # the claim code is made on first print
-    response = Response(body, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = 'inline; filename="certificat-badge.pdf"'
-    return response
+    return certificate_pdf(credential, "certificat-badge.pdf", inline=True)
 
 
 def _download(credential: Credential, fmt: str) -> Response:

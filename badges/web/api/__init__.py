@@ -13,6 +13,7 @@ from badges.db import get_session
 from badges.services.credentials.downloads import Download
 from badges.services.shared import json_input
 from badges.services.shared.errors import InvalidInput
+from badges.web.files import file_response
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 BODY_KEY = "badges.api.body"
@@ -71,9 +72,7 @@ def paginate(query: Select[Any], render: Callable[[Any], dict[str, Any]]) -> dic
 
 
 def send_download(file: Download) -> Response:
-    response = Response(file.body, mimetype=file.media_type)
-    response.headers["Content-Disposition"] = f'attachment; filename="{file.filename}"'
-    return response
+    return file_response(file.body, file.media_type, file.filename)
 
 
 # Route modules register themselves on `bp` when imported.

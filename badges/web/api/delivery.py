@@ -5,13 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, jsonify
-from flask_babel import gettext
 
 from badges import db
 from badges.db import get_session
 from badges.models import Beneficiary, Credential
 from badges.services.credentials import sharing
-from badges.services.holders import certificate, delivery
+from badges.services.holders import delivery
 from badges.services.holders.private_link import page_url, private_token, renew
 from badges.services.programme import beneficiaries
 from badges.services.shared import mail
@@ -22,7 +21,7 @@ from badges.web.api.inputs import accepts
 from badges.web.auth import staff_issuer, token_required
 from badges.web.context import link_secret, links, mail_settings, now
 from badges.web.errors import error_response
-from badges.web.i18n import current_language
+from badges.web.files import certificate_pdf
 
 
 def _beneficiary(public_id: str) -> Beneficiary:
@@ -54,14 +53,7 @@ def award_delivery(public_id: str) -> Response:
 @accepts()
 def award_certificate(public_id: str) -> Response:
     credential = own_award(public_id)
-    data = certificate.certificate_data(
-        get_session(), links(), credential, now(), secret=link_secret(), language=current_language()
-    )
-    body = certificate.render(data, gettext)
-    get_session().commit()  # the claim code is made on first print
-    response = Response(body, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'attachment; filename="certificat-{public_id}.pdf"'
-    return response
+    return certificate_pdf(credential, f"certificat-{public_id}.pdf", inline=False)
 
 
 @bp.post("/awards/<public_id>/send")

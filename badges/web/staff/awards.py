@@ -10,12 +10,12 @@ from badges import db
 from badges.db import get_session
 from badges.models import Credential, Role
 from badges.services.credentials import downloads, revocation
-from badges.services.holders import award_listing, certificate, delivery
+from badges.services.holders import award_listing, delivery
 from badges.services.shared import mail
 from badges.services.shared.errors import Conflict, InvalidInput
 from badges.web.api import send_download
 from badges.web.context import keyring, link_secret, links, mail_settings, now
-from badges.web.i18n import current_language
+from badges.web.files import certificate_pdf
 from badges.web.staff import bp
 from badges.web.staff.access import own_issuer, role_required
 from badges.web.staff.forms import commit_and_redirect, confirmed, invalid
@@ -103,14 +103,7 @@ def award_certificate(award_id: str) -> BaseResponse:
     credential = _award(award_id)
     if credential.revoked_at is not None:
         return _not_handed_over(award_id)
-    data = certificate.certificate_data(
-        get_session(), links(), credential, now(), secret=link_secret(), language=current_language()
-    )
-    body = certificate.render(data, _)
-    get_session().commit()
-    response = Response(body, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'inline; filename="certificat-{award_id}.pdf"'
-    return response
+    return certificate_pdf(credential, f"certificat-{award_id}.pdf", inline=True)
 
 
 @bp.post("/awards/<award_id>/send")

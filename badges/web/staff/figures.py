@@ -23,6 +23,7 @@ from badges.services.shared import profiles
 from badges.services.shared.errors import InvalidInput
 from badges.services.shared.validation import DEPARTMENT_RE
 from badges.web.context import now
+from badges.web.files import file_response
 from badges.web.staff import bp
 from badges.web.staff.access import role_required
 from badges.web.staff.identity import signed_in
@@ -168,7 +169,4 @@ def figures_csv() -> Response | tuple[str, int]:
     if found is None:
         return " ".join(errors.values()), 422
     body = figures_output.csv_text(found, _labels())
-    response = Response(body, mimetype="text/csv")
-    name = f"chiffres-cles-{chosen['from']}-{chosen['to']}.csv"
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return file_response(body, "text/csv", f"chiffres-cles-{chosen['from']}-{chosen['to']}.csv")

@@ -19,6 +19,7 @@ from badges.services.holders import access_card, award_listing, private_link
 from badges.services.programme import beneficiaries
 from badges.services.shared.errors import NotFound
 from badges.web.context import link_secret, links, now
+from badges.web.files import file_response
 from badges.web.staff import bp
 from badges.web.staff.access import own_issuer, role_required
 from badges.web.staff.forms import commit_and_redirect, confirmed
@@ -59,9 +60,7 @@ def access_card_pdf(beneficiary_id: str) -> Response:
     data = access_card.card_data(get_session(), links(), person, secret=link_secret(), now=now())
     body = access_card.render(data, _)
     get_session().commit()
-    response = Response(body, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'inline; filename="carte-mes-badges-{beneficiary_id}.pdf"'
-    return response
+    return file_response(body, "application/pdf", f"carte-mes-badges-{beneficiary_id}.pdf", inline=True)
 
 
 @bp.post("/beneficiaries/<beneficiary_id>/private-link/renew")
