@@ -48,7 +48,8 @@ def overview(session: Session) -> list[dict[str, Any]]:
     ]
 
 
-def issuer_detail(session: Session, links: Links, issuer: Issuer) -> dict[str, Any]:
+def issuer_profile(links: Links, issuer: Issuer) -> dict[str, Any]:
+    """A tiers-lieu's profile as the staff screens show and edit it."""
     return {
         "slug": issuer.slug,
         "name": issuer.name,
@@ -57,8 +58,11 @@ def issuer_detail(session: Session, links: Links, issuer: Issuer) -> dict[str, A
         "department": issuer.department or "",
         "description": issuer.description,
         "public_url": links.issuer(issuer.slug),
-        "team": staff_accounts.team(session, issuer),
     }
+
+
+def issuer_detail(session: Session, links: Links, issuer: Issuer) -> dict[str, Any]:
+    return {**issuer_profile(links, issuer), "team": staff_accounts.team(session, issuer)}
 
 
 def agencies(session: Session) -> list[dict[str, Any]]:

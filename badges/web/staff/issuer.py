@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 
 from badges.db import get_session
 from badges.models import Role, SigningKey
+from badges.services.accounts import network
 from badges.services.credentials import issuers, signing_keys
 from badges.services.shared.errors import InvalidInput, NotFound, RuleError
 from badges.services.shared.validation import Fields
@@ -25,16 +26,7 @@ COMPROMISE_PAGE = "staff/issuer/compromise.html"
 
 
 def _profile() -> dict[str, Any]:
-    issuer = own_issuer()
-    return {
-        "slug": issuer.slug,
-        "name": issuer.name,
-        "url": issuer.url,
-        "email": issuer.email,
-        "department": issuer.department or "",
-        "description": issuer.description,
-        "public_url": links().issuer(issuer.slug),
-    }
+    return network.issuer_profile(links(), own_issuer())
 
 
 @bp.get("/issuer")
