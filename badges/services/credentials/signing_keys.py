@@ -11,6 +11,16 @@ from badges.models import Issuer, SigningKey
 from badges.models.base import new_public_id
 from badges.services.crypto.keyring import Keyring
 from badges.services.shared.errors import NotFound, RuleError
+from badges.services.shared.messages import N_, message
+
+NO_USABLE_KEY = message(
+    "key.none_usable",
+    N_("L'émetteur %(issuer)s n'a pas de clé %(algorithm)s utilisable : faites une rotation."),
+)
+UNKNOWN_KEY = message("key.unknown", N_("Clé inconnue."))
+COMPROMISED_IN_FUTURE = message(
+    "key.compromised_in_future", N_("La date de compromission ne peut pas être dans le futur.")
+)
 
 ED25519 = "Ed25519"
 RSA = "RSA"
@@ -48,9 +58,7 @@ def signing_key(session: Session, *, issuer: Issuer, algorithm: str) -> SigningK
         .order_by(SigningKey.created_at.desc(), SigningKey.id.desc())
     ).first()
     if key is None:
-        raise RuleError(
-            f"L'émetteur {issuer.slug} n'a pas de clé {algorithm} utilisable : faites une rotation."
-        )
+        raise RuleError(NO_USABLE_KEY(issuer=issuer.slug, algorithm=algorithm))
     return key
 
 
@@ -65,7 +73,7 @@ def published_keys(session: Session, *, issuer: Issuer, algorithm: str | None = 
 def key_by_public_id(session: Session, public_id: str) -> SigningKey:
     key = session.scalars(select(SigningKey).where(SigningKey.public_id == public_id)).first()
     if key is None:
-        raise NotFound("Clé inconnue.")
+        raise NotFound(UNKNOWN_KEY)
     return key
 
 
@@ -80,7 +88,7 @@ def rotate(session: Session, keyring: Keyring, *, issuer: Issuer, now: datetime)
 def mark_compromised(key: SigningKey, *, since: datetime, now: datetime) -> None:
     """Distrust every signature made with the key from `since` on; the key stops signing."""
     if since > now:
-        raise RuleError("La date de compromission ne peut pas être dans le futur.")
+        raise RuleError(COMPROMISED_IN_FUTURE)
     key.compromised_at = since
     if key.retired_at is None:
         key.retired_at = now

@@ -14,6 +14,9 @@ from badges.services.credentials import sharing
 from badges.services.credentials.links import Links
 from badges.services.holders import badge_view
 from badges.services.shared.errors import NotFound
+from badges.services.shared.messages import N_, message
+
+BADGE_NOT_FOUND = message("badge.not_found", N_("Badge introuvable."))
 
 
 def owned(session: Session, beneficiary: Beneficiary, credential_id: str) -> Credential:
@@ -26,7 +29,7 @@ def owned(session: Session, beneficiary: Beneficiary, credential_id: str) -> Cre
         )
     ).first()
     if found is None:
-        raise NotFound("Badge introuvable.")
+        raise NotFound(BADGE_NOT_FOUND)
     return found
 
 

@@ -10,7 +10,11 @@ from sqlalchemy.orm import Session
 
 from badges.models import Credential, ReviewFlag, User
 from badges.services.shared.errors import Conflict, NotFound
+from badges.services.shared.messages import N_, message
 from badges.services.shared.validation import Fields
+
+FLAG_NOT_FOUND = message("review.not_found", N_("Signalement introuvable."))
+FLAG_RESOLVED = message("review.resolved", N_("Ce signalement est déjà traité."))
 
 # A long backlog is listed by pages of the oldest: nobody reviews more than this in one sitting.
 MAX_LISTED = 200
@@ -22,13 +26,13 @@ def flag_in_scope(session: Session, public_id: str, issuer_ids: list[int] | None
         query = query.where(Credential.issuer_id.in_(issuer_ids))
     found = session.scalars(query).first()
     if found is None:
-        raise NotFound("Signalement introuvable.")
+        raise NotFound(FLAG_NOT_FOUND)
     return found
 
 
 def resolve(flag: ReviewFlag, *, by: User, data: dict[str, Any], now: datetime) -> ReviewFlag:
     if flag.resolved_at is not None:
-        raise Conflict("Ce signalement est déjà traité.")
+        raise Conflict(FLAG_RESOLVED)
     fields = Fields(data)
     note = fields.text("note", max_len=500, required=False)
     fields.check()

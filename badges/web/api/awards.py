@@ -12,8 +12,10 @@ from badges.db import get_session
 from badges.models import Credential
 from badges.services.credentials import downloads, issuance, revocation
 from badges.services.credentials.links import credential_urn
+from badges.services.credentials.revocation import BADGE_NOT_FOUND
 from badges.services.programme import badge_classes, beneficiaries
 from badges.services.shared.errors import InvalidInput, NotFound
+from badges.services.shared.validation import REQUIRED
 from badges.web.api import bp, created, json_body, paginate, send_download
 from badges.web.api.inputs import PAGE, accepts
 from badges.web.auth import staff_issuer, token_required
@@ -51,11 +53,7 @@ def award_json(credential: Credential) -> dict[str, Any]:
 def create_award() -> tuple[Response, int]:
     data = json_body()
     session, issuer = get_session(), staff_issuer()
-    missing = {
-        f: "Ce champ est obligatoire."
-        for f in ("badge_class", "beneficiary")
-        if not isinstance(data.get(f), str)
-    }
+    missing = {f: REQUIRED for f in ("badge_class", "beneficiary") if not isinstance(data.get(f), str)}
     if missing:
         raise InvalidInput(missing)
     badge = badge_classes.for_issuer(session, issuer=issuer, public_id=data["badge_class"])
@@ -85,7 +83,7 @@ def own_award(public_id: str) -> Credential:
         .first()
     )
     if found is None or found.erased_at is not None:
-        raise NotFound("Badge introuvable.")
+        raise NotFound(BADGE_NOT_FOUND)
     return found
 
 

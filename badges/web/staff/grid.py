@@ -18,6 +18,7 @@ from badges.models import Role
 from badges.services.programme import evaluation, programme_listing
 from badges.services.shared.errors import InvalidInput
 from badges.services.shared.validation import LEVELS
+from badges.web.i18n import say_fields
 from badges.web.staff import bp
 from badges.web.staff.access import role_required
 from badges.web.staff.ateliers import atelier_of, issuing, outcome_message
@@ -57,7 +58,7 @@ def _request(grid: dict[str, Any], form: dict[str, str]) -> tuple[dict[str, Any]
 def _errors(exc: InvalidInput, names: list[str]) -> dict[str, str]:
     """Cell errors keyed by the cell's field name; an empty grid gets a message saying what to do."""
     errors = {}
-    for key, message in friendly(exc.fields).items():
+    for key, message in friendly(say_fields(exc)).items():
         if key == "results":
             errors["grille"] = _("Choisissez au moins un niveau dans la grille.")
         elif key.startswith("results["):

@@ -14,12 +14,17 @@ from badges.db import get_session
 from badges.models import Role, SigningKey
 from badges.services.accounts import network
 from badges.services.credentials import issuers, signing_keys
+from badges.services.credentials.signing_keys import UNKNOWN_KEY
 from badges.services.shared.errors import InvalidInput, NotFound, RuleError
+from badges.services.shared.messages import N_, message
 from badges.services.shared.validation import Fields
 from badges.web.context import keyring, links, now
+from badges.web.i18n import say_error, say_fields
 from badges.web.staff import bp
 from badges.web.staff.access import own_issuer, role_required
 from badges.web.staff.forms import commit_and_redirect, confirmed, invalid, values
+
+SINCE_IN_FUTURE = message("keys.since_in_future", N_("La date ne peut pas être dans le futur."))
 
 PROFILE_FIELDS = ("name", "url", "email", "description")
 COMPROMISE_PAGE = "staff/issuer/compromise.html"
@@ -44,7 +49,7 @@ def issuer_edit() -> Response | str | tuple[str, int]:
     try:
         issuers.update_issuer(own_issuer(), data=dict(form))
     except InvalidInput as exc:
-        return invalid("staff/issuer/edit.html", exc.fields, form=form)
+        return invalid("staff/issuer/edit.html", say_fields(exc), form=form)
     return commit_and_redirect(_("Le profil du tiers-lieu est enregistré."), "staff.issuer")
 
 
@@ -89,7 +94,7 @@ def keys_rotate() -> Response | str | tuple[str, int]:
 def _own_key(key_id: str) -> SigningKey:
     key = signing_keys.key_by_public_id(get_session(), key_id)
     if key.issuer_id != own_issuer().id:
-        raise NotFound("Clé inconnue.")
+        raise NotFound(UNKNOWN_KEY)
     return key
 
 
@@ -102,7 +107,7 @@ def parse_since(raw: str, moment: datetime) -> datetime:
     zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
     since = datetime.combine(day, time(0, 0), tzinfo=zone)
     if since > moment:
-        raise InvalidInput({"since": "La date ne peut pas être dans le futur."})
+        raise InvalidInput({"since": SINCE_IN_FUTURE})
     return since
 
 
@@ -126,9 +131,9 @@ def key_compromise(key_id: str) -> Response | str | tuple[str, int]:
             get_session(), keyring(), key=key, since=since, links=links(), now=now()
         )
     except InvalidInput as exc:
-        return invalid(COMPROMISE_PAGE, exc.fields, since=raw, step="date", **page)
+        return invalid(COMPROMISE_PAGE, say_fields(exc), since=raw, step="date", **page)
     except RuleError as exc:
-        return invalid(COMPROMISE_PAGE, {"since": exc.message}, since=raw, step="date", **page)
+        return invalid(COMPROMISE_PAGE, {"since": say_error(exc)}, since=raw, step="date", **page)
     message = _("La clé est déclarée compromise.")
     if replacement is not None:
         message += " " + _("Une nouvelle clé la remplace pour les prochains badges.")
