@@ -14,8 +14,7 @@ from badges.models import BadgeClass, BadgeRevision, Beneficiary, Credential, Is
 from badges.services.credentials import sharing
 from badges.services.credentials.links import Links
 from badges.services.holders import badge_view
-from badges.services.shared import paging
-from badges.services.shared.errors import NotFound
+from badges.services.shared import lookup, paging
 from badges.services.shared.paging import Page
 
 STATUSES = ("valide", "revoque", "expire")
@@ -151,12 +150,15 @@ def list_awards(
 
 def award_of(session: Session, *, issuer: Issuer, public_id: str) -> Credential:
     """An award of this tiers-lieu; another tiers-lieu's award, or an erased one, is not found."""
-    found = session.scalars(
-        select(Credential).where(Credential.public_id == public_id, Credential.issuer_id == issuer.id)
-    ).first()
-    if found is None or found.erased_at is not None:
-        raise NotFound("Badge introuvable.")
-    return found
+    return lookup.find_owned(
+        session,
+        Credential,
+        public_id,
+        owner=Credential.issuer_id,
+        issuer_ids=[issuer.id],
+        where=[Credential.erased_at.is_(None)],
+        message="Badge introuvable.",
+    )
 
 
 def award_detail(session: Session, links: Links, credential: Credential, now: datetime) -> AwardDetail:

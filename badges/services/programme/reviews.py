@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from badges.models import Credential, ReviewFlag, User
-from badges.services.shared.errors import Conflict, NotFound
+from badges.services.shared import lookup
+from badges.services.shared.errors import Conflict
 from badges.services.shared.validation import Fields
 
 # A long backlog is listed by pages of the oldest: nobody reviews more than this in one sitting.
@@ -17,13 +18,15 @@ MAX_LISTED = 200
 
 
 def flag_in_scope(session: Session, public_id: str, issuer_ids: list[int] | None) -> ReviewFlag:
-    query = select(ReviewFlag).join(Credential).where(ReviewFlag.public_id == public_id)
-    if issuer_ids is not None:
-        query = query.where(Credential.issuer_id.in_(issuer_ids))
-    found = session.scalars(query).first()
-    if found is None:
-        raise NotFound("Signalement introuvable.")
-    return found
+    return lookup.find_owned(
+        session,
+        ReviewFlag,
+        public_id,
+        owner=Credential.issuer_id,
+        join=[Credential],
+        issuer_ids=issuer_ids,
+        message="Signalement introuvable.",
+    )
 
 
 def resolve(flag: ReviewFlag, *, by: User, data: dict[str, Any], now: datetime) -> ReviewFlag:
