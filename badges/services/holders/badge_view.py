@@ -56,7 +56,7 @@ class Download(TypedDict):
     version: str
 
 
-class IssuerRef(TypedDict):
+class NamedLink(TypedDict):
     name: str
     url: str
 
@@ -71,7 +71,7 @@ class CredentialView(TypedDict):
     criteria: str
     image: str
     achievement_url: str
-    issuer: IssuerRef
+    issuer: NamedLink
     issued_at: datetime
     valid_until: datetime | None
     status: str

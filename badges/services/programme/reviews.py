@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, TypedDict
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -58,7 +58,24 @@ def open_count(session: Session, *, issuer_id: int) -> int:
     return int(session.scalar(query) or 0)
 
 
-def flag_row(flag: ReviewFlag) -> dict[str, Any]:
+class FlagRow(TypedDict):
+    """A review flag as the staff screens and the API show it."""
+
+    id: str
+    award: str
+    badge: str
+    beneficiary: str | None
+    competency: str
+    previous: str
+    new: str
+    created_at: datetime
+    revoked: bool
+    resolved_at: datetime | None
+    resolved_by: str | None
+    note: str
+
+
+def flag_row(flag: ReviewFlag) -> FlagRow:
     """What the staff screens show of a flag (plain values; the beneficiary may have been erased)."""
     credential, competency = flag.credential, flag.competency
     return {

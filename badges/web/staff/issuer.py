@@ -25,7 +25,7 @@ PROFILE_FIELDS = ("name", "url", "email", "description")
 COMPROMISE_PAGE = "staff/issuer/compromise.html"
 
 
-def _profile() -> dict[str, Any]:
+def _profile() -> network.IssuerProfile:
     return network.issuer_profile(links(), own_issuer())
 
 
