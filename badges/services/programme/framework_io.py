@@ -209,15 +209,15 @@ def _csv_rows(raw: bytes, *, windows_1252: bool) -> list[dict[str, Any]]:
     if len(raw) > MAX_CSV_BYTES:
         raise RowErrors([{"row": None, "field": "csv", "message": "Fichier trop volumineux (1 Mo au plus)."}])
     table = spreadsheet.read(raw, field="csv", max_cell_chars=MAX_CELL_CHARS, windows_1252=windows_1252)
-    header = [h.strip() for h in table.header]
+    header = table.columns()
     missing = [c for c in ("code", "title") if c not in header]
     unknown = [h for h in header if h not in CSV_COLUMNS]
     if missing or unknown:
         message = "Colonnes attendues : " + ", ".join(CSV_COLUMNS) + "."
         raise RowErrors([{"row": 1, "field": "en-tête", "message": message}])
     rows = []
-    for _number, cells in table.rows:
-        row = {name: value.strip() for name, value in zip(header, cells, strict=False)}
+    for record in table.records(header):
+        row = {name: value.strip() for name, value in record.cells.items()}
         rows.append(
             {
                 **row,
