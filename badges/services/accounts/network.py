@@ -2,16 +2,65 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import date
+from typing import TypedDict
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from badges.models import Agency, Credential, Issuer, Pathway, Role, User
 from badges.services.accounts import staff_accounts
+from badges.services.accounts.staff_accounts import Member
 from badges.services.credentials import issuers
 from badges.services.credentials.links import Links
 from badges.services.shared.errors import NotAllowed, NotFound
+
+
+class PlaceRow(TypedDict):
+    slug: str
+    name: str
+    department: str
+    accounts: int
+    awards: int
+
+
+class IssuerProfile(TypedDict):
+    """A tiers-lieu's profile as the staff screens show and edit it."""
+
+    slug: str
+    name: str
+    url: str
+    email: str
+    department: str
+    description: str
+    public_url: str
+
+
+class IssuerDetail(IssuerProfile):
+    team: list[Member]
+
+
+class AgencyRow(TypedDict):
+    id: str
+    name: str
+    department: str
+    accounts: int
+    pathways: int
+
+
+class ReferredPathway(TypedDict):
+    title: str
+    place: str
+    start_date: date
+    end_date: date | None
+
+
+class AgencyDetail(TypedDict):
+    id: str
+    name: str
+    department: str
+    team: list[Member]
+    pathways: list[ReferredPathway]
 
 
 def require_coordination(by: User) -> None:
@@ -22,7 +71,7 @@ def require_coordination(by: User) -> None:
         raise NotAllowed("Seule la coordination du réseau crée les agences partenaires et leurs conseillers.")
 
 
-def overview(session: Session) -> list[dict[str, Any]]:
+def overview(session: Session) -> list[PlaceRow]:
     """One line per tiers-lieu, by name."""
     people = dict(
         session.execute(
@@ -48,7 +97,7 @@ def overview(session: Session) -> list[dict[str, Any]]:
     ]
 
 
-def issuer_profile(links: Links, issuer: Issuer) -> dict[str, Any]:
+def issuer_profile(links: Links, issuer: Issuer) -> IssuerProfile:
     """A tiers-lieu's profile as the staff screens show and edit it."""
     return {
         "slug": issuer.slug,
@@ -61,11 +110,11 @@ def issuer_profile(links: Links, issuer: Issuer) -> dict[str, Any]:
     }
 
 
-def issuer_detail(session: Session, links: Links, issuer: Issuer) -> dict[str, Any]:
+def issuer_detail(session: Session, links: Links, issuer: Issuer) -> IssuerDetail:
     return {**issuer_profile(links, issuer), "team": staff_accounts.team(session, issuer)}
 
 
-def agencies(session: Session) -> list[dict[str, Any]]:
+def agencies(session: Session) -> list[AgencyRow]:
     """One line per partner agency, by name: its counsellors and the pathways it refers people to."""
     people = dict(
         session.execute(
@@ -98,7 +147,7 @@ def agency(session: Session, public_id: str) -> Agency:
     return found
 
 
-def agency_detail(session: Session, agency: Agency) -> dict[str, Any]:
+def agency_detail(session: Session, agency: Agency) -> AgencyDetail:
     """The agency, its counsellors and the pathways (of any tiers-lieu) it refers people to."""
     pathways = session.scalars(
         select(Pathway).where(Pathway.agency_id == agency.id).order_by(Pathway.start_date.desc(), Pathway.id)

@@ -22,7 +22,7 @@ from badges.models import (
 )
 from badges.services.accounts import network, users
 from badges.services.programme import frameworks
-from badges.services.shared import profiles
+from badges.services.shared import lookup, profiles
 from badges.services.shared.errors import Conflict, InvalidInput, NotFound
 from badges.services.shared.validation import DEPARTMENT_RE, Fields
 
@@ -132,29 +132,29 @@ def update_pathway(session: Session, *, pathway: Pathway, data: dict[str, Any]) 
     return pathway
 
 
-def _scoped(session: Session, model: Any, public_id: str, issuer_ids: list[int] | None, message: str) -> Any:
-    query = select(model).where(model.public_id == public_id)
-    if model is Atelier:
-        query = query.join(Pathway)
-    if issuer_ids is not None:
-        query = query.where(
-            Pathway.issuer_id.in_(issuer_ids) if model is Atelier else model.issuer_id.in_(issuer_ids)
-        )
-    found = session.scalars(query).first()
-    if found is None:
-        raise NotFound(message)
-    return found
-
-
 def pathway_in_scope(session: Session, public_id: str, issuer_ids: list[int] | None) -> Pathway:
     """A pathway of one of these tiers-lieux (None: any); another's is not found, never forbidden."""
-    found: Pathway = _scoped(session, Pathway, public_id, issuer_ids, "Parcours introuvable.")
-    return found
+    return lookup.find_owned(
+        session,
+        Pathway,
+        public_id,
+        owner=Pathway.issuer_id,
+        issuer_ids=issuer_ids,
+        message="Parcours introuvable.",
+    )
 
 
 def atelier_in_scope(session: Session, public_id: str, issuer_ids: list[int] | None) -> Atelier:
-    found: Atelier = _scoped(session, Atelier, public_id, issuer_ids, "Atelier introuvable.")
-    return found
+    """An atelier of a pathway of one of these tiers-lieux (None: any)."""
+    return lookup.find_owned(
+        session,
+        Atelier,
+        public_id,
+        owner=Pathway.issuer_id,
+        join=[Pathway],
+        issuer_ids=issuer_ids,
+        message="Atelier introuvable.",
+    )
 
 
 def enrol(session: Session, *, pathway: Pathway, beneficiary: Beneficiary, now: datetime) -> Enrolment:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -82,7 +83,9 @@ def _submitted() -> dict[str, Any]:
     return data
 
 
-def _form(form: dict[str, Any], pathway: Pathway, atelier: Atelier | None, errors: dict[str, str]) -> Any:
+def _form(
+    form: Mapping[str, object], pathway: Pathway, atelier: Atelier | None, errors: dict[str, str]
+) -> Any:
     choices = programme_listing.competence_choices(get_session())
     context = {"form": form, "pathway": pathway, "atelier": atelier, "choices": choices}
     if errors:

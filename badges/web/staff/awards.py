@@ -33,8 +33,14 @@ def _award(award_id: str) -> Credential:
 @role_required(Role.STAFF)
 def awards() -> str:
     filters, errors = award_listing.parse_filters(request.args)
-    page = award_listing.list_awards(get_session(), issuer=own_issuer(), filters=filters, now=now())
-    return render_template("staff/awards/list.html", page=page, filters=filters, errors=errors)
+    found = award_listing.list_awards(get_session(), issuer=own_issuer(), filters=filters, now=now())
+    return render_template(
+        "staff/awards/list.html",
+        page=found.page,
+        badge_classes=found.badge_classes,
+        filters=filters,
+        errors=errors,
+    )
 
 
 @bp.get("/awards/<award_id>")

@@ -16,6 +16,7 @@ from werkzeug.wrappers import Response
 from badges.db import get_session
 from badges.models import Role
 from badges.services.programme import evaluation, programme_listing
+from badges.services.programme.programme_listing import Grid
 from badges.services.shared.errors import InvalidInput
 from badges.services.shared.validation import LEVELS
 from badges.web.staff import bp
@@ -33,17 +34,17 @@ def cell_name(beneficiary: str, ref: str) -> str:
     return f"r|{beneficiary}|{ref}"
 
 
-def _cells(grid: dict[str, Any]) -> list[tuple[str, str, str]]:
+def _cells(grid: Grid) -> list[tuple[str, str, str]]:
     """(field name, beneficiary id, competence ref) of every cell, row by row."""
     return [(cell_name(r["id"], c["ref"]), r["id"], c["ref"]) for r in grid["rows"] for c in grid["columns"]]
 
 
-def _typed(grid: dict[str, Any]) -> dict[str, str]:
+def _typed(grid: Grid) -> dict[str, str]:
     """What was chosen in each cell (levels only: anything else is kept and reported by the service)."""
     return {name: request.form.get(name, "").strip() for name, _b, _r in _cells(grid)}
 
 
-def _request(grid: dict[str, Any], form: dict[str, str]) -> tuple[dict[str, Any], list[str]]:
+def _request(grid: Grid, form: dict[str, str]) -> tuple[dict[str, Any], list[str]]:
     """The grid service's input, and the field name of each sent cell (its errors are `results[i]`)."""
     sent = [(name, who, ref) for name, who, ref in _cells(grid) if form[name]]
     data = {
@@ -67,7 +68,7 @@ def _errors(exc: InvalidInput, names: list[str]) -> dict[str, str]:
     return errors
 
 
-def _page(grid: dict[str, Any], typed: dict[str, str], chosen: dict[str, str]) -> dict[str, Any]:
+def _page(grid: Grid, typed: dict[str, str], chosen: dict[str, str]) -> dict[str, Any]:
     return {
         "grid": grid,
         "typed": typed,

@@ -26,7 +26,7 @@ def _staff() -> dict[str, Any]:
         get_session(), issuer=issuer, filters=award_listing.Filters(), now=now(), per_page=LATEST
     )
     flags = reviews.open_count(get_session(), issuer_id=issuer.id)
-    return {"issuer": issuer.name, "latest": latest["rows"], "total": latest["total"], "flags": flags}
+    return {"issuer": issuer.name, "latest": latest.page.items, "total": latest.page.total, "flags": flags}
 
 
 def _coordinator() -> dict[str, Any]:
