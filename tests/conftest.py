@@ -49,9 +49,9 @@ class RsaKeyPool:
 
 @pytest.fixture(scope="session", autouse=True)
 def rsa_key_pool() -> Iterator[RsaKeyPool]:
-    pool = RsaKeyPool(badges.services.crypto.keyring._new_private_key)
+    pool = RsaKeyPool(badges.services.crypto.keyring.new_private_key)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(badges.services.crypto.keyring, "_new_private_key", pool)
+        patch.setattr(badges.services.crypto.keyring, "new_private_key", pool)
         yield pool
 
 

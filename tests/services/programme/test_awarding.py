@@ -167,24 +167,16 @@ def test_submitting_the_same_grid_twice_issues_exactly_once(session, keyring, li
 def test_a_concurrent_award_lost_to_the_database_is_not_an_error(
     session, keyring, links, now, world, monkeypatch
 ):
-    """The existence check passes, the insert hits the unique constraint: the grid still records."""
+    """The existence check passes (the other request has not committed yet), the insert hits the unique
+    constraint: no error, nothing issued twice, the transaction goes on."""
     awa = world["awa"]
     record(session, keyring, links, now, world, [(awa, D06, "N1"), (awa, D07, "N1")])
     monkeypatch.setattr(awarding.issuance, "existing_award", lambda *a, **k: None)
-    monkeypatch.setattr(awarding.badge_classes, "auto_awarded", lambda *a: [world["badge"]])
-    real_settle = awarding.settle
-
-    def settle_ignoring_held(session_, issuing_, people):
-        outcome = awarding.Outcome()
-        for person in people:
-            outcome.merge(awarding._award_or_wait(session_, issuing_, world["badge"], person))
-        return outcome
-
-    monkeypatch.setattr(awarding, "settle", settle_ignoring_held)
-    _, outcome = record(session, keyring, links, now, world, [(awa, D06, "N2")])
-    monkeypatch.setattr(awarding, "settle", real_settle)
-    assert outcome.issued == []
-    assert count(session, Credential) == 1 and count(session, Evaluation) == 3
+    outcome = awarding.award_or_wait(session, issuing(keyring, links, now), world["badge"], awa)
+    assert outcome.issued == [] and outcome.pending == []
+    assert count(session, Credential) == 1
+    record(session, keyring, links, now, world, [(awa, D06, "N2")])
+    assert count(session, Evaluation) == 3
 
 
 def test_a_lower_result_flags_the_badge_and_never_revokes_it(session, keyring, links, now, world):
