@@ -17,14 +17,9 @@ from badges.services.openbadges import ob3
 from badges.services.programme import badge_classes
 from badges.services.shared import profiles
 from badges.services.shared.errors import Conflict, InvalidInput
-from tests.factories import make_badge_class, make_beneficiary, make_issuer, make_rule_badge_class
+from tests.factories import make_badge_class, make_beneficiary, make_rule_badge_class
 
 LD = {"Accept": "application/ld+json"}
-
-
-@pytest.fixture
-def issuer(session, keyring, links, now):
-    return make_issuer(session, keyring, links, now)
 
 
 def test_criteria_are_composed_from_the_rule_and_the_competences_when_not_given(session, issuer, now):

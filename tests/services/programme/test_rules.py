@@ -6,14 +6,9 @@ import pytest
 
 from badges.services.programme import rules
 from badges.services.shared.errors import InvalidInput
-from tests.factories import make_issuer, make_rule_badge_class
+from tests.factories import make_rule_badge_class
 
 D06, D07, D08 = "parcours-decouverte:D-06", "parcours-decouverte:D-07", "parcours-decouverte:D-08"
-
-
-@pytest.fixture
-def issuer(session, keyring, links, now):
-    return make_issuer(session, keyring, links, now)
 
 
 @pytest.fixture
