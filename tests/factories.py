@@ -46,6 +46,12 @@ def count(session: Session, model: Any) -> int:
     return session.scalar(select(func.count()).select_from(model)) or 0
 
 
+def count_committed(session: Session, model: Any) -> int:
+    """Rows of a model as committed (by the requests of a web test): the session's transaction ends first."""
+    session.rollback()
+    return count(session, model)
+
+
 def make_issuer(session: Session, keyring: Keyring, links: Links, now: datetime, **overrides: Any) -> Issuer:
     n = next(_counter)
     data = {
