@@ -36,17 +36,21 @@ def test_the_encoding_is_multibase_base64url_gzip_and_deterministic():
     assert gzip.decompress(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)))[0] == 0b0001_0000
 
 
+def gz(data: bytes) -> bytes:
+    return gzip.compress(data, mtime=0)
+
+
 @pytest.mark.parametrize(
     "encoded",
     [
-        "",
-        base64.urlsafe_b64encode(gzip.compress(b"\0" * 16)).decode(),  # no multibase prefix
-        "u!!!",
-        "u",  # nothing at all
-        multibase(gzip.compress(b"")),  # an empty list
-        multibase(gzip.compress(b"\0" * 16)) + "*",
-        multibase(b"not gzip at all"),
-        multibase(gzip.compress(b"\0" * 64)[:-6]),  # truncated
+        pytest.param("", id="empty"),
+        pytest.param(base64.urlsafe_b64encode(gz(b"\0" * 16)).decode(), id="no-multibase-prefix"),
+        pytest.param("u!!!", id="not-base64url"),
+        pytest.param("u", id="nothing"),
+        pytest.param(multibase(gz(b"")), id="empty-list"),
+        pytest.param(multibase(gz(b"\0" * 16)) + "*", id="trailing-garbage"),
+        pytest.param(multibase(b"not gzip at all"), id="not-gzip"),
+        pytest.param(multibase(gz(b"\0" * 64)[:-6]), id="truncated"),
     ],
 )
 def test_malformed_lists_are_refused(encoded):
@@ -55,11 +59,11 @@ def test_malformed_lists_are_refused(encoded):
 
 
 def test_a_gzip_bomb_is_refused_past_the_cap():
-    bomb = multibase(gzip.compress(b"\0" * (statuslist.MAX_DECODED_BYTES + 1)))
+    bomb = multibase(gz(b"\0" * (statuslist.MAX_DECODED_BYTES + 1)))
     assert len(bomb) < 10_000
     with pytest.raises(ValueError, match="too large"):
         statuslist.decode(bomb)
-    at_cap = multibase(gzip.compress(b"\0" * statuslist.MAX_DECODED_BYTES))
+    at_cap = multibase(gz(b"\0" * statuslist.MAX_DECODED_BYTES))
     assert len(statuslist.decode(at_cap)) == statuslist.MAX_DECODED_BYTES
 
 
