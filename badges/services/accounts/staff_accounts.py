@@ -144,19 +144,20 @@ def password_stamp(user: User) -> str:
     return hashlib.sha256((user.password_hash or "").encode("utf-8")).hexdigest()[:16]
 
 
-def _serializer(secret: str, purpose: str) -> URLSafeSerializer:
+def link_serializer(secret: str, purpose: str) -> URLSafeSerializer:
+    """What signs and reads the links of one purpose: a token of another purpose never verifies."""
     return URLSafeSerializer(secret, salt=f"badges.staff.{purpose}")
 
 
 def link_token(secret: str, *, user: User, purpose: str, now: datetime) -> str:
     """The token of an invitation or a reset link for this account, made at `now`."""
     payload = {"u": user.public_id, "s": password_stamp(user), "t": int(now.timestamp())}
-    return _serializer(secret, purpose).dumps(payload)
+    return link_serializer(secret, purpose).dumps(payload)
 
 
 def _payload(secret: str, token: str, purpose: str) -> tuple[str, str, datetime]:
     try:
-        data: Any = _serializer(secret, purpose).loads(token)
+        data: Any = link_serializer(secret, purpose).loads(token)
     except BadSignature as exc:
         raise LinkRefused(LINK_INVALID) from exc
     if not isinstance(data, dict) or not all(

@@ -148,11 +148,12 @@ def settle(session: Session, issuing: Issuing, beneficiaries: Iterable[Beneficia
         facts = facts_for(session, person) if candidates else None
         for badge in candidates:
             if facts is not None and rules.holds(badge, facts):
-                outcome.merge(_award_or_wait(session, issuing, badge, person))
+                outcome.merge(award_or_wait(session, issuing, badge, person))
     return outcome
 
 
-def _award_or_wait(session: Session, issuing: Issuing, badge: BadgeClass, person: Beneficiary) -> Outcome:
+def award_or_wait(session: Session, issuing: Issuing, badge: BadgeClass, person: Beneficiary) -> Outcome:
+    """Issue this badge now, or record it as waiting for consent; losing a race to another request is fine."""
     if person.consent_at is None:
         pending = _pending(session, badge, person, issuing.now)
         return Outcome(pending=[pending] if pending else [])
@@ -199,7 +200,7 @@ def on_consent(session: Session, issuing: Issuing, beneficiary: Beneficiary) -> 
         badge = pending.badge_class
         session.delete(pending)
         session.flush()
-        outcome.merge(_award_or_wait(session, issuing, badge, beneficiary))
+        outcome.merge(award_or_wait(session, issuing, badge, beneficiary))
     return outcome.merge(settle(session, issuing, [beneficiary]))
 
 

@@ -146,7 +146,10 @@ class MinAttendance:
         params: dict[str, Any] = {"type": self.name}
         ateliers = _int(data, "ateliers", 1, 500, ctx, prefix)
         hours = _int(data, "hours", 1, 2000, ctx, prefix)
-        if ateliers is None and hours is None and not ctx.errors:
+        # Asked for only when neither was given (a bad value has its own message; other rules' errors
+        # must not hide this one).
+        given_badly = any(f"{prefix}.{name}" in ctx.errors for name in ("ateliers", "hours"))
+        if ateliers is None and hours is None and not given_badly:
             ctx.errors[prefix] = "Indiquez « ateliers » (nombre d'ateliers) ou « hours » (heures)."
         params.update({k: v for k, v in (("ateliers", ateliers), ("hours", hours)) if v is not None})
         return params
