@@ -150,7 +150,7 @@ def profile_data_integrity(run: Callable[[int], None], items: int) -> None:
     stats = pstats.Stats(profiler)
     total = sum(v[3] for k, v in stats.stats.items() if k[2] == "verify_value")  # type: ignore[attr-defined]
     rows: dict[str, Callable[[tuple[str, int, str]], bool]] = {
-        "RDFC-1.0 canonicalisation (pyld)": lambda k: k[2] == "canonicalize" and k[0].endswith("contexts.py"),
+        "RDFC-1.0 canonicalisation (rdfc)": lambda k: k[2] == "canonicalize" and k[0].endswith("rdfc.py"),
         "Ed25519 signature check": lambda k: k[0] == "~" and "verify" in k[2] and "ed25519" in k[2].lower(),
         "status list (fetch + its own proof)": lambda k: k[2] == "check_status",
         "key resolution (controller doc)": lambda k: k[2] == "resolve_ed25519",

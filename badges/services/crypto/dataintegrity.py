@@ -14,7 +14,7 @@ from pyld.jsonld import JsonLdError
 
 from badges.services.crypto import CryptoError
 from badges.services.crypto.multibase import b58decode, b58encode
-from badges.services.openbadges.contexts import canonicalize
+from badges.services.crypto.rdfc import canonicalize
 
 PROOF_TYPE = "DataIntegrityProof"
 CRYPTOSUITE = "eddsa-rdfc-2022"
