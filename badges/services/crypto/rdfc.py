@@ -81,11 +81,15 @@ class _Memo:
             if definition and isinstance(definition.get("@context"), dict)
         ]
         with self.lock:
-            if len(self.scoped) + len(scoped) > MAX_TRUSTED_SCOPED:
+            fresh = {id(obj): obj for obj in scoped if id(obj) not in self.scoped}
+            if len(self.scoped) + len(fresh) > MAX_TRUSTED_SCOPED:
                 self.clear()
+                fresh = {id(obj): obj for obj in scoped}
+                if len(fresh) > MAX_TRUSTED_SCOPED:
+                    return
+            self.scoped.update(fresh)
             self.processed[key] = (tuple(items), processed)
             self.trusted[processed["_uuid"]] = processed
-            self.scoped.update((id(obj), obj) for obj in scoped)
             while len(self.processed) > MAX_PROCESSED_CONTEXTS:
                 _, (_, dropped) = self.processed.popitem(last=False)
                 self.trusted.pop(dropped["_uuid"], None)
