@@ -178,6 +178,17 @@ def calendar(session: Session, *, issuer: Issuer, start: date, end: date) -> lis
     return [{"day": day, "ateliers": items} for day, items in sorted(days.items())]
 
 
+def day_ateliers(session: Session, *, issuer: Issuer, day: date) -> list[dict[str, Any]]:
+    """The tiers-lieu's ateliers held on one day, with the size of each one's group (its pathway's people)."""
+    found = session.scalars(
+        select(Atelier)
+        .join(Pathway)
+        .where(Pathway.issuer_id == issuer.id, Atelier.held_on == day)
+        .order_by(Atelier.id)
+    )
+    return [{**_atelier_item(a), "enrolled": len(a.pathway.enrolments)} for a in found]
+
+
 def grid(session: Session, atelier: Atelier) -> dict[str, Any]:
     """The atelier's group (rows) and competences (columns), with this atelier's latest results."""
     people = list(pathways.enrolled(session, atelier.pathway).values())

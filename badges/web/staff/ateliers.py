@@ -15,7 +15,7 @@ from badges.models import Atelier, Pathway, Role
 from badges.services.programme import evaluation, pathways, programme_listing
 from badges.services.programme.awarding import Issuing, Outcome
 from badges.services.shared.errors import InvalidInput
-from badges.web.context import keyring, links, now
+from badges.web.context import keyring, links, now, today
 from badges.web.staff import bp
 from badges.web.staff.access import own_issuer, role_required
 from badges.web.staff.forms import commit_and_redirect, invalid, values
@@ -69,7 +69,7 @@ def ateliers() -> str:
     try:
         day = date.fromisoformat(request.args.get("date", ""))
     except ValueError:
-        day = now().date()
+        day = today()
     start, end, before, after = programme_listing.period_of_view(view, day)
     days = programme_listing.calendar(get_session(), issuer=own_issuer(), start=start, end=end)
     context = {"view": view, "start": start, "end": end, "before": before, "after": after}
