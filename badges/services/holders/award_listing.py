@@ -148,6 +148,24 @@ def list_awards(
     )
 
 
+def group_awards(
+    session: Session, *, issuer: Issuer, beneficiary_ids: list[int], now: datetime
+) -> list[AwardRow]:
+    """The tiers-lieu's awards of these people (an atelier's group), newest first: to open or print."""
+    if not beneficiary_ids:
+        return []
+    rows = session.scalars(
+        select(Credential)
+        .where(
+            Credential.issuer_id == issuer.id,
+            Credential.erased_at.is_(None),
+            Credential.beneficiary_id.in_(beneficiary_ids),
+        )
+        .order_by(Credential.issued_at.desc(), Credential.id.desc())
+    )
+    return [_item(c, now) for c in rows]
+
+
 def award_of(session: Session, *, issuer: Issuer, public_id: str) -> Credential:
     """An award of this tiers-lieu; another tiers-lieu's award, or an erased one, is not found."""
     return lookup.find_owned(

@@ -108,6 +108,10 @@ class Presence(Person):
     present: bool
 
 
+class DayAtelier(AtelierItem):
+    enrolled: int
+
+
 class AtelierDetail(AtelierItem):
     attendance: list[Presence]
     recorded: bool
@@ -285,6 +289,17 @@ def calendar(session: Session, *, issuer: Issuer, start: date, end: date) -> lis
     for atelier in found:
         days[atelier.held_on].append(_atelier_item(atelier))
     return [{"day": day, "ateliers": items} for day, items in sorted(days.items())]
+
+
+def day_ateliers(session: Session, *, issuer: Issuer, day: date) -> list[DayAtelier]:
+    """The tiers-lieu's ateliers held on one day, with the size of each one's group (its pathway's people)."""
+    found = session.scalars(
+        select(Atelier)
+        .join(Pathway)
+        .where(Pathway.issuer_id == issuer.id, Atelier.held_on == day)
+        .order_by(Atelier.id)
+    )
+    return [{**_atelier_item(a), "enrolled": len(a.pathway.enrolments)} for a in found]
 
 
 def grid(session: Session, atelier: Atelier) -> Grid:

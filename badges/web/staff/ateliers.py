@@ -13,10 +13,11 @@ from werkzeug.wrappers import Response
 
 from badges.db import get_session
 from badges.models import Atelier, Pathway, Role
+from badges.services.holders import award_listing
 from badges.services.programme import evaluation, pathways, programme_listing
 from badges.services.programme.awarding import Issuing, Outcome
 from badges.services.shared.errors import InvalidInput
-from badges.web.context import keyring, links, now
+from badges.web.context import keyring, links, now, today
 from badges.web.staff import bp
 from badges.web.staff.access import own_issuer, role_required
 from badges.web.staff.forms import commit_and_redirect, invalid, values
@@ -70,7 +71,7 @@ def ateliers() -> str:
     try:
         day = date.fromisoformat(request.args.get("date", ""))
     except ValueError:
-        day = now().date()
+        day = today()
     start, end, before, after = programme_listing.period_of_view(view, day)
     days = programme_listing.calendar(get_session(), issuer=own_issuer(), start=start, end=end)
     context = {"view": view, "start": start, "end": end, "before": before, "after": after}
@@ -108,11 +109,17 @@ def atelier_new(pathway_id: str) -> Response | str | tuple[str, int]:
     return commit_and_redirect(_("L’atelier est créé."), "staff.atelier", atelier_id=atelier.public_id)
 
 
+def _page(found: Atelier) -> dict[str, Any]:
+    """The atelier, who came, and the group's badges with their certificate (hand them over from here)."""
+    people = [enrolment.beneficiary_id for enrolment in found.pathway.enrolments]
+    awards = award_listing.group_awards(get_session(), issuer=own_issuer(), beneficiary_ids=people, now=now())
+    return {"atelier": programme_listing.atelier_detail(get_session(), found), "awards": awards}
+
+
 @bp.get("/ateliers/<atelier_id>")
 @role_required(Role.STAFF)
 def atelier(atelier_id: str) -> str:
-    detail = programme_listing.atelier_detail(get_session(), atelier_of(atelier_id))
-    return render_template(PAGE, atelier=detail, errors={})
+    return render_template(PAGE, errors={}, **_page(atelier_of(atelier_id)))
 
 
 @bp.route("/ateliers/<atelier_id>/edit", methods=["GET", "POST"])
@@ -142,8 +149,7 @@ def atelier_attendance(atelier_id: str) -> Response | tuple[str, int]:
             session, issuing(), atelier=found, data=data
         )
     except InvalidInput:
-        detail = programme_listing.atelier_detail(session, found)
         message = _("Inscrivez d’abord des personnes au parcours.")
-        return invalid(PAGE, {"present": message}, atelier=detail)
+        return invalid(PAGE, {"present": message}, **_page(found))
     message = " ".join(filter(None, [_("Les présences sont enregistrées."), outcome_message(outcome)]))
     return commit_and_redirect(message, "staff.atelier", atelier_id=atelier_id)

@@ -20,6 +20,8 @@ from badges.web.staff.forms import invalid, values
 PLACE_FIELDS = ("slug", "name", "url", "email", "department", "description")
 NEW_PAGE = "staff/network/new.html"
 DETAIL_PAGE = "staff/network/detail.html"
+# The flash category of a link to hand over by hand (staff/layout.html shows it under the message before).
+HANDOVER = "handover"
 
 
 @bp.get("/network")
@@ -81,13 +83,29 @@ def network_new() -> Response | str | tuple[str, int]:
 
 
 def send_invitation(user: User) -> None:
-    """After the commit: the account waits even if the mail server does not answer."""
+    """After the commit: the account waits even if the mail server does not answer.
+
+    "Envoyée" only when a mail server accepted the message. Otherwise the coordinator reads why and gets
+    the link to hand over: once, in their own session's next page, never in a log.
+    """
+    url = mailer.invitation_url(user, str(current_app.config["SECRET_KEY"]))
     try:
-        mailer.send_invitation(user, mailer.invitation_url(user, str(current_app.config["SECRET_KEY"])))
-    except MailError as exc:
-        flash(exc.message + " " + _("Le compte attend : renvoyez l'invitation plus tard."), "error")
+        sent = mailer.send_invitation(user, url)
+    except MailError:
+        text = _(
+            "L'invitation n'a pas pu être envoyée à %(email)s : le serveur d'e-mail ne l'a pas prise. "
+            "Le compte attend. Donnez ce lien à la personne :",
+            email=user.email,
+        )
+        flash(text, "error")
+        flash(url, HANDOVER)
         return
-    flash(_("Invitation envoyée à %(email)s.", email=user.email), "success")
+    if sent:
+        flash(_("Invitation envoyée à %(email)s.", email=user.email), "success")
+        return
+    text = _("Rien n'a été envoyé : aucun serveur d'e-mail n'est configuré. Donnez ce lien à la personne :")
+    flash(text, "info")
+    flash(url, HANDOVER)
 
 
 @bp.get("/network/<slug>")
