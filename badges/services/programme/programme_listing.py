@@ -89,7 +89,7 @@ def _atelier_item(atelier: Atelier) -> dict[str, Any]:
         "duration_minutes": atelier.duration_minutes,
         "pathway": atelier.pathway.title,
         "pathway_id": atelier.pathway.public_id,
-        "competencies": [f"{c.code} {c.title}" for c in atelier.competencies],
+        "competencies": [c.label for c in atelier.competencies],
         "present": sum(1 for a in atelier.attendances if a.present),
     }
 
@@ -179,7 +179,8 @@ def calendar(session: Session, *, issuer: Issuer, start: date, end: date) -> lis
 
 
 def grid(session: Session, atelier: Atelier) -> dict[str, Any]:
-    """The atelier's group (rows) and competences (columns), with this atelier's latest results."""
+    """The atelier's group (rows) and competences (columns), with this atelier's latest results and
+    attendance (`recorded` is false until someone saved who came)."""
     people = list(pathways.enrolled(session, atelier.pathway).values())
     present = {a.beneficiary_id for a in atelier.attendances if a.present}
     latest: dict[tuple[int, int], str] = {}
@@ -188,15 +189,19 @@ def grid(session: Session, atelier: Atelier) -> dict[str, Any]:
     ):
         latest[(item.beneficiary_id, item.competency_id)] = item.result
     worked = atelier.competencies
-    columns = [{"ref": c.ref, "code": c.code, "title": c.title} for c in worked]
+    columns = [
+        {"ref": c.ref, "code": c.code, "short": c.short_label, "title": c.title, "label": c.label}
+        for c in worked
+    ]
     return {
         "atelier": _atelier_item(atelier),
         "columns": columns,
+        "recorded": bool(atelier.attendances),
         "rows": [
             {
                 "id": b.public_id,
                 "name": b.display_name,
-                "absent": bool(present) and b.id not in present,
+                "present": b.id in present,
                 "previous": {c.ref: latest.get((b.id, c.id), "") for c in worked},
             }
             for b in people

@@ -1,4 +1,5 @@
-"""Automatic issuance: rules, evidence, consent, exactly once, review flags, grids and personal criteria."""
+"""Automatic issuance: rules, evidence, consent, exactly once, review flags, grids and personal criteria,
+and why a badge was not issued (each reason as data)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from badges.models import Credential, Evaluation, PendingAward, ReviewFlag
+from badges.models import Attendance, Credential, Evaluation, PendingAward, ReviewFlag
 from badges.services.openbadges.contexts import schema_errors
-from badges.services.programme import awarding, evaluation
+from badges.services.programme import awarding, evaluation, rules
+from badges.services.programme.rules import Shortfall
 from badges.services.shared.errors import Conflict, InvalidInput, NotFound
 from tests.factories import (
     enrol,
@@ -351,3 +353,76 @@ def test_a_badge_issued_by_the_rules_passes_the_ob3_schema(session, keyring, lin
     subject = document["credentialSubject"]
     assert subject["result"][0]["achievedLevel"] == subject["achievement"]["id"] + "#niveau-N1"
     assert json.loads(credential.ob2_assertion)["evidence"][0]["name"] == "Évaluations par un médiateur"
+
+
+def test_a_missing_competence_is_named_with_its_framework_and_level(session, keyring, links, now, world):
+    awa, badge = world["awa"], world["badge"]
+    badge.level = "N2"
+    _, outcome = record(session, keyring, links, now, world, [(awa, D06, "N3"), (awa, D07, "N1")])
+    (missed,) = outcome.not_issued
+    assert missed.badge is badge and missed.person is awa
+    assert missed.reasons == [Shortfall("competence", subject="Parcours Découverte D-07", level="N2")]
+
+
+def test_a_badge_due_without_consent_says_consent_is_missing(session, keyring, links, now, world):
+    karim = world["karim"]
+    _, outcome = record(session, keyring, links, now, world, [(karim, D06, "N2"), (karim, D07, "N2")])
+    assert outcome.issued == [] and len(outcome.pending) == 1
+    assert [(n.person, n.reasons) for n in outcome.not_issued] == [(karim, [Shortfall("consent")])]
+
+
+def test_a_badge_held_already_says_so_and_an_issued_one_is_not_explained(session, keyring, links, now, world):
+    awa = world["awa"]
+    _, first = record(session, keyring, links, now, world, [(awa, D06, "N2"), (awa, D07, "N2")])
+    assert len(first.issued) == 1 and first.not_issued == []
+    _, second = record(session, keyring, links, now, world, [(awa, D06, "N3")])
+    assert [n.reasons for n in second.not_issued] == [[Shortfall("already")]]
+
+
+def test_at_least_and_attendance_shortfalls_count_what_is_missing(session, now, world):
+    badge = make_rule_badge_class(
+        session,
+        world["issuer"],
+        now,
+        name="Premiers pas",
+        level="N2",
+        rule=[
+            {"type": "competences_acquired", "at_least": 1},
+            {"type": "min_attendance", "ateliers": 3, "hours": 10},
+        ],
+    )
+    facts = rules.Facts(staff_levels={}, ateliers=1, minutes=150)
+    assert rules.shortfalls(badge, facts) == [
+        Shortfall(
+            "some_competences",
+            subject="Parcours Découverte D-06, Parcours Découverte D-07",
+            level="N2",
+            needed=1,
+        ),
+        Shortfall("ateliers", needed=3, done=1),
+        Shortfall("hours", needed=10, done=2),
+    ]
+    assert rules.holds(badge, facts) is False
+
+
+def test_the_grid_records_who_came_and_rejects_a_stranger_storing_nothing(
+    session, keyring, links, now, world
+):
+    awa, karim, atelier = world["awa"], world["karim"], world["atelier"]
+    tools = issuing(keyring, links, now)
+    data = {
+        "moment": "pendant",
+        "method": "observation",
+        "results": [],
+        "attendance": [
+            {"beneficiary": awa.public_id, "present": True},
+            {"beneficiary": "inconnu", "present": True},
+        ],
+    }
+    with pytest.raises(InvalidInput) as caught:
+        evaluation.record_grid(session, tools, atelier=atelier, evaluator=world["staff"], data=data)
+    assert caught.value.fields == {"attendance[1]": "Bénéficiaire inconnu ou non inscrit à ce parcours."}
+    assert session.scalars(select(Attendance)).all() == []
+    data["attendance"][1] = {"beneficiary": karim.public_id, "present": False}
+    evaluation.record_grid(session, tools, atelier=atelier, evaluator=world["staff"], data=data)
+    assert {(a.beneficiary_id, a.present) for a in atelier.attendances} == {(awa.id, True), (karim.id, False)}
