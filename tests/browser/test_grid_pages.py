@@ -138,3 +138,21 @@ def test_the_level_meanings_sit_beside_the_cells(page, grid):
     for width in (360, 768, 1280):
         page.set_viewport_size({"width": width, "height": 900})
         check(page, f"grille-legende-{width}")
+
+
+def test_the_atelier_form_shows_which_badges_the_ticked_competences_lead_to(page, grid):
+    page.goto(grid.url.removesuffix("/grid") + "/edit")
+    sign_in(page, grid)
+    needs = page.locator(".badge-needs")
+    expect(needs.get_by_role("heading", name="Badge « Envoyer un e-mail » (niveau N2)")).to_be_visible()
+    d07 = needs.locator('li[data-competence="parcours-decouverte:D-07"]')
+    expect(d07).to_contain_text("Parcours Découverte D-07")
+    expect(d07.get_by_text("travaillée ici")).to_be_visible()
+    page.get_by_label("D-07 ·").uncheck()
+    expect(d07.get_by_text("travaillée ici")).to_be_hidden()
+    page.get_by_label("D-07 ·").check()
+    expect(d07.get_by_text("travaillée ici")).to_be_visible()
+    for width in (360, 768, 1280):
+        page.set_viewport_size({"width": width, "height": 900})
+        check(page, f"atelier-formulaire-badges-{width}")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width

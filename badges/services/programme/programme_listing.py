@@ -23,7 +23,7 @@ from badges.models import (
     Role,
     User,
 )
-from badges.services.programme import frameworks, pathways
+from badges.services.programme import badge_classes, frameworks, pathways, rules
 
 VIEWS = ("semaine", "mois")
 
@@ -130,6 +130,25 @@ def competence_choices(session: Session) -> list[dict[str, Any]]:
         }
         for f in ordered
     ]
+
+
+def pathway_badges(session: Session, pathway: Pathway) -> list[dict[str, Any]]:
+    """The badges a pathway's ateliers can lead to (its own classes, else the tiers-lieu's automatic
+    ones), each with the competences its rules read: the atelier form shows which ones it covers."""
+    classes = list(pathway.badge_classes) or badge_classes.auto_awarded(session, pathway.issuer_id)
+    found = []
+    for badge in classes:
+        needed = rules.required_competencies(badge)
+        found.append(
+            {
+                "name": badge.name,
+                "level": badge.level,
+                "competencies": [
+                    {"ref": c.ref, "label": c.label} for c in badge.competencies if c.id in needed
+                ],
+            }
+        )
+    return found
 
 
 def atelier_form(atelier: Atelier) -> dict[str, Any]:

@@ -179,3 +179,27 @@ def test_a_bad_level_stores_nothing(staff, people, url, session, level, message)
     assert response.status_code == 422
     assert (message or "Choisissez au moins un niveau dans la grille.") in text(response)
     assert count(session, Evaluation) == 0 and count(session, Attendance) == 0
+
+
+def test_the_atelier_form_shows_each_badge_s_competences_and_those_the_atelier_covers(staff, world, people):
+    page = staff.get(f"/staff/ateliers/{world.atelier_id}/edit").get_data(as_text=True)
+    needs = page.split('class="badge-needs"')[1].split("</section>")[0]
+    assert "Badge « Envoyer un e-mail » (niveau N2)" in needs
+    d06 = needs.split(f'data-competence="{D06}"')[1].split("</li>")[0]
+    assert "Parcours Découverte D-06 Créer une adresse e-mail" in d06
+    assert 'class="covered"' in needs and '<strong class="covered-mark">travaillée ici</strong>' in d06
+    response = post(
+        staff,
+        f"/staff/ateliers/{world.atelier_id}/edit",
+        {"title": "", "held_on": "2026-03-10", "duration_minutes": "120", "competencies": [D07]},
+    )
+    redrawn = response.get_data(as_text=True).split('class="badge-needs"')[1]
+    assert "travaillée ici</strong>" in redrawn.split(f'data-competence="{D07}"')[1].split("</li>")[0]
+    assert "hidden>travaillée ici" in redrawn.split(f'data-competence="{D06}"')[1].split("</li>")[0]
+
+
+def test_the_atelier_page_and_the_grid_name_the_framework_next_to_the_code(staff, world, people, url):
+    assert "Parcours Découverte D-06 Créer une adresse e-mail" in text(
+        staff.get(f"/staff/ateliers/{world.atelier_id}")
+    )
+    assert "Parcours Découverte D-06 Créer une adresse e-mail" in text(staff.get(url))
