@@ -203,3 +203,16 @@ def test_the_atelier_page_and_the_grid_name_the_framework_next_to_the_code(staff
         staff.get(f"/staff/ateliers/{world.atelier_id}")
     )
     assert "Parcours Découverte D-06 Créer une adresse e-mail" in text(staff.get(url))
+
+
+@pytest.mark.parametrize(
+    ("cells", "english"), [(1, "Grid saved: 1 assessment."), (2, "Grid saved: 2 assessments.")]
+)
+def test_the_saved_count_agrees_in_number_in_english_too(staff, people, url, cells, english):
+    awa = people["Awa"]
+    data = {"moment": "pendant", "method": "observation", cell(awa, D06): "N1"}
+    if cells == 2:
+        data[cell(awa, D07)] = "N1"
+    staff.get(url + "?lang=en")
+    page = text(post(staff, url, data, follow_redirects=True))
+    assert english in page and "The levels" in page and "Badge “Envoyer un e-mail” for Awa" in page
