@@ -79,6 +79,10 @@ def _request(
         "method": request.form.get("method") or None,
         "results": [{"beneficiary": who, "competency": ref, "result": form[name]} for name, who, ref in sent],
     }
+    if not present and not grid["recorded"]:
+        # Nothing ticked and nothing recorded yet (a page without JavaScript, which ticks as one types):
+        # who has a result came, so hours and attendance rules are not left at zero by accident.
+        present = {who for name, who, _r in _cells(grid) if form[name] or saved.get(name)}
     if sent or present or grid["recorded"]:
         data["attendance"] = [{"beneficiary": r["id"], "present": r["id"] in present} for r in grid["rows"]]
     return data, [name for name, _b, _r in sent]

@@ -216,3 +216,29 @@ def test_the_saved_count_agrees_in_number_in_english_too(staff, people, url, cel
     staff.get(url + "?lang=en")
     page = text(post(staff, url, data, follow_redirects=True))
     assert english in page and "The levels" in page and "Badge “Envoyer un e-mail” for Awa" in page
+
+
+def test_with_nothing_ticked_and_no_attendance_yet_people_with_a_result_are_present(
+    staff, people, url, session
+):
+    awa, karim = people["Awa"], people["Karim"]
+    post(staff, url, {"moment": "pendant", "method": "observation", cell(awa, D06): "N1"})
+    session.rollback()
+    present = {a.beneficiary_id: a.present for a in session.scalars(select(Attendance))}
+    assert present[awa.id] is True and present[karim.id] is False
+
+
+def test_the_grid_of_another_tiers_lieu_s_atelier_is_not_found_and_stores_nothing(
+    as_role, people, url, session
+):
+    other = as_role("other_staff")
+    data = {"moment": "pendant", "method": "observation", cell(people["Awa"], D06): "N2", "present": []}
+    assert post(other, url, data).status_code == 404
+    assert count(session, Evaluation) == 0 and count(session, Attendance) == 0
+
+
+def test_a_cell_naming_someone_outside_the_group_is_not_read(staff, people, url, session):
+    data = {"moment": "pendant", "method": "observation", "r|inconnu|parcours-decouverte:D-06": "N2"}
+    response = post(staff, url, data)
+    assert response.status_code == 422 and "Choisissez au moins un niveau dans la grille." in text(response)
+    assert count(session, Evaluation) == 0
