@@ -18,11 +18,12 @@ from badges.services.programme.awarding import Outcome
 from badges.services.programme.rules import Shortfall
 
 KEY = "grid_report"
-MAX_LINES = 40
+MAX_LINES = 30
 
 
 def keep(outcome: Outcome) -> None:
-    """Remember what the save did, for the next page."""
+    """Remember what the save did, for the next page (a badge waiting for consent is among those not
+    issued, with that reason; past MAX_LINES per list, only the count of the others is kept)."""
     issued = [
         {"badge": c.badge_class.name, "person": c.beneficiary.display_name, "id": c.public_id}
         for c in outcome.issued
@@ -35,6 +36,7 @@ def keep(outcome: Outcome) -> None:
     session[KEY] = {
         "issued": issued[:MAX_LINES],
         "not_issued": missed[:MAX_LINES],
+        "more": max(0, len(issued) - MAX_LINES) + max(0, len(missed) - MAX_LINES),
     }
 
 
@@ -84,4 +86,5 @@ def take() -> dict[str, Any] | None:
             {**item, "reasons": [reason(Shortfall(**r)) for r in item["reasons"]]}
             for item in kept.get("not_issued", [])
         ],
+        "more": kept.get("more", 0),
     }

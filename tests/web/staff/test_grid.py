@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from badges.models import Attendance, Beneficiary, Evaluation, GridDraft, Pathway
+from badges.web.staff import grid_report
 from tests.factories import enrol, make_beneficiary, make_rule_badge_class
 from tests.web.staff.conftest import post, sign_in, text
 
@@ -242,3 +243,11 @@ def test_a_cell_naming_someone_outside_the_group_is_not_read(staff, people, url,
     response = post(staff, url, data)
     assert response.status_code == 422 and "Choisissez au moins un niveau dans la grille." in text(response)
     assert count(session, Evaluation) == 0
+
+
+def test_a_long_report_gives_the_count_of_the_lines_left_out(staff, people, url, monkeypatch):
+    monkeypatch.setattr(grid_report, "MAX_LINES", 1)
+    data = {"moment": "pendant", "method": "observation"}
+    data.update({cell(p, D06): "N1" for p in people.values()})
+    page = text(post(staff, url, data, follow_redirects=True))
+    assert "Et 2 autres lignes : voyez la fiche de chaque personne." in page
