@@ -23,7 +23,7 @@ from badges.models import (
     Role,
     User,
 )
-from badges.services.programme import frameworks, pathways
+from badges.services.programme import badge_classes, frameworks, pathways, rules
 
 VIEWS = ("semaine", "mois")
 Choice = tuple[str, str]
@@ -125,11 +125,13 @@ class CalendarDay(TypedDict):
 class GridColumn(TypedDict):
     ref: str
     code: str
+    short: str
     title: str
+    label: str
 
 
 class GridRow(Person):
-    absent: bool
+    present: bool
     previous: dict[str, str]
 
 
@@ -138,7 +140,21 @@ class Grid(TypedDict):
 
     atelier: AtelierItem
     columns: list[GridColumn]
+    recorded: bool
     rows: list[GridRow]
+
+
+class BadgeCompetence(TypedDict):
+    ref: str
+    label: str
+
+
+class PathwayBadge(TypedDict):
+    """A badge a pathway's ateliers can lead to, with the competences its rules read."""
+
+    name: str
+    level: str | None
+    competencies: list[BadgeCompetence]
 
 
 def pathway_list(session: Session, *, issuer: Issuer) -> list[PathwayRow]:
@@ -202,7 +218,7 @@ def _atelier_item(atelier: Atelier) -> AtelierItem:
         "duration_minutes": atelier.duration_minutes,
         "pathway": atelier.pathway.title,
         "pathway_id": atelier.pathway.public_id,
-        "competencies": [f"{c.code} {c.title}" for c in atelier.competencies],
+        "competencies": [c.label for c in atelier.competencies],
         "present": sum(1 for a in atelier.attendances if a.present),
     }
 
@@ -243,6 +259,25 @@ def competence_choices(session: Session) -> list[CompetenceGroup]:
         }
         for f in ordered
     ]
+
+
+def pathway_badges(session: Session, pathway: Pathway) -> list[PathwayBadge]:
+    """The badges a pathway's ateliers can lead to (its own classes, else the tiers-lieu's automatic
+    ones), each with the competences its rules read: the atelier form shows which ones it covers."""
+    classes = list(pathway.badge_classes) or badge_classes.auto_awarded(session, pathway.issuer_id)
+    found: list[PathwayBadge] = []
+    for badge in classes:
+        needed = rules.required_competencies(badge)
+        found.append(
+            {
+                "name": badge.name,
+                "level": badge.level,
+                "competencies": [
+                    {"ref": c.ref, "label": c.label} for c in badge.competencies if c.id in needed
+                ],
+            }
+        )
+    return found
 
 
 def atelier_form(atelier: Atelier) -> AtelierForm:
@@ -303,7 +338,8 @@ def day_ateliers(session: Session, *, issuer: Issuer, day: date) -> list[DayAtel
 
 
 def grid(session: Session, atelier: Atelier) -> Grid:
-    """The atelier's group (rows) and competences (columns), with this atelier's latest results."""
+    """The atelier's group (rows) and competences (columns), with this atelier's latest results and
+    attendance (`recorded` is false until someone saved who came)."""
     people = list(pathways.enrolled(session, atelier.pathway).values())
     present = {a.beneficiary_id for a in atelier.attendances if a.present}
     latest: dict[tuple[int, int], str] = {}
@@ -312,15 +348,19 @@ def grid(session: Session, atelier: Atelier) -> Grid:
     ):
         latest[(item.beneficiary_id, item.competency_id)] = item.result
     worked = atelier.competencies
-    columns: list[GridColumn] = [{"ref": c.ref, "code": c.code, "title": c.title} for c in worked]
+    columns: list[GridColumn] = [
+        {"ref": c.ref, "code": c.code, "short": c.short_label, "title": c.title, "label": c.label}
+        for c in worked
+    ]
     return {
         "atelier": _atelier_item(atelier),
         "columns": columns,
+        "recorded": bool(atelier.attendances),
         "rows": [
             {
                 "id": b.public_id,
                 "name": b.display_name,
-                "absent": bool(present) and b.id not in present,
+                "present": b.id in present,
                 "previous": {c.ref: latest.get((b.id, c.id), "") for c in worked},
             }
             for b in people

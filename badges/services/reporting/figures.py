@@ -111,6 +111,7 @@ class KeyFigures(TypedDict):
     period: PeriodRange
     totals: Counts
     by: dict[str, list[GroupCounts]]
+    competences: dict[str, str]  # each acquired competence's reference -> "Pix 2.1 Interagir"
 
 
 @dataclass(frozen=True)
@@ -318,8 +319,23 @@ def key_figures(session: Session, *, period: Period, filters: Filters) -> KeyFig
         for fact in facts:
             groups[fact.dims[position]].append(fact)
         breakdown[dimension] = [{"key": key, **_count(group)} for key, group in sorted(groups.items())]
+    totals = _count(facts)
     return {
         "period": {"from": period.start.isoformat(), "to": period.end.isoformat()},
-        "totals": _count(facts),
+        "totals": totals,
         "by": breakdown,
+        "competences": competence_labels(session, set(totals["skills_acquired"])),
     }
+
+
+def competence_labels(session: Session, refs: set[str]) -> dict[str, str]:
+    """`<framework slug>:<code>` -> how people read it: "Pix 2.1 Interagir" (the newest version's title)."""
+    slugs = {ref.split(":", 1)[0] for ref in refs}
+    rows = session.execute(
+        select(Competency, Framework)
+        .join(Framework, Framework.id == Competency.framework_id)
+        .where(Framework.slug.in_(slugs))
+        .order_by(Framework.version)
+    )
+    found = {f"{framework.slug}:{competency.code}": competency.label for competency, framework in rows}
+    return {ref: found.get(ref, ref) for ref in sorted(refs)}

@@ -86,6 +86,7 @@ def csv_text(figures: KeyFigures, labels: dict[str, dict[str, str]]) -> str:
         writer.writerow([dimension, key, *(french_number(counts[m]) for m in METRICS)])
     writer.writerow([])
     writer.writerow(["Compétence", "Acquisitions"])
+    names = figures["competences"]
     for competence, count in figures["totals"]["skills_acquired"].items():
-        writer.writerow([competence, count])
+        writer.writerow([names.get(competence, competence), count])
     return "\ufeff" + out.getvalue()  # the BOM makes Excel read UTF-8

@@ -87,8 +87,10 @@ def _submitted() -> dict[str, Any]:
 def _form(
     form: Mapping[str, object], pathway: Pathway, atelier: Atelier | None, errors: dict[str, str]
 ) -> Any:
-    choices = programme_listing.competence_choices(get_session())
-    context = {"form": form, "pathway": pathway, "atelier": atelier, "choices": choices}
+    session = get_session()
+    choices = programme_listing.competence_choices(session)
+    badges = programme_listing.pathway_badges(session, pathway)
+    context = {"form": form, "pathway": pathway, "atelier": atelier, "choices": choices, "badges": badges}
     if errors:
         return invalid(FORM, friendly(errors), **context)
     return render_template(FORM, errors={}, **context)

@@ -133,7 +133,8 @@ def _charts(figures: KeyFigures) -> list[dict[str, Any]]:
         ("heures-categories", _("Heures d'accompagnement par catégorie de parcours"),
          per("category", "atelier_hours")),
         ("badges-lieux", _("Badges délivrés par tiers-lieu"), per("tiers_lieu", "badges_issued")),
-        ("competences", _("Compétences acquises, par compétence"), list(totals["skills_acquired"].items())),
+        ("competences", _("Compétences acquises, par compétence"),
+         [(figures["competences"].get(ref, ref), n) for ref, n in totals["skills_acquired"].items()]),
     ]  # fmt: skip
     return [
         {"id": key, "title": title, "items": items, "svg": figures_output.bar_chart(key, title, items)}

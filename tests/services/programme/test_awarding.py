@@ -1,4 +1,5 @@
-"""Automatic issuance: rules applied to recorded results, evidence, consent, exactly once, review flags."""
+"""Automatic issuance: rules applied to recorded results, evidence, consent, exactly once, review flags,
+and why a badge was not issued (each reason as data)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ import json
 
 from badges.models import Credential, Evaluation, PendingAward, ReviewFlag
 from badges.services.openbadges.contexts import schema_errors
-from badges.services.programme import awarding, evaluation
+from badges.services.programme import awarding, evaluation, rules
+from badges.services.programme.rules import Shortfall
 from tests.factories import D06, D07, count, grid, issuing, make_atelier, make_rule_badge_class
 
 
@@ -172,3 +174,53 @@ def test_a_badge_issued_by_the_rules_passes_the_ob3_schema(session, keyring, lin
     subject = document["credentialSubject"]
     assert subject["result"][0]["achievedLevel"] == subject["achievement"]["id"] + "#niveau-N1"
     assert json.loads(credential.ob2_assertion)["evidence"][0]["name"] == "Évaluations par un médiateur"
+
+
+def test_a_missing_competence_is_named_with_its_framework_and_level(session, keyring, links, now, world):
+    awa, badge = world.people[0], world.badge
+    badge.level = "N2"
+    _, outcome = record(session, keyring, links, now, world, [(awa, D06, "N3"), (awa, D07, "N1")])
+    (missed,) = outcome.not_issued
+    assert missed.badge is badge and missed.person is awa
+    assert missed.reasons == [Shortfall("competence", subject="Parcours Découverte D-07", level="N2")]
+
+
+def test_a_badge_due_without_consent_says_consent_is_missing(session, keyring, links, now, world):
+    karim = world.people[1]
+    _, outcome = record(session, keyring, links, now, world, [(karim, D06, "N2"), (karim, D07, "N2")])
+    assert outcome.issued == [] and len(outcome.pending) == 1
+    assert [(n.person, n.reasons) for n in outcome.not_issued] == [(karim, [Shortfall("consent")])]
+
+
+def test_a_badge_held_already_says_so_and_an_issued_one_is_not_explained(session, keyring, links, now, world):
+    awa = world.people[0]
+    _, first = record(session, keyring, links, now, world, [(awa, D06, "N2"), (awa, D07, "N2")])
+    assert len(first.issued) == 1 and first.not_issued == []
+    _, second = record(session, keyring, links, now, world, [(awa, D06, "N3")])
+    assert [n.reasons for n in second.not_issued] == [[Shortfall("already")]]
+
+
+def test_at_least_and_attendance_shortfalls_count_what_is_missing(session, now, world):
+    badge = make_rule_badge_class(
+        session,
+        world.issuer,
+        now,
+        name="Premiers pas",
+        level="N2",
+        rule=[
+            {"type": "competences_acquired", "at_least": 1},
+            {"type": "min_attendance", "ateliers": 3, "hours": 10},
+        ],
+    )
+    facts = rules.Facts(staff_levels={}, ateliers=1, minutes=150)
+    assert rules.shortfalls(badge, facts) == [
+        Shortfall(
+            "some_competences",
+            subject="Parcours Découverte D-06, Parcours Découverte D-07",
+            level="N2",
+            needed=1,
+        ),
+        Shortfall("ateliers", needed=3, done=1),
+        Shortfall("hours", needed=10, done=2),
+    ]
+    assert rules.holds(badge, facts) is False

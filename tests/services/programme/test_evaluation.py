@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy import select
 
-from badges.models import Credential, Evaluation
+from badges.models import Attendance, Credential, Evaluation
 from badges.services.programme import evaluation
 from badges.services.shared.errors import Conflict, InvalidInput, NotFound
 from tests.factories import (
@@ -286,3 +287,26 @@ def test_personal_criteria_may_be_replaced_until_they_are_rated(session, now, wo
         (3, "Agenda", "N2"),
         (4, "Banque", "N2"),
     ]
+
+
+def test_the_grid_records_who_came_and_rejects_a_stranger_storing_nothing(
+    session, keyring, links, now, world
+):
+    awa, karim, atelier = world.people[0], world.people[1], world.atelier
+    tools = issuing(keyring, links, now)
+    data = {
+        "moment": "pendant",
+        "method": "observation",
+        "results": [],
+        "attendance": [
+            {"beneficiary": awa.public_id, "present": True},
+            {"beneficiary": "inconnu", "present": True},
+        ],
+    }
+    with pytest.raises(InvalidInput) as caught:
+        evaluation.record_grid(session, tools, atelier=atelier, evaluator=world.staff, data=data)
+    assert caught.value.fields == {"attendance[1]": "Bénéficiaire inconnu ou non inscrit à ce parcours."}
+    assert session.scalars(select(Attendance)).all() == []
+    data["attendance"][1] = {"beneficiary": karim.public_id, "present": False}
+    evaluation.record_grid(session, tools, atelier=atelier, evaluator=world.staff, data=data)
+    assert {(a.beneficiary_id, a.present) for a in atelier.attendances} == {(awa.id, True), (karim.id, False)}

@@ -215,6 +215,15 @@ def test_key_figures_show_and_export_the_same_counts(as_role, world):
     assert "Catégorie de parcours;Apprentissage par le faire;1;1;2;0;1;1;1;0" in body, body
 
 
+def test_key_figures_name_competences_with_their_framework(staff, world, group, session):
+    awa = world.award.beneficiary
+    post(staff, group, {"moment": "pendant", "method": "observation", cell(awa, D06): "N2"})
+    page = text(staff.get("/staff/figures?from=2026-01-01&to=2026-12-31"))
+    assert "Parcours Découverte D-06 Créer une adresse e-mail" in page and D06 not in page
+    body = staff.get("/staff/figures.csv?from=2026-01-01&to=2026-12-31").get_data(as_text=True)
+    assert "Parcours Découverte D-06 Créer une adresse e-mail;1" in body and D06 not in body, body
+
+
 def test_key_figures_refuse_wrong_filters_in_french(as_role):
     response = as_role("coordinator").get(
         "/staff/figures?from=2026-02-30&department=999&tiers_lieu=nope&category=court"
