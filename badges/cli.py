@@ -258,14 +258,33 @@ def users_invite(
         return
     if not mail_settings().host:
         # Without a mail server the console is the only channel: say so rather than claim a delivery.
-        click.echo(f"Aucun serveur d'e-mail (BADGES_SMTP_HOST) : rien n'a été envoyé à {user.email}.")
-        click.echo("Transmettez ce lien vous-même.")
+        # Same words as the coordination's screen (web/staff/network.py).
+        click.echo(
+            f"Rien n'a été envoyé à {user.email} : aucun serveur d'e-mail n'est configuré (BADGES_SMTP_HOST)."
+        )
+        click.echo("Donnez ce lien à la personne (ci-dessus).")
         return
     try:
         mailer.send_invitation(user, url)
     except MailError as exc:
-        raise click.ClickException(exc.message + " Transmettez le lien vous-même.") from exc
+        raise click.ClickException(exc.message + " Donnez ce lien à la personne (ci-dessus).") from exc
     click.echo(f"Invitation envoyée à {user.email}.")
+
+
+@users_group.command("reset-link")
+@click.option("--email", required=True)
+def users_reset_link(email: str) -> None:
+    """Print a link to choose a new password (1 hour, single use): for a service with no mail server."""
+    from badges.services.accounts import staff_accounts
+    from badges.web.staff import mailer
+
+    user = staff_accounts.find_by_email(get_session(), email.strip().lower())
+    if user is None or not user.is_active:
+        raise click.ClickException("Compte introuvable ou désactivé.")
+    with current_app.test_request_context():  # url_for outside a request
+        url = mailer.reset_url(user)
+    click.echo(f"Lien pour choisir un nouveau mot de passe (valable 1 heure, une seule fois) : {url}")
+    click.echo("Donnez ce lien à la personne.")
 
 
 @click.group("awards", cls=AppGroup)

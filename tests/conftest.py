@@ -17,11 +17,12 @@ from werkzeug.serving import BaseWSGIServer
 
 import badges.services.crypto.keyring
 from badges.db import engine_of
-from badges.models import Base
+from badges.models import Base, Credential
 from badges.services.credentials.links import Links
 from badges.services.crypto import pkcs8
 from badges.services.crypto.keyring import Keyring
 from tests.apps import Dispatcher, empty_database, live_server, served_app
+from tests.factories import make_award
 from tests.pki import Pki, make_pki
 
 TEST_DATABASE_URL = os.environ.get("BADGES_TEST_DATABASE_URL")
@@ -49,9 +50,9 @@ class RsaKeyPool:
 
 @pytest.fixture(scope="session", autouse=True)
 def rsa_key_pool() -> Iterator[RsaKeyPool]:
-    pool = RsaKeyPool(badges.services.crypto.keyring._new_private_key)
+    pool = RsaKeyPool(badges.services.crypto.keyring.new_private_key)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(badges.services.crypto.keyring, "_new_private_key", pool)
+        patch.setattr(badges.services.crypto.keyring, "new_private_key", pool)
         yield pool
 
 
@@ -153,6 +154,14 @@ def now(app: Flask) -> datetime:
     moment = datetime(2026, 3, 12, 10, 0, tzinfo=UTC)
     app.config["CLOCK"].frozen = moment
     return moment
+
+
+@pytest.fixture
+def award(session: Session, keyring: Keyring, links: Links, now: datetime) -> Credential:
+    """One award, committed so that requests (their own session) see it."""
+    credential = make_award(session, keyring, links, now)
+    session.commit()
+    return credential
 
 
 @pytest.fixture

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import itertools
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from badges.models import (
@@ -35,6 +37,19 @@ from badges.services.programme import (
 from badges.services.programme.awarding import Issuing, Outcome
 
 _counter = itertools.count(1)
+# The two competences of the shipped "découverte" framework that make_atelier and make_rule_badge_class use.
+D06, D07 = "parcours-decouverte:D-06", "parcours-decouverte:D-07"
+
+
+def count(session: Session, model: Any) -> int:
+    """Rows of a model, this session's pending changes included (autoflush)."""
+    return session.scalar(select(func.count()).select_from(model)) or 0
+
+
+def count_committed(session: Session, model: Any) -> int:
+    """Rows of a model as committed (by the requests of a web test): the session's transaction ends first."""
+    session.rollback()
+    return count(session, model)
 
 
 def make_issuer(session: Session, keyring: Keyring, links: Links, now: datetime, **overrides: Any) -> Issuer:
@@ -192,6 +207,39 @@ def make_rule_badge_class(
         **overrides,
     }
     return make_badge_class(session, issuer, now, **data)
+
+
+@dataclass
+class Programme:
+    """A tiers-lieu running one pathway, as the programme tests need it."""
+
+    issuer: Issuer
+    pathway: Pathway
+    atelier: Atelier
+    staff: User
+    staff_token: str
+    badge: BadgeClass
+    people: list[Beneficiary] = field(default_factory=list)
+
+
+def make_programme(
+    session: Session,
+    keyring: Keyring,
+    links: Links,
+    now: datetime,
+    *people: dict[str, Any],
+    issuer: Issuer | None = None,
+) -> Programme:
+    """A pathway with one atelier on D-06 and D-07, a staff member, a class awarded when both reach N1 in
+    a staff evaluation, and one enrolled beneficiary per dict of overrides (one "Awa" when none is given)."""
+    issuer = issuer or make_issuer(session, keyring, links, now)
+    pathway = make_pathway(session, issuer, now)
+    atelier = make_atelier(session, pathway, now)
+    enrolled = [make_beneficiary(session, issuer, now, **overrides) for overrides in people or ({},)]
+    enrol(session, pathway, now, *enrolled)
+    staff, token = make_staff(session, issuer, now)
+    badge = make_rule_badge_class(session, issuer, now)
+    return Programme(issuer, pathway, atelier, staff, token, badge, enrolled)
 
 
 def issuing(keyring: Keyring, links: Links, now: datetime) -> Issuing:

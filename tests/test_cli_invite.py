@@ -35,9 +35,9 @@ def test_invite_without_a_mail_server_says_nothing_was_sent(runner, session, key
     assert result.exit_code == 0, result.output
     assert re.search(r"http://\S+/staff/invitation/\S+", result.output)
     assert "envoyée" not in result.output
-    nothing_sent = "Aucun serveur d'e-mail (BADGES_SMTP_HOST) : rien n'a été envoyé à ines@example.org."
+    nothing_sent = "Rien n'a été envoyé à ines@example.org : aucun serveur d'e-mail n'est configuré"
     assert nothing_sent in result.output
-    assert "Transmettez ce lien vous-même." in result.output
+    assert "Donnez ce lien à la personne (ci-dessus)." in result.output
 
 
 def test_invite_with_a_mail_server_sends_the_link(app, runner, session, keyring, links, now, monkeypatch):

@@ -15,6 +15,8 @@ from badges import create_app
 from badges.db import engine_of, get_session, upgrade_schema
 from badges.models import Agency
 
+MADE_AT = datetime(2026, 3, 12, 10, 0, tzinfo=UTC)  # any fixed instant: no test reads the wall clock
+
 
 def sqlite_app(path: str, busy_timeout: float) -> Flask:
     app = create_app(
@@ -76,7 +78,7 @@ def test_a_writer_that_read_before_another_committed_waits_instead_of_failing(tm
                     threading.Event().wait(0.3)  # the other request tries to write meanwhile
                 else:
                     has_read.wait(5)
-                session.add(Agency(name=name, created_at=datetime.now(UTC)))
+                session.add(Agency(name=name, created_at=MADE_AT))
                 session.commit()
         except Exception as exc:  # reported below: the test must show which request failed
             errors.append(f"{name}: {exc}")

@@ -4,7 +4,7 @@ from badges.models.badge import BadgeClass, BadgeRevision, badge_class_competenc
 from badges.models.base import Base
 from badges.models.beneficiary import Beneficiary
 from badges.models.credential import Credential, PendingAward, ReviewFlag
-from badges.models.evaluation import Evaluation, PersonalCriterion
+from badges.models.evaluation import Evaluation, GridDraft, PersonalCriterion
 from badges.models.framework import Competency, CompetencyAlignment, Framework
 from badges.models.issuer import Issuer
 from badges.models.key import SigningKey
@@ -39,6 +39,7 @@ __all__ = [
     "Enrolment",
     "Evaluation",
     "Framework",
+    "GridDraft",
     "Issuer",
     "LoginAttempt",
     "PendingAward",

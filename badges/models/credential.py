@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from badges.models.badge import BadgeClass, BadgeRevision
@@ -38,6 +38,10 @@ class Credential(PublicIdMixin, Base):
     rsa_key_id: Mapped[int] = mapped_column(ForeignKey("signing_key.id"))
     ob2_assertion: Mapped[str | None] = mapped_column(Text)
     ob3_credential: Mapped[str | None] = mapped_column(Text)
+    # eddsa-rdfc-2022 hash data of ob3_credential (64 bytes), kept with the SHA-256 of the exact text it was
+    # computed from: verifying the very same credential reuses it instead of canonicalising again (issue 17).
+    ob3_hash_data: Mapped[bytes | None] = mapped_column(LargeBinary(64))
+    ob3_hash_source: Mapped[str | None] = mapped_column(String(64))
     # Signed on first request (OB 2.0 JWS, OB 3.0 VC-JWT), then stored and served as is.
     ob2_signed: Mapped[str | None] = mapped_column(Text)
     ob3_jwt: Mapped[str | None] = mapped_column(Text)

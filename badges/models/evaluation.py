@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from badges.models.base import Base, PublicIdMixin, UTCDateTime
@@ -57,4 +58,22 @@ class PersonalCriterion(Base):
     rating_start: Mapped[str] = mapped_column(String(2))
     rating_during: Mapped[str | None] = mapped_column(String(2))
     rating_end: Mapped[str | None] = mapped_column(String(2))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class GridDraft(Base):
+    """What a médiateur has typed in an atelier's grid and not saved yet: one draft per atelier and account.
+
+    Written while typing (the session is alive), read when the grid opens again (after signing in once
+    more), deleted when the grid is saved. Never read by the rules: a draft awards nothing.
+    """
+
+    __tablename__ = "grid_draft"
+    __table_args__ = (UniqueConstraint("atelier_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    atelier_id: Mapped[int] = mapped_column(ForeignKey("atelier.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    # {"moment": ..., "method": ..., "cells": {field name: level}, "present": [beneficiary public ids]}.
+    content: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -28,6 +28,12 @@ class Framework(Base):
         back_populates="framework", cascade="all, delete-orphan", order_by="Competency.position"
     )
 
+    @property
+    def short_name(self) -> str:
+        """The name staff read next to a code: "Pix" for "Pix / CRCN", "Parcours Autonomie" for
+        "Parcours Autonomie : candidater…" (what comes before the first « / » or « : »)."""
+        return self.name.split(":")[0].split("/")[0].strip() or self.slug
+
 
 class Competency(Base):
     __tablename__ = "competency"
@@ -60,6 +66,16 @@ class Competency(Base):
     def ref(self) -> str:
         """How the API names a competence: `<framework slug>:<code>`."""
         return f"{self.framework.slug}:{self.code}"
+
+    @property
+    def short_label(self) -> str:
+        """How staff screens name a competence briefly: "Pix 2.1"."""
+        return f"{self.framework.short_name} {self.code}"
+
+    @property
+    def label(self) -> str:
+        """How staff screens name a competence in full: "Pix 2.1 Interagir"."""
+        return f"{self.short_label} {self.title}"
 
 
 class CompetencyAlignment(Base):

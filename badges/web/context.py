@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from flask import current_app, request
 
@@ -30,6 +31,11 @@ def now() -> datetime:
     """The clock; tests may set config CLOCK to a callable returning an aware datetime."""
     clock = current_app.config.get("CLOCK")
     return clock() if clock else datetime.now(UTC)
+
+
+def today() -> date:
+    """The day it is where the ateliers are held (BABEL_DEFAULT_TIMEZONE, Europe/Paris), not in UTC."""
+    return now().astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
 
 
 def mail_settings() -> mail.MailSettings:

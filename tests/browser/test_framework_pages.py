@@ -59,7 +59,7 @@ def choose_file(page, lines: list[str]) -> None:
 
 def fill_framework_fields(page) -> None:
     page.get_by_label("Identifiant").fill("parcours-essai")
-    page.get_by_label("Version", exact=True).fill("1.0")
+    page.get_by_label("Version (obligatoire)", exact=True).fill("1.0")
     page.get_by_label("Nom du référentiel").fill("Parcours essai")
     page.get_by_label("Type de référentiel").select_option(label="Référentiel de profil")
     page.get_by_label("Profil interne").select_option(label="Initié")

@@ -159,7 +159,7 @@ def test_a_staff_member_awards_a_badge_by_hand_from_the_beneficiary_file(page, p
     page.get_by_role("button", name="Délivrer le badge").click()
     expect(page.get_by_role("alert")).to_be_visible()
     check(page, "delivrer-a-la-main-erreur")
-    page.get_by_label("Badge", exact=True).select_option(label="Mes premiers e-mails")
+    page.get_by_label("Badge (obligatoire)", exact=True).select_option(label="Mes premiers e-mails")
     page.get_by_label("Ce que la personne a montré").fill("A envoyé seul un e-mail avec une pièce jointe.")
     page.get_by_role("button", name="Délivrer le badge").click()
     expect(page.get_by_text("Le badge « Mes premiers e-mails » est délivré à Moussa.")).to_be_visible()
@@ -192,7 +192,7 @@ def test_a_staff_member_sets_and_rates_a_beneficiary_s_personal_objectives(page,
     page.get_by_role("radio", name="Pendant le parcours").check()
     for label, level in (("Envoyer mon CV par e-mail", "N2"), ("Prendre rendez-vous sur internet", "N3"),
                          ("Lire mes courriers", "N2")):  # fmt: skip
-        page.get_by_label(label, exact=True).select_option(level)
+        page.get_by_label(f"{label} (obligatoire)", exact=True).select_option(level)
     page.get_by_role("button", name="Enregistrer les notes").click()
     expect(page.get_by_text("Les notes de Moussa sont enregistrées.")).to_be_visible()
     expect(page.get_by_role("row", name="Prendre rendez-vous sur internet N2 N3 —")).to_be_visible()

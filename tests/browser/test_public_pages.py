@@ -6,16 +6,8 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import axe_violations, screenshot
-from tests.factories import make_award
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def award(session, keyring, links, now):
-    credential = make_award(session, keyring, links, now)
-    session.commit()
-    return credential
 
 
 def pages(award, links) -> dict[str, str]:

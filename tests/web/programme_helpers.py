@@ -4,19 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from tests.factories import (
-    enrol,
-    grid,
-    make_atelier,
-    make_beneficiary,
-    make_coordinator,
-    make_issuer,
-    make_pathway,
-    make_rule_badge_class,
-    make_staff,
-)
-
-D06, D07 = "parcours-decouverte:D-06", "parcours-decouverte:D-07"
+from tests.factories import D06, D07, grid, make_coordinator, make_issuer, make_programme, make_staff
 
 
 def count(session, model) -> int:
@@ -42,17 +30,13 @@ def make_tiers(session, keyring, links, now, client):
     mine = make_issuer(session, keyring, links, now)
     other = make_issuer(session, keyring, links, now, department="93")
     _, token = make_staff(session, mine, now)
-    other_staff, _ = make_staff(session, other, now)
     _, coordinator = make_coordinator(session, now)
-    badge = make_rule_badge_class(session, other, now)
-    person = make_beneficiary(session, other, now)
-    pathway = make_pathway(session, other, now)
-    atelier = make_atelier(session, pathway, now)
-    enrol(session, pathway, now, person)
+    theirs = make_programme(session, keyring, links, now, issuer=other)
+    badge, pathway, atelier, (person,) = theirs.badge, theirs.pathway, theirs.atelier, theirs.people
     (credential,) = grid(
-        session, keyring, links, now, atelier, other_staff, [(person, D06, "N2"), (person, D07, "N1")]
+        session, keyring, links, now, atelier, theirs.staff, [(person, D06, "N2"), (person, D07, "N1")]
     )[1].issued
-    (flag,) = grid(session, keyring, links, now, atelier, other_staff, [(person, D06, "N1")])[1].flags
+    (flag,) = grid(session, keyring, links, now, atelier, theirs.staff, [(person, D06, "N1")])[1].flags
     session.commit()
     foreign = {
         "badge": badge.public_id,

@@ -6,12 +6,21 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from badges.services.accounts import users
 from badges.services.credentials import sharing
+from badges.services.programme import pathways
 from tests import pdf
-from tests.factories import make_award, make_issuer, make_staff
+from tests.factories import coordination, make_agency, make_award, make_coordinator, make_issuer, make_staff
 from tests.mailbox import free_port, running_smtp
 
 HTML = {"Accept": "text/html"}
+
+
+def make_counsellor(session, now):
+    agency = make_agency(session, now)
+    data = {"name": "Inès", "email": "ines@ft.example"}
+    user = pathways.create_counsellor(session, by=coordination(), agency=agency, data=data, now=now)
+    return user, users.create_token(session, user=user, label="test", now=now)
 
 
 @pytest.fixture
@@ -24,6 +33,7 @@ def staff(session, keyring, links, now):
         "headers": {"Authorization": f"Bearer {token}"},
         "award": f"/api/v1/awards/{credential.public_id}",
         "link": f"/api/v1/beneficiaries/{credential.beneficiary.public_id}/private-link",
+        "card": f"/api/v1/beneficiaries/{credential.beneficiary.public_id}/access-card.pdf",
     }
 
 
@@ -44,7 +54,35 @@ def test_delivery_gives_the_claim_code_and_where_its_qr_code_leads(client, sessi
         "verification_url": f"{links.base}/verifier?code={code}",
         "private": False,
         "can_email": True,
+        "private_page": client.get(staff["link"], headers=staff["headers"]).json["url"],
+        "access_card": links.base + staff["card"],
     }
+
+
+def test_delivery_gives_what_hands_a_badge_to_someone_without_email(
+    client, session, keyring, links, now, staff
+):
+    credential = make_award(session, keyring, links, now, issuer=staff["credential"].issuer, email=None)
+    session.commit()
+    body = client.get(f"/api/v1/awards/{credential.public_id}/delivery", headers=staff["headers"]).json
+    assert body["can_email"] is False
+    page = client.get(urlsplit(body["private_page"]).path, headers=HTML)
+    assert page.status_code == 200 and credential.badge_class.name in page.get_data(as_text=True)
+    card = client.get(urlsplit(body["access_card"]).path, headers=staff["headers"])
+    assert card.status_code == 200 and card.mimetype == "application/pdf"
+    assert body["private_page"] in pdf.text(card.data).replace("\n", "")
+    again = client.get(f"/api/v1/awards/{credential.public_id}/delivery", headers=staff["headers"]).json
+    assert again["private_page"] == body["private_page"], "the same link each time, until renewed"
+
+
+@pytest.mark.parametrize("role", ["coordinator", "counsellor"])
+def test_only_staff_of_the_awarding_tiers_lieu_get_the_private_page(client, session, now, staff, role):
+    _, token = make_coordinator(session, now) if role == "coordinator" else make_counsellor(session, now)
+    session.commit()
+    headers = {"Authorization": f"Bearer {token}"}
+    for path in (staff["award"] + "/delivery", staff["card"]):
+        response = client.get(path, headers=headers)
+        assert response.status_code == 403 and "mes-badges" not in response.get_data(as_text=True), path
 
 
 def test_staff_print_the_certificate(client, session, now, staff):
@@ -117,6 +155,7 @@ def test_another_tiers_lieu_sees_nothing(client, session, keyring, links, now, s
         ("post", staff["award"] + "/send"),
         ("get", staff["link"]),
         ("post", staff["link"]),
+        ("get", staff["card"]),
     ]:
         assert getattr(client, method)(path, headers=headers).status_code == 404, path
         assert getattr(client, method)(path).status_code == 401, path

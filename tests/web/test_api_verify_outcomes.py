@@ -10,16 +10,8 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from badges.services.credentials import revocation, sharing
-from tests.factories import make_award
 
 TOO_LARGE = "Le badge est trop gros : 2 Mo au plus."
-
-
-@pytest.fixture
-def award(session, keyring, links, now):
-    credential = make_award(session, keyring, links, now)
-    session.commit()
-    return credential
 
 
 def test_valid_and_forged(client, award):

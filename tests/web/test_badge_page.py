@@ -7,21 +7,12 @@ import html
 import re
 from datetime import timedelta
 
-import pytest
 from babel.dates import format_date
 
 from badges.services.credentials import qr, revocation, sharing
-from tests.factories import make_award
 
 HTML = {"Accept": "text/html"}
 JSON = {"Accept": "application/json"}
-
-
-@pytest.fixture
-def award(session, keyring, links, now):
-    credential = make_award(session, keyring, links, now)
-    session.commit()
-    return credential
 
 
 def page(client, award) -> tuple[int, str]:

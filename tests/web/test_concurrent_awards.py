@@ -10,30 +10,17 @@ from sqlalchemy import func, select
 
 from badges.db import engine_of
 from badges.models import Credential, Evaluation
-from tests.factories import (
-    enrol,
-    make_atelier,
-    make_beneficiary,
-    make_issuer,
-    make_pathway,
-    make_rule_badge_class,
-    make_staff,
-)
+from tests.factories import D06, D07, make_programme, make_staff
 
-D06, D07 = "parcours-decouverte:D-06", "parcours-decouverte:D-07"
 PARALLEL = 6
 
 
 @pytest.fixture
 def grid_request(session, keyring, links, now):
-    issuer = make_issuer(session, keyring, links, now)
+    world = make_programme(session, keyring, links, now)
     # One staff member per request: a shared token's last_used_at update would serialise the requests.
-    tokens = [make_staff(session, issuer, now)[1] for _ in range(PARALLEL)]
-    make_rule_badge_class(session, issuer, now)
-    pathway = make_pathway(session, issuer, now)
-    atelier = make_atelier(session, pathway, now)
-    person = make_beneficiary(session, issuer, now)
-    enrol(session, pathway, now, person)
+    tokens = [world.staff_token] + [make_staff(session, world.issuer, now)[1] for _ in range(PARALLEL - 1)]
+    atelier, (person,) = world.atelier, world.people
     session.commit()
     body = {
         "moment": "apres",

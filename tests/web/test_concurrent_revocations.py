@@ -28,6 +28,9 @@ from tests.live_server import own_database, start_gunicorn
 AWARDS, THREADS = 50, 10
 PASSPHRASE = "test-passphrase"
 
+# Awards are made at a fixed instant; the served app (own process, real clock) revokes them later.
+ISSUED_AT = datetime(2026, 3, 12, 10, 0, tzinfo=UTC)
+
 
 @pytest.fixture
 def database_url(tmp_path: Path) -> Iterator[str]:
@@ -60,7 +63,7 @@ def setup(database_url: str, tmp_path: Path) -> Iterator[Setup]:
     keyring, links = Keyring(tmp_path / "keys", PASSPHRASE.encode()), Links(base_url)
     with app.app_context():
         upgrade_schema(app)
-        session, now = get_session(), datetime.now(UTC)
+        session, now = get_session(), ISSUED_AT
         issuer = make_issuer(session, keyring, links, now)
         badge = make_badge_class(session, issuer, now)
         # One token per thread: a shared token's last_used_at update would serialise the requests.

@@ -6,14 +6,12 @@ from __future__ import annotations
 import html
 import re
 
-import pytest
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 from babel.support import Translations
 
 from badges import PACKAGE_DIR
-from tests.factories import make_award
 
 HTML = {"Accept": "text/html"}
 ROOT = PACKAGE_DIR.parent
@@ -43,13 +41,6 @@ ENGLISH_UI = [
     "March 12, 2026",
     "I do it alone, step by step",
 ]
-
-
-@pytest.fixture
-def award(session, keyring, links, now):
-    credential = make_award(session, keyring, links, now)
-    session.commit()
-    return credential
 
 
 def text_of(response) -> str:

@@ -39,6 +39,8 @@ RAW = (
     "inter.emploi",
     "initie.emploi",
 )
+PROFILE_FRAMEWORKS = {"parcours-decouverte", "parcours-pas-a-pas", "parcours-autonomie"}
+SHIPPED = PROFILE_FRAMEWORKS | {"pix-crcn", "digcomp"}
 
 
 @pytest.mark.parametrize(
@@ -119,13 +121,19 @@ def test_no_public_document_or_page_and_no_issued_credential_carries_a_profile_l
         links.status_list(issuer.slug, 1),
         links.base + "/",
     ]
-    for credential in session.scalars(select(Credential)):
+    stored = session.scalars(select(Credential)).all()
+    published_revisions = session.scalars(select(BadgeRevision)).all()
+    frameworks = session.scalars(select(Framework)).all()
+    # Three awards, three classes of which one was edited after issuance, five shipped frameworks:
+    # a loop over nothing would check nothing.
+    assert (len(stored), len(published_revisions), len(frameworks)) == (3, 4, len(SHIPPED))
+    for credential in stored:
         assert_clean(credential.ob2_assertion, "stored OB 2.0 assertion")
         assert_clean(credential.ob3_credential, "stored OB 3.0 credential")
         urls += [links.credential_page(credential.public_id), links.ob2_assertion(credential.public_id)]
-    for revision in session.scalars(select(BadgeRevision)):
+    for revision in published_revisions:
         urls += [links.achievement(revision.public_id), links.ob2_badge(revision.public_id)]
-    for framework in session.scalars(select(Framework)):
+    for framework in frameworks:
         urls.append(links.framework(framework.slug))
         assert_clean(framework.slug, "framework slug")
     checked = 0
@@ -142,7 +150,9 @@ def test_no_public_document_or_page_and_no_issued_credential_carries_a_profile_l
 
 
 def test_public_framework_pages_leave_out_the_internal_profile(client, session, links, published):
-    for framework in session.scalars(select(Framework).where(Framework.kind == "profile")):
+    profile_frameworks = session.scalars(select(Framework).where(Framework.kind == "profile")).all()
+    assert {f.slug for f in profile_frameworks} == PROFILE_FRAMEWORKS
+    for framework in profile_frameworks:
         page = client.get(
             urlsplit(links.framework(framework.slug)).path, headers={"Accept": "application/json"}
         )
@@ -161,11 +171,14 @@ def test_badge_images_are_drawn_from_title_and_level_only(session, published):
 
 def test_every_shipped_framework_text_is_free_of_labels(session):
     framework_io.load_defaults(session)
-    for framework in session.scalars(select(Framework)):
+    shipped = session.scalars(select(Framework)).all()
+    assert {f.slug for f in shipped} == SHIPPED
+    for framework in shipped:
         texts = [framework.slug, framework.name, framework.description]
         for competency in framework.competencies:
             texts += [competency.code, competency.title, competency.area, competency.falc_description]
             texts += competency.criteria
+        assert framework.competencies, framework.slug
         for text in texts:
             assert_clean(text or "", framework.slug)
 
@@ -174,6 +187,7 @@ def test_evidence_and_alignments_of_issued_credentials_are_neutral(published):
     for credential in published["credentials"]:
         document = json.loads(credential.ob3_credential)
         alignments = document["credentialSubject"]["achievement"]["alignment"]
+        assert alignments and document["evidence"], credential.public_id
         assert {urlsplit(a["targetUrl"]).path.split("/")[2] for a in alignments} <= {
             "parcours-decouverte",
             "parcours-pas-a-pas",

@@ -48,6 +48,9 @@ def test_the_whole_flow_grid_issues_consent_releases_lower_result_flags(api, ses
         },
     )
     assert lower.json["flags"] == []  # N1 -> N1 is not lower
+    assert lower.json["not_issued"][0]["reasons"] == [
+        {"kind": "already", "subject": "", "level": "", "needed": 0, "done": 0}
+    ], "Awa holds the badge already: said as data"
     api.post(
         grid_url,
         json={

@@ -8,17 +8,9 @@ from urllib.parse import urlsplit
 import pytest
 
 from badges.services.credentials import status_lists
-from tests.factories import make_award
 
 HTML = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
 LD = {"Accept": "application/ld+json"}
-
-
-@pytest.fixture
-def award(session, keyring, links, now):
-    credential = make_award(session, keyring, links, now)
-    session.commit()
-    return credential
 
 
 def path(url: str) -> str:

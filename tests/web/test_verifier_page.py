@@ -12,16 +12,8 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from badges.services.credentials import downloads, revocation, sharing
-from tests.factories import make_award
 
 HTML = {"Accept": "text/html"}
-
-
-@pytest.fixture
-def award(session, keyring, links, now):
-    credential = make_award(session, keyring, links, now)
-    session.commit()
-    return credential
 
 
 def text_of(response) -> str:

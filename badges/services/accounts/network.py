@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import date
+from typing import TypedDict
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from badges.models import Agency, Credential, Issuer, Pathway, Role, User
 from badges.services.accounts import staff_accounts
+from badges.services.accounts.staff_accounts import Member
 from badges.services.credentials import issuers
 from badges.services.credentials.links import Links
 from badges.services.shared.errors import NotAllowed, NotFound
@@ -21,6 +23,53 @@ COORDINATION_ONLY = message(
 AGENCY_NOT_FOUND = message("network.agency_not_found", N_("Agence introuvable."))
 
 
+class PlaceRow(TypedDict):
+    slug: str
+    name: str
+    department: str
+    accounts: int
+    awards: int
+
+
+class IssuerProfile(TypedDict):
+    """A tiers-lieu's profile as the staff screens show and edit it."""
+
+    slug: str
+    name: str
+    url: str
+    email: str
+    department: str
+    description: str
+    public_url: str
+
+
+class IssuerDetail(IssuerProfile):
+    team: list[Member]
+
+
+class AgencyRow(TypedDict):
+    id: str
+    name: str
+    department: str
+    accounts: int
+    pathways: int
+
+
+class ReferredPathway(TypedDict):
+    title: str
+    place: str
+    start_date: date
+    end_date: date | None
+
+
+class AgencyDetail(TypedDict):
+    id: str
+    name: str
+    department: str
+    team: list[Member]
+    pathways: list[ReferredPathway]
+
+
 def require_coordination(by: User) -> None:
     """Only the coordination makes partner agencies and counsellor accounts: a counsellor reads the
     beneficiaries every tiers-lieu's pathways refer from their agency, so one tiers-lieu's team making such
@@ -29,7 +78,7 @@ def require_coordination(by: User) -> None:
         raise NotAllowed(COORDINATION_ONLY)
 
 
-def overview(session: Session) -> list[dict[str, Any]]:
+def overview(session: Session) -> list[PlaceRow]:
     """One line per tiers-lieu, by name."""
     people = dict(
         session.execute(
@@ -55,7 +104,7 @@ def overview(session: Session) -> list[dict[str, Any]]:
     ]
 
 
-def issuer_profile(links: Links, issuer: Issuer) -> dict[str, Any]:
+def issuer_profile(links: Links, issuer: Issuer) -> IssuerProfile:
     """A tiers-lieu's profile as the staff screens show and edit it."""
     return {
         "slug": issuer.slug,
@@ -68,11 +117,11 @@ def issuer_profile(links: Links, issuer: Issuer) -> dict[str, Any]:
     }
 
 
-def issuer_detail(session: Session, links: Links, issuer: Issuer) -> dict[str, Any]:
+def issuer_detail(session: Session, links: Links, issuer: Issuer) -> IssuerDetail:
     return {**issuer_profile(links, issuer), "team": staff_accounts.team(session, issuer)}
 
 
-def agencies(session: Session) -> list[dict[str, Any]]:
+def agencies(session: Session) -> list[AgencyRow]:
     """One line per partner agency, by name: its counsellors and the pathways it refers people to."""
     people = dict(
         session.execute(
@@ -105,7 +154,7 @@ def agency(session: Session, public_id: str) -> Agency:
     return found
 
 
-def agency_detail(session: Session, agency: Agency) -> dict[str, Any]:
+def agency_detail(session: Session, agency: Agency) -> AgencyDetail:
     """The agency, its counsellors and the pathways (of any tiers-lieu) it refers people to."""
     pathways = session.scalars(
         select(Pathway).where(Pathway.agency_id == agency.id).order_by(Pathway.start_date.desc(), Pathway.id)

@@ -12,7 +12,7 @@ import hashlib
 import hmac
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypedDict
 
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import ColumnElement, select
@@ -173,19 +173,20 @@ def password_stamp(user: User) -> str:
     return hashlib.sha256((user.password_hash or "").encode("utf-8")).hexdigest()[:16]
 
 
-def _serializer(secret: str, purpose: str) -> URLSafeSerializer:
+def link_serializer(secret: str, purpose: str) -> URLSafeSerializer:
+    """What signs and reads the links of one purpose: a token of another purpose never verifies."""
     return URLSafeSerializer(secret, salt=f"badges.staff.{purpose}")
 
 
 def link_token(secret: str, *, user: User, purpose: str, now: datetime) -> str:
     """The token of an invitation or a reset link for this account, made at `now`."""
     payload = {"u": user.public_id, "s": password_stamp(user), "t": int(now.timestamp())}
-    return _serializer(secret, purpose).dumps(payload)
+    return link_serializer(secret, purpose).dumps(payload)
 
 
 def _payload(secret: str, token: str, purpose: str) -> tuple[str, str, datetime]:
     try:
-        data: Any = _serializer(secret, purpose).loads(token)
+        data: Any = link_serializer(secret, purpose).loads(token)
     except BadSignature as exc:
         raise LinkRefused(LINK_INVALID) from exc
     if not isinstance(data, dict) or not all(
@@ -265,17 +266,26 @@ def account_state(user: User) -> str:
     return "pending" if user.password_hash is None else "active"
 
 
-def team(session: Session, issuer: Issuer) -> list[dict[str, str]]:
+class Member(TypedDict):
+    """An account as the coordination's screens list it."""
+
+    id: str
+    name: str
+    email: str
+    state: str
+
+
+def team(session: Session, issuer: Issuer) -> list[Member]:
     """The tiers-lieu's accounts, for the coordination: who is active, who has not answered yet."""
     return _accounts(session, User.issuer_id == issuer.id)
 
 
-def agency_team(session: Session, agency: Agency) -> list[dict[str, str]]:
+def agency_team(session: Session, agency: Agency) -> list[Member]:
     """The partner agency's counsellors, the same way."""
     return _accounts(session, User.agency_id == agency.id)
 
 
-def _accounts(session: Session, where: ColumnElement[bool]) -> list[dict[str, str]]:
+def _accounts(session: Session, where: ColumnElement[bool]) -> list[Member]:
     members = session.scalars(select(User).where(where).order_by(User.name, User.id))
     return [
         {"id": user.public_id, "name": user.name, "email": user.email, "state": account_state(user)}

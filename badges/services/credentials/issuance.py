@@ -106,13 +106,15 @@ def award(
     salt = secrets.token_hex(16)
     credential.ob2_assertion = dumps(_ob2_assertion(credential, links=links, salt=salt, evidence=evidence))
     unsigned = _ob3_credential(credential, links=links, salt=salt, evidence=evidence)
-    signed = dataintegrity.sign(
+    signed, hash_data = dataintegrity.sign_with_hash_data(
         unsigned,
         sign_bytes=lambda data: keyring.sign(ed_key.public_id, data),
         verification_method=links.ed25519_method(issuer.slug, ed_key.public_id),
         created=credential.issued_at,
     )
     credential.ob3_credential = dumps(signed)
+    credential.ob3_hash_data = hash_data
+    credential.ob3_hash_source = dataintegrity.text_digest(credential.ob3_credential)
     _insert_once(session, credential)
     return credential
 

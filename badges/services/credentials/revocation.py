@@ -57,6 +57,7 @@ def erase(session: Session, keyring: Keyring, *, credential: Credential, links: 
     credential.beneficiary_id = None
     credential.ob2_assertion = credential.ob3_credential = None
     credential.ob2_signed = credential.ob3_jwt = None
+    credential.ob3_hash_data = credential.ob3_hash_source = None
     sharing.forget_links(session, credential=credential)
     session.flush()
     status_lists.sign_list(session, keyring, status_list=credential.status_list, links=links, now=now)

@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 from badges.models import Issuer, SigningKey
 from badges.models.base import new_public_id
 from badges.services.crypto.keyring import Keyring
-from badges.services.shared.errors import NotFound, RuleError
+from badges.services.shared import lookup
+from badges.services.shared.errors import RuleError
 from badges.services.shared.messages import N_, message
 
 NO_USABLE_KEY = message(
@@ -70,11 +71,16 @@ def published_keys(session: Session, *, issuer: Issuer, algorithm: str | None = 
     return list(session.scalars(query.order_by(SigningKey.created_at, SigningKey.id)))
 
 
-def key_by_public_id(session: Session, public_id: str) -> SigningKey:
-    key = session.scalars(select(SigningKey).where(SigningKey.public_id == public_id)).first()
-    if key is None:
-        raise NotFound(UNKNOWN_KEY)
-    return key
+def key_by_public_id(session: Session, public_id: str, *, issuer_ids: list[int] | None = None) -> SigningKey:
+    """A key of one of these tiers-lieux (None: any, for the command line); another's is unknown."""
+    return lookup.find_owned(
+        session,
+        SigningKey,
+        public_id,
+        owner=SigningKey.issuer_id,
+        issuer_ids=issuer_ids,
+        message=UNKNOWN_KEY,
+    )
 
 
 def rotate(session: Session, keyring: Keyring, *, issuer: Issuer, now: datetime) -> list[SigningKey]:

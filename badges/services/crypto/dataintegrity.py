@@ -14,7 +14,7 @@ from pyld.jsonld import JsonLdError
 
 from badges.services.crypto import CryptoError
 from badges.services.crypto.multibase import b58decode, b58encode
-from badges.services.openbadges.contexts import canonicalize
+from badges.services.crypto.rdfc import canonicalize
 
 PROOF_TYPE = "DataIntegrityProof"
 CRYPTOSUITE = "eddsa-rdfc-2022"
@@ -32,6 +32,20 @@ def sign(
 ) -> dict[str, Any]:
     """A new dict: the document with ``"proof": [proof]`` (an array, as the OB 3.0 schema requires,
     docs/standards.md#S-data-integrity)."""
+    signed, _ = sign_with_hash_data(
+        document, sign_bytes=sign_bytes, verification_method=verification_method, created=created
+    )
+    return signed
+
+
+def sign_with_hash_data(
+    document: dict[str, Any],
+    *,
+    sign_bytes: Callable[[bytes], bytes],
+    verification_method: str,
+    created: datetime,
+) -> tuple[dict[str, Any], bytes]:
+    """``sign``, and the hash data that was signed: verifying the same document again may reuse it."""
     if "proof" in document:
         raise ValueError("the document already has a proof")
     if created.tzinfo is None:
@@ -45,8 +59,14 @@ def sign(
     }
     # Last signing step (docs/standards.md#S-data-integrity): the proof is the configuration without @context,
     # plus proofValue.
-    proof = {**config, "proofValue": "z" + b58encode(sign_bytes(hash_data(document, config)))}
-    return {**copy.deepcopy(document), "proof": [proof]}
+    data = hash_data(document, config)
+    proof = {**config, "proofValue": "z" + b58encode(sign_bytes(data))}
+    return {**copy.deepcopy(document), "proof": [proof]}, data
+
+
+def text_digest(text: str) -> str:
+    """SHA-256 (hex) of a stored document's exact text: what stored hash data is valid for."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def hash_data(unsecured: dict[str, Any], proof_config: dict[str, Any]) -> bytes:
@@ -68,12 +88,16 @@ def hash_data(unsecured: dict[str, Any], proof_config: dict[str, Any]) -> bytes:
     )
 
 
-def verify(document: dict[str, Any], *, resolve_key: Callable[[str], bytes]) -> dict[str, Any]:
+def verify(
+    document: dict[str, Any], *, resolve_key: Callable[[str], bytes], known_hash_data: bytes | None = None
+) -> dict[str, Any]:
     """The proof of a document whose eddsa-rdfc-2022 signature verifies; CryptoError otherwise
     (docs/standards.md#S-data-integrity).
 
     ``resolve_key(verificationMethod)`` returns the raw 32-byte Ed25519 public key, after checking that the
-    key's controller is the issuer; its CryptoError("unknown_key") propagates.
+    key's controller is the issuer; its CryptoError("unknown_key") propagates. ``known_hash_data`` is the
+    caller's word that this exact document was canonicalised before (the hash data ``sign_with_hash_data``
+    returned for it): canonicalisation is skipped, the signature is still checked.
     """
     if not isinstance(document, dict):
         raise CryptoError("malformed_proof", "the document is not a JSON object")
@@ -86,7 +110,7 @@ def verify(document: dict[str, Any], *, resolve_key: Callable[[str], bytes]) -> 
         raise CryptoError("malformed_proof", "the proof's @context differs from the document's")
     config = {name: value for name, value in proof.items() if name != "proofValue"}
     unsecured = {name: value for name, value in document.items() if name != "proof"}
-    data = hash_data(unsecured, config)
+    data = known_hash_data if known_hash_data is not None else hash_data(unsecured, config)
     try:
         public_key = Ed25519PublicKey.from_public_bytes(resolve_key(proof["verificationMethod"]))
     except ValueError as exc:

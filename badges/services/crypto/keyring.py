@@ -80,7 +80,7 @@ class Keyring:
     def generate(self, algorithm: Literal["Ed25519", "RSA"], kid: str) -> PublicKeyInfo:
         """Create a key and its file (mode 0600); refuses to overwrite an existing kid."""
         path = self._path(kid)
-        key = _new_private_key(algorithm)
+        key = new_private_key(algorithm)
         pem = pkcs8.encrypt(key, self._passphrase, self._iterations)
         self._dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         try:
@@ -187,7 +187,8 @@ def public_key_from_jwk(jwk: dict[str, Any]) -> PublicKey:
     return _checked(key)
 
 
-def _new_private_key(algorithm: str) -> PrivateKey:
+def new_private_key(algorithm: str) -> PrivateKey:
+    """A fresh private key: the one place keys are generated (the test suite replaces it by a pool)."""
     if algorithm == "Ed25519":
         return Ed25519PrivateKey.generate()
     if algorithm == "RSA":

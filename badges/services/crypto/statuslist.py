@@ -29,13 +29,16 @@ def decode(encoded: str) -> bytes:
         raise ValueError("encodedList must be multibase base64url ('u' prefix)")
     raw = encoded[1:]
     try:
-        compressed = base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4))
+        # validate: characters outside base64url are an error, not silently skipped.
+        compressed = base64.b64decode(raw + "=" * (-len(raw) % 4), altchars=b"-_", validate=True)
         decompressor = gzip.GzipFile(fileobj=io.BytesIO(compressed))
         data = decompressor.read(MAX_DECODED_BYTES + 1)
     except (OSError, EOFError, ValueError) as exc:
         raise ValueError(f"encodedList cannot be decoded: {exc}") from exc
     if len(data) > MAX_DECODED_BYTES:
         raise ValueError("encodedList is too large")
+    if not data:
+        raise ValueError("encodedList is empty")
     return data
 
 

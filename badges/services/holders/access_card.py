@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 from datetime import datetime
-from typing import Any
+from typing import Any, TypedDict
 
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
@@ -33,9 +33,15 @@ CARD_LINES = (
 )
 
 
+class CardData(TypedDict):
+    name: str
+    issuer: str
+    url: str
+
+
 def card_data(
     session: Session, links: Links, beneficiary: Beneficiary, *, secret: bytes, now: datetime
-) -> dict[str, Any]:
+) -> CardData:
     """What the card says; makes the private link if the person has none yet."""
     token = private_link.private_token(session, beneficiary=beneficiary, secret=secret, now=now)
     return {
@@ -53,7 +59,7 @@ def _fact(message: str, value: str, *, space: float = 4) -> Paragraph:
     return Paragraph(_esc(message).replace("%(value)s", f"<b>{_esc(value)}</b>"), style(13, space=space))
 
 
-def _beside(data: dict[str, Any], _: Translate) -> list[Any]:
+def _beside(data: CardData, _: Translate) -> list[Any]:
     story = [
         _fact(_("Pour : %(value)s"), data["name"]),
         _fact(_("Tiers-lieu : %(value)s"), data["issuer"], space=12),
@@ -61,7 +67,7 @@ def _beside(data: dict[str, Any], _: Translate) -> list[Any]:
     return story + [Paragraph(_esc(_(line)), style(12)) for line in CARD_LINES]
 
 
-def render(data: dict[str, Any], _: Translate = same) -> bytes:
+def render(data: CardData, _: Translate = same) -> bytes:
     """One A4 page with the card in its top-left corner, drawn with a dashed line to cut along."""
     regular, heavy = fonts()
     buffer = io.BytesIO()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypedDict
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session
@@ -14,8 +14,9 @@ from badges.models import BadgeClass, BadgeRevision, Beneficiary, Credential, Is
 from badges.services.credentials import sharing
 from badges.services.credentials.links import Links
 from badges.services.holders import badge_view
-from badges.services.shared.errors import NotFound
+from badges.services.shared import lookup, paging
 from badges.services.shared.messages import N_, Message, message
+from badges.services.shared.paging import Page
 
 BADGE_NOT_FOUND = message("badge.not_found", N_("Badge introuvable."))
 UNKNOWN_STATUS = message(
@@ -93,7 +94,39 @@ def _query(issuer: Issuer, filters: Filters, now: datetime) -> Select[Any]:
     return query
 
 
-def _item(credential: Credential, now: datetime) -> dict[str, Any]:
+class AwardRow(TypedDict):
+    """One award in the staff list."""
+
+    id: str
+    badge: str
+    beneficiary: str
+    issued_at: datetime
+    valid_until: datetime | None
+    status: str
+    revoked_at: datetime | None
+    revocation_reason: str | None
+
+
+class AwardDetail(AwardRow):
+    """One award on its staff screen."""
+
+    beneficiary_email: str | None
+    level: str | None
+    page_url: str
+    public: bool
+    claim_code: str | None
+    downloads: list[badge_view.Download]
+
+
+@dataclass(frozen=True, slots=True)
+class AwardList:
+    """A page of awards and the badge classes the filter offers (public id, name)."""
+
+    page: Page[AwardRow]
+    badge_classes: list[tuple[str, str]]
+
+
+def _item(credential: Credential, now: datetime) -> AwardRow:
     return {
         "id": credential.public_id,
         "badge": credential.revision.name,
@@ -108,42 +141,53 @@ def _item(credential: Credential, now: datetime) -> dict[str, Any]:
 
 def list_awards(
     session: Session, *, issuer: Issuer, filters: Filters, now: datetime, per_page: int = PER_PAGE
-) -> dict[str, Any]:
+) -> AwardList:
     """One page of the tiers-lieu's awards, newest first, with the count and the filter choices."""
-    query = _query(issuer, filters, now)
-    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
-    pages = max(1, -(-total // per_page))
-    page = min(filters.page, pages)
-    rows = session.scalars(
-        query.order_by(Credential.issued_at.desc(), Credential.id.desc())
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    )
+    query = _query(issuer, filters, now).order_by(Credential.issued_at.desc(), Credential.id.desc())
+    found = paging.paginate(session, query, page=filters.page, per_page=per_page, clamp=True)
     classes = session.execute(
         select(BadgeClass.public_id, BadgeClass.name)
         .where(BadgeClass.issuer_id == issuer.id)
         .order_by(BadgeClass.name)
     )
-    return {
-        "rows": [_item(c, now) for c in rows],
-        "total": total,
-        "page": page,
-        "pages": pages,
-        "badge_classes": [(public_id, name) for public_id, name in classes],
-    }
+    return AwardList(
+        page=found.map(lambda credential: _item(credential, now)),
+        badge_classes=[(public_id, name) for public_id, name in classes],
+    )
+
+
+def group_awards(
+    session: Session, *, issuer: Issuer, beneficiary_ids: list[int], now: datetime
+) -> list[AwardRow]:
+    """The tiers-lieu's awards of these people (an atelier's group), newest first: to open or print."""
+    if not beneficiary_ids:
+        return []
+    rows = session.scalars(
+        select(Credential)
+        .where(
+            Credential.issuer_id == issuer.id,
+            Credential.erased_at.is_(None),
+            Credential.beneficiary_id.in_(beneficiary_ids),
+        )
+        .order_by(Credential.issued_at.desc(), Credential.id.desc())
+    )
+    return [_item(c, now) for c in rows]
 
 
 def award_of(session: Session, *, issuer: Issuer, public_id: str) -> Credential:
     """An award of this tiers-lieu; another tiers-lieu's award, or an erased one, is not found."""
-    found = session.scalars(
-        select(Credential).where(Credential.public_id == public_id, Credential.issuer_id == issuer.id)
-    ).first()
-    if found is None or found.erased_at is not None:
-        raise NotFound(BADGE_NOT_FOUND)
-    return found
+    return lookup.find_owned(
+        session,
+        Credential,
+        public_id,
+        owner=Credential.issuer_id,
+        issuer_ids=[issuer.id],
+        where=[Credential.erased_at.is_(None)],
+        message=BADGE_NOT_FOUND,
+    )
 
 
-def award_detail(session: Session, links: Links, credential: Credential, now: datetime) -> dict[str, Any]:
+def award_detail(session: Session, links: Links, credential: Credential, now: datetime) -> AwardDetail:
     """Everything the award screen shows; the claim code only once it exists (printing makes it)."""
     settings = sharing.settings_of(session, credential)
     person, public = credential.beneficiary, sharing.publicly_visible(session, credential)

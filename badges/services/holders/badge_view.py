@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import datetime
-from typing import Any
+from typing import TypedDict
 from urllib.parse import quote, urlencode
 
 from sqlalchemy import select
@@ -26,6 +26,66 @@ BADGE_NOT_FOUND = message("badge.not_found", N_("Badge introuvable."))
 
 LINKEDIN_ADD = "https://www.linkedin.com/profile/add"
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+class Equivalent(TypedDict):
+    framework: str
+    code: str
+    title: str
+    url: str
+
+
+class Skill(TypedDict):
+    """A skill in plain words and its Pix / DigComp equivalents."""
+
+    title: str
+    falc: str
+    falc_lines: list[str]
+    framework: str
+    code: str
+    url: str
+    equivalents: list[Equivalent]
+
+
+class Level(TypedDict):
+    code: str
+    label: str
+    falc: str
+
+
+class Download(TypedDict):
+    fmt: str
+    kind: str
+    version: str
+
+
+class NamedLink(TypedDict):
+    name: str
+    url: str
+
+
+class CredentialView(TypedDict):
+    """Everything the badge templates show."""
+
+    id: str
+    name: str
+    description: str
+    meaning: list[str]
+    criteria: str
+    image: str
+    achievement_url: str
+    issuer: NamedLink
+    issued_at: datetime
+    valid_until: datetime | None
+    status: str
+    revocation_reason: str | None
+    level: Level
+    skills: list[Skill]
+    page_url: str
+    verify_url: str
+    json_url: str
+    ob2_url: str
+    linkedin_url: str
 
 
 def status(credential: Credential, now: datetime) -> str:
@@ -56,7 +116,7 @@ def _competency(session: Session, slug: str, code: str) -> Competency | None:
     ).first()
 
 
-def skills(session: Session, links: Links, alignments: list[dict[str, str]]) -> list[dict[str, Any]]:
+def skills(session: Session, links: Links, alignments: list[dict[str, str]]) -> list[Skill]:
     """The skills in plain words, each with its Pix / DigComp equivalents.
 
     A profile framework's competence comes first with the reference competences it maps to; a
@@ -67,7 +127,7 @@ def skills(session: Session, links: Links, alignments: list[dict[str, str]]) -> 
     kinds: dict[str, str] = {slug: kind for slug, kind in rows}
     ordered = sorted(alignments, key=lambda a: kinds.get(a["slug"]) == "reference")
     seen: set[tuple[str, str]] = set()
-    found = []
+    found: list[Skill] = []
     for item in ordered:
         if (item["slug"], item["code"]) in seen:
             continue
@@ -96,7 +156,7 @@ def skills(session: Session, links: Links, alignments: list[dict[str, str]]) -> 
     return found
 
 
-def level(code: str) -> dict[str, str]:
+def level(code: str) -> Level:
     for level_code, label, falc in LEVEL_SCALE:
         if level_code == code:
             return {"code": code, "label": label, "falc": falc}
@@ -119,7 +179,7 @@ def linkedin_url(*, name: str, organisation: str, issued_at: datetime, valid_unt
     return f"{LINKEDIN_ADD}?{urlencode(query, quote_via=quote)}"
 
 
-def credential_view(session: Session, links: Links, credential: Credential, now: datetime) -> dict[str, Any]:
+def credential_view(session: Session, links: Links, credential: Credential, now: datetime) -> CredentialView:
     """Everything the badge templates show; an erased badge has nothing left to show."""
     if credential.erased_at is not None or credential.ob3_credential is None:
         raise NotFound(BADGE_NOT_FOUND)
@@ -157,7 +217,7 @@ def credential_view(session: Session, links: Links, credential: Credential, now:
     }
 
 
-def downloads(*, private: bool) -> list[dict[str, str]]:
+def downloads(*, private: bool) -> list[Download]:
     """The files offered, most useful first; a private badge's OB 2.0 image carries the signed form,
     which verifies without the hosted assertion a private badge no longer publishes."""
     return [

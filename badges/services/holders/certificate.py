@@ -36,6 +36,7 @@ from badges.services.credentials import qr, sharing
 from badges.services.credentials.images import FONTS
 from badges.services.credentials.links import Links
 from badges.services.holders import badge_view, private_link
+from badges.services.holders.badge_view import CredentialView
 from badges.services.shared.errors import RuleError
 from badges.services.shared.messages import N_, message
 
@@ -84,6 +85,19 @@ def _esc(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+class CertificateData(CredentialView):
+    """What the certificate says: the badge page's values, the claim code and its QR, the holder."""
+
+    claim_code: str
+    qr_url: str
+    verifier: str
+    date: str
+    until: str | None
+    holder: str | None
+    private_url: str | None
+    image_png: bytes
+
+
 def certificate_data(
     session: Session,
     links: Links,
@@ -92,7 +106,7 @@ def certificate_data(
     *,
     secret: bytes,
     language: str = "fr",
-) -> dict[str, Any]:
+) -> CertificateData:
     """What the certificate says; a revoked badge gets none (it must not be shown as proof).
 
     `secret` derives the person's private page link (the same one every print, until staff renew it).
@@ -119,7 +133,7 @@ def certificate_data(
     }
 
 
-def _head(canvas: Canvas, data: dict[str, Any], _: Translate) -> float:
+def _head(canvas: Canvas, data: CertificateData, _: Translate) -> float:
     regular, heavy = fonts()
     canvas.setFillColor(ACCENT)
     canvas.rect(0, HEIGHT - 70, WIDTH, 70, stroke=0, fill=1)
@@ -137,7 +151,7 @@ def _line(message: str, value: str, *, bold: bool = True) -> Paragraph:
     return Paragraph(_esc(message).replace("%(value)s", shown), style(13))
 
 
-def _facts(data: dict[str, Any], _: Translate) -> list[Any]:
+def _facts(data: CertificateData, _: Translate) -> list[Any]:
     story: list[Any] = [Paragraph(_esc(data["name"]), style(20, bold=True, color=ACCENT, space=10))]
     if data["holder"]:
         story.append(_line(_("Délivré à : %(value)s"), data["holder"]))
@@ -152,7 +166,7 @@ def _facts(data: dict[str, Any], _: Translate) -> list[Any]:
     return story
 
 
-def _skills(data: dict[str, Any], _: Translate) -> list[Any]:
+def _skills(data: CertificateData, _: Translate) -> list[Any]:
     story: list[Any] = [Paragraph(_esc(_("Ce que je sais faire")), style(16, bold=True, space=8))]
     story += [Paragraph(_esc(line), style(14)) for line in data["meaning"]]
     story.append(Spacer(1, 6))
@@ -165,7 +179,7 @@ def _skills(data: dict[str, Any], _: Translate) -> list[Any]:
     return story
 
 
-def _check_box(canvas: Canvas, data: dict[str, Any], _: Translate) -> None:
+def _check_box(canvas: Canvas, data: CertificateData, _: Translate) -> None:
     """For whoever holds the certificate (an employer): the QR code and code that check the badge."""
     regular, heavy = fonts()
     top, size = CHECK_TOP, 130
@@ -244,7 +258,7 @@ def draw_qr(canvas: Canvas, url: str, *, x: float, y: float, size: float) -> Non
                 canvas.rect(left, bottom, module, module, stroke=0, fill=1)
 
 
-def render(data: dict[str, Any], _: Translate = same) -> bytes:
+def render(data: CertificateData, _: Translate = same) -> bytes:
     """One A4 page; long texts shrink to fit rather than spill onto a second page."""
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=A4, pageCompression=1)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Any
+from typing import TypedDict
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -13,10 +13,47 @@ from badges.models import Beneficiary, Credential
 from badges.services.credentials import sharing
 from badges.services.credentials.links import Links
 from badges.services.holders import badge_view
+from badges.services.holders.badge_view import CredentialView, Download
 from badges.services.shared.errors import NotFound
 from badges.services.shared.messages import N_, message
 
 BADGE_NOT_FOUND = message("badge.not_found", N_("Badge introuvable."))
+
+
+class BadgeRow(TypedDict):
+    id: str
+    name: str
+    image: str
+    issuer: str
+    issued_at: datetime
+    status: str
+    private: bool
+
+
+class HolderHome(TypedDict):
+    name: str
+    badges: list[BadgeRow]
+
+
+class ShareLinkRow(TypedDict):
+    id: str
+    label: str
+    expires_at: datetime
+
+
+class SharedBadge(CredentialView):
+    """A badge as a share link or a claim code shows it."""
+
+    private: bool
+    downloads: list[Download]
+
+
+class HolderBadge(SharedBadge):
+    """The holder's own view of a badge, with its sharing settings."""
+
+    share_links: list[ShareLinkRow]
+    durations: tuple[str, ...]
+    default_duration: str
 
 
 def owned(session: Session, beneficiary: Beneficiary, credential_id: str) -> Credential:
@@ -33,13 +70,13 @@ def owned(session: Session, beneficiary: Beneficiary, credential_id: str) -> Cre
     return found
 
 
-def home(session: Session, beneficiary: Beneficiary, now: datetime) -> dict[str, Any]:
+def home(session: Session, beneficiary: Beneficiary, now: datetime) -> HolderHome:
     credentials = session.scalars(
         select(Credential)
         .where(Credential.beneficiary_id == beneficiary.id, Credential.erased_at.is_(None))
         .order_by(Credential.issued_at.desc(), Credential.id.desc())
     )
-    badges = []
+    badges: list[BadgeRow] = []
     for credential in credentials:
         if credential.ob3_credential is None:
             continue
@@ -58,7 +95,7 @@ def home(session: Session, beneficiary: Beneficiary, now: datetime) -> dict[str,
     return {"name": beneficiary.display_name, "badges": badges}
 
 
-def badge(session: Session, links: Links, credential: Credential, now: datetime) -> dict[str, Any]:
+def badge(session: Session, links: Links, credential: Credential, now: datetime) -> HolderBadge:
     """The holder's view of one badge: the badge page, who may see it, and the share links running."""
     settings = sharing.settings_of(session, credential)
     private = settings is not None and settings.private
@@ -81,7 +118,7 @@ def badge(session: Session, links: Links, credential: Credential, now: datetime)
 
 def shared_badge(
     session: Session, links: Links, credential: Credential, now: datetime, *, verify_url: str
-) -> dict[str, Any]:
+) -> SharedBadge:
     """What a share link or a claim code shows: the badge, and files that verify without its address."""
     private = sharing.is_private(session, credential)
     return {

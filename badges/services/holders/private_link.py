@@ -30,7 +30,8 @@ def sha256_hex(token: str) -> str:
     return hashlib.sha256(token.encode("ascii", "replace")).hexdigest()
 
 
-def _derive(secret: bytes, beneficiary: Beneficiary, salt: str) -> str:
+def derive_token(secret: bytes, beneficiary: Beneficiary, salt: str) -> str:
+    """The token for this person and salt under this secret: without the secret, no one can make it."""
     key = hmac.new(secret, PURPOSE, hashlib.sha256).digest()
     mac = hmac.new(key, f"{beneficiary.public_id}:{salt}".encode(), hashlib.sha256).digest()
     return base64.urlsafe_b64encode(mac).rstrip(b"=").decode("ascii")
@@ -48,7 +49,7 @@ def _link_of(session: Session, beneficiary: Beneficiary) -> BeneficiaryLink | No
 
 def _set_salt(link: BeneficiaryLink, secret: bytes, beneficiary: Beneficiary, now: datetime) -> str:
     link.salt = secrets.token_hex(16)
-    token = _derive(secret, beneficiary, link.salt)
+    token = derive_token(secret, beneficiary, link.salt)
     link.token_hash = sha256_hex(token)
     link.created_at = now
     return token
@@ -61,7 +62,7 @@ def private_token(session: Session, *, beneficiary: Beneficiary, secret: bytes, 
     """
     link = _link_of(session, beneficiary)
     if link is not None:
-        token = _derive(secret, beneficiary, link.salt)
+        token = derive_token(secret, beneficiary, link.salt)
         if hmac.compare_digest(sha256_hex(token), link.token_hash):
             return token
         return _set_salt(link, secret, beneficiary, now)

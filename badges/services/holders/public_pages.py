@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TypedDict
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -12,7 +12,8 @@ from badges.models import BadgeClass, Credential, Framework, Issuer
 from badges.services.credentials import documents, revisions, sharing
 from badges.services.credentials.links import Links
 from badges.services.holders import badge_view
-from badges.services.openbadges.common import LEVEL_SCALE, BadgeClassData
+from badges.services.holders.badge_view import CredentialView, Download, NamedLink
+from badges.services.openbadges.common import LEVEL_SCALE, AlignmentData, BadgeClassData
 from badges.services.programme import frameworks
 from badges.services.shared.errors import NotFound
 from badges.services.shared.messages import N_, message
@@ -21,7 +22,59 @@ BADGE_NOT_FOUND = message("badge.not_found", N_("Badge introuvable."))
 ISSUER_NOT_FOUND = message("issuer.not_found", N_("Tiers-lieu introuvable."))
 
 
-def credential_page(session: Session, links: Links, public_id: str, now: datetime) -> dict[str, Any]:
+class PublicBadge(CredentialView):
+    downloads: list[Download]
+
+
+class AchievementPage(TypedDict):
+    name: str
+    description: str
+    criteria: str
+    image: str
+    level: str
+    alignments: tuple[AlignmentData, ...]
+    issuer: NamedLink
+
+
+class IssuerPage(TypedDict):
+    name: str
+    url: str
+    email: str
+    description: str
+    badges: list[NamedLink]
+
+
+class PublicAlignment(TypedDict):
+    framework: str
+    code: str
+    title: str
+    url: str | None
+
+
+class PublicCompetency(TypedDict):
+    code: str
+    title: str
+    area: str
+    falc: str
+    level: str | None
+    level_label: str
+    criteria: list[str]
+    alignments: list[PublicAlignment]
+
+
+class FrameworkPage(TypedDict):
+    """A framework's public page (its internal profile left out)."""
+
+    slug: str
+    name: str
+    version: str
+    versions: list[str]
+    description: str
+    source_url: str | None
+    competencies: list[PublicCompetency]
+
+
+def credential_page(session: Session, links: Links, public_id: str, now: datetime) -> PublicBadge:
     """The public page of a badge; erased and private badges are not found (badge_view, sharing)."""
     credential = session.scalars(select(Credential).where(Credential.public_id == public_id)).first()
     if credential is None or not sharing.publicly_visible(session, credential):
@@ -32,7 +85,7 @@ def credential_page(session: Session, links: Links, public_id: str, now: datetim
     }
 
 
-def achievement_page(session: Session, links: Links, public_id: str) -> dict[str, Any]:
+def achievement_page(session: Session, links: Links, public_id: str) -> AchievementPage:
     revision = revisions.by_public_id(session, public_id)
     if revision is None:
         raise NotFound(BADGE_NOT_FOUND)
@@ -49,7 +102,7 @@ def achievement_page(session: Session, links: Links, public_id: str) -> dict[str
     }
 
 
-def issuer_page(session: Session, links: Links, slug: str) -> dict[str, Any]:
+def issuer_page(session: Session, links: Links, slug: str) -> IssuerPage:
     issuer = session.scalars(select(Issuer).where(Issuer.slug == slug)).first()
     if issuer is None:
         raise NotFound(ISSUER_NOT_FOUND)
@@ -67,7 +120,7 @@ def issuer_page(session: Session, links: Links, slug: str) -> dict[str, Any]:
     }
 
 
-def framework_page(session: Session, slug: str, links: Links | None = None) -> dict[str, Any]:
+def framework_page(session: Session, slug: str, links: Links | None = None) -> FrameworkPage:
     """The public page of a framework's latest version: one entry (and anchor) per competence code.
 
     The internal profile of a profile framework is deliberately left out.

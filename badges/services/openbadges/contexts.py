@@ -1,4 +1,4 @@
-"""Offline JSON-LD: bundled contexts, RDFC-1.0 canonicalisation, undefined-term checks, OB 3.0 schema."""
+"""Offline JSON-LD: bundled contexts, undefined-term checks, OB 3.0 schema (canonicalisation: crypto.rdfc)."""
 
 from __future__ import annotations
 
@@ -45,7 +45,7 @@ def document_loader(url: str, options: dict[str, Any] | None = None) -> dict[str
 
 
 @contextmanager
-def _one_error_type() -> Iterator[None]:
+def as_jsonld_error() -> Iterator[None]:
     # On hostile input PyLD also leaks ValueError, OverflowError (huge integers), RecursionError...:
     # callers catch a single exception type.
     try:
@@ -54,19 +54,6 @@ def _one_error_type() -> Iterator[None]:
         raise
     except Exception as exc:
         raise jsonld.JsonLdError(f"Invalid JSON-LD: {exc}", "jsonld.SyntaxError") from exc
-
-
-def canonicalize(doc: dict[str, Any]) -> str:
-    """RDFC-1.0 canonical N-Quads of a JSON-LD document (docs/standards.md#S-data-integrity); raises
-    JsonLdError."""
-    # PyLD's default algorithm is the older URGNA2012, and 3.3.0 does not know the name "RDFC-1.0"
-    # (docs/standards.md#S-pyld).
-    with _one_error_type():
-        result: str = jsonld.normalize(
-            doc,
-            {"algorithm": "URDNA2015", "format": "application/n-quads", "documentLoader": document_loader},
-        )
-    return result
 
 
 class _UndefinedTermFinder(jsonld.JsonLdProcessor):
@@ -125,7 +112,7 @@ def undefined_terms(doc: dict[str, Any]) -> list[str]:
     Raises ``jsonld.JsonLdError`` when the document cannot be expanded at all (unknown context, bad JSON-LD).
     """
     finder = _UndefinedTermFinder()
-    with _one_error_type():
+    with as_jsonld_error():
         finder.expand(doc, {"documentLoader": document_loader, "base": None})
     return finder.found
 

@@ -3,8 +3,9 @@
 Owns competency frameworks and their import/export (``frameworks``, ``framework_io``), badge classes
 (``badge_classes``), issuance rules (``rules``), automatic awarding (``awarding``, which calls
 credentials' issuance), review flags (``reviews``), pathways, ateliers and attendance (``pathways``),
-evaluations (``evaluation``), beneficiaries and their CSV import (``beneficiaries``,
-``beneficiary_import``), the staff read-sides (``*_listing``) and the demo data (``demo``).
+evaluations (``evaluation``) and unsaved grid drafts (``grid_drafts``), beneficiaries and their CSV
+import (``beneficiaries``, ``beneficiary_import``), the staff read-sides (``*_listing``) and the demo
+data (``demo``).
 Offers to the others: ``frameworks`` (badge views), ``awarding`` and ``rules`` (reporting).
 Depends on ``accounts``, ``credentials`` and ``shared``.
 """

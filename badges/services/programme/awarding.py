@@ -44,16 +44,27 @@ class Issuing:
     now: datetime
 
 
+@dataclass(frozen=True)
+class NotIssued:
+    """A badge the save could have led to and did not, with every reason (rules.Shortfall)."""
+
+    badge: BadgeClass
+    person: Beneficiary
+    reasons: list[rules.Shortfall]
+
+
 @dataclass
 class Outcome:
     issued: list[Credential] = field(default_factory=list)
     pending: list[PendingAward] = field(default_factory=list)
     flags: list[ReviewFlag] = field(default_factory=list)
+    not_issued: list[NotIssued] = field(default_factory=list)
 
     def merge(self, other: Outcome) -> Outcome:
         self.issued += other.issued
         self.pending += other.pending
         self.flags += other.flags
+        self.not_issued += other.not_issued
         return self
 
 
@@ -148,11 +159,45 @@ def settle(session: Session, issuing: Issuing, beneficiaries: Iterable[Beneficia
         facts = facts_for(session, person) if candidates else None
         for badge in candidates:
             if facts is not None and rules.holds(badge, facts):
-                outcome.merge(_award_or_wait(session, issuing, badge, person))
+                outcome.merge(award_or_wait(session, issuing, badge, person))
     return outcome
 
 
-def _award_or_wait(session: Session, issuing: Issuing, badge: BadgeClass, person: Beneficiary) -> Outcome:
+def classes_of_atelier(session: Session, atelier: Atelier) -> list[BadgeClass]:
+    """The automatic classes an atelier can lead to: its pathway's, and those reading its competences."""
+    worked = {c.id for c in atelier.competencies}
+    linked = {badge.id for badge in atelier.pathway.badge_classes}
+    return [
+        badge
+        for badge in badge_classes.auto_awarded(session, atelier.pathway.issuer_id)
+        if badge.id in linked or worked & rules.required_competencies(badge)
+    ]
+
+
+def explain(
+    session: Session, outcome: Outcome, classes: list[BadgeClass], people: Iterable[Beneficiary]
+) -> list[NotIssued]:
+    """Why each of these classes was not issued to each of these people by this save."""
+    issued = {(c.badge_class_id, c.beneficiary_id) for c in outcome.issued}
+    found = []
+    for person in people:
+        held = set(
+            session.scalars(select(Credential.badge_class_id).where(Credential.beneficiary_id == person.id))
+        )
+        facts = facts_for(session, person)
+        for badge in classes:
+            if (badge.id, person.id) in issued:
+                continue
+            reasons = [rules.Shortfall("already")] if badge.id in held else rules.shortfalls(badge, facts)
+            if not reasons and person.consent_at is None:
+                reasons = [rules.Shortfall("consent")]
+            if reasons:
+                found.append(NotIssued(badge, person, reasons))
+    return found
+
+
+def award_or_wait(session: Session, issuing: Issuing, badge: BadgeClass, person: Beneficiary) -> Outcome:
+    """Issue this badge now, or record it as waiting for consent; losing a race to another request is fine."""
     if person.consent_at is None:
         pending = _pending(session, badge, person, issuing.now)
         return Outcome(pending=[pending] if pending else [])
@@ -199,7 +244,7 @@ def on_consent(session: Session, issuing: Issuing, beneficiary: Beneficiary) -> 
         badge = pending.badge_class
         session.delete(pending)
         session.flush()
-        outcome.merge(_award_or_wait(session, issuing, badge, beneficiary))
+        outcome.merge(award_or_wait(session, issuing, badge, beneficiary))
     return outcome.merge(settle(session, issuing, [beneficiary]))
 
 

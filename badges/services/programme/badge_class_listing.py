@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import io
 from collections import defaultdict
+from datetime import datetime
 from itertools import groupby
-from typing import Any
+from typing import TypedDict
 
 from PIL import Image
 from sqlalchemy import func, select
@@ -19,6 +20,88 @@ from badges.services.credentials import images, revisions
 from badges.services.credentials.links import Links
 from badges.services.programme import badge_classes, frameworks, rules
 from badges.services.shared import profiles
+
+Choice = tuple[str, str]
+
+
+class ClassSummary(TypedDict):
+    id: str
+    name: str
+    level: str
+    profile: str | None
+    rule: list[str]
+    revision: int
+    awarded: int
+    image: str
+
+
+class Aligned(TypedDict):
+    code: str
+    title: str
+    framework: str
+
+
+class CompetenceView(Aligned):
+    aligned: list[Aligned]
+
+
+class RevisionItem(TypedDict):
+    number: int
+    created_at: datetime
+    url: str
+    awarded: int
+
+
+class ClassDetail(ClassSummary):
+    description: str
+    criteria: str
+    criteria_composed: bool
+    tags: list[str]
+    validity_days: int | None
+    image_uploaded: bool
+    competencies: list[CompetenceView]
+    revisions: list[RevisionItem]
+    public_url: str
+
+
+class AreaOptions(TypedDict):
+    name: str
+    options: list[Choice]
+
+
+class FrameworkOptions(TypedDict):
+    """A framework's competences a class may recognise, by area."""
+
+    title: str
+    slug: str
+    areas: list[AreaOptions]
+
+
+class RuleForm(TypedDict):
+    rule_mode: str
+    rule_competences: str
+    rule_level: str
+    rule_at_least: str
+    rule_competencies: list[str]
+    rule_ateliers: str
+    rule_hours: str
+    rule_simplified: bool
+
+
+class ClassForm(RuleForm):
+    """A class as its edit form shows it (strings and lists of competence references)."""
+
+    name: str
+    description: str
+    criteria_narrative: str
+    level: str
+    profile: str
+    validity_days: str
+    tags: str
+    competencies: list[str]
+    image_source: str
+    palette: str
+    image_data: str
 
 
 def awarded_by_revision(session: Session, badge_ids: list[int]) -> dict[tuple[int, int], int]:
@@ -37,7 +120,7 @@ def awarded(session: Session, badge: BadgeClass) -> int:
     return sum(awarded_by_revision(session, [badge.id]).values())
 
 
-def _summary(badge: BadgeClass, links: Links, count: int) -> dict[str, Any]:
+def _summary(badge: BadgeClass, links: Links, count: int) -> ClassSummary:
     latest = revisions.latest_of(badge)
     return {
         "id": badge.public_id,
@@ -52,7 +135,7 @@ def _summary(badge: BadgeClass, links: Links, count: int) -> dict[str, Any]:
     }
 
 
-def class_rows(session: Session, *, issuer: Issuer, links: Links) -> list[dict[str, Any]]:
+def class_rows(session: Session, *, issuer: Issuer, links: Links) -> list[ClassSummary]:
     """The tiers-lieu's badge classes by name, with their latest revision and how many were awarded."""
     found = badge_classes.list_for(session, issuer)
     totals: dict[int, int] = defaultdict(int)
@@ -61,7 +144,7 @@ def class_rows(session: Session, *, issuer: Issuer, links: Links) -> list[dict[s
     return [_summary(b, links, totals[b.id]) for b in found]
 
 
-def _competence(competency: Competency) -> dict[str, Any]:
+def _competence(competency: Competency) -> CompetenceView:
     return {
         "code": competency.code,
         "title": competency.title,
@@ -75,9 +158,9 @@ def _competence(competency: Competency) -> dict[str, Any]:
     }
 
 
-def class_detail(session: Session, badge: BadgeClass, links: Links) -> dict[str, Any]:
+def class_detail(session: Session, badge: BadgeClass, links: Links) -> ClassDetail:
     counts = awarded_by_revision(session, [badge.id])
-    history = [
+    history: list[RevisionItem] = [
         {
             "number": r.number,
             "created_at": r.created_at,
@@ -100,11 +183,11 @@ def class_detail(session: Session, badge: BadgeClass, links: Links) -> dict[str,
     }
 
 
-def competence_groups(session: Session) -> list[dict[str, Any]]:
+def competence_groups(session: Session) -> list[FrameworkOptions]:
     """Competences a class may recognise: by framework (references first), then by area, code + title."""
-    groups = []
+    groups: list[FrameworkOptions] = []
     for framework in frameworks.all_latest(session):
-        areas = [
+        areas: list[AreaOptions] = [
             {"name": area or framework.name, "options": [(c.ref, f"{c.code} · {c.title}") for c in items]}
             for area, items in groupby(framework.competencies, key=lambda c: c.area)
         ]
@@ -122,7 +205,7 @@ def drawn_palette(png: bytes) -> str | None:
     return next((name for name, (dark, _) in images.PALETTES.items() if dark == wanted), None)
 
 
-def _rule_form(session: Session, badge: BadgeClass) -> dict[str, Any]:
+def _rule_form(session: Session, badge: BadgeClass) -> RuleForm:
     rule = rules.to_json(session, badge.rule or [])
     acquired = next((p for p in rule if p["type"] == rules.CompetencesAcquired.name), None)
     attendance = next((p for p in rule if p["type"] == rules.MinAttendance.name), {})
@@ -139,7 +222,7 @@ def _rule_form(session: Session, badge: BadgeClass) -> dict[str, Any]:
     }
 
 
-def class_form(session: Session, badge: BadgeClass) -> dict[str, Any]:
+def class_form(session: Session, badge: BadgeClass) -> ClassForm:
     """A class as its edit form shows it (strings and lists of competence references)."""
     palette = "" if badge.image_uploaded else drawn_palette(badge.image_png) or ""
     if palette == profiles.palette_for(badge.profile):

@@ -15,8 +15,8 @@ from badges.models.base import new_public_id
 from badges.services.credentials import images, revisions
 from badges.services.openbadges.common import LEVEL_SCALE
 from badges.services.programme import frameworks, rules
-from badges.services.shared import profiles
-from badges.services.shared.errors import Conflict, InvalidInput, NotFound
+from badges.services.shared import lookup, profiles
+from badges.services.shared.errors import Conflict, InvalidInput
 from badges.services.shared.messages import N_, message
 from badges.services.shared.validation import LEVELS, Fields
 
@@ -213,13 +213,14 @@ def for_issuer(session: Session, *, issuer: Issuer, public_id: str) -> BadgeClas
 
 def in_scope(session: Session, *, public_id: str, issuer_ids: list[int] | None) -> BadgeClass:
     """A badge class of one of these issuers (None: any); otherwise not found, whoever owns it."""
-    query = select(BadgeClass).where(BadgeClass.public_id == public_id)
-    if issuer_ids is not None:
-        query = query.where(BadgeClass.issuer_id.in_(issuer_ids))
-    found = session.scalars(query).first()
-    if found is None:
-        raise NotFound(BADGE_NOT_FOUND)
-    return found
+    return lookup.find_owned(
+        session,
+        BadgeClass,
+        public_id,
+        owner=BadgeClass.issuer_id,
+        issuer_ids=issuer_ids,
+        message=BADGE_NOT_FOUND,
+    )
 
 
 def list_for(session: Session, issuer: Issuer) -> list[BadgeClass]:

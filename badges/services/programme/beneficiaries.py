@@ -15,7 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from badges.models import Beneficiary, Credential, Issuer
-from badges.services.shared.errors import Conflict, InvalidInput, NotFound
+from badges.services.shared import lookup
+from badges.services.shared.errors import Conflict, InvalidInput
 from badges.services.shared.messages import N_, message
 from badges.services.shared.profiles import PROFILES
 from badges.services.shared.validation import Fields
@@ -112,10 +113,11 @@ def for_issuer(session: Session, *, issuer: Issuer, public_id: str) -> Beneficia
 
 
 def in_scope(session: Session, *, public_id: str, issuer_ids: list[int] | None) -> Beneficiary:
-    query = select(Beneficiary).where(Beneficiary.public_id == public_id)
-    if issuer_ids is not None:
-        query = query.where(Beneficiary.issuer_id.in_(issuer_ids))
-    found = session.scalars(query).first()
-    if found is None:
-        raise NotFound(BENEFICIARY_NOT_FOUND)
-    return found
+    return lookup.find_owned(
+        session,
+        Beneficiary,
+        public_id,
+        owner=Beneficiary.issuer_id,
+        issuer_ids=issuer_ids,
+        message=BENEFICIARY_NOT_FOUND,
+    )

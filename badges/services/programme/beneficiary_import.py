@@ -50,60 +50,52 @@ def _file_error(said: Message) -> RowErrors:
     return RowErrors([{"row": None, "field": FIELD, "message": said}])
 
 
-def _rows(raw: bytes) -> list[tuple[int, dict[str | None, str]]]:
-    """The records as {column: cell} with their line; extra cells go under the column None."""
+def _rows(raw: bytes) -> list[spreadsheet.Record]:
+    """The records, their cells named by column, with their line."""
     if len(raw) > MAX_BYTES:
         raise _file_error(FILE_TOO_LARGE(kb=MAX_BYTES // 1024))
     # Excel in French often saves as Windows-1252.
     table = spreadsheet.read(raw, field=FIELD, max_cell_chars=MAX_CELL_CHARS, windows_1252=True)
-    header = [h.strip().lower() for h in table.header]
+    header = table.columns(lower=True)
     unknown = [h for h in header if h not in COLUMNS]
     if "prenom_ou_alias" not in header:
         raise _file_error(HEADER)
     if unknown:
         raise _file_error(UNKNOWN_COLUMNS(columns=", ".join(unknown)))
-    rows = []
-    for number, cells in table.rows:
-        # A short row leaves its last cells empty, as a spreadsheet shows it.
-        row: dict[str | None, str] = {
-            name: cells[i] if i < len(cells) else "" for i, name in enumerate(header)
-        }
-        if len(cells) > len(header):
-            row[None] = ""
-        rows.append((number, row))
-    return rows
+    return list(table.records(header))
 
 
-def _data(row: dict[str | None, str]) -> tuple[dict[str, Any], dict[str, Message]]:
+def _data(record: spreadsheet.Record) -> tuple[dict[str, Any], dict[str, Message]]:
     """One CSV row as beneficiaries.validate reads it; yes/no columns become booleans."""
     data: dict[str, Any] = {}
     errors: dict[str, Message] = {}
-    for column, value in row.items():
-        if column is None:
-            errors["ligne"] = EXTRA_CELLS
-            continue
-        name, text = COLUMNS[column], (value or "").strip()
+    for column, value in record.cells.items():
+        name, text = COLUMNS[column], value.strip()
         if name in FLAGS:
             if text.lower() not in YES + NO:
                 errors[name] = YES_OR_NO
             data[name] = text.lower() in YES
         elif text:
             data[name] = text
+    if record.extra:
+        errors["ligne"] = EXTRA_CELLS
     return data, errors
 
 
 def parse(raw: bytes) -> list[dict[str, Any]]:
     """The rows, each validated; RowErrors lists every bad row (line numbers as in a spreadsheet)."""
     rows, problems = [], []
-    for position, (number, row) in enumerate(_rows(raw), start=1):
+    for position, record in enumerate(_rows(raw), start=1):
         if position > MAX_ROWS:
             raise _file_error(TOO_MANY_ROWS(max=MAX_ROWS))
-        data, errors = _data(row)
+        data, errors = _data(record)
         try:
             beneficiaries.validate({k: v for k, v in data.items() if k not in errors})
         except InvalidInput as exc:
             errors.update(exc.field_messages)
-        problems += [{"row": number, "field": COLUMN_OF.get(f, f), "message": m} for f, m in errors.items()]
+        problems += [
+            {"row": record.number, "field": COLUMN_OF.get(f, f), "message": m} for f, m in errors.items()
+        ]
         rows.append(data)
     if not rows and not problems:
         raise _file_error(NOBODY)

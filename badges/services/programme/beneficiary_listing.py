@@ -8,7 +8,8 @@ a note, the internal profile label, an e-mail or a phone number.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
+from datetime import datetime
+from typing import Any, TypedDict
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -28,6 +29,70 @@ from badges.models import (
 from badges.services.programme import awarding, rules
 
 
+class PersonRow(TypedDict):
+    id: str
+    name: str
+    profile: str
+    consent_at: datetime | None
+    pending: int
+    flags: int
+
+
+class PersonForm(TypedDict):
+    display_name: str
+    email: str
+    phone: str
+    profile: str
+    show_name_in_badges: bool
+    needs_french_support: bool
+
+
+class PathwayItem(TypedDict):
+    id: str
+    title: str
+    since: datetime
+
+
+class AwardItem(TypedDict):
+    id: str
+    badge: str
+    revoked: bool
+
+
+class PendingItem(TypedDict):
+    badge: str
+    since: datetime
+
+
+class FlagItem(TypedDict):
+    award: str
+    badge: str
+    competency: str
+    before: str
+    after: str
+
+
+class PersonFile(PersonForm):
+    """The staff file of one beneficiary."""
+
+    id: str
+    consent_at: datetime | None
+    pathways: list[PathwayItem]
+    awards: list[AwardItem]
+    pending: list[PendingItem]
+    awardable: list[tuple[str, str]]
+    flags: list[FlagItem]
+
+
+class FollowedPerson(TypedDict):
+    """What a counsellor sees of a beneficiary (never failures, notes, profile or contact details)."""
+
+    name: str
+    pathways: list[str]
+    skills: list[str]
+    badges: list[str]
+
+
 def _counts(session: Session, model: Any, column: Any, ids: list[int], *extra: Any) -> dict[int, int]:
     found: dict[int, int] = defaultdict(int)
     for (owner,) in session.execute(select(column).where(column.in_(ids), *extra)):
@@ -35,7 +100,7 @@ def _counts(session: Session, model: Any, column: Any, ids: list[int], *extra: A
     return found
 
 
-def people(session: Session, *, issuer: Issuer) -> list[dict[str, Any]]:
+def people(session: Session, *, issuer: Issuer) -> list[PersonRow]:
     """The tiers-lieu's beneficiaries with consent, pending awards and open review flags."""
     found = list(
         session.scalars(
@@ -65,7 +130,7 @@ def people(session: Session, *, issuer: Issuer) -> list[dict[str, Any]]:
     ]
 
 
-def form_of(person: Beneficiary) -> dict[str, Any]:
+def form_of(person: Beneficiary) -> PersonForm:
     return {
         "display_name": person.display_name,
         "email": person.email or "",
@@ -76,7 +141,7 @@ def form_of(person: Beneficiary) -> dict[str, Any]:
     }
 
 
-def file_of(session: Session, person: Beneficiary) -> dict[str, Any]:
+def file_of(session: Session, person: Beneficiary) -> PersonFile:
     """The staff file: the record, pathways, awards, awards waiting for consent, badges to review."""
     enrolments = session.execute(
         select(Pathway, Enrolment).join(Enrolment).where(Enrolment.beneficiary_id == person.id)
@@ -138,7 +203,7 @@ def _acquired(session: Session, ids: list[int]) -> dict[int, list[str]]:
     return found
 
 
-def agency_people(session: Session, *, agency: Agency | None) -> list[dict[str, Any]]:
+def agency_people(session: Session, *, agency: Agency | None) -> list[FollowedPerson]:
     """Beneficiaries of the pathways this agency follows, with what they acquired (never failures)."""
     if agency is None:
         return []
@@ -157,7 +222,7 @@ def agency_people(session: Session, *, agency: Agency | None) -> list[dict[str, 
         select(Credential).where(Credential.beneficiary_id.in_(ids), Credential.revoked_at.is_(None))
     ):
         badges[credential.beneficiary_id or 0].append(credential.badge_class.name)
-    people: dict[int, dict[str, Any]] = {}
+    people: dict[int, FollowedPerson] = {}
     for person, pathway, issuer in rows:
         entry = people.setdefault(person.id, {"name": person.display_name, "pathways": [],
                                               "skills": acquired.get(person.id, []),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TypedDict
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -89,7 +89,20 @@ def _create(session: Session, keyring: Keyring, *, links: Links, now: datetime) 
     return issuer
 
 
-def describe(data: DemoData, links: Links, token: str, *, command: str, sign_in: str) -> dict[str, Any]:
+class DemoGuide(TypedDict):
+    """What `badges demo` prints: ids, the way in, and two commands that award a badge."""
+
+    issuer: str
+    staff_email: str
+    staff_sign_in: str
+    api_token: str
+    badge_class: str
+    beneficiaries: dict[str, str]
+    award_with_cli: str
+    award_with_api: str
+
+
+def describe(data: DemoData, links: Links, token: str, *, command: str, sign_in: str) -> DemoGuide:
     """What the newcomer needs to sign in, award and verify a badge by hand.
 
     `command` is how the `badges` command runs from the newcomer's shell (`.venv/bin/badges`) and

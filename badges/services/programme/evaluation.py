@@ -169,16 +169,16 @@ def _grid_cell(
     return person, competency, CELL(who=who, what=what, problem=problem)
 
 
-def record_grid(
-    session: Session, issuing: Issuing, *, atelier: Atelier, evaluator: User, data: dict[str, Any]
-) -> tuple[list[Evaluation], Outcome]:
-    """A whole atelier's evaluations (beneficiaries x competences), checked as a whole: one bad cell
-    rejects the grid with a message naming it, and nothing is saved."""
-    fields = Fields(data)
+def _grid_evaluations(
+    session: Session, atelier: Atelier, evaluator: User, data: dict[str, Any], fields: Fields, now: datetime
+) -> list[Evaluation]:
+    """The grid's cells as evaluations; each bad cell is reported as `results[<position>]`."""
     moment = fields.choice("moment", MOMENTS)
     method = fields.choice("method", METHODS)
     cells = data.get("results")
-    if not isinstance(cells, list) or not 1 <= len(cells) <= MAX_GRID_CELLS:
+    # With the attendance sent, a grid may change only who came (no new level).
+    low = 0 if data.get("attendance") else 1
+    if not isinstance(cells, list) or not low <= len(cells) <= MAX_GRID_CELLS:
         fields.errors["results"] = GRID_SIZE(max=MAX_GRID_CELLS)
         cells = []
     people = pathways.enrolled(session, atelier.pathway)
@@ -202,12 +202,36 @@ def record_grid(
                 evaluator=evaluator,
                 note=cell.get("note", "").strip(),
                 evaluated_at=_noon(atelier.held_on),
-                created_at=issuing.now,
+                created_at=now,
             )
         )
+    return evaluations
+
+
+def record_grid(
+    session: Session, issuing: Issuing, *, atelier: Atelier, evaluator: User, data: dict[str, Any]
+) -> tuple[list[Evaluation], Outcome]:
+    """A whole atelier's evaluations (beneficiaries x competences) and, when sent, its attendance
+    (`"attendance"` as in pathways.record_attendance), checked as a whole: one bad cell rejects the grid
+    with a message naming it, and nothing is saved. The outcome says why each badge the atelier can
+    lead to was not issued to the people evaluated."""
+    fields = Fields(data)
+    evaluations = _grid_evaluations(session, atelier, evaluator, data, fields, issuing.now)
     fields.check()
+    attended = []
+    if data.get("attendance") is not None:
+        attended = pathways.record_attendance(
+            session, atelier=atelier, data={"attendance": data["attendance"]}
+        )
     flags = _store(session, evaluations, now=issuing.now)
-    return evaluations, _settle(session, issuing, evaluations, flags)
+    people = {e.beneficiary_id: e.beneficiary for e in evaluations}
+    outcome = awarding.settle(
+        session, issuing, [*people.values(), *(p for p in attended if p.id not in people)]
+    )
+    outcome.flags += flags
+    classes = awarding.classes_of_atelier(session, atelier)
+    outcome.not_issued = awarding.explain(session, outcome, classes, people.values())
+    return evaluations, outcome
 
 
 def _criteria(session: Session, pathway: Pathway, beneficiary: Beneficiary) -> list[PersonalCriterion]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 from sqlalchemy.orm import Session
 
@@ -237,15 +237,15 @@ def _csv_rows(raw: bytes, *, windows_1252: bool) -> list[dict[str, Any]]:
     if len(raw) > MAX_CSV_BYTES:
         raise RowErrors([{"row": None, "field": "csv", "message": CSV_TOO_LARGE}])
     table = spreadsheet.read(raw, field="csv", max_cell_chars=MAX_CELL_CHARS, windows_1252=windows_1252)
-    header = [h.strip() for h in table.header]
+    header = table.columns()
     missing = [c for c in ("code", "title") if c not in header]
     unknown = [h for h in header if h not in CSV_COLUMNS]
     if missing or unknown:
         expected = EXPECTED_COLUMNS(columns=", ".join(CSV_COLUMNS))
         raise RowErrors([{"row": 1, "field": "en-tête", "message": expected}])
     rows = []
-    for _number, cells in table.rows:
-        row = {name: value.strip() for name, value in zip(header, cells, strict=False)}
+    for record in table.records(header):
+        row = {name: value.strip() for name, value in record.cells.items()}
         rows.append(
             {
                 **row,
@@ -261,21 +261,68 @@ def _split(value: str) -> list[str]:
     return [part.strip() for part in value.split("|") if part.strip()]
 
 
-def export_document(framework: Framework) -> dict[str, Any]:
-    """The JSON document import_document reads back (the profile is internal: staff API only)."""
+class FrameworkHead(TypedDict):
+    """What names a framework version, the same in the document, the API list and the staff list."""
+
+    slug: str
+    version: str
+    name: str
+    kind: str
+    profile: str | None
+
+
+class FrameworkSummary(FrameworkHead):
+    competencies: int
+
+
+class AlignmentDocument(TypedDict):
+    framework: str
+    code: str
+    role: str
+
+
+class CompetencyDocument(TypedDict):
+    code: str
+    title: str
+    area: str
+    falc_description: str
+    level: str | None
+    criteria: list[str]
+    alignments: list[AlignmentDocument]
+
+
+class FrameworkDocument(FrameworkHead):
+    description: str
+    source_url: str | None
+    competencies: list[CompetencyDocument]
+
+
+def head(framework: Framework) -> FrameworkHead:
     return {
         "slug": framework.slug,
         "version": framework.version,
         "name": framework.name,
         "kind": framework.kind,
         "profile": framework.profile,
+    }
+
+
+def summary(framework: Framework) -> FrameworkSummary:
+    """The framework in a list: its head and how many competences it has."""
+    return {**head(framework), "competencies": len(framework.competencies)}
+
+
+def export_document(framework: Framework) -> FrameworkDocument:
+    """The JSON document import_document reads back (the profile is internal: staff API only)."""
+    return {
+        **head(framework),
         "description": framework.description,
         "source_url": framework.source_url,
         "competencies": [_competency_json(c) for c in framework.competencies],
     }
 
 
-def _competency_json(competency: Competency) -> dict[str, Any]:
+def _competency_json(competency: Competency) -> CompetencyDocument:
     return {
         "code": competency.code,
         "title": competency.title,

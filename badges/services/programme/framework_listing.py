@@ -2,32 +2,53 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TypedDict
 
 from sqlalchemy.orm import Session
 
 from badges.models import Competency, Framework
-from badges.services.programme import frameworks
+from badges.services.programme import framework_io, frameworks
+from badges.services.programme.framework_io import FrameworkSummary
 
 
-def latest_versions(session: Session) -> list[dict[str, Any]]:
+class FrameworkRow(FrameworkSummary):
+    versions: list[str]
+
+
+class AlignmentView(TypedDict):
+    slug: str
+    version: str
+    code: str
+    title: str
+    role: str
+
+
+class CompetencyView(TypedDict):
+    code: str
+    title: str
+    falc: str
+    level: str | None
+    criteria: list[str]
+    alignments: list[AlignmentView]
+
+
+class FrameworkDetail(FrameworkRow):
+    description: str
+    source_url: str | None
+    latest: bool
+    areas: list[tuple[str, list[CompetencyView]]]
+
+
+def latest_versions(session: Session) -> list[FrameworkRow]:
     """Every framework, in its latest version."""
     return [summary(session, framework) for framework in frameworks.all_latest(session)]
 
 
-def summary(session: Session, framework: Framework) -> dict[str, Any]:
-    return {
-        "slug": framework.slug,
-        "name": framework.name,
-        "version": framework.version,
-        "kind": framework.kind,
-        "profile": framework.profile,
-        "competencies": len(framework.competencies),
-        "versions": frameworks.versions(session, framework.slug),
-    }
+def summary(session: Session, framework: Framework) -> FrameworkRow:
+    return {**framework_io.summary(framework), "versions": frameworks.versions(session, framework.slug)}
 
 
-def _competency(competency: Competency) -> dict[str, Any]:
+def _competency(competency: Competency) -> CompetencyView:
     return {
         "code": competency.code,
         "title": competency.title,
@@ -47,9 +68,9 @@ def _competency(competency: Competency) -> dict[str, Any]:
     }
 
 
-def detail(session: Session, framework: Framework) -> dict[str, Any]:
+def detail(session: Session, framework: Framework) -> FrameworkDetail:
     """The framework as the page shows it: its competences grouped by area, in the file's order."""
-    areas: dict[str, list[dict[str, Any]]] = {}
+    areas: dict[str, list[CompetencyView]] = {}
     for competency in framework.competencies:
         areas.setdefault(competency.area, []).append(_competency(competency))
     found = summary(session, framework)

@@ -22,7 +22,7 @@ from badges.models import (
 )
 from badges.services.accounts import network, users
 from badges.services.programme import frameworks
-from badges.services.shared import profiles
+from badges.services.shared import lookup, profiles
 from badges.services.shared.errors import Conflict, InvalidInput, NotFound
 from badges.services.shared.messages import N_, Message, message
 from badges.services.shared.validation import BAD_DEPARTMENT, DEPARTMENT_RE, Fields
@@ -153,29 +153,29 @@ def update_pathway(session: Session, *, pathway: Pathway, data: dict[str, Any]) 
     return pathway
 
 
-def _scoped(session: Session, model: Any, public_id: str, issuer_ids: list[int] | None, said: Message) -> Any:
-    query = select(model).where(model.public_id == public_id)
-    if model is Atelier:
-        query = query.join(Pathway)
-    if issuer_ids is not None:
-        query = query.where(
-            Pathway.issuer_id.in_(issuer_ids) if model is Atelier else model.issuer_id.in_(issuer_ids)
-        )
-    found = session.scalars(query).first()
-    if found is None:
-        raise NotFound(said)
-    return found
-
-
 def pathway_in_scope(session: Session, public_id: str, issuer_ids: list[int] | None) -> Pathway:
     """A pathway of one of these tiers-lieux (None: any); another's is not found, never forbidden."""
-    found: Pathway = _scoped(session, Pathway, public_id, issuer_ids, PATHWAY_NOT_FOUND)
-    return found
+    return lookup.find_owned(
+        session,
+        Pathway,
+        public_id,
+        owner=Pathway.issuer_id,
+        issuer_ids=issuer_ids,
+        message=PATHWAY_NOT_FOUND,
+    )
 
 
 def atelier_in_scope(session: Session, public_id: str, issuer_ids: list[int] | None) -> Atelier:
-    found: Atelier = _scoped(session, Atelier, public_id, issuer_ids, ATELIER_NOT_FOUND)
-    return found
+    """An atelier of a pathway of one of these tiers-lieux (None: any)."""
+    return lookup.find_owned(
+        session,
+        Atelier,
+        public_id,
+        owner=Pathway.issuer_id,
+        join=[Pathway],
+        issuer_ids=issuer_ids,
+        message=ATELIER_NOT_FOUND,
+    )
 
 
 def enrol(session: Session, *, pathway: Pathway, beneficiary: Beneficiary, now: datetime) -> Enrolment:

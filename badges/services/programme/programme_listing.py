@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, timedelta
-from typing import Any
+from typing import TypedDict
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -23,12 +23,141 @@ from badges.models import (
     Role,
     User,
 )
-from badges.services.programme import frameworks, pathways
+from badges.services.programme import badge_classes, frameworks, pathways, rules
 
 VIEWS = ("semaine", "mois")
+Choice = tuple[str, str]
 
 
-def pathway_list(session: Session, *, issuer: Issuer) -> list[dict[str, Any]]:
+class PathwayRow(TypedDict):
+    id: str
+    title: str
+    type: str
+    category: str
+    start_date: date
+    end_date: date | None
+    agency: str
+    beneficiaries: int
+    ateliers: int
+
+
+class PathwayForm(TypedDict):
+    """A pathway as its edit form shows it (strings and lists of ids)."""
+
+    title: str
+    type: str
+    category: str
+    start_date: str
+    end_date: str
+    agency: str
+    counsellor: str
+    badge_classes: list[str]
+
+
+class PathwayChoices(TypedDict):
+    agencies: list[Choice]
+    counsellors: list[Choice]
+    badge_classes: list[Choice]
+
+
+class AtelierItem(TypedDict):
+    id: str
+    title: str
+    held_on: date
+    duration_minutes: int
+    pathway: str
+    pathway_id: str
+    competencies: list[str]
+    present: int
+
+
+class Person(TypedDict):
+    id: str
+    name: str
+
+
+class PathwayDetail(PathwayForm):
+    id: str
+    start: date
+    end: date | None
+    agency_name: str
+    counsellor_name: str
+    badge_names: list[str]
+    ateliers: list[AtelierItem]
+    people: list[Person]
+    not_enrolled: list[Choice]
+
+
+class CompetenceGroup(TypedDict):
+    """The competences of one framework, as checkboxes."""
+
+    title: str
+    slug: str
+    reference: bool
+    options: list[Choice]
+
+
+class AtelierForm(TypedDict):
+    title: str
+    held_on: str
+    duration_minutes: str
+    competencies: list[str]
+
+
+class Presence(Person):
+    present: bool
+
+
+class DayAtelier(AtelierItem):
+    enrolled: int
+
+
+class AtelierDetail(AtelierItem):
+    attendance: list[Presence]
+    recorded: bool
+
+
+class CalendarDay(TypedDict):
+    day: date
+    ateliers: list[AtelierItem]
+
+
+class GridColumn(TypedDict):
+    ref: str
+    code: str
+    short: str
+    title: str
+    label: str
+
+
+class GridRow(Person):
+    present: bool
+    previous: dict[str, str]
+
+
+class Grid(TypedDict):
+    """The atelier's group (rows) and competences (columns)."""
+
+    atelier: AtelierItem
+    columns: list[GridColumn]
+    recorded: bool
+    rows: list[GridRow]
+
+
+class BadgeCompetence(TypedDict):
+    ref: str
+    label: str
+
+
+class PathwayBadge(TypedDict):
+    """A badge a pathway's ateliers can lead to, with the competences its rules read."""
+
+    name: str
+    level: str | None
+    competencies: list[BadgeCompetence]
+
+
+def pathway_list(session: Session, *, issuer: Issuer) -> list[PathwayRow]:
     """The tiers-lieu's pathways, the most recent first."""
     found = session.scalars(
         select(Pathway).where(Pathway.issuer_id == issuer.id).order_by(Pathway.start_date.desc(), Pathway.id)
@@ -49,7 +178,7 @@ def pathway_list(session: Session, *, issuer: Issuer) -> list[dict[str, Any]]:
     ]
 
 
-def pathway_form(pathway: Pathway) -> dict[str, Any]:
+def pathway_form(pathway: Pathway) -> PathwayForm:
     """A pathway as its edit form shows it (strings and lists of ids)."""
     return {
         "title": pathway.title,
@@ -63,7 +192,7 @@ def pathway_form(pathway: Pathway) -> dict[str, Any]:
     }
 
 
-def pathway_choices(session: Session, *, issuer: Issuer) -> dict[str, list[tuple[str, str]]]:
+def pathway_choices(session: Session, *, issuer: Issuer) -> PathwayChoices:
     """Agencies, counsellors and the tiers-lieu's badge classes a pathway may name."""
     agencies = session.scalars(select(Agency).order_by(Agency.name))
     counsellors = session.scalars(
@@ -81,7 +210,7 @@ def pathway_choices(session: Session, *, issuer: Issuer) -> dict[str, list[tuple
     }
 
 
-def _atelier_item(atelier: Atelier) -> dict[str, Any]:
+def _atelier_item(atelier: Atelier) -> AtelierItem:
     return {
         "id": atelier.public_id,
         "title": atelier.title,
@@ -89,12 +218,12 @@ def _atelier_item(atelier: Atelier) -> dict[str, Any]:
         "duration_minutes": atelier.duration_minutes,
         "pathway": atelier.pathway.title,
         "pathway_id": atelier.pathway.public_id,
-        "competencies": [f"{c.code} {c.title}" for c in atelier.competencies],
+        "competencies": [c.label for c in atelier.competencies],
         "present": sum(1 for a in atelier.attendances if a.present),
     }
 
 
-def pathway_detail(session: Session, pathway: Pathway) -> dict[str, Any]:
+def pathway_detail(session: Session, pathway: Pathway) -> PathwayDetail:
     people = pathways.enrolled(session, pathway)
     others = session.scalars(
         select(Beneficiary)
@@ -117,7 +246,7 @@ def pathway_detail(session: Session, pathway: Pathway) -> dict[str, Any]:
     }
 
 
-def competence_choices(session: Session) -> list[dict[str, Any]]:
+def competence_choices(session: Session) -> list[CompetenceGroup]:
     """Competences an atelier may work, by framework: the profile cards first, then the references."""
     found = frameworks.all_latest(session)
     ordered = sorted(found, key=lambda f: (f.kind != "profile", f.name))
@@ -132,7 +261,26 @@ def competence_choices(session: Session) -> list[dict[str, Any]]:
     ]
 
 
-def atelier_form(atelier: Atelier) -> dict[str, Any]:
+def pathway_badges(session: Session, pathway: Pathway) -> list[PathwayBadge]:
+    """The badges a pathway's ateliers can lead to (its own classes, else the tiers-lieu's automatic
+    ones), each with the competences its rules read: the atelier form shows which ones it covers."""
+    classes = list(pathway.badge_classes) or badge_classes.auto_awarded(session, pathway.issuer_id)
+    found: list[PathwayBadge] = []
+    for badge in classes:
+        needed = rules.required_competencies(badge)
+        found.append(
+            {
+                "name": badge.name,
+                "level": badge.level,
+                "competencies": [
+                    {"ref": c.ref, "label": c.label} for c in badge.competencies if c.id in needed
+                ],
+            }
+        )
+    return found
+
+
+def atelier_form(atelier: Atelier) -> AtelierForm:
     return {
         "title": atelier.title,
         "held_on": atelier.held_on.isoformat(),
@@ -141,7 +289,7 @@ def atelier_form(atelier: Atelier) -> dict[str, Any]:
     }
 
 
-def atelier_detail(session: Session, atelier: Atelier) -> dict[str, Any]:
+def atelier_detail(session: Session, atelier: Atelier) -> AtelierDetail:
     present = {a.beneficiary_id: a.present for a in atelier.attendances}
     people = pathways.enrolled(session, atelier.pathway)
     return {
@@ -164,7 +312,7 @@ def period_of_view(view: str, day: date) -> tuple[date, date, date, date]:
     return start, start + timedelta(days=6), start - timedelta(days=7), start + timedelta(days=7)
 
 
-def calendar(session: Session, *, issuer: Issuer, start: date, end: date) -> list[dict[str, Any]]:
+def calendar(session: Session, *, issuer: Issuer, start: date, end: date) -> list[CalendarDay]:
     """The tiers-lieu's ateliers between two days, grouped by day (days without atelier left out)."""
     found = session.scalars(
         select(Atelier)
@@ -172,14 +320,26 @@ def calendar(session: Session, *, issuer: Issuer, start: date, end: date) -> lis
         .where(Pathway.issuer_id == issuer.id, Atelier.held_on >= start, Atelier.held_on <= end)
         .order_by(Atelier.held_on, Atelier.id)
     )
-    days: dict[date, list[dict[str, Any]]] = defaultdict(list)
+    days: dict[date, list[AtelierItem]] = defaultdict(list)
     for atelier in found:
         days[atelier.held_on].append(_atelier_item(atelier))
     return [{"day": day, "ateliers": items} for day, items in sorted(days.items())]
 
 
-def grid(session: Session, atelier: Atelier) -> dict[str, Any]:
-    """The atelier's group (rows) and competences (columns), with this atelier's latest results."""
+def day_ateliers(session: Session, *, issuer: Issuer, day: date) -> list[DayAtelier]:
+    """The tiers-lieu's ateliers held on one day, with the size of each one's group (its pathway's people)."""
+    found = session.scalars(
+        select(Atelier)
+        .join(Pathway)
+        .where(Pathway.issuer_id == issuer.id, Atelier.held_on == day)
+        .order_by(Atelier.id)
+    )
+    return [{**_atelier_item(a), "enrolled": len(a.pathway.enrolments)} for a in found]
+
+
+def grid(session: Session, atelier: Atelier) -> Grid:
+    """The atelier's group (rows) and competences (columns), with this atelier's latest results and
+    attendance (`recorded` is false until someone saved who came)."""
     people = list(pathways.enrolled(session, atelier.pathway).values())
     present = {a.beneficiary_id for a in atelier.attendances if a.present}
     latest: dict[tuple[int, int], str] = {}
@@ -188,15 +348,19 @@ def grid(session: Session, atelier: Atelier) -> dict[str, Any]:
     ):
         latest[(item.beneficiary_id, item.competency_id)] = item.result
     worked = atelier.competencies
-    columns = [{"ref": c.ref, "code": c.code, "title": c.title} for c in worked]
+    columns: list[GridColumn] = [
+        {"ref": c.ref, "code": c.code, "short": c.short_label, "title": c.title, "label": c.label}
+        for c in worked
+    ]
     return {
         "atelier": _atelier_item(atelier),
         "columns": columns,
+        "recorded": bool(atelier.attendances),
         "rows": [
             {
                 "id": b.public_id,
                 "name": b.display_name,
-                "absent": bool(present) and b.id not in present,
+                "present": b.id in present,
                 "previous": {c.ref: latest.get((b.id, c.id), "") for c in worked},
             }
             for b in people

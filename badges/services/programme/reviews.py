@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, TypedDict
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from badges.models import Credential, ReviewFlag, User
-from badges.services.shared.errors import Conflict, NotFound
+from badges.services.shared import lookup
+from badges.services.shared.errors import Conflict
 from badges.services.shared.messages import N_, message
 from badges.services.shared.validation import Fields
 
@@ -21,13 +22,15 @@ MAX_LISTED = 200
 
 
 def flag_in_scope(session: Session, public_id: str, issuer_ids: list[int] | None) -> ReviewFlag:
-    query = select(ReviewFlag).join(Credential).where(ReviewFlag.public_id == public_id)
-    if issuer_ids is not None:
-        query = query.where(Credential.issuer_id.in_(issuer_ids))
-    found = session.scalars(query).first()
-    if found is None:
-        raise NotFound(FLAG_NOT_FOUND)
-    return found
+    return lookup.find_owned(
+        session,
+        ReviewFlag,
+        public_id,
+        owner=Credential.issuer_id,
+        join=[Credential],
+        issuer_ids=issuer_ids,
+        message=FLAG_NOT_FOUND,
+    )
 
 
 def resolve(flag: ReviewFlag, *, by: User, data: dict[str, Any], now: datetime) -> ReviewFlag:
@@ -59,7 +62,24 @@ def open_count(session: Session, *, issuer_id: int) -> int:
     return int(session.scalar(query) or 0)
 
 
-def flag_row(flag: ReviewFlag) -> dict[str, Any]:
+class FlagRow(TypedDict):
+    """A review flag as the staff screens and the API show it."""
+
+    id: str
+    award: str
+    badge: str
+    beneficiary: str | None
+    competency: str
+    previous: str
+    new: str
+    created_at: datetime
+    revoked: bool
+    resolved_at: datetime | None
+    resolved_by: str | None
+    note: str
+
+
+def flag_row(flag: ReviewFlag) -> FlagRow:
     """What the staff screens show of a flag (plain values; the beneficiary may have been erased)."""
     credential, competency = flag.credential, flag.competency
     return {

@@ -62,12 +62,30 @@ class Context:
     errors: dict[str, Message] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Shortfall:
+    """One reason a badge is not issued, as data (the screens word it, in French first).
+
+    kind: "competence" (`subject` not at `level`), "some_competences" (`needed` more of `subject` at
+    `level`), "ateliers" / "hours" (`done` of `needed`), "consent" (the person has not agreed yet),
+    "already" (the person holds it already), "manual" (the class is only awarded by hand).
+    """
+
+    kind: str
+    subject: str = ""
+    level: str = ""
+    needed: int = 0
+    done: int = 0
+
+
 class RuleType(Protocol):
     name: str
 
     def parse(self, data: dict[str, Any], ctx: Context, prefix: str) -> dict[str, Any]: ...
 
     def holds(self, params: dict[str, Any], badge: BadgeClass, facts: Facts) -> bool: ...
+
+    def shortfalls(self, params: dict[str, Any], badge: BadgeClass, facts: Facts) -> list[Shortfall]: ...
 
     def describe(self, params: dict[str, Any], badge: BadgeClass) -> str: ...
 
@@ -133,6 +151,19 @@ class CompetencesAcquired:
         reached = sum(1 for cid in required if rank(facts.staff_levels.get(cid)) >= level)
         return bool(required) and reached >= params.get("at_least", len(required))
 
+    def shortfalls(self, params: dict[str, Any], badge: BadgeClass, facts: Facts) -> list[Shortfall]:
+        required = self.required(params, badge)
+        level = params.get("level") or badge.level
+        names = {c.id: c.short_label for c in badge.competencies}
+        unmet = [cid for cid in required if rank(facts.staff_levels.get(cid)) < rank(level)]
+        needed = params.get("at_least", len(required)) - (len(required) - len(unmet))
+        if needed <= 0:
+            return []
+        if needed == len(unmet):
+            return [Shortfall("competence", subject=names.get(cid, str(cid)), level=level) for cid in unmet]
+        listed = ", ".join(names.get(cid, str(cid)) for cid in unmet)
+        return [Shortfall("some_competences", subject=listed, level=level, needed=needed)]
+
     def describe(self, params: dict[str, Any], badge: BadgeClass) -> str:
         level = params.get("level") or badge.level
         total = len(self.required(params, badge))
@@ -159,13 +190,24 @@ class MinAttendance:
         params: dict[str, Any] = {"type": self.name}
         ateliers = _int(data, "ateliers", 1, 500, ctx, prefix)
         hours = _int(data, "hours", 1, 2000, ctx, prefix)
-        if ateliers is None and hours is None and not ctx.errors:
+        # Asked for only when neither was given (a bad value has its own message; other rules' errors
+        # must not hide this one).
+        given_badly = any(f"{prefix}.{name}" in ctx.errors for name in ("ateliers", "hours"))
+        if ateliers is None and hours is None and not given_badly:
             ctx.errors[prefix] = ATELIERS_OR_HOURS
         params.update({k: v for k, v in (("ateliers", ateliers), ("hours", hours)) if v is not None})
         return params
 
     def holds(self, params: dict[str, Any], badge: BadgeClass, facts: Facts) -> bool:
         return facts.ateliers >= params.get("ateliers", 0) and facts.minutes >= 60 * params.get("hours", 0)
+
+    def shortfalls(self, params: dict[str, Any], badge: BadgeClass, facts: Facts) -> list[Shortfall]:
+        found = []
+        if facts.ateliers < params.get("ateliers", 0):
+            found.append(Shortfall("ateliers", needed=params["ateliers"], done=facts.ateliers))
+        if facts.minutes < 60 * params.get("hours", 0):
+            found.append(Shortfall("hours", needed=params["hours"], done=facts.minutes // 60))
+        return found
 
     def describe(self, params: dict[str, Any], badge: BadgeClass) -> str:
         parts = []
@@ -200,6 +242,14 @@ def holds(badge: BadgeClass, facts: Facts) -> bool:
     """All the class's rules hold (a class without rules is never awarded automatically)."""
     rule = badge.rule or []
     return bool(rule) and all(REGISTRY[p["type"]].holds(p, badge, facts) for p in rule)
+
+
+def shortfalls(badge: BadgeClass, facts: Facts) -> list[Shortfall]:
+    """Why the class's rules do not hold yet (empty when they hold; "manual" when it has none)."""
+    rule = badge.rule or []
+    if not rule:
+        return [Shortfall("manual")]
+    return [found for p in rule for found in REGISTRY[p["type"]].shortfalls(p, badge, facts)]
 
 
 def describe(badge: BadgeClass) -> list[str]:

@@ -27,7 +27,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, Literal, TypedDict
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
@@ -53,7 +53,17 @@ from badges.services.shared.validation import NOT_A_DATE
 END_BEFORE_START = message("figures.end_before_start", N_("La fin de la période précède son début."))
 
 DIMENSIONS = ("tiers_lieu", "department", "pathway_type", "category", "profile")
-METRICS = (
+Metric = Literal[
+    "beneficiaries",
+    "ateliers",
+    "atelier_hours",
+    "participant_hours",
+    "pathways",
+    "tiers_lieux",
+    "badges_issued",
+    "badges_revoked",
+]
+METRICS: tuple[Metric, ...] = (
     "beneficiaries",
     "ateliers",
     "atelier_hours",
@@ -64,7 +74,7 @@ METRICS = (
     "badges_revoked",
 )
 # Summed (a weight in minutes per distinct key, given in hours); the other metrics count distinct keys.
-HOURS = ("atelier_hours", "participant_hours")
+HOURS: tuple[Metric, ...] = ("atelier_hours", "participant_hours")
 UNSET = "non_renseigne"
 
 
@@ -77,6 +87,35 @@ class Period:
         return datetime.combine(self.start, time(0), tzinfo=UTC), datetime.combine(
             self.end + timedelta(days=1), time(0), tzinfo=UTC
         )
+
+
+class Counts(TypedDict):
+    """A total's or a breakdown row's figures: counts (int), hours (float), skills by competence."""
+
+    beneficiaries: float
+    ateliers: float
+    atelier_hours: float
+    participant_hours: float
+    pathways: float
+    tiers_lieux: float
+    badges_issued: float
+    badges_revoked: float
+    skills_acquired: dict[str, int]
+
+
+class GroupCounts(Counts):
+    key: str
+
+
+# "from" is a keyword: the functional form names it.
+PeriodRange = TypedDict("PeriodRange", {"from": str, "to": str})
+
+
+class KeyFigures(TypedDict):
+    period: PeriodRange
+    totals: Counts
+    by: dict[str, list[GroupCounts]]
+    competences: dict[str, str]  # each acquired competence's reference -> "Pix 2.1 Interagir"
 
 
 @dataclass(frozen=True)
@@ -243,24 +282,34 @@ def _kept(fact: Fact, filters: Filters) -> bool:
     return all(value is None or value == dim for value, dim in zip(wanted, fact.dims[2:], strict=True))
 
 
-def _count(facts: list[Fact]) -> dict[str, Any]:
+def _count(facts: list[Fact]) -> Counts:
     seen: dict[str, dict[Any, int]] = defaultdict(dict)
     for fact in facts:
         seen[fact.metric][fact.key] = fact.weight
-    figures: dict[str, Any] = {
+
+    def total(metric: Metric) -> float:
         # Minutes are summed as integers, then given in hours: 21,300 minutes are exactly 355 h.
-        m: round(sum(seen.get(m, {}).values()) / 60, 2) if m in HOURS else len(seen.get(m, {}))
-        for m in METRICS
+        found = seen.get(metric, {})
+        return round(sum(found.values()) / 60, 2) if metric in HOURS else len(found)
+
+    return {
+        "beneficiaries": total("beneficiaries"),
+        "ateliers": total("ateliers"),
+        "atelier_hours": total("atelier_hours"),
+        "participant_hours": total("participant_hours"),
+        "pathways": total("pathways"),
+        "tiers_lieux": total("tiers_lieux"),
+        "badges_issued": total("badges_issued"),
+        "badges_revoked": total("badges_revoked"),
+        "skills_acquired": {
+            metric.removeprefix("skill:"): len(keys)
+            for metric, keys in sorted(seen.items())
+            if metric.startswith("skill:")
+        },
     }
-    figures["skills_acquired"] = {
-        metric.removeprefix("skill:"): len(keys)
-        for metric, keys in sorted(seen.items())
-        if metric.startswith("skill:")
-    }
-    return figures
 
 
-def key_figures(session: Session, *, period: Period, filters: Filters) -> dict[str, Any]:
+def key_figures(session: Session, *, period: Period, filters: Filters) -> KeyFigures:
     """Totals for the period, and the same figures broken down by each dimension."""
     facts = [
         fact
@@ -268,14 +317,29 @@ def key_figures(session: Session, *, period: Period, filters: Filters) -> dict[s
         for fact in source(session, period, filters)
         if _kept(fact, filters)
     ]
-    breakdown: dict[str, list[dict[str, Any]]] = {}
+    breakdown: dict[str, list[GroupCounts]] = {}
     for position, dimension in enumerate(DIMENSIONS):
         groups: dict[str, list[Fact]] = defaultdict(list)
         for fact in facts:
             groups[fact.dims[position]].append(fact)
         breakdown[dimension] = [{"key": key, **_count(group)} for key, group in sorted(groups.items())]
+    totals = _count(facts)
     return {
         "period": {"from": period.start.isoformat(), "to": period.end.isoformat()},
-        "totals": _count(facts),
+        "totals": totals,
         "by": breakdown,
+        "competences": competence_labels(session, set(totals["skills_acquired"])),
     }
+
+
+def competence_labels(session: Session, refs: set[str]) -> dict[str, str]:
+    """`<framework slug>:<code>` -> how people read it: "Pix 2.1 Interagir" (the newest version's title)."""
+    slugs = {ref.split(":", 1)[0] for ref in refs}
+    rows = session.execute(
+        select(Competency, Framework)
+        .join(Framework, Framework.id == Competency.framework_id)
+        .where(Framework.slug.in_(slugs))
+        .order_by(Framework.version)
+    )
+    found = {f"{framework.slug}:{competency.code}": competency.label for competency, framework in rows}
+    return {ref: found.get(ref, ref) for ref in sorted(refs)}

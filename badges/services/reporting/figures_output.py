@@ -7,10 +7,9 @@ figures in a data table next to each chart, which is the text alternative (WCAG 
 from __future__ import annotations
 
 import io
-from typing import Any
 from xml.sax.saxutils import escape
 
-from badges.services.reporting.figures import METRICS
+from badges.services.reporting.figures import METRICS, KeyFigures
 from badges.services.shared import spreadsheet
 
 BAR_HEIGHT, GAP, LABEL_WIDTH, WIDTH = 28, 10, 260, 640
@@ -66,7 +65,7 @@ def bar_chart(chart_id: str, title: str, items: list[tuple[str, float]]) -> str:
     )
 
 
-def csv_text(figures: dict[str, Any], labels: dict[str, dict[str, str]]) -> str:
+def csv_text(figures: KeyFigures, labels: dict[str, dict[str, str]]) -> str:
     """The totals, then each breakdown, then skills acquired per competence; `;` as French Excel reads it."""
     out = io.StringIO()
     # Labels come from people (a tiers-lieu's name, a competence's title): cells are neutralised.
@@ -87,6 +86,7 @@ def csv_text(figures: dict[str, Any], labels: dict[str, dict[str, str]]) -> str:
         writer.writerow([dimension, key, *(french_number(counts[m]) for m in METRICS)])
     writer.writerow([])
     writer.writerow(["Compétence", "Acquisitions"])
+    names = figures["competences"]
     for competence, count in figures["totals"]["skills_acquired"].items():
-        writer.writerow([competence, count])
+        writer.writerow([names.get(competence, competence), count])
     return "\ufeff" + out.getvalue()  # the BOM makes Excel read UTF-8

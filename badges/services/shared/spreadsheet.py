@@ -76,12 +76,31 @@ def write(rows: Iterable[Sequence[object]], *, bom: bool = False) -> str:
     return ("\ufeff" if bom else "") + out.getvalue()
 
 
+@dataclass(frozen=True, slots=True)
+class Record:
+    """One line under the header: its number, its cells by column name, and whether it had more cells."""
+
+    number: int
+    cells: dict[str, str]
+    extra: bool
+
+
 @dataclass(frozen=True)
 class Table:
     """A read file: its header cells and its records, each with its line number (the header is line 1)."""
 
     header: list[str]
     rows: list[tuple[int, list[str]]]
+
+    def columns(self, *, lower: bool = False) -> list[str]:
+        """The header's names, trimmed (and in lower case if asked)."""
+        return [name.strip().lower() if lower else name.strip() for name in self.header]
+
+    def records(self, columns: list[str]) -> Iterator[Record]:
+        """Each line's cells by column name; a short line's last cells are empty, as a spreadsheet shows."""
+        for number, cells in self.rows:
+            named = {name: cells[i] if i < len(cells) else "" for i, name in enumerate(columns)}
+            yield Record(number, named, extra=len(cells) > len(columns))
 
 
 def read(raw: bytes, *, field: str, max_cell_chars: int, windows_1252: bool = False) -> Table:

@@ -122,9 +122,9 @@ def verify_ld(
     common.summarise_ob3(doc, report)
     if not common.check_ob3_shape(doc, report):
         return
-    if register.issued_json(source, doc):
-        register.report_content_checked(report)
-    elif not check_content(doc, report):
+    if register.verify_issued_ld(source, doc, now=now, email=email, report=report):
+        return
+    if not check_content(doc, report):
         return
     proofs = common.as_list(doc.get("proof"))
     if len(proofs) != 1 or not isinstance(proofs[0], dict):

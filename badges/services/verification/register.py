@@ -15,14 +15,19 @@ from typing import Any
 from sqlalchemy import select
 
 from badges.models import Credential, SigningKey
-from badges.services.crypto import CryptoError, jws
+from badges.services.crypto import CryptoError, dataintegrity, jws
 from badges.services.crypto.keyring import public_info_from_pem
+from badges.services.crypto.multibase import ed25519_from_multibase
 from badges.services.shared.messages import N_, message
 from badges.services.verification import common
 from badges.services.verification.report import Report, revoked_by_issuer
-from badges.services.verification.sources import LocalSource, Source
+from badges.services.verification.sources import LocalSource, Source, canonical_equal
 
 KEY_IN_REGISTER = message("check.key.register", N_("Clé de l'émetteur, inscrite à son registre."))
+KEY_IN_REGISTER_AT = message(
+    "check.key.register_method", N_("Clé de l'émetteur, inscrite à son registre (%(method)s).")
+)
+EDDSA_OK = message("check.signature.eddsa_ok", N_("Signature eddsa-rdfc-2022 valide."))
 SIGNATURE_MISMATCH = message("check.signature.mismatch", N_("La signature ne correspond pas au contenu."))
 RS256_OK = message("check.signature.rs256_ok", N_("Signature RS256 valide."))
 ISSUER_IN_REGISTER = message("check.issuer.register", N_("Émetteur : %(name)s (registre de ce service)."))
@@ -47,12 +52,53 @@ def _stored(source: Source, credential_id: Any) -> Credential | None:
     ).first()
 
 
-def issued_json(source: Source, doc: dict[str, Any]) -> bool:
-    """The OB 3.0 JSON credential is the one stored at issuance (compared as JSON values)."""
+def issued_credential(source: Source, doc: dict[str, Any]) -> Credential | None:
+    """The stored credential this OB 3.0 JSON is, compared as canonical JSON: key order and spacing aside,
+    the same values of the same JSON types (Python's == would take true for 1, and 1.0 for 1)."""
     stored = _stored(source, doc.get("id"))
-    return (
-        stored is not None and stored.ob3_credential is not None and json.loads(stored.ob3_credential) == doc
-    )
+    if stored is None or stored.ob3_credential is None:
+        return None
+    return stored if canonical_equal(json.loads(stored.ob3_credential), doc) else None
+
+
+def verify_issued_ld(
+    source: Source, doc: dict[str, Any], *, now: datetime, email: str | None, report: Report
+) -> bool:
+    """Verify an OB 3.0 credential with an embedded proof that is exactly one this service issued.
+
+    Returns False (and reports nothing) when it is not; the caller then runs the general checks. The
+    Ed25519 signature is checked on every call with the stored key, whose compromise and the credential's
+    revocation are read from the register now; only the canonicalisation is reused when the stored hash
+    data belongs to the stored text.
+    """
+    stored = issued_credential(source, doc)
+    proofs = common.as_list(doc.get("proof"))
+    if stored is None or len(proofs) != 1 or not isinstance(proofs[0], dict):
+        return False
+    key = source.session.get(SigningKey, stored.ed25519_key_id) if isinstance(source, LocalSource) else None
+    if key is None or key.public_multibase is None:
+        return False
+    if common.distrusted_key(key.compromised_at, common.parse_created(proofs[0]), report):
+        return True
+    report.ok("key", KEY_IN_REGISTER_AT(method=str(proofs[0].get("verificationMethod"))))
+    public_key = ed25519_from_multibase(key.public_multibase)
+    assert stored.ob3_credential is not None  # issued_credential found it
+    same_text = stored.ob3_hash_source == dataintegrity.text_digest(stored.ob3_credential)
+    try:
+        dataintegrity.verify(
+            doc,
+            resolve_key=lambda _method: public_key,
+            known_hash_data=stored.ob3_hash_data if same_text else None,
+        )
+    except CryptoError:
+        report.fail("signature", SIGNATURE_MISMATCH)
+        return True
+    report.ok("signature", EDDSA_OK)
+    register_content_and_status(stored, report)
+    common.check_validity(doc.get("validFrom"), doc.get("validUntil"), now=now, report=report)
+    if email is not None:
+        common.check_ob3_recipient(doc, email, report)
+    return True
 
 
 def report_content_checked(report: Report) -> None:

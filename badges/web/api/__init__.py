@@ -6,13 +6,13 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select
 from werkzeug.exceptions import UnsupportedMediaType
 
 from badges.db import get_session
 from badges.services.credentials.downloads import Download
 from badges.services.programme.rules import INTEGER_BETWEEN
-from badges.services.shared import json_input
+from badges.services.shared import json_input, paging
 from badges.services.shared.errors import InvalidInput
 from badges.services.shared.messages import N_, Message, message
 from badges.web.files import file_response
@@ -64,15 +64,8 @@ def paginate(query: Select[Any], render: Callable[[Any], dict[str, Any]]) -> dic
         fields["per_page"] = INTEGER_BETWEEN(low=1, high=MAX_PER_PAGE)
     if fields:
         raise InvalidInput(fields)
-    session = get_session()
-    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
-    items = session.scalars(query.limit(int(per_page)).offset((int(page) - 1) * int(per_page)))
-    return {
-        "items": [render(item) for item in items],
-        "page": int(page),
-        "per_page": int(per_page),
-        "total": total,
-    }
+    found = paging.paginate(get_session(), query, page=int(page), per_page=int(per_page)).map(render)
+    return {"items": found.items, "page": found.page, "per_page": found.per_page, "total": found.total}
 
 
 def send_download(file: Download) -> Response:

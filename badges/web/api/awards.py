@@ -12,9 +12,9 @@ from badges.db import get_session
 from badges.models import Credential
 from badges.services.credentials import downloads, issuance, revocation
 from badges.services.credentials.links import credential_urn
-from badges.services.credentials.revocation import BADGE_NOT_FOUND
+from badges.services.holders import award_listing
 from badges.services.programme import badge_classes, beneficiaries
-from badges.services.shared.errors import InvalidInput, NotFound
+from badges.services.shared.errors import InvalidInput
 from badges.services.shared.validation import REQUIRED
 from badges.web.api import bp, created, json_body, paginate, send_download
 from badges.web.api.inputs import PAGE, accepts
@@ -73,18 +73,7 @@ def create_award() -> tuple[Response, int]:
 
 def own_award(public_id: str) -> Credential:
     """An award of the staff member's tiers-lieu; another tiers-lieu's award is a 404."""
-    found = (
-        get_session()
-        .scalars(
-            select(Credential).where(
-                Credential.public_id == public_id, Credential.issuer_id == staff_issuer().id
-            )
-        )
-        .first()
-    )
-    if found is None or found.erased_at is not None:
-        raise NotFound(BADGE_NOT_FOUND)
-    return found
+    return award_listing.award_of(get_session(), issuer=staff_issuer(), public_id=public_id)
 
 
 @bp.get("/awards")

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, jsonify
+from flask_babel import gettext
 
 from badges import db
 from badges.db import get_session
 from badges.models import Beneficiary, Credential
 from badges.services.credentials import sharing
-from badges.services.holders import delivery
+from badges.services.holders import access_card, delivery
 from badges.services.holders.private_link import page_url, private_token, renew
 from badges.services.programme import beneficiaries
 from badges.services.shared import mail
@@ -21,7 +22,7 @@ from badges.web.api.inputs import accepts
 from badges.web.auth import staff_issuer, token_required
 from badges.web.context import link_secret, links, mail_settings, now
 from badges.web.errors import error_response
-from badges.web.files import certificate_pdf
+from badges.web.files import certificate_pdf, file_response
 from badges.web.i18n import say_error
 
 
@@ -34,18 +35,33 @@ def _beneficiary(public_id: str) -> Beneficiary:
 @token_required
 @accepts()
 def award_delivery(public_id: str) -> Response:
-    """What to hand over: the claim code, the certificate, where the QR code leads, the visibility."""
+    """What a médiateur needs to hand the badge to someone, with or without e-mail: the claim code, the
+    certificate, where the QR code leads, the person's private page ("Mes badges") and its access card."""
     credential = own_award(public_id)
     code = sharing.claim_code(get_session(), credential=credential, now=now())
+    person = credential.beneficiary
     body = {
         "claim_code": sharing.format_code(code),
         "certificate": links().base + f"/api/v1/awards/{public_id}/certificate.pdf",
         "verification_url": f"{links().base}/verifier?code={code}",
         "private": sharing.is_private(get_session(), credential),
-        "can_email": credential.beneficiary is not None and bool(credential.beneficiary.email),
+        "can_email": person is not None and bool(person.email),
+        "private_page": _private_page(person) if person is not None else None,
+        "access_card": _access_card_url(person) if person is not None else None,
     }
     get_session().commit()
     return jsonify(body)
+
+
+def _private_page(person: Beneficiary) -> str:
+    """The link of the person's page, made on first use (the same one each time, until renewed)."""
+    return page_url(
+        links(), private_token(get_session(), beneficiary=person, secret=link_secret(), now=now())
+    )
+
+
+def _access_card_url(person: Beneficiary) -> str:
+    return links().base + f"/api/v1/beneficiaries/{person.public_id}/access-card.pdf"
 
 
 @bp.get("/awards/<public_id>/certificate.pdf")
@@ -86,6 +102,19 @@ def private_link(public_id: str) -> Response:
     token = private_token(get_session(), beneficiary=beneficiary, secret=link_secret(), now=now())
     get_session().commit()
     return jsonify(_link_json(beneficiary, token))
+
+
+@bp.get("/beneficiaries/<public_id>/access-card.pdf")
+@db.writes
+@token_required
+@accepts()
+def access_card_pdf(public_id: str) -> Response:
+    """The FALC card with the private page's link and QR code, to print and hand over."""
+    person = _beneficiary(public_id)
+    data = access_card.card_data(get_session(), links(), person, secret=link_secret(), now=now())
+    body = access_card.render(data, gettext)
+    get_session().commit()
+    return file_response(body, "application/pdf", f"carte-mes-badges-{public_id}.pdf", inline=False)
 
 
 @bp.post("/beneficiaries/<public_id>/private-link")

@@ -44,15 +44,8 @@ def row_errors(exc: RowErrors) -> tuple[Response, int]:
 
 
 def framework_json(framework: Framework) -> dict[str, Any]:
-    return {
-        "slug": framework.slug,
-        "version": framework.version,
-        "name": framework.name,
-        "kind": framework.kind,
-        "profile": framework.profile,
-        "competencies": len(framework.competencies),
-        "page": links().framework(framework.slug),
-    }
+    """The framework in a list or after an import: its summary and its public page."""
+    return {**framework_io.summary(framework), "page": links().framework(framework.slug)}
 
 
 def _framework(slug: str) -> Framework:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from flask import Response, jsonify
@@ -82,6 +83,15 @@ def outcome_json(outcome: awarding.Outcome) -> dict[str, Any]:
             for p in outcome.pending
         ],
         "flags": [f.public_id for f in outcome.flags],
+        # Why each badge the atelier can lead to was not issued (grids only): rules.Shortfall as data.
+        "not_issued": [
+            {
+                "badge_class": n.badge.public_id,
+                "beneficiary": n.person.public_id,
+                "reasons": [asdict(r) for r in n.reasons],
+            }
+            for n in outcome.not_issued
+        ],
     }
 
 

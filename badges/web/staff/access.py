@@ -77,6 +77,15 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
+def _page_to_return_to() -> str | None:
+    """Where to come back after signing in: the page asked for, or the page of a form posted after the
+    session ended (when that address is a page too: the grid then opens with what was typed)."""
+    if request.method == "GET":
+        return request.full_path.rstrip("?")
+    rule = request.url_rule
+    return request.path if rule is not None and "GET" in (rule.methods or ()) else None
+
+
 def check_access() -> Response | None:
     roles = allowed_roles(request.endpoint or "")
     if roles is None:
@@ -85,8 +94,7 @@ def check_access() -> Response | None:
         return None
     user = current_user()
     if user is None:
-        wanted = request.full_path.rstrip("?") if request.method == "GET" else None
-        return redirect(url_for("staff.login", next=safe_next(wanted)))
+        return redirect(url_for("staff.login", next=safe_next(_page_to_return_to())))
     if user.role not in roles:
         raise Forbidden()
     return None

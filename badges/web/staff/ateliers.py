@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -12,10 +13,11 @@ from werkzeug.wrappers import Response
 
 from badges.db import get_session
 from badges.models import Atelier, Pathway, Role
+from badges.services.holders import award_listing
 from badges.services.programme import evaluation, pathways, programme_listing
 from badges.services.programme.awarding import Issuing, Outcome
 from badges.services.shared.errors import InvalidInput
-from badges.web.context import keyring, links, now
+from badges.web.context import keyring, links, now, today
 from badges.web.i18n import say_fields
 from badges.web.staff import bp
 from badges.web.staff.access import own_issuer, role_required
@@ -70,7 +72,7 @@ def ateliers() -> str:
     try:
         day = date.fromisoformat(request.args.get("date", ""))
     except ValueError:
-        day = now().date()
+        day = today()
     start, end, before, after = programme_listing.period_of_view(view, day)
     days = programme_listing.calendar(get_session(), issuer=own_issuer(), start=start, end=end)
     context = {"view": view, "start": start, "end": end, "before": before, "after": after}
@@ -83,9 +85,13 @@ def _submitted() -> dict[str, Any]:
     return data
 
 
-def _form(form: dict[str, Any], pathway: Pathway, atelier: Atelier | None, errors: dict[str, str]) -> Any:
-    choices = programme_listing.competence_choices(get_session())
-    context = {"form": form, "pathway": pathway, "atelier": atelier, "choices": choices}
+def _form(
+    form: Mapping[str, object], pathway: Pathway, atelier: Atelier | None, errors: dict[str, str]
+) -> Any:
+    session = get_session()
+    choices = programme_listing.competence_choices(session)
+    badges = programme_listing.pathway_badges(session, pathway)
+    context = {"form": form, "pathway": pathway, "atelier": atelier, "choices": choices, "badges": badges}
     if errors:
         return invalid(FORM, friendly(errors), **context)
     return render_template(FORM, errors={}, **context)
@@ -106,11 +112,17 @@ def atelier_new(pathway_id: str) -> Response | str | tuple[str, int]:
     return commit_and_redirect(_("L’atelier est créé."), "staff.atelier", atelier_id=atelier.public_id)
 
 
+def _page(found: Atelier) -> dict[str, Any]:
+    """The atelier, who came, and the group's badges with their certificate (hand them over from here)."""
+    people = [enrolment.beneficiary_id for enrolment in found.pathway.enrolments]
+    awards = award_listing.group_awards(get_session(), issuer=own_issuer(), beneficiary_ids=people, now=now())
+    return {"atelier": programme_listing.atelier_detail(get_session(), found), "awards": awards}
+
+
 @bp.get("/ateliers/<atelier_id>")
 @role_required(Role.STAFF)
 def atelier(atelier_id: str) -> str:
-    detail = programme_listing.atelier_detail(get_session(), atelier_of(atelier_id))
-    return render_template(PAGE, atelier=detail, errors={})
+    return render_template(PAGE, errors={}, **_page(atelier_of(atelier_id)))
 
 
 @bp.route("/ateliers/<atelier_id>/edit", methods=["GET", "POST"])
@@ -140,8 +152,7 @@ def atelier_attendance(atelier_id: str) -> Response | tuple[str, int]:
             session, issuing(), atelier=found, data=data
         )
     except InvalidInput:
-        detail = programme_listing.atelier_detail(session, found)
         message = _("Inscrivez d’abord des personnes au parcours.")
-        return invalid(PAGE, {"present": message}, atelier=detail)
+        return invalid(PAGE, {"present": message}, **_page(found))
     message = " ".join(filter(None, [_("Les présences sont enregistrées."), outcome_message(outcome)]))
     return commit_and_redirect(message, "staff.atelier", atelier_id=atelier_id)

@@ -86,7 +86,7 @@ def forgot_password() -> str | tuple[str, int]:
         return render_template(FORGOT_PAGE, errors={"form": message}, form=form), 429
     session.commit()
     # Whether the account exists is looked up after the answer, with the sending: same path, same time.
-    response = render_template("staff/auth/forgot_sent.html", email=email)
+    response = render_template("staff/auth/forgot_sent.html", email=email, can_send=mailer.can_send())
     mailer.send_reset_later(email)
     return response
 

@@ -34,9 +34,14 @@ def _award(award_id: str) -> Credential:
 @role_required(Role.STAFF)
 def awards() -> str:
     filters, problems = award_listing.parse_filters(request.args)
-    errors = say_all(problems)
-    page = award_listing.list_awards(get_session(), issuer=own_issuer(), filters=filters, now=now())
-    return render_template("staff/awards/list.html", page=page, filters=filters, errors=errors)
+    found = award_listing.list_awards(get_session(), issuer=own_issuer(), filters=filters, now=now())
+    return render_template(
+        "staff/awards/list.html",
+        page=found.page,
+        badge_classes=found.badge_classes,
+        filters=filters,
+        errors=say_all(problems),
+    )
 
 
 @bp.get("/awards/<award_id>")

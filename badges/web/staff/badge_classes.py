@@ -7,6 +7,7 @@ credentials already issued keep resolving to the revision they were signed with.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from flask import render_template, request
@@ -59,7 +60,7 @@ def _current(badge: BadgeClass | None) -> dict[str, Any] | None:
 
 
 def _form(
-    form: dict[str, Any], badge: BadgeClass | None, errors: dict[str, str], shown: bytes | None = None
+    form: Mapping[str, object], badge: BadgeClass | None, errors: dict[str, str], shown: bytes | None = None
 ) -> str | tuple[str, int]:
     context = {
         "form": form,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from flask import render_template, request
@@ -49,7 +50,7 @@ def _submitted(*, with_consent: bool) -> dict[str, Any]:
     return data
 
 
-def _form(form: dict[str, Any], person: Beneficiary | None, errors: dict[str, str]) -> Any:
+def _form(form: Mapping[str, object], person: Beneficiary | None, errors: dict[str, str]) -> Any:
     context = {"form": form, "person": person, "profiles": options(PROFILE_LABELS)}
     if errors:
         return invalid(FORM, friendly(errors), **context)

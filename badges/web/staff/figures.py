@@ -18,7 +18,17 @@ from badges.db import get_session
 from badges.models import Issuer, Role
 from badges.services.programme import pathways
 from badges.services.reporting import figures_output
-from badges.services.reporting.figures import HOURS, METRICS, UNSET, Filters, Period, key_figures, period_of
+from badges.services.reporting.figures import (
+    HOURS,
+    METRICS,
+    UNSET,
+    Filters,
+    KeyFigures,
+    Metric,
+    Period,
+    key_figures,
+    period_of,
+)
 from badges.services.shared import profiles
 from badges.services.shared.errors import InvalidInput
 from badges.services.shared.validation import DEPARTMENT_RE
@@ -108,23 +118,24 @@ def _labels() -> dict[str, dict[str, str]]:
     }
 
 
-def _charts(figures: dict[str, Any]) -> list[dict[str, Any]]:
+def _charts(figures: KeyFigures) -> list[dict[str, Any]]:
     """One chart per figure people compare; counts and hours apart, since one scale cannot show both."""
     totals, by = figures["totals"], figures["by"]
     names = {key: str(label) for key, label in METRIC_LABELS.items()}
     labels = _labels()
 
-    def per(dimension: str, metric: str) -> list[tuple[str, float]]:
+    def per(dimension: str, metric: Metric) -> list[tuple[str, float]]:
         return [(labels[dimension].get(g["key"], g["key"]), g[metric]) for g in by[dimension]]
 
     counts = [m for m in METRICS if m not in HOURS]
-    specs = [
+    specs: list[tuple[str, str, list[tuple[str, float]]]] = [
         ("totaux", _("Chiffres de la période"), [(names[m], totals[m]) for m in counts]),
         ("heures", _("Heures de la période"), [(names[m], totals[m]) for m in HOURS]),
         ("heures-categories", _("Heures d'accompagnement par catégorie de parcours"),
          per("category", "atelier_hours")),
         ("badges-lieux", _("Badges délivrés par tiers-lieu"), per("tiers_lieu", "badges_issued")),
-        ("competences", _("Compétences acquises, par compétence"), list(totals["skills_acquired"].items())),
+        ("competences", _("Compétences acquises, par compétence"),
+         [(figures["competences"].get(ref, ref), n) for ref, n in totals["skills_acquired"].items()]),
     ]  # fmt: skip
     return [
         {"id": key, "title": title, "items": items, "svg": figures_output.bar_chart(key, title, items)}
@@ -133,7 +144,7 @@ def _charts(figures: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-def _figures() -> tuple[dict[str, str], dict[str, Any] | None, dict[str, str]]:
+def _figures() -> tuple[dict[str, str], KeyFigures | None, dict[str, str]]:
     chosen = _chosen()
     period, filters, errors = _query(chosen)
     if errors or period is None:

@@ -31,8 +31,8 @@ from badges.web.staff.labels import PROFILE_LABELS, friendly, options
 
 IMPORT = "staff/frameworks/import.html"
 FILE = "fichier"
-# Same bound as the service's CSV (MAX_CSV_BYTES), checked on bytes before anything is decoded.
-MAX_BYTES = 1_000_000
+# The service's CSV bound, checked on bytes before anything is decoded.
+MAX_BYTES = framework_io.MAX_CSV_BYTES
 KIND_LABELS = {"reference": _l("Référentiel de référence"), "profile": _l("Référentiel de profil")}
 ROLE_LABELS = {"principal": _l("principal"), "secondaire": _l("secondaire")}
 # The names the service reports (file keys and CSV columns), as the report shows them.

@@ -18,6 +18,7 @@ from badges.db import get_session
 from badges.models import User
 from badges.services.accounts import staff_sessions
 from badges.web.context import now
+from badges.web.staff import csrf
 
 TOKEN = "sid"
 
@@ -73,7 +74,12 @@ def load_user() -> None:
     user = staff_sessions.resolve(db, token, limits=_limits(), now=now())
     db.commit()
     if user is None:
+        # The form token stays: a form posted after the session ended then leads to the sign-in page
+        # and back to its page (the grid keeps what was typed), not to a "form refused" error.
+        form_token = session.get(csrf.SESSION_KEY)
         session.clear()
+        if isinstance(form_token, str):
+            session[csrf.SESSION_KEY] = form_token
         flash(_("Votre session a pris fin : reconnectez-vous."), "info")
         return
     g.staff_user = user

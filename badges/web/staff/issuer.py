@@ -14,8 +14,7 @@ from badges.db import get_session
 from badges.models import Role, SigningKey
 from badges.services.accounts import network
 from badges.services.credentials import issuers, signing_keys
-from badges.services.credentials.signing_keys import UNKNOWN_KEY
-from badges.services.shared.errors import InvalidInput, NotFound, RuleError
+from badges.services.shared.errors import InvalidInput, RuleError
 from badges.services.shared.messages import N_, message
 from badges.services.shared.validation import Fields
 from badges.web.context import keyring, links, now
@@ -30,7 +29,7 @@ PROFILE_FIELDS = ("name", "url", "email", "description")
 COMPROMISE_PAGE = "staff/issuer/compromise.html"
 
 
-def _profile() -> dict[str, Any]:
+def _profile() -> network.IssuerProfile:
     return network.issuer_profile(links(), own_issuer())
 
 
@@ -92,10 +91,7 @@ def keys_rotate() -> Response | str | tuple[str, int]:
 
 
 def _own_key(key_id: str) -> SigningKey:
-    key = signing_keys.key_by_public_id(get_session(), key_id)
-    if key.issuer_id != own_issuer().id:
-        raise NotFound(UNKNOWN_KEY)
-    return key
+    return signing_keys.key_by_public_id(get_session(), key_id, issuer_ids=[own_issuer().id])
 
 
 def parse_since(raw: str, moment: datetime) -> datetime:

@@ -25,9 +25,21 @@ def invitation_url(user: User, secret: str) -> str:
     return _link("staff.accept_invitation", secret, user, staff_accounts.INVITATION)
 
 
-def send_invitation(user: User, url: str) -> None:
-    """Raises MailError when the mail server refuses (the account stays pending: invite again)."""
-    mail.send(mail_settings(), account_mail.invitation_email(user, url=url))
+def reset_url(user: User) -> str:
+    return _link("staff.reset_password", str(current_app.config["SECRET_KEY"]), user, staff_accounts.RESET)
+
+
+def can_send() -> bool:
+    """Whether a mail server is set (BADGES_SMTP_HOST): without one, nothing can leave."""
+    return bool(mail_settings().host)
+
+
+def send_invitation(user: User, url: str) -> bool:
+    """True when a mail server accepted it; False when none is set (nothing sent, and the link is not
+    logged: the caller shows it to the coordinator). Raises MailError when the server refuses."""
+    if not can_send():
+        return False
+    return mail.send(mail_settings(), account_mail.invitation_email(user, url=url))
 
 
 def send_reset_later(email: str) -> None:
@@ -40,7 +52,7 @@ def deliver_reset(email: str) -> None:
     user = staff_accounts.find_by_email(get_session(), email)
     if user is None or not user.is_active:
         return
-    url = _link("staff.reset_password", str(current_app.config["SECRET_KEY"]), user, staff_accounts.RESET)
+    url = reset_url(user)
     try:
         mail.send(mail_settings(), account_mail.reset_email(user, url=url))
     except mail.MailError:

@@ -13,7 +13,7 @@ from badges.services.credentials import issuers
 from badges.services.shared.errors import InvalidInput
 from badges.services.shared.mail import MailError
 from badges.web.context import keyring, links, now
-from badges.web.i18n import say_error, say_fields
+from badges.web.i18n import say_fields
 from badges.web.staff import bp, mailer
 from badges.web.staff.access import role_required
 from badges.web.staff.forms import invalid, values
@@ -21,6 +21,8 @@ from badges.web.staff.forms import invalid, values
 PLACE_FIELDS = ("slug", "name", "url", "email", "department", "description")
 NEW_PAGE = "staff/network/new.html"
 DETAIL_PAGE = "staff/network/detail.html"
+# The flash category of a link to hand over by hand (staff/layout.html shows it under the message before).
+HANDOVER = "handover"
 
 
 @bp.get("/network")
@@ -82,13 +84,29 @@ def network_new() -> Response | str | tuple[str, int]:
 
 
 def send_invitation(user: User) -> None:
-    """After the commit: the account waits even if the mail server does not answer."""
+    """After the commit: the account waits even if the mail server does not answer.
+
+    "Envoyée" only when a mail server accepted the message. Otherwise the coordinator reads why and gets
+    the link to hand over: once, in their own session's next page, never in a log.
+    """
+    url = mailer.invitation_url(user, str(current_app.config["SECRET_KEY"]))
     try:
-        mailer.send_invitation(user, mailer.invitation_url(user, str(current_app.config["SECRET_KEY"])))
-    except MailError as exc:
-        flash(say_error(exc) + " " + _("Le compte attend : renvoyez l'invitation plus tard."), "error")
+        sent = mailer.send_invitation(user, url)
+    except MailError:
+        text = _(
+            "L'invitation n'a pas pu être envoyée à %(email)s : le serveur d'e-mail ne l'a pas prise. "
+            "Le compte attend. Donnez ce lien à la personne :",
+            email=user.email,
+        )
+        flash(text, "error")
+        flash(url, HANDOVER)
         return
-    flash(_("Invitation envoyée à %(email)s.", email=user.email), "success")
+    if sent:
+        flash(_("Invitation envoyée à %(email)s.", email=user.email), "success")
+        return
+    text = _("Rien n'a été envoyé : aucun serveur d'e-mail n'est configuré. Donnez ce lien à la personne :")
+    flash(text, "info")
+    flash(url, HANDOVER)
 
 
 @bp.get("/network/<slug>")

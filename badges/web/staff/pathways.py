@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
@@ -37,7 +38,9 @@ def _submitted() -> dict[str, Any]:
     return data
 
 
-def _form(form: dict[str, Any], pathway: Pathway | None, errors: dict[str, str]) -> tuple[str, int] | str:
+def _form(
+    form: Mapping[str, object], pathway: Pathway | None, errors: dict[str, str]
+) -> tuple[str, int] | str:
     choices = programme_listing.pathway_choices(get_session(), issuer=own_issuer())
     context = {"form": form, "pathway": pathway, "choices": choices}
     if errors:

@@ -157,7 +157,7 @@ def test_tampered_links_are_refused(session, member, now, change):
 
 
 def test_a_signed_payload_of_the_wrong_shape_is_refused(session, now):
-    token = staff_accounts._serializer(SECRET, "reset").dumps(["u", 1])
+    token = staff_accounts.link_serializer(SECRET, "reset").dumps(["u", 1])
     with pytest.raises(LinkRefused):
         staff_accounts.user_for_link(session, SECRET, token=token, purpose="reset", now=now)
 

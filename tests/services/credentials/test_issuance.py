@@ -111,11 +111,12 @@ def test_achievement_aligns_to_framework_pages(session, keyring, links, now):
     }
 
 
-def test_status_entry_points_to_the_issuer_list_at_a_random_index(session, keyring, links, now):
+def test_status_entry_points_to_the_issuer_list_at_the_stored_index(session, keyring, links, now):
     credential = make_award(session, keyring, links, now)
     _, ob3 = documents(credential)
     status = ob3["credentialStatus"]
     assert status["type"] == "BitstringStatusListEntry"
+    # How the index is drawn (distinct, random, in range): test_status_lists.py.
     assert status["statusListIndex"] == str(credential.status_index)
     assert status["statusListCredential"] == links.status_list(credential.issuer.slug, 1)
 

@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from badges.services.crypto import CryptoError
 from badges.services.crypto.dataintegrity import hash_data, sign, verify
 from badges.services.crypto.multibase import b58decode, b58encode, ed25519_from_multibase, ed25519_multibase
-from badges.services.openbadges.contexts import canonicalize
+from badges.services.crypto.rdfc import canonicalize
 
 VECTORS = Path(__file__).resolve().parents[2] / "data" / "test-vectors" / "obv3p0"
 CREATED = datetime(2026, 2, 1, 10, 0, tzinfo=UTC)

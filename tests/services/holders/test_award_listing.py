@@ -51,7 +51,7 @@ def issuer_awards(session, keyring, links, now):
 
 
 def names(page):
-    return [row["beneficiary"] for row in page["rows"]]
+    return [row["beneficiary"] for row in page.page.items]
 
 
 @pytest.mark.parametrize(
@@ -72,16 +72,16 @@ def test_search_is_case_insensitive_and_treats_wildcards_literally(session, now,
         "100%"
     ]
     by_badge = award_listing.list_awards(session, issuer=issuer, filters=Filters(search="e-mail"), now=now)
-    assert by_badge["total"] == 4
+    assert by_badge.page.total == 4
 
 
 def test_pages_are_newest_first_and_clamped(session, now, issuer_awards):
     issuer, _ = issuer_awards
     first = award_listing.list_awards(session, issuer=issuer, filters=Filters(), now=now, per_page=3)
-    assert (first["total"], first["pages"], names(first)) == (4, 2, ["100%", "Lina", "Karim"])
+    assert (first.page.total, first.page.pages, names(first)) == (4, 2, ["100%", "Lina", "Karim"])
     beyond = award_listing.list_awards(session, issuer=issuer, filters=Filters(page=7), now=now, per_page=3)
-    assert beyond["page"] == 2 and names(beyond) == ["Awa"]
-    assert len(first["badge_classes"]) == 4
+    assert beyond.page.page == 2 and names(beyond) == ["Awa"]
+    assert len(first.badge_classes) == 4
 
 
 def test_awards_of_another_tiers_lieu_are_neither_listed_nor_found(
@@ -89,7 +89,7 @@ def test_awards_of_another_tiers_lieu_are_neither_listed_nor_found(
 ):
     issuer, awards = issuer_awards
     other = make_issuer(session, keyring, links, now)
-    assert award_listing.list_awards(session, issuer=other, filters=Filters(), now=now)["total"] == 0
+    assert award_listing.list_awards(session, issuer=other, filters=Filters(), now=now).page.total == 0
     with pytest.raises(NotFound):
         award_listing.award_of(session, issuer=other, public_id=awards["Awa"].public_id)
     assert award_listing.award_of(session, issuer=issuer, public_id=awards["Awa"].public_id) is awards["Awa"]

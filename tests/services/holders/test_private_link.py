@@ -43,7 +43,7 @@ def test_renewing_a_person_without_link_makes_one(session, keyring, links, now):
 def test_a_copy_of_the_database_without_the_secret_opens_nothing(session, keyring, links, now):
     person = make_award(session, keyring, links, now).beneficiary
     token = private_link.private_token(session, beneficiary=person, secret=SECRET, now=now)
-    other = private_link._derive(
+    other = private_link.derive_token(
         b"another-secret", person, session.scalars(select(BeneficiaryLink)).one().salt
     )
     assert other != token and private_link.beneficiary_for(session, other) is None

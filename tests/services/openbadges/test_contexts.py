@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from pyld import jsonld
 
+from badges.services.crypto.rdfc import canonicalize
 from badges.services.openbadges.contexts import (
-    canonicalize,
     document_loader,
     load_contexts,
     load_schema,

@@ -1,84 +1,45 @@
-"""Automatic issuance: rules, evidence, consent, exactly once, review flags, grids and personal criteria."""
+"""Automatic issuance: rules applied to recorded results, evidence, consent, exactly once, review flags,
+and why a badge was not issued (each reason as data)."""
 
 from __future__ import annotations
 
 import json
 
-import pytest
-from sqlalchemy import func, select
-
 from badges.models import Credential, Evaluation, PendingAward, ReviewFlag
 from badges.services.openbadges.contexts import schema_errors
-from badges.services.programme import awarding, evaluation
-from badges.services.shared.errors import Conflict, InvalidInput, NotFound
-from tests.factories import (
-    enrol,
-    grid,
-    issuing,
-    make_atelier,
-    make_beneficiary,
-    make_issuer,
-    make_pathway,
-    make_rule_badge_class,
-    make_staff,
-)
-
-D06, D07 = "parcours-decouverte:D-06", "parcours-decouverte:D-07"
-
-
-def count(session, model) -> int:
-    return session.scalar(select(func.count()).select_from(model))
-
-
-@pytest.fixture
-def world(session, keyring, links, now):
-    issuer = make_issuer(session, keyring, links, now)
-    pathway = make_pathway(session, issuer, now)
-    atelier = make_atelier(session, pathway, now)
-    awa = make_beneficiary(session, issuer, now, display_name="Awa", email="awa@example.org")
-    karim = make_beneficiary(session, issuer, now, display_name="Karim", email=None, consent=False)
-    enrol(session, pathway, now, awa, karim)
-    staff, _ = make_staff(session, issuer, now)
-    badge = make_rule_badge_class(session, issuer, now)
-    return {
-        "issuer": issuer,
-        "pathway": pathway,
-        "atelier": atelier,
-        "awa": awa,
-        "karim": karim,
-        "staff": staff,
-        "badge": badge,
-    }
+from badges.services.programme import awarding, evaluation, rules
+from badges.services.programme.rules import Shortfall
+from tests.factories import D06, D07, count, grid, issuing, make_atelier, make_rule_badge_class
 
 
 def record(session, keyring, links, now, world, cells, **kwargs):
-    return grid(session, keyring, links, now, world["atelier"], world["staff"], cells, **kwargs)
+    return grid(session, keyring, links, now, world.atelier, world.staff, cells, **kwargs)
 
 
 def test_staff_evaluations_reaching_the_level_issue_the_badge_in_the_same_transaction(
     session, keyring, links, now, world
 ):
-    awa = world["awa"]
+    awa = world.people[0]
     _, outcome = record(session, keyring, links, now, world, [(awa, D06, "N1"), (awa, D07, "N2")])
     (credential,) = outcome.issued
-    assert credential.beneficiary is awa and credential.badge_class is world["badge"]
+    assert credential.beneficiary is awa and credential.badge_class is world.badge
     assert count(session, Credential) == 1
 
 
 def test_one_competence_missing_issues_nothing(session, keyring, links, now, world):
-    _, outcome = record(session, keyring, links, now, world, [(world["awa"], D06, "N2")])
+    _, outcome = record(session, keyring, links, now, world, [(world.people[0], D06, "N2")])
     assert outcome.issued == [] and count(session, Credential) == 0
 
 
 def test_a_self_assessment_alone_never_awards(session, keyring, links, now, world):
-    awa = world["awa"]
+    awa = world.people[0]
     cells = [(awa, D06, "N4"), (awa, D07, "N4")]
     _, outcome = record(session, keyring, links, now, world, cells, method="auto_evaluation")
     assert outcome.issued == [] and count(session, Credential) == 0
 
 
 def test_the_latest_staff_result_counts(session, keyring, links, now, world):
-    awa, badge = world["awa"], world["badge"]
+    awa, badge = world.people[0], world.badge
     badge.level = "N2"
     record(session, keyring, links, now, world, [(awa, D06, "N2"), (awa, D07, "N1")])
     assert count(session, Credential) == 0
@@ -87,8 +48,8 @@ def test_the_latest_staff_result_counts(session, keyring, links, now, world):
 
 
 def test_at_least_rule_and_minimum_attendance_combine_with_and(session, keyring, links, now, world):
-    issuer, awa = world["issuer"], world["awa"]
-    world["badge"].rule = []
+    issuer, awa = world.issuer, world.people[0]
+    world.badge.rule = []
     badge = make_rule_badge_class(
         session,
         issuer,
@@ -100,14 +61,14 @@ def test_at_least_rule_and_minimum_attendance_combine_with_and(session, keyring,
     assert outcome.issued == []
     tools = issuing(keyring, links, now)
     data = {"attendance": [{"beneficiary": awa.public_id, "present": True}]}
-    evaluation.record_attendance_and_award(session, tools, atelier=world["atelier"], data=data)
-    second = make_atelier(session, world["pathway"], now, held_on="2026-03-17")
+    evaluation.record_attendance_and_award(session, tools, atelier=world.atelier, data=data)
+    second = make_atelier(session, world.pathway, now, held_on="2026-03-17")
     _, outcome = evaluation.record_attendance_and_award(session, tools, atelier=second, data=data)
     assert [c.badge_class for c in outcome.issued] == [badge]
 
 
 def test_evidence_lists_ateliers_and_results_without_personal_data(session, keyring, links, now, world):
-    awa, atelier = world["awa"], world["atelier"]
+    awa, atelier = world.people[0], world.atelier
     tools = issuing(keyring, links, now)
     evaluation.record_attendance_and_award(
         session, tools, atelier=atelier, data={"attendance": [{"beneficiary": awa.public_id}]}
@@ -125,7 +86,7 @@ def test_evidence_lists_ateliers_and_results_without_personal_data(session, keyr
             {"beneficiary": awa.public_id, "competency": D07, "result": "N1"},
         ],
     }
-    _, outcome = evaluation.record_grid(session, tools, atelier=atelier, evaluator=world["staff"], data=data)
+    _, outcome = evaluation.record_grid(session, tools, atelier=atelier, evaluator=world.staff, data=data)
     (credential,) = outcome.issued
     evidence = json.loads(credential.ob3_credential)["evidence"]
     assert [e["name"] for e in evidence] == ["Ateliers suivis", "Évaluations par un médiateur"]
@@ -137,26 +98,26 @@ def test_evidence_lists_ateliers_and_results_without_personal_data(session, keyr
         "D-07 Lire et envoyer un e-mail simple : N1 (mise en situation, 10/03/2026)"
     )
     for document in (credential.ob3_credential, credential.ob2_assertion):
-        for private in ("Awa", "awa@example.org", "peur", world["staff"].name, "exclu"):
+        for private in ("Awa", "awa@example.org", "peur", world.staff.name, "exclu"):
             assert private not in document
 
 
 def test_without_consent_the_award_waits_and_is_issued_when_consent_is_recorded(
     session, keyring, links, now, world
 ):
-    karim = world["karim"]
+    karim = world.people[1]
     _, outcome = record(session, keyring, links, now, world, [(karim, D06, "N1"), (karim, D07, "N1")])
     assert outcome.issued == [] and len(outcome.pending) == 1
     record(session, keyring, links, now, world, [(karim, D07, "N2")])
     assert count(session, PendingAward) == 1 and count(session, Credential) == 0
     outcome = awarding.on_consent(session, issuing(keyring, links, now), karim)
     assert karim.consent_at == now
-    assert [c.badge_class for c in outcome.issued] == [world["badge"]]
+    assert [c.badge_class for c in outcome.issued] == [world.badge]
     assert count(session, PendingAward) == 0
 
 
 def test_submitting_the_same_grid_twice_issues_exactly_once(session, keyring, links, now, world):
-    awa = world["awa"]
+    awa = world.people[0]
     cells = [(awa, D06, "N1"), (awa, D07, "N1")]
     first = record(session, keyring, links, now, world, cells)[1]
     second = record(session, keyring, links, now, world, cells)[1]
@@ -167,28 +128,20 @@ def test_submitting_the_same_grid_twice_issues_exactly_once(session, keyring, li
 def test_a_concurrent_award_lost_to_the_database_is_not_an_error(
     session, keyring, links, now, world, monkeypatch
 ):
-    """The existence check passes, the insert hits the unique constraint: the grid still records."""
-    awa = world["awa"]
+    """The existence check passes (the other request has not committed yet), the insert hits the unique
+    constraint: no error, nothing issued twice, the transaction goes on."""
+    awa = world.people[0]
     record(session, keyring, links, now, world, [(awa, D06, "N1"), (awa, D07, "N1")])
     monkeypatch.setattr(awarding.issuance, "existing_award", lambda *a, **k: None)
-    monkeypatch.setattr(awarding.badge_classes, "auto_awarded", lambda *a: [world["badge"]])
-    real_settle = awarding.settle
-
-    def settle_ignoring_held(session_, issuing_, people):
-        outcome = awarding.Outcome()
-        for person in people:
-            outcome.merge(awarding._award_or_wait(session_, issuing_, world["badge"], person))
-        return outcome
-
-    monkeypatch.setattr(awarding, "settle", settle_ignoring_held)
-    _, outcome = record(session, keyring, links, now, world, [(awa, D06, "N2")])
-    monkeypatch.setattr(awarding, "settle", real_settle)
-    assert outcome.issued == []
-    assert count(session, Credential) == 1 and count(session, Evaluation) == 3
+    outcome = awarding.award_or_wait(session, issuing(keyring, links, now), world.badge, awa)
+    assert outcome.issued == [] and outcome.pending == []
+    assert count(session, Credential) == 1
+    record(session, keyring, links, now, world, [(awa, D06, "N2")])
+    assert count(session, Evaluation) == 3
 
 
 def test_a_lower_result_flags_the_badge_and_never_revokes_it(session, keyring, links, now, world):
-    awa = world["awa"]
+    awa = world.people[0]
     (credential,) = record(session, keyring, links, now, world, [(awa, D06, "N2"), (awa, D07, "N1")])[
         1
     ].issued
@@ -201,148 +154,18 @@ def test_a_lower_result_flags_the_badge_and_never_revokes_it(session, keyring, l
 
 
 def test_a_lower_result_on_another_competence_flags_nothing(session, keyring, links, now, world):
-    awa = world["awa"]
+    awa = world.people[0]
     record(session, keyring, links, now, world, [(awa, D06, "N2"), (awa, D07, "N1")])
-    other = make_atelier(session, world["pathway"], now, competencies=["parcours-decouverte:D-08"])
-    grid(session, keyring, links, now, other, world["staff"], [(awa, "parcours-decouverte:D-08", "N3")])
+    other = make_atelier(session, world.pathway, now, competencies=["parcours-decouverte:D-08"])
+    grid(session, keyring, links, now, other, world.staff, [(awa, "parcours-decouverte:D-08", "N3")])
     _, outcome = grid(
-        session, keyring, links, now, other, world["staff"], [(awa, "parcours-decouverte:D-08", "N1")]
+        session, keyring, links, now, other, world.staff, [(awa, "parcours-decouverte:D-08", "N1")]
     )
     assert outcome.flags == []
 
 
-NOT_WORKED = (
-    "Cellule Awa × compétence « parcours-decouverte:D-09 » : compétence non travaillée dans cet atelier."
-)
-UNKNOWN = (
-    "Cellule bénéficiaire « inconnu » × D-06 : "
-    "bénéficiaire inconnu ou non inscrit au parcours de cet atelier."
-)
-
-
-@pytest.mark.parametrize(
-    ("cell", "message"),
-    [
-        ({"competency": D06, "result": "N5"}, "Cellule Awa × D-06 : niveau attendu : N1, N2, N3, N4."),
-        ({"competency": "parcours-decouverte:D-09", "result": "N1"}, NOT_WORKED),
-        ({"beneficiary": "inconnu", "competency": D06, "result": "N1"}, UNKNOWN),
-        ({"competency": D07, "result": "N1"}, "Cellule Awa × D-07 : cellule en double."),
-    ],
-)
-def test_one_bad_cell_rejects_the_whole_grid_naming_the_cell(
-    session, keyring, links, now, world, cell, message
-):
-    awa = world["awa"]
-    data = {
-        "moment": "pendant",
-        "method": "observation",
-        "results": [
-            {"beneficiary": awa.public_id, "competency": D07, "result": "N1"},
-            {"beneficiary": world["karim"].public_id, "competency": D06, "result": "N1"},
-            {"beneficiary": awa.public_id, **cell},
-        ],
-    }
-    with pytest.raises(InvalidInput) as caught:
-        evaluation.record_grid(
-            session,
-            issuing(keyring, links, now),
-            atelier=world["atelier"],
-            evaluator=world["staff"],
-            data=data,
-        )
-    assert caught.value.fields == {"results[2]": message}
-    assert count(session, Evaluation) == 0 and count(session, Credential) == 0
-
-
-def test_a_beneficiary_not_enrolled_cannot_be_evaluated_in_the_atelier(session, keyring, links, now, world):
-    stranger = make_beneficiary(session, world["issuer"], now, display_name="Léa")
-    with pytest.raises(InvalidInput) as caught:
-        record(session, keyring, links, now, world, [(stranger, D06, "N1")])
-    assert "non inscrit" in caught.value.fields["results[0]"]
-
-
-def test_a_single_evaluation_is_checked_field_by_field(session, keyring, links, now, world):
-    data = {"beneficiary": "x", "competency": "pix:9", "moment": "hier", "method": "devinette", "result": "A"}
-    with pytest.raises(InvalidInput) as caught:
-        evaluation.record(
-            session, issuing(keyring, links, now), issuer=world["issuer"], evaluator=world["staff"], data=data
-        )
-    assert set(caught.value.fields) == {"beneficiary", "competency", "moment", "method", "result"}
-    assert count(session, Evaluation) == 0
-
-
-def test_personal_criteria_are_set_then_rated_during_and_at_the_end(session, now, world):
-    pathway, awa = world["pathway"], world["awa"]
-    texts = ["Envoyer mon CV", "Faire mon actualisation", "Prendre rendez-vous en ligne"]
-    data = {"criteria": [{"text": t, "rating": "N1"} for t in texts]}
-    evaluation.set_criteria(session, pathway=pathway, beneficiary=awa, data=data, now=now)
-    evaluation.rate_criteria(
-        session,
-        pathway=pathway,
-        beneficiary=awa,
-        data={"moment": "pendant", "ratings": ["N2", "N1", "N2"]},
-        now=now,
-    )
-    criteria = evaluation.rate_criteria(
-        session,
-        pathway=pathway,
-        beneficiary=awa,
-        data={"moment": "apres", "ratings": ["N3", "N2", "N2"]},
-        now=now,
-    )
-    assert [(c.text, c.rating_start, c.rating_during, c.rating_end) for c in criteria] == [
-        ("Envoyer mon CV", "N1", "N2", "N3"),
-        ("Faire mon actualisation", "N1", "N1", "N2"),
-        ("Prendre rendez-vous en ligne", "N1", "N2", "N2"),
-    ]
-    with pytest.raises(Conflict):
-        evaluation.set_criteria(session, pathway=pathway, beneficiary=awa, data=data, now=now)
-
-
-@pytest.mark.parametrize(
-    ("data", "field"),
-    [
-        ({"criteria": [{"text": "Un", "rating": "N1"}] * 2}, "criteria"),
-        ({"criteria": [{"text": "Un", "rating": "N1"}] * 5}, "criteria"),
-        (
-            {"criteria": [{"text": "", "rating": "N1"}] + [{"text": "Un", "rating": "N1"}] * 2},
-            "criteria[0].text",
-        ),
-        ({"criteria": [{"text": "Un", "rating": "N8"}] * 3}, "criteria[2].rating"),
-    ],
-)
-def test_bad_personal_criteria_are_refused(session, now, world, data, field):
-    with pytest.raises(InvalidInput) as caught:
-        evaluation.set_criteria(
-            session, pathway=world["pathway"], beneficiary=world["awa"], data=data, now=now
-        )
-    assert field in caught.value.fields
-
-
-def test_every_personal_criteria_error_is_given_at_once(session, now, world):
-    data = {"criteria": [{"text": "CV", "rating": "N1"}, {"text": "Rendez-vous", "rating": ""}]}
-    with pytest.raises(InvalidInput) as caught:
-        evaluation.set_criteria(
-            session, pathway=world["pathway"], beneficiary=world["awa"], data=data, now=now
-        )
-    assert set(caught.value.fields) == {"criteria", "criteria[1].rating"}
-
-
-def test_ratings_need_one_per_objective_and_objectives_first(session, now, world):
-    pathway, awa = world["pathway"], world["awa"]
-    with pytest.raises(NotFound):
-        evaluation.rate_criteria(session, pathway=pathway, beneficiary=awa, data={}, now=now)
-    data = {"criteria": [{"text": t, "rating": "N1"} for t in "abc"]}
-    evaluation.set_criteria(session, pathway=pathway, beneficiary=awa, data=data, now=now)
-    with pytest.raises(InvalidInput) as caught:
-        evaluation.rate_criteria(
-            session, pathway=pathway, beneficiary=awa, data={"moment": "apres", "ratings": ["N2"]}, now=now
-        )
-    assert caught.value.fields == {"ratings": "Une note par objectif (3), de N1 à N4."}
-
-
 def test_a_badge_issued_by_the_rules_passes_the_ob3_schema(session, keyring, links, now, world):
-    awa = world["awa"]
+    awa = world.people[0]
     (credential,) = record(session, keyring, links, now, world, [(awa, D06, "N1"), (awa, D07, "N1")])[
         1
     ].issued
@@ -351,3 +174,53 @@ def test_a_badge_issued_by_the_rules_passes_the_ob3_schema(session, keyring, lin
     subject = document["credentialSubject"]
     assert subject["result"][0]["achievedLevel"] == subject["achievement"]["id"] + "#niveau-N1"
     assert json.loads(credential.ob2_assertion)["evidence"][0]["name"] == "Évaluations par un médiateur"
+
+
+def test_a_missing_competence_is_named_with_its_framework_and_level(session, keyring, links, now, world):
+    awa, badge = world.people[0], world.badge
+    badge.level = "N2"
+    _, outcome = record(session, keyring, links, now, world, [(awa, D06, "N3"), (awa, D07, "N1")])
+    (missed,) = outcome.not_issued
+    assert missed.badge is badge and missed.person is awa
+    assert missed.reasons == [Shortfall("competence", subject="Parcours Découverte D-07", level="N2")]
+
+
+def test_a_badge_due_without_consent_says_consent_is_missing(session, keyring, links, now, world):
+    karim = world.people[1]
+    _, outcome = record(session, keyring, links, now, world, [(karim, D06, "N2"), (karim, D07, "N2")])
+    assert outcome.issued == [] and len(outcome.pending) == 1
+    assert [(n.person, n.reasons) for n in outcome.not_issued] == [(karim, [Shortfall("consent")])]
+
+
+def test_a_badge_held_already_says_so_and_an_issued_one_is_not_explained(session, keyring, links, now, world):
+    awa = world.people[0]
+    _, first = record(session, keyring, links, now, world, [(awa, D06, "N2"), (awa, D07, "N2")])
+    assert len(first.issued) == 1 and first.not_issued == []
+    _, second = record(session, keyring, links, now, world, [(awa, D06, "N3")])
+    assert [n.reasons for n in second.not_issued] == [[Shortfall("already")]]
+
+
+def test_at_least_and_attendance_shortfalls_count_what_is_missing(session, now, world):
+    badge = make_rule_badge_class(
+        session,
+        world.issuer,
+        now,
+        name="Premiers pas",
+        level="N2",
+        rule=[
+            {"type": "competences_acquired", "at_least": 1},
+            {"type": "min_attendance", "ateliers": 3, "hours": 10},
+        ],
+    )
+    facts = rules.Facts(staff_levels={}, ateliers=1, minutes=150)
+    assert rules.shortfalls(badge, facts) == [
+        Shortfall(
+            "some_competences",
+            subject="Parcours Découverte D-06, Parcours Découverte D-07",
+            level="N2",
+            needed=1,
+        ),
+        Shortfall("ateliers", needed=3, done=1),
+        Shortfall("hours", needed=10, done=2),
+    ]
+    assert rules.holds(badge, facts) is False

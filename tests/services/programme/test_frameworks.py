@@ -5,15 +5,12 @@ from __future__ import annotations
 import copy
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from badges.models import Competency, CompetencyAlignment, Framework
 from badges.services.programme import framework_io, frameworks
 from badges.services.shared.errors import RowErrors
-
-
-def count(session, model) -> int:
-    return session.scalar(select(func.count()).select_from(model))
+from tests.factories import count
 
 
 def test_defaults_load_five_frameworks_once(session):

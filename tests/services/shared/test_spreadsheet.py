@@ -84,3 +84,15 @@ def test_a_lowered_process_wide_field_limit_still_gives_a_row_error():
     finally:
         csv.field_size_limit(previous)
     assert error["row"] == 2 and str(error["message"]).startswith("Guillemets mal placés")
+
+
+def test_records_name_cells_by_column_and_tell_a_line_with_too_many_cells():
+    raw = "\ufeff Code ;TITRE\r\nA;Un\r\n\r\nB\r\nC;Trois;de trop\r\n".encode()
+    table = spreadsheet.read(raw, field="csv", max_cell_chars=100)
+    assert table.columns() == ["Code", "TITRE"] and table.columns(lower=True) == ["code", "titre"]
+    found = [(r.number, r.cells, r.extra) for r in table.records(table.columns(lower=True))]
+    assert found == [
+        (2, {"code": "A", "titre": "Un"}, False),
+        (4, {"code": "B", "titre": ""}, False),
+        (5, {"code": "C", "titre": "Trois"}, True),
+    ]

@@ -6,7 +6,7 @@ import json
 
 from badges.services import verification
 from badges.services.credentials import formats
-from badges.services.crypto import jws
+from badges.services.crypto import dataintegrity, jws
 from badges.services.verification import ob3_checks, register
 from badges.services.verification.report import Report
 from badges.services.verification.sources import LocalSource
@@ -53,4 +53,76 @@ def test_an_erased_badge_is_not_in_the_register(session, keyring, links, now):
     credential = make_award(session, keyring, links, now)
     doc = json.loads(credential.ob3_credential)
     revocation.erase(session, keyring, credential=credential, links=links, now=now)
-    assert not register.issued_json(LocalSource(session, links), doc)
+    assert register.issued_credential(LocalSource(session, links), doc) is None
+    assert credential.ob3_hash_data is None and credential.ob3_hash_source is None
+
+
+def unsecured_and_config(signed: dict) -> tuple[dict, dict]:
+    document = {k: v for k, v in signed.items() if k != "proof"}
+    proof = {k: v for k, v in signed["proof"][0].items() if k != "proofValue"}
+    return document, proof
+
+
+def test_issuance_keeps_the_hash_data_it_signed_with_the_digest_of_the_stored_text(
+    session, keyring, links, now
+):
+    credential = make_award(session, keyring, links, now)
+    document, proof = unsecured_and_config(json.loads(credential.ob3_credential))
+    assert credential.ob3_hash_data == dataintegrity.hash_data(document, proof)
+    assert credential.ob3_hash_source == dataintegrity.text_digest(credential.ob3_credential)
+
+
+def test_an_identical_badge_reuses_the_stored_hash_data_and_still_checks_the_signature(
+    session, keyring, links, now
+):
+    credential = make_award(session, keyring, links, now)
+    doc = json.loads(credential.ob3_credential)
+    assert verification.verify_value(doc, source=LocalSource(session, links), now=now).valid
+    # Stored hash data that no longer matches what was signed: reused, so the Ed25519 check refuses it.
+    assert credential.ob3_hash_data is not None
+    credential.ob3_hash_data = bytes([credential.ob3_hash_data[0] ^ 1]) + credential.ob3_hash_data[1:]
+    session.flush()
+    report = verification.verify_value(doc, source=LocalSource(session, links), now=now)
+    assert not report.valid
+    assert {c.name: c.passed for c in report.checks}["signature"] is False
+
+
+def test_hash_data_kept_for_another_text_is_not_reused(session, keyring, links, now):
+    credential = make_award(session, keyring, links, now)
+    credential.ob3_hash_data = bytes(64)
+    credential.ob3_hash_source = dataintegrity.text_digest(credential.ob3_credential + " ")
+    session.flush()
+    report = verification.verify_value(
+        json.loads(credential.ob3_credential), source=LocalSource(session, links), now=now
+    )
+    assert report.valid, report.to_dict()
+
+
+def test_the_same_values_under_other_json_types_are_not_the_stored_badge(session, keyring, links, now):
+    credential = make_award(session, keyring, links, now)
+    doc = json.loads(credential.ob3_credential)
+    identifier = doc["credentialSubject"]["identifier"][0]
+    assert identifier["hashed"] is True
+    identifier["hashed"] = 1  # equal in Python, another RDF literal: not what was signed
+    assert register.issued_credential(LocalSource(session, links), doc) is None
+    report = verification.verify_value(doc, source=LocalSource(session, links), now=now)
+    assert messages(report)["schema"] != register.SAME_AS_ISSUED
+    assert not report.valid
+
+
+def test_key_compromise_and_revocation_are_read_live_for_an_identical_badge(session, keyring, links, now):
+    from badges.models import SigningKey
+
+    credential = make_award(session, keyring, links, now)
+    doc = json.loads(credential.ob3_credential)
+    assert verification.verify_value(doc, source=LocalSource(session, links), now=now).valid
+    credential.revoked_at = now
+    session.flush()
+    revoked = verification.verify_value(doc, source=LocalSource(session, links), now=now)
+    assert not revoked.valid and {c.name: c.passed for c in revoked.checks}["status"] is False
+    credential.revoked_at = None
+    key = session.get(SigningKey, credential.ed25519_key_id)
+    key.compromised_at = credential.issued_at
+    session.flush()
+    distrusted = verification.verify_value(doc, source=LocalSource(session, links), now=now)
+    assert not distrusted.valid and {c.name: c.passed for c in distrusted.checks}["key"] is False

@@ -120,6 +120,13 @@ def sign_in(client: FlaskClient, user: User, password: str = PASSWORD) -> Any:
 
 
 @pytest.fixture
+def staff(client: FlaskClient, world: World) -> FlaskClient:
+    """The client, signed in as the tiers-lieu's staff member."""
+    sign_in(client, world.users["staff"])
+    return client
+
+
+@pytest.fixture
 def as_role(client: FlaskClient, world: World):
     """as_role("staff") signs the client in with that role's account and returns the client."""
 

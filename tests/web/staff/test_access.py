@@ -97,6 +97,9 @@ TABLE: dict[tuple[str, str], Expect] = {
     ),
     ("staff.atelier_grid", "GET"): Expect("/staff/ateliers/{atelier}/grid", STAFF, scoped=True),
     ("staff.atelier_grid", "POST"): Expect("/staff/ateliers/{atelier}/grid", STAFF, ok=422, scoped=True),
+    ("staff.atelier_grid_draft", "POST"): Expect(
+        "/staff/ateliers/{atelier}/grid/draft", STAFF, ok=204, scoped=True
+    ),
     ("staff.beneficiaries_list", "GET"): Expect("/staff/beneficiaries", STAFF),
     ("staff.beneficiary_new", "GET"): Expect("/staff/beneficiaries/new", STAFF),
     ("staff.beneficiary_new", "POST"): Expect("/staff/beneficiaries/new", STAFF, ok=422),

@@ -5,11 +5,11 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from badges.models import Agency, User
 from badges.services.programme import pathways
-from tests.factories import coordination, make_pathway
+from tests.factories import coordination, count_committed, make_pathway
 from tests.web.staff.conftest import PASSWORD, post, sign_in, text
 
 
@@ -17,11 +17,6 @@ from tests.web.staff.conftest import PASSWORD, post, sign_in, text
 def coordinator(client, world):
     sign_in(client, world.users["coordinator"])
     return client
-
-
-def count(session, model) -> int:
-    session.rollback()
-    return session.scalar(select(func.count()).select_from(model))
 
 
 def test_the_list_shows_each_agency_with_its_accounts_and_pathways(coordinator, session, world, now):
@@ -58,7 +53,7 @@ def test_a_new_agency_and_its_first_counsellor_who_accepts_the_invitation(client
 
 
 def test_every_error_is_shown_at_once_and_nothing_is_made(coordinator, session, world, smtp):
-    before = (count(session, Agency), count(session, User))
+    before = (count_committed(session, Agency), count_committed(session, User))
     data = {
         "name": "",
         "department": "999",
@@ -71,7 +66,7 @@ def test_every_error_is_shown_at_once_and_nothing_is_made(coordinator, session, 
     assert "Nom de l’agence : Ce champ est obligatoire." in page
     assert "Numéro de département invalide" in page
     assert "Un compte existe déjà avec cette adresse." in page
-    assert (count(session, Agency), count(session, User)) == before
+    assert (count_committed(session, Agency), count_committed(session, User)) == before
     assert smtp.messages == []
 
 
@@ -82,7 +77,7 @@ def test_inviting_a_counsellor_to_an_existing_agency_and_again(coordinator, sess
     person = {"person_name": "Léa", "person_email": "lea@ml.example"}
     assert post(coordinator, url, person).status_code == 303
     assert post(coordinator, url, person).status_code == 303
-    assert len(smtp.messages) == 2 and count(session, User) == 5
+    assert len(smtp.messages) == 2 and count_committed(session, User) == 5
     taken = post(coordinator, url, {"person_name": "X", "person_email": world.users["counsellor"].email})
     assert taken.status_code == 422 and "Un compte existe déjà avec cette adresse." in text(taken)
 

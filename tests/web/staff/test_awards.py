@@ -13,12 +13,6 @@ from tests.factories import make_award
 from tests.web.staff.conftest import post, sign_in, text
 
 
-@pytest.fixture
-def staff(client, world):
-    sign_in(client, world.users["staff"])
-    return client
-
-
 def award_url(world, suffix=""):
     return f"/staff/awards/{world.award.public_id}{suffix}"
 

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import pytest
 from markupsafe import escape
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from badges.models import BadgeClass, BadgeRevision, Credential
 from badges.services.credentials import images
 from badges.services.programme import rules
 from badges.services.shared import profiles
-from tests.factories import make_badge_class
+from tests.factories import count_committed, make_badge_class
 from tests.web.staff.conftest import post, text
 
 NEW = "/staff/badge-classes/new"
@@ -26,13 +26,8 @@ FORM = {
 }
 
 
-def count(session, model) -> int:
-    session.rollback()
-    return session.scalar(select(func.count()).select_from(model)) or 0
-
-
 def counts(session) -> tuple[int, int]:
-    return count(session, BadgeClass), count(session, BadgeRevision)
+    return count_committed(session, BadgeClass), count_committed(session, BadgeRevision)
 
 
 def created(session, name: str = FORM["name"]) -> BadgeClass:

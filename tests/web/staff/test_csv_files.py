@@ -6,11 +6,12 @@ import io
 import random
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from badges.models import Beneficiary, Framework
 from badges.services.programme import framework_io
 from badges.services.shared import spreadsheet
+from tests.factories import count_committed
 from tests.web.staff.conftest import post, text
 from tests.web.test_api_csv import HOSTILE_DOCUMENT, cells
 
@@ -33,11 +34,6 @@ CASES = [(name, *case) for name in IMPORTS for case in HOSTILE_LINES]
 @pytest.fixture
 def staff(as_role):
     return as_role("staff")
-
-
-def count(session, model) -> int:
-    session.rollback()
-    return int(session.scalar(select(func.count()).select_from(model)) or 0)
 
 
 def no_formula(body: str) -> list[str]:
@@ -78,7 +74,7 @@ def test_a_hostile_csv_gets_a_row_report_and_stores_nothing(
 ):
     url, header, model = IMPORTS[target]
     body = header + line if line is not None else random.Random(7).randbytes(4096)
-    before = count(session, model)
+    before = count_committed(session, model)
     fields = FRAMEWORK_META if target == "referentiel" else {}
     response = post(staff, url, {"fichier": (io.BytesIO(body), "fichier.csv"), **fields})
     assert response.status_code == 422
@@ -87,4 +83,4 @@ def test_a_hostile_csv_gets_a_row_report_and_stores_nothing(
     if on_line_2:
         # The report's row: its line number, the file as the column, then the message.
         assert f"2 Fichier {message}" in page or f"2 fichier {message}" in page, page
-    assert count(session, model) == before
+    assert count_committed(session, model) == before

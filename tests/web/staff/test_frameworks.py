@@ -8,12 +8,12 @@ import json
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from badges.models import Competency, Framework
 from badges.services.programme import framework_io, frameworks
+from tests.factories import count_committed
 from tests.web.staff.conftest import form_token, post, text
 
 IMPORT = "/staff/frameworks/import"
@@ -35,13 +35,8 @@ GOOD_ROWS = [
 ]  # fmt: skip
 
 
-def count(session, model) -> int:
-    session.rollback()
-    return int(session.scalar(select(func.count()).select_from(model)) or 0)
-
-
 def counts(session) -> tuple[int, int]:
-    return count(session, Framework), count(session, Competency)
+    return count_committed(session, Framework), count_committed(session, Competency)
 
 
 def csv_bytes(rows: list[list[str]], delimiter: str = ";") -> bytes:

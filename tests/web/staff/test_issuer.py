@@ -9,14 +9,7 @@ import pytest
 
 from badges.models import SigningKey, StatusList
 from badges.services.credentials import signing_keys
-from tests.web.staff.conftest import post, sign_in, text
-
-
-@pytest.fixture
-def staff(client, world):
-    sign_in(client, world.users["staff"])
-    return client
-
+from tests.web.staff.conftest import post, text
 
 PROFILE = {
     "name": "La Mine",

@@ -8,7 +8,6 @@ from __future__ import annotations
 import io
 import re
 
-import pytest
 import zxingcpp
 from PIL import Image
 
@@ -18,12 +17,6 @@ from tests.factories import make_award
 from tests.web.staff.conftest import post, sign_in, text
 
 LINK = re.compile(r"http://[^\s<\"]+/mes-badges/[A-Za-z0-9_-]{43}")
-
-
-@pytest.fixture
-def staff(client, world):
-    sign_in(client, world.users["staff"])
-    return client
 
 
 def person_url(world, suffix=""):

@@ -6,18 +6,20 @@ import csv
 import io
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from badges.models import Atelier, Beneficiary, Credential, Evaluation, Pathway, PendingAward
-from tests.factories import enrol, make_agency, make_beneficiary, make_pathway, make_rule_badge_class
+from tests.factories import (
+    count_committed,
+    enrol,
+    make_agency,
+    make_beneficiary,
+    make_pathway,
+    make_rule_badge_class,
+)
 from tests.web.staff.conftest import post, text
 
 D06, D07 = "parcours-decouverte:D-06", "parcours-decouverte:D-07"
-
-
-def count(session, model) -> int:
-    session.rollback()
-    return session.scalar(select(func.count()).select_from(model))
 
 
 @pytest.fixture
@@ -43,7 +45,7 @@ def cell(person: Beneficiary, ref: str) -> str:
 
 
 def test_a_pathway_form_with_errors_says_what_to_fix_and_creates_nothing(staff, session):
-    before = count(session, Pathway)
+    before = count_committed(session, Pathway)
     data = {"title": "", "type": "", "start_date": "12/03/2026", "end_date": "2026-01-01"}
     response = post(staff, "/staff/pathways/new", data)
     assert response.status_code == 422
@@ -51,7 +53,7 @@ def test_a_pathway_form_with_errors_says_what_to_fix_and_creates_nothing(staff, 
     assert "Titre : Ce champ est obligatoire." in page
     assert "Choisissez le type de parcours." in page and "Choisissez la catégorie du parcours." in page
     assert "Date attendue au format AAAA-MM-JJ." in page
-    assert count(session, Pathway) == before
+    assert count_committed(session, Pathway) == before
 
 
 def test_a_pathway_is_created_then_an_atelier_in_it(staff, session):
@@ -82,7 +84,7 @@ def test_a_pathway_is_created_then_an_atelier_in_it(staff, session):
     assert post(staff, url + "/ateliers/new", data).status_code == 303
     week = text(staff.get("/staff/ateliers?date=2026-03-12"))
     assert "Créer son adresse" in week and "Mardi 10 mars 2026" in week
-    assert count(session, Atelier) == 2
+    assert count_committed(session, Atelier) == 2
 
 
 def test_an_atelier_title_naming_a_profile_is_refused(staff, world, session):
@@ -111,7 +113,7 @@ def test_a_wrong_grid_cell_is_named_everything_typed_is_kept_and_nothing_is_save
         '<option value="N3" selected>N3</option>' in page
         and '<option value="N9" selected>N9</option>' in page
     )
-    assert count(session, Evaluation) == 0
+    assert count_committed(session, Evaluation) == 0
 
 
 def test_an_empty_grid_asks_for_a_level(staff, group, session):
@@ -129,7 +131,7 @@ def test_a_saved_grid_announces_the_badges_it_issued(staff, world, group, sessio
     flash = text(response).split("Grille enregistrée")[1][:300]
     assert flash.startswith(" : 6 évaluations. 3 badges délivrés : Mes premiers e-mails (Awa)"), flash
     assert "1 badge attend l’accord" not in text(response)
-    assert count(session, Credential) == 1 + 3
+    assert count_committed(session, Credential) == 1 + 3
 
 
 def test_consent_recorded_issues_the_badge_that_waited(staff, world, group, session, now):
@@ -142,11 +144,11 @@ def test_consent_recorded_issues_the_badge_that_waited(staff, world, group, sess
     assert "Badges en attente de son accord" in page
     response = post(staff, f"/staff/beneficiaries/{karim.public_id}/consent", follow_redirects=True)
     assert "L’accord est enregistré. 1 badge délivré" in text(response)
-    assert count(session, PendingAward) == 0
+    assert count_committed(session, PendingAward) == 0
 
 
 def test_a_beneficiary_form_refuses_bad_input_and_keeps_it(staff, session):
-    before = count(session, Beneficiary)
+    before = count_committed(session, Beneficiary)
     data = {"display_name": "", "email": "pas-une-adresse", "phone": "abc", "profile": "autre"}
     response = post(staff, "/staff/beneficiaries/new", data)
     assert response.status_code == 422
@@ -154,7 +156,7 @@ def test_a_beneficiary_form_refuses_bad_input_and_keeps_it(staff, session):
     assert "Ce champ est obligatoire." in page and "Adresse e-mail invalide." in page
     assert "Numéro de téléphone invalide." in page and "Choisissez un profil dans la liste." in page
     assert 'value="pas-une-adresse"' in response.get_data(as_text=True)
-    assert count(session, Beneficiary) == before
+    assert count_committed(session, Beneficiary) == before
 
 
 def test_editing_a_beneficiary_can_clear_the_email(staff, world, session):
@@ -172,7 +174,7 @@ def csv_file(rows: list[list[str]]) -> tuple[io.BytesIO, str]:
 
 
 def test_an_import_with_one_bad_row_imports_nothing_and_lists_each_error(staff, session):
-    before = count(session, Beneficiary)
+    before = count_committed(session, Beneficiary)
     rows = [["prenom_ou_alias", "email", "accord"], ["Nadia", "nadia@example.org", "oui"],
             ["", "x@", "peut-être"], ["Omar", "", "non"]]  # fmt: skip
     response = post(staff, "/staff/beneficiaries/import", {"fichier": csv_file(rows)})
@@ -181,7 +183,7 @@ def test_an_import_with_one_bad_row_imports_nothing_and_lists_each_error(staff, 
     assert "Import refusé : rien n’a été enregistré." in page
     assert "3 prenom_ou_alias Ce champ est obligatoire." in page
     assert "3 email Adresse e-mail invalide." in page and "3 accord Écrivez oui ou non." in page
-    assert count(session, Beneficiary) == before
+    assert count_committed(session, Beneficiary) == before
 
 
 def test_an_import_refuses_columns_that_are_not_collected(staff, session):
@@ -192,11 +194,11 @@ def test_an_import_refuses_columns_that_are_not_collected(staff, session):
 
 
 def test_a_good_import_adds_every_row(staff, session):
-    before = count(session, Beneficiary)
+    before = count_committed(session, Beneficiary)
     rows = [["prenom_ou_alias", "profil", "accord"], ["Nadia", "exclu", "oui"], ["Omar", "", "non"]]
     response = post(staff, "/staff/beneficiaries/import", {"fichier": csv_file(rows)}, follow_redirects=True)
     assert "2 personnes importées." in text(response)
-    assert count(session, Beneficiary) == before + 2
+    assert count_committed(session, Beneficiary) == before + 2
 
 
 def test_key_figures_show_and_export_the_same_counts(as_role, world):
@@ -211,6 +213,15 @@ def test_key_figures_show_and_export_the_same_counts(as_role, world):
     # One 2-hour atelier with nobody marked present: 2 h of support, no participant hours.
     assert "Total;;1;1;2;0;1;1;1;0" in body and "Profil;Non renseigné;0;1;2;0;0;1;0;0" in body, body
     assert "Catégorie de parcours;Apprentissage par le faire;1;1;2;0;1;1;1;0" in body, body
+
+
+def test_key_figures_name_competences_with_their_framework(staff, world, group, session):
+    awa = world.award.beneficiary
+    post(staff, group, {"moment": "pendant", "method": "observation", cell(awa, D06): "N2"})
+    page = text(staff.get("/staff/figures?from=2026-01-01&to=2026-12-31"))
+    assert "Parcours Découverte D-06 Créer une adresse e-mail" in page and D06 not in page
+    body = staff.get("/staff/figures.csv?from=2026-01-01&to=2026-12-31").get_data(as_text=True)
+    assert "Parcours Découverte D-06 Créer une adresse e-mail;1" in body and D06 not in body, body
 
 
 def test_key_figures_refuse_wrong_filters_in_french(as_role):
@@ -247,7 +258,7 @@ def test_a_counsellor_sees_their_agency_people_and_only_acquired_skills(as_role,
 )
 def test_a_pathway_takes_a_counsellor_only_with_their_agency(staff, session, world, now, agency, message):
     """A counsellor sees what their agency's pathways refer: never one attached outside their agency."""
-    before = count(session, Pathway)
+    before = count_committed(session, Pathway)
     other = make_agency(session, now).public_id if agency else ""
     session.commit()
     data = {
@@ -261,4 +272,4 @@ def test_a_pathway_takes_a_counsellor_only_with_their_agency(staff, session, wor
     response = post(staff, "/staff/pathways/new", data)
     assert response.status_code == 422
     assert message in text(response)
-    assert count(session, Pathway) == before
+    assert count_committed(session, Pathway) == before
