@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, Response, jsonify, render_template, request
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
@@ -21,23 +23,25 @@ from badges.services.shared.errors import (
     TooManyAttempts,
 )
 from badges.services.shared.input_limits import TOO_LARGE
+from badges.services.shared.messages import codes
 from badges.web.context import wants_html
+from badges.web.i18n import say, say_fields
 
 log = logging.getLogger(__name__)
 
 MESSAGES = {
-    400: "La demande est mal formée.",
-    401: "Authentification requise.",
-    403: "Accès refusé.",
-    404: "Page introuvable.",
-    405: "Méthode non autorisée.",
-    410: "Ce document n'existe plus.",
-    413: "Les données envoyées sont trop volumineuses.",
-    415: "Type de contenu non pris en charge.",
-    422: "Certaines données sont invalides.",
-    429: "Trop de demandes : réessayez dans un moment.",
-    500: "Erreur interne : l'équipe technique a été prévenue.",
-    503: "Le service est très occupé : réessayez dans quelques secondes.",
+    400: _l("La demande est mal formée."),
+    401: _l("Authentification requise."),
+    403: _l("Accès refusé."),
+    404: _l("Page introuvable."),
+    405: _l("Méthode non autorisée."),
+    410: _l("Ce document n'existe plus."),
+    413: _l("Les données envoyées sont trop volumineuses."),
+    415: _l("Type de contenu non pris en charge."),
+    422: _l("Certaines données sont invalides."),
+    429: _l("Trop de demandes : réessayez dans un moment."),
+    500: _l("Erreur interne : l'équipe technique a été prévenue."),
+    503: _l("Le service est très occupé : réessayez dans quelques secondes."),
 }
 # Seconds a client should wait after a 503 (a SQLite writer lock held past the busy timeout).
 RETRY_AFTER = 5
@@ -47,11 +51,15 @@ def _is_api() -> bool:
     return request.path.startswith("/api/") or not wants_html()
 
 
-def error_response(status: int, message: str, code: str, fields: dict[str, str] | None = None) -> Response:
+def error_response(
+    status: int, message: str, code: str, fields: dict[str, str] | None = None, **machine: object
+) -> Response:
+    """`machine` adds codes for programs (message_code, field_codes) to the API's error object."""
     if _is_api():
         body: dict = {"error": {"code": code, "message": message}}
         if fields:
             body["error"]["fields"] = fields
+        body["error"].update(machine)
         response = jsonify(body)
     else:
         response = Response(
@@ -76,7 +84,16 @@ SERVICE_ERRORS: dict[type[ServiceError], tuple[int, str]] = {
 
 def service_error(exc: ServiceError) -> Response:
     status, code = next(SERVICE_ERRORS[c] for c in type(exc).__mro__ if c in SERVICE_ERRORS)
-    return error_response(status, exc.message, code, getattr(exc, "fields", None))
+    if isinstance(exc, InvalidInput):
+        return error_response(
+            status,
+            say(exc.said),
+            code,
+            say_fields(exc),
+            message_code=exc.said.code,
+            field_codes=codes(exc.field_messages),
+        )
+    return error_response(status, say(exc.said), code, message_code=exc.said.code)
 
 
 def init_app(app: Flask) -> None:
@@ -88,11 +105,11 @@ def init_app(app: Flask) -> None:
         status = exc.code or 500
         if status == 413 and request.path == "/api/v1/verify":
             # The verifier answers every input with a report, an oversized one included.
-            response = jsonify(verification.unreadable(TOO_LARGE, cause="too_large").to_dict())
+            response = jsonify(verification.unreadable(TOO_LARGE, cause="too_large").to_dict(gettext))
             response.status_code = 413
             return response
         return error_response(
-            status, MESSAGES.get(status, exc.description or ""), exc.name.lower().replace(" ", "_")
+            status, str(MESSAGES.get(status, exc.description or "")), exc.name.lower().replace(" ", "_")
         )
 
     @app.errorhandler(OperationalError)
@@ -102,7 +119,7 @@ def init_app(app: Flask) -> None:
         # Busy, not broken: nothing was stored, and the same request will succeed in a moment.
         log.warning("database lock not obtained within the busy timeout: answered 503")
         get_session().rollback()
-        response = error_response(503, MESSAGES[503], "busy")
+        response = error_response(503, str(MESSAGES[503]), "busy")
         response.headers["Retry-After"] = str(RETRY_AFTER)
         return response
 
@@ -110,4 +127,4 @@ def init_app(app: Flask) -> None:
     def internal(exc: Exception) -> Response:
         log.exception("unhandled error")
         get_session().rollback()
-        return error_response(500, MESSAGES[500], "internal")
+        return error_response(500, str(MESSAGES[500]), "internal")

@@ -21,11 +21,23 @@ from badges.models import Beneficiary, Credential
 from badges.services.credentials import downloads, qr, sharing
 from badges.services.holders import badge_view, holder_pages, private_link
 from badges.services.shared.errors import InvalidInput, NotFound, RuleError
+from badges.services.shared.messages import N_, message
+from badges.services.verification import checking
 from badges.web.api import send_download
 from badges.web.context import client_ip, keyring, links, now
 from badges.web.errors import error_response
 from badges.web.files import certificate_pdf
+from badges.web.i18n import say_error, say_fields
 from badges.web.public_blueprint import bp
+
+LINK_BROKEN = message(
+    "holder.link_broken",
+    N_("Ce lien ne marche pas. Il a peut-être été changé. Demandez un nouveau lien au tiers-lieu."),
+)
+NO_LONGER_VALID = message(
+    "holder.no_longer_valid", N_("Ce badge ne compte plus. On ne peut plus le partager ni le télécharger.")
+)
+
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -45,9 +57,7 @@ def private_page(view: F) -> F:
 def _person(token: str) -> Beneficiary:
     found = private_link.beneficiary_for(get_session(), token)
     if found is None:
-        raise NotFound(
-            _("Ce lien ne marche pas. Il a peut-être été changé. Demandez un nouveau lien au tiers-lieu.")
-        )
+        raise NotFound(LINK_BROKEN)
     return found
 
 
@@ -58,7 +68,7 @@ def _owned(token: str, credential_id: str) -> Credential:
 def _still_valid(credential: Credential) -> Credential:
     """A revoked or expired badge is no longer shared nor handed out as a file (its page says why)."""
     if badge_view.status(credential, now()) != "valide":
-        raise RuleError(_("Ce badge ne compte plus. On ne peut plus le partager ni le télécharger."))
+        raise RuleError(NO_LONGER_VALID)
     return credential
 
 
@@ -101,7 +111,7 @@ def set_visibility(token: str, credential_id: str) -> BaseResponse | tuple[str, 
         sharing.set_private(get_session(), credential=credential, value=choice, now=now())
     except InvalidInput as exc:
         get_session().rollback()
-        return _badge_page(token, credential, errors=exc.fields), 422
+        return _badge_page(token, credential, errors=say_fields(exc)), 422
     get_session().commit()
     return _back(token, credential_id, "visibilite")
 
@@ -126,7 +136,7 @@ def create_share(token: str, credential_id: str) -> str | tuple[str, int]:
         )
     except (InvalidInput, RuleError) as exc:
         session.rollback()
-        fields = exc.fields if isinstance(exc, InvalidInput) else {"partage": exc.message}
+        fields = say_fields(exc) if isinstance(exc, InvalidInput) else {"partage": say_error(exc)}
         return _badge_page(token, credential, errors=fields), 422
     session.commit()
     url = sharing.share_url(links(), share_token)
@@ -180,7 +190,7 @@ def _shared(token: str) -> Credential | Response:
         return error_response(
             410, _("Ce lien de partage n'est plus valable. Demandez un nouveau lien."), "gone"
         )
-    raise NotFound(_("Ce lien de partage n'existe pas. Vérifiez qu'il est complet."))
+    raise NotFound(checking.LINK_UNKNOWN)
 
 
 @bp.get("/partage/<token>")
@@ -212,7 +222,7 @@ def _claimed(code: str) -> Credential:
     credential = sharing.guarded_claim_code(get_session(), code, ip=client_ip(), now=now())
     get_session().commit()  # an unknown code counts against this address
     if credential is None or credential.erased_at is not None:
-        raise NotFound(_("Aucun badge ne correspond à ce code. Vérifiez chaque lettre et chaque chiffre."))
+        raise NotFound(checking.UNKNOWN_CODE)
     return credential
 
 

@@ -5,8 +5,13 @@ A choice made with ?lang= is kept in a cookie, so the next pages stay in that la
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from flask import Flask, Response, request
-from flask_babel import Babel, get_locale
+from flask_babel import Babel, get_locale, gettext
+
+from badges.services.shared.errors import InvalidInput, ServiceError
+from badges.services.shared.messages import Message, render_all
 
 LOCALES = ("fr", "en")
 COOKIE = "lang"
@@ -30,6 +35,32 @@ def remember_choice(response: Response) -> Response:
 def current_language() -> str:
     locale = get_locale()
     return locale.language if locale is not None else "fr"
+
+
+def say(said: Message) -> str:
+    """A service's message in the reader's language."""
+    return said.render(gettext)
+
+
+def say_error(exc: ServiceError) -> str:
+    return say(exc.said)
+
+
+def say_fields(exc: InvalidInput) -> dict[str, str]:
+    """A service's field errors in the reader's language."""
+    return render_all(exc.field_messages, gettext)
+
+
+def say_rows(rows: list[dict[str, object]]) -> list[dict[str, object]]:
+    """An import's row errors, each message in the reader's language."""
+    return [
+        {**row, "message": say(row["message"])} if isinstance(row["message"], Message) else row
+        for row in rows
+    ]
+
+
+def say_all(fields: Mapping[str, Message]) -> dict[str, str]:
+    return render_all(fields, gettext)
 
 
 def init_app(app: Flask) -> None:

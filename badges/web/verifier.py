@@ -19,11 +19,12 @@ from badges.db import get_session
 from badges.services import verification
 from badges.services.credentials import sharing
 from badges.services.shared.errors import TooManyAttempts
-from badges.services.shared.input_limits import MAX_INPUT_BYTES, MAX_INPUT_MB
+from badges.services.shared.input_limits import MAX_INPUT_BYTES, MAX_INPUT_MB, TOO_LARGE
 from badges.services.shared.validation import EMAIL_RE
 from badges.services.verification import checking
 from badges.web.api.verify import verification_source
 from badges.web.context import client_ip, links, now
+from badges.web.i18n import say, say_error
 from badges.web.public_blueprint import bp
 
 
@@ -71,7 +72,7 @@ def verifier_result() -> tuple[str, int]:
             return _page(errors={"fichier": _too_large()}, given=given, status=413)
         report = verification.verify_bytes(data, source=verification_source(), now=now(), email=email or None)
         checking.add_revocation_date(get_session(), links(), report)
-        return _page(result=checking.answer(report), given=given)
+        return _page(result=checking.answer(report, _), given=given)
     return _result(text, email=email or None, given=given)
 
 
@@ -79,17 +80,13 @@ def _result(text: str, *, email: str | None, given: dict[str, str]) -> tuple[str
     """The verdict on a text; an address that tried too many unknown codes gets a form error (429)."""
     try:
         return _page(result=_check_text(text, email=email), given=given)
-    except TooManyAttempts:
-        message = _(
-            "Trop de codes inconnus ont été essayés depuis cette connexion. Attendez 15 minutes, "
-            "ou vérifiez le badge avec son fichier ou son lien."
-        )
-        return _page(errors={"texte": message}, given=given, status=429)
+    except TooManyAttempts as exc:
+        return _page(errors={"texte": say_error(exc)}, given=given, status=429)
 
 
 def _too_large() -> str:
     """The one message for any badge over the limit (the service's TOO_LARGE, translated)."""
-    return _("Le badge est trop gros : %(mb)s Mo au plus.", mb=MAX_INPUT_MB)
+    return say(TOO_LARGE)
 
 
 def _errors(text: str, upload: FileStorage | None, email: str) -> dict[str, str]:
@@ -113,7 +110,7 @@ def _check_text(text: str, *, email: str | None) -> dict[str, Any]:
     if decided is None:
         decided = verification.verify_value(value, source=verification_source(), now=now(), email=email)
     checking.add_revocation_date(session, links(), decided)
-    result = checking.answer(decided)
+    result = checking.answer(decided, _)
     code = sharing.normalise_code(text) if checking.is_code(text) else None
     result["claim_code"] = code if code is not None and result["name"] else None
     return result

@@ -14,6 +14,13 @@ from badges.services.accounts.staff_accounts import Member
 from badges.services.credentials import issuers
 from badges.services.credentials.links import Links
 from badges.services.shared.errors import NotAllowed, NotFound
+from badges.services.shared.messages import N_, message
+
+COORDINATION_ONLY = message(
+    "network.coordination_only",
+    N_("Seule la coordination du réseau crée les agences partenaires et leurs conseillers."),
+)
+AGENCY_NOT_FOUND = message("network.agency_not_found", N_("Agence introuvable."))
 
 
 class PlaceRow(TypedDict):
@@ -68,7 +75,7 @@ def require_coordination(by: User) -> None:
     beneficiaries every tiers-lieu's pathways refer from their agency, so one tiers-lieu's team making such
     an account would open the other tiers-lieux' data to it."""
     if by.role != Role.COORDINATOR.value:
-        raise NotAllowed("Seule la coordination du réseau crée les agences partenaires et leurs conseillers.")
+        raise NotAllowed(COORDINATION_ONLY)
 
 
 def overview(session: Session) -> list[PlaceRow]:
@@ -143,7 +150,7 @@ def agencies(session: Session) -> list[AgencyRow]:
 def agency(session: Session, public_id: str) -> Agency:
     found = session.scalars(select(Agency).where(Agency.public_id == public_id)).first()
     if found is None:
-        raise NotFound("Agence introuvable.")
+        raise NotFound(AGENCY_NOT_FOUND)
     return found
 
 

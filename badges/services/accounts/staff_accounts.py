@@ -22,6 +22,7 @@ from badges.models import Agency, Issuer, Role, User
 from badges.services.accounts import staff_sessions, users
 from badges.services.shared import throttling
 from badges.services.shared.errors import InvalidInput, NotFound, ServiceError, TooManyAttempts
+from badges.services.shared.messages import N_, Message, message
 from badges.services.shared.validation import Fields
 
 # CNIL recommendation (délibération 2022-100): 12 characters at least when attempts are throttled.
@@ -34,16 +35,44 @@ LIFETIMES = {INVITATION: timedelta(days=7), RESET: timedelta(hours=1)}
 # Tolerated clock difference between workers for a link "made in the future".
 SKEW = timedelta(minutes=5)
 
-BAD_CREDENTIALS = "Adresse e-mail ou mot de passe incorrect."
-TOO_MANY = (
-    "Trop d'essais de connexion pour ce compte ou depuis cet appareil. Attendez 15 minutes, "
-    "ou demandez un nouveau mot de passe."
+BAD_CREDENTIALS = message("sign_in.bad_credentials", N_("Adresse e-mail ou mot de passe incorrect."))
+TOO_MANY = message(
+    "sign_in.too_many",
+    N_(
+        "Trop d'essais de connexion pour ce compte ou depuis cet appareil. Attendez 15 minutes, "
+        "ou demandez un nouveau mot de passe."
+    ),
 )
-LINK_INVALID = (
-    "Ce lien n'est pas valable : il est incomplet ou a été modifié. Copiez-le en entier depuis l'e-mail."
+LINK_INVALID = message(
+    "link.invalid",
+    N_("Ce lien n'est pas valable : il est incomplet ou a été modifié. Copiez-le en entier depuis l'e-mail."),
 )
-LINK_EXPIRED = "Ce lien a expiré. Demandez un nouveau lien."
-LINK_USED = "Ce lien a déjà servi. Connectez-vous avec votre mot de passe, ou demandez un nouveau lien."
+LINK_EXPIRED = message("link.expired", N_("Ce lien a expiré. Demandez un nouveau lien."))
+LINK_USED = message(
+    "link.used",
+    N_("Ce lien a déjà servi. Connectez-vous avec votre mot de passe, ou demandez un nouveau lien."),
+)
+EMAIL_MISSING = message("sign_in.email_missing", N_("Indiquez votre adresse e-mail."))
+PASSWORD_MISSING = message("sign_in.password_missing", N_("Indiquez votre mot de passe."))
+CHOOSE_PASSWORD = message("password.missing", N_("Choisissez un mot de passe."))
+PASSWORD_TOO_SHORT = message(
+    "password.too_short", N_("Le mot de passe doit avoir au moins %(min)s caractères.")
+)
+PASSWORD_TOO_LONG = message("password.too_long", N_("Le mot de passe dépasse %(max)s caractères."))
+PASSWORD_IS_EMAIL = message("password.is_email", N_("Le mot de passe ne peut pas être votre adresse e-mail."))
+PASSWORDS_DIFFER = message("password.differ", N_("Les deux mots de passe ne sont pas identiques."))
+WRONG_CURRENT = message("password.wrong_current", N_("Le mot de passe actuel est incorrect."))
+STAFF_NEEDS_ISSUER = message(
+    "account.staff_needs_issuer", N_("Un membre d'équipe est rattaché à un tiers-lieu.")
+)
+COUNSELLOR_NEEDS_AGENCY = message(
+    "account.counsellor_needs_agency", N_("Un conseiller ou une conseillère est rattaché à une agence.")
+)
+COORDINATION_ALONE = message(
+    "account.coordination_alone", N_("La coordination n'est rattachée ni à un tiers-lieu ni à une agence.")
+)
+EMAIL_TAKEN = message("account.email_taken", N_("Un compte existe déjà avec cette adresse."))
+ACCOUNT_NOT_FOUND = message("account.not_found", N_("Compte introuvable."))
 
 
 class SignInRefused(ServiceError):
@@ -69,11 +98,11 @@ def begin_sign_in(session: Session, *, email: str, password: str, ip: str, now: 
     Counting first, atomically (throttling.reserve), is what holds the limit under parallel attempts: a
     count read before a slow password check lets every parallel attempt through.
     """
-    fields = {}
+    fields: dict[str, Message] = {}
     if not email.strip():
-        fields["email"] = "Indiquez votre adresse e-mail."
+        fields["email"] = EMAIL_MISSING
     if not password:
-        fields["password"] = "Indiquez votre mot de passe."
+        fields["password"] = PASSWORD_MISSING
     if fields:
         raise InvalidInput(fields)
     if not throttling.reserve(session, kind=throttling.LOGIN, email=email, ip=ip, now=now):
@@ -96,15 +125,15 @@ def check_credentials(session: Session, *, email: str, password: str) -> User:
 def validate_new_password(password: object, confirm: object, *, email: str) -> str:
     """The new password, or InvalidInput naming the first rule it breaks."""
     if not isinstance(password, str) or not password:
-        raise InvalidInput({"password": "Choisissez un mot de passe."})
+        raise InvalidInput({"password": CHOOSE_PASSWORD})
     if len(password) < PASSWORD_MIN:
-        raise InvalidInput({"password": f"Le mot de passe doit avoir au moins {PASSWORD_MIN} caractères."})
+        raise InvalidInput({"password": PASSWORD_TOO_SHORT(min=PASSWORD_MIN)})
     if len(password) > PASSWORD_MAX:
-        raise InvalidInput({"password": f"Le mot de passe dépasse {PASSWORD_MAX} caractères."})
+        raise InvalidInput({"password": PASSWORD_TOO_LONG(max=PASSWORD_MAX)})
     if password.strip().lower() == email.lower():
-        raise InvalidInput({"password": "Le mot de passe ne peut pas être votre adresse e-mail."})
+        raise InvalidInput({"password": PASSWORD_IS_EMAIL})
     if confirm != password:
-        raise InvalidInput({"confirm": "Les deux mots de passe ne sont pas identiques."})
+        raise InvalidInput({"confirm": PASSWORDS_DIFFER})
     return password
 
 
@@ -125,7 +154,7 @@ def change_password(
 ) -> None:
     """A signed-in person changes their password; the current one is required (and was counted)."""
     if not users.check_password(user, current):
-        raise InvalidInput({"current": "Le mot de passe actuel est incorrect."})
+        raise InvalidInput({"current": WRONG_CURRENT})
     throttling.forget(session, kind=throttling.LOGIN, email=user.email)
     set_password(session, user=user, password=password, confirm=confirm, now=now)
 
@@ -182,11 +211,11 @@ def user_for_link(session: Session, secret: str, *, token: str, purpose: str, no
 
 def _check_place(role: str, issuer: Issuer | None, agency: Agency | None) -> None:
     if role == Role.STAFF and issuer is None:
-        raise InvalidInput({"issuer": "Un membre d'équipe est rattaché à un tiers-lieu."})
+        raise InvalidInput({"issuer": STAFF_NEEDS_ISSUER})
     if role == Role.COUNSELLOR and agency is None:
-        raise InvalidInput({"agency": "Un conseiller ou une conseillère est rattaché à une agence."})
+        raise InvalidInput({"agency": COUNSELLOR_NEEDS_AGENCY})
     if role == Role.COORDINATOR and (issuer is not None or agency is not None):
-        raise InvalidInput({"role": "La coordination n'est rattachée ni à un tiers-lieu ni à une agence."})
+        raise InvalidInput({"role": COORDINATION_ALONE})
 
 
 def check_invitation(data: Mapping[str, Any]) -> tuple[str, str, str]:
@@ -222,7 +251,7 @@ def invite(
         )
         if existing.password_hash is None and existing.is_active and same_place:
             return existing
-        raise InvalidInput({"email": "Un compte existe déjà avec cette adresse."})
+        raise InvalidInput({"email": EMAIL_TAKEN})
     user = users.create_user(
         session, email=email, name=name, role=Role(role), issuer=issuer, password=None, now=now
     )
@@ -268,5 +297,5 @@ def team_member(session: Session, public_id: str) -> User:
     """An account of a tiers-lieu team or of a partner agency (what the coordination manages), or NotFound."""
     user = session.scalars(select(User).where(User.public_id == public_id)).first()
     if user is None or user.role == Role.COORDINATOR:
-        raise NotFound("Compte introuvable.")
+        raise NotFound(ACCOUNT_NOT_FOUND)
     return user

@@ -13,7 +13,13 @@ from sqlalchemy.orm import Session
 
 from badges.models import ApiToken, Issuer, Role, User
 from badges.services.shared.errors import InvalidInput
-from badges.services.shared.validation import EMAIL_RE
+from badges.services.shared.messages import N_, message
+from badges.services.shared.validation import BAD_EMAIL, EMAIL_RE
+
+EMAIL_TAKEN = message("account.email_taken", N_("Un compte existe déjà avec cette adresse."))
+STAFF_NEEDS_ISSUER = message(
+    "account.staff_needs_issuer", N_("Un membre d'équipe est rattaché à un tiers-lieu.")
+)
 
 _hasher = PasswordHasher()
 TOKEN_PREFIX = "bdg_"
@@ -32,11 +38,11 @@ def create_user(
 ) -> User:
     email = email.strip().lower()
     if not EMAIL_RE.match(email):
-        raise InvalidInput({"email": "Adresse e-mail invalide."})
+        raise InvalidInput({"email": BAD_EMAIL})
     if session.scalar(select(User.id).where(User.email == email)) is not None:
-        raise InvalidInput({"email": "Un compte existe déjà avec cette adresse."})
+        raise InvalidInput({"email": EMAIL_TAKEN})
     if role == Role.STAFF and issuer is None:
-        raise InvalidInput({"issuer": "Un membre d'équipe est rattaché à un tiers-lieu."})
+        raise InvalidInput({"issuer": STAFF_NEEDS_ISSUER})
     user = User(
         email=email,
         name=name,

@@ -14,6 +14,10 @@ from badges.services.credentials import baking, formats, images
 from badges.services.credentials.links import Links
 from badges.services.crypto.keyring import Keyring
 from badges.services.shared.errors import NotFound
+from badges.services.shared.messages import N_, message
+
+BADGE_NOT_FOUND = message("badge.not_found", N_("Badge introuvable."))
+UNKNOWN_FORMAT = message("download.unknown_format", N_("Format inconnu."))
 
 FORMATS = (
     "ob3.json", "ob3.jwt", "ob3.png", "ob3.svg", "ob3-jwt.png", "ob3-jwt.svg",
@@ -34,7 +38,7 @@ def _text(session: Session, keyring: Keyring, credential: Credential, links: Lin
         or credential.ob3_credential is None
         or credential.ob2_assertion is None
     ):
-        raise NotFound("Badge introuvable.")
+        raise NotFound(BADGE_NOT_FOUND)
     if kind == "ob3":
         return credential.ob3_credential
     if kind == "ob3-jwt":
@@ -47,7 +51,7 @@ def _text(session: Session, keyring: Keyring, credential: Credential, links: Lin
 def render(session: Session, keyring: Keyring, *, credential: Credential, links: Links, fmt: str) -> Download:
     """The file for `fmt` (one of FORMATS); signed forms are created and stored on first request."""
     if fmt not in FORMATS:
-        raise NotFound("Format inconnu.")
+        raise NotFound(UNKNOWN_FORMAT)
     kind, extension = fmt.rsplit(".", 1)
     name = f"badge-{credential.public_id}-{kind}.{extension}"
     if extension in ("json", "jwt", "jws"):

@@ -18,6 +18,9 @@ from badges.services.credentials.links import Links, credential_urn
 from badges.services.crypto import jws
 from badges.services.crypto.keyring import Keyring
 from badges.services.shared.errors import NotFound
+from badges.services.shared.messages import N_, message
+
+BADGE_NOT_FOUND = message("badge.not_found", N_("Badge introuvable."))
 
 
 def _rsa_key(session: Session, credential: Credential) -> SigningKey:
@@ -28,7 +31,7 @@ def _rsa_key(session: Session, credential: Credential) -> SigningKey:
 
 def _documents(credential: Credential) -> tuple[dict[str, Any], dict[str, Any]]:
     if credential.erased_at is not None or not credential.ob2_assertion or not credential.ob3_credential:
-        raise NotFound("Badge introuvable.")
+        raise NotFound(BADGE_NOT_FOUND)
     return json.loads(credential.ob2_assertion), json.loads(credential.ob3_credential)
 
 

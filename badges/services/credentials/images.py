@@ -14,6 +14,25 @@ from xml.sax.saxutils import escape
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
 from badges.services.shared.errors import InvalidInput
+from badges.services.shared.messages import N_, Message, message
+
+TOO_MANY_PIXELS = message("image.too_many_pixels", N_("L'image est trop grande (%(limit)s pixels au plus)."))
+TOO_MANY_PIXELS_SIZED = message(
+    "image.too_many_pixels_sized",
+    N_("L'image est trop grande (%(width)s x %(height)s, %(limit)s pixels au plus)."),
+)
+NOT_PNG = message("image.not_png", N_("Ce fichier n'est pas une image PNG."))
+PNG_TRUNCATED = message("image.png_truncated", N_("L'image PNG est tronquée."))
+PNG_NO_HEADER = message(
+    "image.png_no_header", N_("L'image PNG est mal formée : elle ne commence pas par son en-tête.")
+)
+PNG_HEADER_CRC = message(
+    "image.png_header_crc", N_("L'image PNG est corrompue : somme de contrôle de l'en-tête incorrecte.")
+)
+PNG_DIMENSIONS = message("image.png_dimensions", N_("L'image PNG est mal formée : dimensions invalides."))
+FILE_TOO_LARGE = message("image.file_too_large", N_("L'image dépasse %(mb)s Mo."))
+PNG_OR_JPEG = message("image.png_or_jpeg", N_("Seules les images PNG et JPEG sont acceptées."))
+UNREADABLE = message("image.unreadable", N_("L'image %(kind)s est illisible ou endommagée."))
 
 SIZE = 600
 # Colour families: chosen from the class's palette key, never from (or showing) a profile label.
@@ -85,57 +104,59 @@ MAX_PIXELS = 25_000_000  # 5000 x 5000; a 24-megapixel phone photo passes
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 
 
-def _refuse(message: str) -> InvalidInput:
-    return InvalidInput({"image": message})
+def _refuse(said: Message) -> InvalidInput:
+    return InvalidInput({"image": said})
 
 
-def _too_large(size: str = "") -> InvalidInput:
+def _too_large(width: int | None = None, height: int | None = None) -> InvalidInput:
     limit = f"{MAX_PIXELS:,}".replace(",", "\u202f")  # French thousands separator
-    return _refuse(f"L'image est trop grande ({size}{limit} pixels au plus).")
+    if width is None:
+        return _refuse(TOO_MANY_PIXELS(limit=limit))
+    return _refuse(TOO_MANY_PIXELS_SIZED(width=width, height=height, limit=limit))
 
 
 def check_png_safely(data: bytes) -> tuple[int, int]:
     """Width and height from the PNG signature and IHDR only; refuses a declared size above the limit."""
     if not data.startswith(PNG_SIGNATURE):
-        raise _refuse("Ce fichier n'est pas une image PNG.")
+        raise _refuse(NOT_PNG)
     if len(data) < 33:  # signature, then IHDR: length, type, 13 bytes of data, CRC
-        raise _refuse("L'image PNG est tronquée.")
+        raise _refuse(PNG_TRUNCATED)
     length, chunk_type = struct.unpack_from(">I4s", data, 8)
     if chunk_type != b"IHDR" or length != 13:
-        raise _refuse("L'image PNG est mal formée : elle ne commence pas par son en-tête.")
+        raise _refuse(PNG_NO_HEADER)
     if zlib.crc32(data[12:29]) != struct.unpack_from(">I", data, 29)[0]:
-        raise _refuse("L'image PNG est corrompue : somme de contrôle de l'en-tête incorrecte.")
+        raise _refuse(PNG_HEADER_CRC)
     width, height = struct.unpack_from(">II", data, 16)
     if not (0 < width < 2**31 and 0 < height < 2**31):  # PNG 1.2 §11.2.2
-        raise _refuse("L'image PNG est mal formée : dimensions invalides.")
+        raise _refuse(PNG_DIMENSIONS)
     if width * height > MAX_PIXELS:
-        raise _too_large(f"{width} x {height}, ")
+        raise _too_large(width, height)
     return width, height
 
 
 def normalise_upload(data: bytes) -> bytes:
     """An uploaded PNG or JPEG, re-encoded as a 600x600 PNG (letterboxed, transparent), metadata removed."""
     if len(data) > MAX_UPLOAD_BYTES:
-        raise _refuse(f"L'image dépasse {MAX_UPLOAD_BYTES // (1024 * 1024)} Mo.")
+        raise _refuse(FILE_TOO_LARGE(mb=MAX_UPLOAD_BYTES // (1024 * 1024)))
     if data.startswith(PNG_SIGNATURE):
         check_png_safely(data)
         kind = "PNG"
     elif data.startswith(JPEG_SIGNATURE):
         kind = "JPEG"
     else:
-        raise _refuse("Seules les images PNG et JPEG sont acceptées.")
+        raise _refuse(PNG_OR_JPEG)
     try:
         with Image.open(io.BytesIO(data), formats=[kind]) as image:
             width, height = image.size  # read from the header: nothing is decoded yet
             if width * height > MAX_PIXELS:
-                raise _too_large(f"{width} x {height}, ")
+                raise _too_large(width, height)
             image.draft("RGB", (SIZE, SIZE))  # JPEG: decode directly at a reduced scale
             image.load()
             upright = ImageOps.exif_transpose(image).convert("RGBA")
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise _too_large() from exc
     except (OSError, ValueError, SyntaxError, EOFError, struct.error) as exc:
-        raise _refuse(f"L'image {kind} est illisible ou endommagée.") from exc
+        raise _refuse(UNREADABLE(kind=kind)) from exc
     fitted = ImageOps.contain(upright, (SIZE, SIZE), Image.Resampling.LANCZOS)
     # A fresh canvas carries no metadata (EXIF, text chunks, ICC): nothing of the upload survives but pixels.
     canvas = Image.new("RGBA", (SIZE, SIZE), (0, 0, 0, 0))

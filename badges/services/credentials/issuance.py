@@ -21,6 +21,20 @@ from badges.services.crypto.keyring import Keyring
 from badges.services.openbadges import ob2, ob3
 from badges.services.shared import profiles
 from badges.services.shared.errors import Conflict, InvalidInput, RuleError
+from badges.services.shared.messages import N_, message
+
+EVIDENCE_LIST = message("evidence.list", N_("Liste de %(max)s éléments au plus attendue."))
+EVIDENCE_OBJECT = message("evidence.object", N_("Objet attendu avec « name » et « narrative »."))
+EVIDENCE_REQUIRED = message("evidence.required", N_("« name » et « narrative » sont obligatoires."))
+EVIDENCE_TOO_LONG = message("evidence.too_long", N_("Texte trop long (200 et 2000 caractères au plus)."))
+OTHER_ISSUER = message(
+    "award.other_issuer", N_("Ce badge appartient à un autre tiers-lieu que ce bénéficiaire.")
+)
+NO_CONSENT = message(
+    "award.no_consent", N_("Le bénéficiaire n'a pas encore donné son accord pour recevoir un badge.")
+)
+ALREADY_AWARDED = message("award.already_awarded", N_("Ce badge a déjà été délivré à ce bénéficiaire."))
+NOT_PUBLISHED = message("award.not_published", N_("Ce badge n'est pas encore publié."))
 
 MAX_EVIDENCE = 10
 
@@ -35,11 +49,11 @@ def validate_evidence(items: Any) -> list[dict]:
     if items is None:
         return []
     if not isinstance(items, list) or len(items) > MAX_EVIDENCE:
-        raise InvalidInput({"evidence": f"Liste de {MAX_EVIDENCE} éléments au plus attendue."})
+        raise InvalidInput({"evidence": EVIDENCE_LIST(max=MAX_EVIDENCE)})
     cleaned = []
     for position, item in enumerate(items):
         if not isinstance(item, dict) or set(item) - {"name", "narrative"}:
-            raise InvalidInput({f"evidence[{position}]": "Objet attendu avec « name » et « narrative »."})
+            raise InvalidInput({f"evidence[{position}]": EVIDENCE_OBJECT})
         name, narrative = item.get("name"), item.get("narrative")
         if (
             not isinstance(name, str)
@@ -47,9 +61,9 @@ def validate_evidence(items: Any) -> list[dict]:
             or not name.strip()
             or not narrative.strip()
         ):
-            raise InvalidInput({f"evidence[{position}]": "« name » et « narrative » sont obligatoires."})
+            raise InvalidInput({f"evidence[{position}]": EVIDENCE_REQUIRED})
         if len(name) > 200 or len(narrative) > 2000:
-            raise InvalidInput({f"evidence[{position}]": "Texte trop long (200 et 2000 caractères au plus)."})
+            raise InvalidInput({f"evidence[{position}]": EVIDENCE_TOO_LONG})
         # Evidence is published in the badge: an internal profile label never goes there.
         if profiles.find_label(name) or profiles.find_label(narrative):
             raise InvalidInput({f"evidence[{position}]": profiles.MESSAGE})
@@ -79,11 +93,11 @@ def award(
 ) -> Credential:
     """Issue both documents once per beneficiary and badge class; the caller commits."""
     if beneficiary.issuer_id != badge_class.issuer_id:
-        raise RuleError("Ce badge appartient à un autre tiers-lieu que ce bénéficiaire.")
+        raise RuleError(OTHER_ISSUER)
     if beneficiary.consent_at is None:
-        raise RuleError("Le bénéficiaire n'a pas encore donné son accord pour recevoir un badge.")
+        raise RuleError(NO_CONSENT)
     if existing_award(session, badge_class=badge_class, beneficiary=beneficiary) is not None:
-        raise Conflict("Ce badge a déjà été délivré à ce bénéficiaire.")
+        raise Conflict(ALREADY_AWARDED)
     issuer = badge_class.issuer
     ed_key = signing_keys.signing_key(session, issuer=issuer, algorithm=signing_keys.ED25519)
     rsa_key = signing_keys.signing_key(session, issuer=issuer, algorithm=signing_keys.RSA)
@@ -111,7 +125,7 @@ def _new_credential(
     # The revision is read under a share lock: an edit waits, then sees it issued and publishes a new one.
     revision = revisions.current(session, badge_class, lock="share")
     if revision is None:
-        raise RuleError("Ce badge n'est pas encore publié.")
+        raise RuleError(NOT_PUBLISHED)
     status_list = status_lists.list_for(session, badge_class.issuer)
     return Credential(
         public_id=new_public_id(),
@@ -134,7 +148,7 @@ def _insert_once(session: Session, credential: Credential) -> None:
         with session.begin_nested():
             session.add(credential)
     except IntegrityError as exc:
-        raise Conflict("Ce badge a déjà été délivré à ce bénéficiaire.") from exc
+        raise Conflict(ALREADY_AWARDED) from exc
 
 
 def _recipient(beneficiary: Beneficiary, salt: str) -> ob2.Recipient:

@@ -13,21 +13,24 @@ from badges.services.credentials import revocation, signing_keys, status_lists
 from badges.services.credentials.links import Links
 from badges.services.crypto.keyring import Keyring
 from badges.services.shared.errors import InvalidInput, NotFound
-from badges.services.shared.validation import DEPARTMENT_RE, SLUG_RE, Fields
+from badges.services.shared.messages import N_, message
+from badges.services.shared.validation import BAD_DEPARTMENT, DEPARTMENT_RE, SLUG_RE, Fields
+
+BAD_SLUG = message(
+    "issuer.bad_slug", N_("Identifiant attendu : lettres minuscules, chiffres et tirets (64 au plus).")
+)
+SLUG_TAKEN = message("issuer.slug_taken", N_("Cet identifiant est déjà pris."))
+ISSUER_NOT_FOUND = message("issuer.not_found", N_("Tiers-lieu introuvable."))
 
 
 def validate(data: dict[str, Any]) -> dict[str, Any]:
     fields = Fields(data)
     values = {
-        "slug": fields.pattern(
-            "slug", SLUG_RE, "Identifiant attendu : lettres minuscules, chiffres et tirets (64 au plus)."
-        ),
+        "slug": fields.pattern("slug", SLUG_RE, BAD_SLUG),
         "name": fields.text("name", max_len=200),
         "url": fields.url("url"),
         "email": fields.email("email"),
-        "department": fields.pattern(
-            "department", DEPARTMENT_RE, "Numéro de département invalide (ex. 94, 2A, 974).", required=False
-        ),
+        "department": fields.pattern("department", DEPARTMENT_RE, BAD_DEPARTMENT, required=False),
         "description": fields.text("description", max_len=2000, required=False),
     }
     fields.check()
@@ -40,7 +43,7 @@ def create_issuer(
     """Create a tiers-lieu with an Ed25519 key, an RSA-2048 key and a signed, empty status list."""
     values = validate(data)
     if session.scalar(select(Issuer.id).where(Issuer.slug == values["slug"])) is not None:
-        raise InvalidInput({"slug": "Cet identifiant est déjà pris."})
+        raise InvalidInput({"slug": SLUG_TAKEN})
     issuer = Issuer(created_at=now, **values)
     session.add(issuer)
     for algorithm in signing_keys.ALGORITHMS:
@@ -73,7 +76,7 @@ def compromise_key(
 def by_slug(session: Session, slug: str) -> Issuer:
     issuer = session.scalars(select(Issuer).where(Issuer.slug == slug)).first()
     if issuer is None:
-        raise NotFound("Tiers-lieu introuvable.")
+        raise NotFound(ISSUER_NOT_FOUND)
     return issuer
 
 

@@ -12,6 +12,12 @@ from badges.services.credentials import sharing, status_lists
 from badges.services.credentials.links import Links
 from badges.services.crypto.keyring import Keyring
 from badges.services.shared.errors import Conflict, InvalidInput, NotFound
+from badges.services.shared.messages import N_, message
+
+REASON_MISSING = message("revocation.reason_missing", N_("Indiquez la raison de la révocation."))
+REASON_TOO_LONG = message("revocation.reason_too_long", N_("La raison dépasse 300 caractères."))
+ALREADY_REVOKED = message("revocation.already_revoked", N_("Ce badge est déjà révoqué."))
+BADGE_NOT_FOUND = message("badge.not_found", N_("Badge introuvable."))
 
 # The PII-free reason kept when a badge is erased at its holder's request (docs/domain.md#D-gdpr-erasure).
 ERASURE_REASON = "Badge effacé à la demande de son titulaire."
@@ -19,9 +25,9 @@ ERASURE_REASON = "Badge effacé à la demande de son titulaire."
 
 def validate_reason(reason: object) -> str:
     if not isinstance(reason, str) or not reason.strip():
-        raise InvalidInput({"reason": "Indiquez la raison de la révocation."})
+        raise InvalidInput({"reason": REASON_MISSING})
     if len(reason.strip()) > 300:
-        raise InvalidInput({"reason": "La raison dépasse 300 caractères."})
+        raise InvalidInput({"reason": REASON_TOO_LONG})
     return reason.strip()
 
 
@@ -31,7 +37,7 @@ def revoke(
     """Revoke for good: the status bit is set and the list re-signed in the same transaction."""
     _lock_and_refresh(session, credential)
     if credential.revoked_at is not None:
-        raise Conflict("Ce badge est déjà révoqué.")
+        raise Conflict(ALREADY_REVOKED)
     credential.revocation_reason = validate_reason(reason)
     credential.revoked_at = now
     session.flush()
@@ -42,7 +48,7 @@ def erase(session: Session, keyring: Keyring, *, credential: Credential, links: 
     """Delete the documents and the link to the person; keep only a revocation entry without PII."""
     _lock_and_refresh(session, credential)
     if credential.erased_at is not None:
-        raise NotFound("Badge introuvable.")
+        raise NotFound(BADGE_NOT_FOUND)
     if credential.revoked_at is None:
         credential.revoked_at = now
     # The staff's reason may name the person or the situation: replace it by a neutral one.

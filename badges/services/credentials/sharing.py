@@ -24,6 +24,17 @@ from badges.models import Credential, CredentialSharing, ShareLink
 from badges.services.credentials.links import Links
 from badges.services.shared import throttling
 from badges.services.shared.errors import InvalidInput, NotFound, RuleError, TooManyAttempts
+from badges.services.shared.messages import N_, Message, message
+
+BADGE_NOT_FOUND = message("badge.not_found", N_("Badge introuvable."))
+CHOOSE_VISIBILITY = message("sharing.visibility", N_("Choisissez « public » ou « privé »."))
+LABEL_TOO_LONG = message("sharing.label_too_long", N_("Écrivez %(max)s lettres au plus."))
+CHOOSE_DURATION = message("sharing.duration", N_("Choisissez une durée dans la liste."))
+REVOKED_NOT_SHARED = message("sharing.revoked", N_("Ce badge a été révoqué : il ne peut plus être partagé."))
+TOO_MANY_LINKS = message(
+    "sharing.too_many_links", N_("Vous avez déjà %(count)s liens. Arrêtez-en un avant d'en créer un autre.")
+)
+LINK_NOT_FOUND = message("sharing.link_not_found", N_("Ce lien n'existe pas ou il est déjà arrêté."))
 
 # Crockford's base32: no I, L, O or U, so a code read aloud or copied by hand stays unambiguous.
 CLAIM_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -36,8 +47,13 @@ DEFAULT_DURATION = "3"
 MAX_ACTIVE_LINKS = 20
 MAX_LABEL = 60
 SHARE_TOKEN_LENGTH = 43
-TOO_MANY_CODES = ("Trop de codes inconnus ont été essayés depuis cette connexion. Attendez 15 minutes, "
-                  "ou vérifiez le badge avec son fichier ou son lien.")  # fmt: skip
+TOO_MANY_CODES = message(
+    "claim.too_many_codes",
+    N_(
+        "Trop de codes inconnus ont été essayés depuis cette connexion. Attendez 15 minutes, "
+        "ou vérifiez le badge avec son fichier ou son lien."
+    ),
+)
 
 
 def _hash(token: str) -> str:
@@ -69,7 +85,7 @@ def settings_of(session: Session, credential: Credential) -> CredentialSharing |
 
 def _alive(credential: Credential) -> None:
     if credential.erased_at is not None or credential.ob3_credential is None:
-        raise NotFound("Badge introuvable.")
+        raise NotFound(BADGE_NOT_FOUND)
 
 
 def ensure_settings(session: Session, *, credential: Credential, now: datetime) -> CredentialSharing:
@@ -111,7 +127,7 @@ def publicly_visible(session: Session, credential: Credential) -> bool:
 
 def set_private(session: Session, *, credential: Credential, value: object, now: datetime) -> None:
     if value not in ("public", "private"):
-        raise InvalidInput({"visibilite": "Choisissez « public » ou « privé »."})
+        raise InvalidInput({"visibilite": CHOOSE_VISIBILITY})
     row = ensure_settings(session, credential=credential, now=now)
     row.private = value == "private"
     row.updated_at = now
@@ -149,11 +165,11 @@ def share_url(links: Links, token: str) -> str:
 
 def _validate_share(data: dict[str, Any]) -> tuple[str, int]:
     label, duration = data.get("label", ""), data.get("duree", DEFAULT_DURATION)
-    fields = {}
+    fields: dict[str, Message] = {}
     if not isinstance(label, str) or len(label.strip()) > MAX_LABEL:
-        fields["label"] = f"Écrivez {MAX_LABEL} lettres au plus."
+        fields["label"] = LABEL_TOO_LONG(max=MAX_LABEL)
     if duration not in DURATIONS:
-        fields["duree"] = "Choisissez une durée dans la liste."
+        fields["duree"] = CHOOSE_DURATION
     if fields:
         raise InvalidInput(fields)
     return str(label).strip(), int(str(duration))
@@ -180,9 +196,9 @@ def create_link(
     _alive(credential)
     label, months = _validate_share(data)
     if credential.revoked_at is not None:
-        raise RuleError("Ce badge a été révoqué : il ne peut plus être partagé.")
+        raise RuleError(REVOKED_NOT_SHARED)
     if len(active_links(session, credential=credential, now=now)) >= MAX_ACTIVE_LINKS:
-        raise RuleError(f"Vous avez déjà {MAX_ACTIVE_LINKS} liens. Arrêtez-en un avant d'en créer un autre.")
+        raise RuleError(TOO_MANY_LINKS(count=MAX_ACTIVE_LINKS))
     token = secrets.token_urlsafe(32)
     link = ShareLink(
         credential_id=credential.id,
@@ -201,7 +217,7 @@ def revoke_link(session: Session, *, credential: Credential, public_id: str, now
         select(ShareLink).where(ShareLink.public_id == public_id, ShareLink.credential_id == credential.id)
     ).first()
     if link is None or link.revoked_at is not None:
-        raise NotFound("Ce lien n'existe pas ou il est déjà arrêté.")
+        raise NotFound(LINK_NOT_FOUND)
     link.revoked_at = now
 
 

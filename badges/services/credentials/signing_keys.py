@@ -12,6 +12,16 @@ from badges.models.base import new_public_id
 from badges.services.crypto.keyring import Keyring
 from badges.services.shared import lookup
 from badges.services.shared.errors import RuleError
+from badges.services.shared.messages import N_, message
+
+NO_USABLE_KEY = message(
+    "key.none_usable",
+    N_("L'émetteur %(issuer)s n'a pas de clé %(algorithm)s utilisable : faites une rotation."),
+)
+UNKNOWN_KEY = message("key.unknown", N_("Clé inconnue."))
+COMPROMISED_IN_FUTURE = message(
+    "key.compromised_in_future", N_("La date de compromission ne peut pas être dans le futur.")
+)
 
 ED25519 = "Ed25519"
 RSA = "RSA"
@@ -49,9 +59,7 @@ def signing_key(session: Session, *, issuer: Issuer, algorithm: str) -> SigningK
         .order_by(SigningKey.created_at.desc(), SigningKey.id.desc())
     ).first()
     if key is None:
-        raise RuleError(
-            f"L'émetteur {issuer.slug} n'a pas de clé {algorithm} utilisable : faites une rotation."
-        )
+        raise RuleError(NO_USABLE_KEY(issuer=issuer.slug, algorithm=algorithm))
     return key
 
 
@@ -71,7 +79,7 @@ def key_by_public_id(session: Session, public_id: str, *, issuer_ids: list[int] 
         public_id,
         owner=SigningKey.issuer_id,
         issuer_ids=issuer_ids,
-        message="Clé inconnue.",
+        message=UNKNOWN_KEY,
     )
 
 
@@ -86,7 +94,7 @@ def rotate(session: Session, keyring: Keyring, *, issuer: Issuer, now: datetime)
 def mark_compromised(key: SigningKey, *, since: datetime, now: datetime) -> None:
     """Distrust every signature made with the key from `since` on; the key stops signing."""
     if since > now:
-        raise RuleError("La date de compromission ne peut pas être dans le futur.")
+        raise RuleError(COMPROMISED_IN_FUTURE)
     key.compromised_at = since
     if key.retired_at is None:
         key.retired_at = now

@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session
 from badges.models import Beneficiary
 from badges.services.credentials.links import Links
 from badges.services.holders import private_link
-from badges.services.holders.certificate import ACCENT, INK, MUTED, N_, Translate, draw_qr, fonts, same, style
+from badges.services.holders.certificate import ACCENT, INK, MUTED, Translate, draw_qr, fonts, same, style
+from badges.services.shared.messages import N_
 
 WIDTH, HEIGHT = A4
 MARGIN = 48

@@ -15,7 +15,15 @@ from badges.services.credentials import sharing
 from badges.services.credentials.links import Links
 from badges.services.holders import badge_view
 from badges.services.shared import lookup, paging
+from badges.services.shared.messages import N_, Message, message
 from badges.services.shared.paging import Page
+
+BADGE_NOT_FOUND = message("badge.not_found", N_("Badge introuvable."))
+UNKNOWN_STATUS = message(
+    "awards.unknown_status", N_("Statut inconnu : choisissez valide, révoqué ou expiré.")
+)
+SEARCH_TOO_LONG = message("awards.search_too_long", N_("La recherche dépasse %(max)s caractères."))
+BAD_PAGE = message("awards.bad_page", N_("Numéro de page invalide : la première page est affichée."))
 
 STATUSES = ("valide", "revoque", "expire")
 PER_PAGE = 20
@@ -35,21 +43,21 @@ class Filters:
         return {name: value for name, value in found.items() if value}
 
 
-def parse_filters(args: Mapping[str, str]) -> tuple[Filters, dict[str, str]]:
+def parse_filters(args: Mapping[str, str]) -> tuple[Filters, dict[str, Message]]:
     """The filters of a query string; a bad value is left out and explained, never an error page."""
-    errors: dict[str, str] = {}
+    errors: dict[str, Message] = {}
     status = args.get("status") or None
     if status is not None and status not in STATUSES:
-        errors["status"] = "Statut inconnu : choisissez valide, révoqué ou expiré."
+        errors["status"] = UNKNOWN_STATUS
         status = None
     search = (args.get("q") or "").strip() or None
     if search is not None and len(search) > MAX_SEARCH:
-        errors["q"] = f"La recherche dépasse {MAX_SEARCH} caractères."
+        errors["q"] = SEARCH_TOO_LONG(max=MAX_SEARCH)
         search = None
     raw_page = args.get("page") or "1"
     page = int(raw_page) if raw_page.isdigit() and 0 < int(raw_page) < 100_000 else 0
     if page == 0:
-        errors["page"] = "Numéro de page invalide : la première page est affichée."
+        errors["page"] = BAD_PAGE
     filters = Filters(status=status, badge_class=args.get("badge") or None, search=search, page=page or 1)
     return filters, errors
 
@@ -175,7 +183,7 @@ def award_of(session: Session, *, issuer: Issuer, public_id: str) -> Credential:
         owner=Credential.issuer_id,
         issuer_ids=[issuer.id],
         where=[Credential.erased_at.is_(None)],
-        message="Badge introuvable.",
+        message=BADGE_NOT_FOUND,
     )
 
 

@@ -20,6 +20,9 @@ from badges.services.credentials.links import Links
 from badges.services.openbadges.common import LEVEL_SCALE
 from badges.services.programme import frameworks
 from badges.services.shared.errors import NotFound
+from badges.services.shared.messages import N_, message
+
+BADGE_NOT_FOUND = message("badge.not_found", N_("Badge introuvable."))
 
 LINKEDIN_ADD = "https://www.linkedin.com/profile/add"
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
@@ -179,7 +182,7 @@ def linkedin_url(*, name: str, organisation: str, issued_at: datetime, valid_unt
 def credential_view(session: Session, links: Links, credential: Credential, now: datetime) -> CredentialView:
     """Everything the badge templates show; an erased badge has nothing left to show."""
     if credential.erased_at is not None or credential.ob3_credential is None:
-        raise NotFound("Badge introuvable.")
+        raise NotFound(BADGE_NOT_FOUND)
     signed = json.loads(credential.ob3_credential)
     achievement = signed["credentialSubject"]["achievement"]
     revision = credential.revision

@@ -38,6 +38,11 @@ from badges.services.credentials.links import Links
 from badges.services.holders import badge_view, private_link
 from badges.services.holders.badge_view import CredentialView
 from badges.services.shared.errors import RuleError
+from badges.services.shared.messages import N_, message
+
+REVOKED_NO_CERTIFICATE = message(
+    "certificate.revoked", N_("Ce badge a été révoqué : il n'a plus de certificat.")
+)
 
 Translate = Callable[[str], str]
 PARIS = ZoneInfo("Europe/Paris")
@@ -57,10 +62,6 @@ def fonts() -> tuple[str, str]:
     pdfmetrics.registerFontFamily("DejaVu", normal="DejaVu", bold="DejaVu-Bold", italic="DejaVu",
                                   boldItalic="DejaVu-Bold")  # fmt: skip
     return "DejaVu", "DejaVu-Bold"
-
-
-def N_(message: str) -> str:  # noqa: N802 (pybabel's default keyword for a message translated later)
-    return message
 
 
 def same(message: str) -> str:
@@ -112,7 +113,7 @@ def certificate_data(
     """
     view = badge_view.credential_view(session, links, credential, now)
     if view["status"] == "revoque":
-        raise RuleError("Ce badge a été révoqué : il n'a plus de certificat.")
+        raise RuleError(REVOKED_NO_CERTIFICATE)
     code = sharing.claim_code(session, credential=credential, now=now)
     person = credential.beneficiary
     private_url = None

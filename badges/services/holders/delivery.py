@@ -13,6 +13,12 @@ from badges.services.holders import certificate
 from badges.services.shared import email_templates
 from badges.services.shared.errors import InvalidInput, NotFound
 from badges.services.shared.mail import Attachment, Email
+from badges.services.shared.messages import N_, message
+
+BADGE_NOT_FOUND = message("badge.not_found", N_("Badge introuvable."))
+NO_EMAIL = message(
+    "delivery.no_email", N_("Ce bénéficiaire n'a pas d'adresse e-mail : imprimez le certificat.")
+)
 
 
 def award_email(
@@ -21,9 +27,9 @@ def award_email(
     """The message announcing a badge; makes the private link and the claim code if they do not exist."""
     person = credential.beneficiary
     if credential.erased_at is not None or person is None:
-        raise NotFound("Badge introuvable.")
+        raise NotFound(BADGE_NOT_FOUND)
     if not person.email:
-        raise InvalidInput({"email": "Ce bénéficiaire n'a pas d'adresse e-mail : imprimez le certificat."})
+        raise InvalidInput({"email": NO_EMAIL})
     data = certificate.certificate_data(session, links, credential, now, secret=secret)
     values = {
         "name": person.display_name,

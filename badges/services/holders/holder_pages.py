@@ -15,6 +15,9 @@ from badges.services.credentials.links import Links
 from badges.services.holders import badge_view
 from badges.services.holders.badge_view import CredentialView, Download
 from badges.services.shared.errors import NotFound
+from badges.services.shared.messages import N_, message
+
+BADGE_NOT_FOUND = message("badge.not_found", N_("Badge introuvable."))
 
 
 class BadgeRow(TypedDict):
@@ -63,7 +66,7 @@ def owned(session: Session, beneficiary: Beneficiary, credential_id: str) -> Cre
         )
     ).first()
     if found is None:
-        raise NotFound("Badge introuvable.")
+        raise NotFound(BADGE_NOT_FOUND)
     return found
 
 

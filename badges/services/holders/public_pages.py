@@ -16,6 +16,10 @@ from badges.services.holders.badge_view import CredentialView, Download, NamedLi
 from badges.services.openbadges.common import LEVEL_SCALE, AlignmentData, BadgeClassData
 from badges.services.programme import frameworks
 from badges.services.shared.errors import NotFound
+from badges.services.shared.messages import N_, message
+
+BADGE_NOT_FOUND = message("badge.not_found", N_("Badge introuvable."))
+ISSUER_NOT_FOUND = message("issuer.not_found", N_("Tiers-lieu introuvable."))
 
 
 class PublicBadge(CredentialView):
@@ -74,7 +78,7 @@ def credential_page(session: Session, links: Links, public_id: str, now: datetim
     """The public page of a badge; erased and private badges are not found (badge_view, sharing)."""
     credential = session.scalars(select(Credential).where(Credential.public_id == public_id)).first()
     if credential is None or not sharing.publicly_visible(session, credential):
-        raise NotFound("Badge introuvable.")
+        raise NotFound(BADGE_NOT_FOUND)
     return {
         **badge_view.credential_view(session, links, credential, now),
         "downloads": badge_view.downloads(private=False),
@@ -84,7 +88,7 @@ def credential_page(session: Session, links: Links, public_id: str, now: datetim
 def achievement_page(session: Session, links: Links, public_id: str) -> AchievementPage:
     revision = revisions.by_public_id(session, public_id)
     if revision is None:
-        raise NotFound("Badge introuvable.")
+        raise NotFound(BADGE_NOT_FOUND)
     data: BadgeClassData = documents.revision_data(revision, links)
     issuer = revision.badge_class.issuer
     return {
@@ -101,7 +105,7 @@ def achievement_page(session: Session, links: Links, public_id: str) -> Achievem
 def issuer_page(session: Session, links: Links, slug: str) -> IssuerPage:
     issuer = session.scalars(select(Issuer).where(Issuer.slug == slug)).first()
     if issuer is None:
-        raise NotFound("Tiers-lieu introuvable.")
+        raise NotFound(ISSUER_NOT_FOUND)
     badges = session.scalars(
         select(BadgeClass).where(BadgeClass.issuer_id == issuer.id).order_by(BadgeClass.name)
     )

@@ -17,7 +17,19 @@ from badges.services.openbadges.common import LEVEL_SCALE
 from badges.services.programme import frameworks, rules
 from badges.services.shared import lookup, profiles
 from badges.services.shared.errors import Conflict, InvalidInput
+from badges.services.shared.messages import N_, message
 from badges.services.shared.validation import LEVELS, Fields
+
+TAGS = message("badge_class.tags", N_("Liste de 10 mots-clés au plus (50 caractères chacun)."))
+IMAGE_BASE64 = message("badge_class.image_base64", N_("Image attendue en base64 (PNG ou JPEG)."))
+COMPETENCIES = message(
+    "badge_class.competencies", N_("Indiquez de 1 à 30 compétences (ex. « pix-crcn:2.1 »).")
+)
+NOT_EDITABLE = message("badge_class.not_editable", N_("Ce champ ne peut pas être modifié."))
+ALREADY_AWARDED = message(
+    "badge_class.already_awarded", N_("Ce badge a déjà été délivré : il ne peut plus être supprimé.")
+)
+BADGE_NOT_FOUND = message("badge.not_found", N_("Badge introuvable."))
 
 PROFILES = profiles.PROFILES
 EDITABLE = (
@@ -39,7 +51,7 @@ def _tags(fields: Fields, data: dict[str, Any]) -> list[str]:
         or len(tags) > 10
         or not all(isinstance(t, str) and 0 < len(t.strip()) <= 50 for t in tags)
     ):
-        fields.errors["tags"] = "Liste de 10 mots-clés au plus (50 caractères chacun)."
+        fields.errors["tags"] = TAGS
         return []
     if any(profiles.find_label(t) for t in tags):
         fields.errors["tags"] = profiles.MESSAGE
@@ -55,17 +67,17 @@ def _image(fields: Fields, data: dict[str, Any]) -> bytes | None:
     if raw is None:
         return DRAWN if "image" in data else None
     if not isinstance(raw, str) or len(raw) > MAX_IMAGE_CHARS:
-        fields.errors["image"] = "Image attendue en base64 (PNG ou JPEG)."
+        fields.errors["image"] = IMAGE_BASE64
         return None
     try:
         decoded = base64.b64decode(raw.split(",", 1)[1] if raw.startswith("data:") else raw, validate=True)
     except (binascii.Error, ValueError, IndexError):
-        fields.errors["image"] = "Image attendue en base64 (PNG ou JPEG)."
+        fields.errors["image"] = IMAGE_BASE64
         return None
     try:
         return images.normalise_upload(decoded)
     except InvalidInput as exc:
-        fields.errors.update(exc.fields)
+        fields.errors.update(exc.field_messages)
         return None
 
 
@@ -95,7 +107,7 @@ def validate(session: Session, data: dict[str, Any], *, current: BadgeClass | No
     if "competencies" in wanted:
         refs = data.get("competencies", [])
         if not isinstance(refs, list) or not refs or len(refs) > 30:
-            fields.errors["competencies"] = "Indiquez de 1 à 30 compétences (ex. « pix-crcn:2.1 »)."
+            fields.errors["competencies"] = COMPETENCIES
     fields.check()
     if "competencies" in wanted:
         values["competencies"] = frameworks.competencies_by_ref(session, data["competencies"])
@@ -178,7 +190,7 @@ def update_badge_class(
     """Edit a class; credentials already issued keep pointing at the revision they were signed with."""
     unknown = sorted(set(data) - set(EDITABLE))
     if unknown:
-        raise InvalidInput({name: "Ce champ ne peut pas être modifié." for name in unknown})
+        raise InvalidInput({name: NOT_EDITABLE for name in unknown})
     values = validate(session, data, current=badge)
     _apply(badge, values, compose="criteria_narrative" in data)
     badge.updated_at = now
@@ -190,7 +202,7 @@ def update_badge_class(
 def delete_badge_class(session: Session, *, badge: BadgeClass) -> None:
     """Only a class never awarded can go: issued credentials must keep resolving."""
     if session.scalar(select(Credential.id).where(Credential.badge_class_id == badge.id).limit(1)):
-        raise Conflict("Ce badge a déjà été délivré : il ne peut plus être supprimé.")
+        raise Conflict(ALREADY_AWARDED)
     session.delete(badge)
 
 
@@ -207,7 +219,7 @@ def in_scope(session: Session, *, public_id: str, issuer_ids: list[int] | None) 
         public_id,
         owner=BadgeClass.issuer_id,
         issuer_ids=issuer_ids,
-        message="Badge introuvable.",
+        message=BADGE_NOT_FOUND,
     )
 
 

@@ -17,8 +17,17 @@ from sqlalchemy.orm import Session
 from badges.models import Beneficiary, Credential, Issuer
 from badges.services.shared import lookup
 from badges.services.shared.errors import Conflict, InvalidInput
+from badges.services.shared.messages import N_, message
 from badges.services.shared.profiles import PROFILES
 from badges.services.shared.validation import Fields
+
+NOT_COLLECTED = message("beneficiary.not_collected", N_("Ce champ n'est pas collecté."))
+BAD_PHONE = message("beneficiary.phone", N_("Numéro de téléphone invalide."))
+CONSENT_ACTION = message(
+    "beneficiary.consent_action", N_("L'accord s'enregistre avec l'action « consentement ».")
+)
+HAS_BADGES = message("beneficiary.has_badges", N_("Ce bénéficiaire a des badges : effacez-les d'abord."))
+BENEFICIARY_NOT_FOUND = message("beneficiary.not_found", N_("Bénéficiaire introuvable."))
 
 PHONE_RE = re.compile(r"^\+?[0-9 .-]{6,20}$")
 FIELDS = (
@@ -37,12 +46,12 @@ def validate(data: dict[str, Any], *, partial: bool = False) -> dict[str, Any]:
     if unknown:
         # Refusing unknown fields keeps data docs/domain.md#D-gdpr-minimisation forbids (nationality, NIR,
         # ...) from slipping in.
-        raise InvalidInput({name: "Ce champ n'est pas collecté." for name in unknown})
+        raise InvalidInput({name: NOT_COLLECTED for name in unknown})
     fields = Fields(data)
     checks = {
         "display_name": lambda: fields.text("display_name", max_len=100),
         "email": lambda: fields.email("email", required=False),
-        "phone": lambda: fields.pattern("phone", PHONE_RE, "Numéro de téléphone invalide.", required=False),
+        "phone": lambda: fields.pattern("phone", PHONE_RE, BAD_PHONE, required=False),
         "profile": lambda: fields.choice("profile", PROFILES, required=False),
         "show_name_in_badges": lambda: fields.boolean("show_name_in_badges"),
         "needs_french_support": lambda: fields.boolean("needs_french_support"),
@@ -72,7 +81,7 @@ def create_beneficiary(
 def update_beneficiary(session: Session, *, beneficiary: Beneficiary, data: dict[str, Any]) -> Beneficiary:
     """Edit the record; consent is recorded through record_consent (it may issue pending badges)."""
     if "consent" in data:
-        raise InvalidInput({"consent": "L'accord s'enregistre avec l'action « consentement »."})
+        raise InvalidInput({"consent": CONSENT_ACTION})
     for name, value in validate(data, partial=True).items():
         setattr(beneficiary, name, value)
     return beneficiary
@@ -89,7 +98,7 @@ def delete_beneficiary(session: Session, *, beneficiary: Beneficiary) -> None:
         )
     )
     if held is not None:
-        raise Conflict("Ce bénéficiaire a des badges : effacez-les d'abord.")
+        raise Conflict(HAS_BADGES)
     session.delete(beneficiary)
 
 
@@ -110,5 +119,5 @@ def in_scope(session: Session, *, public_id: str, issuer_ids: list[int] | None) 
         public_id,
         owner=Beneficiary.issuer_id,
         issuer_ids=issuer_ids,
-        message="Bénéficiaire introuvable.",
+        message=BENEFICIARY_NOT_FOUND,
     )

@@ -22,12 +22,38 @@ from badges.models import (
 from badges.services.programme import awarding, beneficiaries, frameworks, pathways
 from badges.services.programme.awarding import Issuing, Outcome
 from badges.services.shared.errors import Conflict, InvalidInput, NotFound
+from badges.services.shared.messages import N_, Message, message
 from badges.services.shared.validation import LEVELS, Fields
+
+BENEFICIARY_NOT_FOUND = message("beneficiary.not_found", N_("Bénéficiaire introuvable."))
+ATELIER_NOT_FOUND = message("atelier.not_found", N_("Atelier introuvable."))
+PATHWAY_NOT_FOUND = message("pathway.not_found", N_("Parcours introuvable."))
+NOT_ENROLLED = message("pathway.not_enrolled", N_("Ce bénéficiaire n'est pas inscrit à ce parcours."))
+UNKNOWN_COMPETENCY = message(
+    "evaluation.unknown_competency", N_("Compétence inconnue (ex. « pix-crcn:2.1 »).")
+)
+NOT_WORKED = message("evaluation.not_worked", N_("Cette compétence n'est pas travaillée dans cet atelier."))
+CELL = message("grid.cell", N_("Cellule %(who)s × %(what)s : %(problem)s."))
+CELL_WHO = message("grid.cell_who", N_("bénéficiaire « %(value)s »"))
+CELL_WHAT = message("grid.cell_what", N_("compétence « %(value)s »"))
+CELL_OBJECT = message("grid.object", N_("objet attendu avec « beneficiary », « competency » et « result »"))
+CELL_PERSON = message("grid.person", N_("bénéficiaire inconnu ou non inscrit au parcours de cet atelier"))
+CELL_COMPETENCY = message("grid.competency", N_("compétence non travaillée dans cet atelier"))
+CELL_LEVEL = message("grid.level", N_("niveau attendu : %(levels)s"))
+CELL_TWICE = message("grid.twice", N_("cellule en double"))
+CELL_NOTE = message("grid.note", N_("la remarque est un texte de 2000 caractères au plus"))
+GRID_SIZE = message("grid.size", N_("Liste de 1 à %(max)s cellules attendue."))
+CRITERIA_RATED = message(
+    "criteria.rated", N_("Ces objectifs ont déjà été notés en cours de parcours : ils ne changent plus.")
+)
+CRITERIA_COUNT = message("criteria.count", N_("Indiquez 3 ou 4 objectifs personnels."))
+NO_CRITERIA = message("criteria.none", N_("Aucun objectif personnel n'a été fixé."))
+RATINGS = message("criteria.ratings", N_("Une note par objectif (%(count)s), de N1 à N4."))
 
 MOMENTS = ("avant", "pendant", "apres")
 METHODS = ("auto_evaluation", "observation", "quiz", "entretien", "mise_en_situation", "jeu")
 MAX_GRID_CELLS = 1000
-LEVEL_MESSAGE = "niveau attendu : " + ", ".join(LEVELS)
+LEVEL_MESSAGE = CELL_LEVEL(levels=", ".join(LEVELS))
 
 
 def _noon(day: date) -> datetime:
@@ -65,20 +91,20 @@ def _context(
             session, public_id=str(data.get("beneficiary")), issuer_ids=[issuer.id]
         )
     except NotFound:
-        fields.errors["beneficiary"] = "Bénéficiaire introuvable."
+        fields.errors["beneficiary"] = BENEFICIARY_NOT_FOUND
     if data.get("atelier") is not None:
         try:
             atelier = pathways.atelier_in_scope(session, str(data["atelier"]), [issuer.id])
             pathway = atelier.pathway
         except NotFound:
-            fields.errors["atelier"] = "Atelier introuvable."
+            fields.errors["atelier"] = ATELIER_NOT_FOUND
     elif data.get("pathway") is not None:
         try:
             pathway = pathways.pathway_in_scope(session, str(data["pathway"]), [issuer.id])
         except NotFound:
-            fields.errors["pathway"] = "Parcours introuvable."
+            fields.errors["pathway"] = PATHWAY_NOT_FOUND
     if person is not None and pathway is not None and not pathways.is_enrolled(session, pathway, person):
-        fields.errors["beneficiary"] = "Ce bénéficiaire n'est pas inscrit à ce parcours."
+        fields.errors["beneficiary"] = NOT_ENROLLED
     return person, atelier, pathway
 
 
@@ -95,9 +121,9 @@ def record(
     person, atelier, pathway = _context(session, issuer, data, fields)
     competency = frameworks.Resolver(session).resolve(data.get("competency"))
     if competency is None:
-        fields.errors["competency"] = "Compétence inconnue (ex. « pix-crcn:2.1 »)."
+        fields.errors["competency"] = UNKNOWN_COMPETENCY
     elif atelier is not None and competency not in atelier.competencies:
-        fields.errors["competency"] = "Cette compétence n'est pas travaillée dans cet atelier."
+        fields.errors["competency"] = NOT_WORKED
     fields.check()
     assert person is not None and competency is not None
     evaluation = Evaluation(
@@ -119,28 +145,28 @@ def record(
 
 def _grid_cell(
     cell: Any, people: dict[str, Beneficiary], worked: dict[str, Competency], seen: set[tuple[int, int]]
-) -> tuple[Beneficiary | None, Competency | None, str | None]:
+) -> tuple[Beneficiary | None, Competency | None, Message | None]:
     """The cell's beneficiary and competence, or a French message naming the cell."""
     if not isinstance(cell, dict):
-        return None, None, "objet attendu avec « beneficiary », « competency » et « result »"
+        return None, None, CELL_OBJECT
     person, competency = people.get(str(cell.get("beneficiary"))), worked.get(str(cell.get("competency")))
     problem = None
     if person is None:
-        problem = "bénéficiaire inconnu ou non inscrit au parcours de cet atelier"
+        problem = CELL_PERSON
     elif competency is None:
-        problem = "compétence non travaillée dans cet atelier"
+        problem = CELL_COMPETENCY
     elif cell.get("result") not in LEVELS:
         problem = LEVEL_MESSAGE
     elif (person.id, competency.id) in seen:
-        problem = "cellule en double"
+        problem = CELL_TWICE
     elif not isinstance(cell.get("note", ""), str) or len(cell.get("note", "")) > 2000:
-        problem = "la remarque est un texte de 2000 caractères au plus"
+        problem = CELL_NOTE
     if problem is None:
         seen.add((person.id, competency.id))  # type: ignore[union-attr]
         return person, competency, None
-    who = person.display_name if person else f"bénéficiaire « {cell.get('beneficiary')} »"
-    what = competency.code if competency else f"compétence « {cell.get('competency')} »"
-    return person, competency, f"Cellule {who} × {what} : {problem}."
+    who = person.display_name if person else CELL_WHO(value=str(cell.get("beneficiary")))
+    what = competency.code if competency else CELL_WHAT(value=str(cell.get("competency")))
+    return person, competency, CELL(who=who, what=what, problem=problem)
 
 
 def _grid_evaluations(
@@ -153,7 +179,7 @@ def _grid_evaluations(
     # With the attendance sent, a grid may change only who came (no new level).
     low = 0 if data.get("attendance") else 1
     if not isinstance(cells, list) or not low <= len(cells) <= MAX_GRID_CELLS:
-        fields.errors["results"] = f"Liste de 1 à {MAX_GRID_CELLS} cellules attendue."
+        fields.errors["results"] = GRID_SIZE(max=MAX_GRID_CELLS)
         cells = []
     people = pathways.enrolled(session, atelier.pathway)
     worked = {c.ref: c for c in atelier.competencies}
@@ -210,7 +236,7 @@ def record_grid(
 
 def _criteria(session: Session, pathway: Pathway, beneficiary: Beneficiary) -> list[PersonalCriterion]:
     if not pathways.is_enrolled(session, pathway, beneficiary):
-        raise NotFound("Ce bénéficiaire n'est pas inscrit à ce parcours.")
+        raise NotFound(NOT_ENROLLED)
     return list(
         session.scalars(
             select(PersonalCriterion)
@@ -228,13 +254,13 @@ def set_criteria(
     """At the start: 3 or 4 objectives in the beneficiary's words, each with a self-rating."""
     existing = _criteria(session, pathway, beneficiary)
     if any(c.rating_during or c.rating_end for c in existing):
-        raise Conflict("Ces objectifs ont déjà été notés en cours de parcours : ils ne changent plus.")
+        raise Conflict(CRITERIA_RATED)
     items = data.get("criteria")
-    count = "Indiquez 3 ou 4 objectifs personnels."
+    count = CRITERIA_COUNT
     if not isinstance(items, list):
         raise InvalidInput({"criteria": count})
     # Every error at once: the count, and what is wrong in each of the (first four) objectives.
-    errors: dict[str, str] = {} if 3 <= len(items) <= 4 else {"criteria": count}
+    errors: dict[str, Message] = {} if 3 <= len(items) <= 4 else {"criteria": count}
     created = []
     for position, item in enumerate(items[:4]):
         fields = Fields(item if isinstance(item, dict) else {})
@@ -266,7 +292,7 @@ def rate_criteria(
     """Rate the objectives again, during (pendant) or at the end (apres): one rating per objective."""
     criteria = _criteria(session, pathway, beneficiary)
     if not criteria:
-        raise NotFound("Aucun objectif personnel n'a été fixé.")
+        raise NotFound(NO_CRITERIA)
     fields = Fields(data)
     moment = fields.choice("moment", ("pendant", "apres"))
     ratings = data.get("ratings")
@@ -275,7 +301,7 @@ def rate_criteria(
         or len(ratings) != len(criteria)
         or not all(r in LEVELS for r in ratings)
     ):
-        fields.errors["ratings"] = f"Une note par objectif ({len(criteria)}), de N1 à N4."
+        fields.errors["ratings"] = RATINGS(count=len(criteria))
     fields.check()
     for criterion, rating in zip(criteria, ratings or [], strict=True):
         setattr(criterion, "rating_during" if moment == "pendant" else "rating_end", rating)

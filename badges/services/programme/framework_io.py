@@ -14,7 +14,37 @@ from badges.services.programme import frameworks
 from badges.services.programme.frameworks import KINDS, ROLES, AlignmentSpec, CompetencySpec, FrameworkSpec
 from badges.services.shared import profiles, spreadsheet
 from badges.services.shared.errors import RowErrors
+from badges.services.shared.messages import N_, Message, message
 from badges.services.shared.validation import LEVELS, SLUG_RE, Fields
+
+BAD_SLUG = message("framework.bad_slug", N_("Identifiant attendu : minuscules, chiffres et tirets."))
+BAD_VERSION = message("framework.bad_version", N_("Version attendue : lettres, chiffres, points."))
+PROFILE_NEEDED = message(
+    "framework.profile_needed", N_("Un référentiel de profil indique son profil (interne).")
+)
+REFERENCE_NO_PROFILE = message(
+    "framework.reference_no_profile", N_("Un référentiel de référence n'a pas de profil.")
+)
+SLUG_RESERVED = message(
+    "framework.slug_reserved", N_("Cet identifiant est réservé : choisissez-en un autre.")
+)
+VERSION_EXISTS = message("framework.version_exists", N_("Cette version du référentiel existe déjà."))
+UNKNOWN_ALIGNMENTS = message(
+    "framework.unknown_alignments", N_("Alignements inconnus (référentiel de référence attendu) : %(refs)s.")
+)
+OBJECT_EXPECTED = message("framework.object_expected", N_("Objet attendu."))
+BAD_CODE = message("framework.bad_code", N_("Code attendu : lettres, chiffres, « . », « - » (32 au plus)."))
+ALIGNMENTS_LIST = message("framework.alignments_list", N_("Liste de 10 alignements au plus attendue."))
+SAME_KIND = message(
+    "framework.same_kind", N_("Une nouvelle version garde le type et le profil de la précédente.")
+)
+MISSING_CODES = message(
+    "framework.missing_codes", N_("Codes de la version précédente manquants : %(codes)s.")
+)
+COMPETENCIES_LIST = message("framework.competencies_list", N_("Liste de 1 à %(max)s compétences attendue."))
+CODE_TWICE = message("framework.code_twice", N_("Ce code est déjà utilisé plus haut."))
+CSV_TOO_LARGE = message("framework.csv_too_large", N_("Fichier trop volumineux (1 Mo au plus)."))
+EXPECTED_COLUMNS = message("framework.expected_columns", N_("Colonnes attendues : %(columns)s."))
 
 # Codes are URL anchors (/frameworks/<slug>#<code>): letters, digits, dot, dash, underscore.
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")
@@ -51,7 +81,7 @@ class _Report:
     def __init__(self) -> None:
         self.rows: list[dict[str, object]] = []
 
-    def add(self, row: int | None, errors: dict[str, str]) -> None:
+    def add(self, row: int | None, errors: dict[str, Message]) -> None:
         self.rows.extend({"row": row, "field": name, "message": msg} for name, msg in errors.items())
 
     def check(self) -> None:
@@ -69,8 +99,8 @@ def _public(fields: Fields, names: tuple[str, ...], values: dict[str, Any]) -> N
 def _meta(session: Session, data: dict[str, Any], report: _Report) -> dict[str, Any]:
     fields = Fields(data)
     values = {
-        "slug": fields.pattern("slug", SLUG_RE, "Identifiant attendu : minuscules, chiffres et tirets."),
-        "version": fields.pattern("version", VERSION_RE, "Version attendue : lettres, chiffres, points."),
+        "slug": fields.pattern("slug", SLUG_RE, BAD_SLUG),
+        "version": fields.pattern("version", VERSION_RE, BAD_VERSION),
         "name": fields.text("name", max_len=200),
         "kind": fields.choice("kind", KINDS),
         "profile": fields.choice("profile", profiles.PROFILES, required=False),
@@ -79,20 +109,20 @@ def _meta(session: Session, data: dict[str, Any], report: _Report) -> dict[str, 
     }
     _public(fields, PUBLIC_META, values)
     if values["kind"] == "profile" and values["profile"] is None and "profile" not in fields.errors:
-        fields.errors["profile"] = "Un référentiel de profil indique son profil (interne)."
+        fields.errors["profile"] = PROFILE_NEEDED
     if values["kind"] == "reference" and values["profile"] is not None:
-        fields.errors["profile"] = "Un référentiel de référence n'a pas de profil."
+        fields.errors["profile"] = REFERENCE_NO_PROFILE
     if values["slug"] in RESERVED_SLUGS:
-        fields.errors["slug"] = "Cet identifiant est réservé : choisissez-en un autre."
+        fields.errors["slug"] = SLUG_RESERVED
     if values["slug"] and values["version"] and frameworks.find(session, values["slug"], values["version"]):
-        fields.errors["version"] = "Cette version du référentiel existe déjà."
+        fields.errors["version"] = VERSION_EXISTS
     report.add(None, fields.errors)
     return values
 
 
 def _alignments(
     resolver: frameworks.Resolver, own_slug: str, refs: list[Any]
-) -> tuple[list[AlignmentSpec], str]:
+) -> tuple[list[AlignmentSpec], Message | None]:
     found: list[AlignmentSpec] = []
     bad: list[str] = []
     for item in refs:
@@ -107,10 +137,7 @@ def _alignments(
             bad.append(str(ref or item))
         elif all(a.target is not target for a in found):
             found.append(AlignmentSpec(target=target, role=role))
-    message = ""
-    if bad:
-        message = "Alignements inconnus (référentiel de référence attendu) : " + ", ".join(bad) + "."
-    return found, message
+    return found, UNKNOWN_ALIGNMENTS(refs=", ".join(bad)) if bad else None
 
 
 def _alignment_ref(item: Any) -> tuple[str, str]:
@@ -122,13 +149,14 @@ def _alignment_ref(item: Any) -> tuple[str, str]:
     return "", ""
 
 
-def _competency(item: Any, resolver: frameworks.Resolver, slug: str) -> tuple[CompetencySpec, dict[str, str]]:
+def _competency(
+    item: Any, resolver: frameworks.Resolver, slug: str
+) -> tuple[CompetencySpec, dict[str, Message]]:
     if not isinstance(item, dict):
-        return CompetencySpec(code="", title=""), {"competence": "Objet attendu."}
+        return CompetencySpec(code="", title=""), {"competence": OBJECT_EXPECTED}
     fields = Fields(item)
     spec = CompetencySpec(
-        code=fields.pattern("code", CODE_RE, "Code attendu : lettres, chiffres, « . », « - » (32 au plus).")
-        or "",
+        code=fields.pattern("code", CODE_RE, BAD_CODE) or "",
         title=fields.text("title", max_len=300),
         area=fields.text("area", max_len=200, required=False),
         falc_description=fields.text("falc_description", max_len=1000, required=False),
@@ -140,11 +168,11 @@ def _competency(item: Any, resolver: frameworks.Resolver, slug: str) -> tuple[Co
         fields.errors["criteria"] = profiles.MESSAGE
     refs = item.get("alignments", [])
     if not isinstance(refs, list) or len(refs) > 10:
-        fields.errors["alignments"] = "Liste de 10 alignements au plus attendue."
+        fields.errors["alignments"] = ALIGNMENTS_LIST
     else:
-        spec.alignments, message = _alignments(resolver, slug, refs)
-        if message:
-            fields.errors["alignments"] = message
+        spec.alignments, unknown = _alignments(resolver, slug, refs)
+        if unknown:
+            fields.errors["alignments"] = unknown
     return spec, fields.errors
 
 
@@ -153,12 +181,12 @@ def _keeps_previous_codes(session: Session, spec: FrameworkSpec, report: _Report
     previous = frameworks.find(session, spec.slug)
     if previous is None:
         return
-    errors = {}
+    errors: dict[str, Message] = {}
     if previous.kind != spec.kind or previous.profile != spec.profile:
-        errors["kind"] = "Une nouvelle version garde le type et le profil de la précédente."
+        errors["kind"] = SAME_KIND
     missing = [c.code for c in previous.competencies if c.code not in {s.code for s in spec.competencies}]
     if missing:
-        errors["competencies"] = "Codes de la version précédente manquants : " + ", ".join(missing) + "."
+        errors["competencies"] = MISSING_CODES(codes=", ".join(missing))
     report.add(None, errors)
 
 
@@ -168,14 +196,14 @@ def validate(session: Session, meta: dict[str, Any], items: Any, *, first_row: i
     values = _meta(session, meta, report)
     spec = FrameworkSpec(**{k: v for k, v in values.items() if k in META_FIELDS})
     if not isinstance(items, list) or not 1 <= len(items) <= MAX_COMPETENCIES:
-        report.add(None, {"competencies": f"Liste de 1 à {MAX_COMPETENCIES} compétences attendue."})
+        report.add(None, {"competencies": COMPETENCIES_LIST(max=MAX_COMPETENCIES)})
         report.check()
     resolver = frameworks.Resolver(session)
     seen: set[str] = set()
     for position, item in enumerate(items):
         competency, errors = _competency(item, resolver, spec.slug or "")
         if competency.code and competency.code in seen:
-            errors.setdefault("code", "Ce code est déjà utilisé plus haut.")
+            errors.setdefault("code", CODE_TWICE)
         seen.add(competency.code)
         report.add(first_row + position, errors)
         spec.competencies.append(competency)
@@ -207,14 +235,14 @@ def import_csv(
 
 def _csv_rows(raw: bytes, *, windows_1252: bool) -> list[dict[str, Any]]:
     if len(raw) > MAX_CSV_BYTES:
-        raise RowErrors([{"row": None, "field": "csv", "message": "Fichier trop volumineux (1 Mo au plus)."}])
+        raise RowErrors([{"row": None, "field": "csv", "message": CSV_TOO_LARGE}])
     table = spreadsheet.read(raw, field="csv", max_cell_chars=MAX_CELL_CHARS, windows_1252=windows_1252)
     header = table.columns()
     missing = [c for c in ("code", "title") if c not in header]
     unknown = [h for h in header if h not in CSV_COLUMNS]
     if missing or unknown:
-        message = "Colonnes attendues : " + ", ".join(CSV_COLUMNS) + "."
-        raise RowErrors([{"row": 1, "field": "en-tête", "message": message}])
+        expected = EXPECTED_COLUMNS(columns=", ".join(CSV_COLUMNS))
+        raise RowErrors([{"row": 1, "field": "en-tête", "message": expected}])
     rows = []
     for record in table.records(header):
         row = {name: value.strip() for name, value in record.cells.items()}

@@ -10,6 +10,10 @@ from sqlalchemy.orm import Session
 
 from badges.models import Competency, CompetencyAlignment, Framework
 from badges.services.shared.errors import InvalidInput, NotFound
+from badges.services.shared.messages import N_, message
+
+FRAMEWORK_NOT_FOUND = message("framework.not_found", N_("Référentiel introuvable."))
+UNKNOWN_COMPETENCIES = message("framework.unknown_competencies", N_("Compétences inconnues : %(codes)s."))
 
 KINDS = ("reference", "profile")
 ROLES = ("principal", "secondaire")
@@ -86,7 +90,7 @@ def find(session: Session, slug: str, version: str | None = None) -> Framework |
 def latest(session: Session, slug: str, version: str | None = None) -> Framework:
     found = find(session, slug, version)
     if found is None:
-        raise NotFound("Référentiel introuvable.")
+        raise NotFound(FRAMEWORK_NOT_FOUND)
     return found
 
 
@@ -138,5 +142,5 @@ def competencies_by_ref(
         elif competency not in found:
             found.append(competency)
     if errors:
-        raise InvalidInput({field: "Compétences inconnues : " + ", ".join(errors) + "."})
+        raise InvalidInput({field: UNKNOWN_COMPETENCIES(codes=", ".join(errors))})
     return found

@@ -24,7 +24,30 @@ from badges.services.accounts import network, users
 from badges.services.programme import frameworks
 from badges.services.shared import lookup, profiles
 from badges.services.shared.errors import Conflict, InvalidInput, NotFound
-from badges.services.shared.validation import DEPARTMENT_RE, Fields
+from badges.services.shared.messages import N_, Message, message
+from badges.services.shared.validation import BAD_DEPARTMENT, DEPARTMENT_RE, Fields
+
+BENEFICIARY_NOT_FOUND = message("beneficiary.not_found", N_("Bénéficiaire introuvable."))
+ATELIER_NOT_FOUND = message("atelier.not_found", N_("Atelier introuvable."))
+PATHWAY_NOT_FOUND = message("pathway.not_found", N_("Parcours introuvable."))
+NOT_ENROLLED = message("pathway.not_enrolled", N_("Ce bénéficiaire n'est pas inscrit à ce parcours."))
+ALREADY_ENROLLED = message("pathway.already_enrolled", N_("Ce bénéficiaire est déjà inscrit à ce parcours."))
+UNKNOWN_AGENCY = message("pathway.unknown_agency", N_("Agence inconnue."))
+UNKNOWN_COUNSELLOR = message("pathway.unknown_counsellor", N_("Conseiller inconnu."))
+UNKNOWN_BADGES = message("pathway.unknown_badges", N_("Badges inconnus dans ce tiers-lieu."))
+END_BEFORE_START = message("pathway.end_before_start", N_("La date de fin précède la date de début."))
+AGENCY_FIRST = message("pathway.agency_first", N_("Choisissez d'abord l'agence de ce conseiller."))
+OTHER_AGENCY = message("pathway.other_agency", N_("Ce conseiller appartient à une autre agence."))
+OUTSIDE_PATHWAY = message(
+    "atelier.outside_pathway", N_("La date de l'atelier est en dehors des dates du parcours.")
+)
+WORKED_COMPETENCIES = message(
+    "atelier.competencies", N_("Indiquez de 1 à 30 compétences travaillées (ex. « pix-crcn:2.1 »).")
+)
+ATTENDANCE_SIZE = message("attendance.size", N_("Liste de 1 à %(max)s présences attendue."))
+ATTENDANCE_PERSON = message("attendance.person", N_("Bénéficiaire inconnu ou non inscrit à ce parcours."))
+ATTENDANCE_PRESENT = message("attendance.present", N_("« present » vaut true ou false."))
+ATTENDANCE_TWICE = message("attendance.twice", N_("Ce bénéficiaire apparaît deux fois."))
 
 TYPES = ("court", "long", "long_augmente")
 CATEGORIES = ("apprentissage_par_le_faire", "professionnalisation", "hybride_creatif")
@@ -35,9 +58,7 @@ def create_agency(session: Session, *, by: User, data: dict[str, Any], now: date
     network.require_coordination(by)
     fields = Fields(data)
     name = fields.text("name", max_len=200)
-    department = fields.pattern(
-        "department", DEPARTMENT_RE, "Numéro de département invalide (ex. 94, 2A, 974).", required=False
-    )
+    department = fields.pattern("department", DEPARTMENT_RE, BAD_DEPARTMENT, required=False)
     fields.check()
     agency = Agency(name=name, department=department, created_at=now)
     session.add(agency)
@@ -56,7 +77,7 @@ def _references(session: Session, issuer: Issuer, data: dict[str, Any], fields: 
     if "agency" in data:
         values["agency"] = agency_by_id(session, data["agency"]) if data["agency"] is not None else None
         if data["agency"] is not None and values["agency"] is None:
-            fields.errors["agency"] = "Agence inconnue."
+            fields.errors["agency"] = UNKNOWN_AGENCY
     if "counsellor" in data:
         counsellor = None
         if data["counsellor"] is not None:
@@ -66,7 +87,7 @@ def _references(session: Session, issuer: Issuer, data: dict[str, Any], fields: 
                 )
             ).first()
             if counsellor is None:
-                fields.errors["counsellor"] = "Conseiller inconnu."
+                fields.errors["counsellor"] = UNKNOWN_COUNSELLOR
         values["counsellor"] = counsellor
     if "badge_classes" in data:
         ids = data["badge_classes"]
@@ -78,7 +99,7 @@ def _references(session: Session, issuer: Issuer, data: dict[str, Any], fields: 
                 )
             )
         if len(found) != len(set(ids if isinstance(ids, list) else [None])):
-            fields.errors["badge_classes"] = "Badges inconnus dans ce tiers-lieu."
+            fields.errors["badge_classes"] = UNKNOWN_BADGES
         values["badge_classes"] = found
     return values
 
@@ -107,12 +128,12 @@ def _check_consistency(pathway: Pathway) -> None:
     pathway for their own agency, which is what their agency view (beneficiary_listing.agency_people) shows.
     """
     if pathway.end_date is not None and pathway.end_date < pathway.start_date:
-        raise InvalidInput({"end_date": "La date de fin précède la date de début."})
+        raise InvalidInput({"end_date": END_BEFORE_START})
     counsellor, agency = pathway.counsellor, pathway.agency
     if counsellor is not None and agency is None:
-        raise InvalidInput({"counsellor": "Choisissez d'abord l'agence de ce conseiller."})
+        raise InvalidInput({"counsellor": AGENCY_FIRST})
     if counsellor is not None and agency is not None and counsellor.agency_id != agency.id:
-        raise InvalidInput({"counsellor": "Ce conseiller appartient à une autre agence."})
+        raise InvalidInput({"counsellor": OTHER_AGENCY})
 
 
 def create_pathway(session: Session, *, issuer: Issuer, data: dict[str, Any], now: datetime) -> Pathway:
@@ -140,7 +161,7 @@ def pathway_in_scope(session: Session, public_id: str, issuer_ids: list[int] | N
         public_id,
         owner=Pathway.issuer_id,
         issuer_ids=issuer_ids,
-        message="Parcours introuvable.",
+        message=PATHWAY_NOT_FOUND,
     )
 
 
@@ -153,15 +174,15 @@ def atelier_in_scope(session: Session, public_id: str, issuer_ids: list[int] | N
         owner=Pathway.issuer_id,
         join=[Pathway],
         issuer_ids=issuer_ids,
-        message="Atelier introuvable.",
+        message=ATELIER_NOT_FOUND,
     )
 
 
 def enrol(session: Session, *, pathway: Pathway, beneficiary: Beneficiary, now: datetime) -> Enrolment:
     if beneficiary.issuer_id != pathway.issuer_id:
-        raise NotFound("Bénéficiaire introuvable.")
+        raise NotFound(BENEFICIARY_NOT_FOUND)
     if is_enrolled(session, pathway, beneficiary):
-        raise Conflict("Ce bénéficiaire est déjà inscrit à ce parcours.")
+        raise Conflict(ALREADY_ENROLLED)
     enrolment = Enrolment(pathway=pathway, beneficiary=beneficiary, enrolled_at=now)
     session.add(enrolment)
     return enrolment
@@ -174,7 +195,7 @@ def unenrol(session: Session, *, pathway: Pathway, beneficiary: Beneficiary) -> 
         )
     ).first()
     if found is None:
-        raise NotFound("Ce bénéficiaire n'est pas inscrit à ce parcours.")
+        raise NotFound(NOT_ENROLLED)
     session.delete(found)
 
 
@@ -220,13 +241,11 @@ def _atelier_values(
     if held_on is not None and (
         held_on < pathway.start_date or (pathway.end_date is not None and held_on > pathway.end_date)
     ):
-        fields.errors["held_on"] = "La date de l'atelier est en dehors des dates du parcours."
+        fields.errors["held_on"] = OUTSIDE_PATHWAY
     if not partial or "competencies" in data:
         refs = data.get("competencies")
         if not isinstance(refs, list) or not refs or len(refs) > 30:
-            fields.errors["competencies"] = (
-                "Indiquez de 1 à 30 compétences travaillées (ex. « pix-crcn:2.1 »)."
-            )
+            fields.errors["competencies"] = WORKED_COMPETENCIES
     fields.check()
     if not partial or "competencies" in data:
         values["competencies"] = frameworks.competencies_by_ref(session, data["competencies"])
@@ -251,18 +270,19 @@ def record_attendance(session: Session, *, atelier: Atelier, data: dict[str, Any
     """Set who came: {"attendance": [{"beneficiary": id, "present": true}, ...]}, checked as a whole."""
     entries = data.get("attendance")
     if not isinstance(entries, list) or not entries or len(entries) > MAX_ATTENDANCE:
-        raise InvalidInput({"attendance": f"Liste de 1 à {MAX_ATTENDANCE} présences attendue."})
+        raise InvalidInput({"attendance": ATTENDANCE_SIZE(max=MAX_ATTENDANCE)})
     people = enrolled(session, atelier.pathway)
-    errors, wanted = {}, {}
+    errors: dict[str, Message] = {}
+    wanted: dict[str, bool] = {}
     for position, entry in enumerate(entries):
         who = entry.get("beneficiary") if isinstance(entry, dict) else None
         present = entry.get("present", True) if isinstance(entry, dict) else None
         if not isinstance(who, str) or who not in people:
-            errors[f"attendance[{position}]"] = "Bénéficiaire inconnu ou non inscrit à ce parcours."
+            errors[f"attendance[{position}]"] = ATTENDANCE_PERSON
         elif not isinstance(present, bool):
-            errors[f"attendance[{position}]"] = "« present » vaut true ou false."
+            errors[f"attendance[{position}]"] = ATTENDANCE_PRESENT
         elif who in wanted:
-            errors[f"attendance[{position}]"] = "Ce bénéficiaire apparaît deux fois."
+            errors[f"attendance[{position}]"] = ATTENDANCE_TWICE
         else:
             wanted[who] = present
     if errors:

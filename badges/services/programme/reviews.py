@@ -11,7 +11,11 @@ from sqlalchemy.orm import Session
 from badges.models import Credential, ReviewFlag, User
 from badges.services.shared import lookup
 from badges.services.shared.errors import Conflict
+from badges.services.shared.messages import N_, message
 from badges.services.shared.validation import Fields
+
+FLAG_NOT_FOUND = message("review.not_found", N_("Signalement introuvable."))
+FLAG_RESOLVED = message("review.resolved", N_("Ce signalement est déjà traité."))
 
 # A long backlog is listed by pages of the oldest: nobody reviews more than this in one sitting.
 MAX_LISTED = 200
@@ -25,13 +29,13 @@ def flag_in_scope(session: Session, public_id: str, issuer_ids: list[int] | None
         owner=Credential.issuer_id,
         join=[Credential],
         issuer_ids=issuer_ids,
-        message="Signalement introuvable.",
+        message=FLAG_NOT_FOUND,
     )
 
 
 def resolve(flag: ReviewFlag, *, by: User, data: dict[str, Any], now: datetime) -> ReviewFlag:
     if flag.resolved_at is not None:
-        raise Conflict("Ce signalement est déjà traité.")
+        raise Conflict(FLAG_RESOLVED)
     fields = Fields(data)
     note = fields.text("note", max_len=500, required=False)
     fields.check()

@@ -19,7 +19,20 @@ from badges.models import BadgeClass, Competency
 from badges.services.openbadges.common import LEVEL_SCALE
 from badges.services.programme import frameworks
 from badges.services.shared.errors import InvalidInput
-from badges.services.shared.validation import LEVELS
+from badges.services.shared.messages import N_, Message, message
+from badges.services.shared.validation import LEVELS, NOT_A_CHOICE
+
+INTEGER_BETWEEN = message("rule.integer_between", N_("Nombre entier entre %(low)s et %(high)s attendu."))
+UNKNOWN_PARAMETER = message("rule.unknown_parameter", N_("Paramètre inconnu pour cette règle."))
+COMPETENCIES_LIST = message("rule.competencies_list", N_("Liste de 1 à 30 compétences connues attendue."))
+BADGE_COMPETENCIES = message(
+    "rule.badge_competencies", N_("Les compétences de la règle sont celles du badge.")
+)
+ATELIERS_OR_HOURS = message(
+    "rule.ateliers_or_hours", N_("Indiquez « ateliers » (nombre d'ateliers) ou « hours » (heures).")
+)
+RULE_TYPE = message("rule.type", N_("Type de règle attendu : %(types)s."))
+RULES_LIST = message("rule.list", N_("Liste de %(max)s règles au plus attendue."))
 
 LEVEL_LABELS = {code: label for code, label, _ in LEVEL_SCALE}
 MAX_RULES = 5
@@ -46,7 +59,7 @@ class Context:
 
     resolver: frameworks.Resolver
     class_competencies: list[Competency]
-    errors: dict[str, str] = field(default_factory=dict)
+    errors: dict[str, Message] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -91,14 +104,14 @@ def _int(data: dict[str, Any], name: str, low: int, high: int, ctx: Context, pre
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        ctx.errors[f"{prefix}.{name}"] = f"Nombre entier entre {low} et {high} attendu."
+        ctx.errors[f"{prefix}.{name}"] = INTEGER_BETWEEN(low=low, high=high)
         return None
     return value
 
 
 def _unknown_keys(data: dict[str, Any], allowed: set[str], ctx: Context, prefix: str) -> None:
     for key in sorted(set(data) - allowed - {"type"}):
-        ctx.errors[f"{prefix}.{key}"] = "Paramètre inconnu pour cette règle."
+        ctx.errors[f"{prefix}.{key}"] = UNKNOWN_PARAMETER
 
 
 @register
@@ -112,16 +125,16 @@ class CompetencesAcquired:
         params: dict[str, Any] = {"type": self.name}
         if "level" in data:
             if data["level"] not in LEVELS:
-                ctx.errors[f"{prefix}.level"] = "Valeur attendue : " + ", ".join(LEVELS) + "."
+                ctx.errors[f"{prefix}.level"] = NOT_A_CHOICE(choices=", ".join(LEVELS))
             params["level"] = data["level"]
         count = len(ctx.class_competencies)
         if "competencies" in data:
             refs = data["competencies"]
             found = [ctx.resolver.resolve(r) for r in refs] if isinstance(refs, list) else []
             if not refs or not isinstance(refs, list) or None in found or len(refs) > 30:
-                ctx.errors[f"{prefix}.competencies"] = "Liste de 1 à 30 compétences connues attendue."
+                ctx.errors[f"{prefix}.competencies"] = COMPETENCIES_LIST
             elif any(c not in ctx.class_competencies for c in found):
-                ctx.errors[f"{prefix}.competencies"] = "Les compétences de la règle sont celles du badge."
+                ctx.errors[f"{prefix}.competencies"] = BADGE_COMPETENCIES
             params["competencies"] = sorted({c.id for c in found if c is not None})
             count = len(params["competencies"])
         at_least = _int(data, "at_least", 1, max(count, 1), ctx, prefix)
@@ -181,7 +194,7 @@ class MinAttendance:
         # must not hide this one).
         given_badly = any(f"{prefix}.{name}" in ctx.errors for name in ("ateliers", "hours"))
         if ateliers is None and hours is None and not given_badly:
-            ctx.errors[prefix] = "Indiquez « ateliers » (nombre d'ateliers) ou « hours » (heures)."
+            ctx.errors[prefix] = ATELIERS_OR_HOURS
         params.update({k: v for k, v in (("ateliers", ateliers), ("hours", hours)) if v is not None})
         return params
 
@@ -210,14 +223,14 @@ def parse(session: Session, raw: Any, *, class_competencies: list[Competency]) -
     if raw is None:
         return []
     if not isinstance(raw, list) or len(raw) > MAX_RULES:
-        raise InvalidInput({"rule": f"Liste de {MAX_RULES} règles au plus attendue."})
+        raise InvalidInput({"rule": RULES_LIST(max=MAX_RULES)})
     ctx = Context(frameworks.Resolver(session), class_competencies)
     parsed = []
     for position, item in enumerate(raw):
         prefix = f"rule[{position}]"
         rule_type = REGISTRY.get(str(item.get("type"))) if isinstance(item, dict) else None
         if rule_type is None or not isinstance(item, dict):
-            ctx.errors[prefix] = "Type de règle attendu : " + ", ".join(sorted(REGISTRY)) + "."
+            ctx.errors[prefix] = RULE_TYPE(types=", ".join(sorted(REGISTRY)))
             continue
         parsed.append(rule_type.parse(item, ctx, prefix))
     if ctx.errors:

@@ -47,6 +47,10 @@ from badges.models import (
 from badges.services.programme import rules
 from badges.services.programme.awarding import SELF_ASSESSMENT
 from badges.services.shared.errors import InvalidInput
+from badges.services.shared.messages import N_, Message, message
+from badges.services.shared.validation import NOT_A_DATE
+
+END_BEFORE_START = message("figures.end_before_start", N_("La fin de la période précède son début."))
 
 DIMENSIONS = ("tiers_lieu", "department", "pathway_type", "category", "profile")
 Metric = Literal[
@@ -134,7 +138,7 @@ class Fact:
 
 
 def period_of(start: Any, end: Any) -> Period:
-    errors = {}
+    errors: dict[str, Message] = {}
     parsed = {}
     for name, value in (("from", start), ("to", end)):
         try:
@@ -142,9 +146,9 @@ def period_of(start: Any, end: Any) -> Period:
         except ValueError:
             parsed[name] = None
         if parsed[name] is None:
-            errors[name] = "Date attendue au format AAAA-MM-JJ."
+            errors[name] = NOT_A_DATE
     if not errors and parsed["to"] < parsed["from"]:  # type: ignore[operator]
-        errors["to"] = "La fin de la période précède son début."
+        errors["to"] = END_BEFORE_START
     if errors:
         raise InvalidInput(errors)
     return Period(parsed["from"], parsed["to"])  # type: ignore[arg-type]

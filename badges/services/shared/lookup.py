@@ -13,6 +13,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from badges.models.base import PublicIdMixin
 from badges.services.shared.errors import NotFound
+from badges.services.shared.messages import Message
 
 M = TypeVar("M", bound=PublicIdMixin)
 
@@ -24,7 +25,7 @@ def find_owned(
     *,
     owner: InstrumentedAttribute[int],
     issuer_ids: Iterable[int] | None,
-    message: str,
+    message: Message,
     join: Iterable[Any] = (),
     where: Iterable[ColumnElement[bool]] = (),
 ) -> M:

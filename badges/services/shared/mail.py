@@ -17,6 +17,7 @@ from email.utils import make_msgid
 from typing import Any
 
 from badges.services.shared.errors import ServiceError
+from badges.services.shared.messages import N_, Message, message
 
 log = logging.getLogger(__name__)
 
@@ -117,20 +118,45 @@ def send(settings: MailSettings, email: Email) -> bool:
 
 
 # What the staff read when the mail server could not take the message (nothing was sent).
-NOT_SENT = "L'e-mail n'a pas pu être envoyé : "
-TELL_ADMIN = " Prévenez l'administrateur ou imprimez le certificat."
+REFUSED_LOGIN = message(
+    "mail.refused_login",
+    N_(
+        "L'e-mail n'a pas pu être envoyé : le serveur d'e-mail refuse l'identifiant de ce service. "
+        "Prévenez l'administrateur ou imprimez le certificat."
+    ),
+)
+NOT_SUPPORTED = message(
+    "mail.not_supported",
+    N_(
+        "L'e-mail n'a pas pu être envoyé : le serveur d'e-mail ne propose pas la sécurité "
+        "ou l'identification demandée. Prévenez l'administrateur ou imprimez le certificat."
+    ),
+)
+TLS_FAILED = message(
+    "mail.tls_failed",
+    N_(
+        "L'e-mail n'a pas pu être envoyé : la connexion sécurisée au serveur d'e-mail a échoué. "
+        "Prévenez l'administrateur ou imprimez le certificat."
+    ),
+)
+UNREACHABLE = message(
+    "mail.unreachable",
+    N_(
+        "L'e-mail n'a pas pu être envoyé : le serveur d'e-mail ne répond pas. "
+        "Réessayez plus tard ou imprimez le certificat."
+    ),
+)
 
 
-def _failure(exc: Exception) -> str:
+def _failure(exc: Exception) -> Message:
     if isinstance(exc, smtplib.SMTPAuthenticationError):
-        return NOT_SENT + "le serveur d'e-mail refuse l'identifiant de ce service." + TELL_ADMIN
+        return REFUSED_LOGIN
     if isinstance(exc, smtplib.SMTPNotSupportedError):
         # STARTTLS or AUTH not offered by the server.
-        missing = "le serveur d'e-mail ne propose pas la sécurité ou l'identification demandée."
-        return NOT_SENT + missing + TELL_ADMIN
+        return NOT_SUPPORTED
     if isinstance(exc, ssl.SSLError | ssl.CertificateError):
-        return NOT_SENT + "la connexion sécurisée au serveur d'e-mail a échoué." + TELL_ADMIN
-    return NOT_SENT + "le serveur d'e-mail ne répond pas. Réessayez plus tard ou imprimez le certificat."
+        return TLS_FAILED
+    return UNREACHABLE
 
 
 def _connect(settings: MailSettings) -> smtplib.SMTP:

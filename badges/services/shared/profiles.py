@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from badges.services.shared.messages import N_, message
+
 BASE_PROFILES = ("exclu", "intermediaire", "initie")
 PROFILES = (*BASE_PROFILES, "femmes_non_francophones", "metiers_manuels")
 
@@ -34,8 +36,11 @@ _LABELS = (
     r"inter\.[a-z_]+\.[a-z_]+",
 )
 _LABEL_RE = re.compile(r"(?<![a-z0-9])(?:" + "|".join(_LABELS) + r")(?![a-z0-9])")
-MESSAGE = (
-    "N'utilisez pas les libellés internes de profil (exclu, intermédiaire, initié…) dans un texte public."
+MESSAGE = message(
+    "text.profile_label",
+    N_(
+        "N'utilisez pas les libellés internes de profil (exclu, intermédiaire, initié…) dans un texte public."
+    ),
 )
 
 

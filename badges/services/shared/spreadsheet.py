@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from badges.services.shared.errors import RowErrors
+from badges.services.shared.messages import N_, Message, message
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 ESCAPE = "'"
@@ -26,6 +27,21 @@ DELIMITER = ";"
 MAX_RECORD_CHARS = 20_000
 # A CR without its LF, or a C0 control character a text cell never holds (tab and line ends are fine).
 _HOSTILE = re.compile(r"\r(?!\n)|[\x00-\x08\x0b\x0c\x0e-\x1f]")
+CELL_TOO_LONG = message("csv.cell_too_long", N_("Une case dépasse %(max)s caractères."))
+LINE_TOO_LONG = message("csv.line_too_long", N_("La ligne dépasse %(max)s caractères."))
+QUOTES = message(
+    "csv.quotes",
+    N_("Guillemets mal placés : entourez la case de guillemets et doublez ceux qu'elle contient."),
+)
+UNDECODABLE = message("csv.encoding", N_("Caractères illisibles : enregistrez le fichier en CSV UTF-8."))
+BARE_CR = message(
+    "csv.bare_cr",
+    N_("Retour chariot seul (CR) : enregistrez le fichier en CSV avec des fins de ligne usuelles."),
+)
+NUL = message("csv.nul", N_("Caractère nul (NUL) : ce n'est pas un fichier texte."))
+CONTROL = message(
+    "csv.control", N_("Caractère de contrôle invisible : ce n'est pas un fichier texte ordinaire.")
+)
 
 
 def neutralise(value: object) -> str:
@@ -104,14 +120,13 @@ def read(raw: bytes, *, field: str, max_cell_chars: int, windows_1252: bool = Fa
             if not record:
                 continue  # a blank line, as csv.DictReader skips it
             if any(len(cell) > max_cell_chars for cell in record):
-                raise _error(number, field, f"Une case dépasse {max_cell_chars} caractères.")
+                raise _error(number, field, CELL_TOO_LONG(max=max_cell_chars))
             records.append((number, [restore(cell) for cell in record]))
     except _TooLong:
-        raise _error(len(records) + 1, field, f"La ligne dépasse {MAX_RECORD_CHARS} caractères.") from None
+        raise _error(len(records) + 1, field, LINE_TOO_LONG(max=MAX_RECORD_CHARS)) from None
     except csv.Error:
         # Whatever the csv module still refuses: an unclosed quote reaching the end of the file, for instance.
-        message = "Guillemets mal placés : entourez la case de guillemets et doublez ceux qu'elle contient."
-        raise _error(len(records) + 1, field, message) from None
+        raise _error(len(records) + 1, field, QUOTES) from None
     if not records:
         return Table([], [])
     return Table(records[0][1], records[1:])
@@ -138,8 +153,8 @@ class _Budget:
         return line
 
 
-def _error(row: int, field: str, message: str) -> RowErrors:
-    return RowErrors([{"row": row, "field": field, "message": message}])
+def _error(row: int, field: str, said: Message) -> RowErrors:
+    return RowErrors([{"row": row, "field": field, "message": said}])
 
 
 def _decode(raw: bytes, *, field: str, windows_1252: bool) -> str:
@@ -152,7 +167,7 @@ def _decode(raw: bytes, *, field: str, windows_1252: bool) -> str:
             except UnicodeDecodeError:
                 pass
         line = raw.count(b"\n", 0, exc.start) + 1
-        raise _error(line, field, "Caractères illisibles : enregistrez le fichier en CSV UTF-8.") from None
+        raise _error(line, field, UNDECODABLE) from None
 
 
 def _check_characters(text: str, *, field: str) -> None:
@@ -161,10 +176,5 @@ def _check_characters(text: str, *, field: str) -> None:
     if found is None:
         return
     line = text.count("\n", 0, found.start()) + 1
-    if found.group() == "\r":
-        message = "Retour chariot seul (CR) : enregistrez le fichier en CSV avec des fins de ligne usuelles."
-    elif found.group() == "\x00":
-        message = "Caractère nul (NUL) : ce n'est pas un fichier texte."
-    else:
-        message = "Caractère de contrôle invisible : ce n'est pas un fichier texte ordinaire."
-    raise _error(line, field, message)
+    said = BARE_CR if found.group() == "\r" else NUL if found.group() == "\x00" else CONTROL
+    raise _error(line, field, said)

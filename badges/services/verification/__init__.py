@@ -10,6 +10,7 @@ import logging
 from datetime import datetime
 from typing import Any
 
+from badges.services.shared.messages import N_, Message, message
 from badges.services.verification import baked, jws_checks, ob2_checks, ob3_checks
 from badges.services.verification.inputs import (
     InputError,
@@ -22,15 +23,29 @@ from badges.services.verification.inputs import (
 from badges.services.verification.report import Report
 from badges.services.verification.sources import FetchError, Source, get_json
 
+UNEXPECTED = message(
+    "check.format.unexpected",
+    N_("Erreur inattendue pendant la vérification : ce badge n'a pas pu être vérifié."),
+)
+READ = message("check.parse.read", N_("Badge lu."))
+NOT_READ_AT_URL = message(
+    "check.parse.not_read_at_url", N_("Impossible de lire le badge à cette adresse : %(error)s")
+)
+READ_AT_URL = message("check.parse.read_at_url", N_("Badge lu à son adresse."))
+READ_AT_URL_VIA = message("check.parse.read_at_url_via", N_("%(via)s Badge lu à son adresse."))
+NOT_A_BADGE = message(
+    "check.format.not_a_badge", N_("Ce document n'est pas un badge Open Badges 2.0 ou 3.0.")
+)
+
 log = logging.getLogger(__name__)
 
 __all__ = ["Report", "unreadable", "verify_bytes", "verify_value"]
 
 
-def unreadable(message: str, *, cause: str = "unreadable") -> Report:
+def unreadable(said: Message, *, cause: str = "unreadable") -> Report:
     """The report for an input refused before reading (too large, malformed envelope, unknown code)."""
     report = Report()
-    report.fail("parse", message, cause=cause)
+    report.fail("parse", said, cause=cause)
     return report
 
 
@@ -49,7 +64,7 @@ def _guarded(parse: Any, *, source: Source, now: datetime, email: str | None) ->
     try:
         parsed = parse()
     except InputError as exc:
-        report.fail("parse", str(exc), cause="too_large" if isinstance(exc, InputTooLarge) else "unreadable")
+        report.fail("parse", exc.said, cause="too_large" if isinstance(exc, InputTooLarge) else "unreadable")
         return report
     try:
         _dispatch(parsed, source=source, now=now, email=email, report=report, via=None)
@@ -57,14 +72,14 @@ def _guarded(parse: Any, *, source: Source, now: datetime, email: str | None) ->
         log.exception("unexpected error while verifying a badge")
         report.fail(
             "format",
-            "Erreur inattendue pendant la vérification : ce badge n'a pas pu être vérifié.",
+            UNEXPECTED,
             cause="unreadable",
         )
     return report
 
 
 def _dispatch(
-    parsed: Parsed, *, source: Source, now: datetime, email: str | None, report: Report, via: str | None
+    parsed: Parsed, *, source: Source, now: datetime, email: str | None, report: Report, via: Message | None
 ) -> None:
     """`via` says where the badge was found (an image); `parse` is reported once, when the badge is read."""
     if parsed.kind == "url":
@@ -73,10 +88,10 @@ def _dispatch(
             fetched = doc.get("id") == parsed.value
             _verify_json(doc, fetched=fetched, source=source, now=now, email=email, report=report)
     elif parsed.kind == "json":
-        report.ok("parse", via or "Badge lu.")
+        report.ok("parse", via or READ)
         _verify_json(parsed.value, fetched=False, source=source, now=now, email=email, report=report)
     elif parsed.kind == "jws":
-        report.ok("parse", via or "Badge lu.")
+        report.ok("parse", via or READ)
         jws_checks.verify_token(parsed.value, source=source, now=now, email=email, report=report)
     else:
         text = baked.extract(parsed.kind, parsed.value, report=report)
@@ -85,19 +100,19 @@ def _dispatch(
         try:
             inner = from_text(text)
         except InputError as exc:
-            report.fail("parse", str(exc), cause="unreadable")
+            report.fail("parse", exc.said, cause="unreadable")
             return
         found = baked.found_in(parsed.kind)
         _dispatch(inner, source=source, now=now, email=email, report=report, via=found)
 
 
-def _fetch(url: str, *, source: Source, report: Report, via: str | None) -> dict[str, Any] | None:
+def _fetch(url: str, *, source: Source, report: Report, via: Message | None) -> dict[str, Any] | None:
     try:
         doc = get_json(source, url, allow_gone=True)
     except FetchError as exc:
-        report.fail("parse", f"Impossible de lire le badge à cette adresse : {exc}", cause=exc.cause)
+        report.fail("parse", NOT_READ_AT_URL(error=exc.said), cause=exc.cause)
         return None
-    report.ok("parse", (via + " " if via else "") + "Badge lu à son adresse.")
+    report.ok("parse", READ_AT_URL_VIA(via=via) if via else READ_AT_URL)
     return doc
 
 
@@ -109,4 +124,4 @@ def _verify_json(
     elif ob2_checks.is_ob2(doc):
         ob2_checks.verify_hosted(doc, fetched=fetched, source=source, now=now, report=report, email=email)
     else:
-        report.fail("format", "Ce document n'est pas un badge Open Badges 2.0 ou 3.0.", cause="unreadable")
+        report.fail("format", NOT_A_BADGE, cause="unreadable")

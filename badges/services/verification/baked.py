@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from badges.services.credentials import baking
+from badges.services.shared.messages import N_, Message, message
 from badges.services.verification.report import Report
+
+UNSUPPORTED = message("check.format.unsupported", N_("Format non pris en charge : %(kind)s."))
+IMAGE_IN_IMAGE = message(
+    "check.parse.image_in_image", N_("L'image %(kind)s contient une autre image au lieu d'un badge.")
+)
+FOUND_IN = message("check.parse.found_in", N_("Badge extrait de l'image %(kind)s."))
 
 # An OB 3.0 credential is preferred when an image carries both versions (docs/standards.md#S-baking).
 PNG_ORDER = ("openbadgecredential", "openbadges")
@@ -14,12 +21,12 @@ KIND_NAMES = {"png": "PNG", "svg": "SVG"}
 def extract(kind: str, data: bytes, *, report: Report) -> str | None:
     """The JSON, JWS or URL baked in the image; None after a failed `parse` check (success: see found_in)."""
     if kind not in KIND_NAMES:
-        report.fail("format", f"Format non pris en charge : {kind}.", cause="unreadable")
+        report.fail("format", UNSUPPORTED(kind=kind), cause="unreadable")
         return None
     try:
         found = baking.unbake_png(data) if kind == "png" else baking.unbake_svg(data)
     except baking.BakingError as exc:
-        report.fail("parse", exc.message, cause="unreadable")
+        report.fail("parse", exc.said, cause="unreadable")
         return None
     order = PNG_ORDER if kind == "png" else SVG_ORDER
     text = next(found[key] for key in order if key in found)
@@ -27,13 +34,13 @@ def extract(kind: str, data: bytes, *, report: Report) -> str | None:
     if text.lstrip("\ufeff \t\r\n").startswith(("<", "\x89PNG")):
         report.fail(
             "parse",
-            f"L'image {KIND_NAMES[kind]} contient une autre image au lieu d'un badge.",
+            IMAGE_IN_IMAGE(kind=KIND_NAMES[kind]),
             cause="unreadable",
         )
         return None
     return text
 
 
-def found_in(kind: str) -> str:
+def found_in(kind: str) -> Message:
     """The `parse` message of a badge read from an image (reported once, by the caller)."""
-    return f"Badge extrait de l'image {KIND_NAMES[kind]}."
+    return FOUND_IN(kind=KIND_NAMES[kind])

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from badges.models import Credential
 from badges.services.credentials import sharing
 from badges.services.credentials.links import Links, credential_urn
-from badges.services.credentials.revocation import ERASURE_REASON
+from badges.services.shared.messages import N_, Translate, french, message
 from badges.services.verification import Report, unreadable
 from badges.services.verification.dates import parse_datetime
 from badges.services.verification.report import CHECK_ORDER, FORGED, LAPSED, VALID, Lapse
@@ -26,14 +26,24 @@ from badges.services.verification.report import CHECK_ORDER, FORGED, LAPSED, VAL
 # The failure that explains the verdict best, when several checks failed.
 REASON_PRIORITY = ("parse", "format", "signature", "key", "hosted", "contexts", "schema", "issuer",
                    "status", "validity", "recipient")  # fmt: skip
-UNKNOWN_CODE = "Aucun badge ne correspond à ce code. Vérifiez chaque lettre et chaque chiffre."
+UNKNOWN_CODE = message(
+    "verify.unknown_code",
+    N_("Aucun badge ne correspond à ce code. Vérifiez chaque lettre et chaque chiffre."),
+)
+ERASED = message("verify.erased", N_("Badge effacé à la demande de son titulaire. Il n'est plus valable."))
+LINK_GONE = message(
+    "verify.share_link_gone", N_("Ce lien de partage n'est plus valable : il a expiré ou il a été arrêté.")
+)
+LINK_UNKNOWN = message(
+    "verify.share_link_unknown", N_("Ce lien de partage n'existe pas. Vérifiez qu'il est complet.")
+)
 _SHARE_PATH = re.compile(r"^/partage/([A-Za-z0-9_-]{43})/?$")
 
 
 def _stored(credential: Credential) -> tuple[Any, Report | None]:
     if credential.erased_at is not None or credential.ob3_credential is None:
         report = Report()
-        report.revoked(ERASURE_REASON + " Il n'est plus valable.", at=credential.erased_at)
+        report.revoked(ERASED, at=credential.erased_at)
         return None, report
     return json.loads(credential.ob3_credential), None
 
@@ -69,11 +79,7 @@ def resolve_text(
     if token is not None:
         credential, state = sharing.shared(session, token, now=now)
         if credential is None:
-            message = {
-                "gone": "Ce lien de partage n'est plus valable : il a expiré ou il a été arrêté.",
-                "unknown": "Ce lien de partage n'existe pas. Vérifiez qu'il est complet.",
-            }[state]
-            return None, unreadable(message, cause="not_found")
+            return None, unreadable({"gone": LINK_GONE, "unknown": LINK_UNKNOWN}[state], cause="not_found")
         return _stored(credential)
     return stripped, None
 
@@ -102,8 +108,8 @@ def _own_credential(session: Session, links: Links, badge_id: Any) -> Credential
     return session.scalars(select(Credential).where(Credential.public_id == public_id)).first()
 
 
-def answer(report: Report) -> dict[str, Any]:
-    """The verdict first, then the badge in plain words, then every named check."""
+def answer(report: Report, translate: Translate = french) -> dict[str, Any]:
+    """The verdict first, then the badge in plain words, then every named check (said with `translate`)."""
     order = {name: i for i, name in enumerate(CHECK_ORDER)}
     checks = sorted(report.checks, key=lambda c: order.get(c.name, len(order)))
     failed = {c.name: c for c in reversed(checks) if not c.passed}
@@ -122,14 +128,16 @@ def answer(report: Report) -> dict[str, Any]:
         "cause": report.cause,
         "lapse": lapse,
         "format": report.format,
-        "reason": {"check": reason.name, "message": reason.message} if reason else None,
+        "reason": {"check": reason.name, "message": reason.said.render(translate), "code": reason.code}
+        if reason
+        else None,
         "name": summary.get("name") if isinstance(summary.get("name"), str) else None,
         "issuer": issuer.get("name") if isinstance(issuer.get("name"), str) else None,
         "issued_at": _date(summary.get("issued_on")),
         "expires": _date(summary.get("expires")),
         "meaning": [line for line in re.split(r"(?<=[.!?])\s+", description.strip()) if line],
         "skills": [a for a in summary.get("alignments") or [] if isinstance(a, dict) and a.get("name")],
-        "checks": [c.to_dict() for c in checks],
+        "checks": [c.to_dict(translate) for c in checks],
     }
 
 

@@ -7,8 +7,43 @@ import hmac
 from datetime import datetime
 from typing import Any
 
+from badges.services.shared.messages import N_, message
 from badges.services.verification.dates import french, parse_datetime
 from badges.services.verification.report import Lapse, Report
+
+KEY_COMPROMISED = message(
+    "check.key.compromised",
+    N_(
+        "La clé de signature a été déclarée compromise le %(date)s "
+        "et ce badge a été signé après : il n'est pas fiable."
+    ),
+)
+NOT_OB3 = message(
+    "check.format.not_ob3", N_("Ce n'est pas un badge Open Badges 3.0 (type OpenBadgeCredential absent).")
+)
+MISSING_FIELDS = message("check.format.missing_fields", N_("Champs obligatoires absents : %(fields)s."))
+OB3_FORMAT = message("check.format.ob3", N_("Badge Open Badges 3.0 (Verifiable Credential)."))
+ISSUER_NOT_PROFILE = message(
+    "check.issuer.not_profile", N_("L'émetteur doit être décrit par un profil (objet issuer).")
+)
+ISSUER_NOT_TYPED = message("check.issuer.not_typed", N_("Le profil de l'émetteur n'a pas le type Profile."))
+ISSUER_NO_NAME = message("check.issuer.no_name", N_("Le profil de l'émetteur n'a pas de nom."))
+ISSUER = message("check.issuer.ok", N_("Émetteur : %(name)s (%(id)s)."))
+NO_START = message("check.validity.no_start", N_("Date de début de validité absente ou illisible."))
+NOT_YET_VALID = message(
+    "check.validity.not_yet", N_("Ce badge n'est pas encore valide : il le sera le %(date)s.")
+)
+BAD_END = message("check.validity.bad_end", N_("Date de fin de validité illisible."))
+END_BEFORE_START = message(
+    "check.validity.end_before_start", N_("La date de fin de validité précède la date de début.")
+)
+EXPIRED = message("check.validity.expired", N_("Ce badge a expiré le %(date)s."))
+VALID_UNTIL = message("check.validity.until", N_("Valide depuis le %(start)s, jusqu'au %(end)s."))
+VALID_FOREVER = message("check.validity.forever", N_("Valide depuis le %(start)s, sans date de fin."))
+RECIPIENT_MATCHES = message("check.recipient.ok", N_("Le badge a bien été délivré à cette adresse e-mail."))
+RECIPIENT_DIFFERS = message(
+    "check.recipient.differs", N_("Le badge n'a pas été délivré à cette adresse e-mail.")
+)
 
 french_date = french
 OB3_TYPES = {"OpenBadgeCredential", "AchievementCredential"}
@@ -43,8 +78,7 @@ def distrusted_key(compromised: datetime | None, signed_at: datetime | None, rep
         return False
     report.fail(
         "key",
-        f"La clé de signature a été déclarée compromise le {french(compromised)} "
-        "et ce badge a été signé après : il n'est pas fiable.",
+        KEY_COMPROMISED(date=french(compromised)),
     )
     return True
 
@@ -55,16 +89,16 @@ def check_ob3_shape(doc: dict[str, Any], report: Report) -> bool:
     if "VerifiableCredential" not in types or not OB3_TYPES & set(types):
         report.fail(
             "format",
-            "Ce n'est pas un badge Open Badges 3.0 (type OpenBadgeCredential absent).",
+            NOT_OB3,
             cause="unreadable",
         )
         return False
     missing = [f for f in ("id", "issuer", "validFrom", "credentialSubject") if f not in doc]
     if missing or not issuer_id(doc):
         absent = ", ".join(missing or ["issuer.id"])
-        report.fail("format", "Champs obligatoires absents : " + absent + ".", cause="unreadable")
+        report.fail("format", MISSING_FIELDS(fields=absent), cause="unreadable")
         return False
-    report.ok("format", "Badge Open Badges 3.0 (Verifiable Credential).")
+    report.ok("format", OB3_FORMAT)
     return True
 
 
@@ -74,43 +108,41 @@ def check_issuer_profile(issuer: Any, report: Report) -> None:
 
     An incomplete profile is a badge this verifier cannot read as meant, not a proof of forgery."""
     if not isinstance(issuer, dict):
-        report.fail("issuer", "L'émetteur doit être décrit par un profil (objet issuer).", cause="unreadable")
+        report.fail("issuer", ISSUER_NOT_PROFILE, cause="unreadable")
         return
     if "Profile" not in as_list(issuer.get("type")):
-        report.fail("issuer", "Le profil de l'émetteur n'a pas le type Profile.", cause="unreadable")
+        report.fail("issuer", ISSUER_NOT_TYPED, cause="unreadable")
         return
     if not isinstance(issuer.get("name"), str) or not issuer["name"].strip():
-        report.fail("issuer", "Le profil de l'émetteur n'a pas de nom.", cause="unreadable")
+        report.fail("issuer", ISSUER_NO_NAME, cause="unreadable")
         return
-    report.ok("issuer", f"Émetteur : {issuer['name']} ({issuer.get('id')}).")
+    report.ok("issuer", ISSUER(name=issuer["name"], id=str(issuer.get("id"))))
 
 
 def check_validity(valid_from: Any, valid_until: Any, *, now: datetime, report: Report) -> None:
     start = parse_datetime(valid_from) if isinstance(valid_from, str) else None
     if start is None:
-        report.fail("validity", "Date de début de validité absente ou illisible.", cause="unreadable")
+        report.fail("validity", NO_START, cause="unreadable")
         return
     if start > now:
         report.lapse = Lapse("not_yet_valid", start)
-        report.fail("validity", f"Ce badge n'est pas encore valide : il le sera le {french(start)}.")
+        report.fail("validity", NOT_YET_VALID(date=french(start)))
         return
     if valid_until is not None:
         end = parse_datetime(valid_until) if isinstance(valid_until, str) else None
         if end is None:
-            report.fail("validity", "Date de fin de validité illisible.", cause="unreadable")
+            report.fail("validity", BAD_END, cause="unreadable")
             return
         if end < start:
-            report.fail(
-                "validity", "La date de fin de validité précède la date de début.", cause="unreadable"
-            )
+            report.fail("validity", END_BEFORE_START, cause="unreadable")
             return
         if end <= now:
             report.lapse = Lapse("expired", end)
-            report.fail("validity", f"Ce badge a expiré le {french(end)}.")
+            report.fail("validity", EXPIRED(date=french(end)))
             return
-        report.ok("validity", f"Valide depuis le {french(start)}, jusqu'au {french(end)}.")
+        report.ok("validity", VALID_UNTIL(start=french(start), end=french(end)))
         return
-    report.ok("validity", f"Valide depuis le {french(start)}, sans date de fin.")
+    report.ok("validity", VALID_FOREVER(start=french(start)))
 
 
 def identity_matches(identity_hash: Any, salt: Any, email: str) -> bool:
@@ -134,12 +166,12 @@ def check_ob3_recipient(doc: dict[str, Any], email: str, report: Report) -> None
             ident.get("hashed") is False
             and str(ident.get("identityHash", "")).lower() == email.strip().lower()
         ):
-            report.ok("recipient", "Le badge a bien été délivré à cette adresse e-mail.")
+            report.ok("recipient", RECIPIENT_MATCHES)
             return
         if identity_matches(ident.get("identityHash"), ident.get("salt"), email):
-            report.ok("recipient", "Le badge a bien été délivré à cette adresse e-mail.")
+            report.ok("recipient", RECIPIENT_MATCHES)
             return
-    report.fail("recipient", "Le badge n'a pas été délivré à cette adresse e-mail.")
+    report.fail("recipient", RECIPIENT_DIFFERS)
 
 
 def summarise_ob3(doc: dict[str, Any], report: Report) -> None:

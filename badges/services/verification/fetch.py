@@ -21,7 +21,46 @@ from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
 
 from badges.services.credentials.published import Published
+from badges.services.shared.messages import N_, message
 from badges.services.verification.sources import FetchError
+
+BUDGET_SPENT = message(
+    "fetch.budget_spent", N_("Délai dépassé : trop de temps déjà passé à attendre les serveurs (%(url)s).")
+)
+TOO_MANY_REDIRECTS = message(
+    "fetch.too_many_redirects", N_("Trop de redirections (plus de %(max)s) pour %(url)s.")
+)
+DOWNGRADE = message("fetch.downgrade", N_("Redirection de https vers http non sécurisé refusée : %(url)s"))
+PLAIN_HTTP = message(
+    "fetch.plain_http", N_("Adresse en http non sécurisé refusée (https obligatoire) : %(url)s")
+)
+DNS_TIMEOUT = message("fetch.dns_timeout", N_("Délai dépassé pour trouver l'adresse de %(host)s."))
+NO_SUCH_HOST = message("fetch.no_such_host", N_("Nom de domaine introuvable : %(host)s."))
+PRIVATE_ADDRESS = message(
+    "fetch.private_address",
+    N_(
+        "Adresse privée ou locale refusée : %(host)s désigne %(ip)s, "
+        "qui n'est pas une adresse publique d'Internet."
+    ),
+)
+TIMEOUT = message("fetch.timeout", N_("Délai dépassé : %(host)s n'a pas répondu à temps."))
+INCOMPLETE = message("fetch.incomplete", N_("Réponse incomplète de %(host)s."))
+BAD_CERTIFICATE = message(
+    "fetch.bad_certificate", N_("Certificat TLS de %(host)s refusé (%(reason)s) : connexion non sûre.")
+)
+TLS_FAILED = message("fetch.tls_failed", N_("Échec de la connexion TLS à %(host)s."))
+UNREACHABLE = message("fetch.unreachable", N_("Impossible de joindre %(host)s : %(error)s."))
+RESPONSE_TOO_LARGE = message(
+    "fetch.response_too_large", N_("Réponse trop volumineuse (plus de %(kib)s Kio) : %(url)s")
+)
+URL_TOO_LONG = message("fetch.url_too_long", N_("Adresse trop longue."))
+URL_UNREADABLE = message("fetch.url_unreadable", N_("Adresse illisible : %(url)s"))
+HTTPS_ONLY = message("fetch.https_only", N_("Seules les adresses https sont suivies : %(url)s"))
+CREDENTIALS_IN_URL = message(
+    "fetch.credentials_in_url", N_("Adresse refusée : elle contient un identifiant ou un mot de passe.")
+)
+NO_HOST = message("fetch.no_host", N_("Adresse sans nom d'hôte : %(url)s"))
+BAD_HOST = message("fetch.bad_host", N_("Nom d'hôte invalide : %(host)s"))
 
 USER_AGENT = "badges-verifier/1.0 (+Open Badges verification)"
 ACCEPT = "application/ld+json, application/json;q=0.9, */*;q=0.1"
@@ -194,7 +233,7 @@ class SafeFetcher:
         if self._budget_end is None:
             self._budget_end = started + self.budget
         if started >= self._budget_end:
-            raise FetchError(f"Délai dépassé : trop de temps déjà passé à attendre les serveurs ({url}).")
+            raise FetchError(BUDGET_SPENT(url=url))
         deadline = min(started + self.total_timeout, self._budget_end)
         current = self._target(url, previous=None)
         for _hop in range(self.max_redirects + 1):
@@ -202,7 +241,7 @@ class SafeFetcher:
             if location is None:
                 return published
             current = self._target(urljoin(_url_of(current), location), previous=current)
-        raise FetchError(f"Trop de redirections (plus de {self.max_redirects}) pour {url}.")
+        raise FetchError(TOO_MANY_REDIRECTS(max=self.max_redirects, url=url))
 
     def _allowed(self, target: _Target) -> bool:
         host = f"[{target.host}]" if ":" in target.host else target.host
@@ -211,9 +250,9 @@ class SafeFetcher:
     def _target(self, url: str, *, previous: _Target | None) -> _Target:
         target = _parse(url)
         if previous is not None and previous.scheme == "https" and target.scheme == "http":
-            raise FetchError(f"Redirection de https vers http non sécurisé refusée : {url}")
+            raise FetchError(DOWNGRADE(url=url))
         if target.scheme == "http" and not self._allowed(target):
-            raise FetchError(f"Adresse en http non sécurisé refusée (https obligatoire) : {url}")
+            raise FetchError(PLAIN_HTTP(url=url))
         return target
 
     def _resolve(self, target: _Target, deadline: float) -> list[tuple[Any, ...]]:
@@ -230,9 +269,9 @@ class SafeFetcher:
         worker.start()
         worker.join(max(0.0, min(self.connect_timeout, deadline - time.monotonic())))
         if not found:
-            raise FetchError(f"Délai dépassé pour trouver l'adresse de {target.host}.")
+            raise FetchError(DNS_TIMEOUT(host=target.host))
         if isinstance(found[0], Exception) or not found[0]:
-            raise FetchError(f"Nom de domaine introuvable : {target.host}.")
+            raise FetchError(NO_SUCH_HOST(host=target.host))
         return [tuple(info) for info in found[0]]
 
     def _addresses(self, target: _Target, deadline: float) -> list[tuple[int, tuple[Any, ...]]]:
@@ -244,13 +283,10 @@ class SafeFetcher:
                 continue
             ip = ipaddress.ip_address(str(sockaddr[0]).split("%", 1)[0])
             if not allowed and not is_public_address(ip):
-                raise FetchError(
-                    f"Adresse privée ou locale refusée : {target.host} désigne {ip}, "
-                    "qui n'est pas une adresse publique d'Internet."
-                )
+                raise FetchError(PRIVATE_ADDRESS(host=target.host, ip=str(ip)))
             pairs.append((family, sockaddr))
         if not pairs:
-            raise FetchError(f"Nom de domaine introuvable : {target.host}.")
+            raise FetchError(NO_SUCH_HOST(host=target.host))
         return pairs
 
     def _request(self, target: _Target, deadline: float) -> tuple[str | None, Published]:
@@ -260,17 +296,15 @@ class SafeFetcher:
         except FetchError:
             raise
         except TimeoutError as exc:
-            raise FetchError(f"Délai dépassé : {target.host} n'a pas répondu à temps.") from exc
+            raise FetchError(TIMEOUT(host=target.host)) from exc
         except http.client.IncompleteRead as exc:
-            raise FetchError(f"Réponse incomplète de {target.host}.") from exc
+            raise FetchError(INCOMPLETE(host=target.host)) from exc
         except ssl.SSLCertVerificationError as exc:
-            raise FetchError(
-                f"Certificat TLS de {target.host} refusé ({exc.verify_message}) : connexion non sûre."
-            ) from exc
+            raise FetchError(BAD_CERTIFICATE(host=target.host, reason=exc.verify_message)) from exc
         except ssl.SSLError as exc:
-            raise FetchError(f"Échec de la connexion TLS à {target.host}.") from exc
+            raise FetchError(TLS_FAILED(host=target.host)) from exc
         except (OSError, http.client.HTTPException) as exc:
-            raise FetchError(f"Impossible de joindre {target.host} : {type(exc).__name__}.") from exc
+            raise FetchError(UNREACHABLE(host=target.host, error=type(exc).__name__)) from exc
 
     def _exchange(self, target: _Target, deadline: float) -> tuple[str | None, Published]:
         last: OSError | None = None
@@ -316,7 +350,7 @@ class SafeFetcher:
         return None, Published(response.status, body, media_type)
 
     def _read_body(self, response: http.client.HTTPResponse, url: str) -> bytes:
-        too_large = FetchError(f"Réponse trop volumineuse (plus de {self.max_bytes // 1024} Kio) : {url}")
+        too_large = FetchError(RESPONSE_TOO_LARGE(kib=self.max_bytes // 1024, url=url))
         declared = response.getheader("Content-Length")
         if declared and declared.strip().isdigit() and int(declared) > self.max_bytes:
             raise too_large
@@ -334,23 +368,23 @@ class SafeFetcher:
 
 def _parse(url: str) -> _Target:
     if len(url) > MAX_URL_CHARS:
-        raise FetchError("Adresse trop longue.")
+        raise FetchError(URL_TOO_LONG)
     try:
         parts = urlsplit(url)
         port = parts.port
         host = parts.hostname
     except ValueError as exc:
-        raise FetchError(f"Adresse illisible : {url}") from exc
+        raise FetchError(URL_UNREADABLE(url=url)) from exc
     if parts.scheme not in ("https", "http"):
-        raise FetchError(f"Seules les adresses https sont suivies : {url}")
+        raise FetchError(HTTPS_ONLY(url=url))
     if parts.username is not None or parts.password is not None:
-        raise FetchError("Adresse refusée : elle contient un identifiant ou un mot de passe.")
+        raise FetchError(CREDENTIALS_IN_URL)
     if not host:
-        raise FetchError(f"Adresse sans nom d'hôte : {url}")
+        raise FetchError(NO_HOST(url=url))
     try:
         host = host.encode("idna").decode("ascii") if not host.isascii() else host
     except UnicodeError as exc:
-        raise FetchError(f"Nom d'hôte invalide : {parts.hostname}") from exc
+        raise FetchError(BAD_HOST(host=str(parts.hostname))) from exc
     path = quote(parts.path or "/", safe="/%:@!$&'()*+,;=-._~")
     if parts.query:
         path += "?" + quote(parts.query, safe="/%:@!$&'()*+,;=-._~?")

@@ -8,13 +8,26 @@ from dataclasses import dataclass
 from typing import Any
 
 from badges.services.shared.input_limits import JWS_RE, MAX_INPUT_BYTES, TOO_LARGE
+from badges.services.shared.messages import N_, Message, message
+
+TOO_DEEP = message("input.too_deep", N_("Le document JSON est trop imbriqué (plus de %(max)s niveaux)."))
+NOT_JSON = message("input.not_json", N_("Le document n'est pas du JSON valide : %(error)s."))
+NOTHING = message("input.nothing", N_("Aucun badge n'a été fourni."))
+NOT_AN_OBJECT = message("input.not_an_object", N_("Un badge au format JSON doit être un objet."))
+UNKNOWN_FILE = message(
+    "input.unknown_file", N_("Le fichier n'est ni une image PNG ou SVG, ni un texte UTF-8.")
+)
 
 MAX_JSON_DEPTH = 64
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
 class InputError(Exception):
-    """The input cannot be read; the message is French and goes into the `parse` check."""
+    """The input cannot be read; `said` goes into the `parse` check (str(): French)."""
+
+    def __init__(self, said: Message) -> None:
+        super().__init__(said.french)
+        self.said = said
 
 
 class InputTooLarge(InputError):
@@ -63,18 +76,18 @@ def load_json(text: str) -> Any:
     if len(text.encode("utf-8")) > MAX_INPUT_BYTES:
         raise InputTooLarge()
     if not json_depth_ok(text):
-        raise InputError(f"Le document JSON est trop imbriqué (plus de {MAX_JSON_DEPTH} niveaux).")
+        raise InputError(TOO_DEEP(max=MAX_JSON_DEPTH))
     try:
         return json.loads(text)
     except (ValueError, RecursionError) as exc:
-        raise InputError(f"Le document n'est pas du JSON valide : {exc}.") from exc
+        raise InputError(NOT_JSON(error=str(exc))) from exc
 
 
 def from_text(text: str) -> Parsed:
     """A pasted text: a URL, a compact JWS/JWT or a JSON credential."""
     stripped = text.strip()
     if not stripped:
-        raise InputError("Aucun badge n'a été fourni.")
+        raise InputError(NOTHING)
     if stripped.startswith(("https://", "http://")) and len(stripped) <= 2048 and " " not in stripped:
         return Parsed("url", stripped)
     if JWS_RE.match(stripped):
@@ -90,7 +103,7 @@ def from_value(value: Any) -> Parsed:
     if isinstance(value, str):
         return from_text(value)
     if not isinstance(value, dict):
-        raise InputError("Un badge au format JSON doit être un objet.")
+        raise InputError(NOT_AN_OBJECT)
     return Parsed("json", value)
 
 
@@ -106,5 +119,5 @@ def from_bytes(data: bytes) -> Parsed:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError("Le fichier n'est ni une image PNG ou SVG, ni un texte UTF-8.") from exc
+        raise InputError(UNKNOWN_FILE) from exc
     return from_text(text)

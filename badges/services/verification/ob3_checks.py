@@ -9,6 +9,7 @@ from pyld import jsonld
 
 from badges.services.crypto import CryptoError, dataintegrity
 from badges.services.openbadges import contexts
+from badges.services.shared.messages import N_, Message, message
 from badges.services.verification import common, register
 from badges.services.verification.key_resolution import (
     KeyResolutionError,
@@ -22,20 +23,87 @@ from badges.services.verification.sources import Source
 from badges.services.verification.status_checks import check_status
 
 CRYPTO_MESSAGES = {
-    "bad_signature": "La signature ne correspond pas au contenu : "
-    "le badge a été modifié ou n'est pas authentique.",
-    "unknown_cryptosuite": "Suite cryptographique inconnue (seule eddsa-rdfc-2022 est acceptée).",
-    "wrong_proof_purpose": "La preuve n'a pas le rôle attendu (proofPurpose doit être assertionMethod).",
-    "malformed_proof": "La preuve (proof) est mal formée.",
-    "canonicalization_failed": "Le document ne peut pas être mis en forme canonique (JSON-LD).",
-    "unknown_key": "La clé de signature ne correspond pas à celle désignée par la preuve.",
-    "unsupported_algorithm": "Algorithme de signature refusé (seuls RS256 et ES256 sont acceptés).",
-    "forbidden_header": "En-tête de jeton non autorisé par Open Badges 3.0.",
-    "claims_mismatch": "Les champs du jeton (iss, jti, sub, nbf, exp) ne correspondent pas au badge.",
-    "malformed_token": "Le jeton est mal formé.",
-    "weak_key": "La clé de signature est trop faible.",
-    "private_jwk": "Le jeton contient une clé privée : il est refusé.",
+    "bad_signature": message(
+        "check.signature.bad",
+        N_("La signature ne correspond pas au contenu : le badge a été modifié ou n'est pas authentique."),
+    ),
+    "unknown_cryptosuite": message(
+        "check.signature.unknown_cryptosuite",
+        N_("Suite cryptographique inconnue (seule eddsa-rdfc-2022 est acceptée)."),
+    ),
+    "wrong_proof_purpose": message(
+        "check.signature.wrong_proof_purpose",
+        N_("La preuve n'a pas le rôle attendu (proofPurpose doit être assertionMethod)."),
+    ),
+    "malformed_proof": message("check.signature.malformed_proof", N_("La preuve (proof) est mal formée.")),
+    "canonicalization_failed": message(
+        "check.signature.canonicalization_failed",
+        N_("Le document ne peut pas être mis en forme canonique (JSON-LD)."),
+    ),
+    "unknown_key": message(
+        "check.signature.unknown_key",
+        N_("La clé de signature ne correspond pas à celle désignée par la preuve."),
+    ),
+    "unsupported_algorithm": message(
+        "check.signature.unsupported_algorithm",
+        N_("Algorithme de signature refusé (seuls RS256 et ES256 sont acceptés)."),
+    ),
+    "forbidden_header": message(
+        "check.signature.forbidden_header", N_("En-tête de jeton non autorisé par Open Badges 3.0.")
+    ),
+    "claims_mismatch": message(
+        "check.signature.claims_mismatch",
+        N_("Les champs du jeton (iss, jti, sub, nbf, exp) ne correspondent pas au badge."),
+    ),
+    "malformed_token": message("check.signature.malformed_token", N_("Le jeton est mal formé.")),
+    "weak_key": message("check.signature.weak_key", N_("La clé de signature est trop faible.")),
+    "private_jwk": message(
+        "check.signature.private_jwk", N_("Le jeton contient une clé privée : il est refusé.")
+    ),
 }
+INVALID_SIGNATURE = message("check.signature.invalid", N_("Signature invalide (%(code)s)."))
+ONE_PROOF = message(
+    "check.signature.one_proof", N_("Le badge doit porter exactement une preuve (proof) intégrée.")
+)
+UNKNOWN_CONTEXT = message(
+    "check.contexts.unknown", N_("Contexte JSON-LD inconnu (jamais chargé depuis le réseau) : %(contexts)s")
+)
+NOT_JSON_LD = message("check.contexts.not_json_ld", N_("Le document n'est pas du JSON-LD valide."))
+UNDEFINED_TERMS = message(
+    "check.contexts.undefined", N_("Termes non définis par les contextes JSON-LD : %(terms)s")
+)
+CONTEXTS_OK = message("check.contexts.ok", N_("Contextes JSON-LD connus et tous les termes définis."))
+SCHEMA_ERRORS = message("check.schema.errors", N_("Non conforme au schéma Open Badges 3.0 : %(errors)s"))
+SCHEMA_OK = message("check.schema.ok", N_("Conforme au schéma JSON Open Badges 3.0 (AchievementCredential)."))
+NO_METHOD = message("check.key.no_method", N_("La preuve ne désigne pas de clé (verificationMethod)."))
+KEY_CONTROLLED = message(
+    "check.key.controlled", N_("Clé de l'émetteur trouvée et contrôlée par lui (%(method)s).")
+)
+UNBOUND_UNAVAILABLE = message(
+    "check.key.unbound_unavailable",
+    N_(
+        "%(what)s n'est pas reconnue : les clés publiées par l'émetteur "
+        "n'ont pas pu être récupérées (%(reason)s)."
+    ),
+)
+UNBOUND = message(
+    "check.key.unbound",
+    N_("%(what)s n'est pas une clé publiée par l'émetteur : rien ne prouve qu'elle est à lui."),
+)
+KEY_IN_PROOF = message("check.key.in_proof", N_("La clé écrite dans la preuve"))
+INTACT_WITH_PROOF_KEY = message(
+    "check.signature.intact_proof_key",
+    N_(
+        "Signature intacte avec la clé écrite dans la preuve, "
+        "mais cette clé n'est pas reconnue comme celle de l'émetteur."
+    ),
+)
+EDDSA_OK = message("check.signature.eddsa_ok", N_("Signature eddsa-rdfc-2022 valide."))
+
+
+def crypto_message(code: str) -> Message:
+    """What a signature failure means, in words; an unknown code is named."""
+    return CRYPTO_MESSAGES.get(code) or INVALID_SIGNATURE(code=code)
 
 
 def is_ob3(doc: dict[str, Any]) -> bool:
@@ -60,7 +128,7 @@ def verify_ld(
         return
     proofs = common.as_list(doc.get("proof"))
     if len(proofs) != 1 or not isinstance(proofs[0], dict):
-        report.fail("signature", "Le badge doit porter exactement une preuve (proof) intégrée.")
+        report.fail("signature", ONE_PROOF)
         return
     issuer_id = common.issuer_id(doc)
     key = _check_key(doc, proofs[0], issuer_id, source, report)
@@ -84,30 +152,26 @@ def check_content(doc: dict[str, Any], report: Report) -> bool:
 def check_contexts(doc: dict[str, Any], report: Report) -> bool:
     unknown = contexts.unknown_contexts(doc)
     if unknown:
-        report.fail(
-            "contexts", "Contexte JSON-LD inconnu (jamais chargé depuis le réseau) : " + ", ".join(unknown)
-        )
+        report.fail("contexts", UNKNOWN_CONTEXT(contexts=", ".join(unknown)))
         return False
     try:
         undefined = contexts.undefined_terms(doc)
     except jsonld.JsonLdError:
-        report.fail("contexts", "Le document n'est pas du JSON-LD valide.")
+        report.fail("contexts", NOT_JSON_LD)
         return False
     if undefined:
-        report.fail(
-            "contexts", "Termes non définis par les contextes JSON-LD : " + ", ".join(sorted(undefined)[:10])
-        )
+        report.fail("contexts", UNDEFINED_TERMS(terms=", ".join(sorted(undefined)[:10])))
         return False
-    report.ok("contexts", "Contextes JSON-LD connus et tous les termes définis.")
+    report.ok("contexts", CONTEXTS_OK)
     return True
 
 
 def check_schema(doc: dict[str, Any], report: Report) -> None:
     errors = contexts.schema_errors(doc)
     if errors:
-        report.fail("schema", "Non conforme au schéma Open Badges 3.0 : " + " ; ".join(errors[:3]))
+        report.fail("schema", SCHEMA_ERRORS(errors=" ; ".join(errors[:3])))
     else:
-        report.ok("schema", "Conforme au schéma JSON Open Badges 3.0 (AchievementCredential).")
+        report.ok("schema", SCHEMA_OK)
 
 
 def _check_key(
@@ -115,31 +179,28 @@ def _check_key(
 ) -> ResolvedKey | None:
     method = proof.get("verificationMethod")
     if not isinstance(method, str):
-        report.fail("key", "La preuve ne désigne pas de clé (verificationMethod).")
+        report.fail("key", NO_METHOD)
         return None
     try:
         key = resolve_ed25519(source, method, issuer_id=issuer_id)
     except KeyResolutionError as exc:
         written = key_in_method_id(method, issuer_id=issuer_id)
         if written is None:
-            report.fail("key", str(exc), cause=exc.cause)
+            report.fail("key", exc.said, cause=exc.cause)
         else:
             _report_unbound_key(doc, ResolvedKey(method, issuer_id, written, None), exc, report)
         return None
     if common.distrusted_key(key.revoked, common.parse_created(proof), report):
         return None
-    report.ok("key", f"Clé de l'émetteur trouvée et contrôlée par lui ({method}).")
+    report.ok("key", KEY_CONTROLLED(method=method))
     return key
 
 
-def unbound_key_message(what: str, exc: KeyResolutionError) -> str:
+def unbound_key_message(what: Message, exc: KeyResolutionError) -> Message:
     """Why a key that came with the badge itself is not trusted: unpublished, or the issuer unreachable."""
     if isinstance(exc, KeysUnavailable):
-        return (
-            f"{what} n'est pas reconnue : les clés publiées par l'émetteur n'ont pas pu être récupérées "
-            f"({exc.reason.rstrip('.')})."
-        )
-    return f"{what} n'est pas une clé publiée par l'émetteur : rien ne prouve qu'elle est à lui."
+        return UNBOUND_UNAVAILABLE(what=what, reason=exc.reason.trimmed("."))
+    return UNBOUND(what=what)
 
 
 def _report_unbound_key(
@@ -150,10 +211,9 @@ def _report_unbound_key(
         doc,
         key,
         report,
-        intact="Signature intacte avec la clé écrite dans la preuve, "
-        "mais cette clé n'est pas reconnue comme celle de l'émetteur.",
+        intact=INTACT_WITH_PROOF_KEY,
     )
-    report.fail("key", unbound_key_message("La clé écrite dans la preuve", exc), cause=exc.cause)
+    report.fail("key", unbound_key_message(KEY_IN_PROOF, exc), cause=exc.cause)
 
 
 def _check_signature(
@@ -161,7 +221,7 @@ def _check_signature(
     key: ResolvedKey,
     report: Report,
     *,
-    intact: str = "Signature eddsa-rdfc-2022 valide.",
+    intact: Message = EDDSA_OK,
 ) -> None:
     def resolve(method: str) -> bytes:
         if method != key.method_id:
@@ -171,6 +231,6 @@ def _check_signature(
     try:
         dataintegrity.verify(doc, resolve_key=resolve)
     except CryptoError as exc:
-        report.fail("signature", CRYPTO_MESSAGES.get(exc.code, f"Signature invalide ({exc.code})."))
+        report.fail("signature", crypto_message(exc.code))
         return
     report.ok("signature", intact)

@@ -18,12 +18,26 @@ from badges.models import Credential, SigningKey
 from badges.services.crypto import CryptoError, dataintegrity, jws
 from badges.services.crypto.keyring import public_info_from_pem
 from badges.services.crypto.multibase import ed25519_from_multibase
+from badges.services.shared.messages import N_, message
 from badges.services.verification import common
-from badges.services.verification.report import Report
+from badges.services.verification.report import Report, revoked_by_issuer
 from badges.services.verification.sources import LocalSource, Source, canonical_equal
 
+KEY_IN_REGISTER = message("check.key.register", N_("Clé de l'émetteur, inscrite à son registre."))
+KEY_IN_REGISTER_AT = message(
+    "check.key.register_method", N_("Clé de l'émetteur, inscrite à son registre (%(method)s).")
+)
+EDDSA_OK = message("check.signature.eddsa_ok", N_("Signature eddsa-rdfc-2022 valide."))
+SIGNATURE_MISMATCH = message("check.signature.mismatch", N_("La signature ne correspond pas au contenu."))
+RS256_OK = message("check.signature.rs256_ok", N_("Signature RS256 valide."))
+ISSUER_IN_REGISTER = message("check.issuer.register", N_("Émetteur : %(name)s (registre de ce service)."))
+NOT_REVOKED_IN_REGISTER = message("check.status.register", N_("Non révoqué (registre de l'émetteur)."))
+
 URN_PREFIX = "urn:uuid:"
-SAME_AS_ISSUED = "Identique au badge émis et conservé par ce service (contenu contrôlé à l'émission)."
+SAME_AS_ISSUED = message(
+    "check.content.same_as_issued",
+    N_("Identique au badge émis et conservé par ce service (contenu contrôlé à l'émission)."),
+)
 
 
 def _stored(source: Source, credential_id: Any) -> Credential | None:
@@ -66,7 +80,7 @@ def verify_issued_ld(
         return False
     if common.distrusted_key(key.compromised_at, common.parse_created(proofs[0]), report):
         return True
-    report.ok("key", f"Clé de l'émetteur, inscrite à son registre ({proofs[0].get('verificationMethod')}).")
+    report.ok("key", KEY_IN_REGISTER_AT(method=str(proofs[0].get("verificationMethod"))))
     public_key = ed25519_from_multibase(key.public_multibase)
     assert stored.ob3_credential is not None  # issued_credential found it
     same_text = stored.ob3_hash_source == dataintegrity.text_digest(stored.ob3_credential)
@@ -77,9 +91,9 @@ def verify_issued_ld(
             known_hash_data=stored.ob3_hash_data if same_text else None,
         )
     except CryptoError:
-        report.fail("signature", "La signature ne correspond pas au contenu.")
+        report.fail("signature", SIGNATURE_MISMATCH)
         return True
-    report.ok("signature", "Signature eddsa-rdfc-2022 valide.")
+    report.ok("signature", EDDSA_OK)
     register_content_and_status(stored, report)
     common.check_validity(doc.get("validFrom"), doc.get("validUntil"), now=now, report=report)
     if email is not None:
@@ -125,7 +139,7 @@ def _signature_ok(
     """Same rule as for any badge: a compromise distrusts what claims to be signed from its date on."""
     if common.distrusted_key(key.compromised_at, signed_at, report):
         return False
-    report.ok("key", "Clé de l'émetteur, inscrite à son registre.")
+    report.ok("key", KEY_IN_REGISTER)
     public_key = public_info_from_pem(key.public_pem).public_key()
     try:
         if is_jwt:
@@ -133,21 +147,18 @@ def _signature_ok(
         else:
             jws.verify_compact(token, resolve_key=lambda _header: public_key, algorithms=("RS256",))
     except CryptoError:
-        report.fail("signature", "La signature ne correspond pas au contenu.")
+        report.fail("signature", SIGNATURE_MISMATCH)
         return False
-    report.ok("signature", "Signature RS256 valide.")
+    report.ok("signature", RS256_OK)
     return True
 
 
 def register_content_and_status(stored: Credential, report: Report) -> None:
     report_content_checked(report)
-    report.ok("issuer", f"Émetteur : {stored.issuer.name} (registre de ce service).")
+    report.ok("issuer", ISSUER_IN_REGISTER(name=stored.issuer.name))
     if stored.revoked_at is not None:
-        reason = f" : {stored.revocation_reason}." if stored.revocation_reason else "."
         report.revoked(
-            "Ce badge a été révoqué par son émetteur" + reason,
-            reason=stored.revocation_reason,
-            at=stored.revoked_at,
+            revoked_by_issuer(stored.revocation_reason), reason=stored.revocation_reason, at=stored.revoked_at
         )
     else:
-        report.ok("status", "Non révoqué (registre de l'émetteur).")
+        report.ok("status", NOT_REVOKED_IN_REGISTER)

@@ -1,10 +1,16 @@
-"""The verification report: small named checks, each passed or failed with a French message; one verdict."""
+"""The verification report: small named checks, each passed or failed with a Message; one verdict.
+
+Messages carry a code and a French template; `to_dict(translate)` says them in the reader's language (the
+web layer passes its gettext, the CLI none: French).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+
+from badges.services.shared.messages import N_, Message, Translate, french, message
 
 # The fixed vocabulary of check names, in the order a report lists them.
 CHECK_ORDER = (
@@ -39,12 +45,26 @@ CAUSES = ("network", "not_found", "unreadable", "too_large", "code", "recipient"
 class Check:
     name: str
     passed: bool
-    message: str
+    said: Message
     # Set when the check failed for a reason outside the badge (unreachable, not found, unreadable).
     cause: str | None = None
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "passed": self.passed, "message": self.message}
+    @property
+    def message(self) -> str:
+        """The French text (CLI, logs)."""
+        return self.said.french
+
+    @property
+    def code(self) -> str:
+        return self.said.code
+
+    def to_dict(self, translate: Translate = french) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "passed": self.passed,
+            "message": self.said.render(translate),
+            "code": self.said.code,
+        }
 
 
 @dataclass
@@ -94,22 +114,22 @@ class Report:
                 return check.cause or ("recipient" if check.name == "recipient" else "unreadable")
         return "unreadable"
 
-    def ok(self, name: str, message: str) -> None:
-        self.checks.append(Check(name, True, message))
+    def ok(self, name: str, said: Message) -> None:
+        self.checks.append(Check(name, True, said))
 
-    def fail(self, name: str, message: str, *, cause: str | None = None) -> None:
+    def fail(self, name: str, said: Message, *, cause: str | None = None) -> None:
         if cause is not None and cause not in CAUSES:
             raise ValueError(f"unknown cause: {cause}")
-        self.checks.append(Check(name, False, message, cause))
+        self.checks.append(Check(name, False, said, cause))
 
-    def revoked(self, message: str, *, reason: str | None = None, at: datetime | None = None) -> None:
+    def revoked(self, said: Message, *, reason: str | None = None, at: datetime | None = None) -> None:
         self.lapse = Lapse("revoked", at, reason)
-        self.fail("status", message)
+        self.fail("status", said)
 
     def failed(self, name: str) -> bool:
         return any(c.name == name and not c.passed for c in self.checks)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, translate: Translate = french) -> dict[str, Any]:
         order = {name: i for i, name in enumerate(CHECK_ORDER)}
         checks = sorted(self.checks, key=lambda c: order.get(c.name, len(order)))
         return {
@@ -118,6 +138,17 @@ class Report:
             "cause": self.cause,
             "lapse": self.lapse.to_dict() if self.lapse and self.outcome == LAPSED else None,
             "format": self.format,
-            "checks": [c.to_dict() for c in checks],
+            "checks": [c.to_dict(translate) for c in checks],
             "credential": self.summary,
         }
+
+
+REVOKED = message("check.status.revoked", N_("Ce badge a été révoqué par son émetteur."))
+REVOKED_BECAUSE = message(
+    "check.status.revoked_because", N_("Ce badge a été révoqué par son émetteur : %(reason)s.")
+)
+
+
+def revoked_by_issuer(reason: str | None) -> Message:
+    """The verdict of a revocation, with the issuer's own words when it gave some."""
+    return REVOKED_BECAUSE(reason=reason) if reason else REVOKED

@@ -10,14 +10,21 @@ from sqlalchemy.orm import Session
 from badges.services.credentials import published
 from badges.services.credentials.links import Links
 from badges.services.credentials.published import Published
+from badges.services.shared.messages import N_, Message, message
 from badges.services.verification.inputs import InputError, load_json
+
+NOT_LOCAL = message("fetch.not_local", N_("Document hors de ce service non récupéré : %(url)s"))
+STATUS = message("fetch.status", N_("%(url)s a répondu %(status)s."))
+NOT_JSON = message("fetch.not_json", N_("%(url)s n'a pas renvoyé de JSON lisible."))
+NOT_AN_OBJECT = message("fetch.not_an_object", N_("%(url)s n'a pas renvoyé un objet JSON."))
 
 
 class FetchError(Exception):
-    """A document could not be obtained; the message is French, `cause` is a report cause."""
+    """A document could not be obtained: `said` says why, `cause` is a report cause (str(): French)."""
 
-    def __init__(self, message: str, cause: str = "network") -> None:
-        super().__init__(message)
+    def __init__(self, said: Message, cause: str = "network") -> None:
+        super().__init__(said.french)
+        self.said = said
         self.cause = cause
 
 
@@ -43,7 +50,7 @@ class LocalSource:
         elif self.remote is not None:
             result = self.remote.get(url)
         else:
-            raise FetchError(f"Document hors de ce service non récupéré : {url}")
+            raise FetchError(NOT_LOCAL(url=url))
         self._cache[url] = result
         return result
 
@@ -55,13 +62,13 @@ def get_json(source: Source, url: str, *, allow_gone: bool = False) -> dict[str,
         pass
     elif fetched.status != 200:
         missing = fetched.status in (404, 410)
-        raise FetchError(f"{url} a répondu {fetched.status}.", "not_found" if missing else "network")
+        raise FetchError(STATUS(url=url, status=fetched.status), "not_found" if missing else "network")
     try:
         value = load_json(fetched.body.decode("utf-8"))
     except (InputError, UnicodeDecodeError) as exc:
-        raise FetchError(f"{url} n'a pas renvoyé de JSON lisible.", "unreadable") from exc
+        raise FetchError(NOT_JSON(url=url), "unreadable") from exc
     if not isinstance(value, dict):
-        raise FetchError(f"{url} n'a pas renvoyé un objet JSON.", "unreadable")
+        raise FetchError(NOT_AN_OBJECT(url=url), "unreadable")
     return value
 
 

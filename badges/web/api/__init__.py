@@ -11,8 +11,10 @@ from werkzeug.exceptions import UnsupportedMediaType
 
 from badges.db import get_session
 from badges.services.credentials.downloads import Download
+from badges.services.programme.rules import INTEGER_BETWEEN
 from badges.services.shared import json_input, paging
 from badges.services.shared.errors import InvalidInput
+from badges.services.shared.messages import N_, Message, message
 from badges.web.files import file_response
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -36,7 +38,7 @@ def json_body() -> dict[str, Any]:
     json_input.check_size(request.content_length or 0, limit)
     data = json_input.read_json(request.get_data(cache=True), max_bytes=limit)
     if not isinstance(data, dict):
-        raise InvalidInput({"body": "Un objet JSON est attendu."})
+        raise InvalidInput({"body": OBJECT_EXPECTED})
     request.environ[BODY_KEY] = data
     return data
 
@@ -48,16 +50,18 @@ def created(body: dict[str, Any]) -> tuple[Response, int]:
 
 
 MAX_PER_PAGE = 100
+OBJECT_EXPECTED = message("api.object_expected", N_("Un objet JSON est attendu."))
+POSITIVE_INTEGER = message("api.positive_integer", N_("Nombre entier positif attendu."))
 
 
 def paginate(query: Select[Any], render: Callable[[Any], dict[str, Any]]) -> dict[str, Any]:
     """`?page=1&per_page=20` (at most 100): one page of items and the total count."""
-    fields = {}
+    fields: dict[str, Message] = {}
     page, per_page = request.args.get("page", "1"), request.args.get("per_page", "20")
     if not page.isdigit() or int(page) < 1:
-        fields["page"] = "Nombre entier positif attendu."
+        fields["page"] = POSITIVE_INTEGER
     if not per_page.isdigit() or not 1 <= int(per_page) <= MAX_PER_PAGE:
-        fields["per_page"] = f"Nombre entier entre 1 et {MAX_PER_PAGE} attendu."
+        fields["per_page"] = INTEGER_BETWEEN(low=1, high=MAX_PER_PAGE)
     if fields:
         raise InvalidInput(fields)
     found = paging.paginate(get_session(), query, page=int(page), per_page=int(per_page)).map(render)

@@ -15,6 +15,7 @@ from badges.services.credentials.links import credential_urn
 from badges.services.holders import award_listing
 from badges.services.programme import badge_classes, beneficiaries
 from badges.services.shared.errors import InvalidInput
+from badges.services.shared.validation import REQUIRED
 from badges.web.api import bp, created, json_body, paginate, send_download
 from badges.web.api.inputs import PAGE, accepts
 from badges.web.auth import staff_issuer, token_required
@@ -52,11 +53,7 @@ def award_json(credential: Credential) -> dict[str, Any]:
 def create_award() -> tuple[Response, int]:
     data = json_body()
     session, issuer = get_session(), staff_issuer()
-    missing = {
-        f: "Ce champ est obligatoire."
-        for f in ("badge_class", "beneficiary")
-        if not isinstance(data.get(f), str)
-    }
+    missing = {f: REQUIRED for f in ("badge_class", "beneficiary") if not isinstance(data.get(f), str)}
     if missing:
         raise InvalidInput(missing)
     badge = badge_classes.for_issuer(session, issuer=issuer, public_id=data["badge_class"])

@@ -23,6 +23,7 @@ from badges.web.auth import staff_issuer, token_required
 from badges.web.context import link_secret, links, mail_settings, now
 from badges.web.errors import error_response
 from badges.web.files import certificate_pdf, file_response
+from badges.web.i18n import say_error
 
 
 def _beneficiary(public_id: str) -> Beneficiary:
@@ -83,7 +84,7 @@ def send_award(public_id: str) -> Response | tuple[Response, int]:
     try:
         sent = mail.send(mail_settings(), email)
     except MailError as exc:
-        return error_response(503, exc.message, "mail_unavailable"), 503
+        return error_response(503, say_error(exc), "mail_unavailable", message_code=exc.said.code), 503
     return jsonify({"sent": sent, "to": email.to})
 
 

@@ -14,11 +14,13 @@ from badges.models import Framework
 from badges.services.credentials.downloads import Download
 from badges.services.programme import framework_io, frameworks
 from badges.services.shared.errors import RowErrors
+from badges.services.shared.messages import codes
 from badges.web.api import bp, json_body, paginate, send_download
 from badges.web.api.inputs import PAGE, accepts
 from badges.web.api.scope import arg, commit_and_render, readable_issuers, writer
 from badges.web.auth import token_required
 from badges.web.context import links
+from badges.web.i18n import say_error, say_fields, say_rows
 
 COMPETENCY = {
     **{name: None for name in ("code", "title", "area", "falc_description", "level", "criteria")},
@@ -30,7 +32,14 @@ FRAMEWORK = {**{name: None for name in framework_io.META_FIELDS}, "competencies"
 @bp.errorhandler(RowErrors)
 def row_errors(exc: RowErrors) -> tuple[Response, int]:
     """422 with the usual field map, plus `rows`: [{row, field, message}] for spreadsheet users."""
-    error = {"code": "invalid", "message": exc.message, "fields": exc.fields, "rows": exc.rows}
+    error = {
+        "code": "invalid",
+        "message": say_error(exc),
+        "fields": say_fields(exc),
+        "rows": say_rows(exc.said_rows),
+        "message_code": exc.said.code,
+        "field_codes": codes(exc.field_messages),
+    }
     return jsonify({"error": error}), 422
 
 

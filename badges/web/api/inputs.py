@@ -16,7 +16,13 @@ from typing import Any, Final, TypeVar, cast
 from flask import request
 
 from badges.services.shared.errors import InvalidInput
+from badges.services.shared.messages import N_, Message, message
 from badges.web.api import json_body
+
+UNKNOWN_PARAMETER = message("api.unknown_parameter", N_("Paramètre inconnu (acceptés : %(accepted)s)."))
+UNKNOWN_PARAMETER_NONE = message("api.unknown_parameter_none", N_("Paramètre inconnu (acceptés : aucun)."))
+UNKNOWN_FIELD = message("api.unknown_field", N_("Champ inconnu (acceptés : %(accepted)s)."))
+UNKNOWN_FIELD_NONE = message("api.unknown_field_none", N_("Champ inconnu (acceptés : aucun)."))
 
 F = TypeVar("F", bound=Callable[..., Any])
 Shape = Mapping[str, Any]
@@ -63,8 +69,9 @@ def declared_inputs(view: Callable[..., Any]) -> Declared | None:
 def check_request(declared: Declared) -> None:
     unknown = sorted(set(request.args) - declared.query)
     if unknown:
-        accepted = ", ".join(sorted(declared.query - ALWAYS)) or "aucun"
-        raise InvalidInput({name: f"Paramètre inconnu (acceptés : {accepted})." for name in unknown})
+        accepted = ", ".join(sorted(declared.query - ALWAYS))
+        said = UNKNOWN_PARAMETER(accepted=accepted) if accepted else UNKNOWN_PARAMETER_NONE
+        raise InvalidInput({name: said for name in unknown})
     if declared.own_reader or request.method not in WRITES:
         return
     if declared.body is NO_BODY and not request.content_length:
@@ -74,14 +81,14 @@ def check_request(declared: Declared) -> None:
         raise InvalidInput(errors)
 
 
-def unknown_fields(value: Any, shape: Any, path: str) -> dict[str, str]:
+def unknown_fields(value: Any, shape: Any, path: str) -> dict[str, Message]:
     """Every key of `value` the shape does not name, by its path (`results[2].note`)."""
     if shape is None or shape is OPEN:
         return {}
     if isinstance(shape, list):
         if not isinstance(value, list):
             return {}
-        errors: dict[str, str] = {}
+        errors: dict[str, Message] = {}
         for position, item in enumerate(value):
             errors.update(unknown_fields(item, shape[0], f"{path}[{position}]"))
         return errors
@@ -93,5 +100,5 @@ def unknown_fields(value: Any, shape: Any, path: str) -> dict[str, str]:
         if key in shape:
             errors.update(unknown_fields(item, shape[key], name))
         else:
-            errors[name] = f"Champ inconnu (acceptés : {', '.join(shape) or 'aucun'})."
+            errors[name] = UNKNOWN_FIELD(accepted=", ".join(shape)) if shape else UNKNOWN_FIELD_NONE
     return errors

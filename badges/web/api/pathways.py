@@ -9,9 +9,11 @@ from sqlalchemy import select
 
 from badges.db import get_session
 from badges.models import Agency, Atelier, Beneficiary, Enrolment, Pathway, PersonalCriterion, User
+from badges.services.accounts.network import AGENCY_NOT_FOUND
 from badges.services.programme import beneficiaries, evaluation, pathways
 from badges.services.programme.awarding import Issuing
 from badges.services.shared.errors import InvalidInput, NotFound
+from badges.services.shared.validation import REQUIRED
 from badges.web.api import bp, json_body, paginate
 from badges.web.api.inputs import PAGE, accepts
 from badges.web.api.programme import beneficiary_json, outcome_json
@@ -111,7 +113,7 @@ def _atelier(public_id: str, *, write: bool = False) -> Atelier:
 
 def _beneficiary(data: dict[str, Any], pathway: Pathway) -> Beneficiary:
     if not isinstance(data.get("beneficiary"), str):
-        raise InvalidInput({"beneficiary": "Ce champ est obligatoire."})
+        raise InvalidInput({"beneficiary": REQUIRED})
     return beneficiaries.in_scope(
         get_session(), public_id=data["beneficiary"], issuer_ids=[pathway.issuer_id]
     )
@@ -139,7 +141,7 @@ def create_agency() -> tuple[Response, int]:
 def create_counsellor(public_id: str) -> tuple[Response, int]:
     agency = pathways.agency_by_id(get_session(), public_id)
     if agency is None:
-        raise NotFound("Agence introuvable.")
+        raise NotFound(AGENCY_NOT_FOUND)
     user = pathways.create_counsellor(
         get_session(), by=current_user(), agency=agency, data=json_body(), now=now()
     )

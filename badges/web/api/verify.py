@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from flask import Response, current_app, jsonify, request
+from flask_babel import gettext
 from werkzeug.exceptions import UnsupportedMediaType
 
 from badges import db
 from badges.db import get_session
 from badges.services import verification
 from badges.services.shared.errors import InvalidInput
+from badges.services.shared.messages import N_, message
 from badges.services.verification import checking
 from badges.services.verification.fetch import fetcher_from_config
 from badges.services.verification.inputs import InputError, InputTooLarge, load_json
@@ -16,6 +18,12 @@ from badges.services.verification.sources import LocalSource
 from badges.web.api import bp
 from badges.web.api.inputs import OPEN, accepts, unknown_fields
 from badges.web.context import links, now
+
+URL_MISSING = message("verify.url_missing", N_("Indiquez l'adresse du badge à vérifier."))
+FILE_FIELD = message("verify.file_field", N_("Le fichier doit être envoyé dans le champ « file »."))
+CREDENTIAL_FIELD = message(
+    "verify.credential_field", N_("Le badge doit être envoyé dans le champ « credential ».")
+)
 
 
 def verification_source() -> LocalSource:
@@ -33,12 +41,12 @@ def verify() -> tuple[Response, int]:
     if request.method == "GET":
         url = request.args.get("url", "")
         if not url:
-            raise InvalidInput({"url": "Indiquez l'adresse du badge à vérifier."})
+            raise InvalidInput({"url": URL_MISSING})
         report = verification.verify_value(url, source=verification_source(), now=now(), email=email)
     elif request.files:
         upload = request.files.get("file")
         if upload is None:
-            raise InvalidInput({"file": "Le fichier doit être envoyé dans le champ « file »."})
+            raise InvalidInput({"file": FILE_FIELD})
         report = verification.verify_bytes(
             upload.read(), source=verification_source(), now=now(), email=email
         )
@@ -46,7 +54,7 @@ def verify() -> tuple[Response, int]:
         report = _verify_json_body()
     checking.add_revocation_date(get_session(), links(), report)
     # Over the one limit: the same report and status whether the request or the badge in it was too big.
-    return jsonify(report.to_dict()), 413 if report.cause == "too_large" else 200
+    return jsonify(report.to_dict(gettext)), 413 if report.cause == "too_large" else 200
 
 
 def _verify_json_body() -> verification.Report:
@@ -56,10 +64,10 @@ def _verify_json_body() -> verification.Report:
         data = load_json(request.get_data(as_text=True))
     except InputError as exc:
         return verification.unreadable(
-            str(exc), cause="too_large" if isinstance(exc, InputTooLarge) else "unreadable"
+            exc.said, cause="too_large" if isinstance(exc, InputTooLarge) else "unreadable"
         )
     if not isinstance(data, dict) or "credential" not in data:
-        raise InvalidInput({"credential": "Le badge doit être envoyé dans le champ « credential »."})
+        raise InvalidInput({"credential": CREDENTIAL_FIELD})
     # The credential itself is the verifier's to judge (OPEN); the envelope around it is the API's.
     unknown = unknown_fields(data, {"credential": OPEN, "email": None}, "")
     if unknown:

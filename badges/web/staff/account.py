@@ -10,6 +10,7 @@ from badges.db import get_session
 from badges.services.accounts import staff_accounts
 from badges.services.shared.errors import InvalidInput, TooManyAttempts
 from badges.web.context import client_ip, now
+from badges.web.i18n import say_error, say_fields
 from badges.web.staff import bp
 from badges.web.staff.access import login_required
 from badges.web.staff.forms import commit_and_redirect
@@ -36,7 +37,7 @@ def change_password() -> Response | str | tuple[str, int]:
     try:
         staff_accounts.begin_password_change(session, user=user, ip=client_ip(), now=now())
     except TooManyAttempts as exc:
-        return render_template(PAGE, errors={"form": exc.message}, **_page()), 429
+        return render_template(PAGE, errors={"form": say_error(exc)}, **_page()), 429
     session.commit()  # counted before the current password is checked, as at sign-in
     try:
         staff_accounts.change_password(
@@ -49,7 +50,7 @@ def change_password() -> Response | str | tuple[str, int]:
         )
     except InvalidInput as exc:
         session.commit()  # a right current password clears the count, even if the new one is refused
-        return render_template(PAGE, errors=exc.fields, **_page()), 422
+        return render_template(PAGE, errors=say_fields(exc), **_page()), 422
     sign_in(user)  # every session ended with the change; this browser gets a new one
     return commit_and_redirect(
         _("Votre mot de passe est changé. Vos autres sessions sont fermées."), "staff.account"

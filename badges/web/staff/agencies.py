@@ -17,6 +17,7 @@ from badges.services.accounts import network, staff_accounts
 from badges.services.programme import pathways
 from badges.services.shared.errors import InvalidInput
 from badges.web.context import now
+from badges.web.i18n import say_fields
 from badges.web.staff import bp
 from badges.web.staff.access import role_required
 from badges.web.staff.forms import invalid, values
@@ -52,7 +53,7 @@ def partner_agency_new() -> Response | str | tuple[str, int]:
             session, by=signed_in(), data={"name": form["name"], "department": form["department"]}, now=now()
         )
     except InvalidInput as exc:
-        errors = {**exc.fields, **errors}
+        errors = {**say_fields(exc), **errors}
     if errors:
         return invalid(NEW_PAGE, errors, form=form)
     session.flush()
@@ -89,7 +90,7 @@ def partner_agency_invite(agency_id: str) -> Response | str | tuple[str, int]:
     try:
         user = staff_accounts.invite(session, data=_person(form), issuer=None, agency=agency, now=now())
     except InvalidInput as exc:
-        return _detail(agency, form, {f"person_{name}": message for name, message in exc.fields.items()})
+        return _detail(agency, form, {f"person_{name}": message for name, message in say_fields(exc).items()})
     session.commit()
     send_invitation(user)
     return redirect(url_for("staff.partner_agency", agency_id=agency_id), 303)

@@ -18,6 +18,7 @@ from badges.services.programme import evaluation, pathways, programme_listing
 from badges.services.programme.awarding import Issuing, Outcome
 from badges.services.shared.errors import InvalidInput
 from badges.web.context import keyring, links, now, today
+from badges.web.i18n import say_fields
 from badges.web.staff import bp
 from badges.web.staff.access import own_issuer, role_required
 from badges.web.staff.forms import commit_and_redirect, invalid, values
@@ -107,7 +108,7 @@ def atelier_new(pathway_id: str) -> Response | str | tuple[str, int]:
         atelier = pathways.create_atelier(get_session(), pathway=found, data=data, now=now())
         get_session().flush()
     except InvalidInput as exc:
-        return _form(data, found, None, exc.fields)
+        return _form(data, found, None, say_fields(exc))
     return commit_and_redirect(_("L’atelier est créé."), "staff.atelier", atelier_id=atelier.public_id)
 
 
@@ -134,7 +135,7 @@ def atelier_edit(atelier_id: str) -> Response | str | tuple[str, int]:
     try:
         pathways.update_atelier(get_session(), atelier=found, data=data)
     except InvalidInput as exc:
-        return _form(data, found.pathway, found, exc.fields)
+        return _form(data, found.pathway, found, say_fields(exc))
     return commit_and_redirect(_("L’atelier est enregistré."), "staff.atelier", atelier_id=atelier_id)
 
 

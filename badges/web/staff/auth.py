@@ -14,6 +14,7 @@ from badges.services.shared import throttling
 from badges.services.shared.errors import InvalidInput, TooManyAttempts
 from badges.services.shared.validation import EMAIL_RE
 from badges.web.context import client_ip, now
+from badges.web.i18n import say_error, say_fields
 from badges.web.staff import bp, mailer
 from badges.web.staff.access import login_required, public_route, safe_next
 from badges.web.staff.forms import invalid, values
@@ -40,14 +41,14 @@ def login() -> Response | str | tuple[str, int]:
     try:
         staff_accounts.begin_sign_in(session, email=email, password=password, ip=client_ip(), now=now())
     except InvalidInput as exc:
-        return invalid(LOGIN_PAGE, exc.fields, form=form, next=target)
+        return invalid(LOGIN_PAGE, say_fields(exc), form=form, next=target)
     except TooManyAttempts as exc:
-        return render_template(LOGIN_PAGE, errors={"form": exc.message}, form=form, next=target), 429
+        return render_template(LOGIN_PAGE, errors={"form": say_error(exc)}, form=form, next=target), 429
     session.commit()  # the attempt is counted before the password is checked (and stays if it is wrong)
     try:
         user = staff_accounts.check_credentials(session, email=email, password=password)
     except SignInRefused as exc:
-        return render_template(LOGIN_PAGE, errors={"form": exc.message}, form=form, next=target), 422
+        return render_template(LOGIN_PAGE, errors={"form": say_error(exc)}, form=form, next=target), 422
     sign_in(user)
     session.commit()
     return redirect(target or url_for("staff.home"), 303)
@@ -94,7 +95,7 @@ def _linked_user(token: str, purpose: str) -> User | tuple[str, int]:
     try:
         return staff_accounts.user_for_link(get_session(), secret(), token=token, purpose=purpose, now=now())
     except LinkRefused as exc:
-        return render_template("staff/auth/link_refused.html", message=exc.message, purpose=purpose), 400
+        return render_template("staff/auth/link_refused.html", message=say_error(exc), purpose=purpose), 400
 
 
 def _choose_password(token: str, purpose: str) -> Response | str | tuple[str, int]:
@@ -109,7 +110,7 @@ def _choose_password(token: str, purpose: str) -> Response | str | tuple[str, in
     try:
         staff_accounts.set_password(get_session(), user=user, password=password, confirm=confirm, now=now())
     except InvalidInput as exc:
-        return invalid(PASSWORD_PAGE, exc.fields, **page)
+        return invalid(PASSWORD_PAGE, say_fields(exc), **page)
     throttling.forget(get_session(), kind=throttling.LOGIN, email=user.email)
     sign_in(user)
     get_session().commit()

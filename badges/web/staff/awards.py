@@ -16,6 +16,7 @@ from badges.services.shared.errors import Conflict, InvalidInput
 from badges.web.api import send_download
 from badges.web.context import keyring, link_secret, links, mail_settings, now
 from badges.web.files import certificate_pdf
+from badges.web.i18n import say_all, say_error, say_fields
 from badges.web.staff import bp
 from badges.web.staff.access import own_issuer, role_required
 from badges.web.staff.forms import commit_and_redirect, confirmed, invalid
@@ -32,14 +33,14 @@ def _award(award_id: str) -> Credential:
 @bp.get("/awards")
 @role_required(Role.STAFF)
 def awards() -> str:
-    filters, errors = award_listing.parse_filters(request.args)
+    filters, problems = award_listing.parse_filters(request.args)
     found = award_listing.list_awards(get_session(), issuer=own_issuer(), filters=filters, now=now())
     return render_template(
         "staff/awards/list.html",
         page=found.page,
         badge_classes=found.badge_classes,
         filters=filters,
-        errors=errors,
+        errors=say_all(problems),
     )
 
 
@@ -75,9 +76,9 @@ def revoke(award_id: str) -> BaseResponse | str | tuple[str, int]:
             get_session(), keyring(), credential=credential, reason=reason, links=links(), now=now()
         )
     except InvalidInput as exc:
-        return invalid(REVOKE_PAGE, exc.fields, award=detail, reason=reason, step="reason")
+        return invalid(REVOKE_PAGE, say_fields(exc), award=detail, reason=reason, step="reason")
     except Conflict as exc:
-        flash(exc.message, "error")
+        flash(say_error(exc), "error")
         return redirect(url_for("staff.award", award_id=award_id), 303)
     return commit_and_redirect(
         _("Le badge est révoqué. Sa page et ses fichiers le disent désormais."),
@@ -122,13 +123,13 @@ def award_send(award_id: str) -> BaseResponse:
     try:
         email = delivery.award_email(get_session(), links(), credential, secret=link_secret(), now=now())
     except InvalidInput as exc:
-        flash(" ".join(exc.fields.values()), "error")
+        flash(" ".join(say_fields(exc).values()), "error")
         return redirect(back, 303)
     get_session().commit()
     try:
         sent = mail.send(mail_settings(), email)
     except mail.MailError as exc:
-        flash(exc.message, "error")
+        flash(say_error(exc), "error")
         return redirect(back, 303)
     if sent:
         flash(_("Le badge est envoyé à %(email)s.", email=email.to), "success")

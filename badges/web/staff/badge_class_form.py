@@ -23,9 +23,16 @@ from badges.services.credentials import images
 from badges.services.programme import rules
 from badges.services.shared import profiles
 from badges.services.shared.errors import InvalidInput
+from badges.services.shared.messages import N_, message
 from badges.services.shared.validation import LEVELS
+from badges.web.i18n import say_fields
 from badges.web.staff.forms import values
-from badges.web.staff.labels import REWORDED, friendly
+from badges.web.staff.labels import friendly, reworded
+
+KEPT_IMAGE_UNREADABLE = message(
+    "badge_class.kept_image_unreadable", N_("L’image gardée est illisible : choisissez-la à nouveau.")
+)
+
 
 TEXTS = (
     "name", "description", "criteria_narrative", "level", "profile", "validity_days", "tags", "palette",
@@ -81,7 +88,7 @@ def _decoded(kept: str) -> bytes:
     try:
         return base64.b64decode(kept, validate=True)
     except (binascii.Error, ValueError) as exc:
-        raise InvalidInput({"image": _("L’image gardée est illisible : choisissez-la à nouveau.")}) from exc
+        raise InvalidInput({"image": KEPT_IMAGE_UNREADABLE}) from exc
 
 
 def _upload(form: dict[str, Any], badge: BadgeClass | None, errors: dict[str, str]) -> bytes | None:
@@ -102,7 +109,7 @@ def _upload(form: dict[str, Any], badge: BadgeClass | None, errors: dict[str, st
             return None
     except InvalidInput as exc:
         form["image_data"] = ""
-        errors.update(exc.fields)
+        errors.update(say_fields(exc))
         return None
     form["image_data"] = base64.b64encode(image).decode("ascii")
     return image
@@ -185,11 +192,12 @@ def _field(key: str, rule: list[dict[str, Any]]) -> str:
 def form_errors(errors: dict[str, str], rule: list[dict[str, Any]]) -> dict[str, str]:
     """The service's errors on the form's fields, the choice-list ones said in plain words."""
     mapped: dict[str, str] = {}
-    for key, message in errors.items():
+    starts = reworded()
+    for key, words in errors.items():
         name = _field(key, rule)
-        if name in CHOICES and message.startswith(REWORDED):
-            message = str(CHOICES[name])
-        mapped.setdefault(name, message)
+        if name in CHOICES and words.startswith(starts):
+            words = str(CHOICES[name])
+        mapped.setdefault(name, words)
     return friendly(mapped)
 
 

@@ -20,6 +20,7 @@ from badges.services.credentials import images, revisions
 from badges.services.programme import badge_class_listing, badge_classes
 from badges.services.shared.errors import Conflict, InvalidInput
 from badges.web.context import links, now
+from badges.web.i18n import say_fields
 from badges.web.staff import bp
 from badges.web.staff.access import own_issuer, role_required
 from badges.web.staff.badge_class_form import (
@@ -80,7 +81,7 @@ def _refused(submission: Submission, badge: BadgeClass | None) -> str | tuple[st
         badge_classes.validate(get_session(), submission.data, current=badge)
         found: dict[str, str] = {}
     except InvalidInput as exc:
-        found = exc.fields
+        found = say_fields(exc)
     errors = {**form_errors(found, submission.data["rule"]), **submission.errors}
     return _form(submission.form, badge, errors)
 
@@ -104,7 +105,7 @@ def _saved(badge: BadgeClass | None) -> Response | str | tuple[str, int]:
             message = _edit(badge, submission)
     except InvalidInput as exc:
         session.rollback()  # before the page reads the class again
-        return _form(submission.form, badge, form_errors(exc.fields, submission.data["rule"]))
+        return _form(submission.form, badge, form_errors(say_fields(exc), submission.data["rule"]))
     return commit_and_redirect(message, "staff.badge_class", badge_class_id=badge.public_id)
 
 

@@ -15,7 +15,9 @@ from badges.db import get_session
 from badges.models import Beneficiary, Role
 from badges.services.programme import awarding, beneficiaries, beneficiary_import, beneficiary_listing
 from badges.services.shared.errors import InvalidInput, RowErrors
+from badges.services.shared.messages import N_, message
 from badges.web.context import now
+from badges.web.i18n import say_error, say_fields, say_rows
 from badges.web.staff import bp
 from badges.web.staff.access import own_issuer, role_required
 from badges.web.staff.ateliers import issuing, outcome_message
@@ -23,6 +25,9 @@ from badges.web.staff.forms import commit_and_redirect, invalid, values
 from badges.web.staff.identity import signed_in
 from badges.web.staff.labels import PROFILE_LABELS, friendly, options
 from badges.web.staff.private_links import link_panel
+
+CHOOSE_CSV = message("import.choose_csv", N_("Choisissez un fichier CSV."))
+
 
 FORM = "staff/beneficiaries/form.html"
 IMPORT = "staff/beneficiaries/import.html"
@@ -69,7 +74,7 @@ def beneficiary_new() -> Response | str | tuple[str, int]:
         person = beneficiaries.create_beneficiary(get_session(), issuer=own_issuer(), data=data, now=now())
         get_session().flush()
     except InvalidInput as exc:
-        return _form({**data, "consent": data.get("consent")}, None, exc.fields)
+        return _form({**data, "consent": data.get("consent")}, None, say_fields(exc))
     return commit_and_redirect(_("%(name)s est ajouté(e).", name=person.display_name), "staff.beneficiary",
                 beneficiary_id=person.public_id)  # fmt: skip
 
@@ -97,7 +102,7 @@ def beneficiary_edit(beneficiary_id: str) -> Response | str | tuple[str, int]:
     try:
         beneficiaries.update_beneficiary(get_session(), beneficiary=person, data=data)
     except InvalidInput as exc:
-        return _form(data, person, exc.fields)
+        return _form(data, person, say_fields(exc))
     return commit_and_redirect(
         _("La fiche est enregistrée."), "staff.beneficiary", beneficiary_id=beneficiary_id
     )
@@ -122,10 +127,15 @@ def beneficiaries_import() -> Response | str | tuple[str, int]:
     raw = upload.read(beneficiary_import.MAX_BYTES + 1) if upload else b""
     try:
         if not raw:
-            raise RowErrors([{"row": None, "field": "fichier", "message": _("Choisissez un fichier CSV.")}])
+            raise RowErrors([{"row": None, "field": "fichier", "message": CHOOSE_CSV}])
         created = beneficiary_import.import_csv(get_session(), issuer=own_issuer(), raw=raw, now=now())
     except RowErrors as exc:
-        return invalid(IMPORT, {"fichier": exc.message}, rows=exc.rows, columns=beneficiary_import.COLUMNS)
+        return invalid(
+            IMPORT,
+            {"fichier": say_error(exc)},
+            rows=say_rows(exc.said_rows),
+            columns=beneficiary_import.COLUMNS,
+        )
     message = ngettext("%(num)s personne importée.", "%(num)s personnes importées.", len(created))
     return commit_and_redirect(message, "staff.beneficiaries_list")
 

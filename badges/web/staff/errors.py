@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import Forbidden, NotFound, RequestEntityTooLarge
 
 from badges.services.shared import errors
+from badges.web.i18n import say_error
 from badges.web.staff import bp
 from badges.web.staff.csrf import CsrfFailure
 
@@ -41,7 +42,7 @@ def not_found(_exc: NotFound) -> tuple[str, int]:
 
 @bp.errorhandler(errors.NotFound)
 def object_not_found(exc: errors.NotFound) -> tuple[str, int]:
-    return error_page(404, _("Page introuvable"), exc.message)
+    return error_page(404, _("Page introuvable"), say_error(exc))
 
 
 @bp.errorhandler(RequestEntityTooLarge)

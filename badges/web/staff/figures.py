@@ -34,6 +34,7 @@ from badges.services.shared.errors import InvalidInput
 from badges.services.shared.validation import DEPARTMENT_RE
 from badges.web.context import now
 from badges.web.files import file_response
+from badges.web.i18n import say_fields
 from badges.web.staff import bp
 from badges.web.staff.access import role_required
 from badges.web.staff.identity import signed_in
@@ -76,7 +77,7 @@ def _query(chosen: dict[str, str]) -> tuple[Period | None, Filters, dict[str, st
     try:
         period = period_of(chosen["from"], chosen["to"])
     except InvalidInput as exc:
-        errors.update(exc.fields)
+        errors.update(say_fields(exc))
     user, places = signed_in(), dict(_places())
     scope = None if user.role == Role.COORDINATOR.value else [user.issuer_id or 0]
     if chosen["tiers_lieu"]:

@@ -21,7 +21,9 @@ from badges.models import Framework, Role
 from badges.services.credentials.downloads import Download
 from badges.services.programme import framework_io, framework_listing, frameworks
 from badges.services.shared.errors import InvalidInput, RowErrors
+from badges.services.shared.messages import N_, Message, message
 from badges.web.api import send_download
+from badges.web.i18n import say_fields, say_rows
 from badges.web.staff import bp
 from badges.web.staff.access import role_required
 from badges.web.staff.forms import commit_and_redirect, invalid, values
@@ -94,25 +96,45 @@ def framework_export(slug: str, fmt: str) -> Response:
     return send_download(Download(body.encode("utf-8"), "text/csv", name))
 
 
-def _file_error(message: str) -> InvalidInput:
-    return InvalidInput({FILE: message})
+def _file_error(said: Message) -> InvalidInput:
+    return InvalidInput({FILE: said})
+
+
+CHOOSE_FILE = message("framework_file.choose", N_("Choisissez un fichier JSON ou CSV."))
+FILE_TOO_LARGE = message(
+    "framework_file.too_large", N_("Le fichier dépasse 1 Mo : un référentiel compte 300 compétences au plus.")
+)
+FILE_EMPTY = message("framework_file.empty", N_("Le fichier est vide."))
+JSON_OR_CSV = message(
+    "framework_file.json_or_csv",
+    N_("Envoyez un fichier .json ou .csv (un classeur s’enregistre au format CSV)."),
+)
+NOT_UTF8 = message("framework_file.not_utf8", N_("Le fichier n’est pas lisible : enregistrez-le en UTF-8."))
+JSON_AT = message(
+    "framework_file.json_at", N_("Le fichier n’est pas un JSON valide (ligne %(line)s, colonne %(column)s).")
+)
+NOT_JSON = message("framework_file.not_json", N_("Le fichier n’est pas un JSON valide."))
+NOT_A_FRAMEWORK = message(
+    "framework_file.not_a_framework",
+    N_("Le fichier JSON doit décrire un référentiel : un objet { … } avec ses compétences."),
+)
 
 
 def _upload() -> tuple[str, bytes]:
     """The sent file's format ("json" or "csv") and content; InvalidInput on the file field otherwise."""
     upload = request.files.get(FILE)
     if upload is None or not upload.filename:
-        raise _file_error(_("Choisissez un fichier JSON ou CSV."))
+        raise _file_error(CHOOSE_FILE)
     raw = upload.read(MAX_BYTES + 1)
     if len(raw) > MAX_BYTES:
-        raise _file_error(_("Le fichier dépasse 1 Mo : un référentiel compte 300 compétences au plus."))
+        raise _file_error(FILE_TOO_LARGE)
     if not raw.strip():
-        raise _file_error(_("Le fichier est vide."))
+        raise _file_error(FILE_EMPTY)
     extension = upload.filename.rpartition(".")[2].lower() if "." in upload.filename else ""
     if extension in ("json", "csv"):
         return extension, raw
     if extension not in ("", "txt"):
-        raise _file_error(_("Envoyez un fichier .json ou .csv (un classeur s’enregistre au format CSV)."))
+        raise _file_error(JSON_OR_CSV)
     first = raw.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
     return ("json" if first in (b"{", b"[") else "csv"), raw
 
@@ -121,17 +143,13 @@ def _document(raw: bytes) -> dict[str, Any]:
     try:
         data = json.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError:
-        raise _file_error(_("Le fichier n’est pas lisible : enregistrez-le en UTF-8.")) from None
+        raise _file_error(NOT_UTF8) from None
     except json.JSONDecodeError as exc:
-        message = _("Le fichier n’est pas un JSON valide (ligne %(line)s, colonne %(column)s).",
-                    line=exc.lineno, column=exc.colno)  # fmt: skip
-        raise _file_error(message) from None
+        raise _file_error(JSON_AT(line=exc.lineno, column=exc.colno)) from None
     except (ValueError, RecursionError):
-        raise _file_error(_("Le fichier n’est pas un JSON valide.")) from None
+        raise _file_error(NOT_JSON) from None
     if not isinstance(data, dict):
-        raise _file_error(
-            _("Le fichier JSON doit décrire un référentiel : un objet { … } avec ses compétences.")
-        )
+        raise _file_error(NOT_A_FRAMEWORK)
     return data
 
 
@@ -211,9 +229,13 @@ def framework_import() -> Response | str | tuple[str, int]:
         created = _import(fmt, raw, form)
         get_session().flush()
     except RowErrors as exc:
-        return invalid(IMPORT, _field_errors(fmt, exc.rows), **_page(form, fmt, _report(exc.rows)))
+        return invalid(
+            IMPORT,
+            _field_errors(fmt, say_rows(exc.said_rows)),
+            **_page(form, fmt, _report(say_rows(exc.said_rows))),
+        )
     except InvalidInput as exc:
-        return invalid(IMPORT, exc.fields, **_page(form, fmt))
+        return invalid(IMPORT, say_fields(exc), **_page(form, fmt))
     message = ngettext(
         "« %(name)s », version %(version)s, est importé : %(num)s compétence.",
         "« %(name)s », version %(version)s, est importé : %(num)s compétences.",

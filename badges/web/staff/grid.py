@@ -27,6 +27,7 @@ from badges.services.programme.programme_listing import Grid
 from badges.services.shared.errors import InvalidInput
 from badges.services.shared.validation import LEVELS
 from badges.web.context import now
+from badges.web.i18n import say_fields
 from badges.web.staff import bp, grid_report
 from badges.web.staff.access import role_required
 from badges.web.staff.ateliers import atelier_of, issuing, outcome_message
@@ -90,7 +91,7 @@ def _request(grid: Grid, form: dict[str, str], present: set[str]) -> tuple[dict[
 def _errors(exc: InvalidInput, names: list[str]) -> dict[str, str]:
     """Cell errors keyed by the cell's field name; an empty grid gets a message saying what to do."""
     errors = {}
-    for key, message in friendly(exc.fields).items():
+    for key, message in friendly(say_fields(exc)).items():
         if key == "results":
             errors["grille"] = _("Choisissez au moins un niveau dans la grille.")
         elif key.startswith("results["):

@@ -15,11 +15,15 @@ from badges.models import Role, SigningKey
 from badges.services.accounts import network
 from badges.services.credentials import issuers, signing_keys
 from badges.services.shared.errors import InvalidInput, RuleError
+from badges.services.shared.messages import N_, message
 from badges.services.shared.validation import Fields
 from badges.web.context import keyring, links, now
+from badges.web.i18n import say_error, say_fields
 from badges.web.staff import bp
 from badges.web.staff.access import own_issuer, role_required
 from badges.web.staff.forms import commit_and_redirect, confirmed, invalid, values
+
+SINCE_IN_FUTURE = message("keys.since_in_future", N_("La date ne peut pas être dans le futur."))
 
 PROFILE_FIELDS = ("name", "url", "email", "description")
 COMPROMISE_PAGE = "staff/issuer/compromise.html"
@@ -44,7 +48,7 @@ def issuer_edit() -> Response | str | tuple[str, int]:
     try:
         issuers.update_issuer(own_issuer(), data=dict(form))
     except InvalidInput as exc:
-        return invalid("staff/issuer/edit.html", exc.fields, form=form)
+        return invalid("staff/issuer/edit.html", say_fields(exc), form=form)
     return commit_and_redirect(_("Le profil du tiers-lieu est enregistré."), "staff.issuer")
 
 
@@ -99,7 +103,7 @@ def parse_since(raw: str, moment: datetime) -> datetime:
     zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
     since = datetime.combine(day, time(0, 0), tzinfo=zone)
     if since > moment:
-        raise InvalidInput({"since": "La date ne peut pas être dans le futur."})
+        raise InvalidInput({"since": SINCE_IN_FUTURE})
     return since
 
 
@@ -123,9 +127,9 @@ def key_compromise(key_id: str) -> Response | str | tuple[str, int]:
             get_session(), keyring(), key=key, since=since, links=links(), now=now()
         )
     except InvalidInput as exc:
-        return invalid(COMPROMISE_PAGE, exc.fields, since=raw, step="date", **page)
+        return invalid(COMPROMISE_PAGE, say_fields(exc), since=raw, step="date", **page)
     except RuleError as exc:
-        return invalid(COMPROMISE_PAGE, {"since": exc.message}, since=raw, step="date", **page)
+        return invalid(COMPROMISE_PAGE, {"since": say_error(exc)}, since=raw, step="date", **page)
     message = _("La clé est déclarée compromise.")
     if replacement is not None:
         message += " " + _("Une nouvelle clé la remplace pour les prochains badges.")

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
+from badges.services.programme import badge_classes, pathways
+from badges.services.shared import validation
 from badges.web.staff import bp
 
 PATHWAY_TYPES = {
@@ -53,13 +56,20 @@ CHOICE_MESSAGES = {
     "profile": _l("Choisissez un profil dans la liste."),
     "competencies": _l("Cochez au moins une compétence travaillée (30 au plus)."),
 }
-REWORDED = ("Valeur attendue", "Indiquez de 1 à 30")
+# The services' messages that CHOICE_MESSAGES replace (a choice list, a count of competences).
+REWORDED = (validation.NOT_A_CHOICE, badge_classes.COMPETENCIES, pathways.WORKED_COMPETENCIES)
+
+
+def reworded() -> tuple[str, ...]:
+    """How the REWORDED messages start in the reader's language."""
+    return tuple(gettext(said.template).split("%(")[0] for said in REWORDED)
 
 
 def friendly(errors: dict[str, str]) -> dict[str, str]:
-    """The services' field errors, with the choice-list ones reworded for a form."""
+    """The services' field errors, in the reader's language, with the choice-list ones reworded."""
+    starts = reworded()
     return {
-        name: str(CHOICE_MESSAGES[name]) if name in CHOICE_MESSAGES and msg.startswith(REWORDED) else msg
+        name: str(CHOICE_MESSAGES[name]) if name in CHOICE_MESSAGES and msg.startswith(starts) else msg
         for name, msg in errors.items()
     }
 

@@ -12,13 +12,18 @@ from badges.models import Role
 from badges.services.credentials import issuance
 from badges.services.programme import badge_classes, beneficiary_listing
 from badges.services.shared.errors import Conflict, InvalidInput, NotFound, RuleError
+from badges.services.shared.messages import N_, message
 from badges.web.context import keyring, links, now
+from badges.web.i18n import say_error, say_fields
 from badges.web.staff import bp
 from badges.web.staff.access import own_issuer, role_required
 from badges.web.staff.beneficiaries import DETAIL, person_of
 from badges.web.staff.forms import commit_and_redirect, invalid
 
 # The evidence's title in the signed badge (the médiateur's text is its narrative).
+CHOOSE_BADGE = message("award.choose_badge", N_("Choisissez le badge à délivrer."))
+
+
 EVIDENCE_NAME = "Observation par l'équipe du tiers-lieu"
 
 
@@ -28,7 +33,7 @@ def _evidence(note: str) -> list[dict[str, str]]:
     try:
         return issuance.validate_evidence(items)
     except InvalidInput as exc:
-        raise InvalidInput({"evidence": " ".join(exc.fields.values())}) from None
+        raise InvalidInput({"evidence": next(iter(exc.field_messages.values()))}) from None
 
 
 @bp.post("/beneficiaries/<beneficiary_id>/award")
@@ -38,16 +43,16 @@ def beneficiary_award(beneficiary_id: str) -> Response | tuple[str, int]:
     chosen, note = request.form.get("badge_class", ""), request.form.get("evidence", "").strip()
     try:
         if not chosen:
-            raise InvalidInput({"badge_class": _("Choisissez le badge à délivrer.")})
+            raise InvalidInput({"badge_class": CHOOSE_BADGE})
         badge = badge_classes.for_issuer(session, issuer=own_issuer(), public_id=chosen)
         credential = issuance.award(
             session, keyring(), badge_class=badge, beneficiary=person, links=links(), now=now(),
             evidence=_evidence(note),
         )  # fmt: skip
     except InvalidInput as exc:
-        errors = exc.fields
+        errors = say_fields(exc)
     except (NotFound, RuleError, Conflict) as exc:
-        errors = {"badge_class": exc.message}
+        errors = {"badge_class": say_error(exc)}
     else:
         message = _(
             "Le badge « %(badge)s » est délivré à %(name)s.", badge=badge.name, name=person.display_name

@@ -13,6 +13,7 @@ from badges.services.credentials import issuers
 from badges.services.shared.errors import InvalidInput
 from badges.services.shared.mail import MailError
 from badges.web.context import keyring, links, now
+from badges.web.i18n import say_fields
 from badges.web.staff import bp, mailer
 from badges.web.staff.access import role_required
 from badges.web.staff.forms import invalid, values
@@ -40,7 +41,7 @@ def _new_place_errors(place: dict[str, str], person: dict[str, str] | None) -> d
     try:
         issuers.validate(dict(place))
     except InvalidInput as exc:
-        errors.update(exc.fields)
+        errors.update(say_fields(exc))
     if person is not None:
         errors.update(invitation_errors(person, "staff"))
     return errors
@@ -51,7 +52,7 @@ def invitation_errors(person: dict[str, str], prefix: str) -> dict[str, str]:
     try:
         staff_accounts.check_invitation(person)
     except InvalidInput as exc:
-        return {f"{prefix}_{name}": message for name, message in exc.fields.items()}
+        return {f"{prefix}_{name}": message for name, message in say_fields(exc).items()}
     if staff_accounts.find_by_email(get_session(), person["email"]):
         return {f"{prefix}_email": _("Un compte existe déjà avec cette adresse.")}
     return {}
@@ -73,7 +74,7 @@ def network_new() -> Response | str | tuple[str, int]:
     try:
         issuer = issuers.create_issuer(session, keyring(), data=dict(place), links=links(), now=now())
     except InvalidInput as exc:
-        return invalid(NEW_PAGE, exc.fields, form=form)
+        return invalid(NEW_PAGE, say_fields(exc), form=form)
     user = staff_accounts.invite(session, data=person, issuer=issuer, now=now()) if person else None
     session.commit()
     flash(_("Le tiers-lieu « %(name)s » est créé.", name=issuer.name), "success")
@@ -125,7 +126,7 @@ def network_invite(slug: str) -> Response | tuple[str, int]:
     try:
         user = staff_accounts.invite(session, data=_person(form), issuer=issuer, now=now())
     except InvalidInput as exc:
-        errors = {f"staff_{name}": message for name, message in exc.fields.items()}
+        errors = {f"staff_{name}": message for name, message in say_fields(exc).items()}
         place = network.issuer_detail(session, links(), issuer)
         return invalid(DETAIL_PAGE, errors, place=place, form=form)
     session.commit()

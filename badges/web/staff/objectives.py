@@ -16,6 +16,7 @@ from badges.services.programme import evaluation
 from badges.services.shared.errors import Conflict, InvalidInput
 from badges.services.shared.validation import LEVELS
 from badges.web.context import now
+from badges.web.i18n import say_error, say_fields
 from badges.web.staff import bp
 from badges.web.staff.access import role_required
 from badges.web.staff.beneficiaries import person_of
@@ -93,9 +94,9 @@ def objectives_set(pathway_id: str, beneficiary_id: str) -> Response | tuple[str
             get_session(), pathway=found, beneficiary=person, data={"criteria": items}, now=now()
         )
     except Conflict as exc:
-        return invalid(PAGE, {"objectives": exc.message}, **_page(found, person, criteria))
+        return invalid(PAGE, {"objectives": say_error(exc)}, **_page(found, person, criteria))
     except InvalidInput as exc:
-        errors = _row_errors(exc.fields, filled, typed)
+        errors = _row_errors(say_fields(exc), filled, typed)
         return invalid(PAGE, errors, **_page(found, person, criteria, typed=typed))
     message = _("Les objectifs de %(name)s sont enregistrés.", name=person.display_name)
     return commit_and_redirect(
@@ -117,7 +118,7 @@ def objectives_rate(pathway_id: str, beneficiary_id: str) -> Response | tuple[st
     try:
         evaluation.rate_criteria(get_session(), pathway=found, beneficiary=person, data=data, now=now())
     except InvalidInput as exc:
-        errors = friendly({k: v for k, v in exc.fields.items() if k == "moment"})
+        errors = friendly({k: v for k, v in say_fields(exc).items() if k == "moment"})
         missing = [c.position for c in criteria if rated[f"rate_{c.position}"] not in LEVELS]
         errors.update({f"rate_{i}": _("Choisissez sa note pour cet objectif.") for i in missing})
         return invalid(PAGE, errors, **_page(found, person, criteria, rated=rated))

@@ -14,6 +14,7 @@ from badges.models import Pathway, Role
 from badges.services.programme import beneficiaries, pathways, programme_listing
 from badges.services.shared.errors import Conflict, InvalidInput, NotFound
 from badges.web.context import now
+from badges.web.i18n import say_error, say_fields
 from badges.web.staff import bp
 from badges.web.staff.access import own_issuer, role_required
 from badges.web.staff.forms import commit_and_redirect, invalid, values
@@ -64,7 +65,7 @@ def pathway_new() -> Response | str | tuple[str, int]:
         pathway = pathways.create_pathway(get_session(), issuer=own_issuer(), data=data, now=now())
         get_session().flush()
     except InvalidInput as exc:
-        return _form(data, None, exc.fields)
+        return _form(data, None, say_fields(exc))
     return commit_and_redirect(_("Le parcours est créé."), "staff.pathway", pathway_id=pathway.public_id)
 
 
@@ -85,7 +86,7 @@ def pathway_edit(pathway_id: str) -> Response | str | tuple[str, int]:
     try:
         pathways.update_pathway(get_session(), pathway=found, data=data)
     except InvalidInput as exc:
-        return _form(data, found, exc.fields)
+        return _form(data, found, say_fields(exc))
     return commit_and_redirect(_("Le parcours est enregistré."), "staff.pathway", pathway_id=pathway_id)
 
 
@@ -99,7 +100,7 @@ def pathway_enrol(pathway_id: str) -> Response | tuple[str, int]:
         person = beneficiaries.for_issuer(session, issuer=own_issuer(), public_id=chosen)
         pathways.enrol(session, pathway=found, beneficiary=person, now=now())
     except (NotFound, Conflict) as exc:
-        message = _("Choisissez une personne à inscrire.") if not chosen else exc.message
+        message = _("Choisissez une personne à inscrire.") if not chosen else say_error(exc)
         detail = programme_listing.pathway_detail(session, found)
         return invalid("staff/programme/pathway.html", {"beneficiary": message}, pathway=detail)
     flash(_("%(name)s est inscrit(e) au parcours.", name=person.display_name), "success")

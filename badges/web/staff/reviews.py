@@ -15,6 +15,7 @@ from badges.models import ReviewFlag, Role
 from badges.services.programme import reviews
 from badges.services.shared.errors import Conflict, InvalidInput
 from badges.web.context import now
+from badges.web.i18n import say_error, say_fields
 from badges.web.staff import bp
 from badges.web.staff.access import own_issuer, role_required
 from badges.web.staff.forms import commit_and_redirect, invalid
@@ -50,8 +51,8 @@ def flag_resolve(flag_id: str) -> Response | str | tuple[str, int]:
     try:
         reviews.resolve(flag, by=signed_in(), data={"note": note}, now=now())
     except InvalidInput as exc:
-        return invalid(RESOLVE_PAGE, exc.fields, flag=row, note=note)
+        return invalid(RESOLVE_PAGE, say_fields(exc), flag=row, note=note)
     except Conflict as exc:
-        flash(exc.message, "info")
+        flash(say_error(exc), "info")
         return redirect(url_for("staff.flag_resolve", flag_id=flag_id), 303)
     return commit_and_redirect(_("Le signalement est traité. Le badge reste valide."), "staff.flags")

@@ -45,7 +45,7 @@ def test_authenticate_accepts_the_right_password_whatever_the_case_of_the_addres
 def test_authenticate_refuses_with_one_message_and_counts_it(session, member, now, email, password):
     with pytest.raises(SignInRefused) as refused:
         sign(session, email, password, now)
-    assert refused.value.message == staff_accounts.BAD_CREDENTIALS
+    assert refused.value.message == staff_accounts.BAD_CREDENTIALS.french
     assert throttling.blocked(session, kind="login", email=email, ip="192.0.2.1", now=now) is False
 
 
@@ -114,17 +114,17 @@ def test_a_link_token_round_trips_and_serves_once(session, member, now):
     staff_accounts.set_password(session, user=member, password=new, confirm=new, now=now)
     with pytest.raises(LinkRefused) as used:
         staff_accounts.user_for_link(session, SECRET, token=token, purpose="reset", now=now)
-    assert used.value.message == staff_accounts.LINK_USED
+    assert used.value.message == staff_accounts.LINK_USED.french
 
 
 @pytest.mark.parametrize(
     ("purpose", "age", "message"),
     [
         ("reset", timedelta(minutes=59), None),
-        ("reset", timedelta(minutes=61), staff_accounts.LINK_EXPIRED),
+        ("reset", timedelta(minutes=61), staff_accounts.LINK_EXPIRED.french),
         ("invitation", timedelta(days=6, hours=23), None),
-        ("invitation", timedelta(days=7, minutes=1), staff_accounts.LINK_EXPIRED),
-        ("invitation", -timedelta(hours=1), staff_accounts.LINK_EXPIRED),
+        ("invitation", timedelta(days=7, minutes=1), staff_accounts.LINK_EXPIRED.french),
+        ("invitation", -timedelta(hours=1), staff_accounts.LINK_EXPIRED.french),
     ],
 )
 def test_link_lifetimes(session, member, now, purpose, age, message):
@@ -153,7 +153,7 @@ def test_tampered_links_are_refused(session, member, now, change):
         member.is_active = False
     with pytest.raises(LinkRefused) as refused:
         staff_accounts.user_for_link(session, secret, token=token, purpose=purpose, now=now)
-    assert refused.value.message == staff_accounts.LINK_INVALID
+    assert refused.value.message == staff_accounts.LINK_INVALID.french
 
 
 def test_a_signed_payload_of_the_wrong_shape_is_refused(session, now):

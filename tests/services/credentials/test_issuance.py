@@ -200,4 +200,4 @@ def test_stored_documents_are_exactly_what_was_signed(session, keyring, links, n
 def test_evidence_never_carries_an_internal_profile_label():
     with pytest.raises(InvalidInput) as caught:
         issuance.validate_evidence([{"name": "Observation", "narrative": "Profil exclu, lent au clavier."}])
-    assert caught.value.fields == {"evidence[0]": profiles.MESSAGE}
+    assert caught.value.fields == {"evidence[0]": profiles.MESSAGE.french}

@@ -214,7 +214,7 @@ COMPETENCES = "Indiquez de 1 à 30 compétences travaillées (ex. « pix-crcn:2.
         ({"held_on": "2026-07-01"}, {"held_on": OUTSIDE}),
         ({"competencies": []}, {"competencies": COMPETENCES}),
         ({"competencies": [D06] * 31}, {"competencies": COMPETENCES}),
-        ({"title": "Atelier pour les exclus"}, {"title": profiles.MESSAGE}),
+        ({"title": "Atelier pour les exclus"}, {"title": profiles.MESSAGE.french}),
         ({"duration_minutes": 14}, {"duration_minutes": "Nombre attendu entre 15 et 600."}),
         ({"duration_minutes": 601}, {"duration_minutes": "Nombre attendu entre 15 et 600."}),
     ],

@@ -5,7 +5,10 @@ import pytest
 from badges.models import Atelier, Beneficiary, Credential, Pathway
 from badges.services.shared import lookup
 from badges.services.shared.errors import NotFound
+from badges.services.shared.messages import N_, message
 from tests.factories import make_atelier, make_award, make_beneficiary, make_issuer, make_pathway
+
+NOT_FOUND = message("beneficiary.not_found", N_("Bénéficiaire introuvable."))
 
 
 @pytest.fixture
@@ -18,7 +21,12 @@ def test_a_record_is_found_in_its_own_tiers_lieu_or_with_no_scope(session, now, 
     person = make_beneficiary(session, mine, now)
     for scope in ([mine.id], None):
         found = lookup.find_owned(
-            session, Beneficiary, person.public_id, owner=Beneficiary.issuer_id, issuer_ids=scope, message="?"
+            session,
+            Beneficiary,
+            person.public_id,
+            owner=Beneficiary.issuer_id,
+            issuer_ids=scope,
+            message=NOT_FOUND,
         )
         assert found is person
 
@@ -34,7 +42,7 @@ def test_another_tiers_lieus_record_and_an_unknown_id_are_not_found(session, now
                 public_id,
                 owner=Beneficiary.issuer_id,
                 issuer_ids=[mine.id],
-                message="Bénéficiaire introuvable.",
+                message=NOT_FOUND,
             )
         assert caught.value.message == "Bénéficiaire introuvable."
 
@@ -51,7 +59,7 @@ def test_the_owner_can_be_reached_through_a_join(session, now, two_places):
             owner=Pathway.issuer_id,
             join=[Pathway],
             issuer_ids=scope,
-            message="?",
+            message=NOT_FOUND,
         )
 
     assert find([theirs.id]) is atelier
@@ -71,7 +79,7 @@ def test_a_record_failing_a_condition_is_not_found(session, keyring, links, now,
             owner=Credential.issuer_id,
             issuer_ids=[mine.id],
             where=[Credential.erased_at.is_(None)],
-            message="Badge introuvable.",
+            message=message("badge.not_found", N_("Badge introuvable.")),
         )
 
     assert find() is award

@@ -13,7 +13,7 @@ from badges.services.shared.validation import DEPARTMENT_RE, EMAIL_RE, SLUG_RE, 
 def errors_of(data, check):
     fields = Fields(data)
     value = check(fields)
-    return value, fields.errors
+    return value, {name: said.french for name, said in fields.errors.items()}
 
 
 @pytest.mark.parametrize(

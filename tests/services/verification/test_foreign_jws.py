@@ -161,6 +161,7 @@ def test_an_embedded_jwk_of_an_unreachable_issuer_gets_a_precise_verdict(client,
         "passed": False,
         "message": "La clé jointe au jeton n'est pas reconnue : les clés publiées par l'émetteur "
         "n'ont pas pu être récupérées (Nom de domaine introuvable : introuvable.test).",
+        "code": "check.key.unbound_unavailable",
     }
     tampered = client.post("/api/v1/verify", json={"credential": tamper(token)}).json
     assert {c["name"]: c["passed"] for c in tampered["checks"]}["signature"] is False

@@ -17,7 +17,8 @@ from badges.services import verification
 from badges.services.credentials import downloads, sharing, status_lists
 from badges.services.credentials.issuance import award
 from badges.services.shared.input_limits import MAX_INPUT_BYTES, TOO_LARGE
-from badges.services.verification import checking, common
+from badges.services.verification import checking, common, register
+from badges.services.verification.report import REVOKED
 from badges.services.verification.sources import LocalSource
 from tests.factories import make_award, make_badge_class, make_beneficiary, make_issuer
 
@@ -133,18 +134,18 @@ def test_too_large_input_has_one_limit_and_one_message(session, links, now):
         verification.verify_bytes(big, source=LocalSource(session, links), now=now),
         verify(big.decode(), session, links, now),
     ):
-        assert parse_entries(report) == [(False, TOO_LARGE)] and report.cause == "too_large"
-    assert TOO_LARGE == "Le badge est trop gros : 2 Mo au plus."
+        assert parse_entries(report) == [(False, TOO_LARGE.french)] and report.cause == "too_large"
+    assert TOO_LARGE.french == "Le badge est trop gros : 2 Mo au plus."
 
 
 def test_forged_wins_over_lapsed_and_lapsed_over_unverifiable():
     report = verification.Report()
-    report.ok("parse", "Badge lu.")
-    report.fail("recipient", "Le badge n'a pas été délivré à cette adresse e-mail.")
+    report.ok("parse", verification.READ)
+    report.fail("recipient", common.RECIPIENT_DIFFERS)
     assert report.outcome == "unverifiable"
-    report.revoked("Ce badge a été révoqué par son émetteur.", at=datetime(2026, 1, 1, tzinfo=UTC))
+    report.revoked(REVOKED, at=datetime(2026, 1, 1, tzinfo=UTC))
     assert report.outcome == "revoked_or_expired"
-    report.fail("signature", "La signature ne correspond pas au contenu.")
+    report.fail("signature", register.SIGNATURE_MISMATCH)
     assert report.outcome == "forged" and report.to_dict()["lapse"] is None
 
 
