@@ -80,7 +80,12 @@ def take() -> dict[str, Any] | None:
         return None
     return {
         "issued": [
-            {**item, "url": url_for("staff.award", award_id=item["id"])} for item in kept.get("issued", [])
+            {
+                **item,
+                "url": url_for("staff.award", award_id=item["id"]),
+                "certificate": url_for("staff.award_certificate", award_id=item["id"]),
+            }
+            for item in kept.get("issued", [])
         ],
         "not_issued": [
             {**item, "reasons": [reason(Shortfall(**r)) for r in item["reasons"]]}

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from badges.models import Attendance, Beneficiary, Evaluation, GridDraft, Pathway
+from badges.models import Attendance, Beneficiary, Credential, Evaluation, GridDraft, Pathway
 from badges.web.staff import grid_report
 from tests.factories import enrol, make_beneficiary, make_rule_badge_class
 from tests.web.staff.conftest import post, sign_in, text
@@ -167,6 +167,8 @@ def test_the_page_after_a_save_links_each_badge_issued_and_explains_the_others(s
     assert "Badge « Envoyer un e-mail » pour Karim : consentement manquant." in page
     issued = response.get_data(as_text=True).split("<h3>Badges délivrés</h3>")[1]
     assert 'href="/staff/awards/' in issued and "Badge « Envoyer un e-mail » pour Lina" in issued
+    (award,) = session.scalars(select(Credential).where(Credential.beneficiary_id == lina.id))
+    assert f'href="/staff/awards/{award.public_id}/certificate.pdf"' in issued, "printed in one click"
     assert "Ce que l’enregistrement a fait" not in text(staff.get(url)), "said once, after the save"
 
 
