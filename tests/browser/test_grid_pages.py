@@ -156,3 +156,20 @@ def test_the_atelier_form_shows_which_badges_the_ticked_competences_lead_to(page
         page.set_viewport_size({"width": width, "height": 900})
         check(page, f"atelier-formulaire-badges-{width}")
         assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+def test_signing_out_leaves_no_draft_on_a_shared_tablet_and_the_server_keeps_it(page, grid):
+    page.goto(grid.url)
+    sign_in(page, grid)
+    page.wait_for_url(grid.url)
+    with page.expect_response(lambda r: r.url.endswith("/grid/draft") and r.status == 204):
+        cell(page, 1, 1).select_option("N3")
+    assert page.evaluate("window.localStorage.length") == 1, "the browser keeps a draft while signed in"
+    page.get_by_role("button", name="Se déconnecter").click()
+    expect(page.get_by_text("Vous êtes déconnecté(e).")).to_be_visible()
+    assert page.evaluate("window.localStorage.length") == 0, "nothing stays on the tablet"
+    page.goto(grid.url)
+    sign_in(page, grid)
+    page.wait_for_url(grid.url)
+    expect(page.get_by_text(RESTORED)).to_be_visible()
+    expect(cell(page, 1, 1)).to_have_value("N3")

@@ -59,7 +59,10 @@ def login() -> Response | str | tuple[str, int]:
 def logout() -> Response:
     sign_out()
     flash(_("Vous êtes déconnecté(e)."), "success")
-    return redirect(url_for("staff.login"), 303)
+    response = redirect(url_for("staff.login"), 303)
+    # A shared tablet keeps nothing of the grid drafts typed on it (the server keeps its own draft).
+    response.headers["Clear-Site-Data"] = '"storage"'
+    return response
 
 
 def _forgot_errors(email: str) -> dict[str, str]:
