@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from sqlalchemy import inspect, select
+from sqlalchemy import inspect, select, text
 
 from badges import create_app
 from badges.db import engine_of, get_session, upgrade_schema
@@ -52,9 +52,11 @@ def fresh(app, tmp_path) -> Iterator[Fresh]:
     """Makes a new instance (own folder, own empty database) of the same service (same base URL)."""
     with ExitStack() as stack:
 
-        def make(passphrase: str = "test-passphrase", upgraded: bool = False) -> Flask:
-            folder = tmp_path / "neuve"
-            url = stack.enter_context(own_database("restore", folder))
+        def make(
+            passphrase: str = "test-passphrase", upgraded: str | None = None, name: str = "neuve"
+        ) -> Flask:
+            folder = tmp_path / name
+            url = stack.enter_context(own_database(f"restore_{name}", folder))
             folder.mkdir(exist_ok=True)
             fresh_app = create_app(
                 {
@@ -71,7 +73,7 @@ def fresh(app, tmp_path) -> Iterator[Fresh]:
             stack.callback(lambda: engine_of(fresh_app).dispose())
             if upgraded:
                 with fresh_app.app_context():
-                    upgrade_schema(fresh_app)
+                    upgrade_schema(fresh_app, upgraded)
             return fresh_app
 
         yield make
@@ -199,7 +201,7 @@ def test_a_wrong_passphrase_is_refused_before_anything_is_written(backup_file, f
 
 def test_a_database_that_is_not_empty_is_replaced_only_with_force(backup_file, app, fresh):
     kept, _ = app.config["BACKUP_IDS"]
-    target = fresh(upgraded=True)
+    target = fresh(upgraded="head")
     refused = restore(target, backup_file)
     assert refused.exit_code != 0 and "--force" in refused.output
     with target.app_context():
@@ -215,3 +217,29 @@ def test_backup_never_overwrites_a_file(backup_file, app):
     result = app.test_cli_runner().invoke(args=["backup", "--output", str(backup_file)])
     assert result.exit_code != 0 and "existe déjà" in result.output
     assert backup_file.read_bytes() == before
+
+
+def test_an_archive_of_an_older_schema_is_upgraded_on_restore(fresh, tmp_path):
+    older = fresh(upgraded="0006_di_hash_cache", name="ancienne")
+    archive = tmp_path / "ancienne.tar.gz"
+    made = invoke(older, "backup", "--output", str(archive))
+    assert made.exit_code == 0, made.output
+    with tarfile.open(archive) as tar:
+        assert json.load(tar.extractfile("manifest.json"))["revision"] == "0006_di_hash_cache"
+    target = fresh(name="neuve")
+    result = restore(target, archive)
+    assert result.exit_code == 0, result.output
+    engine = engine_of(target)
+    with engine.connect() as connection:
+        assert connection.scalar(text("SELECT version_num FROM alembic_version")) == "0007_grid_drafts"
+        assert "grid_draft" in inspect(connection).get_table_names()
+
+
+def test_an_archive_of_an_unknown_schema_is_refused(backup_file, fresh, tmp_path):
+    def newer(name: str, data: bytes) -> bytes:
+        return data.replace(b'"0007_grid_drafts"', b'"0099_future"') if name == "manifest.json" else data
+
+    target = fresh()
+    result = restore(target, rewritten(backup_file, newer, tmp_path / "future.tar.gz"))
+    assert result.exit_code != 0 and "version plus récente" in result.output
+    assert untouched(target)
