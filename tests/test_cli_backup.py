@@ -243,3 +243,11 @@ def test_an_archive_of_an_unknown_schema_is_refused(backup_file, fresh, tmp_path
     result = restore(target, rewritten(backup_file, newer, tmp_path / "future.tar.gz"))
     assert result.exit_code != 0 and "version plus récente" in result.output
     assert untouched(target)
+
+
+def test_backup_of_an_instance_without_schema_is_refused(fresh, tmp_path):
+    target = fresh()
+    result = invoke(target, "backup", "--output", str(tmp_path / "vide.tar.gz"))
+    assert result.exit_code != 0
+    assert "badges db upgrade" in result.output or "introuvable" in result.output
+    assert not (tmp_path / "vide.tar.gz").exists() and untouched(target)

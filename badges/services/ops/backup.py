@@ -17,6 +17,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, inspect, text
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
 from badges.services.crypto import keyring
@@ -38,6 +39,9 @@ class Instance:
 
 def backup(instance: Instance, output: Path, *, now: datetime, app_version: str) -> Manifest:
     """Write one archive: an online copy of the database, the key files as they are, a manifest."""
+    if not output.parent.is_dir():
+        raise BackupError(f"Le dossier {output.parent} n'existe pas.")
+    revision = _revision(instance.database_url)
     with tempfile.TemporaryDirectory(prefix=".badges-backup-", dir=output.parent) as work:
         folder = Path(work)
         name = _dump(instance, folder)
@@ -50,7 +54,7 @@ def backup(instance: Instance, output: Path, *, now: datetime, app_version: str)
             created_at=now.isoformat(),
             app_version=app_version,
             database=instance.kind,
-            revision=_revision(instance.database_url),
+            revision=revision,
             key_ids=key_ids,
             files={n: describe(folder / n) for n in names},
         )
@@ -125,10 +129,14 @@ def _has_tables(url: str) -> bool:
 
 
 def _revision(url: str) -> str:
+    if url.startswith("sqlite") and not Path(make_url(url).database or "").is_file():
+        raise BackupError(f"Base de données introuvable : {make_url(url).database}.")
     engine = _engine(url)
     try:
         with engine.connect() as connection:
             return str(connection.scalar(text("SELECT version_num FROM alembic_version")))
+    except SQLAlchemyError as exc:
+        raise BackupError("La base n'a pas de schéma : lancez d'abord `badges db upgrade`.") from exc
     finally:
         engine.dispose()
 
@@ -138,7 +146,8 @@ def _dump(instance: Instance, folder: Path) -> str:
     database.sql from pg_dump."""
     if instance.kind == "sqlite":
         target = folder / "database.sqlite3"
-        source = sqlite3.connect(f"file:{make_url(instance.database_url).database}?mode=ro", uri=True)
+        database = Path(make_url(instance.database_url).database or "")
+        source = sqlite3.connect(database, timeout=20)  # waits for a writer, like the app does
         copy = sqlite3.connect(target)
         try:
             source.backup(copy)
