@@ -93,12 +93,12 @@ def _check(
             f"L'archive vient d'une version plus récente de badges (schéma {manifest.revision}) : "
             "mettez badges à jour avant de restaurer."
         )
-    for kid in manifest.key_ids:
-        if not keyring.decrypts((folder / KEYS / f"{kid}.pem").read_bytes(), instance.passphrase):
+    for path in sorted((folder / KEYS).glob("*.pem")):
+        if not keyring.decrypts(path.read_bytes(), instance.passphrase):
             raise BackupError(
-                f"La phrase de passe configurée n'ouvre pas la clé {kid} de l'archive : donnez la phrase "
-                "de passe de l'instance sauvegardée (BADGES_KEY_PASSPHRASE ou instance/key_passphrase). "
-                "Rien n'a été modifié."
+                f"La phrase de passe configurée n'ouvre pas la clé {path.stem} de l'archive : donnez la "
+                "phrase de passe de l'instance sauvegardée (BADGES_KEY_PASSPHRASE ou "
+                "instance/key_passphrase). Rien n'a été modifié."
             )
     if not force and (_has_tables(instance.database_url) or _key_files(instance.keys_dir)):
         raise BackupError(
