@@ -240,3 +240,17 @@ def fingerprint(key: PublicKey) -> str:
     """SHA-256 of the SubjectPublicKeyInfo: compares keys of any type without exposing their numbers."""
     der = key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
     return hashlib.sha256(der).hexdigest()
+
+
+def decrypts(pem: bytes, passphrase: bytes) -> bool:
+    """Whether an encrypted key file opens with this passphrase (a restore checks it before writing)."""
+    try:
+        loaded = serialization.load_pem_private_key(pem, password=passphrase)
+    except (ValueError, TypeError, UnsupportedAlgorithm):
+        return False
+    return isinstance(loaded, rsa.RSAPrivateKey | Ed25519PrivateKey)
+
+
+def is_kid(name: str) -> bool:
+    """Whether `name` is a key id this keyring would use as a file name (`<kid>.pem`)."""
+    return bool(_KID.fullmatch(name))
