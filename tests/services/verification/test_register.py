@@ -153,7 +153,8 @@ def test_an_own_badge_is_verified_in_two_queries_without_reading_the_issuer_logo
             statements.clear()
             report = verification.verify_value(value, source=LocalSource(session, links), now=now)
             assert report.valid
-            assert messages(report)["issuer"] == register.ISSUER_IN_REGISTER(name=credential.issuer.name).french
+            expected = register.ISSUER_IN_REGISTER(name=credential.issuer.name).french
+            assert messages(report)["issuer"] == expected
             queries = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
             assert len(queries) == 2, queries  # the credential with its issuer, then its key
             assert not any("image_png" in s for s in queries)
