@@ -1,6 +1,7 @@
 """HTTP verification next to a ceiling app, both served by gunicorn and loaded by the same client in one run.
 
 Usage: python bench/http_verify.py [--credentials 200] [--seconds 10] [--connections 4] [--database-url URL]
+       [--client wrk|python] [--profile-requests 300]
 
 Prepares a database (SQLite by default) with N issued badges, then serves the service (`wsgi:app`) and
 bench/ceiling_app.py one after the other with the same gunicorn settings (2 sync workers, the project's
@@ -219,13 +220,14 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--profile-requests", type=int, default=300)
+    parser.add_argument("--client", choices=("wrk", "python"), default=None, help="default: wrk if installed")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="bench-http-"))
     database_url = args.database_url or f"sqlite:///{tmp / 'bench.sqlite3'}"
     bodies = prepare(tmp, args.credentials, database_url)
     env = {**os.environ, "BENCH_DATABASE_URL": database_url, "BADGES_DATABASE_URL": database_url,
            "BADGES_KEYS_DIR": str(tmp / "keys")} | {f"BADGES_{k}": v for k, v in SECRETS.items()}  # fmt: skip
-    client = "wrk" if shutil.which("wrk") else "python"
+    client = args.client or ("wrk" if shutil.which("wrk") else "python")
     print(f"{args.credentials} badges, {database_url.split(':')[0]}, gunicorn 2 sync workers, "
           f"client {client}, {args.connections} connections, {args.seconds:.0f} s per target, "
           f"{os.cpu_count()} cores")  # fmt: skip
