@@ -13,8 +13,9 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
-from badges.models import Credential, SigningKey
+from badges.models import Credential, Issuer, SigningKey
 from badges.services.crypto import CryptoError, dataintegrity, jws
 from badges.services.crypto.keyring import public_info_from_pem
 from badges.services.crypto.multibase import ed25519_from_multibase
@@ -45,10 +46,11 @@ def _stored(source: Source, credential_id: Any) -> Credential | None:
         return None
     if not credential_id.startswith(URN_PREFIX):
         return None
+    # The report names the issuer: loaded in the same query, without its logo (issue 17, HTTP profile).
     return source.session.scalars(
-        select(Credential).where(
-            Credential.public_id == credential_id[len(URN_PREFIX) :], Credential.erased_at.is_(None)
-        )
+        select(Credential)
+        .options(joinedload(Credential.issuer).defer(Issuer.image_png))
+        .where(Credential.public_id == credential_id[len(URN_PREFIX) :], Credential.erased_at.is_(None))
     ).first()
 
 

@@ -126,3 +126,37 @@ def test_key_compromise_and_revocation_are_read_live_for_an_identical_badge(sess
     session.flush()
     distrusted = verification.verify_value(doc, source=LocalSource(session, links), now=now)
     assert not distrusted.valid and {c.name: c.passed for c in distrusted.checks}["key"] is False
+
+
+def test_an_own_badge_is_verified_in_two_queries_without_reading_the_issuer_logo(
+    session, keyring, links, now
+):
+    """The register's answer (issuer name, key, status) unchanged, the credential and its issuer read in
+    one query, the issuer's logo never (issue 17: the verify request path)."""
+    from sqlalchemy import event
+
+    credential = make_award(session, keyring, links, now)
+    credential.issuer.image_png = b"\x89PNG" + b"\0" * 100_000
+    token = formats.ob3_jwt(session, keyring, credential=credential, links=links)
+    ob2 = formats.ob2_signed(session, keyring, credential=credential, links=links)
+    session.commit()
+    statements: list[str] = []
+    engine = session.get_bind()
+
+    def record(_conn, _cursor, statement, _params, _context, _many):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        for value in (json.loads(credential.ob3_credential), token, ob2):
+            session.expire_all()  # as a fresh request: nothing in the identity map
+            statements.clear()
+            report = verification.verify_value(value, source=LocalSource(session, links), now=now)
+            assert report.valid
+            expected = register.ISSUER_IN_REGISTER(name=credential.issuer.name).french
+            assert messages(report)["issuer"] == expected
+            queries = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+            assert len(queries) == 2, queries  # the credential with its issuer, then its key
+            assert not any("image_png" in s for s in queries)
+    finally:
+        event.remove(engine, "before_cursor_execute", record)

@@ -1,0 +1,41 @@
+"""The ceiling for HTTP verification (issue 17): a minimal Flask app doing what any verification must do.
+
+`POST /verify` with `{"kid": <signing_key.id>, "message": <base64url>, "signature": <base64url>}`: one
+primary-key select (the key's public multibase), one Ed25519 verify, a JSON answer. No more: what the
+service spends beyond this is the cost of parsing, checking and reporting. bench/http_verify.py serves it
+with the same gunicorn settings as the service, on the same database (`BENCH_DATABASE_URL`).
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+from typing import Any
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from flask import Flask, jsonify, request
+from sqlalchemy import create_engine, text
+
+from badges.services.crypto.multibase import ed25519_from_multibase
+
+app = Flask(__name__)
+engine = create_engine(os.environ["BENCH_DATABASE_URL"])
+SELECT_KEY = text("SELECT public_multibase FROM signing_key WHERE id = :id")
+
+
+def _unb64(value: str) -> bytes:
+    return base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
+
+
+@app.post("/verify")
+def verify() -> Any:
+    data = request.get_json()
+    with engine.connect() as connection:
+        multibase = connection.execute(SELECT_KEY, {"id": int(data["kid"])}).scalar_one()
+    key = Ed25519PublicKey.from_public_bytes(ed25519_from_multibase(multibase))
+    try:
+        key.verify(_unb64(data["signature"]), _unb64(data["message"]))
+    except InvalidSignature:
+        return jsonify({"valid": False})
+    return jsonify({"valid": True})
