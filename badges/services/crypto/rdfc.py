@@ -182,17 +182,18 @@ def _json_copy(value: Any) -> Any:
     return copy.deepcopy(value)
 
 
-def canonicalize(doc: dict[str, Any]) -> str:
+def canonicalize(doc: dict[str, Any], *, reference: bool = False) -> str:
     """RDFC-1.0 canonical N-Quads of a JSON-LD document (docs/standards.md#S-data-integrity); raises
-    JsonLdError."""
+    JsonLdError. `reference` skips the pyoxigraph path: PyLD alone, from end to end."""
     with as_jsonld_error():
         # The expansion PyLD's normalize starts with (same options); its quads and their canonical form
         # from pyoxigraph when the expanded form is one both write alike (crypto/rdfc_native.py).
-        expanded = _Processor().expand(_Document(doc), {"base": "", "documentLoader": document_loader})
-        try:
-            return rdfc_native.canonical_nquads(expanded)
-        except rdfc_native.Refused:
-            pass
+        if not reference:
+            expanded = _Processor().expand(_Document(doc), {"base": "", "documentLoader": document_loader})
+            try:
+                return rdfc_native.canonical_nquads(expanded)
+            except rdfc_native.Refused:
+                pass
         # PyLD's default algorithm is the older URGNA2012, and 3.3.0 does not know the name "RDFC-1.0"
         # (docs/standards.md#S-pyld).
         result: str = _Processor().normalize(doc, {**_OPTIONS, "documentLoader": document_loader})

@@ -16,7 +16,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from badges.services.crypto import CryptoError
+from badges.services.crypto import CryptoError, rdfc_native
 from badges.services.crypto.dataintegrity import hash_data, sign, verify
 from badges.services.crypto.multibase import b58decode, b58encode, ed25519_from_multibase, ed25519_multibase
 from badges.services.crypto.rdfc import canonicalize
@@ -239,3 +239,17 @@ def test_verify_rejects_a_document_that_is_not_an_object() -> None:
     with pytest.raises(CryptoError) as caught:
         verify(["not", "a", "credential"], resolve_key=did_key)  # type: ignore[arg-type]
     assert caught.value.code == "malformed_proof"
+
+
+def test_a_genuine_credential_is_checked_again_by_pyld_alone_before_it_is_called_forged(
+    signed: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Should the pyoxigraph path ever write a foreign document apart from PyLD, the signature made over
+    # PyLD's bytes still verifies: the verifier canonicalises again by PyLD alone before refusing.
+    assert canonicalize(signed, reference=True) == canonicalize(signed)
+    monkeypatch.setattr(rdfc_native, "canonical_nquads", lambda expanded: "<urn:x> <urn:y> <urn:z> .\n")
+    assert verify(signed, resolve_key=did_key)["type"] == "DataIntegrityProof"
+    tampered = copy.deepcopy(signed)
+    tampered["credentialSubject"]["achievement"]["name"] = "Autre chose"
+    with pytest.raises(CryptoError, match="does not verify"):
+        verify(tampered, resolve_key=did_key)
