@@ -14,7 +14,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the app: config layers, extensions, blueprints, error handlers, CLI."""
     from badges import cli, config, db
-    from badges.web import access_log, api, errors, i18n, public, security_headers, staff
+    from badges.web import access_log, api, errors, health, i18n, public, security_headers, staff
 
     # BADGES_INSTANCE_PATH: where config.py and the generated secrets live (default: ./instance).
     instance = os.environ.get("BADGES_INSTANCE_PATH")
@@ -37,6 +37,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     access_log.init_app(app)
     db.init_app(app)
     i18n.init_app(app)
+    app.register_blueprint(health.bp)
     app.register_blueprint(public.bp)
     app.register_blueprint(api.bp)
     staff.init_app(app)

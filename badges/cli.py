@@ -41,14 +41,26 @@ def fail_on_service_error(exc: ServiceError) -> None:
 @with_appcontext
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=None, type=int, help="Default: the port of a local BADGES_BASE_URL, or 5000.")
-def serve_command(host: str, port: int | None) -> None:
-    """Upgrade the schema, load the default frameworks, then serve (development server)."""
-    from werkzeug.serving import run_simple
-
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(min=1), help="gunicorn workers.")
+@click.option("--debug", is_flag=True, help="Development server with the reloader (never in production).")
+def serve_command(host: str, port: int | None, workers: int, debug: bool) -> None:
+    """Upgrade the schema, load the default frameworks, then serve (gunicorn; --debug: development server)."""
     port = port if port is not None else local_port(str(current_app.config["BASE_URL"]))
     prepare()
-    click.echo(f"badges sur http://{host}:{port}/ (base publique : {current_app.config['BASE_URL']})")
-    run_simple(host, port, current_app._get_current_object(), threaded=True)  # type: ignore[attr-defined]
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    mode = "serveur de développement" if debug else f"gunicorn, {workers} worker(s)"
+    click.echo(f"badges sur http://{host}:{port}/ ({mode} ; base publique : {app.config['BASE_URL']})")
+    if debug:
+        from werkzeug.serving import run_simple
+
+        app.debug = True
+        run_simple(host, port, app, threaded=True, use_reloader=True, use_debugger=True)
+        return
+    from badges import create_app
+    from badges.server import Server
+
+    db.engine_of(app).dispose()  # the workers open their own connections: none may cross the fork
+    Server(create_app, host=host, port=port, workers=workers).run()
 
 
 def local_port(base_url: str) -> int:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
-from typing import Any, TypeVar
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 from flask import Flask, current_app, g, has_request_context, request
@@ -11,6 +13,10 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+if TYPE_CHECKING:
+    from alembic.script import ScriptDirectory
+
+MIGRATIONS = Path(__file__).parent / "migrations"
 EXTENSION = "badges.db"
 WRITER = "badges.db.writer"
 # Execution option read by the SQLite BEGIN listener: this connection's transaction will write.
@@ -109,14 +115,20 @@ def _close_session(exc: BaseException | None) -> None:
     session.close()
 
 
+@functools.cache
+def migration_scripts() -> ScriptDirectory:
+    """The packaged migrations (read once per process): their heads are the revision the code expects."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory(str(MIGRATIONS))
+
+
 def alembic_config(url: str) -> Any:
     """An Alembic Config pointing at the packaged migrations."""
-    from pathlib import Path
-
     from alembic.config import Config
 
     cfg = Config()
-    cfg.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return cfg
 

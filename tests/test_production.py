@@ -137,6 +137,19 @@ def test_access_log_names_the_routes_and_never_a_token(production: Production) -
         assert f"GET {pattern} HTTP/1.1" in log, log
 
 
+def test_the_server_is_ready_and_passing_probes_stay_out_of_the_access_log(production: Production) -> None:
+    """Both workers answer the probes (a tiers-lieu exists: its newest key decrypts in each of them)."""
+    start = production.access_log.stat().st_size
+    for _ in range(4):
+        assert production.call("GET", "/healthz") == (200, {"status": "ok"})
+        status, ready = production.call("GET", "/readyz")
+        assert (status, ready["checks"]) == (200, {"database": "ok", "migrations": "ok", "keys": "ok"}), ready
+    production.call("GET", "/frameworks/pix-crcn")
+    log = _access_log(production.access_log, start=start, lines=1)
+    assert "GET /frameworks/<slug> HTTP/1.1" in log
+    assert "/healthz" not in log and "/readyz" not in log
+
+
 def _access_log(path: Path, *, start: int, lines: int) -> str:
     """What the access log got after `start` once it holds `lines` lines (each written after its response)."""
     deadline = time.monotonic() + 20

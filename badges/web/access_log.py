@@ -4,7 +4,7 @@ Private links, share links, claim codes, reset and invitation links carry their 
 access log is read by more people, kept longer and copied further than the database, so it must not
 hold them. The app records the matched route in the WSGI environ; `RouteLogger` (gunicorn's
 `logger_class`, see badges/gunicorn_conf.py) logs that pattern instead of the path, drops query values
-and keeps only the origin of the Referer.
+and keeps only the origin of the Referer. Passing health probes (`/healthz`, `/readyz`) are left out.
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ from gunicorn.glogging import Logger
 
 ROUTE = "badges.route"
 HIDDEN = "…"
+# The probes of web/health.py: load balancers call them every few seconds; a passing one is not logged.
+PROBES = frozenset({"/healthz", "/readyz"})
 # Atoms a custom access_log_format could use that repeat the path, the query, the Referer or a credential.
 RAW_ATOMS = (
     "{raw_uri}e",
@@ -72,6 +74,12 @@ def logged_referer(referer: str) -> str:
 
 class RouteLogger(Logger):
     """gunicorn's logger whose access log names routes, not the secrets in their paths."""
+
+    def access(self, resp: Any, req: Any, environ: dict[str, Any], request_time: Any) -> None:
+        """Every request but a passing probe (a failing one is worth a line)."""
+        if environ.get(ROUTE) in PROBES and resp.status_code == 200:
+            return
+        super().access(resp, req, environ, request_time)
 
     def atoms(self, resp: Any, req: Any, environ: dict[str, Any], request_time: Any) -> dict[str, Any]:
         atoms: dict[str, Any] = super().atoms(resp, req, environ, request_time)

@@ -101,6 +101,17 @@ class Keyring:
     def has(self, kid: str) -> bool:
         return self._path(kid).is_file()
 
+    def readable(self, kid: str, *, decrypt: bool) -> bool:
+        """The key's file can be read now; with `decrypt`, it also opens with this passphrase (decrypted
+        once per process, like any key in use: decryption is deliberately slow)."""
+        try:
+            self._path(kid).read_bytes()
+            if decrypt:
+                self._private(kid)
+        except (OSError, CryptoError):
+            return False
+        return True
+
     def public_info(self, kid: str) -> PublicKeyInfo:
         return _info(self._private(kid).public_key())
 
