@@ -81,7 +81,10 @@ class Atelier(PublicIdMixin, Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     pathway: Mapped[Pathway] = relationship(back_populates="ateliers")
-    competencies: Mapped[list[Competency]] = relationship(secondary=atelier_competency)
+    # In a stable order (the frameworks' load order): the grid's columns never swap between two loads.
+    competencies: Mapped[list[Competency]] = relationship(
+        secondary=atelier_competency, order_by="Competency.id"
+    )
     attendances: Mapped[list[Attendance]] = relationship(
         back_populates="atelier", cascade="all, delete-orphan", passive_deletes=True
     )
