@@ -153,9 +153,9 @@ def discard_session() -> None:
     try:
         session.rollback()
         session.close()
-    except SQLAlchemyError:
+    except SQLAlchemyError as exc:
         # The connection is gone with its transaction: nothing was stored, nothing is left to undo.
-        log.warning("the session of a failed request could not be rolled back", exc_info=True)
+        log.warning("the session of a failed request could not be rolled back (%s)", type(exc).__name__)
         session.invalidate()
 
 
@@ -163,9 +163,15 @@ def _close_session(exc: BaseException | None) -> None:
     session: Session | None = g.pop("db_session", None)
     if session is None:
         return
-    if exc is not None:
-        session.rollback()
-    session.close()
+    try:
+        if exc is not None:
+            session.rollback()
+        session.close()
+    except SQLAlchemyError as error:
+        # The server dropped the connection meanwhile (a restart): the response is already made, and the
+        # dead connection must not go back to the pool. The error's text may name the server: not logged.
+        log.warning("the session of a request could not be closed cleanly (%s)", type(error).__name__)
+        session.invalidate()
 
 
 @functools.cache
