@@ -129,6 +129,24 @@ def test_the_same_app_serves_again_once_the_database_is_back(instance):
     assert instance.staff.get(instance.pages["staff"], headers=HTML).status_code == 200
 
 
+def test_the_verifier_gives_no_verdict_while_its_database_is_away(instance):
+    client = instance.app.test_client()
+    document = client.get(instance.pages["credential"], headers={"Accept": "application/json"}).get_json()
+    instance.cut()
+    response = client.post("/api/v1/verify", json={"credential": document})
+    assert response.status_code == 503, response.get_data(as_text=True)
+    assert response.get_json()["error"]["message_code"] == "database.unavailable"
+    assert_unavailable_page(
+        client.get(
+            "/verifier",
+            query_string={"url": "https://badges.example.org" + instance.pages["credential"]},
+            headers=HTML,
+        )
+    )
+    instance.mend()
+    assert client.post("/api/v1/verify", json={"credential": document}).get_json()["valid"] is True
+
+
 def wrapped(error: Exception, kind: type = OperationalError) -> Exception:
     return kind("SELECT 1", {}, error)
 
