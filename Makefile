@@ -22,6 +22,7 @@ install-lint: $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
 
 install-test: install-lint
+	$(BIN)/pip install --quiet -e '.[test,bench]'
 	cd tools/interop && npm ci --no-audit --no-fund --loglevel=error
 	@command -v chromium >/dev/null || $(SUDO) sh -c 'apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null'

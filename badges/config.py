@@ -34,8 +34,16 @@ ENV_KEYS = (
     "PROXIES",
     "STAFF_IDLE_MINUTES",
     "STAFF_SESSION_HOURS",
+    "DATABASE_CONNECT_TIMEOUT",
 )
-INT_KEYS = {"MAX_CONTENT_LENGTH", "SMTP_PORT", "PROXIES", "STAFF_IDLE_MINUTES", "STAFF_SESSION_HOURS"}
+INT_KEYS = {
+    "MAX_CONTENT_LENGTH",
+    "SMTP_PORT",
+    "PROXIES",
+    "STAFF_IDLE_MINUTES",
+    "STAFF_SESSION_HOURS",
+    "DATABASE_CONNECT_TIMEOUT",
+}
 
 
 def defaults(instance_path: Path) -> dict[str, Any]:
@@ -52,6 +60,9 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         # Seconds a SQLite writer waits for the lock before the request answers 503; below gunicorn's
         # 30 s worker timeout, so the person gets that answer rather than a killed worker.
         "SQLITE_BUSY_TIMEOUT": 20,
+        # Seconds a worker waits for a PostgreSQL server that does not answer (a host gone, a firewall
+        # dropping packets) before the request answers 503; a refused connection fails at once anyway.
+        "DATABASE_CONNECT_TIMEOUT": 5,
         # Whole request bodies (uploads included) are capped; verification inputs have their own limits.
         "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
         "SMTP_HOST": None,

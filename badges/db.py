@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import logging
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -10,7 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 if TYPE_CHECKING:
@@ -23,15 +25,28 @@ WRITER = "badges.db.writer"
 WRITE_INTENT = "badges_writes"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 F = TypeVar("F", bound=Callable[..., Any])
+# SQLSTATEs of a PostgreSQL server that cannot serve now (PostgreSQL manual, appendix A): connection
+# exceptions (class 08), shutting down or starting up (57P01 admin_shutdown, 57P02 crash_shutdown,
+# 57P03 cannot_connect_now), too many connections (53300).
+UNAVAILABLE_STATES = ("08", "57P01", "57P02", "57P03", "53300")
+# SQLite's own: the file (or its folder) cannot be opened, the disk under it fails.
+SQLITE_UNAVAILABLE = ("unable to open database file", "disk I/O error")
+log = logging.getLogger(__name__)
 
 
-def make_engine(url: str, *, busy_timeout: float = 20) -> Engine:
-    """Create the engine; SQLite gets foreign keys, WAL and a busy timeout so concurrent writers wait."""
+def make_engine(url: str, *, busy_timeout: float = 20, connect_timeout: int = 5) -> Engine:
+    """Create the engine; SQLite gets foreign keys, WAL and a busy timeout so concurrent writers wait.
+
+    A server database gets a ping before each checkout (a connection the server dropped, after a restart
+    for instance, is replaced instead of failing the request) and a bounded connect time (a server that
+    does not answer fails the request with 503 instead of holding a worker).
+    """
     kwargs: dict[str, Any] = {"future": True}
     if url.startswith("sqlite"):
         kwargs["connect_args"] = {"timeout": busy_timeout, "check_same_thread": False}
     else:
         kwargs["pool_pre_ping"] = True
+        kwargs["connect_args"] = {"connect_timeout": connect_timeout}
     engine = create_engine(url, **kwargs)
     if url.startswith("sqlite"):
         event.listen(engine, "connect", _sqlite_pragmas)
@@ -61,6 +76,25 @@ def is_lock_timeout(exc: BaseException) -> bool:
     return isinstance(exc, OperationalError) and "database is locked" in str(exc.orig)
 
 
+def is_unavailable(exc: BaseException) -> bool:
+    """The database cannot be reached or dropped the connection: down, restarting, or cut off.
+
+    SQLAlchemy flags a dropped connection (`connection_invalidated`, and it empties the pool of the
+    connections made before); a failed connect is an OperationalError with a connection SQLSTATE, or none
+    at all when the client itself failed (connection refused, timed out).
+    """
+    if not isinstance(exc, DBAPIError):
+        return False
+    if exc.connection_invalidated:
+        return True
+    if isinstance(exc.orig, sqlite3.Error):
+        return any(text in str(exc.orig) for text in SQLITE_UNAVAILABLE)
+    state = getattr(exc.orig, "sqlstate", "")
+    if state is None:
+        return isinstance(exc, OperationalError)
+    return isinstance(state, str) and state.startswith(UNAVAILABLE_STATES)
+
+
 def writes(view: F) -> F:
     """Declare a GET view that stores something (a form signed on first request, a claim code)."""
     view.badges_writes = True  # type: ignore[attr-defined]
@@ -75,7 +109,11 @@ def reads(view: F) -> F:
 
 def init_app(app: Flask) -> None:
     """Bind an engine and a session factory to the app; close the request session at teardown."""
-    engine = make_engine(app.config["DATABASE_URL"], busy_timeout=app.config["SQLITE_BUSY_TIMEOUT"])
+    engine = make_engine(
+        app.config["DATABASE_URL"],
+        busy_timeout=app.config["SQLITE_BUSY_TIMEOUT"],
+        connect_timeout=app.config["DATABASE_CONNECT_TIMEOUT"],
+    )
     app.extensions[EXTENSION] = sessionmaker(bind=engine, expire_on_commit=False)
     app.extensions[WRITER] = engine.execution_options(**{WRITE_INTENT: True})
     app.teardown_appcontext(_close_session)
@@ -106,13 +144,34 @@ def will_write() -> bool:
     return declared if declared is not None else request.method not in SAFE_METHODS
 
 
+def discard_session() -> None:
+    """End the request's unit of work after a database failure: roll back what the connection still
+    holds, and forget the session, so whatever the request uses next (its error page) starts afresh."""
+    session: Session | None = g.pop("db_session", None)
+    if session is None:
+        return
+    try:
+        session.rollback()
+        session.close()
+    except SQLAlchemyError as exc:
+        # The connection is gone with its transaction: nothing was stored, nothing is left to undo.
+        log.warning("the session of a failed request could not be rolled back (%s)", type(exc).__name__)
+        session.invalidate()
+
+
 def _close_session(exc: BaseException | None) -> None:
     session: Session | None = g.pop("db_session", None)
     if session is None:
         return
-    if exc is not None:
-        session.rollback()
-    session.close()
+    try:
+        if exc is not None:
+            session.rollback()
+        session.close()
+    except SQLAlchemyError as error:
+        # The server dropped the connection meanwhile (a restart): the response is already made, and the
+        # dead connection must not go back to the pool. The error's text may name the server: not logged.
+        log.warning("the session of a request could not be closed cleanly (%s)", type(error).__name__)
+        session.invalidate()
 
 
 @functools.cache

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, g, jsonify, render_template, request
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
-from badges.db import get_session, is_lock_timeout
+from badges.db import discard_session, get_session, is_lock_timeout, is_unavailable
 from badges.services import verification
 from badges.services.shared.errors import (
     Conflict,
@@ -43,7 +44,9 @@ MESSAGES = {
     500: _l("Erreur interne : l'équipe technique a été prévenue."),
     503: _l("Le service est très occupé : réessayez dans quelques secondes."),
 }
-# Seconds a client should wait after a 503 (a SQLite writer lock held past the busy timeout).
+UNAVAILABLE = _l("Le service est momentanément indisponible : réessayez dans quelques instants.")
+# Seconds a client should wait after a 503 (a SQLite writer lock held past the busy timeout, a database
+# restarting).
 RETRY_AFTER = 5
 
 
@@ -112,19 +115,42 @@ def init_app(app: Flask) -> None:
             status, str(MESSAGES.get(status, exc.description or "")), exc.name.lower().replace(" ", "_")
         )
 
-    @app.errorhandler(OperationalError)
-    def database(exc: OperationalError) -> Response:
-        if not is_lock_timeout(exc):
-            return internal(exc)
-        # Busy, not broken: nothing was stored, and the same request will succeed in a moment.
-        log.warning("database lock not obtained within the busy timeout: answered 503")
-        get_session().rollback()
-        response = error_response(503, str(MESSAGES[503]), "busy")
-        response.headers["Retry-After"] = str(RETRY_AFTER)
-        return response
+    @app.errorhandler(DBAPIError)
+    def database(exc: DBAPIError) -> Response:
+        if is_lock_timeout(exc):
+            # Busy, not broken: nothing was stored, and the same request will succeed in a moment.
+            log.warning("database lock not obtained within the busy timeout: answered 503")
+            get_session().rollback()
+            return retry_later(str(MESSAGES[503]), "busy", "database.busy")
+        if is_unavailable(exc):
+            return unavailable(exc)
+        return internal(exc)
+
+    @app.errorhandler(PoolTimeout)
+    def pool_exhausted(exc: PoolTimeout) -> Response:
+        log.warning("no database connection free within the pool timeout: answered 503")
+        discard_session()
+        return retry_later(str(MESSAGES[503]), "busy", "database.busy")
 
     @app.errorhandler(Exception)
     def internal(exc: Exception) -> Response:
         log.exception("unhandled error")
         get_session().rollback()
         return error_response(500, str(MESSAGES[500]), "internal")
+
+
+def unavailable(exc: DBAPIError) -> Response:
+    """The database is down, restarting or cut off: nothing was stored; the next request reconnects (the
+    pool pings each connection it hands out and replaces the dead ones)."""
+    log.warning("database unavailable (%s): answered 503", type(exc.orig).__name__)
+    discard_session()
+    # The signed-in account (web/staff/identity.py) belonged to the discarded session: the error page
+    # must not load anything of it from a database that is not there.
+    g.pop("staff_user", None)
+    return retry_later(str(UNAVAILABLE), "unavailable", "database.unavailable")
+
+
+def retry_later(message: str, code: str, message_code: str) -> Response:
+    response = error_response(503, message, code, message_code=message_code)
+    response.headers["Retry-After"] = str(RETRY_AFTER)
+    return response

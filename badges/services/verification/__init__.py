@@ -10,6 +10,8 @@ import logging
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from badges.services.shared.messages import N_, Message, message
 from badges.services.verification import baked, jws_checks, ob2_checks, ob3_checks
 from badges.services.verification.inputs import (
@@ -68,6 +70,10 @@ def _guarded(parse: Any, *, source: Source, now: datetime, email: str | None) ->
         return report
     try:
         _dispatch(parsed, source=source, now=now, email=email, report=report, via=None)
+    except SQLAlchemyError:
+        # This service's own database failing (down, restarting) is no verdict on the badge: the request
+        # fails (503 at the edge) rather than report a good badge as unreadable.
+        raise
     except Exception:  # the verifier reports, it never fails the request (design: verification output)
         log.exception("unexpected error while verifying a badge")
         report.fail(
