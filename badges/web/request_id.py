@@ -9,14 +9,16 @@ bound before anything else runs and unbound after the last teardown.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable
 from typing import Any
 
-from flask import Flask
+from flask import Flask, Response, request
 
 from badges.services.shared.tracing import bound_request_id
 
+log = logging.getLogger(__name__)
 HEADER = "X-Request-ID"
 ENVIRON_KEY = "badges.request_id"
 # What an incoming id may be (nginx's $request_id, a UUID, a load balancer's trace id): anything else
@@ -46,3 +48,11 @@ class RequestIdMiddleware:
 
 def init_app(app: Flask) -> None:
     app.wsgi_app = RequestIdMiddleware(app.wsgi_app)  # type: ignore[method-assign]
+
+    @app.after_request
+    def log_request(response: Response) -> Response:
+        """A debug line per request (gunicorn's access log is the production one): the route, not the path."""
+        route = request.url_rule.rule if request.url_rule is not None else None
+        extra = {"method": request.method, "route": route, "status": response.status_code}
+        log.debug("request served", extra=extra)
+        return response

@@ -120,6 +120,7 @@ def send(settings: MailSettings, email: Email) -> bool:
             settings.host, settings.port, type(exc).__name__, getattr(exc, "smtp_code", ""),
         )  # fmt: skip
         raise MailError(_failure(exc)) from exc
+    log.info("e-mail handed to the mail server", extra={"attachments": len(email.attachments)})
     return True
 
 
