@@ -31,8 +31,10 @@ NO_REQUEST = "-"
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
 
 
-def chosen_format(environ: Mapping[str, str] | None = None, configured: str | None = None) -> str:
-    """The configured format, else json in production or under gunicorn, else text."""
+def chosen_format(
+    environ: Mapping[str, str] | None = None, configured: str | None = None, *, served: bool = False
+) -> str:
+    """The configured format, else json in production or when served by gunicorn, else text."""
     environ = os.environ if environ is None else environ
     value = (configured or environ.get("BADGES_LOG_FORMAT") or "").strip().lower()
     if value:
@@ -40,7 +42,7 @@ def chosen_format(environ: Mapping[str, str] | None = None, configured: str | No
             raise ValueError(f"BADGES_LOG_FORMAT must be one of {', '.join(FORMATS)}, not {value!r}")
         return value
     production = environ.get("BADGES_ENV", "").lower() == "production"
-    gunicorn = environ.get("SERVER_SOFTWARE", "").startswith("gunicorn")
+    gunicorn = served or environ.get("SERVER_SOFTWARE", "").startswith("gunicorn")
     return "json" if production or gunicorn else "text"
 
 
@@ -147,8 +149,10 @@ def configure(fmt: str, level: str, stream: TextIO | None = None) -> logging.Han
     return handler
 
 
-def init_app(app: Flask) -> None:
-    """The app's lines: BADGES_LOG_FORMAT and BADGES_LOG_LEVEL (or instance/config.py), else the defaults."""
-    fmt = chosen_format(configured=app.config.get("LOG_FORMAT"))
+def init_app(app: Flask, *, served: bool = False) -> str:
+    """The app's lines: BADGES_LOG_FORMAT and BADGES_LOG_LEVEL (or instance/config.py), else the defaults.
+
+    `served`: this process is about to become gunicorn's master (`badges serve`), json by default."""
+    fmt = chosen_format(configured=app.config.get("LOG_FORMAT"), served=served)
     configure(fmt, chosen_level(configured=app.config.get("LOG_LEVEL")))
-    app.config["LOG_FORMAT"] = fmt
+    return fmt
