@@ -8,6 +8,7 @@ by more people, kept longer and copied further than the database, so it must hol
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import re
 from collections.abc import Callable
@@ -55,6 +56,23 @@ RULES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] 
 )
 
 
+def network_of(address: str) -> str:
+    """The client's network, not the client: 203.0.113.7 -> 203.0.113.0, 2001:db8:1:2::7 -> 2001:db8:1::.
+
+    An IP address is personal data; its network still tells an operator where the traffic comes from."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return HIDDEN if address not in ("", "-") else "-"
+    prefix = 24 if ip.version == 4 else 48
+    return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False).network_address)
+
+
+# The development server's request line starts with the client's address (werkzeug/serving.py, `log`).
+DEVELOPMENT_SERVER = "werkzeug"
+CLIENT_FIRST = re.compile(r"^(\S+)( - - \[)")
+
+
 def redact(text: str) -> str:
     """The text with every e-mail address, token, claim code and password replaced."""
     for pattern, replacement in RULES:
@@ -94,7 +112,10 @@ class RedactFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if getattr(record, "redacted", False):
             return True
-        record.msg, record.args = redact(record.getMessage()), None
+        text = record.getMessage()
+        if record.name == DEVELOPMENT_SERVER:
+            text = CLIENT_FIRST.sub(lambda m: network_of(m.group(1)) + m.group(2), text, count=1)
+        record.msg, record.args = redact(text), None
         if record.exc_info and not record.exc_text:
             record.exc_text = self._formatter.formatException(record.exc_info)
         if record.exc_text:

@@ -10,9 +10,8 @@ from collections.abc import Iterator
 import pytest
 
 from badges import create_app, logs
-from badges.redaction import redact
+from badges.redaction import RedactFilter, network_of, redact
 from badges.services.shared.tracing import bound_request_id
-from badges.web.access_log import network_of
 
 
 @pytest.fixture
@@ -117,6 +116,14 @@ def test_the_filter_blanks_out_addresses_tokens_codes_and_passwords(line, expect
 )
 def test_the_access_line_keeps_the_clients_network_not_the_client(address, network):
     assert network_of(address) == network
+
+
+def test_the_development_servers_request_line_keeps_the_network_and_hides_the_link():
+    line = '203.0.113.7 - - [10/Mar/2026 14:05:02] "%s" %s %s'
+    args = ("GET /mes-badges/Zm9vYmFyYmF6cXV4 HTTP/1.1", "200", "-")
+    record = logging.makeLogRecord({"name": "werkzeug", "msg": line, "args": args})
+    RedactFilter().filter(record)
+    assert record.getMessage() == '203.0.113.0 - - [10/Mar/2026 14:05:02] "GET /mes-badges/… HTTP/1.1" 200 -'
 
 
 def test_create_app_configures_the_root_logger_once(tmp_path, monkeypatch):

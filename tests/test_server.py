@@ -169,6 +169,12 @@ def test_serve_debug_runs_the_development_server_with_the_reloader(tmp_path):
         assert "serveur de développement" in log
         assert "Restarting with" in log  # the reloader runs the server in a child it restarts on changes
         assert "Starting gunicorn" not in log
+        # Readable lines in development, the request line without the client's address nor the link's secret.
+        served.get("/mes-badges/Zm9vYmFyYmF6cXV4c2VjcmV0")
+        log = wait_for(served, r"/mes-badges/… HTTP/1\.1")
+        request_line = r"INFO werkzeug \[-\] 127\.0\.0\.0 - - \[.*\] .*GET /mes-badges/… HTTP/1\.1.* 404"
+        assert re.search(request_line, log), log
+        assert "Zm9vYmFyYmF6cXV4c2VjcmV0" not in log and "127.0.0.1 - -" not in log
 
 
 def test_bind_address_brackets_ipv6():

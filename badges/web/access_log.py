@@ -13,7 +13,6 @@ BADGES_LOG_FORMAT says otherwise), with the id of the request on the access line
 
 from __future__ import annotations
 
-import ipaddress
 import traceback
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -22,6 +21,7 @@ from flask import Flask, request
 from gunicorn.glogging import Logger
 
 from badges import logs
+from badges.redaction import network_of
 from badges.web.request_id import ENVIRON_KEY as REQUEST_ID
 
 ROUTE = "badges.route"
@@ -82,16 +82,6 @@ def logged_referer(referer: str) -> str:
         return "-"
     parts = urlsplit(referer)
     return f"{parts.scheme}://{parts.netloc}/{HIDDEN}" if parts.netloc else HIDDEN
-
-
-def network_of(address: str) -> str:
-    """The client's network, not the client: 203.0.113.7 -> 203.0.113.0, 2001:db8:1:2::7 -> 2001:db8:1::."""
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return HIDDEN if address not in ("", "-") else "-"
-    prefix = 24 if ip.version == 4 else 48
-    return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False).network_address)
 
 
 class RouteLogger(Logger):
