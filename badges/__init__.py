@@ -13,8 +13,8 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the app: config layers, extensions, blueprints, error handlers, CLI."""
-    from badges import cli, config, db
-    from badges.web import access_log, api, errors, health, i18n, public, security_headers, staff
+    from badges import cli, config, db, logs
+    from badges.web import access_log, api, errors, health, i18n, public, request_id, security_headers, staff
 
     # BADGES_INSTANCE_PATH: where config.py and the generated secrets live (default: ./instance).
     instance = os.environ.get("BADGES_INSTANCE_PATH")
@@ -26,11 +26,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         static_folder=str(PACKAGE_DIR / "static"),
     )
     config.load(app, test_config)
+    logs.init_app(app)
     if app.config["PROXIES"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         proxies = int(app.config["PROXIES"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]
+    request_id.init_app(app)
     # Documents keep their field order and their accents (JSON-LD readers and people both read them).
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.json.ensure_ascii = False  # type: ignore[attr-defined]

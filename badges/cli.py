@@ -14,7 +14,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, FlaskGroup, with_appcontext
 from sqlalchemy import select
 
-from badges import db
+from badges import db, logs
 from badges.db import get_session
 from badges.models import Credential, Role, User
 from badges.services.accounts import users
@@ -46,8 +46,10 @@ def fail_on_service_error(exc: ServiceError) -> None:
 def serve_command(host: str, port: int | None, workers: int, debug: bool) -> None:
     """Upgrade the schema, load the default frameworks, then serve (gunicorn; --debug: development server)."""
     port = port if port is not None else local_port(str(current_app.config["BASE_URL"]))
-    prepare()
     app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if not debug:
+        logs.init_app(app, served=True)  # the master's lines (the upgrade too) as the workers' ones
+    prepare()
     mode = "serveur de développement" if debug else f"gunicorn, {workers} worker(s)"
     click.echo(f"badges sur http://{host}:{port}/ ({mode} ; base publique : {app.config['BASE_URL']})")
     if debug:

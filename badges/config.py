@@ -35,6 +35,8 @@ ENV_KEYS = (
     "STAFF_IDLE_MINUTES",
     "STAFF_SESSION_HOURS",
     "DATABASE_CONNECT_TIMEOUT",
+    "LOG_FORMAT",
+    "LOG_LEVEL",
 )
 INT_KEYS = {
     "MAX_CONTENT_LENGTH",
@@ -84,6 +86,9 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         # Staff sessions: idle timeout and absolute lifetime.
         "STAFF_IDLE_MINUTES": 60,
         "STAFF_SESSION_HOURS": 12,
+        # json or text; unset: json in production (BADGES_ENV=production, or under gunicorn), else text.
+        "LOG_FORMAT": None,
+        "LOG_LEVEL": "INFO",
         "BABEL_DEFAULT_LOCALE": "fr",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Paris",
         "SESSION_COOKIE_HTTPONLY": True,

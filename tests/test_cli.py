@@ -23,17 +23,17 @@ def test_demo_is_idempotent_and_prints_what_is_needed_to_award(runner, session):
     assert first.exit_code == 0, first.output
     second = runner.invoke(args=["demo"])
     assert second.exit_code == 0, second.output
-    info = json.loads(second.output)
+    info = json.loads(second.stdout)
     assert info["api_token"].startswith("bdg_")
     assert set(info["beneficiaries"]) == {"Awa", "Karim"}
     assert session.scalar(select(func.count(Issuer.id))) == 1
 
 
 def test_award_from_the_command_line(runner, session):
-    info = json.loads(runner.invoke(args=["demo"]).output)
+    info = json.loads(runner.invoke(args=["demo"]).stdout)
     result = runner.invoke(args=info["award_with_cli"].split()[1:])
     assert result.exit_code == 0, result.output
-    assert json.loads(result.output)["page"].startswith("http://127.0.0.1:")
+    assert json.loads(result.stdout)["page"].startswith("http://127.0.0.1:")
     assert session.scalar(select(func.count(Credential.id))) == 1
     again = runner.invoke(args=info["award_with_cli"].split()[1:])
     assert again.exit_code != 0 and "déjà" in again.output
@@ -41,7 +41,7 @@ def test_award_from_the_command_line(runner, session):
 
 def test_demo_prints_the_award_command_as_it_runs_here(runner):
     """The venv is not on the PATH: the printed command names the script beside this interpreter."""
-    info = json.loads(runner.invoke(args=["demo"]).output)
+    info = json.loads(runner.invoke(args=["demo"]).stdout)
     program = info["award_with_cli"].split()[0]
     assert program != "badges" and program.endswith("bin/badges")
     assert Path(program).resolve() == (Path(sys.executable).parent / "badges").resolve()
@@ -49,7 +49,7 @@ def test_demo_prints_the_award_command_as_it_runs_here(runner):
 
 
 def test_demo_prints_a_sign_in_link_for_its_staff_member(runner, client, links):
-    info = json.loads(runner.invoke(args=["demo"]).output)
+    info = json.loads(runner.invoke(args=["demo"]).stdout)
     assert info["staff_email"] == "mediatrice@fabrique-demo.example"
     link = info["staff_sign_in"]
     assert link.startswith(links.base + "/staff/invitation/")
@@ -59,7 +59,7 @@ def test_demo_prints_a_sign_in_link_for_its_staff_member(runner, client, links):
     assert chosen.status_code == 303 and chosen.headers["Location"].endswith("/staff/")
     assert client.get("/staff/").status_code == 200
     # Once the password is chosen, the link is spent and the demo points to the sign-in page.
-    again = json.loads(runner.invoke(args=["demo"]).output)
+    again = json.loads(runner.invoke(args=["demo"]).stdout)
     assert again["staff_sign_in"] == links.base + "/staff/login"
     assert client.get(urlsplit(link).path).status_code == 400
 
@@ -110,8 +110,8 @@ def test_token_for_unknown_user_fails_cleanly(runner):
 
 
 def test_revoke_and_compromise_from_the_command_line(runner, session):
-    info = json.loads(runner.invoke(args=["demo"]).output)
-    award = json.loads(runner.invoke(args=info["award_with_cli"].split()[1:]).output)
+    info = json.loads(runner.invoke(args=["demo"]).stdout)
+    award = json.loads(runner.invoke(args=info["award_with_cli"].split()[1:]).stdout)
     revoked = runner.invoke(
         args=[
             "awards",

@@ -135,6 +135,10 @@ def test_access_log_names_the_routes_and_never_a_token(production: Production) -
                 "/staff/invitation/<token>", "/code/<code>", "/verifier?code=…"]  # fmt: skip
     for pattern in patterns:
         assert f"GET {pattern} HTTP/1.1" in log, log
+    # JSON lines under gunicorn (badges/logs.py), each with the id of its request.
+    for line in log.splitlines():
+        entry = json.loads(line)
+        assert entry["logger"] == "gunicorn.access" and len(entry["request_id"]) == 16, entry
 
 
 def test_the_server_is_ready_and_passing_probes_stay_out_of_the_access_log(production: Production) -> None:

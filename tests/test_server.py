@@ -5,6 +5,7 @@ Real processes on a free port, so marked `production` like the README's producti
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -16,6 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -34,9 +36,14 @@ class Served:
     def log(self) -> str:
         return self.output.read_text(encoding="utf-8", errors="replace")
 
-    def get(self, path: str) -> tuple[int, dict[str, str], str]:
+    def lines(self) -> list[dict[str, Any]]:
+        """The JSON log lines (the command's own `badges sur …` line is a message to the console)."""
+        return [json.loads(line) for line in self.log().splitlines() if line.startswith("{")]
+
+    def get(self, path: str, **headers: str) -> tuple[int, dict[str, str], str]:
+        request = urllib.request.Request(self.url + path, headers=headers)
         try:
-            with urllib.request.urlopen(self.url + path, timeout=30) as response:
+            with urllib.request.urlopen(request, timeout=30) as response:
                 return response.status, dict(response.headers), response.read().decode()
         except urllib.error.HTTPError as error:
             return error.code, dict(error.headers), error.read().decode()
@@ -119,9 +126,32 @@ def test_serve_runs_gunicorn_with_two_workers_ready_and_probes_left_out_of_the_a
         assert f"Listening at: {served.url}" in log
         assert "Werkzeug" not in log and "development server" not in log.lower()
         assert served.get("/")[0] == 200
-        log = wait_for(served, r'"GET / HTTP/1\.1" 200')
-        assert '"GET / HTTP/1.1" 200' in log
+        log = wait_for(served, r'GET / HTTP/1\.1\\" 200')
+        assert '\\"GET / HTTP/1.1\\" 200' in log
         assert "/healthz" not in log and "/readyz" not in log
+
+
+def test_serve_writes_json_lines_with_the_request_id_on_the_access_line(tmp_path):
+    with badges_serve(tmp_path, "--workers", "1", ready="Worker ready") as served:
+        status, headers, _ = served.get("/frameworks/pix-crcn", **{"X-Request-ID": "proxy-0123456789"})
+        assert status == 200 and headers["X-Request-ID"] == "proxy-0123456789"
+        made = served.get("/")[1]["X-Request-ID"]
+        wait_for(served, made)
+        text_lines = [line for line in served.log().splitlines() if not line.startswith("{")]
+        assert [line for line in text_lines if not line.startswith("badges sur ")] == [], served.log()
+        lines = served.lines()
+        for line in lines:
+            assert {"time", "level", "logger", "message", "request_id"} <= set(line), line
+        assert {"alembic.runtime.migration", "gunicorn.error", "gunicorn.access"} <= {
+            x["logger"] for x in lines
+        }
+        access = [line for line in lines if line["logger"] == "gunicorn.access"]
+        by_id = {line["request_id"]: line for line in access}
+        assert by_id["proxy-0123456789"]["route"] == "/frameworks/<slug>"
+        assert by_id["proxy-0123456789"]["status"] == 200
+        assert "GET /frameworks/<slug> HTTP/1.1" in by_id["proxy-0123456789"]["message"]
+        assert by_id[made]["route"] == "/" and len(made) == 16
+        assert all(line["message"].startswith("127.0.0.0 ") for line in access), "the client's network only"
 
 
 def test_serve_takes_a_number_of_workers(tmp_path):
@@ -139,6 +169,12 @@ def test_serve_debug_runs_the_development_server_with_the_reloader(tmp_path):
         assert "serveur de développement" in log
         assert "Restarting with" in log  # the reloader runs the server in a child it restarts on changes
         assert "Starting gunicorn" not in log
+        # Readable lines in development, the request line without the client's address nor the link's secret.
+        served.get("/mes-badges/Zm9vYmFyYmF6cXV4c2VjcmV0")
+        log = wait_for(served, r"/mes-badges/… HTTP/1\.1")
+        request_line = r"INFO werkzeug \[-\] 127\.0\.0\.0 - - \[.*\] .*GET /mes-badges/… HTTP/1\.1.* 404"
+        assert re.search(request_line, log), log
+        assert "Zm9vYmFyYmF6cXV4c2VjcmV0" not in log and "127.0.0.1 - -" not in log
 
 
 def test_bind_address_brackets_ipv6():

@@ -5,15 +5,24 @@ access log is read by more people, kept longer and copied further than the datab
 hold them. The app records the matched route in the WSGI environ; `RouteLogger` (gunicorn's
 `logger_class`, see badges/gunicorn_conf.py) logs that pattern instead of the path, drops query values
 and keeps only the origin of the Referer. Passing health probes (`/healthz`, `/readyz`) are left out.
+Client addresses are personal data: the access line keeps their network only (IPv4 /24, IPv6 /48).
+
+Its error and access logs use badges/logs.py's format (JSON lines under gunicorn, unless
+BADGES_LOG_FORMAT says otherwise), with the id of the request on the access line.
 """
 
 from __future__ import annotations
 
+import traceback
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from flask import Flask, request
 from gunicorn.glogging import Logger
+
+from badges import logs
+from badges.redaction import network_of
+from badges.web.request_id import ENVIRON_KEY as REQUEST_ID
 
 ROUTE = "badges.route"
 HIDDEN = "…"
@@ -30,6 +39,9 @@ RAW_ATOMS = (
     "{http_cookie}e",
     "{referer}i",
     "{authorization}i",
+    "{remote_addr}e",
+    "{x-forwarded-for}i",
+    "{x-real-ip}i",
     "{cookie}i",
     "{location}o",
     "{set-cookie}o",
@@ -75,11 +87,30 @@ def logged_referer(referer: str) -> str:
 class RouteLogger(Logger):
     """gunicorn's logger whose access log names routes, not the secrets in their paths."""
 
+    def setup(self, cfg: Any) -> None:
+        """gunicorn's handlers, with badges' format, request id and redaction."""
+        super().setup(cfg)
+        fmt = logs.chosen_format()
+        for log in (self.error_log, self.access_log):
+            for handler in log.handlers:
+                logs.prepare_handler(handler, fmt)
+
     def access(self, resp: Any, req: Any, environ: dict[str, Any], request_time: Any) -> None:
-        """Every request but a passing probe (a failing one is worth a line)."""
-        if environ.get(ROUTE) in PROBES and resp.status_code == 200:
+        """Every request but a passing probe (a failing one is worth a line), with its id and figures."""
+        if not self.access_log_enabled or (environ.get(ROUTE) in PROBES and resp.status_code == 200):
             return
-        super().access(resp, req, environ, request_time)
+        atoms = self.atoms_wrapper_class(self.atoms(resp, req, environ, request_time))
+        extra = {
+            "request_id": environ.get(REQUEST_ID),
+            "method": environ.get("REQUEST_METHOD"),
+            "route": logged_path(environ),
+            "status": resp.status_code,
+            "duration_ms": round(request_time.total_seconds() * 1000, 1),
+        }
+        try:
+            self.access_log.info(self.cfg.access_log_format, atoms, extra=extra)
+        except Exception:
+            self.error(traceback.format_exc())
 
     def atoms(self, resp: Any, req: Any, environ: dict[str, Any], request_time: Any) -> dict[str, Any]:
         atoms: dict[str, Any] = super().atoms(resp, req, environ, request_time)
@@ -90,6 +121,8 @@ class RouteLogger(Logger):
             U=path,
             q=query,
             f=logged_referer(str(environ.get("HTTP_REFERER", "-"))),
+            h=network_of(str(atoms.get("h", "-"))),
+            u="-",
         )
         for name in RAW_ATOMS:
             if name in atoms:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar, cast
@@ -14,6 +15,7 @@ from badges.models import Issuer, Role, User
 from badges.services.accounts import users
 from badges.web.context import now
 
+log = logging.getLogger(__name__)
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -28,8 +30,10 @@ def token_required(view: F) -> F:
             raise Unauthorized()
         user = users.user_for_token(get_session(), token.strip(), now=now())
         if user is None:
+            log.info("API token refused")  # never the token, not even a prefix of it
             raise Unauthorized()
         g.user = user
+        log.debug("API token accepted", extra={"account": user.public_id})
         return view(*args, **kwargs)
 
     return cast(F, wrapper)

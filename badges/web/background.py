@@ -13,6 +13,8 @@ from typing import Any
 
 from flask import Flask, current_app
 
+from badges.services.shared.tracing import bound_request_id, current_request_id
+
 log = logging.getLogger(__name__)
 EXTENSION = "badges.background"
 
@@ -25,21 +27,26 @@ def _running(app: Flask) -> set[threading.Thread]:
 def after_response(task: Callable[..., None], *args: Any) -> None:
     """Run task(*args) apart from the request; call it once the response is built."""
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
-    thread = threading.Thread(target=_run, args=(app, task, args), name=f"after-response {task.__name__}")
+    # A new thread starts with an empty context: it carries the request's id explicitly.
+    request_id = current_request_id()
+    thread = threading.Thread(
+        target=_run, args=(app, request_id, task, args), name=f"after-response {task.__name__}"
+    )
     thread.daemon = True  # a stalled mail server never keeps the process from stopping
     _running(app).add(thread)
     thread.start()
 
 
-def _run(app: Flask, task: Callable[..., None], args: tuple[Any, ...]) -> None:
-    try:
-        # A request context of its own: url_for builds the links, get_session opens a new session.
-        with app.test_request_context(base_url=str(app.config["BASE_URL"])):
-            task(*args)
-    except Exception:
-        log.exception("background task %s failed", task.__name__)
-    finally:
-        _running(app).discard(threading.current_thread())
+def _run(app: Flask, request_id: str | None, task: Callable[..., None], args: tuple[Any, ...]) -> None:
+    with bound_request_id(request_id):
+        try:
+            # A request context of its own: url_for builds the links, get_session opens a new session.
+            with app.test_request_context(base_url=str(app.config["BASE_URL"])):
+                task(*args)
+        except Exception:
+            log.exception("background task %s failed", task.__name__)
+        finally:
+            _running(app).discard(threading.current_thread())
 
 
 def wait(app: Flask, timeout: float = 30.0) -> bool:

@@ -25,6 +25,7 @@ from badges.services.shared.errors import (
 )
 from badges.services.shared.input_limits import TOO_LARGE
 from badges.services.shared.messages import codes
+from badges.services.shared.tracing import current_request_id
 from badges.web.context import wants_html
 from badges.web.i18n import say, say_fields
 
@@ -58,16 +59,19 @@ def error_response(
     status: int, message: str, code: str, fields: dict[str, str] | None = None, **machine: object
 ) -> Response:
     """`machine` adds codes for programs (message_code, field_codes) to the API's error object."""
+    # An internal error names its incident (the request id): what a person quotes to find the log lines.
+    incident = current_request_id() if status >= 500 else None
     if _is_api():
         body: dict = {"error": {"code": code, "message": message}}
         if fields:
             body["error"]["fields"] = fields
         body["error"].update(machine)
+        if incident:
+            body["error"]["request_id"] = incident
         response = jsonify(body)
     else:
-        response = Response(
-            render_template("errors/error.html", status=status, message=message), mimetype="text/html"
-        )
+        page = render_template("errors/error.html", status=status, message=message, incident=incident)
+        response = Response(page, mimetype="text/html")
     response.status_code = status
     return response
 
@@ -97,6 +101,11 @@ def service_error(exc: ServiceError) -> Response:
             field_codes=codes(exc.field_messages),
         )
     return error_response(status, say(exc.said), code, message_code=exc.said.code)
+
+
+def _route() -> str | None:
+    """The matched route pattern (`/mes-badges/<token>`), never the path and its secrets."""
+    return request.url_rule.rule if request.url_rule is not None else None
 
 
 def init_app(app: Flask) -> None:
@@ -134,7 +143,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def internal(exc: Exception) -> Response:
-        log.exception("unhandled error")
+        log.exception("unhandled error", extra={"method": request.method, "route": _route()})
         get_session().rollback()
         return error_response(500, str(MESSAGES[500]), "internal")
 

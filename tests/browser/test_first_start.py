@@ -17,7 +17,7 @@ PASSWORD = "une phrase de passe pour la démo"
 
 @pytest.mark.parametrize("width", [360, 768, 1280])
 def test_the_demo_sign_in_link_opens_the_staff_app(browser, runner, live_url, width):
-    info = json.loads(runner.invoke(args=["demo"]).output)
+    info = json.loads(runner.invoke(args=["demo"]).stdout)
     assert info["staff_sign_in"].startswith(live_url + "/staff/invitation/")
     context = browser.new_context(locale="fr-FR", viewport={"width": width, "height": 900})
     page = context.new_page()

@@ -1,4 +1,4 @@
-"""Sending e-mail: real SMTP when BADGES_SMTP_HOST is set, otherwise a console backend that logs it.
+"""Sending e-mail: real SMTP when BADGES_SMTP_HOST is set, otherwise nothing is sent (a log line says so).
 
 The connection is plain (a relay on the same host or network), upgraded with STARTTLS, or TLS from the
 first byte (SMTPS, port 465). A login is only ever sent over TLS; the server's certificate is checked
@@ -99,12 +99,14 @@ def build(settings: MailSettings, email: Email) -> EmailMessage:
 
 
 def send(settings: MailSettings, email: Email) -> bool:
-    """True when a mail server accepted the message; False when it was only logged (no server set)."""
+    """True when a mail server accepted the message; False when no server is set (nothing was sent)."""
     message = build(settings, email)
     if not settings.host:
-        names = ", ".join(a.filename for a in email.attachments) or "aucune"
-        log.info("E-mail (console, BADGES_SMTP_HOST absent) to %s: %s\n%s\n[pièces jointes : %s]",
-                 email.to, email.subject, email.text, names)  # fmt: skip
+        # Neither the address nor the text: the text holds the person's name and private link.
+        log.info(
+            "e-mail not sent: no mail server (BADGES_SMTP_HOST)",
+            extra={"attachments": len(email.attachments)},
+        )
         return False
     try:
         with _connect(settings) as smtp:
@@ -112,8 +114,13 @@ def send(settings: MailSettings, email: Email) -> bool:
                 smtp.login(settings.user, settings.password)
             smtp.send_message(message)
     except (OSError, smtplib.SMTPException) as exc:
-        log.warning("SMTP delivery to %s:%s failed: %r", settings.host, settings.port, exc)
+        # The error's class and code only: its text may quote the recipient's address.
+        log.warning(
+            "SMTP delivery to %s:%s failed: %s %s",
+            settings.host, settings.port, type(exc).__name__, getattr(exc, "smtp_code", ""),
+        )  # fmt: skip
         raise MailError(_failure(exc)) from exc
+    log.info("e-mail handed to the mail server", extra={"attachments": len(email.attachments)})
     return True
 
 

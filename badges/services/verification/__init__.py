@@ -81,6 +81,8 @@ def _guarded(parse: Any, *, source: Source, now: datetime, email: str | None) ->
             UNEXPECTED,
             cause="unreadable",
         )
+    # What was checked and the verdict; never the badge, whose subject may be a person's address.
+    log.info("badge verified", extra={"input": parsed.kind, "valid": report.valid})
     return report
 
 

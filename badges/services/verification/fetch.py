@@ -2,17 +2,16 @@
 
 Design "Outside input is hostile": the verifier follows URLs chosen by whoever made the badge, so every
 fetch resolves the host itself, refuses private and local addresses (SSRF), connects to the very address it
-checked (no DNS rebinding between check and connect), and is bounded in time, size and redirects.
+checked (no DNS rebinding between check and connect), and is bounded in time, size and redirects. The
+address guard (resolution with a timeout, the public-address rule) is verification/addresses.py.
 """
 
 from __future__ import annotations
 
 import http.client
 import io
-import ipaddress
 import socket
 import ssl
-import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from urllib.parse import quote, urljoin, urlsplit
 
 from badges.services.credentials.published import Published
 from badges.services.shared.messages import N_, message
+from badges.services.verification.addresses import checked_addresses, parse_allow_hosts
 from badges.services.verification.sources import FetchError
 
 BUDGET_SPENT = message(
@@ -33,15 +33,6 @@ TOO_MANY_REDIRECTS = message(
 DOWNGRADE = message("fetch.downgrade", N_("Redirection de https vers http non sécurisé refusée : %(url)s"))
 PLAIN_HTTP = message(
     "fetch.plain_http", N_("Adresse en http non sécurisé refusée (https obligatoire) : %(url)s")
-)
-DNS_TIMEOUT = message("fetch.dns_timeout", N_("Délai dépassé pour trouver l'adresse de %(host)s."))
-NO_SUCH_HOST = message("fetch.no_such_host", N_("Nom de domaine introuvable : %(host)s."))
-PRIVATE_ADDRESS = message(
-    "fetch.private_address",
-    N_(
-        "Adresse privée ou locale refusée : %(host)s désigne %(ip)s, "
-        "qui n'est pas une adresse publique d'Internet."
-    ),
 )
 TIMEOUT = message("fetch.timeout", N_("Délai dépassé : %(host)s n'a pas répondu à temps."))
 INCOMPLETE = message("fetch.incomplete", N_("Réponse incomplète de %(host)s."))
@@ -69,38 +60,6 @@ MAX_REDIRECTS = 3
 MAX_URL_CHARS = 2048
 REDIRECTS = {301, 302, 303, 307, 308}
 _CHUNK = 64 * 1024
-_CGNAT = ipaddress.ip_network("100.64.0.0/10")
-_THIS_NETWORK = ipaddress.ip_network("0.0.0.0/8")
-_NAT64 = ipaddress.ip_network("64:ff9b::/96")
-
-IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
-
-
-def is_public_address(ip: IPAddress) -> bool:
-    """True only for a globally routable unicast address; IPv6 forms embedding an IPv4 are judged by it."""
-    if isinstance(ip, ipaddress.IPv6Address):
-        embedded = ip.ipv4_mapped or ip.sixtofour
-        if embedded is None and ip in _NAT64:
-            embedded = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
-        if embedded is not None:
-            return is_public_address(embedded)
-        if ip.teredo is not None or ip.is_site_local:
-            return False
-    elif ip in _CGNAT or ip in _THIS_NETWORK:
-        return False
-    return ip.is_global and not (
-        ip.is_private
-        or ip.is_loopback
-        or ip.is_link_local
-        or ip.is_multicast
-        or ip.is_reserved
-        or ip.is_unspecified
-    )
-
-
-def parse_allow_hosts(text: str | None) -> frozenset[str]:
-    """`ALLOW_FETCH_HOSTS`: comma-separated "host" or "host:port" entries, lower-cased, blanks ignored."""
-    return frozenset(item.strip().lower() for item in (text or "").split(",") if item.strip())
 
 
 @dataclass(frozen=True)
@@ -255,40 +214,6 @@ class SafeFetcher:
             raise FetchError(PLAIN_HTTP(url=url))
         return target
 
-    def _resolve(self, target: _Target, deadline: float) -> list[tuple[Any, ...]]:
-        """getaddrinfo in a daemon thread: the system resolver has no timeout of its own."""
-        found: list[Any] = []
-
-        def run() -> None:
-            try:
-                found.append(socket.getaddrinfo(target.host, target.port, type=socket.SOCK_STREAM))
-            except (OSError, UnicodeError) as exc:
-                found.append(exc)
-
-        worker = threading.Thread(target=run, name="badges-resolve", daemon=True)
-        worker.start()
-        worker.join(max(0.0, min(self.connect_timeout, deadline - time.monotonic())))
-        if not found:
-            raise FetchError(DNS_TIMEOUT(host=target.host))
-        if isinstance(found[0], Exception) or not found[0]:
-            raise FetchError(NO_SUCH_HOST(host=target.host))
-        return [tuple(info) for info in found[0]]
-
-    def _addresses(self, target: _Target, deadline: float) -> list[tuple[int, tuple[Any, ...]]]:
-        """(family, sockaddr) pairs, all checked: one private answer is enough to refuse the host."""
-        allowed = self._allowed(target)
-        pairs = []
-        for family, _type, _proto, _name, sockaddr in self._resolve(target, deadline):
-            if family not in (socket.AF_INET, socket.AF_INET6):
-                continue
-            ip = ipaddress.ip_address(str(sockaddr[0]).split("%", 1)[0])
-            if not allowed and not is_public_address(ip):
-                raise FetchError(PRIVATE_ADDRESS(host=target.host, ip=str(ip)))
-            pairs.append((family, sockaddr))
-        if not pairs:
-            raise FetchError(NO_SUCH_HOST(host=target.host))
-        return pairs
-
     def _request(self, target: _Target, deadline: float) -> tuple[str | None, Published]:
         """(redirect location or None, response); network and protocol errors become FetchError."""
         try:
@@ -308,7 +233,10 @@ class SafeFetcher:
 
     def _exchange(self, target: _Target, deadline: float) -> tuple[str | None, Published]:
         last: OSError | None = None
-        for address in self._addresses(target, deadline):
+        timeout = max(0.0, min(self.connect_timeout, deadline - time.monotonic()))
+        for address in checked_addresses(
+            target.host, target.port, allowed=self._allowed(target), timeout=timeout
+        ):
             conn = _PinnedConnection(target, address, self, deadline)
             try:
                 conn.connect()

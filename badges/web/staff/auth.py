@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
@@ -19,6 +21,8 @@ from badges.web.staff import bp, mailer
 from badges.web.staff.access import login_required, public_route, safe_next
 from badges.web.staff.forms import invalid, values
 from badges.web.staff.identity import current_user, sign_in, sign_out
+
+log = logging.getLogger(__name__)
 
 LOGIN_PAGE = "staff/auth/login.html"
 FORGOT_PAGE = "staff/auth/forgot.html"
@@ -48,6 +52,7 @@ def login() -> Response | str | tuple[str, int]:
     try:
         user = staff_accounts.check_credentials(session, email=email, password=password)
     except SignInRefused as exc:
+        log.info("staff sign-in refused")  # which address was typed is nobody's business here
         return render_template(LOGIN_PAGE, errors={"form": say_error(exc)}, form=form, next=target), 422
     sign_in(user)
     session.commit()

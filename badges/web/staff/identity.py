@@ -9,6 +9,7 @@ before survives (session fixation).
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 from flask import current_app, flash, g, session
@@ -19,6 +20,8 @@ from badges.models import User
 from badges.services.accounts import staff_sessions
 from badges.web.context import now
 from badges.web.staff import csrf
+
+log = logging.getLogger(__name__)
 
 TOKEN = "sid"
 
@@ -36,6 +39,8 @@ def sign_in(user: User) -> None:
     session.clear()
     session[TOKEN] = staff_sessions.open_session(get_session(), user=user, limits=_limits(), now=now())
     g.staff_user = user
+    # The account's public id, never its address or name: enough to find it, nothing to read.
+    log.info("staff signed in", extra={"account": user.public_id})
 
 
 def sign_out() -> None:

@@ -41,12 +41,17 @@ def test_the_award_email_reaches_a_real_smtp_server(session, keyring, links, now
     assert attachment.get_content().startswith(b"%PDF")
 
 
-def test_without_smtp_host_the_message_is_logged(session, keyring, links, now, caplog):
+def test_without_smtp_host_nothing_is_sent_and_the_log_says_so_without_the_address_or_the_link(
+    session, keyring, links, now, caplog
+):
     credential = make_award(session, keyring, links, now)
     email = delivery.award_email(session, links, credential, secret=SECRET, now=now)
-    with caplog.at_level(logging.INFO, logger="badges.services.shared.mail"):
-        mail.send(mail.MailSettings(host=None, port=25, sender="badges@localhost"), email)
-    assert "awa@example.org" in caplog.text and "/mes-badges/" in caplog.text
+    with caplog.at_level(logging.DEBUG):
+        sent = mail.send(mail.MailSettings(host=None, port=25, sender="badges@localhost"), email)
+    assert sent is False
+    assert "e-mail not sent: no mail server" in caplog.text
+    assert "awa@example.org" not in caplog.text and "/mes-badges/" not in caplog.text
+    assert "Awa" not in caplog.text
 
 
 def test_an_unreachable_server_is_a_french_error(session, keyring, links, now):

@@ -9,14 +9,8 @@ import time
 
 import pytest
 
-from badges.services.verification.fetch import (
-    ACCEPT,
-    USER_AGENT,
-    SafeFetcher,
-    fetcher_from_config,
-    is_public_address,
-    parse_allow_hosts,
-)
+from badges.services.verification.addresses import is_public_address, parse_allow_hosts
+from badges.services.verification.fetch import ACCEPT, USER_AGENT, SafeFetcher, fetcher_from_config
 from badges.services.verification.sources import FetchError, get_json
 from tests.pki import Pki
 from tests.services.verification.conftest import HOST, LocalServer, Route, wait_until
