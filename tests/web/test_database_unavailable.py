@@ -103,7 +103,12 @@ def test_the_api_answers_503_with_a_message_code_while_the_database_is_away(inst
     response = client.get("/api/v1/badge-classes", headers={"Authorization": "Bearer inconnu"})
     assert response.status_code == 503 and response.headers["Retry-After"] == "5"
     assert response.get_json() == {
-        "error": {"code": "unavailable", "message": FRENCH, "message_code": "database.unavailable"}
+        "error": {
+            "code": "unavailable",
+            "message": FRENCH,
+            "message_code": "database.unavailable",
+            "request_id": response.headers["X-Request-ID"],
+        }
     }
     document = client.get(instance.pages["credential"], headers={"Accept": "application/json"})
     assert document.status_code == 503 and document.get_json()["error"]["code"] == "unavailable"
