@@ -24,7 +24,6 @@ pathway's type and category, and to the profile of each person present; a badge 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Literal, TypedDict
@@ -127,14 +126,25 @@ class Filters:
     profile: str | None = None
 
 
-@dataclass(frozen=True)
-class Fact:
-    """One countable thing with its dimensions; `key` identifies it for distinct counts."""
+Dims = tuple[str, str, str, str, str]  # in the order of DIMENSIONS
 
-    metric: str
-    key: Any
-    dims: tuple[str, str, str, str, str]  # in the order of DIMENSIONS
-    weight: int = 1  # minutes, for the HOURS metrics
+
+class Tally:
+    """The distinct facts kept by the filters: one countable thing (metric, key) in one place (dims).
+
+    `key` identifies the thing for distinct counts; the weight is minutes for the HOURS metrics. A fact
+    seen twice (an atelier once per person present with the same profile) is stored once.
+    """
+
+    def __init__(self, filters: Filters) -> None:
+        self.facts: dict[tuple[str, Any, Dims], int] = {}
+        self.wanted = (filters.pathway_type, filters.category, filters.profile)
+
+    def kept(self, dims: Dims) -> bool:
+        return all(value is None or value == dim for value, dim in zip(self.wanted, dims[2:], strict=True))
+
+    def add(self, metric: str, key: Any, dims: Dims, weight: int = 1) -> None:
+        self.facts[(metric, key, dims)] = weight
 
 
 def period_of(start: Any, end: Any) -> Period:
@@ -157,10 +167,14 @@ def period_of(start: Any, end: Any) -> Period:
 Kind = tuple[str | None, str | None]  # a pathway's type and category
 
 
-def _dims(issuer: Issuer, kind: Kind, profile: str | None) -> tuple[str, str, str, str, str]:
+ISSUER_COLUMNS = (Issuer.id, Issuer.slug, Issuer.department)
+
+
+def _dims(issuer: Any, kind: Kind, profile: str | None) -> Dims:
+    """`issuer` is a row of ISSUER_COLUMNS (id, slug, department)."""
     pathway_type, category = kind
-    department = issuer.department
-    return (issuer.slug, department or UNSET, pathway_type or UNSET, category or UNSET, profile or UNSET)
+    department = issuer[2]
+    return (issuer[1], department or UNSET, pathway_type or UNSET, category or UNSET, profile or UNSET)
 
 
 def _scoped(query: Any, filters: Filters) -> Any:
@@ -178,26 +192,34 @@ def _pathways_in(period: Period) -> Any:
     )
 
 
-def _enrolment_facts(session: Session, period: Period, filters: Filters) -> Iterable[Fact]:
+# The sources read plain columns, never whole rows: a year of a large network is ~10^5 rows (issue 17).
+
+
+def _enrolment_facts(session: Session, period: Period, filters: Filters, tally: Tally) -> None:
     query = _scoped(
-        select(Pathway, Issuer, Beneficiary)
+        select(
+            Pathway.id, Pathway.type, Pathway.category, *ISSUER_COLUMNS, Beneficiary.id, Beneficiary.profile
+        )
         .join(Issuer, Issuer.id == Pathway.issuer_id)
         .outerjoin(Enrolment, Enrolment.pathway_id == Pathway.id)
         .outerjoin(Beneficiary, Beneficiary.id == Enrolment.beneficiary_id)
         .where(_pathways_in(period)),
         filters,
     )
-    for pathway, issuer, person in session.execute(query):
-        dims = _dims(issuer, (pathway.type, pathway.category), person.profile if person else None)
-        yield Fact("pathways", pathway.id, dims)
-        yield Fact("tiers_lieux", issuer.id, dims)
-        if person is not None:
-            yield Fact("beneficiaries", person.id, dims)
+    for pathway_id, pathway_type, category, *issuer, person_id, profile in session.execute(query):
+        dims = _dims(issuer, (pathway_type, category), profile)
+        if not tally.kept(dims):
+            continue
+        tally.add("pathways", pathway_id, dims)
+        tally.add("tiers_lieux", issuer[0], dims)
+        if person_id is not None:
+            tally.add("beneficiaries", person_id, dims)
 
 
-def _atelier_facts(session: Session, period: Period, filters: Filters) -> Iterable[Fact]:
+def _atelier_facts(session: Session, period: Period, filters: Filters, tally: Tally) -> None:
     query = _scoped(
-        select(Atelier, Pathway, Issuer, Attendance, Beneficiary)
+        select(Atelier.id, Atelier.duration_minutes, Pathway.type, Pathway.category, *ISSUER_COLUMNS)
+        .add_columns(Attendance.atelier_id, Beneficiary.id, Beneficiary.profile)
         .join(Pathway, Pathway.id == Atelier.pathway_id)
         .join(Issuer, Issuer.id == Pathway.issuer_id)
         .outerjoin(Attendance, and_(Attendance.atelier_id == Atelier.id, Attendance.present.is_(True)))
@@ -205,18 +227,21 @@ def _atelier_facts(session: Session, period: Period, filters: Filters) -> Iterab
         .where(Atelier.held_on >= period.start, Atelier.held_on <= period.end),
         filters,
     )
-    for atelier, pathway, issuer, attendance, person in session.execute(query):
-        dims = _dims(issuer, (pathway.type, pathway.category), person.profile if person else None)
-        yield Fact("ateliers", atelier.id, dims)
-        yield Fact("atelier_hours", atelier.id, dims, atelier.duration_minutes)
+    for atelier_id, minutes, pathway_type, category, *rest in session.execute(query):
+        *issuer, attended, person_id, profile = rest
+        dims = _dims(issuer, (pathway_type, category), profile)
+        if not tally.kept(dims):
+            continue
+        tally.add("ateliers", atelier_id, dims)
+        tally.add("atelier_hours", atelier_id, dims, minutes)
         # An atelier held in the period is activity even if its pathway's dates were edited since.
-        yield Fact("tiers_lieux", issuer.id, dims)
-        if attendance is not None:
-            yield Fact("participant_hours", (atelier.id, person.id), dims, atelier.duration_minutes)
+        tally.add("tiers_lieux", issuer[0], dims)
+        if attended is not None:
+            tally.add("participant_hours", (atelier_id, person_id), dims, minutes)
 
 
-def _pathway_kinds(session: Session, period: Period) -> dict[int, set[Kind]]:
-    """Beneficiary id -> (type, category) of the period's pathways they are enrolled in."""
+def _pathway_kinds(session: Session, period: Period) -> dict[int, list[Kind]]:
+    """Beneficiary id -> (type, category) of the period's pathways they are enrolled in, sorted."""
     found: dict[int, set[Kind]] = defaultdict(set)
     rows = session.execute(
         select(Enrolment.beneficiary_id, Pathway.type, Pathway.category)
@@ -225,14 +250,15 @@ def _pathway_kinds(session: Session, period: Period) -> dict[int, set[Kind]]:
     )
     for beneficiary_id, pathway_type, category in rows:
         found[beneficiary_id].add((pathway_type, category))
-    return found
+    return {beneficiary_id: sorted(kinds) for beneficiary_id, kinds in found.items()}
 
 
-def _credential_facts(session: Session, period: Period, filters: Filters) -> Iterable[Fact]:
+def _credential_facts(session: Session, period: Period, filters: Filters, tally: Tally) -> None:
     start, end = period.bounds()
     kinds = _pathway_kinds(session, period)
     query = _scoped(
-        select(Credential, Issuer, Beneficiary)
+        select(Credential.id, Credential.issued_at, Credential.revoked_at, *ISSUER_COLUMNS)
+        .add_columns(Beneficiary.id, Beneficiary.profile)
         .join(Issuer, Issuer.id == Credential.issuer_id)
         .outerjoin(Beneficiary, Beneficiary.id == Credential.beneficiary_id)
         .where(
@@ -243,21 +269,24 @@ def _credential_facts(session: Session, period: Period, filters: Filters) -> Ite
         ),
         filters,
     )
-    for credential, issuer, person in session.execute(query):
-        profile = person.profile if person else None
-        held: list[Kind] = sorted(kinds.get(person.id, set())) if person else []
+    for credential_id, issued_at, revoked_at, *issuer, person_id, profile in session.execute(query):
+        held = kinds.get(person_id, []) if person_id is not None else []
         for kind in held or [(None, None)]:
             dims = _dims(issuer, kind, profile)
-            if start <= credential.issued_at < end:
-                yield Fact("badges_issued", credential.id, dims)
-            if credential.revoked_at is not None and start <= credential.revoked_at < end:
-                yield Fact("badges_revoked", credential.id, dims)
+            if not tally.kept(dims):
+                continue
+            if start <= issued_at < end:
+                tally.add("badges_issued", credential_id, dims)
+            if revoked_at is not None and start <= revoked_at < end:
+                tally.add("badges_revoked", credential_id, dims)
 
 
-def _skill_facts(session: Session, period: Period, filters: Filters) -> Iterable[Fact]:
+def _skill_facts(session: Session, period: Period, filters: Filters, tally: Tally) -> None:
     start, end = period.bounds()
     query = _scoped(
-        select(Evaluation, Competency, Framework, Issuer, Beneficiary, Pathway)
+        select(Evaluation.result, Competency.id, Competency.code, Competency.level, Framework.slug)
+        .add_columns(*ISSUER_COLUMNS, Beneficiary.id, Beneficiary.profile, Pathway.id, Pathway.type)
+        .add_columns(Pathway.category)
         .join(Competency, Competency.id == Evaluation.competency_id)
         .join(Framework, Framework.id == Competency.framework_id)
         .join(Beneficiary, Beneficiary.id == Evaluation.beneficiary_id)
@@ -270,27 +299,22 @@ def _skill_facts(session: Session, period: Period, filters: Filters) -> Iterable
         ),
         filters,
     )
-    for evaluation, competency, framework, issuer, person, pathway in session.execute(query):
-        if rules.rank(evaluation.result) >= rules.rank(competency.level or "N1"):
-            kind = (pathway.type, pathway.category) if pathway else (None, None)
-            dims = _dims(issuer, kind, person.profile)
-            yield Fact(f"skill:{framework.slug}:{competency.code}", (person.id, competency.id), dims)
+    for result, competency_id, code, level, slug, *rest in session.execute(query):
+        *issuer, person_id, profile, pathway_id, pathway_type, category = rest
+        if rules.rank(result) >= rules.rank(level or "N1"):
+            kind = (pathway_type, category) if pathway_id is not None else (None, None)
+            dims = _dims(issuer, kind, profile)
+            if tally.kept(dims):
+                tally.add(f"skill:{slug}:{code}", (person_id, competency_id), dims)
 
 
-def _kept(fact: Fact, filters: Filters) -> bool:
-    wanted = (filters.pathway_type, filters.category, filters.profile)
-    return all(value is None or value == dim for value, dim in zip(wanted, fact.dims[2:], strict=True))
-
-
-def _count(facts: list[Fact]) -> Counts:
-    seen: dict[str, dict[Any, int]] = defaultdict(dict)
-    for fact in facts:
-        seen[fact.metric][fact.key] = fact.weight
+def _figures_of(seen: dict[str, float]) -> Counts:
+    """A group's figures from its metric -> distinct count (or summed minutes, for the HOURS metrics)."""
 
     def total(metric: Metric) -> float:
         # Minutes are summed as integers, then given in hours: 21,300 minutes are exactly 355 h.
-        found = seen.get(metric, {})
-        return round(sum(found.values()) / 60, 2) if metric in HOURS else len(found)
+        found = seen.get(metric, 0)
+        return round(found / 60, 2) if metric in HOURS else int(found)
 
     return {
         "beneficiaries": total("beneficiaries"),
@@ -302,28 +326,33 @@ def _count(facts: list[Fact]) -> Counts:
         "badges_issued": total("badges_issued"),
         "badges_revoked": total("badges_revoked"),
         "skills_acquired": {
-            metric.removeprefix("skill:"): len(keys)
-            for metric, keys in sorted(seen.items())
+            metric.removeprefix("skill:"): int(count)
+            for metric, count in sorted(seen.items())
             if metric.startswith("skill:")
         },
     }
 
 
+def _counts(distinct: dict[tuple[Any, str, Any], int]) -> dict[Any, Counts]:
+    """Figures per group from the distinct (group, metric, key) -> weight."""
+    found: dict[Any, dict[str, float]] = defaultdict(lambda: defaultdict(int))
+    for (group, metric, _key), weight in distinct.items():
+        found[group][metric] += weight if metric in HOURS else 1
+    return {group: _figures_of(seen) for group, seen in found.items()}
+
+
 def key_figures(session: Session, *, period: Period, filters: Filters) -> KeyFigures:
     """Totals for the period, and the same figures broken down by each dimension."""
-    facts = [
-        fact
-        for source in (_enrolment_facts, _atelier_facts, _credential_facts, _skill_facts)
-        for fact in source(session, period, filters)
-        if _kept(fact, filters)
-    ]
+    tally = Tally(filters)
+    for source in (_enrolment_facts, _atelier_facts, _credential_facts, _skill_facts):
+        source(session, period, filters, tally)
+    facts = tally.facts
     breakdown: dict[str, list[GroupCounts]] = {}
     for position, dimension in enumerate(DIMENSIONS):
-        groups: dict[str, list[Fact]] = defaultdict(list)
-        for fact in facts:
-            groups[fact.dims[position]].append(fact)
-        breakdown[dimension] = [{"key": key, **_count(group)} for key, group in sorted(groups.items())]
-    totals = _count(facts)
+        groups = _counts({(dims[position], metric, key): w for (metric, key, dims), w in facts.items()})
+        breakdown[dimension] = [{"key": key, **groups[key]} for key in sorted(groups)]
+    totals = _counts({(None, metric, key): w for (metric, key, _dims), w in facts.items()}).get(None)
+    totals = totals or _figures_of({})
     return {
         "period": {"from": period.start.isoformat(), "to": period.end.isoformat()},
         "totals": totals,
