@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Literal, TypedDict
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from badges.models import (
@@ -43,11 +43,10 @@ from badges.models import (
     Issuer,
     Pathway,
 )
-from badges.services.programme import rules
 from badges.services.programme.awarding import SELF_ASSESSMENT
 from badges.services.shared.errors import InvalidInput
 from badges.services.shared.messages import N_, Message, message
-from badges.services.shared.validation import NOT_A_DATE
+from badges.services.shared.validation import LEVELS, NOT_A_DATE
 
 END_BEFORE_START = message("figures.end_before_start", N_("La fin de la période précède son début."))
 
@@ -129,22 +128,29 @@ class Filters:
 Dims = tuple[str, str, str, str, str]  # in the order of DIMENSIONS
 
 
-class Tally:
-    """The distinct facts kept by the filters: one countable thing (metric, key) in one place (dims).
+Bucket = dict[str, dict[Any, int]]  # metric -> key -> weight, in one place
 
-    `key` identifies the thing for distinct counts; the weight is minutes for the HOURS metrics. A fact
-    seen twice (an atelier once per person present with the same profile) is stored once.
+
+class Tally:
+    """The distinct facts kept by the filters, by place (dims): metric -> key -> weight.
+
+    `key` identifies a countable thing for distinct counts; the weight is minutes for the HOURS metrics.
+    A fact seen twice (an atelier once per person present with the same profile) is stored once. Grouping
+    by place first lets a breakdown merge a few thousand buckets instead of re-hashing every fact.
     """
 
     def __init__(self, filters: Filters) -> None:
-        self.facts: dict[tuple[str, Any, Dims], int] = {}
+        self.buckets: dict[Dims, Bucket | None] = {}
         self.wanted = (filters.pathway_type, filters.category, filters.profile)
 
-    def kept(self, dims: Dims) -> bool:
-        return all(value is None or value == dim for value, dim in zip(self.wanted, dims[2:], strict=True))
-
-    def add(self, metric: str, key: Any, dims: Dims, weight: int = 1) -> None:
-        self.facts[(metric, key, dims)] = weight
+    def bucket(self, dims: Dims) -> Bucket | None:
+        """The facts of one place, or None when the filters leave that place out."""
+        if dims not in self.buckets:
+            kept = all(
+                value is None or value == dim for value, dim in zip(self.wanted, dims[2:], strict=True)
+            )
+            self.buckets[dims] = defaultdict(dict) if kept else None
+        return self.buckets[dims]
 
 
 def period_of(start: Any, end: Any) -> Period:
@@ -206,44 +212,50 @@ def _enrolment_facts(session: Session, period: Period, filters: Filters, tally: 
         .where(_pathways_in(period)),
         filters,
     )
-    for pathway_id, pathway_type, category, *issuer, person_id, profile in session.execute(query):
-        dims = _dims(issuer, (pathway_type, category), profile)
-        if not tally.kept(dims):
+    for pathway_id, pathway_type, category, *issuer, person_id, profile in session.connection().execute(
+        query
+    ):
+        bucket = tally.bucket(_dims(issuer, (pathway_type, category), profile))
+        if bucket is None:
             continue
-        tally.add("pathways", pathway_id, dims)
-        tally.add("tiers_lieux", issuer[0], dims)
+        bucket["pathways"][pathway_id] = 1
+        bucket["tiers_lieux"][issuer[0]] = 1
         if person_id is not None:
-            tally.add("beneficiaries", person_id, dims)
+            bucket["beneficiaries"][person_id] = 1
 
 
 def _atelier_facts(session: Session, period: Period, filters: Filters, tally: Tally) -> None:
+    """Ateliers, with their people present counted by profile: each (atelier, person) pair has one profile,
+    so the participant hours of (atelier, profile) are its duration times the people present."""
+    present = func.count(Attendance.atelier_id)
+    columns = (Atelier.id, Atelier.duration_minutes, Pathway.type, Pathway.category, *ISSUER_COLUMNS)
     query = _scoped(
-        select(Atelier.id, Atelier.duration_minutes, Pathway.type, Pathway.category, *ISSUER_COLUMNS)
-        .add_columns(Attendance.atelier_id, Beneficiary.id, Beneficiary.profile)
+        select(*columns, Beneficiary.profile, present)
         .join(Pathway, Pathway.id == Atelier.pathway_id)
         .join(Issuer, Issuer.id == Pathway.issuer_id)
         .outerjoin(Attendance, and_(Attendance.atelier_id == Atelier.id, Attendance.present.is_(True)))
         .outerjoin(Beneficiary, Beneficiary.id == Attendance.beneficiary_id)
-        .where(Atelier.held_on >= period.start, Atelier.held_on <= period.end),
+        .where(Atelier.held_on >= period.start, Atelier.held_on <= period.end)
+        .group_by(*columns, Beneficiary.profile),
         filters,
     )
-    for atelier_id, minutes, pathway_type, category, *rest in session.execute(query):
-        *issuer, attended, person_id, profile = rest
-        dims = _dims(issuer, (pathway_type, category), profile)
-        if not tally.kept(dims):
+    for atelier_id, minutes, pathway_type, category, *rest in session.connection().execute(query).all():
+        *issuer, profile, people = rest
+        bucket = tally.bucket(_dims(issuer, (pathway_type, category), profile))
+        if bucket is None:
             continue
-        tally.add("ateliers", atelier_id, dims)
-        tally.add("atelier_hours", atelier_id, dims, minutes)
+        bucket["ateliers"][atelier_id] = 1
+        bucket["atelier_hours"][atelier_id] = minutes
         # An atelier held in the period is activity even if its pathway's dates were edited since.
-        tally.add("tiers_lieux", issuer[0], dims)
-        if attended is not None:
-            tally.add("participant_hours", (atelier_id, person_id), dims, minutes)
+        bucket["tiers_lieux"][issuer[0]] = 1
+        if people:
+            bucket["participant_hours"][(atelier_id, profile)] = minutes * people
 
 
 def _pathway_kinds(session: Session, period: Period) -> dict[int, list[Kind]]:
     """Beneficiary id -> (type, category) of the period's pathways they are enrolled in, sorted."""
     found: dict[int, set[Kind]] = defaultdict(set)
-    rows = session.execute(
+    rows = session.connection().execute(
         select(Enrolment.beneficiary_id, Pathway.type, Pathway.category)
         .join(Pathway)
         .where(_pathways_in(period))
@@ -269,24 +281,33 @@ def _credential_facts(session: Session, period: Period, filters: Filters, tally:
         ),
         filters,
     )
-    for credential_id, issued_at, revoked_at, *issuer, person_id, profile in session.execute(query):
+    for credential_id, issued_at, revoked_at, *issuer, person_id, profile in session.connection().execute(
+        query
+    ):
         held = kinds.get(person_id, []) if person_id is not None else []
         for kind in held or [(None, None)]:
-            dims = _dims(issuer, kind, profile)
-            if not tally.kept(dims):
+            bucket = tally.bucket(_dims(issuer, kind, profile))
+            if bucket is None:
                 continue
             if start <= issued_at < end:
-                tally.add("badges_issued", credential_id, dims)
+                bucket["badges_issued"][credential_id] = 1
             if revoked_at is not None and start <= revoked_at < end:
-                tally.add("badges_revoked", credential_id, dims)
+                bucket["badges_revoked"][credential_id] = 1
+
+
+def _rank(level: Any) -> Any:
+    """programme.rules.rank in SQL: the position on the local scale, 0 when not on it (one query, not one
+    Python test per evaluation; a competence without a level expects N1)."""
+    return case({name: position for position, name in enumerate(LEVELS, start=1)}, value=level, else_=0)
 
 
 def _skill_facts(session: Session, period: Period, filters: Filters, tally: Tally) -> None:
     start, end = period.bounds()
     query = _scoped(
-        select(Evaluation.result, Competency.id, Competency.code, Competency.level, Framework.slug)
-        .add_columns(*ISSUER_COLUMNS, Beneficiary.id, Beneficiary.profile, Pathway.id, Pathway.type)
-        .add_columns(Pathway.category)
+        select(Competency.id, Competency.code, Framework.slug, *ISSUER_COLUMNS, Beneficiary.id)
+        .add_columns(Beneficiary.profile, Pathway.id, Pathway.type, Pathway.category)
+        .distinct()
+        .select_from(Evaluation)
         .join(Competency, Competency.id == Evaluation.competency_id)
         .join(Framework, Framework.id == Competency.framework_id)
         .join(Beneficiary, Beneficiary.id == Evaluation.beneficiary_id)
@@ -296,16 +317,16 @@ def _skill_facts(session: Session, period: Period, filters: Filters, tally: Tall
             Evaluation.method != SELF_ASSESSMENT,
             Evaluation.evaluated_at >= start,
             Evaluation.evaluated_at < end,
+            _rank(Evaluation.result) >= _rank(func.coalesce(func.nullif(Competency.level, ""), "N1")),
         ),
         filters,
     )
-    for result, competency_id, code, level, slug, *rest in session.execute(query):
+    for competency_id, code, slug, *rest in session.connection().execute(query).all():
         *issuer, person_id, profile, pathway_id, pathway_type, category = rest
-        if rules.rank(result) >= rules.rank(level or "N1"):
-            kind = (pathway_type, category) if pathway_id is not None else (None, None)
-            dims = _dims(issuer, kind, profile)
-            if tally.kept(dims):
-                tally.add(f"skill:{slug}:{code}", (person_id, competency_id), dims)
+        kind = (pathway_type, category) if pathway_id is not None else (None, None)
+        bucket = tally.bucket(_dims(issuer, kind, profile))
+        if bucket is not None:
+            bucket[f"skill:{slug}:{code}"][(person_id, competency_id)] = 1
 
 
 def _figures_of(seen: dict[str, float]) -> Counts:
@@ -333,12 +354,22 @@ def _figures_of(seen: dict[str, float]) -> Counts:
     }
 
 
-def _counts(distinct: dict[tuple[Any, str, Any], int]) -> dict[Any, Counts]:
-    """Figures per group from the distinct (group, metric, key) -> weight."""
-    found: dict[Any, dict[str, float]] = defaultdict(lambda: defaultdict(int))
-    for (group, metric, _key), weight in distinct.items():
-        found[group][metric] += weight if metric in HOURS else 1
-    return {group: _figures_of(seen) for group, seen in found.items()}
+def _merged(buckets: list[Bucket]) -> Counts:
+    """The figures of a group of places: a thing found in two places of the group counts once."""
+    by_metric: dict[str, list[dict[Any, int]]] = defaultdict(list)
+    for bucket in buckets:
+        for metric, keys in bucket.items():
+            by_metric[metric].append(keys)
+    seen: dict[str, float] = {}
+    for metric, found in by_metric.items():
+        if metric in HOURS:
+            merged: dict[Any, int] = {}
+            for keys in found:
+                merged.update(keys)
+            seen[metric] = sum(merged.values())
+        else:
+            seen[metric] = len(set().union(*found))
+    return _figures_of(seen)
 
 
 def key_figures(session: Session, *, period: Period, filters: Filters) -> KeyFigures:
@@ -346,13 +377,14 @@ def key_figures(session: Session, *, period: Period, filters: Filters) -> KeyFig
     tally = Tally(filters)
     for source in (_enrolment_facts, _atelier_facts, _credential_facts, _skill_facts):
         source(session, period, filters, tally)
-    facts = tally.facts
+    places = {dims: bucket for dims, bucket in tally.buckets.items() if bucket}
     breakdown: dict[str, list[GroupCounts]] = {}
     for position, dimension in enumerate(DIMENSIONS):
-        groups = _counts({(dims[position], metric, key): w for (metric, key, dims), w in facts.items()})
-        breakdown[dimension] = [{"key": key, **groups[key]} for key in sorted(groups)]
-    totals = _counts({(None, metric, key): w for (metric, key, _dims), w in facts.items()}).get(None)
-    totals = totals or _figures_of({})
+        groups: dict[str, list[Bucket]] = defaultdict(list)
+        for dims, bucket in places.items():
+            groups[dims[position]].append(bucket)
+        breakdown[dimension] = [{"key": key, **_merged(groups[key])} for key in sorted(groups)]
+    totals = _merged(list(places.values()))
     return {
         "period": {"from": period.start.isoformat(), "to": period.end.isoformat()},
         "totals": totals,
