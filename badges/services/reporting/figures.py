@@ -136,21 +136,37 @@ class Tally:
 
     `key` identifies a countable thing for distinct counts; the weight is minutes for the HOURS metrics.
     A fact seen twice (an atelier once per person present with the same profile) is stored once. Grouping
-    by place first lets a breakdown merge a few thousand buckets instead of re-hashing every fact.
+    by place first lets a breakdown merge a few thousand buckets instead of re-hashing every fact. Rows
+    carry integer ids: the tiers-lieux' and pathways' names are read once (issue 17, a year of a large
+    network is ~10^5 rows).
     """
 
-    def __init__(self, filters: Filters) -> None:
+    def __init__(self, session: Session, filters: Filters) -> None:
         self.buckets: dict[Dims, Bucket | None] = {}
+        self.places: dict[tuple[int, str | None, str | None, str | None], Bucket | None] = {}
         self.wanted = (filters.pathway_type, filters.category, filters.profile)
+        issuers = _scoped(select(Issuer.id, Issuer.slug, Issuer.department), filters)
+        self.issuers = {row[0]: (row[1], row[2] or UNSET) for row in session.connection().execute(issuers)}
+        # Every pathway: an evaluation names its pathway, whichever tiers-lieu runs it.
+        pathways = select(Pathway.id, Pathway.type, Pathway.category)
+        self.kinds: dict[int | None, Kind] = {
+            row[0]: (row[1], row[2]) for row in session.connection().execute(pathways)
+        }
+        self.kinds[None] = (None, None)
 
-    def bucket(self, dims: Dims) -> Bucket | None:
+    def bucket(self, issuer_id: int, kind: Kind, profile: str | None) -> Bucket | None:
         """The facts of one place, or None when the filters leave that place out."""
-        if dims not in self.buckets:
-            kept = all(
-                value is None or value == dim for value, dim in zip(self.wanted, dims[2:], strict=True)
-            )
-            self.buckets[dims] = defaultdict(dict) if kept else None
-        return self.buckets[dims]
+        place = (issuer_id, kind[0], kind[1], profile)
+        if place not in self.places:
+            slug, department = self.issuers[issuer_id]
+            dims = (slug, department, kind[0] or UNSET, kind[1] or UNSET, profile or UNSET)
+            if dims not in self.buckets:
+                kept = all(
+                    value is None or value == dim for value, dim in zip(self.wanted, dims[2:], strict=True)
+                )
+                self.buckets[dims] = defaultdict(dict) if kept else None
+            self.places[place] = self.buckets[dims]
+        return self.places[place]
 
 
 def period_of(start: Any, end: Any) -> Period:
@@ -173,16 +189,6 @@ def period_of(start: Any, end: Any) -> Period:
 Kind = tuple[str | None, str | None]  # a pathway's type and category
 
 
-ISSUER_COLUMNS = (Issuer.id, Issuer.slug, Issuer.department)
-
-
-def _dims(issuer: Any, kind: Kind, profile: str | None) -> Dims:
-    """`issuer` is a row of ISSUER_COLUMNS (id, slug, department)."""
-    pathway_type, category = kind
-    department = issuer[2]
-    return (issuer[1], department or UNSET, pathway_type or UNSET, category or UNSET, profile or UNSET)
-
-
 def _scoped(query: Any, filters: Filters) -> Any:
     """The query narrowed to the tiers-lieux in scope (the query joins Issuer)."""
     if filters.issuer_ids is not None:
@@ -198,28 +204,24 @@ def _pathways_in(period: Period) -> Any:
     )
 
 
-# The sources read plain columns, never whole rows: a year of a large network is ~10^5 rows (issue 17).
+# The sources read integer ids and profiles, never whole rows (issue 17).
 
 
 def _enrolment_facts(session: Session, period: Period, filters: Filters, tally: Tally) -> None:
     query = _scoped(
-        select(
-            Pathway.id, Pathway.type, Pathway.category, *ISSUER_COLUMNS, Beneficiary.id, Beneficiary.profile
-        )
+        select(Pathway.id, Pathway.issuer_id, Beneficiary.id, Beneficiary.profile)
         .join(Issuer, Issuer.id == Pathway.issuer_id)
         .outerjoin(Enrolment, Enrolment.pathway_id == Pathway.id)
         .outerjoin(Beneficiary, Beneficiary.id == Enrolment.beneficiary_id)
         .where(_pathways_in(period)),
         filters,
     )
-    for pathway_id, pathway_type, category, *issuer, person_id, profile in session.connection().execute(
-        query
-    ):
-        bucket = tally.bucket(_dims(issuer, (pathway_type, category), profile))
+    for pathway_id, issuer_id, person_id, profile in session.connection().execute(query).all():
+        bucket = tally.bucket(issuer_id, tally.kinds[pathway_id], profile)
         if bucket is None:
             continue
         bucket["pathways"][pathway_id] = 1
-        bucket["tiers_lieux"][issuer[0]] = 1
+        bucket["tiers_lieux"][issuer_id] = 1
         if person_id is not None:
             bucket["beneficiaries"][person_id] = 1
 
@@ -227,10 +229,9 @@ def _enrolment_facts(session: Session, period: Period, filters: Filters, tally: 
 def _atelier_facts(session: Session, period: Period, filters: Filters, tally: Tally) -> None:
     """Ateliers, with their people present counted by profile: each (atelier, person) pair has one profile,
     so the participant hours of (atelier, profile) are its duration times the people present."""
-    present = func.count(Attendance.atelier_id)
-    columns = (Atelier.id, Atelier.duration_minutes, Pathway.type, Pathway.category, *ISSUER_COLUMNS)
+    columns = (Atelier.id, Atelier.duration_minutes, Pathway.id, Pathway.issuer_id)
     query = _scoped(
-        select(*columns, Beneficiary.profile, present)
+        select(*columns, Beneficiary.profile, func.count(Attendance.atelier_id))
         .join(Pathway, Pathway.id == Atelier.pathway_id)
         .join(Issuer, Issuer.id == Pathway.issuer_id)
         .outerjoin(Attendance, and_(Attendance.atelier_id == Atelier.id, Attendance.present.is_(True)))
@@ -239,15 +240,14 @@ def _atelier_facts(session: Session, period: Period, filters: Filters, tally: Ta
         .group_by(*columns, Beneficiary.profile),
         filters,
     )
-    for atelier_id, minutes, pathway_type, category, *rest in session.connection().execute(query).all():
-        *issuer, profile, people = rest
-        bucket = tally.bucket(_dims(issuer, (pathway_type, category), profile))
+    for atelier_id, minutes, pathway_id, issuer_id, profile, people in session.connection().execute(query):
+        bucket = tally.bucket(issuer_id, tally.kinds[pathway_id], profile)
         if bucket is None:
             continue
         bucket["ateliers"][atelier_id] = 1
         bucket["atelier_hours"][atelier_id] = minutes
         # An atelier held in the period is activity even if its pathway's dates were edited since.
-        bucket["tiers_lieux"][issuer[0]] = 1
+        bucket["tiers_lieux"][issuer_id] = 1
         if people:
             bucket["participant_hours"][(atelier_id, profile)] = minutes * people
 
@@ -265,12 +265,17 @@ def _pathway_kinds(session: Session, period: Period) -> dict[int, list[Kind]]:
     return {beneficiary_id: sorted(kinds) for beneficiary_id, kinds in found.items()}
 
 
+def _within(column: Any, start: datetime, end: datetime) -> Any:
+    """1 when the instant is in [start, end), else 0, computed by the database (no datetime per row)."""
+    return case((and_(column >= start, column < end), 1), else_=0)
+
+
 def _credential_facts(session: Session, period: Period, filters: Filters, tally: Tally) -> None:
     start, end = period.bounds()
     kinds = _pathway_kinds(session, period)
     query = _scoped(
-        select(Credential.id, Credential.issued_at, Credential.revoked_at, *ISSUER_COLUMNS)
-        .add_columns(Beneficiary.id, Beneficiary.profile)
+        select(Credential.id, Credential.issuer_id, Beneficiary.id, Beneficiary.profile)
+        .add_columns(_within(Credential.issued_at, start, end), _within(Credential.revoked_at, start, end))
         .join(Issuer, Issuer.id == Credential.issuer_id)
         .outerjoin(Beneficiary, Beneficiary.id == Credential.beneficiary_id)
         .where(
@@ -281,17 +286,15 @@ def _credential_facts(session: Session, period: Period, filters: Filters, tally:
         ),
         filters,
     )
-    for credential_id, issued_at, revoked_at, *issuer, person_id, profile in session.connection().execute(
-        query
-    ):
-        held = kinds.get(person_id, []) if person_id is not None else []
-        for kind in held or [(None, None)]:
-            bucket = tally.bucket(_dims(issuer, kind, profile))
+    unknown: list[Kind] = [(None, None)]
+    for credential_id, issuer_id, person_id, profile, issued, revoked in session.connection().execute(query):
+        for kind in kinds.get(person_id, unknown) if person_id is not None else unknown:
+            bucket = tally.bucket(issuer_id, kind, profile)
             if bucket is None:
                 continue
-            if start <= issued_at < end:
+            if issued:
                 bucket["badges_issued"][credential_id] = 1
-            if revoked_at is not None and start <= revoked_at < end:
+            if revoked:
                 bucket["badges_revoked"][credential_id] = 1
 
 
@@ -303,16 +306,19 @@ def _rank(level: Any) -> Any:
 
 def _skill_facts(session: Session, period: Period, filters: Filters, tally: Tally) -> None:
     start, end = period.bounds()
+    metrics = {
+        competency_id: f"skill:{slug}:{code}"
+        for competency_id, slug, code in session.connection().execute(
+            select(Competency.id, Framework.slug, Competency.code).join(Framework)
+        )
+    }
     query = _scoped(
-        select(Competency.id, Competency.code, Framework.slug, *ISSUER_COLUMNS, Beneficiary.id)
-        .add_columns(Beneficiary.profile, Pathway.id, Pathway.type, Pathway.category)
+        select(Evaluation.competency_id, Beneficiary.issuer_id, Beneficiary.id, Beneficiary.profile)
+        .add_columns(Evaluation.pathway_id)
         .distinct()
-        .select_from(Evaluation)
         .join(Competency, Competency.id == Evaluation.competency_id)
-        .join(Framework, Framework.id == Competency.framework_id)
         .join(Beneficiary, Beneficiary.id == Evaluation.beneficiary_id)
         .join(Issuer, Issuer.id == Beneficiary.issuer_id)
-        .outerjoin(Pathway, Pathway.id == Evaluation.pathway_id)
         .where(
             Evaluation.method != SELF_ASSESSMENT,
             Evaluation.evaluated_at >= start,
@@ -321,12 +327,10 @@ def _skill_facts(session: Session, period: Period, filters: Filters, tally: Tall
         ),
         filters,
     )
-    for competency_id, code, slug, *rest in session.connection().execute(query).all():
-        *issuer, person_id, profile, pathway_id, pathway_type, category = rest
-        kind = (pathway_type, category) if pathway_id is not None else (None, None)
-        bucket = tally.bucket(_dims(issuer, kind, profile))
+    for competency_id, issuer_id, person_id, profile, pathway_id in session.connection().execute(query):
+        bucket = tally.bucket(issuer_id, tally.kinds[pathway_id], profile)
         if bucket is not None:
-            bucket[f"skill:{slug}:{code}"][(person_id, competency_id)] = 1
+            bucket[metrics[competency_id]][(person_id, competency_id)] = 1
 
 
 def _figures_of(seen: dict[str, float]) -> Counts:
@@ -374,7 +378,7 @@ def _merged(buckets: list[Bucket]) -> Counts:
 
 def key_figures(session: Session, *, period: Period, filters: Filters) -> KeyFigures:
     """Totals for the period, and the same figures broken down by each dimension."""
-    tally = Tally(filters)
+    tally = Tally(session, filters)
     for source in (_enrolment_facts, _atelier_facts, _credential_facts, _skill_facts):
         source(session, period, filters, tally)
     places = {dims: bucket for dims, bucket in tally.buckets.items() if bucket}
