@@ -216,7 +216,8 @@ def _enrolment_facts(session: Session, period: Period, filters: Filters, tally: 
         .where(_pathways_in(period)),
         filters,
     )
-    for pathway_id, issuer_id, person_id, profile in session.connection().execute(query).all():
+    rows = session.connection().execute(query).all()
+    for pathway_id, issuer_id, person_id, profile in rows:
         bucket = tally.bucket(issuer_id, tally.kinds[pathway_id], profile)
         if bucket is None:
             continue
@@ -240,7 +241,8 @@ def _atelier_facts(session: Session, period: Period, filters: Filters, tally: Ta
         .group_by(*columns, Beneficiary.profile),
         filters,
     )
-    for atelier_id, minutes, pathway_id, issuer_id, profile, people in session.connection().execute(query):
+    rows = session.connection().execute(query).all()
+    for atelier_id, minutes, pathway_id, issuer_id, profile, people in rows:
         bucket = tally.bucket(issuer_id, tally.kinds[pathway_id], profile)
         if bucket is None:
             continue
@@ -255,10 +257,14 @@ def _atelier_facts(session: Session, period: Period, filters: Filters, tally: Ta
 def _pathway_kinds(session: Session, period: Period) -> dict[int, list[Kind]]:
     """Beneficiary id -> (type, category) of the period's pathways they are enrolled in, sorted."""
     found: dict[int, set[Kind]] = defaultdict(set)
-    rows = session.connection().execute(
-        select(Enrolment.beneficiary_id, Pathway.type, Pathway.category)
-        .join(Pathway)
-        .where(_pathways_in(period))
+    rows = (
+        session.connection()
+        .execute(
+            select(Enrolment.beneficiary_id, Pathway.type, Pathway.category)
+            .join(Pathway)
+            .where(_pathways_in(period))
+        )
+        .all()
     )
     for beneficiary_id, pathway_type, category in rows:
         found[beneficiary_id].add((pathway_type, category))
@@ -287,7 +293,8 @@ def _credential_facts(session: Session, period: Period, filters: Filters, tally:
         filters,
     )
     unknown: list[Kind] = [(None, None)]
-    for credential_id, issuer_id, person_id, profile, issued, revoked in session.connection().execute(query):
+    rows = session.connection().execute(query).all()
+    for credential_id, issuer_id, person_id, profile, issued, revoked in rows:
         for kind in kinds.get(person_id, unknown) if person_id is not None else unknown:
             bucket = tally.bucket(issuer_id, kind, profile)
             if bucket is None:
@@ -327,7 +334,8 @@ def _skill_facts(session: Session, period: Period, filters: Filters, tally: Tall
         ),
         filters,
     )
-    for competency_id, issuer_id, person_id, profile, pathway_id in session.connection().execute(query):
+    rows = session.connection().execute(query).all()
+    for competency_id, issuer_id, person_id, profile, pathway_id in rows:
         bucket = tally.bucket(issuer_id, tally.kinds[pathway_id], profile)
         if bucket is not None:
             bucket[metrics[competency_id]][(person_id, competency_id)] = 1
