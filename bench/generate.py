@@ -5,7 +5,7 @@ Usage: python bench/generate.py --database-url URL [--credentials 100000] [--sig
        [--keys-dir DIR]
 
 Shape (seeded, reproducible): one tiers-lieu per 2,500 credentials (4 to 40), in 12 departments, sized
-unevenly (the largest holds about a fifth of the credentials, on one status list); 6 badge classes each;
+unevenly (the largest holds about a sixth: 16,542 of 100,000, on one status list); 6 badge classes each;
 one beneficiary per 3 credentials, enrolled in a pathway of 10 people with 6 ateliers of 8 present on
 average, evaluated on 4 competences before and after; pathways, ateliers, evaluations and awards spread
 over 2023-2026; 3 % of the credentials revoked.
@@ -161,8 +161,8 @@ class Network:
                 {
                     "id": pid,
                     "issuer_id": issuer.id,
-                    "public_id": str(uuid.UUID(int=self.rng.getrandbits(128))),
-                    "subject_id": f"urn:uuid:{uuid.UUID(int=self.rng.getrandbits(128))}",
+                    "public_id": str(uuid.UUID(int=self.rng.getrandbits(128), version=4)),
+                    "subject_id": f"urn:uuid:{uuid.UUID(int=self.rng.getrandbits(128), version=4)}",
                     "display_name": f"P{pid}",
                     "email": f"p{pid}@example.org",
                     "profile": self.rng.choice((*PROFILES, None)),
