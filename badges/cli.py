@@ -380,6 +380,28 @@ def check_command() -> None:
     click.echo("Aucun écart.")
 
 
+@click.command("backfill-hash-data")
+@click.option("--batch", default=200, show_default=True, help="Badges par transaction.")
+@with_appcontext
+def backfill_hash_data_command(batch: int) -> None:
+    """Store the Data Integrity hash data of badges issued before it was kept (migration 0006)."""
+    from badges.services.credentials import hash_backfill
+
+    session, filled, after = get_session(), 0, 0
+    refused: list[str] = []
+    while True:
+        done = hash_backfill.fill_batch(session, after_id=after, limit=batch)
+        session.commit()
+        if done.last_id is None:
+            break
+        filled, refused, after = filled + done.filled, refused + done.refused, done.last_id
+    click.echo(f"{filled} badge(s) complété(s).")
+    for public_id in refused:
+        click.echo(f"REFUSÉ {public_id} : la preuve conservée ne se vérifie pas.")
+    if refused:
+        raise click.ClickException(f"{len(refused)} badge(s) sans empreinte : lancez « badges check ».")
+
+
 @click.command("demo")
 @with_appcontext
 def demo_command() -> None:
@@ -471,6 +493,7 @@ def init_app(app: Flask) -> None:
         awards_group,
         demo_command,
         check_command,
+        backfill_hash_data_command,
         backup_command,
         restore_command,
     ):

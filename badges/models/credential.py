@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from badges.models.badge import BadgeClass, BadgeRevision
@@ -23,6 +23,19 @@ class Credential(PublicIdMixin, Base):
         # Exactly one award per beneficiary and badge class (erased awards have no beneficiary).
         UniqueConstraint("badge_class_id", "beneficiary_id"),
         Index("ix_credential_issuer_issued", "issuer_id", "issued_at"),
+        # Issue 17, "Scale on PostgreSQL" (migration 0008): the key figures of a period read badges issued
+        # or revoked in it, whatever the tiers-lieu; re-signing a status list reads its revoked entries only
+        # (a few hundred among up to 131,072); a beneficiary's badges (holder pages, erasure's SET NULL).
+        Index("ix_credential_issued_at", "issued_at"),
+        Index("ix_credential_revoked_at", "revoked_at"),
+        Index(
+            "ix_credential_revoked_entries",
+            "status_list_id",
+            "status_index",
+            postgresql_where=text("revoked_at IS NOT NULL"),
+            sqlite_where=text("revoked_at IS NOT NULL"),
+        ),
+        Index("ix_credential_beneficiary", "beneficiary_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

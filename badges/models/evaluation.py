@@ -17,7 +17,11 @@ from badges.models.user import User
 
 class Evaluation(PublicIdMixin, Base):
     __tablename__ = "evaluation"
-    __table_args__ = (Index("ix_evaluation_beneficiary_competency", "beneficiary_id", "competency_id"),)
+    __table_args__ = (
+        Index("ix_evaluation_beneficiary_competency", "beneficiary_id", "competency_id"),
+        # The key figures of a period (issue 17, migration 0008).
+        Index("ix_evaluation_evaluated_at", "evaluated_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     beneficiary_id: Mapped[int] = mapped_column(ForeignKey("beneficiary.id", ondelete="CASCADE"))

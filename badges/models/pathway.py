@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, ForeignKey, String, Table, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, Index, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from badges.models.badge import BadgeClass
@@ -72,6 +72,8 @@ class Enrolment(Base):
 
 class Atelier(PublicIdMixin, Base):
     __tablename__ = "atelier"
+    # The key figures of a period (issue 17, migration 0008).
+    __table_args__ = (Index("ix_atelier_held_on", "held_on"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     pathway_id: Mapped[int] = mapped_column(ForeignKey("pathway.id", ondelete="CASCADE"))

@@ -24,12 +24,11 @@ pathway's type and category, and to the profile of each person present; a badge 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Literal, TypedDict
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from badges.models import (
@@ -44,11 +43,10 @@ from badges.models import (
     Issuer,
     Pathway,
 )
-from badges.services.programme import rules
 from badges.services.programme.awarding import SELF_ASSESSMENT
 from badges.services.shared.errors import InvalidInput
 from badges.services.shared.messages import N_, Message, message
-from badges.services.shared.validation import NOT_A_DATE
+from badges.services.shared.validation import LEVELS, NOT_A_DATE
 
 END_BEFORE_START = message("figures.end_before_start", N_("La fin de la période précède son début."))
 
@@ -127,14 +125,48 @@ class Filters:
     profile: str | None = None
 
 
-@dataclass(frozen=True)
-class Fact:
-    """One countable thing with its dimensions; `key` identifies it for distinct counts."""
+Dims = tuple[str, str, str, str, str]  # in the order of DIMENSIONS
 
-    metric: str
-    key: Any
-    dims: tuple[str, str, str, str, str]  # in the order of DIMENSIONS
-    weight: int = 1  # minutes, for the HOURS metrics
+
+Bucket = dict[str, dict[Any, int]]  # metric -> key -> weight, in one place
+
+
+class Tally:
+    """The distinct facts kept by the filters, by place (dims): metric -> key -> weight.
+
+    `key` identifies a countable thing for distinct counts; the weight is minutes for the HOURS metrics.
+    A fact seen twice (an atelier once per person present with the same profile) is stored once. Grouping
+    by place first lets a breakdown merge a few thousand buckets instead of re-hashing every fact. Rows
+    carry integer ids: the tiers-lieux' and pathways' names are read once (issue 17, a year of a large
+    network is ~10^5 rows).
+    """
+
+    def __init__(self, session: Session, filters: Filters) -> None:
+        self.buckets: dict[Dims, Bucket | None] = {}
+        self.places: dict[tuple[int, str | None, str | None, str | None], Bucket | None] = {}
+        self.wanted = (filters.pathway_type, filters.category, filters.profile)
+        issuers = _scoped(select(Issuer.id, Issuer.slug, Issuer.department), filters)
+        self.issuers = {row[0]: (row[1], row[2] or UNSET) for row in session.connection().execute(issuers)}
+        # Every pathway: an evaluation names its pathway, whichever tiers-lieu runs it.
+        pathways = select(Pathway.id, Pathway.type, Pathway.category)
+        self.kinds: dict[int | None, Kind] = {
+            row[0]: (row[1], row[2]) for row in session.connection().execute(pathways)
+        }
+        self.kinds[None] = (None, None)
+
+    def bucket(self, issuer_id: int, kind: Kind, profile: str | None) -> Bucket | None:
+        """The facts of one place, or None when the filters leave that place out."""
+        place = (issuer_id, kind[0], kind[1], profile)
+        if place not in self.places:
+            slug, department = self.issuers[issuer_id]
+            dims = (slug, department, kind[0] or UNSET, kind[1] or UNSET, profile or UNSET)
+            if dims not in self.buckets:
+                kept = all(
+                    value is None or value == dim for value, dim in zip(self.wanted, dims[2:], strict=True)
+                )
+                self.buckets[dims] = defaultdict(dict) if kept else None
+            self.places[place] = self.buckets[dims]
+        return self.places[place]
 
 
 def period_of(start: Any, end: Any) -> Period:
@@ -157,12 +189,6 @@ def period_of(start: Any, end: Any) -> Period:
 Kind = tuple[str | None, str | None]  # a pathway's type and category
 
 
-def _dims(issuer: Issuer, kind: Kind, profile: str | None) -> tuple[str, str, str, str, str]:
-    pathway_type, category = kind
-    department = issuer.department
-    return (issuer.slug, department or UNSET, pathway_type or UNSET, category or UNSET, profile or UNSET)
-
-
 def _scoped(query: Any, filters: Filters) -> Any:
     """The query narrowed to the tiers-lieux in scope (the query joins Issuer)."""
     if filters.issuer_ids is not None:
@@ -178,61 +204,84 @@ def _pathways_in(period: Period) -> Any:
     )
 
 
-def _enrolment_facts(session: Session, period: Period, filters: Filters) -> Iterable[Fact]:
+# The sources read integer ids and profiles, never whole rows (issue 17).
+
+
+def _enrolment_facts(session: Session, period: Period, filters: Filters, tally: Tally) -> None:
     query = _scoped(
-        select(Pathway, Issuer, Beneficiary)
+        select(Pathway.id, Pathway.issuer_id, Beneficiary.id, Beneficiary.profile)
         .join(Issuer, Issuer.id == Pathway.issuer_id)
         .outerjoin(Enrolment, Enrolment.pathway_id == Pathway.id)
         .outerjoin(Beneficiary, Beneficiary.id == Enrolment.beneficiary_id)
         .where(_pathways_in(period)),
         filters,
     )
-    for pathway, issuer, person in session.execute(query):
-        dims = _dims(issuer, (pathway.type, pathway.category), person.profile if person else None)
-        yield Fact("pathways", pathway.id, dims)
-        yield Fact("tiers_lieux", issuer.id, dims)
-        if person is not None:
-            yield Fact("beneficiaries", person.id, dims)
+    rows = session.connection().execute(query).all()
+    for pathway_id, issuer_id, person_id, profile in rows:
+        bucket = tally.bucket(issuer_id, tally.kinds[pathway_id], profile)
+        if bucket is None:
+            continue
+        bucket["pathways"][pathway_id] = 1
+        bucket["tiers_lieux"][issuer_id] = 1
+        if person_id is not None:
+            bucket["beneficiaries"][person_id] = 1
 
 
-def _atelier_facts(session: Session, period: Period, filters: Filters) -> Iterable[Fact]:
+def _atelier_facts(session: Session, period: Period, filters: Filters, tally: Tally) -> None:
+    """Ateliers, with their people present counted by profile: each (atelier, person) pair has one profile,
+    so the participant hours of (atelier, profile) are its duration times the people present."""
+    columns = (Atelier.id, Atelier.duration_minutes, Pathway.id, Pathway.issuer_id)
     query = _scoped(
-        select(Atelier, Pathway, Issuer, Attendance, Beneficiary)
+        select(*columns, Beneficiary.profile, func.count(Attendance.atelier_id))
         .join(Pathway, Pathway.id == Atelier.pathway_id)
         .join(Issuer, Issuer.id == Pathway.issuer_id)
         .outerjoin(Attendance, and_(Attendance.atelier_id == Atelier.id, Attendance.present.is_(True)))
         .outerjoin(Beneficiary, Beneficiary.id == Attendance.beneficiary_id)
-        .where(Atelier.held_on >= period.start, Atelier.held_on <= period.end),
+        .where(Atelier.held_on >= period.start, Atelier.held_on <= period.end)
+        .group_by(*columns, Beneficiary.profile),
         filters,
     )
-    for atelier, pathway, issuer, attendance, person in session.execute(query):
-        dims = _dims(issuer, (pathway.type, pathway.category), person.profile if person else None)
-        yield Fact("ateliers", atelier.id, dims)
-        yield Fact("atelier_hours", atelier.id, dims, atelier.duration_minutes)
+    rows = session.connection().execute(query).all()
+    for atelier_id, minutes, pathway_id, issuer_id, profile, people in rows:
+        bucket = tally.bucket(issuer_id, tally.kinds[pathway_id], profile)
+        if bucket is None:
+            continue
+        bucket["ateliers"][atelier_id] = 1
+        bucket["atelier_hours"][atelier_id] = minutes
         # An atelier held in the period is activity even if its pathway's dates were edited since.
-        yield Fact("tiers_lieux", issuer.id, dims)
-        if attendance is not None:
-            yield Fact("participant_hours", (atelier.id, person.id), dims, atelier.duration_minutes)
+        bucket["tiers_lieux"][issuer_id] = 1
+        if people:
+            bucket["participant_hours"][(atelier_id, profile)] = minutes * people
 
 
-def _pathway_kinds(session: Session, period: Period) -> dict[int, set[Kind]]:
-    """Beneficiary id -> (type, category) of the period's pathways they are enrolled in."""
+def _pathway_kinds(session: Session, period: Period) -> dict[int, list[Kind]]:
+    """Beneficiary id -> (type, category) of the period's pathways they are enrolled in, sorted."""
     found: dict[int, set[Kind]] = defaultdict(set)
-    rows = session.execute(
-        select(Enrolment.beneficiary_id, Pathway.type, Pathway.category)
-        .join(Pathway)
-        .where(_pathways_in(period))
+    rows = (
+        session.connection()
+        .execute(
+            select(Enrolment.beneficiary_id, Pathway.type, Pathway.category)
+            .join(Pathway)
+            .where(_pathways_in(period))
+        )
+        .all()
     )
     for beneficiary_id, pathway_type, category in rows:
         found[beneficiary_id].add((pathway_type, category))
-    return found
+    return {beneficiary_id: sorted(kinds) for beneficiary_id, kinds in found.items()}
 
 
-def _credential_facts(session: Session, period: Period, filters: Filters) -> Iterable[Fact]:
+def _within(column: Any, start: datetime, end: datetime) -> Any:
+    """1 when the instant is in [start, end), else 0, computed by the database (no datetime per row)."""
+    return case((and_(column >= start, column < end), 1), else_=0)
+
+
+def _credential_facts(session: Session, period: Period, filters: Filters, tally: Tally) -> None:
     start, end = period.bounds()
     kinds = _pathway_kinds(session, period)
     query = _scoped(
-        select(Credential, Issuer, Beneficiary)
+        select(Credential.id, Credential.issuer_id, Beneficiary.id, Beneficiary.profile)
+        .add_columns(_within(Credential.issued_at, start, end), _within(Credential.revoked_at, start, end))
         .join(Issuer, Issuer.id == Credential.issuer_id)
         .outerjoin(Beneficiary, Beneficiary.id == Credential.beneficiary_id)
         .where(
@@ -243,54 +292,62 @@ def _credential_facts(session: Session, period: Period, filters: Filters) -> Ite
         ),
         filters,
     )
-    for credential, issuer, person in session.execute(query):
-        profile = person.profile if person else None
-        held: list[Kind] = sorted(kinds.get(person.id, set())) if person else []
-        for kind in held or [(None, None)]:
-            dims = _dims(issuer, kind, profile)
-            if start <= credential.issued_at < end:
-                yield Fact("badges_issued", credential.id, dims)
-            if credential.revoked_at is not None and start <= credential.revoked_at < end:
-                yield Fact("badges_revoked", credential.id, dims)
+    unknown: list[Kind] = [(None, None)]
+    rows = session.connection().execute(query).all()
+    for credential_id, issuer_id, person_id, profile, issued, revoked in rows:
+        for kind in kinds.get(person_id, unknown) if person_id is not None else unknown:
+            bucket = tally.bucket(issuer_id, kind, profile)
+            if bucket is None:
+                continue
+            if issued:
+                bucket["badges_issued"][credential_id] = 1
+            if revoked:
+                bucket["badges_revoked"][credential_id] = 1
 
 
-def _skill_facts(session: Session, period: Period, filters: Filters) -> Iterable[Fact]:
+def _rank(level: Any) -> Any:
+    """programme.rules.rank in SQL: the position on the local scale, 0 when not on it (one query, not one
+    Python test per evaluation; a competence without a level expects N1)."""
+    return case({name: position for position, name in enumerate(LEVELS, start=1)}, value=level, else_=0)
+
+
+def _skill_facts(session: Session, period: Period, filters: Filters, tally: Tally) -> None:
     start, end = period.bounds()
+    metrics = {
+        competency_id: f"skill:{slug}:{code}"
+        for competency_id, slug, code in session.connection().execute(
+            select(Competency.id, Framework.slug, Competency.code).join(Framework)
+        )
+    }
     query = _scoped(
-        select(Evaluation, Competency, Framework, Issuer, Beneficiary, Pathway)
+        select(Evaluation.competency_id, Beneficiary.issuer_id, Beneficiary.id, Beneficiary.profile)
+        .add_columns(Evaluation.pathway_id)
+        .distinct()
         .join(Competency, Competency.id == Evaluation.competency_id)
-        .join(Framework, Framework.id == Competency.framework_id)
         .join(Beneficiary, Beneficiary.id == Evaluation.beneficiary_id)
         .join(Issuer, Issuer.id == Beneficiary.issuer_id)
-        .outerjoin(Pathway, Pathway.id == Evaluation.pathway_id)
         .where(
             Evaluation.method != SELF_ASSESSMENT,
             Evaluation.evaluated_at >= start,
             Evaluation.evaluated_at < end,
+            _rank(Evaluation.result) >= _rank(func.coalesce(func.nullif(Competency.level, ""), "N1")),
         ),
         filters,
     )
-    for evaluation, competency, framework, issuer, person, pathway in session.execute(query):
-        if rules.rank(evaluation.result) >= rules.rank(competency.level or "N1"):
-            kind = (pathway.type, pathway.category) if pathway else (None, None)
-            dims = _dims(issuer, kind, person.profile)
-            yield Fact(f"skill:{framework.slug}:{competency.code}", (person.id, competency.id), dims)
+    rows = session.connection().execute(query).all()
+    for competency_id, issuer_id, person_id, profile, pathway_id in rows:
+        bucket = tally.bucket(issuer_id, tally.kinds[pathway_id], profile)
+        if bucket is not None:
+            bucket[metrics[competency_id]][(person_id, competency_id)] = 1
 
 
-def _kept(fact: Fact, filters: Filters) -> bool:
-    wanted = (filters.pathway_type, filters.category, filters.profile)
-    return all(value is None or value == dim for value, dim in zip(wanted, fact.dims[2:], strict=True))
-
-
-def _count(facts: list[Fact]) -> Counts:
-    seen: dict[str, dict[Any, int]] = defaultdict(dict)
-    for fact in facts:
-        seen[fact.metric][fact.key] = fact.weight
+def _figures_of(seen: dict[str, float]) -> Counts:
+    """A group's figures from its metric -> distinct count (or summed minutes, for the HOURS metrics)."""
 
     def total(metric: Metric) -> float:
         # Minutes are summed as integers, then given in hours: 21,300 minutes are exactly 355 h.
-        found = seen.get(metric, {})
-        return round(sum(found.values()) / 60, 2) if metric in HOURS else len(found)
+        found = seen.get(metric, 0)
+        return round(found / 60, 2) if metric in HOURS else int(found)
 
     return {
         "beneficiaries": total("beneficiaries"),
@@ -302,28 +359,44 @@ def _count(facts: list[Fact]) -> Counts:
         "badges_issued": total("badges_issued"),
         "badges_revoked": total("badges_revoked"),
         "skills_acquired": {
-            metric.removeprefix("skill:"): len(keys)
-            for metric, keys in sorted(seen.items())
+            metric.removeprefix("skill:"): int(count)
+            for metric, count in sorted(seen.items())
             if metric.startswith("skill:")
         },
     }
 
 
+def _merged(buckets: list[Bucket]) -> Counts:
+    """The figures of a group of places: a thing found in two places of the group counts once."""
+    by_metric: dict[str, list[dict[Any, int]]] = defaultdict(list)
+    for bucket in buckets:
+        for metric, keys in bucket.items():
+            by_metric[metric].append(keys)
+    seen: dict[str, float] = {}
+    for metric, found in by_metric.items():
+        if metric in HOURS:
+            merged: dict[Any, int] = {}
+            for keys in found:
+                merged.update(keys)
+            seen[metric] = sum(merged.values())
+        else:
+            seen[metric] = len(set().union(*found))
+    return _figures_of(seen)
+
+
 def key_figures(session: Session, *, period: Period, filters: Filters) -> KeyFigures:
     """Totals for the period, and the same figures broken down by each dimension."""
-    facts = [
-        fact
-        for source in (_enrolment_facts, _atelier_facts, _credential_facts, _skill_facts)
-        for fact in source(session, period, filters)
-        if _kept(fact, filters)
-    ]
+    tally = Tally(session, filters)
+    for source in (_enrolment_facts, _atelier_facts, _credential_facts, _skill_facts):
+        source(session, period, filters, tally)
+    places = {dims: bucket for dims, bucket in tally.buckets.items() if bucket}
     breakdown: dict[str, list[GroupCounts]] = {}
     for position, dimension in enumerate(DIMENSIONS):
-        groups: dict[str, list[Fact]] = defaultdict(list)
-        for fact in facts:
-            groups[fact.dims[position]].append(fact)
-        breakdown[dimension] = [{"key": key, **_count(group)} for key, group in sorted(groups.items())]
-    totals = _count(facts)
+        groups: dict[str, list[Bucket]] = defaultdict(list)
+        for dims, bucket in places.items():
+            groups[dims[position]].append(bucket)
+        breakdown[dimension] = [{"key": key, **_merged(groups[key])} for key in sorted(groups)]
+    totals = _merged(list(places.values()))
     return {
         "period": {"from": period.start.isoformat(), "to": period.end.isoformat()},
         "totals": totals,
