@@ -34,8 +34,18 @@ ENV_KEYS = (
     "PROXIES",
     "STAFF_IDLE_MINUTES",
     "STAFF_SESSION_HOURS",
+    "RESSENTI_OPEN_DAYS",
+    "RESSENTI_RETENTION_DAYS",
 )
-INT_KEYS = {"MAX_CONTENT_LENGTH", "SMTP_PORT", "PROXIES", "STAFF_IDLE_MINUTES", "STAFF_SESSION_HOURS"}
+INT_KEYS = {
+    "MAX_CONTENT_LENGTH",
+    "SMTP_PORT",
+    "PROXIES",
+    "STAFF_IDLE_MINUTES",
+    "STAFF_SESSION_HOURS",
+    "RESSENTI_OPEN_DAYS",
+    "RESSENTI_RETENTION_DAYS",
+}
 
 
 def defaults(instance_path: Path) -> dict[str, Any]:
@@ -73,6 +83,11 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         # Staff sessions: idle timeout and absolute lifetime.
         "STAFF_IDLE_MINUTES": 60,
         "STAFF_SESSION_HOURS": 12,
+        # Ressenti: a participant answers alone through their private link until this many days after the
+        # atelier; answers are purged (`badges ressenti purge`) this many days after the atelier (2 years:
+        # the accompaniment file, docs/domain.md#D-gdpr-retention).
+        "RESSENTI_OPEN_DAYS": 14,
+        "RESSENTI_RETENTION_DAYS": 730,
         "BABEL_DEFAULT_LOCALE": "fr",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Paris",
         "SESSION_COOKIE_HTTPONLY": True,
