@@ -460,6 +460,8 @@ def instance() -> backup.Instance:
 
 
 def init_app(app: Flask) -> None:
+    from badges.cli_ressenti import ressenti_group
+
     for command in (
         serve_command,
         db_group,
@@ -471,6 +473,7 @@ def init_app(app: Flask) -> None:
         check_command,
         backup_command,
         restore_command,
+        ressenti_group,
     ):
         app.cli.add_command(command)
 
