@@ -41,7 +41,9 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_ressenti")),
-        sa.UniqueConstraint("atelier_id", "beneficiary_id", name=op.f("uq_ressenti_atelier_id_beneficiary_id")),
+        sa.UniqueConstraint(
+            "atelier_id", "beneficiary_id", name=op.f("uq_ressenti_atelier_id_beneficiary_id")
+        ),
     )
     op.create_table(
         "ressenti_item",
@@ -49,7 +51,10 @@ def upgrade() -> None:
         sa.Column("competency_id", sa.Integer(), nullable=False),
         sa.Column("kind", sa.String(length=10), nullable=False),
         sa.ForeignKeyConstraint(
-            ["ressenti_id"], ["ressenti.id"], name=op.f("fk_ressenti_item_ressenti_id_ressenti"), ondelete="CASCADE"
+            ["ressenti_id"],
+            ["ressenti.id"],
+            name=op.f("fk_ressenti_item_ressenti_id_ressenti"),
+            ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(
             ["competency_id"],

@@ -20,7 +20,7 @@ from sqlalchemy import and_, delete, select
 from sqlalchemy.orm import Session
 
 from badges.models import Atelier, Attendance, Beneficiary, Enrolment, Pathway, Ressenti, RessentiItem
-from badges.services.shared.errors import InvalidInput, NotFound
+from badges.services.shared.errors import NotFound
 from badges.services.shared.messages import N_, Message, message
 from badges.services.shared.validation import Fields
 

@@ -70,10 +70,15 @@ def _next(found: Atelier, people: list[Any], person: Beneficiary) -> Response:
     ids = [p["id"] for p in people]
     position = ids.index(person.public_id)
     if position + 1 < len(ids):
-        target = url_for("staff.ressenti_person", atelier_id=found.public_id, beneficiary_id=ids[position + 1])
+        target = url_for(
+            "staff.ressenti_person", atelier_id=found.public_id, beneficiary_id=ids[position + 1]
+        )
         return redirect(target, 303)
     return commit_and_redirect(
-        _("Merci. Le tour du groupe est fini."), "staff.atelier", atelier_id=found.public_id, _anchor="ressenti"
+        _("Merci. Le tour du groupe est fini."),
+        "staff.atelier",
+        atelier_id=found.public_id,
+        _anchor="ressenti",
     )
 
 
@@ -85,7 +90,9 @@ def ressenti_person(atelier_id: str, beneficiary_id: str) -> Response | str | tu
     person, people = _person(found, beneficiary_id)
     session = get_session()
     if request.method == "GET":
-        return _screen(found, person, people, ressenti.form_of(ressenti.answer_of(session, found, person)), {})
+        return _screen(
+            found, person, people, ressenti.form_of(ressenti.answer_of(session, found, person)), {}
+        )
     if request.form.get("action") == "passer":
         return _next(found, people, person)
     data = submitted()

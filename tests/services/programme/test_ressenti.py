@@ -3,7 +3,9 @@ names, "à revoir" carried to the next atelier, exported, erased and purged with
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -38,7 +40,11 @@ def test_a_present_person_answers_once_and_edits_in_place(session, world, now):
     session.flush()
     stored = session.scalars(select(Ressenti)).all()
     assert len(stored) == 1
-    assert ressenti.form_of(stored[0]) == {"feeling": "moyen", "items": [f"appris:{D06}"], "words": "Le Wi-Fi"}
+    assert ressenti.form_of(stored[0]) == {
+        "feeling": "moyen",
+        "items": [f"appris:{D06}"],
+        "words": "Le Wi-Fi",
+    }
     assert count(session, RessentiItem) == 1
 
 
@@ -79,7 +85,13 @@ def test_bad_input_is_refused_per_field_and_nothing_is_stored(session, world, no
 
 def test_the_group_summary_counts_without_names_and_sorts_the_words(session, keyring, links, now):
     world = make_programme(
-        session, keyring, links, now, {"display_name": "Awa"}, {"display_name": "Karim"}, {"display_name": "Lea"}
+        session,
+        keyring,
+        links,
+        now,
+        {"display_name": "Awa"},
+        {"display_name": "Karim"},
+        {"display_name": "Lea"},
     )
     awa, karim, lea = world.people
     present(session, world.atelier, awa, karim, lea)
@@ -92,7 +104,11 @@ def test_the_group_summary_counts_without_names_and_sorts_the_words(session, key
     assert (d06["appris"], d06["acquis"], d06["a_revoir"]) == (0, 1, 1)
     assert summary["words"] == ["super", "Trop vite"]
     assert "Awa" not in repr(summary) and "Karim" not in repr(summary)
-    assert [p["answered"] for p in ressenti_listing.participants(session, world.atelier)] == [True, True, False]
+    assert [p["answered"] for p in ressenti_listing.participants(session, world.atelier)] == [
+        True,
+        True,
+        False,
+    ]
 
 
 def test_the_next_atelier_shows_what_people_want_to_review(session, world, now):
@@ -155,7 +171,9 @@ def test_answers_past_the_retention_period_are_purged(session, world, now):
     present(session, world.atelier, awa)
     present(session, recent, awa)
     answer(session, world, awa, now, items=[f"acquis:{D06}"])
-    ressenti.record(session, atelier=recent, beneficiary=awa, data={"feeling": "bien"}, source="lien", now=now)
+    ressenti.record(
+        session, atelier=recent, beneficiary=awa, data={"feeling": "bien"}, source="lien", now=now
+    )
     session.flush()
     gone = ressenti.purge_expired(session, today=date(2026, 3, 10) + timedelta(days=731), retention_days=730)
     assert gone == 1
@@ -165,3 +183,29 @@ def test_answers_past_the_retention_period_are_purged(session, world, now):
 
 def test_a_beneficiary_made_for_the_test_has_no_answers(session, world, now):
     assert ressenti.export_for(session, make_beneficiary(session, world.issuer, now)) == []
+
+
+def test_a_badge_issued_after_a_ressenti_holds_nothing_of_it(session, world, keyring, links, now):
+    from badges.services.credentials import issuance
+
+    awa = world.people[0]
+    present(session, world.atelier, awa)
+    answer(session, world, awa, now, feeling="difficile", items=[f"a_revoir:{D06}"], words="Zorglub fatigué")
+    credential = issuance.award(
+        session, keyring, badge_class=world.badge, beneficiary=awa, links=links, now=now
+    )
+    documents = " ".join(filter(None, [credential.ob2_assertion, credential.ob3_credential]))
+    assert documents and "Zorglub" not in documents and "difficile" not in documents
+    assert "a_revoir" not in documents
+
+
+def test_no_credential_builder_reads_the_ressenti():
+    """Credential, Open Badges and badge-page code never name the ressenti: it never goes into a badge."""
+    root = Path(ressenti.__file__).parents[1]
+    readers = [
+        *root.glob("credentials/**/*.py"),
+        *root.glob("openbadges/**/*.py"),
+        *root.glob("holders/**/*.py"),
+    ]
+    assert readers
+    assert [p.name for p in readers if re.search("ressenti", p.read_text(encoding="utf-8"), re.I)] == []

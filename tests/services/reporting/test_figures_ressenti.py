@@ -40,7 +40,9 @@ def test_figures_count_sessions_and_items_within_the_filters(session, keyring, l
     q1 = make_beneficiary(session, b, now, profile="initie")
     enrol(session, pa, now, p1, p2, p3)
     enrol(session, pb, now, q1)
-    a1, a2, a3 = (make_atelier(session, pa, now, held_on=d) for d in ("2026-03-10", "2026-03-20", "2026-04-10"))
+    a1, a2, a3 = (
+        make_atelier(session, pa, now, held_on=d) for d in ("2026-03-10", "2026-03-20", "2026-04-10")
+    )
     b1 = make_atelier(session, pb, now, held_on="2026-03-15")
     session_with(
         session,
