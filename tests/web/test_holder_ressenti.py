@@ -39,6 +39,7 @@ def holder(app, session, keyring, links, now):
     other = private_link.private_token(session, beneficiary=karim, secret=secret, now=now)
     session.commit()
     return {
+        "person": awa,
         "token": token,
         "other": other,
         "atelier": atelier,
@@ -88,3 +89,11 @@ def test_only_one_s_own_attended_recent_ateliers_open(app, client, holder, sessi
     assert client.get(holder["url"]).status_code == 404
     assert "Comment s’est passé" not in text_of(client.get(f"/mes-badges/{holder['token']}"))
     assert count_committed(session, Ressenti) == 0
+
+
+def test_the_participant_page_never_shows_the_internal_typology(client, holder, session):
+    holder["person"].profile = "exclu"
+    session.commit()
+    for url in (f"/mes-badges/{holder['token']}", holder["url"]):
+        page = text_of(client.get(url)).casefold()
+        assert not any(word in page for word in ("exclu", "intermédiaire", "initié", "profil"))

@@ -60,6 +60,8 @@ def _screen(found: Atelier, person: Beneficiary, people: list[Any], form: Any, e
         "feelings": ressenti.FEELINGS,
         "form": form,
         "words_max": ressenti.WORDS_MAX,
+        # The tablet goes from hand to hand: no menu to the rest of the staff space on these screens.
+        "nav": None,
     }
     if errors:
         return invalid(ROUND, errors, **context)

@@ -43,6 +43,8 @@ def test_the_round_goes_person_by_person_and_the_page_sums_it_up(staff, round_, 
     first = staff.get(f"{round_['base']}/{round_['awa'].public_id}")
     page = text(first)
     assert "Personne 1 sur 2" in page and "À vous, Awa" in page and "Je veux revoir." in page
+    # The tablet goes from hand to hand: no menu to the rest of the staff space (people's records).
+    assert 'class="staff-nav"' not in first.get_data(as_text=True) and "Bénéficiaires" not in page
     data = {
         "feeling": "tres_bien",
         "items": [f"acquis:{D06}", f"a_revoir:{D07}"],
