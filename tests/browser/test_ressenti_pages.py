@@ -96,6 +96,12 @@ def test_a_mediateur_hands_the_tablet_round_a_group_of_eight(tablet, group, sess
     section = page.locator("section", has=page.locator("#ressenti")).inner_text()
     assert not any(name in section for name in NAMES)  # never a name next to a feeling
     check(page, "ressenti-tablette-resume")
+    page.get_by_role("link", name="Premiers pas").click()
+    expect(page.get_by_role("heading", name="Ressenti au fil des ateliers")).to_be_visible()
+    check(page, "ressenti-parcours")
+    page.goto(f"{group.base}/staff/figures?from=2026-01-01&to=2026-12-31")
+    expect(page.get_by_text("100 % des ateliers vécus positivement")).to_be_visible()
+    check(page, "ressenti-chiffres-cles")
     assert count_committed(session, Ressenti) == 7
 
 

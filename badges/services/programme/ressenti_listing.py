@@ -14,8 +14,8 @@ from typing import TypedDict
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from badges.models import Atelier, Attendance, Beneficiary, Ressenti, RessentiItem
-from badges.services.programme.ressenti import FEELINGS, KINDS, attended, is_open
+from badges.models import Atelier, Attendance, Beneficiary, Pathway, Ressenti, RessentiItem
+from badges.services.programme.ressenti import FEELINGS, KINDS, POSITIVE, attended, is_open
 
 
 class CompetenceCounts(TypedDict):
@@ -49,6 +49,18 @@ class HolderAtelier(TypedDict):
     title: str
     held_on: date
     answered: bool
+
+
+class SessionFeeling(TypedDict):
+    """One atelier of a pathway as its participants felt it (the restitution reads these over time)."""
+
+    id: str
+    title: str
+    held_on: date
+    answers: int
+    feelings: list[tuple[str, int]]
+    positive: bool  # more than half of the answers "très bien" or "bien"
+    to_review: int  # "à revoir" sentences ticked
 
 
 class Participant(TypedDict):
@@ -141,3 +153,31 @@ def open_ateliers(
         for a in recent
         if is_open(a, today=today, open_days=open_days)
     ]
+
+
+def pathway_timeline(session: Session, pathway: Pathway) -> list[SessionFeeling]:
+    """The ressenti of each atelier of the pathway that has answers, in date order (counts only)."""
+    rows = session.execute(
+        select(Atelier, Ressenti)
+        .join(Ressenti, Ressenti.atelier_id == Atelier.id)
+        .where(Atelier.pathway_id == pathway.id)
+        .order_by(Atelier.held_on, Atelier.id)
+    )
+    grouped: dict[int, tuple[Atelier, list[Ressenti]]] = {}
+    for atelier, answer in rows:
+        grouped.setdefault(atelier.id, (atelier, []))[1].append(answer)
+    timeline: list[SessionFeeling] = []
+    for atelier, answers in grouped.values():
+        felt = Counter(answer.feeling for answer in answers)
+        timeline.append(
+            {
+                "id": atelier.public_id,
+                "title": atelier.title,
+                "held_on": atelier.held_on,
+                "answers": len(answers),
+                "feelings": [(feeling, felt[feeling]) for feeling in FEELINGS],
+                "positive": 2 * sum(felt[f] for f in POSITIVE) > len(answers),
+                "to_review": sum(1 for a in answers for item in a.items if item.kind == "a_revoir"),
+            }
+        )
+    return timeline

@@ -209,3 +209,23 @@ def test_no_credential_builder_reads_the_ressenti():
     ]
     assert readers
     assert [p.name for p in readers if re.search("ressenti", p.read_text(encoding="utf-8"), re.I)] == []
+
+
+def test_the_pathway_timeline_gives_each_answered_atelier_in_order(session, world, now):
+    awa, karim = world.people
+    later = make_atelier(session, world.pathway, now, held_on="2026-03-11")
+    empty = make_atelier(session, world.pathway, now, held_on="2026-03-12")
+    for atelier in (world.atelier, later, empty):
+        present(session, atelier, awa, karim)
+    answer(session, world, awa, now, feeling="difficile", items=[f"a_revoir:{D06}", f"a_revoir:{D07}"])
+    answer(session, world, karim, now, feeling="bien")
+    for person in (awa, karim):
+        ressenti.record(
+            session, atelier=later, beneficiary=person, data={"feeling": "bien"}, source="lien", now=now
+        )
+    timeline = ressenti_listing.pathway_timeline(session, world.pathway)
+    assert [(s["held_on"], s["answers"], s["positive"], s["to_review"]) for s in timeline] == [
+        (date(2026, 3, 10), 2, False, 2),  # one of two is not "more than half"
+        (date(2026, 3, 11), 2, True, 0),
+    ]
+    assert timeline[0]["feelings"] == [("tres_bien", 0), ("bien", 1), ("moyen", 0), ("difficile", 1)]

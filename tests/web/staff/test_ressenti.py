@@ -114,6 +114,11 @@ def test_the_next_atelier_shows_what_to_review(staff, round_, session, now):
     session.commit()
     page = text(staff.get(f"/staff/ateliers/{later.public_id}"))
     assert "À revoir" in page and "2 personnes (10 mars)" in page
+    pathway = text(staff.get(f"/staff/pathways/{round_['pathway'].public_id}"))
+    assert (
+        "Ressenti au fil des ateliers" in pathway
+        and "Awa" not in pathway.split("Ressenti au fil", 1)[1].split("Personnes inscrites")[0]
+    )
 
 
 def test_the_export_gives_the_person_s_answers(staff, round_, session):
