@@ -125,6 +125,8 @@ def test_the_export_gives_the_person_s_answers(staff, round_, session):
     post(
         staff, f"{round_['base']}/{round_['awa'].public_id}", {"feeling": "moyen", "items": [f"appris:{D06}"]}
     )
+    page = text(staff.get(f"/staff/beneficiaries/{round_['awa'].public_id}"))
+    assert "Télécharger son ressenti des ateliers (JSON)" in page
     response = staff.get(f"/staff/beneficiaries/{round_['awa'].public_id}/ressenti.json")
     assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
     exported = json.loads(response.get_data(as_text=True))
