@@ -484,6 +484,8 @@ def instance() -> backup.Instance:
 
 
 def init_app(app: Flask) -> None:
+    from badges.cli_ressenti import ressenti_group
+
     for command in (
         serve_command,
         db_group,
@@ -496,6 +498,7 @@ def init_app(app: Flask) -> None:
         backfill_hash_data_command,
         backup_command,
         restore_command,
+        ressenti_group,
     ):
         app.cli.add_command(command)
 

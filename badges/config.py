@@ -37,6 +37,8 @@ ENV_KEYS = (
     "DATABASE_CONNECT_TIMEOUT",
     "LOG_FORMAT",
     "LOG_LEVEL",
+    "RESSENTI_OPEN_DAYS",
+    "RESSENTI_RETENTION_DAYS",
 )
 INT_KEYS = {
     "MAX_CONTENT_LENGTH",
@@ -45,6 +47,8 @@ INT_KEYS = {
     "STAFF_IDLE_MINUTES",
     "STAFF_SESSION_HOURS",
     "DATABASE_CONNECT_TIMEOUT",
+    "RESSENTI_OPEN_DAYS",
+    "RESSENTI_RETENTION_DAYS",
 }
 
 
@@ -89,6 +93,11 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         # json or text; unset: json in production (BADGES_ENV=production, or under gunicorn), else text.
         "LOG_FORMAT": None,
         "LOG_LEVEL": "INFO",
+        # Ressenti: a participant answers alone through their private link until this many days after the
+        # atelier; answers are purged (`badges ressenti purge`) this many days after the atelier (2 years:
+        # the accompaniment file, docs/domain.md#D-gdpr-retention).
+        "RESSENTI_OPEN_DAYS": 14,
+        "RESSENTI_RETENTION_DAYS": 730,
         "BABEL_DEFAULT_LOCALE": "fr",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Paris",
         "SESSION_COOKIE_HTTPONLY": True,

@@ -16,6 +16,7 @@ from badges.models.pathway import (
     atelier_competency,
     pathway_badge_class,
 )
+from badges.models.ressenti import Ressenti, RessentiItem
 from badges.models.security import LoginAttempt
 from badges.models.sharing import BeneficiaryLink, CredentialSharing, ShareLink
 from badges.models.status import STATUS_LIST_SIZE, StatusList
@@ -45,6 +46,8 @@ __all__ = [
     "PendingAward",
     "PersonalCriterion",
     "Pathway",
+    "Ressenti",
+    "RessentiItem",
     "ReviewFlag",
     "Role",
     "ShareLink",

@@ -20,11 +20,12 @@ from badges.db import get_session
 from badges.models import Beneficiary, Credential
 from badges.services.credentials import downloads, qr, sharing
 from badges.services.holders import badge_view, holder_pages, private_link
+from badges.services.programme import ressenti_listing
 from badges.services.shared.errors import InvalidInput, NotFound, RuleError
 from badges.services.shared.messages import N_, message
 from badges.services.verification import checking
 from badges.web.api import send_download
-from badges.web.context import client_ip, keyring, links, now
+from badges.web.context import client_ip, keyring, links, now, today
 from badges.web.errors import error_response
 from badges.web.files import certificate_pdf
 from badges.web.i18n import say_error, say_fields
@@ -75,8 +76,11 @@ def _still_valid(credential: Credential) -> Credential:
 @bp.get("/mes-badges/<token>")
 @private_page
 def my_badges(token: str) -> str:
-    page = holder_pages.home(get_session(), _person(token), now())
-    return render_template("holder/home.html", page=page, token=token)
+    person = _person(token)
+    page = holder_pages.home(get_session(), person, now())
+    days = int(current_app.config.get("RESSENTI_OPEN_DAYS", 14))
+    ateliers = ressenti_listing.open_ateliers(get_session(), person, today=today(), open_days=days)
+    return render_template("holder/home.html", page=page, token=token, ateliers=ateliers)
 
 
 def _badge_page(

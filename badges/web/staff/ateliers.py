@@ -14,7 +14,7 @@ from werkzeug.wrappers import Response
 from badges.db import get_session
 from badges.models import Atelier, Pathway, Role
 from badges.services.holders import award_listing
-from badges.services.programme import evaluation, pathways, programme_listing
+from badges.services.programme import evaluation, pathways, programme_listing, ressenti_listing
 from badges.services.programme.awarding import Issuing, Outcome
 from badges.services.shared.errors import InvalidInput
 from badges.web.context import keyring, links, now, today
@@ -116,7 +116,12 @@ def _page(found: Atelier) -> dict[str, Any]:
     """The atelier, who came, and the group's badges with their certificate (hand them over from here)."""
     people = [enrolment.beneficiary_id for enrolment in found.pathway.enrolments]
     awards = award_listing.group_awards(get_session(), issuer=own_issuer(), beneficiary_ids=people, now=now())
-    return {"atelier": programme_listing.atelier_detail(get_session(), found), "awards": awards}
+    return {
+        "atelier": programme_listing.atelier_detail(get_session(), found),
+        "awards": awards,
+        "ressenti": ressenti_listing.group_summary(get_session(), found),
+        "to_review": ressenti_listing.to_review(get_session(), found),
+    }
 
 
 @bp.get("/ateliers/<atelier_id>")

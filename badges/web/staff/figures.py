@@ -17,7 +17,7 @@ from sqlalchemy import select
 from badges.db import get_session
 from badges.models import Issuer, Role
 from badges.services.programme import pathways
-from badges.services.reporting import figures_output
+from badges.services.reporting import figures_output, figures_ressenti
 from badges.services.reporting.figures import (
     HOURS,
     METRICS,
@@ -51,6 +51,13 @@ METRIC_LABELS = {
     "tiers_lieux": _l("Tiers-lieux actifs"),
     "badges_issued": _l("Badges délivrés"),
     "badges_revoked": _l("Badges révoqués"),
+}
+
+FEELING_LABELS = {
+    "tres_bien": _l("Très bien"),
+    "bien": _l("Bien"),
+    "moyen": _l("Moyen"),
+    "difficile": _l("Difficile"),
 }
 
 
@@ -144,6 +151,20 @@ def _charts(figures: KeyFigures) -> list[dict[str, Any]]:
     ]
 
 
+def _ressenti(chosen: dict[str, str]) -> figures_ressenti.RessentiFigures | None:
+    """The participants' voice with the same period and filters (None when a filter is wrong)."""
+    period, filters, errors = _query(chosen)
+    if errors or period is None:
+        return None
+    return figures_ressenti.ressenti_figures(get_session(), period=period, filters=filters)
+
+
+def _feelings_chart(voice: figures_ressenti.RessentiFigures) -> str:
+    names = {key: str(label) for key, label in FEELING_LABELS.items()}
+    items = [(names[feeling], float(n)) for feeling, n in voice["feelings"]]
+    return figures_output.bar_chart("ressenti-images", _("Comment les participants se sont sentis"), items)
+
+
 def _figures() -> tuple[dict[str, str], KeyFigures | None, dict[str, str]]:
     chosen = _chosen()
     period, filters, errors = _query(chosen)
@@ -170,7 +191,9 @@ def figures() -> tuple[str, int] | str:
         "headers": {key: str(label) for key, label in METRIC_LABELS.items()},
         "metrics": METRICS,
     }
-    page = render_template("staff/figures.html", **context)
+    voice = _ressenti(chosen) if found else None
+    chart = _feelings_chart(voice) if voice and voice["answers"] else None
+    page = render_template("staff/figures.html", ressenti=voice, ressenti_chart=chart, **context)
     return (page, 422) if errors else page
 
 
@@ -181,4 +204,6 @@ def figures_csv() -> Response | tuple[str, int]:
     if found is None:
         return " ".join(errors.values()), 422
     body = figures_output.csv_text(found, _labels())
+    voice = _ressenti(chosen)
+    body += figures_ressenti.csv_text(voice) if voice else ""
     return file_response(body, "text/csv", f"chiffres-cles-{chosen['from']}-{chosen['to']}.csv")

@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 
 from badges.db import get_session
 from badges.models import Pathway, Role
-from badges.services.programme import beneficiaries, pathways, programme_listing
+from badges.services.programme import beneficiaries, pathways, programme_listing, ressenti_listing
 from badges.services.shared.errors import Conflict, InvalidInput, NotFound
 from badges.web.context import now
 from badges.web.i18n import say_error, say_fields
@@ -72,8 +72,10 @@ def pathway_new() -> Response | str | tuple[str, int]:
 @bp.get("/pathways/<pathway_id>")
 @role_required(Role.STAFF)
 def pathway(pathway_id: str) -> str:
-    detail = programme_listing.pathway_detail(get_session(), pathway_of(pathway_id))
-    return render_template("staff/programme/pathway.html", pathway=detail)
+    found = pathway_of(pathway_id)
+    detail = programme_listing.pathway_detail(get_session(), found)
+    timeline = ressenti_listing.pathway_timeline(get_session(), found)
+    return render_template("staff/programme/pathway.html", pathway=detail, ressenti_timeline=timeline)
 
 
 @bp.route("/pathways/<pathway_id>/edit", methods=["GET", "POST"])

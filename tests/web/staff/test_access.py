@@ -14,6 +14,7 @@ import pytest
 from badges.db import get_session
 from badges.models import Role
 from badges.services.accounts import staff_accounts
+from badges.services.programme import pathways
 from tests.web.staff.conftest import ROLES, form_token, make_user, sign_in
 
 STAFF = frozenset({"staff", "other_staff"})
@@ -32,6 +33,8 @@ class Expect:
     scoped: bool = False
     # What a signed-in account gets on a public page, when it differs from `ok`.
     signed_in: int | None = None
+    # The URL's person is marked present at the atelier first (the ressenti screens are for them only).
+    present: bool = False
 
 
 TABLE: dict[tuple[str, str], Expect] = {
@@ -99,6 +102,17 @@ TABLE: dict[tuple[str, str], Expect] = {
     ("staff.atelier_grid", "POST"): Expect("/staff/ateliers/{atelier}/grid", STAFF, ok=422, scoped=True),
     ("staff.atelier_grid_draft", "POST"): Expect(
         "/staff/ateliers/{atelier}/grid/draft", STAFF, ok=204, scoped=True
+    ),
+    # The ressenti: the tablet round (a screen per person present), the person's answers exported.
+    ("staff.ressenti_start", "GET"): Expect("/staff/ateliers/{atelier}/ressenti", STAFF, scoped=True),
+    ("staff.ressenti_person", "GET"): Expect(
+        "/staff/ateliers/{atelier}/ressenti/{beneficiary}", STAFF, scoped=True, present=True
+    ),
+    ("staff.ressenti_person", "POST"): Expect(
+        "/staff/ateliers/{atelier}/ressenti/{beneficiary}", STAFF, ok=422, scoped=True, present=True
+    ),
+    ("staff.ressenti_export", "GET"): Expect(
+        "/staff/beneficiaries/{beneficiary}/ressenti.json", STAFF, scoped=True
     ),
     ("staff.beneficiaries_list", "GET"): Expect("/staff/beneficiaries", STAFF),
     ("staff.beneficiary_new", "GET"): Expect("/staff/beneficiaries/new", STAFF),
@@ -223,6 +237,15 @@ def concrete_url(expect: Expect, world, app, now) -> str:
     )
 
 
+def mark_present(app, world) -> None:
+    with app.app_context():
+        session = get_session()
+        atelier = pathways.atelier_in_scope(session, world.atelier_id, None)
+        person = {"beneficiary": world.award.beneficiary.public_id, "present": True}
+        pathways.record_attendance(session, atelier=atelier, data={"attendance": [person]})
+        session.commit()
+
+
 # The staff account, whose allowed actions may change the world (a flag reviewed, a badge sent), goes last.
 ORDER = sorted(ROLES, key=lambda role: role == "staff")
 
@@ -247,6 +270,8 @@ def answer(app, world, now, expect: Expect, method: str, role: str) -> tuple[int
 def test_access(app, world, now, endpoint, method):
     """Every role against one route (one world per route: building it is most of the cost)."""
     expect = TABLE[(endpoint, method)]
+    if expect.present:
+        mark_present(app, world)
     wrong = {}
     for role in ORDER:
         status, body = answer(app, world, now, expect, method, role)

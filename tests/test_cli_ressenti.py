@@ -1,0 +1,31 @@
+"""`badges ressenti purge` deletes the answers past BADGES_RESSENTI_RETENTION_DAYS, and only those."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from badges.models import Ressenti
+from badges.services.programme import pathways, ressenti
+from tests.factories import count_committed, make_atelier, make_programme
+
+
+def test_purge_deletes_only_the_answers_past_retention(
+    app, runner, session, keyring, links, now, monkeypatch
+):
+    world = make_programme(session, keyring, links, now)
+    awa = world.people[0]
+    recent = make_atelier(session, world.pathway, now, held_on="2026-06-01")
+    for atelier in (world.atelier, recent):
+        entry = {"beneficiary": awa.public_id, "present": True}
+        pathways.record_attendance(session, atelier=atelier, data={"attendance": [entry]})
+        ressenti.record(
+            session, atelier=atelier, beneficiary=awa, data={"feeling": "bien"}, source="lien", now=now
+        )
+    session.commit()
+    monkeypatch.setitem(app.config, "RESSENTI_RETENTION_DAYS", 730)
+    app.config["CLOCK"].frozen = datetime(2028, 3, 20, 10, tzinfo=UTC)  # 10 March 2026 + 2 years and more
+    result = runner.invoke(args=["ressenti", "purge"])
+    assert result.exit_code == 0, result.output
+    assert "1 réponse(s) de ressenti effacée(s)" in result.output
+    assert count_committed(session, Ressenti) == 1
+    assert runner.invoke(args=["ressenti", "purge"]).output.startswith("0 réponse(s)")
