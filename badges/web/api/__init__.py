@@ -73,4 +73,14 @@ def send_download(file: Download) -> Response:
 
 
 # Route modules register themselves on `bp` when imported.
-from badges.web.api import awards, delivery, evaluations, frameworks, pathways, programme, reports, verify  # noqa: E402,F401
+from badges.web.api import (  # noqa: E402,F401
+    awards,
+    delivery,
+    evaluations,
+    frameworks,
+    pathways,
+    programme,
+    reference,
+    reports,
+    verify,
+)
