@@ -14,6 +14,7 @@ from schemathesis.specs.openapi.definitions import OPENAPI_31_VALIDATOR
 from badges.web.api.inputs import ALWAYS, OPEN, declared_inputs
 from badges.web.api.openapi import description
 from badges.web.api.openapi_paths import OPERATIONS
+from tests.web.api_world import ROLES, call, make_world
 
 METHODS = {"GET", "POST", "PUT", "PATCH", "DELETE"}
 
@@ -117,3 +118,16 @@ def test_the_reference_page_shows_every_operation_in_french_then_english(client,
     assert 'id="schema-AwardInput"' in html and "200 caractères au plus" in html
     english = client.get("/api/v1/reference?lang=en").get_data(as_text=True)
     assert "API reference" in english and "Award a badge to a beneficiary" in english
+
+
+# The access matrix of the description's two routes: public, the same answer for every role.
+DESCRIPTION_ROUTES = ("/openapi.json", "/reference")
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("path", DESCRIPTION_ROUTES)
+def test_access_matrix_the_description_is_public_for_every_role(session, keyring, links, now, client, role, path):
+    world = make_world(session, keyring, links, now, client)
+    response = call(world.clients[role], "GET", path, None)
+    assert response.status_code == 200
+    assert call(world.clients[role], "POST", path, None).status_code == 405

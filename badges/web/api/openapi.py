@@ -8,7 +8,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from badges.web.api import MAX_PER_PAGE
+from badges.web.api import MAX_PAGE, MAX_PER_PAGE
 from badges.web.api.openapi_paths import JSON, OPERATIONS, Op
 from badges.web.api.openapi_schemas import SCHEMAS, Schema, page_of, ref
 
@@ -114,7 +114,7 @@ def path_parameters(path: str) -> list[dict[str, Any]]:
 
 def query_parameters(names: tuple[str, ...]) -> list[dict[str, Any]]:
     schemas: dict[str, Schema] = {
-        "page": {"type": "integer", "minimum": 1},
+        "page": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE},
         "per_page": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
         "lang": {"type": "string", "enum": ["fr", "en"]},
         "from": {"type": "string", "format": "date"},

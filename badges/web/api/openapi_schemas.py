@@ -89,7 +89,7 @@ BADGE_CLASS = answer(
         "name": STRING,
         "description": STRING,
         "criteria_narrative": NULLABLE_STRING,
-        "criteria_composed": NULLABLE_STRING,
+        "criteria_composed": BOOLEAN,
         "level": {"type": ["string", "null"]},
         "profile": NULLABLE_STRING,
         "tags": {"type": "array", "items": STRING},

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, jsonify, render_template
+from flask_babel import gettext
 
 from badges.web.api import bp
 from badges.web.api.inputs import accepts
@@ -51,6 +52,22 @@ def _reference_sections(spec: dict[str, Any]) -> list[dict[str, Any]]:
     return [{"title": title, "operations": ops} for title, ops in sections.items()]
 
 
+def limits(schema: dict[str, Any]) -> str:
+    """What a reader must know of a value besides its type: its limits, choices and format."""
+    said = []
+    if "maxLength" in schema:
+        said.append(gettext("%(max)s caractères au plus", max=schema["maxLength"]))
+    if "minItems" in schema:
+        said.append(gettext("au moins %(min)s", min=schema["minItems"]))
+    if "maxItems" in schema:
+        said.append(gettext("au plus %(max)s", max=schema["maxItems"]))
+    said += [f"{sign} {schema[key]}" for key, sign in (("minimum", "≥"), ("maximum", "≤")) if key in schema]
+    if "enum" in schema:
+        said.append(", ".join(str(v) for v in schema["enum"] if v is not None))
+    said += [str(schema[key]) for key in ("format", "pattern") if key in schema]
+    return " ; ".join(said)
+
+
 def _schema_name(schema: dict[str, Any]) -> str:
     return str(schema.get("$ref", "")).rsplit("/", 1)[-1] or str(schema.get("type", ""))
 
@@ -65,5 +82,6 @@ def reference() -> Response:
         sections=_reference_sections(spec),
         schemas=spec["components"]["schemas"],
         schema_name=_schema_name,
+        limits=limits,
     )
     return _cacheable(Response(body, mimetype="text/html"))
