@@ -11,6 +11,7 @@ the same cases run each time; the number of cases run is printed.
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -72,7 +73,9 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
             "BADGES_SECRET_KEY": "test-secret",
             "BADGES_INSTANCE_PATH": str(tmp_path / "instance"),
         }
-        app = create_app({key.removeprefix("BADGES_"): value for key, value in env.items()} | {"TESTING": True})
+        app = create_app(
+            {key.removeprefix("BADGES_"): value for key, value in env.items()} | {"TESTING": True}
+        )
         with app.app_context():
             upgrade_schema(app)
             keyring, links = Keyring(tmp_path / "keys", PASSPHRASE.encode()), Links(BASE_URL)
@@ -143,8 +146,14 @@ def fuzzed_description(live: Live) -> dict[str, Any]:
 
 @dataclass
 class Tally:
+    # The database's digest after the last request: the requests run one at a time, so it is also the
+    # digest before the next one.
+    state: str
     cases: int = 0
     refused: int = 0
+    snapshot_seconds: float = 0.0
+    # The operations that answered 2xx at least once (reached, not only refused).
+    reached: set[str] = field(default_factory=set)
     failures: list[str] = field(default_factory=list)
 
 
@@ -164,15 +173,19 @@ def fuzz(operation: Any, mode: GenerationMode, live: Live, caller: str, tally: T
     @given(case=operation.as_strategy(mode))
     def run(case: schemathesis.Case) -> None:
         tally.cases += 1
-        before = snapshot(live.engine)
         response = case.call(base_url=f"{live.url}/api/v1", session=session, headers=headers, timeout=60)
         try:
             case.validate_response(response, checks=CHECKS)
         except (AssertionError, BaseExceptionGroup) as exc:  # FailureGroup: every failed check, explained
             failed.append(f"{operation.label} ({mode}, {caller}): {str(exc)[:1500]}")
+        started = time.perf_counter()
+        before, tally.state = tally.state, snapshot(live.engine)
+        tally.snapshot_seconds += time.perf_counter() - started
+        if response.status_code < 300:
+            tally.reached.add(operation.label)
         if 400 <= response.status_code < 500:
             tally.refused += 1
-            if snapshot(live.engine) != before:
+            if tally.state != before:
                 failed.append(
                     f"{operation.label} ({mode}, {caller}): refused with {response.status_code} but "
                     f"wrote\n  {case.as_curl_command()}"
@@ -184,15 +197,23 @@ def fuzz(operation: Any, mode: GenerationMode, live: Live, caller: str, tally: T
 
 
 @pytest.mark.parametrize("caller", EXAMPLES)
-def test_every_operation_fuzzed_answers_as_described_and_a_refusal_writes_nothing(live, caller, record_property):
+def test_every_operation_fuzzed_answers_as_described_and_a_refusal_writes_nothing(
+    live, caller, record_property
+):
     schema = schemathesis.openapi.from_dict(fuzzed_description(live))
-    tally = Tally()
+    tally = Tally(snapshot(live.engine))
+    labels = []
     for result in schema.get_all_operations():
         operation = result.ok()
+        labels.append(operation.label)
         for mode in EXAMPLES[caller]:
             fuzz(operation, mode, live, caller, tally)
     record_property("schemathesis_cases", tally.cases)
-    print(f"schemathesis ({caller}): {tally.cases} cases, {tally.refused} refused (4xx)")
+    print(
+        f"schemathesis ({caller}): {tally.cases} cases, {tally.refused} refused (4xx), "
+        f"{tally.snapshot_seconds:.1f} s taking database digests; {len(tally.reached)} of {len(labels)} "
+        f"operations answered 2xx; never: {sorted(set(labels) - tally.reached)}"
+    )
     assert tally.failures == [], "\n".join(tally.failures)
     assert tally.cases > 100
 
@@ -202,6 +223,6 @@ def test_the_fuzzing_catches_an_answer_the_description_does_not_allow(live):
     spec = fuzzed_description(live)
     spec["components"]["schemas"]["BeneficiaryPage"]["required"].append("never_sent")
     operation = schemathesis.openapi.from_dict(spec)["/beneficiaries"]["GET"]
-    tally = Tally()
+    tally = Tally(snapshot(live.engine))
     fuzz(operation, GenerationMode.POSITIVE, live, "owner", tally)
     assert len(tally.failures) == 1 and "never_sent" in tally.failures[0]

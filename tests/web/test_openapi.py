@@ -1,6 +1,7 @@
 """The OpenAPI description checked against the code: every /api/v1 route (method and path) is described and
 nothing described is missing; each operation's query parameters and body fields are the ones the view
-declares with `inputs.accepts`; the description is valid OpenAPI 3.1 and is served, with its reference page."""
+declares with `inputs.accepts`; the description is valid OpenAPI 3.1 and is served, with its reference
+page."""
 
 from __future__ import annotations
 
@@ -126,7 +127,9 @@ DESCRIPTION_ROUTES = ("/openapi.json", "/reference")
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("path", DESCRIPTION_ROUTES)
-def test_access_matrix_the_description_is_public_for_every_role(session, keyring, links, now, client, role, path):
+def test_access_matrix_the_description_is_public_for_every_role(
+    session, keyring, links, now, client, role, path
+):
     world = make_world(session, keyring, links, now, client)
     response = call(world.clients[role], "GET", path, None)
     assert response.status_code == 200

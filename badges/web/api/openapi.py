@@ -9,8 +9,11 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from badges.web.api import MAX_PAGE, MAX_PER_PAGE
+from badges.web.api.openapi_inputs import INPUTS
 from badges.web.api.openapi_paths import JSON, OPERATIONS, Op
-from badges.web.api.openapi_schemas import SCHEMAS, Schema, page_of, ref
+from badges.web.api.openapi_schemas import ANSWERS, Schema, page_of, ref
+
+SCHEMAS = {**ANSWERS, **INPUTS}
 
 VERSION = "1.0.0"
 WRITES = ("post", "put", "patch")
