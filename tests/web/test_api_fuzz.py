@@ -133,15 +133,33 @@ def fuzzed_description(live: Live) -> dict[str, Any]:
                 elif name == "slug":
                     parameter["schema"] = _one_of("pix-crcn", "inconnu")
     schemas = spec["components"]["schemas"]
-    for schema, name, values in (
-        ("AwardInput", "badge_class", (ids["badge"], ids["spare_badge"])),
-        ("AwardInput", "beneficiary", (ids["person"],)),
-        ("EvaluationInput", "beneficiary", (ids["person"],)),
-        ("EvaluationInput", "competency", (D06, D07)),
-        ("EnrolmentInput", "beneficiary", (ids["person"], ids["my_person"])),
+    competencies = {"type": "array", "minItems": 1, "maxItems": 2, "items": _one_of(D06, D07)}
+    for schema, name, value in (
+        ("AwardInput", "badge_class", _one_of(ids["badge"], ids["spare_badge"])),
+        ("AwardInput", "beneficiary", _one_of(ids["person"])),
+        ("EvaluationInput", "beneficiary", _one_of(ids["person"])),
+        ("EvaluationInput", "competency", _one_of(D06, D07)),
+        ("EnrolmentInput", "beneficiary", _one_of(ids["person"], ids["my_person"])),
+        ("AtelierInput", "competencies", competencies),
+        ("AtelierInput", "held_on", _one_of("2026-03-10")),
+        ("BadgeClassInput", "competencies", competencies),
+        ("PathwayInput", "badge_classes", {"type": "array", "items": _one_of(ids["badge"])}),
+        ("PathwayInput", "agency", _one_of(ids["agency"])),
+        ("PathwayInput", "counsellor", _one_of(ids["counsellor"])),
     ):
-        schemas[schema]["properties"][name] = _one_of(*values)
+        schemas[schema]["properties"][name] = value
+    cell = schemas["GridInput"]["properties"]["results"]["items"]["properties"]
+    cell.update({"beneficiary": _one_of(ids["person"]), "competency": _one_of(D06, D07)})
+    presence = schemas["AttendanceInput"]["properties"]["attendance"]["items"]["properties"]
+    presence["beneficiary"] = _one_of(ids["person"])
     return spec
+
+
+def destructive_last(operation: Any) -> int:
+    """Revocations, erasures and deletions run after the rest, so the world's objects are there for it."""
+    if operation.method.upper() == "DELETE":
+        return 2
+    return 1 if operation.path.endswith(("/revoke", "/erase")) else 0
 
 
 @dataclass
@@ -203,8 +221,7 @@ def test_every_operation_fuzzed_answers_as_described_and_a_refusal_writes_nothin
     schema = schemathesis.openapi.from_dict(fuzzed_description(live))
     tally = Tally(snapshot(live.engine))
     labels = []
-    for result in schema.get_all_operations():
-        operation = result.ok()
+    for operation in sorted((r.ok() for r in schema.get_all_operations()), key=destructive_last):
         labels.append(operation.label)
         for mode in EXAMPLES[caller]:
             fuzz(operation, mode, live, caller, tally)

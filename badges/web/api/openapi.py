@@ -158,11 +158,15 @@ def _success(op: Op, status: int) -> dict[str, Any]:
     answer: dict[str, Any] = {"description": str(STATUS_TEXTS[status])}
     if status == 204:
         return answer
-    schema: Schema = ref(op.answer) if op.answer else {}
-    if op.media != (JSON,) and not op.answer:
-        schema = {"type": "string"}
-    answer["content"] = {media: {"schema": schema} for media in op.media}
+    answer["content"] = {media: {"schema": _media_schema(op, media)} for media in op.media}
     return answer
+
+
+def _media_schema(op: Op, media: str) -> Schema:
+    """The answer's schema: the operation's, else a JSON object (a document) or a file's text or bytes."""
+    if op.answer:
+        return ref(op.answer)
+    return {"type": "object"} if media.endswith("json") else {"type": "string"}
 
 
 def _error(status: int, *, report: bool) -> dict[str, Any]:
