@@ -111,6 +111,27 @@ def test_bad_pagination_is_422(api, query):
     assert api.get(f"/pathways?{query}").status_code == 422
 
 
+# Found by schemathesis (tests/web/test_api_fuzz.py): both were a 500.
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("page=31785653100311690084352", "page"),  # an offset past the database's 64-bit integers
+        ("page=1000001", "page"),
+        ("page=%C2%B2", "page"),  # "²": str.isdigit() says yes, int() says no
+        ("per_page=%C2%B9", "per_page"),
+    ],
+)
+def test_a_page_number_too_large_or_not_ascii_is_422_not_500(api, query, field):
+    response = api.get(f"/beneficiaries?{query}")
+    assert response.status_code == 422
+    assert set(response.json["error"]["fields"]) == {field}
+
+
+def test_the_last_allowed_page_is_an_empty_page(api):
+    response = api.get("/beneficiaries?page=1000000")
+    assert response.status_code == 200 and response.json["items"] == []
+
+
 def test_public_framework_page_anchors_every_competence(client, links, session, api):
     page = client.get(urlsplit(links.framework("parcours-pas-a-pas")).path, headers={"Accept": "text/html"})
     text = page.get_data(as_text=True)

@@ -50,6 +50,7 @@ def created(body: dict[str, Any]) -> tuple[Response, int]:
 
 
 MAX_PER_PAGE = 100
+MAX_PAGE = 1_000_000
 OBJECT_EXPECTED = message("api.object_expected", N_("Un objet JSON est attendu."))
 POSITIVE_INTEGER = message("api.positive_integer", N_("Nombre entier positif attendu."))
 
@@ -58,9 +59,12 @@ def paginate(query: Select[Any], render: Callable[[Any], dict[str, Any]]) -> dic
     """`?page=1&per_page=20` (at most 100): one page of items and the total count."""
     fields: dict[str, Message] = {}
     page, per_page = request.args.get("page", "1"), request.args.get("per_page", "20")
-    if not page.isdigit() or int(page) < 1:
+    if not _digits(page) or int(page) < 1:
         fields["page"] = POSITIVE_INTEGER
-    if not per_page.isdigit() or not 1 <= int(per_page) <= MAX_PER_PAGE:
+    elif int(page) > MAX_PAGE:
+        # The offset must fit the database's integers (a 64-bit overflow was a 500).
+        fields["page"] = INTEGER_BETWEEN(low=1, high=MAX_PAGE)
+    if not _digits(per_page) or not 1 <= int(per_page) <= MAX_PER_PAGE:
         fields["per_page"] = INTEGER_BETWEEN(low=1, high=MAX_PER_PAGE)
     if fields:
         raise InvalidInput(fields)
@@ -68,9 +72,24 @@ def paginate(query: Select[Any], render: Callable[[Any], dict[str, Any]]) -> dic
     return {"items": found.items, "page": found.page, "per_page": found.per_page, "total": found.total}
 
 
+def _digits(value: str) -> bool:
+    """ASCII digits only: str.isdigit() also accepts "²", which int() refuses."""
+    return value.isascii() and value.isdigit()
+
+
 def send_download(file: Download) -> Response:
     return file_response(file.body, file.media_type, file.filename)
 
 
 # Route modules register themselves on `bp` when imported.
-from badges.web.api import awards, delivery, evaluations, frameworks, pathways, programme, reports, verify  # noqa: E402,F401
+from badges.web.api import (  # noqa: E402,F401
+    awards,
+    delivery,
+    evaluations,
+    frameworks,
+    pathways,
+    programme,
+    reference,
+    reports,
+    verify,
+)
