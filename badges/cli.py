@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from badges import db
 from badges.db import get_session
+from badges.jobs.command import worker_command
 from badges.models import Credential, Role, User
 from badges.services.accounts import users
 from badges.services.credentials import issuance, issuers, revocation, signing_keys
@@ -471,6 +472,7 @@ def init_app(app: Flask) -> None:
         check_command,
         backup_command,
         restore_command,
+        worker_command,
     ):
         app.cli.add_command(command)
 

@@ -17,6 +17,7 @@ from werkzeug.serving import BaseWSGIServer, make_server
 
 from badges import create_app
 from badges.db import engine_of, upgrade_schema
+from badges.jobs.worker import stop_in_process
 
 
 class Clock:
@@ -86,6 +87,11 @@ def served_app(
             "SECRET_KEY": "test-secret",
             "LINK_SECRET": "test-link-secret",
             "CLOCK": Clock(),
+            # Jobs run in a worker thread of this process (a real huey consumer), retried within a second.
+            "QUEUE_URL": "memory://",
+            "JOBS_IN_PROCESS": 1,
+            "QUEUE_POLL_MAX": 0.05,
+            "JOB_RETRY_DELAY": 0.2,
             **config,
         }
     )
@@ -96,4 +102,5 @@ def served_app(
         yield application
     finally:
         dispatcher.app = None
+        stop_in_process(application)
         engine_of(application).dispose()

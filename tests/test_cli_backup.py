@@ -140,7 +140,7 @@ def test_the_archive_is_private_and_holds_no_passphrase(backup_file, app, sessio
     assert all(m.mode == 0o600 and m.isfile() for m in members)
     issuer_keys = set(session.scalars(select(SigningKey.public_id)))
     assert len(issuer_keys) == 2 and issuer_keys <= set(manifest["key_ids"])
-    assert manifest["revision"] == "0007_grid_drafts" and manifest["format"] == 1
+    assert manifest["revision"] == "0008_jobs" and manifest["format"] == 1
     assert any(name.startswith("database.") for name in manifest["files"])
 
 
@@ -231,13 +231,13 @@ def test_an_archive_of_an_older_schema_is_upgraded_on_restore(fresh, tmp_path):
     assert result.exit_code == 0, result.output
     engine = engine_of(target)
     with engine.connect() as connection:
-        assert connection.scalar(text("SELECT version_num FROM alembic_version")) == "0007_grid_drafts"
+        assert connection.scalar(text("SELECT version_num FROM alembic_version")) == "0008_jobs"
         assert "grid_draft" in inspect(connection).get_table_names()
 
 
 def test_an_archive_of_an_unknown_schema_is_refused(backup_file, fresh, tmp_path):
     def newer(name: str, data: bytes) -> bytes:
-        return data.replace(b'"0007_grid_drafts"', b'"0099_future"') if name == "manifest.json" else data
+        return data.replace(b'"0008_jobs"', b'"0099_future"') if name == "manifest.json" else data
 
     target = fresh()
     result = restore(target, rewritten(backup_file, newer, tmp_path / "future.tar.gz"))
