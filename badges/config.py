@@ -102,7 +102,7 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         # running for longer than the lease is taken to be dead (its worker was killed) and retried.
         "JOB_LOST_AFTER": 300.0,
         "JOB_RUNNING_LEASE": 900.0,
-        # Tests only: run N worker threads inside the app's process (with QUEUE_URL memory://).
+        # Tests only: N worker threads inside the app's process (QUEUE_URL memory://, tests/apps.py).
         "JOBS_IN_PROCESS": 0,
         "BABEL_DEFAULT_LOCALE": "fr",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Paris",

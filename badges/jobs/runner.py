@@ -15,6 +15,7 @@ from datetime import timedelta
 
 from flask import Flask, g
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from badges.db import EXTENSION as DB_EXTENSION
 from badges.db import WRITER, engine_of, get_session
@@ -32,8 +33,15 @@ def run(app: Flask, job_id: int, request_id: str | None) -> None:
     """Run one job with the request id of the request that queued it; links are built on BASE_URL."""
     with tracing.bound_request_id(request_id), app.test_request_context(base_url=str(app.config["BASE_URL"])):
         # The worker writes (claim, outcome): the writer session (SQLite: BEGIN IMMEDIATE).
-        g.db_session = app.extensions[DB_EXTENSION](bind=app.extensions[WRITER])
+        _writer_session(app)
         _run(app, job_id, request_id)
+
+
+def _writer_session(app: Flask) -> Session:
+    """The job's session (badges.db.get_session finds it): a writer, since the worker writes outcomes."""
+    session: Session = app.extensions[DB_EXTENSION](bind=app.extensions[WRITER])
+    g.db_session = session
+    return session
 
 
 def _run(app: Flask, job_id: int, request_id: str | None) -> None:
@@ -67,8 +75,7 @@ def _run(app: Flask, job_id: int, request_id: str | None) -> None:
 def sweep(app: Flask) -> None:
     """Push again the jobs whose queue message was lost (periodic, in the worker)."""
     with app.app_context():
-        g.db_session = app.extensions[DB_EXTENSION](bind=app.extensions[WRITER])
-        session = get_session()
+        session = _writer_session(app)
         lost = job_records.stale(
             session,
             now=now(),
