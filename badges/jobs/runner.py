@@ -15,6 +15,7 @@ from datetime import timedelta
 
 from flask import Flask, g
 from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from badges.db import EXTENSION as DB_EXTENSION
@@ -76,14 +77,20 @@ def sweep(app: Flask) -> None:
     """Push again the jobs whose queue message was lost (periodic, in the worker)."""
     with app.app_context():
         session = _writer_session(app)
-        lost = job_records.stale(
-            session,
-            now=now(),
-            lost_after=timedelta(seconds=float(app.config["JOB_LOST_AFTER"])),
-            running_lease=timedelta(seconds=float(app.config["JOB_RUNNING_LEASE"])),
-        )
-        rows = session.execute(select(Job.id, Job.request_id).where(Job.id.in_(lost))).all() if lost else []
-        session.commit()
+        try:
+            lost = job_records.stale(
+                session,
+                now=now(),
+                lost_after=timedelta(seconds=float(app.config["JOB_LOST_AFTER"])),
+                running_lease=timedelta(seconds=float(app.config["JOB_RUNNING_LEASE"])),
+            )
+            rows = (
+                session.execute(select(Job.id, Job.request_id).where(Job.id.in_(lost))).all() if lost else []
+            )
+            session.commit()
+        except SQLAlchemyError as exc:  # no database yet (before `badges db upgrade`), or it is down
+            log.warning("job sweep skipped: %s", type(exc).__name__)
+            return
     for job_id, request_id in rows:
         log.warning("job %s pushed again (its queue message was lost or its worker died)", job_id)
         queue_of(app).push(job_id, request_id)
