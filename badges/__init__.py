@@ -13,7 +13,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the app: config layers, extensions, blueprints, error handlers, CLI."""
-    from badges import cli, config, db, logs
+    from badges import cli, config, db, jobs, logs
     from badges.web import access_log, api, errors, health, i18n, public, request_id, security_headers, staff
 
     # BADGES_INSTANCE_PATH: where config.py and the generated secrets live (default: ./instance).
@@ -38,6 +38,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     access_log.init_app(app)
     db.init_app(app)
+    jobs.init_app(app)
     i18n.init_app(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(public.bp)

@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from badges import db, logs
 from badges.db import get_session
+from badges.jobs.command import worker_command
 from badges.models import Credential, Role, User
 from badges.services.accounts import users
 from badges.services.credentials import issuance, issuers, revocation, signing_keys
@@ -499,6 +500,7 @@ def init_app(app: Flask) -> None:
         backup_command,
         restore_command,
         ressenti_group,
+        worker_command,
     ):
         app.cli.add_command(command)
 

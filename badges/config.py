@@ -39,6 +39,13 @@ ENV_KEYS = (
     "LOG_LEVEL",
     "RESSENTI_OPEN_DAYS",
     "RESSENTI_RETENTION_DAYS",
+    "QUEUE_URL",
+    "QUEUE_NAME",
+    "QUEUE_POLL_MAX",
+    "JOB_ATTEMPTS",
+    "JOB_RETRY_DELAY",
+    "JOB_LOST_AFTER",
+    "JOB_RUNNING_LEASE",
 )
 INT_KEYS = {
     "MAX_CONTENT_LENGTH",
@@ -49,7 +56,9 @@ INT_KEYS = {
     "DATABASE_CONNECT_TIMEOUT",
     "RESSENTI_OPEN_DAYS",
     "RESSENTI_RETENTION_DAYS",
+    "JOB_ATTEMPTS",
 }
+FLOAT_KEYS = {"QUEUE_POLL_MAX", "JOB_RETRY_DELAY", "JOB_LOST_AFTER", "JOB_RUNNING_LEASE"}
 
 
 def defaults(instance_path: Path) -> dict[str, Any]:
@@ -98,6 +107,22 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         # the accompaniment file, docs/domain.md#D-gdpr-retention).
         "RESSENTI_OPEN_DAYS": 14,
         "RESSENTI_RETENTION_DAYS": 730,
+        # Background jobs (badges/jobs, docs/jobs.md): the queue is a SQLite file beside the database by
+        # default (no server needed), or Redis (redis://host:6379/0) for several web servers and workers.
+        "QUEUE_URL": f"sqlite:///{instance_path / 'queue.sqlite3'}",
+        "QUEUE_NAME": "badges",
+        # Seconds an idle worker waits at most before looking at the queue again.
+        "QUEUE_POLL_MAX": 1.0,
+        # Tries of a job (e-mails) before it fails for good, and the delay before the first retry in
+        # seconds (doubled each time: 30 s, 1 min, 2 min, 4 min, 8 min).
+        "JOB_ATTEMPTS": 6,
+        "JOB_RETRY_DELAY": 30.0,
+        # A queued job not started after this many seconds is pushed again (its message was lost); a job
+        # running for longer than the lease is taken to be dead (its worker was killed) and retried.
+        "JOB_LOST_AFTER": 300.0,
+        "JOB_RUNNING_LEASE": 900.0,
+        # Tests only: N worker threads inside the app's process (QUEUE_URL memory://, tests/apps.py).
+        "JOBS_IN_PROCESS": 0,
         "BABEL_DEFAULT_LOCALE": "fr",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Paris",
         "SESSION_COOKIE_HTTPONLY": True,
@@ -112,7 +137,7 @@ def from_environment(environ: os._Environ[str] | dict[str, str]) -> dict[str, An
         raw = environ.get(ENV_PREFIX + key)
         if raw is None or raw == "":
             continue
-        found[key] = int(raw) if key in INT_KEYS else raw
+        found[key] = int(raw) if key in INT_KEYS else float(raw) if key in FLOAT_KEYS else raw
     return found
 
 

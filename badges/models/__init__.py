@@ -7,6 +7,7 @@ from badges.models.credential import Credential, PendingAward, ReviewFlag
 from badges.models.evaluation import Evaluation, GridDraft, PersonalCriterion
 from badges.models.framework import Competency, CompetencyAlignment, Framework
 from badges.models.issuer import Issuer
+from badges.models.job import Job
 from badges.models.key import SigningKey
 from badges.models.pathway import (
     Atelier,
@@ -39,6 +40,7 @@ __all__ = [
     "CredentialSharing",
     "Enrolment",
     "Evaluation",
+    "Job",
     "Framework",
     "GridDraft",
     "Issuer",

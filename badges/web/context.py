@@ -2,35 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-from pathlib import Path
+from datetime import date
 from zoneinfo import ZoneInfo
 
 from flask import current_app, request
 
-from badges.services.credentials.links import Links
-from badges.services.crypto.keyring import Keyring
-from badges.services.shared import mail
+# Also what a job reads in the worker: defined in badges/jobs/appctx.py, said here for the views.
+from badges.jobs.appctx import keyring as keyring
+from badges.jobs.appctx import link_secret as link_secret
+from badges.jobs.appctx import links as links
+from badges.jobs.appctx import mail_settings as mail_settings
+from badges.jobs.appctx import now as now
 
 JSON_TYPES = ["application/ld+json", "application/json", "application/vc+ld+json"]
-
-
-def keyring() -> Keyring:
-    found = current_app.extensions.get("badges.keyring")
-    if found is None:
-        found = Keyring(Path(current_app.config["KEYS_DIR"]), current_app.config["KEY_PASSPHRASE"].encode())
-        current_app.extensions["badges.keyring"] = found
-    return found
-
-
-def links() -> Links:
-    return Links(current_app.config["BASE_URL"])
-
-
-def now() -> datetime:
-    """The clock; tests may set config CLOCK to a callable returning an aware datetime."""
-    clock = current_app.config.get("CLOCK")
-    return clock() if clock else datetime.now(UTC)
 
 
 def today() -> date:
@@ -38,22 +22,9 @@ def today() -> date:
     return now().astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
 
 
-def mail_settings() -> mail.MailSettings:
-    """SMTP settings of the app (no host: messages go to the log)."""
-    return mail.settings_from(current_app.config)
-
-
 def client_ip() -> str:
     """The peer address (behind a reverse proxy, the app is wrapped in werkzeug's ProxyFix)."""
     return request.remote_addr or "inconnue"
-
-
-def link_secret() -> bytes:
-    """The server secret the beneficiaries' private links are derived from (services/holders/private_link.py).
-
-    Their own secret (LINK_SECRET), not the session one: rotating SECRET_KEY keeps e-mailed links working.
-    """
-    return str(current_app.config["LINK_SECRET"]).encode("utf-8")
 
 
 def wants_html() -> bool:

@@ -23,10 +23,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from badges import logs
+from badges import jobs, logs
 from badges.services.accounts.users import create_token
 from badges.services.credentials import sharing
-from badges.web import background
 from tests.web.staff.conftest import PASSWORD, post, sign_in, text
 
 NEW = "une toute nouvelle phrase"
@@ -72,7 +71,7 @@ class Captured:
             yield request_id
         finally:
             del self.client.environ_base["HTTP_X_REQUEST_ID"]
-        assert background.wait(self.app), "an e-mail sent after the response is still pending"
+        assert jobs.wait(self.app), "an e-mail job is still pending"
         for line in self.lines(start):
             if line["logger"].startswith(OUTSIDE_THE_APP):
                 continue
@@ -136,12 +135,18 @@ def award_flows(captured: Captured, world: Any, session: Any, now: Any) -> list[
     code = sharing.claim_code(session, credential=award, now=now)
     session.commit()
     bearer = {"Authorization": f"Bearer {token}"}
+    link = f"/api/v1/beneficiaries/{award.beneficiary.public_id}/private-link"
+    session.commit()  # no read transaction of the test's session left open while the e-mail job writes
     with captured.step():
-        assert client.post(f"/api/v1/awards/{award.public_id}/send", headers=bearer).status_code == 200
+        # 202: queued; the job sends it (its lines carry this step's request id)
+        assert client.post(f"/api/v1/awards/{award.public_id}/send", headers=bearer).status_code == 202
         assert client.get("/api/v1/awards", headers={"Authorization": f"Bearer {token}x"}).status_code == 401
+        assert jobs.wait(client.application), "the e-mail job is still pending"
+    session.commit()  # the requests share the test's session: no snapshot older than the job's writes
     with captured.step():
-        link = f"/api/v1/beneficiaries/{award.beneficiary.public_id}/private-link"
-        private = client.get(link, headers=bearer).json["url"]
+        answer = client.get(link, headers=bearer)
+        assert answer.status_code == 200, answer.json
+        private = answer.json["url"]
         page = client.get(path(private), headers={"Accept": "text/html"})
         assert page.status_code == 200
     with captured.step():
