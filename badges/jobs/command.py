@@ -8,7 +8,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from badges.jobs.worker import consumer, start_sweeper
+from badges.jobs.worker import consumer
 
 
 @click.command("worker")
@@ -26,6 +26,4 @@ def worker_command(workers: int, processes: bool) -> None:
     shown = url.split("@")[-1] if "@" in url else url  # never a password in the output
     unit = "processus" if processes else "fil(s)"
     click.echo(f"badges worker : {workers} {unit}, file d'attente {shown}")
-    running = consumer(app, workers, processes=processes)
-    start_sweeper(app)
-    running.run()
+    consumer(app, workers, processes=processes).run()

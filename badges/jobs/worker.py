@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 
@@ -16,6 +17,7 @@ from badges.jobs.queue import queue_of
 
 EXTENSION = "badges.jobs.worker"
 log = logging.getLogger(__name__)
+SWEEPER: dict[str, int] = {}
 
 
 class ThreadConsumer(Consumer):
@@ -31,7 +33,11 @@ def consumer(app: Flask, workers: int, *, in_thread: bool = False, processes: bo
     kind = ThreadConsumer if in_thread else Consumer
     huey = queue_of(app).huey
     if processes:
+        # Connections are never shared with the parent: it opens none after this, each child its own.
+        engine_of(app).dispose()
         huey.on_startup(name="badges.fresh_connections")(lambda: engine_of(app).dispose(close=False))
+    if not in_thread:
+        huey.on_startup(name="badges.sweeper")(lambda: start_sweeper(app))
     return kind(
         huey,
         workers=workers,
@@ -44,9 +50,13 @@ def consumer(app: Flask, workers: int, *, in_thread: bool = False, processes: bo
     )
 
 
-def start_sweeper(app: Flask) -> threading.Thread:
+def start_sweeper(app: Flask) -> None:
     """Sweep lost and dead jobs now (a worker restarted after a crash takes its jobs back) and every
-    JOB_SWEEP_EVERY seconds after, in a thread of the worker's main process."""
+    JOB_SWEEP_EVERY seconds after: one thread per worker process, started with its first worker (never
+    in the consumer's parent process, which forks the workers and holds no database connection)."""
+    if SWEEPER.get("pid") == os.getpid():
+        return
+    SWEEPER["pid"] = os.getpid()
 
     def loop() -> None:
         while True:
@@ -56,9 +66,7 @@ def start_sweeper(app: Flask) -> threading.Thread:
                 log.exception("sweep failed")
             time.sleep(float(app.config["JOB_SWEEP_EVERY"]))
 
-    thread = threading.Thread(target=loop, name="badges-sweeper", daemon=True)
-    thread.start()
-    return thread
+    threading.Thread(target=loop, name="badges-sweeper", daemon=True).start()
 
 
 def start_in_process(app: Flask) -> None:
