@@ -137,9 +137,20 @@ def test_a_worker_killed_mid_bulk_issuance_leaves_every_award_issued_exactly_onc
     database, queue_url, tmp_path
 ):
     env = settings(database, queue_url, tmp_path)
-    app = create_app({"DATABASE_URL": database, "KEYS_DIR": env["BADGES_KEYS_DIR"], "KEY_PASSPHRASE": "test-passphrase",
-                      "BASE_URL": env["BADGES_BASE_URL"], "QUEUE_URL": queue_url[0], "QUEUE_NAME": queue_url[1],
-                      "SECRET_KEY": "s", "LINK_SECRET": "l", "CLOCK": Clock(), "TESTING": True})  # fmt: skip
+    app = create_app(
+        {
+            "DATABASE_URL": database,
+            "KEYS_DIR": env["BADGES_KEYS_DIR"],
+            "KEY_PASSPHRASE": "test-passphrase",
+            "BASE_URL": env["BADGES_BASE_URL"],
+            "QUEUE_URL": queue_url[0],
+            "QUEUE_NAME": queue_url[1],
+            "SECRET_KEY": "s",
+            "LINK_SECRET": "l",
+            "CLOCK": Clock(),
+            "TESTING": True,
+        }
+    )
     with app.app_context():
         upgrade_schema(app)
     pairs = world(app)

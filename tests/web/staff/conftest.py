@@ -98,7 +98,8 @@ def world(session, keyring, links, now) -> World:
     enrol(session, pathway, now, award.beneficiary)
     flag = make_flag(session, award, now)
     bulk = Job(kind="bulk-issue", key=f"bulk-issue:world{next(_numbers)}", state="done", created_at=now,
-               updated_at=now, payload={"issuer": award.issuer.id, "pairs": []}, progress_total=0)  # fmt: skip
+               updated_at=now, payload={"issuer": award.issuer.id, "pairs": []},
+               progress_total=0)  # fmt: skip
     session.add(bulk)
     session.commit()
     return World(

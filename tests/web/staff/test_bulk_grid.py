@@ -9,8 +9,12 @@ from sqlalchemy import select
 from badges import jobs
 from badges.models import Beneficiary, Credential, Job
 from tests.factories import count_committed
+from tests.web.staff import test_programme
 from tests.web.staff.conftest import post, text
-from tests.web.staff.test_programme import D06, D07, cell, group, staff  # noqa: F401
+from tests.web.staff.test_programme import D06, D07, cell
+
+staff = test_programme.staff
+group = test_programme.group
 
 
 @pytest.fixture
