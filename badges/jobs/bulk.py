@@ -4,13 +4,13 @@ which fans out into `bulk-issue-chunk` jobs of AWARD_CHUNK awards each, so every
 Exactly once rests on the database, not on the queue: one award per beneficiary x badge class and one
 credential per status index are unique constraints. A chunk run twice (a message delivered twice, a
 worker killed with SIGKILL and the chunk put back by the sweeper once its lease ran out) skips the
-awards already stored. Each award is signed in a read-only transaction and stored in a short write
-transaction of its own (credential row with both documents and its status index, in one INSERT), so
-SQLite's single writer lock is held for the insert only and processes sign in parallel; a killed
+awards already stored. A chunk's awards are signed in a read-only transaction and stored together in a
+short write transaction (each credential row with both documents and its status index, one INSERT), so
+SQLite's single writer lock is held for the inserts only and processes sign in parallel; a killed
 worker leaves each award either stored whole or not at all.
 
-Progress: the chunks' progress_done (each processed award) summed against the bulk job's total; the
-page that queued it polls `progress` (staff/bulk.py). A chunk updating its progress is its heartbeat.
+Progress: the chunks' progress_done (awards processed, per stored chunk) summed against the bulk job's
+total; the page that queued it polls `progress` (web/staff/bulk.py).
 """
 
 from __future__ import annotations
@@ -76,22 +76,31 @@ def fan_out(job_id: int, payload: dict[str, Any]) -> None:
 
 @task(CHUNK)
 def issue_chunk(job_id: int, payload: dict[str, Any]) -> None:
-    """Sign and store each award of the chunk that is not stored yet; progress after each one."""
+    """Sign the chunk's awards not stored yet in one read-only session, then store them in one short
+    write transaction with the chunk's progress; those refused (an index or revision taken meanwhile)
+    are signed again."""
     writer = get_session()
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     issuing = awarding.Issuing(keyring(), links(), now())
-    for done, (badge_class_id, beneficiary_id) in enumerate(payload["pairs"], start=1):
-        for _try in range(MAX_SIGNING_TRIES):
-            reader = app.extensions[DB_EXTENSION](bind=engine_of(app))  # no write lock while signing
-            try:
-                prepared = awarding.award_by_ids(reader, issuing, badge_class_id, beneficiary_id)
-                stored = issuance.store_prepared(writer, prepared) if prepared is not None else None
-            finally:
-                reader.close()
-            job_records.progress(writer, job_id, done=done, total=len(payload["pairs"]), now=now())
-            writer.commit()
-            if prepared is None or stored is not None:
-                break
+    pairs = [(int(badge), int(person)) for badge, person in payload["pairs"]]
+    for _try in range(MAX_SIGNING_TRIES):
+        reader = app.extensions[DB_EXTENSION](bind=engine_of(app))  # no write lock while signing
+        try:
+            signed = [awarding.award_by_ids(reader, issuing, badge, person) for badge, person in pairs]
+            left = [
+                (credential.badge_class.id, credential.beneficiary.id)
+                for credential in signed
+                if credential is not None and credential.beneficiary is not None
+                if issuance.store_prepared(writer, credential) is None
+            ]
+        finally:
+            reader.close()
+        total = len(payload["pairs"])
+        job_records.progress(writer, job_id, done=total - len(left), total=total, now=now())
+        writer.commit()
+        if not left:
+            return
+        pairs = left
 
 
 @dataclass(frozen=True)
