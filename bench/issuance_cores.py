@@ -6,7 +6,11 @@ Usage: python bench/issuance_cores.py [--count 400] [--chunk 10] [--processes 1 
 For each number of processes: a `badges worker --workers N --processes` subprocess is started and warmed
 up (a small bulk job, one chunk per process), then a bulk job of --count awards (a grid would queue the
 same: jobs/bulk.py, chunks of --chunk awards) is queued, and the time until every award is stored is
-measured. Each run issues to new beneficiaries. Prints credentials/s per run and the ratio to the first.
+measured. Each run issues to new beneficiaries. Prints credentials/s per run and the ratio to the first,
+and the CPU the worker's processes used (from /proc): on a machine shared with other work, "cores busy"
+shows whether the worker processes did run in parallel, and "ms CPU per credential" what one costs.
+(Linux groups a session's processes for fair CPU sharing (autogroup): on a busy machine the worker, a
+session of its own, gets one share whatever its number of processes; measure on a quiet machine.)
 
 The database defaults to SQLite and the queue to a SqliteHuey file, in a temporary directory; for
 PostgreSQL give --database-url of a database dedicated to the benchmark (--reset empties it).
@@ -76,7 +80,26 @@ def wait_for(app: Any, target: int, timeout: float = 1800) -> float:
     return time.perf_counter()
 
 
-def run(app: Any, env: dict[str, str], ids: tuple[int, int], processes: int, count: int, chunk: int) -> float:
+def group_cpu(pgid: int) -> float:
+    """CPU seconds (user + system) used so far by the processes of this process group (Linux /proc)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid:  # fields after the name: state, ppid, pgrp, ..., utime (12), stime (13)
+            total += int(fields[11]) + int(fields[12])
+    return total / ticks
+
+
+def run(
+    app: Any, env: dict[str, str], ids: tuple[int, int], processes: int, count: int, chunk: int
+) -> tuple[float, float]:
+    """Credentials per second, and the CPU the worker used per second of the run (cores kept busy)."""
     log = open(Path(env["BADGES_KEYS_DIR"]).parent / f"worker-{processes}.log", "wb")  # noqa: SIM115
     worker = subprocess.Popen(
         [str(BADGES), "worker", "--workers", str(processes), "--processes"],
@@ -86,14 +109,15 @@ def run(app: Any, env: dict[str, str], ids: tuple[int, int], processes: int, cou
         target = stored(app) + queue_awards(app, *ids, processes * chunk, f"w{processes}-")
         wait_for(app, target)  # warm: every process has imported, read its keys, signed
         target = stored(app) + count
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), group_cpu(worker.pid)
         queue_awards(app, *ids, count, f"r{processes}-")
         end = wait_for(app, target)
+        cpu = group_cpu(worker.pid) - cpu
     finally:
         os.killpg(worker.pid, signal.SIGTERM)
         worker.wait(60)
         log.close()
-    return count / (end - start)
+    return count / (end - start), cpu / (end - start)
 
 
 def main() -> None:
@@ -127,11 +151,10 @@ def main() -> None:
           f"{args.count} awards in chunks of {args.chunk}\n")  # fmt: skip
     rates = []
     for processes in args.processes:
-        rate = run(app, env, ids, processes, args.count, args.chunk)
+        rate, busy = run(app, env, ids, processes, args.count, args.chunk)
         rates.append(rate)
-        print(
-            f"{processes} worker process(es): {rate:.1f} credentials/s, x{rate / rates[0]:.2f} the first run"
-        )
+        print(f"{processes} worker process(es): {rate:.1f} credentials/s, x{rate / rates[0]:.2f} the first "
+              f"run; worker CPU {busy:.2f} core(s) busy, {busy / rate * 1000:.1f} ms CPU per credential")  # fmt: skip
 
 
 if __name__ == "__main__":
