@@ -153,8 +153,9 @@ def main() -> None:
     for processes in args.processes:
         rate, busy = run(app, env, ids, processes, args.count, args.chunk)
         rates.append(rate)
-        print(f"{processes} worker process(es): {rate:.1f} credentials/s, x{rate / rates[0]:.2f} the first "
-              f"run; worker CPU {busy:.2f} core(s) busy, {busy / rate * 1000:.1f} ms CPU per credential")  # fmt: skip
+        print(f"{processes} worker process(es): {rate:.1f} credentials/s, x{rate / rates[0]:.2f} the "
+              f"first run; worker CPU {busy:.2f} core(s) busy, {busy / rate * 1000:.1f} ms CPU per "
+              "credential")  # fmt: skip
 
 
 if __name__ == "__main__":
