@@ -29,8 +29,12 @@ install-test: install-lint
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null'
 	$(BIN)/pybabel compile -d badges/translations >/dev/null
 
+# The web server and, beside it, a worker for the background jobs (e-mails): Ctrl-C stops both.
 run: install
 	$(BIN)/badges demo
+	$(BIN)/badges worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
+	trap 'exit 130' INT; trap 'exit 143' TERM; \
 	$(BIN)/badges serve
 
 test: install-test

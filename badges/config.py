@@ -123,7 +123,7 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "INLINE_AWARDS_MAX": 20,
         "AWARD_CHUNK": 10,
         "AWARD_CHUNK_LEASE": 60.0,
-        # Tests only: run N worker threads inside the app's process (with QUEUE_URL memory://).
+        # Tests only: N worker threads inside the app's process (QUEUE_URL memory://, tests/apps.py).
         "JOBS_IN_PROCESS": 0,
         "BABEL_DEFAULT_LOCALE": "fr",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Paris",

@@ -17,7 +17,8 @@ from werkzeug.serving import BaseWSGIServer, make_server
 
 from badges import create_app
 from badges.db import engine_of, upgrade_schema
-from badges.jobs.worker import stop_in_process
+from badges.jobs.queue import queue_of
+from badges.jobs.worker import start_in_process, stop_in_process
 
 
 class Clock:
@@ -72,6 +73,32 @@ def empty_database(url: str, purpose: str = "") -> str:
     return own.render_as_string(hide_password=False)
 
 
+def serialize_jobs_and_requests(application: Flask) -> None:
+    """A job runs between two requests, never during one (tests only).
+
+    A test's `session` fixture pushes an app context that the test client's requests reuse (Flask does),
+    so they share its session, a SQLite reader: had the worker committed between such a request's read
+    and its write, SQLite would refuse the write at once (its snapshot is stale). In production each
+    request has its own session, and a writer takes the lock at its start (badges/db.py)."""
+    lock = threading.RLock()
+    inner = application.wsgi_app
+
+    def serialized(environ: dict[str, Any], start_response: Any) -> Any:
+        with lock:
+            return inner(environ, start_response)
+
+    application.wsgi_app = serialized  # type: ignore[method-assign]
+    huey = queue_of(application).huey
+
+    @huey.pre_execute()
+    def _take(task: Any) -> None:
+        lock.acquire()
+
+    @huey.post_execute()
+    def _give_back(task: Any, task_value: Any, exc: Any) -> None:
+        lock.release()
+
+
 @contextmanager
 def served_app(
     dispatcher: Dispatcher, database_url: str, folder: Path, base_url: str, **config: Any
@@ -97,6 +124,9 @@ def served_app(
     )
     with application.app_context():
         upgrade_schema(application)
+    if application.config["JOBS_IN_PROCESS"]:
+        serialize_jobs_and_requests(application)
+        start_in_process(application)
     dispatcher.app = application
     try:
         yield application

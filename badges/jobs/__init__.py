@@ -11,7 +11,7 @@ from __future__ import annotations
 from flask import Flask
 from huey import crontab
 
-from badges.jobs import bulk, mail, runner, worker
+from badges.jobs import bulk, mail, runner
 from badges.jobs.queue import EXTENSION, TASKS, Queue, enqueue_after_commit, make_huey, queue_of, task
 from badges.jobs.runner import wait
 
@@ -19,7 +19,7 @@ __all__ = ["TASKS", "enqueue_after_commit", "init_app", "queue_of", "task", "wai
 
 
 def init_app(app: Flask) -> None:
-    """The app's queue and its tasks; with JOBS_IN_PROCESS (tests), a worker thread beside it."""
+    """The app's queue and its tasks (the tests start a worker thread beside it: worker.start_in_process)."""
     assert mail.AWARD_EMAIL in TASKS and bulk.CHUNK in TASKS  # the e-mail and bulk tasks are declared
     huey = make_huey(str(app.config["QUEUE_URL"]), str(app.config["QUEUE_NAME"]))
 
@@ -34,5 +34,3 @@ def init_app(app: Flask) -> None:
         run_job=huey.task(name="badges.run_job")(run_job),
         sweep=huey.periodic_task(crontab(minute="*"), name="badges.sweep")(sweep),
     )
-    if app.config.get("JOBS_IN_PROCESS"):
-        worker.start_in_process(app)

@@ -49,9 +49,7 @@ def queue_award_email(session: Session, credential: Credential) -> Job:
 
 
 def queue_invitation(session: Session, user: User) -> Job:
-    running = staff_unfinished(session, INVITATION_EMAIL, user)
-    if running is not None:
-        return running
+    """Each invitation is sent ("Renvoyer" sends it again, with a new link)."""
     return enqueue_after_commit(session, INVITATION_EMAIL, {"user": user.id}, now=now(), user_id=user.id)
 
 
@@ -60,10 +58,6 @@ def queue_reset(session: Session, user: User | None) -> Job:
     same work either way; the address itself is never stored."""
     user_id = user.id if user is not None else None
     return enqueue_after_commit(session, RESET_EMAIL, {"user": user_id}, now=now(), user_id=user_id)
-
-
-def staff_unfinished(session: Session, kind: str, user: User) -> Job | None:
-    return job_records.unfinished(session, kind=kind, user_id=user.id)
 
 
 @task(AWARD_EMAIL)

@@ -17,6 +17,7 @@ from typing import Any
 from flask import Flask, current_app
 from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey
 from huey.api import TaskWrapper
+from redis import ConnectionPool
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -62,7 +63,9 @@ class Queue:
 def make_huey(url: str, name: str) -> Huey:
     """The huey instance a queue URL names (results are not kept: the job record says it all)."""
     if url.startswith(("redis://", "rediss://", "unix://")):
-        return RedisHuey(name, url=url, results=False)
+        # Bounded waits: a readiness probe or a request never hangs on a Redis that does not answer.
+        pool = ConnectionPool.from_url(url, socket_connect_timeout=2, socket_timeout=5)
+        return RedisHuey(name, connection_pool=pool, results=False)
     if url.startswith("sqlite:///"):
         path = Path(url.removeprefix("sqlite:///"))
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -70,6 +73,16 @@ def make_huey(url: str, name: str) -> Huey:
     if url == "memory://":
         return MemoryHuey(name, results=False)
     raise RuntimeError("BADGES_QUEUE_URL must start with sqlite:///, redis:// or be memory://")
+
+
+def reachable(app: Flask) -> bool:
+    """The queue answers (Redis: a command; SQLite: its file opens and reads), for /readyz."""
+    try:
+        queue_of(app).huey.pending_count()
+    except Exception:
+        log.warning("the job queue cannot be reached", exc_info=True)
+        return False
+    return True
 
 
 def queue_of(app: Flask) -> Queue:

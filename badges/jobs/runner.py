@@ -15,6 +15,8 @@ from datetime import timedelta
 
 from flask import Flask, g
 from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from badges.db import EXTENSION as DB_EXTENSION
 from badges.db import WRITER, engine_of, get_session
@@ -34,8 +36,15 @@ def run(app: Flask, job_id: int, request_id: str | None) -> None:
     """Run one job with the request id of the request that queued it; links are built on BASE_URL."""
     with tracing.bound_request_id(request_id), app.test_request_context(base_url=str(app.config["BASE_URL"])):
         # The worker writes (claim, outcome): the writer session (SQLite: BEGIN IMMEDIATE).
-        g.db_session = app.extensions[DB_EXTENSION](bind=app.extensions[WRITER])
+        _writer_session(app)
         _run(app, job_id, request_id)
+
+
+def _writer_session(app: Flask) -> Session:
+    """The job's session (badges.db.get_session finds it): a writer, since the worker writes outcomes."""
+    session: Session = app.extensions[DB_EXTENSION](bind=app.extensions[WRITER])
+    g.db_session = session
+    return session
 
 
 def _run(app: Flask, job_id: int, request_id: str | None) -> None:
@@ -69,17 +78,24 @@ def _run(app: Flask, job_id: int, request_id: str | None) -> None:
 def sweep(app: Flask) -> None:
     """Push again the jobs whose queue message was lost (periodic, in the worker)."""
     with app.app_context():
-        g.db_session = app.extensions[DB_EXTENSION](bind=app.extensions[WRITER])
-        session = get_session()
-        lost = job_records.stale(
-            session,
-            now=now(),
-            lost_after=timedelta(seconds=float(app.config["JOB_LOST_AFTER"])),
-            running_lease=timedelta(seconds=float(app.config["JOB_RUNNING_LEASE"])),
-            leases={kind: timedelta(seconds=float(app.config["AWARD_CHUNK_LEASE"])) for kind in SHORT_LEASE},
-        )
-        rows = session.execute(select(Job.id, Job.request_id).where(Job.id.in_(lost))).all() if lost else []
-        session.commit()
+        session = _writer_session(app)
+        try:
+            lost = job_records.stale(
+                session,
+                now=now(),
+                lost_after=timedelta(seconds=float(app.config["JOB_LOST_AFTER"])),
+                running_lease=timedelta(seconds=float(app.config["JOB_RUNNING_LEASE"])),
+                leases={
+                    kind: timedelta(seconds=float(app.config["AWARD_CHUNK_LEASE"])) for kind in SHORT_LEASE
+                },
+            )
+            rows = (
+                session.execute(select(Job.id, Job.request_id).where(Job.id.in_(lost))).all() if lost else []
+            )
+            session.commit()
+        except SQLAlchemyError as exc:  # no database yet (before `badges db upgrade`), or it is down
+            log.warning("job sweep skipped: %s", type(exc).__name__)
+            return
     for job_id, request_id in rows:
         log.warning("job %s pushed again (its queue message was lost or its worker died)", job_id)
         queue_of(app).push(job_id, request_id)

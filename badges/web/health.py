@@ -7,9 +7,10 @@ never a path, a URL, a passphrase or an exception. gunicorn's access log leaves 
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify
+from flask import Blueprint, Response, current_app, jsonify
 
 from badges import db
+from badges.jobs.queue import reachable
 from badges.services.ops import health
 from badges.web.context import keyring
 
@@ -24,8 +25,12 @@ def healthz() -> Response:
 
 @bp.get("/readyz")
 def readyz() -> tuple[Response, int]:
-    """Database reachable, schema at the code's revision, keys readable: 200, else 503 naming the failure."""
-    outcome = health.readiness(db.get_session(), keyring(), migrations=db.migration_scripts())
+    """Database reachable, schema at the code's revision, keys readable, job queue reachable: 200, else 503
+    naming the failure."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    outcome = health.readiness(
+        db.get_session(), keyring(), migrations=db.migration_scripts(), queue=lambda: reachable(app)
+    )
     status = "ok" if outcome.ready else "unavailable"
     return no_store(jsonify(status=status, checks=outcome.checks)), 200 if outcome.ready else 503
 

@@ -147,3 +147,54 @@ def test_the_delay_doubles_with_each_attempt(session, now):
         delays.append(job_records.fail(session, made.id, error="x", now=now, first_delay=30))
     assert delays == [30, 60, 120, None]
     assert job_records.claim(session, made.id, now=now) is None  # failed for good: never claimed again
+
+
+def test_the_sweeper_pushes_again_a_job_whose_message_was_lost(app, monkeypatch):
+    """The queue was down at commit: the record waits as queued; the sweeper pushes it again."""
+    with app.test_request_context(method="POST"):
+        session = get_session()
+        lost, _ = job_records.create(
+            session,
+            kind="test.record",
+            key="lost",
+            payload={"n": 6},
+            now=app.config["CLOCK"](),
+            max_attempts=3,
+        )
+        session.commit()  # recorded, never pushed: as if the queue had not answered
+        lost_id = lost.id
+    time.sleep(0.3)
+    assert RUNS == []
+    monkeypatch.setitem(app.config, "JOB_LOST_AFTER", 0)
+    runner.sweep(app)
+    assert jobs.wait(app)
+    assert [r["job"] for r in RUNS] == [lost_id]
+
+
+def test_a_job_whose_worker_died_is_retried_once_its_lease_is_over(app, monkeypatch):
+    """Running for longer than the lease: the worker was killed. The job runs again (at-least-once)."""
+    with app.test_request_context(method="POST"):
+        session = get_session()
+        dead, _ = job_records.create(
+            session,
+            kind="test.record",
+            key="dead",
+            payload={"n": 7},
+            now=app.config["CLOCK"](),
+            max_attempts=3,
+        )
+        assert job_records.claim(session, dead.id, now=app.config["CLOCK"]()) is not None
+        session.commit()
+        dead_id = dead.id
+    runner.sweep(app)  # within the lease: left alone
+    time.sleep(0.3)
+    assert RUNS == []
+    monkeypatch.setitem(app.config, "JOB_RUNNING_LEASE", 0)
+    monkeypatch.setitem(app.config, "JOB_LOST_AFTER", 3600)
+    runner.sweep(app)
+    deadline = time.monotonic() + 10
+    while not RUNS and time.monotonic() < deadline:  # put back to retry at once (not waited for by wait)
+        time.sleep(0.05)
+    assert jobs.wait(app)
+    found = job(app, dead_id)
+    assert [r["job"] for r in RUNS] == [dead_id] and found is not None and found.attempts == 2

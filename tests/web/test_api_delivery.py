@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from badges import jobs
 from badges.services.accounts import users
 from badges.services.credentials import sharing
 from badges.services.programme import pathways
@@ -56,6 +57,7 @@ def test_delivery_gives_the_claim_code_and_where_its_qr_code_leads(client, sessi
         "can_email": True,
         "private_page": client.get(staff["link"], headers=staff["headers"]).json["url"],
         "access_card": links.base + staff["card"],
+        "email": None,
     }
 
 
@@ -98,19 +100,26 @@ def test_without_a_mail_server_the_answer_says_nothing_was_sent(client, staff):
     assert response.status_code == 200 and response.json == {"sent": False, "to": "awa@example.org"}
 
 
-def test_sending_emails_the_private_link_that_opens_the_page(client, smtp, staff):
+def test_sending_emails_the_private_link_that_opens_the_page(app, client, smtp, staff):
     response = client.post(staff["award"] + "/send", headers=staff["headers"])
-    assert response.status_code == 200 and response.json == {"sent": True, "to": "awa@example.org"}
+    assert response.status_code == 202
+    assert response.json["sent"] is False and response.json["to"] == "awa@example.org"
+    assert response.json["email"]["state"] == "queued"
+    assert jobs.wait(app)
     (message,) = smtp.received
     link = client.get(staff["link"], headers=staff["headers"]).json["url"]
     assert link in message.get_body(("plain",)).get_content()
     page = client.get(urlsplit(link).path, headers=HTML)
     assert page.status_code == 200 and "Échanger par e-mail" in page.get_data(as_text=True)
+    email = client.get(staff["award"] + "/delivery", headers=staff["headers"]).json["email"]
+    done = {"state": "done", "attempts": 1, "next_attempt_at": None, "error": None, "label": "Envoyé"}
+    assert email == done
 
 
-def test_sending_twice_keeps_the_same_link(client, smtp, staff):
+def test_sending_twice_keeps_the_same_link(app, client, smtp, staff):
     for _ in range(2):
-        assert client.post(staff["award"] + "/send", headers=staff["headers"]).status_code == 200
+        assert client.post(staff["award"] + "/send", headers=staff["headers"]).status_code == 202
+        assert jobs.wait(app)
     first, second = (m.get_body(("plain",)).get_content() for m in smtp.received)
     assert first == second
 
@@ -124,13 +133,17 @@ def test_a_beneficiary_without_email_gets_a_printed_certificate(client, session,
     )
 
 
-def test_an_unreachable_mail_server_is_a_503_in_french(app, client, staff):
+def test_an_unreachable_mail_server_is_retried_and_the_answer_says_so(app, client, staff, monkeypatch):
+    monkeypatch.setitem(app.config, "JOB_RETRY_DELAY", 60)
     app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=free_port())
     try:
         response = client.post(staff["award"] + "/send", headers=staff["headers"])
+        assert response.status_code == 202 and jobs.wait(app)
     finally:
         app.config.update(SMTP_HOST=None, SMTP_PORT=25)
-    assert response.status_code == 503 and "n'a pas pu être envoyé" in response.json["error"]["message"]
+    email = client.get(staff["award"] + "/delivery", headers=staff["headers"]).json["email"]
+    assert email["state"] == "retrying" and email["attempts"] == 1 and email["error"] == "mail.unreachable"
+    assert email["next_attempt_at"] and email["label"].startswith("Échec, nouvel essai à ")
 
 
 def test_the_private_link_is_stable_until_renewed(client, staff):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -20,17 +21,22 @@ from badges.services.credentials.links import Links
 from badges.web.context import keyring
 from tests.factories import make_issuer
 from tests.live_server import own_database
+from tests.mailbox import free_port
 
 MADE_AT = datetime(2026, 3, 12, 10, 0, tzinfo=UTC)
 PASSPHRASE = "health-passphrase-9f3c"
 
 
 @contextmanager
-def own_app(database_url: str, folder: Path, passphrase: str = PASSPHRASE) -> Iterator[Flask]:
-    """An app of the test's own (its database and key folder), the schema at the code's head."""
+def own_app(
+    database_url: str, folder: Path, passphrase: str = PASSPHRASE, queue: str | None = None
+) -> Iterator[Flask]:
+    """An app of the test's own (its database, key folder and queue), the schema at the code's head."""
     app = create_app(
         {"TESTING": True, "DATABASE_URL": database_url, "KEYS_DIR": str(folder / "keys"),
-         "KEY_PASSPHRASE": passphrase, "SECRET_KEY": "s", "LINK_SECRET": "l"}
+         "KEY_PASSPHRASE": passphrase, "SECRET_KEY": "s", "LINK_SECRET": "l",
+         "QUEUE_URL": queue or f"sqlite:///{folder / 'queue.sqlite3'}",
+         "QUEUE_NAME": f"badges-test-{uuid.uuid4().hex}"}
     )  # fmt: skip
     with app.app_context():
         upgrade_schema(app)
@@ -78,7 +84,7 @@ def test_healthz_answers_while_the_process_is_up_without_touching_anything(clien
 
 def test_readyz_is_ok_when_database_schema_and_keys_are(database, tmp_path):
     with own_app(database, tmp_path) as app:
-        everything_ok = {"database": "ok", "migrations": "ok", "keys": "ok"}
+        everything_ok = {"database": "ok", "migrations": "ok", "keys": "ok", "queue": "ok"}
         assert readyz(app)[:2] == (200, {"status": "ok", "checks": everything_ok})
         with_an_issuer(app)
         status, body, raw = readyz(app)
@@ -96,7 +102,12 @@ def test_readyz_names_migrations_when_the_database_is_one_step_behind(database, 
         status, body, raw = readyz(app)
         assert status == 503
         assert body["status"] == "unavailable"
-        assert body["checks"] == {"database": "ok", "migrations": "behind", "keys": "not_checked"}
+        assert body["checks"] == {
+            "database": "ok",
+            "migrations": "behind",
+            "keys": "not_checked",
+            "queue": "ok",
+        }
         assert_no_secret(app, raw)
         with app.app_context():
             upgrade_schema(app)
@@ -122,7 +133,8 @@ def test_readyz_says_unreachable_when_the_database_does_not_answer(tmp_path):
         path.mkdir()  # a folder where the database file was: SQLite cannot open it
         status, body, raw = readyz(app)
     assert status == 503
-    assert body["checks"] == {"database": "unreachable", "migrations": "not_checked", "keys": "not_checked"}
+    checks = {"database": "unreachable", "migrations": "not_checked", "keys": "not_checked", "queue": "ok"}
+    assert body["checks"] == checks
     assert_no_secret(app, raw)
 
 
@@ -144,6 +156,25 @@ def test_readyz_fails_on_keys_it_cannot_read(database, tmp_path, breakage):
     with own_app(database, tmp_path, passphrase) as app:  # a new process: nothing decrypted yet
         status, body, raw = readyz(app)
     assert status == 503
-    assert body["checks"] == {"database": "ok", "migrations": "ok", "keys": "unreadable"}
+    assert body["checks"] == {"database": "ok", "migrations": "ok", "keys": "unreadable", "queue": "ok"}
     assert_no_secret(app, raw)
     assert "not-the-passphrase" not in raw and files[0].name not in raw
+
+
+# Redis on the machine: a database number of the tests' own, a queue name per test (own_app).
+REDIS_TEST_URL = "redis://127.0.0.1:6379/7"
+
+
+def test_readyz_reaches_a_redis_queue(database, tmp_path):
+    with own_app(database, tmp_path, queue=REDIS_TEST_URL) as app:
+        status, body, raw = readyz(app)
+    assert status == 200 and body["checks"]["queue"] == "ok"
+    assert "6379" not in raw
+
+
+def test_readyz_says_unreachable_when_the_redis_queue_does_not_answer(database, tmp_path):
+    with own_app(database, tmp_path, queue=f"redis://127.0.0.1:{free_port()}/7") as app:
+        status, body, raw = readyz(app)
+    assert status == 503 and body["status"] == "unavailable"
+    assert body["checks"] == {"database": "ok", "migrations": "ok", "keys": "ok", "queue": "unreachable"}
+    assert "redis" not in raw and "Traceback" not in raw

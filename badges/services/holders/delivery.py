@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from badges.models import Credential
+from badges.models import Beneficiary, Credential
 from badges.services.credentials.links import Links
 from badges.services.holders import certificate
 from badges.services.shared import email_templates
@@ -21,15 +21,21 @@ NO_EMAIL = message(
 )
 
 
-def award_email(
-    session: Session, links: Links, credential: Credential, *, secret: bytes, now: datetime
-) -> Email:
-    """The message announcing a badge; makes the private link and the claim code if they do not exist."""
+def check_sendable(credential: Credential) -> Beneficiary:
+    """The person a badge can be e-mailed to, or why not (no such badge, no address)."""
     person = credential.beneficiary
     if credential.erased_at is not None or person is None:
         raise NotFound(BADGE_NOT_FOUND)
     if not person.email:
         raise InvalidInput({"email": NO_EMAIL})
+    return person
+
+
+def award_email(
+    session: Session, links: Links, credential: Credential, *, secret: bytes, now: datetime
+) -> Email:
+    """The message announcing a badge; makes the private link and the claim code if they do not exist."""
+    person = check_sendable(credential)
     data = certificate.certificate_data(session, links, credential, now, secret=secret)
     values = {
         "name": person.display_name,
@@ -42,7 +48,7 @@ def award_email(
     }
     env = email_templates.environment()
     return Email(
-        to=person.email,
+        to=str(person.email),
         subject=f"Votre badge « {data['name']} »",
         text=env.get_template("award.txt").render(values),
         html=env.get_template("award.html").render(values),

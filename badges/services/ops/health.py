@@ -1,12 +1,14 @@
-"""Is this process ready to serve? Database reachable, schema at the code's revision, signing keys readable.
+"""Is this process ready to serve? Database reachable, schema at the code's revision, signing keys readable,
+job queue reachable.
 
 Each check answers "ok" or a short fixed code, never an exception's text: a readiness answer is public
 (no authentication, probed by load balancers), so it must not carry a path, a URL or a secret.
-There is no job queue yet, so there is no queue check.
+The queue is probed through a function the caller passes (badges/jobs owns the queue, above this package).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from alembic.migration import MigrationContext
@@ -20,7 +22,7 @@ from badges.models import SigningKey
 from badges.services.crypto.keyring import Keyring
 
 OK = "ok"
-UNREACHABLE = "unreachable"  # the database does not answer `SELECT 1`
+UNREACHABLE = "unreachable"  # the database does not answer `SELECT 1`, or the job queue cannot be reached
 BEHIND = "behind"  # the database's revision is an older one of the code's: `badges db upgrade`
 UNKNOWN_REVISION = "unknown_revision"  # the database was migrated by another (newer) version of the code
 UNREADABLE = "unreadable"  # a key in force has no readable file, or the passphrase does not open it
@@ -36,13 +38,22 @@ class Readiness:
         return all(outcome == OK for outcome in self.checks.values())
 
 
-def readiness(session: Session, keyring: Keyring, *, migrations: ScriptDirectory) -> Readiness:
-    """Run the checks in order; one that needs a failed one is reported as not checked."""
+def readiness(
+    session: Session,
+    keyring: Keyring,
+    *,
+    migrations: ScriptDirectory,
+    queue: Callable[[], bool] | None = None,
+) -> Readiness:
+    """Run the checks in order; one that needs a failed one is reported as not checked. `queue` answers
+    whether the job queue can be reached (the e-mails wait there): "unreachable" otherwise."""
     checks = {"database": database(session), "migrations": NOT_CHECKED, "keys": NOT_CHECKED}
     if checks["database"] == OK:
         checks["migrations"] = schema_revision(session, migrations)
     if checks["migrations"] == OK:  # the key table is the code's only once the schema is
         checks["keys"] = keys(session, keyring)
+    if queue is not None:
+        checks["queue"] = OK if queue() else UNREACHABLE
     return Readiness(checks)
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from badges.models import Job
+from badges.models import Job, User
 from badges.models.job import DONE, FAILED, QUEUED, RETRYING, RUNNING, UNFINISHED
 from badges.services.shared.messages import N_, message
 
@@ -156,12 +156,17 @@ def latest(
     return state_of(job) if job is not None else None
 
 
-def latest_by_user(session: Session, *, kind: str, user_ids: list[int]) -> dict[int, JobState]:
-    """The newest job of this kind for each of these users (a team list), in one query."""
-    if not user_ids:
+def latest_by_account(session: Session, *, kind: str, public_ids: list[str]) -> dict[str, JobState]:
+    """The newest job of this kind for each of these accounts (by public id: a team list), in one query."""
+    if not public_ids:
         return {}
-    rows = session.scalars(select(Job).where(Job.kind == kind, Job.user_id.in_(user_ids)).order_by(Job.id))
-    return {job.user_id: state_of(job) for job in rows if job.user_id is not None}
+    rows = session.execute(
+        select(User.public_id, Job)
+        .join(Job, Job.user_id == User.id)
+        .where(Job.kind == kind, User.public_id.in_(public_ids))
+        .order_by(Job.id)
+    ).all()
+    return {public_id: state_of(job) for public_id, job in rows}
 
 
 def stale(

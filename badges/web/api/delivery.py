@@ -9,21 +9,21 @@ from flask_babel import gettext
 
 from badges import db
 from badges.db import get_session
+from badges.jobs import mail as mail_jobs
 from badges.models import Beneficiary, Credential
+from badges.models.job import DONE
 from badges.services.credentials import sharing
 from badges.services.holders import access_card, delivery
 from badges.services.holders.private_link import page_url, private_token, renew
 from badges.services.programme import beneficiaries
-from badges.services.shared import mail
-from badges.services.shared.mail import MailError
+from badges.services.shared import job_records
+from badges.web import job_status
 from badges.web.api import bp
 from badges.web.api.awards import own_award
 from badges.web.api.inputs import accepts
 from badges.web.auth import staff_issuer, token_required
 from badges.web.context import link_secret, links, mail_settings, now
-from badges.web.errors import error_response
 from badges.web.files import certificate_pdf, file_response
-from badges.web.i18n import say_error
 
 
 def _beneficiary(public_id: str) -> Beneficiary:
@@ -48,6 +48,10 @@ def award_delivery(public_id: str) -> Response:
         "can_email": person is not None and bool(person.email),
         "private_page": _private_page(person) if person is not None else None,
         "access_card": _access_card_url(person) if person is not None else None,
+        # The last e-mail of this badge (a job): its state, attempts, next attempt; null if never sent.
+        "email": job_status.as_json(
+            job_records.latest(get_session(), kind=mail_jobs.AWARD_EMAIL, credential_id=credential.id)
+        ),
     }
     get_session().commit()
     return jsonify(body)
@@ -77,15 +81,17 @@ def award_certificate(public_id: str) -> Response:
 @token_required
 @accepts()
 def send_award(public_id: str) -> Response | tuple[Response, int]:
-    """E-mail the badge to its beneficiary; the link and code are saved before the message leaves."""
+    """E-mail the badge to its beneficiary: 202, a job the worker sends (retried while the mail server does
+    not answer); its state is in `email` here and in the delivery answer. 200 "sent": false without a
+    mail server (nothing would leave)."""
     credential: Credential = own_award(public_id)
-    email = delivery.award_email(get_session(), links(), credential, secret=link_secret(), now=now())
+    person = delivery.check_sendable(credential)
+    if not mail_settings().host:
+        return jsonify({"sent": False, "to": person.email})
+    job = mail_jobs.queue_award_email(get_session(), credential)
     get_session().commit()
-    try:
-        sent = mail.send(mail_settings(), email)
-    except MailError as exc:
-        return error_response(503, say_error(exc), "mail_unavailable", message_code=exc.said.code), 503
-    return jsonify({"sent": sent, "to": email.to})
+    state = job_status.as_json(job_records.state_of(job))
+    return jsonify({"sent": job.state == DONE, "to": person.email, "email": state}), 202
 
 
 def _link_json(beneficiary: Beneficiary, token: str) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from badges.models import Agency, Role
 from badges.services.accounts import network, staff_accounts
 from badges.services.programme import pathways
 from badges.services.shared.errors import InvalidInput
+from badges.web import job_status
 from badges.web.context import now
 from badges.web.i18n import say_fields
 from badges.web.staff import bp
@@ -69,9 +70,10 @@ def partner_agency_new() -> Response | str | tuple[str, int]:
 
 def _detail(agency: Agency, form: dict[str, str], errors: dict[str, str]) -> str | tuple[str, int]:
     detail = network.agency_detail(get_session(), agency)
+    sent = job_status.invitations(detail["team"])
     if errors:
-        return invalid(DETAIL_PAGE, errors, agency=detail, form=form)
-    return render_template(DETAIL_PAGE, agency=detail, form=form, errors={})
+        return invalid(DETAIL_PAGE, errors, agency=detail, form=form, invitations=sent)
+    return render_template(DETAIL_PAGE, agency=detail, form=form, errors={}, invitations=sent)
 
 
 @bp.get("/agencies/<agency_id>")

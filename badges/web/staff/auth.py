@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from badges.db import get_session
+from badges.jobs import mail as mail_jobs
 from badges.models import User
 from badges.services.accounts import staff_accounts
 from badges.services.accounts.staff_accounts import LinkRefused, SignInRefused
@@ -85,13 +86,14 @@ def forgot_password() -> str | tuple[str, int]:
         return invalid(FORGOT_PAGE, errors, form=form)
     session, email = get_session(), form["email"].lower()
     if not throttling.reserve(session, kind=throttling.RESET, email=email, ip=client_ip(), now=now()):
+        session.commit()  # nothing counted; old attempts pruned, and the write lock is let go at once
         message = _("Trop de demandes de nouveau mot de passe. Attendez 15 minutes avant de recommencer.")
         return render_template(FORGOT_PAGE, errors={"form": message}, form=form), 429
+    # Same work whether the account exists or not: one lookup, one job recorded (with no account, the
+    # job has nothing to send), one commit. The worker sends the e-mail; this answer never waits for it.
+    mail_jobs.queue_reset(session, staff_accounts.find_by_email(session, email))
     session.commit()
-    # Whether the account exists is looked up after the answer, with the sending: same path, same time.
-    response = render_template("staff/auth/forgot_sent.html", email=email, can_send=mailer.can_send())
-    mailer.send_reset_later(email)
-    return response
+    return render_template("staff/auth/forgot_sent.html", email=email, can_send=mailer.can_send())
 
 
 def _linked_user(token: str, purpose: str) -> User | tuple[str, int]:

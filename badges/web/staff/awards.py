@@ -8,13 +8,15 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from badges import db
 from badges.db import get_session
+from badges.jobs import mail as mail_jobs
 from badges.models import Credential, Role
 from badges.services.credentials import downloads, revocation
 from badges.services.holders import award_listing, delivery
-from badges.services.shared import mail
+from badges.services.shared import job_records
 from badges.services.shared.errors import Conflict, InvalidInput
+from badges.web import job_status
 from badges.web.api import send_download
-from badges.web.context import keyring, link_secret, links, mail_settings, now
+from badges.web.context import keyring, links, mail_settings, now
 from badges.web.files import certificate_pdf
 from badges.web.i18n import say_all, say_error, say_fields
 from badges.web.staff import bp
@@ -52,8 +54,10 @@ def award(award_id: str) -> str:
     detail = award_listing.award_detail(get_session(), links(), credential, now())
     person = credential.beneficiary
     private = link_panel(person) if person is not None else None
+    sending = job_records.latest(get_session(), kind=mail_jobs.AWARD_EMAIL, credential_id=credential.id)
     get_session().commit()  # the private link is made on first view
-    return render_template("staff/awards/detail.html", award=detail, private=private)
+    email = {"label": job_status.label(sending), "reason": job_status.reason(sending)}
+    return render_template("staff/awards/detail.html", award=detail, private=private, email=email)
 
 
 @bp.route("/awards/<award_id>/revoke", methods=["GET", "POST"])
@@ -116,26 +120,24 @@ def award_certificate(award_id: str) -> BaseResponse:
 @bp.post("/awards/<award_id>/send")
 @role_required(Role.STAFF)
 def award_send(award_id: str) -> BaseResponse:
-    """E-mail the badge to its beneficiary (holders/delivery.py); the link is saved before sending."""
+    """E-mail the badge to its beneficiary: a job (jobs/mail.py) the worker sends, retried while the mail
+    server does not answer; the award page shows where it stands."""
     credential, back = _award(award_id), url_for("staff.award", award_id=award_id)
     if credential.revoked_at is not None:
         return _not_handed_over(award_id)
     try:
-        email = delivery.award_email(get_session(), links(), credential, secret=link_secret(), now=now())
+        person = delivery.check_sendable(credential)
     except InvalidInput as exc:
         flash(" ".join(say_fields(exc).values()), "error")
         return redirect(back, 303)
-    get_session().commit()
-    try:
-        sent = mail.send(mail_settings(), email)
-    except mail.MailError as exc:
-        flash(say_error(exc), "error")
-        return redirect(back, 303)
-    if sent:
-        flash(_("Le badge est envoyé à %(email)s.", email=email.to), "success")
-    else:
-        # No mail server is set: the message only went to the log, so say so and how to hand it over.
+    if not mail_settings().host:
+        # No mail server is set: nothing would leave, so say so and how to hand it over.
         flash(_("Aucun e-mail n'est parti : ce service n'a pas de serveur d'e-mail. Rien n'a été envoyé à "
                 "%(email)s. Imprimez le certificat ou la carte d'accès, ou donnez le lien de sa page « Mes "
-                "badges ».", email=email.to), "error")  # fmt: skip
+                "badges ».", email=person.email), "error")  # fmt: skip
+        return redirect(back, 303)
+    mail_jobs.queue_award_email(get_session(), credential)
+    get_session().commit()  # the job leaves for the worker now: this page does not wait for the mail server
+    flash(_("L'envoi du badge à %(email)s est en cours : son état s'affiche ci-dessous.", email=person.email),
+          "success")  # fmt: skip
     return redirect(back, 303)

@@ -7,11 +7,12 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from badges.db import get_session
+from badges.jobs import mail as mail_jobs
 from badges.models import Role, User
 from badges.services.accounts import network, staff_accounts
 from badges.services.credentials import issuers
 from badges.services.shared.errors import InvalidInput
-from badges.services.shared.mail import MailError
+from badges.web import job_status
 from badges.web.context import keyring, links, now
 from badges.web.i18n import say_fields
 from badges.web.staff import bp, mailer
@@ -84,26 +85,19 @@ def network_new() -> Response | str | tuple[str, int]:
 
 
 def send_invitation(user: User) -> None:
-    """After the commit: the account waits even if the mail server does not answer.
+    """After the commit that made the account: the invitation is a job (jobs/mail.py), sent by the worker
+    and retried while the mail server does not answer; the team list shows where it stands.
 
-    "Envoyée" only when a mail server accepted the message. Otherwise the coordinator reads why and gets
-    the link to hand over: once, in their own session's next page, never in a log.
+    Without a mail server nothing can leave: the coordinator gets the link to hand over, once, in their
+    own session's next page, never in a log.
     """
+    if mailer.can_send():
+        mail_jobs.queue_invitation(get_session(), user)
+        get_session().commit()
+        flash(_("L'invitation part vers %(email)s : son état s'affiche dans la liste de l'équipe.",
+                email=user.email), "success")  # fmt: skip
+        return
     url = mailer.invitation_url(user, str(current_app.config["SECRET_KEY"]))
-    try:
-        sent = mailer.send_invitation(user, url)
-    except MailError:
-        text = _(
-            "L'invitation n'a pas pu être envoyée à %(email)s : le serveur d'e-mail ne l'a pas prise. "
-            "Le compte attend. Donnez ce lien à la personne :",
-            email=user.email,
-        )
-        flash(text, "error")
-        flash(url, HANDOVER)
-        return
-    if sent:
-        flash(_("Invitation envoyée à %(email)s.", email=user.email), "success")
-        return
     text = _("Rien n'a été envoyé : aucun serveur d'e-mail n'est configuré. Donnez ce lien à la personne :")
     flash(text, "info")
     flash(url, HANDOVER)
@@ -113,7 +107,8 @@ def send_invitation(user: User) -> None:
 @role_required(Role.COORDINATOR)
 def network_place(slug: str) -> str:
     place = network.issuer_detail(get_session(), links(), issuers.by_slug(get_session(), slug))
-    return render_template(DETAIL_PAGE, place=place, form={}, errors={})
+    sent = job_status.invitations(place["team"])
+    return render_template(DETAIL_PAGE, place=place, form={}, errors={}, invitations=sent)
 
 
 @bp.post("/network/<slug>/invite")

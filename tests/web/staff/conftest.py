@@ -21,10 +21,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
+from badges import jobs
 from badges.models import Agency, Credential, Issuer, Job, Role, User
 from badges.services.accounts.users import create_user
 from badges.services.credentials import signing_keys
-from badges.web import background
 from tests.factories import (
     enrol,
     make_agency,
@@ -164,7 +164,7 @@ class Inbox:
 
     @property
     def messages(self) -> list[EmailMessage]:
-        assert background.wait(self.app), "a mail sent after the response is still pending"
+        assert jobs.wait(self.app), "a mail sent after the response is still pending"
         return self.received
 
     def body(self, index: int = -1) -> str:

@@ -41,7 +41,7 @@ def test_a_new_agency_and_its_first_counsellor_who_accepts_the_invitation(client
     assert response.status_code == 303
     page = text(coordinator.get(response.headers["Location"]))
     assert "L’agence « France Travail Ivry » est créée." in page
-    assert "Invitation envoyée à sami@ft.example." in page and "Invitation en attente" in page
+    assert "L'invitation part vers sami@ft.example" in page and "Invitation en attente" in page
     counsellor = session.scalars(select(User).where(User.email == "sami@ft.example")).one()
     assert counsellor.role == "counsellor" and counsellor.agency.name == "France Travail Ivry"
     assert counsellor.issuer_id is None and counsellor.password_hash is None

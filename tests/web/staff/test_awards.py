@@ -92,8 +92,9 @@ def test_printing_the_certificate_makes_the_claim_code(staff, world):
 
 def test_sending_the_award_by_e_mail(staff, smtp, world):
     response = post(staff, award_url(world, "/send"), follow_redirects=True)
-    assert "Le badge est envoyé à awa@example.org." in text(response)
+    assert "L'envoi du badge à awa@example.org est en cours" in text(response)
     assert smtp.messages[0]["To"] == "awa@example.org"
+    assert "E-mail du badge : Envoyé" in text(staff.get(award_url(world)))
     attachments = [part.get_filename() for part in smtp.messages[0].iter_attachments()]
     assert attachments == ["certificat-badge.pdf"]
 

@@ -15,9 +15,9 @@ from urllib.request import HTTPCookieProcessor, build_opener
 
 import pytest
 
+from badges import jobs
 from badges.services.accounts import users
 from badges.services.shared import throttling
-from badges.web import background
 
 PARALLEL = 40
 
@@ -81,7 +81,7 @@ def stalling_smtp(app, monkeypatch) -> Iterator[list[socket.socket]]:
     server.close()
     for connection in accepted:
         connection.close()  # the pending send fails now, and is only logged
-    assert background.wait(app)
+    assert jobs.wait(app)
 
 
 @pytest.mark.parametrize("address", ["existing", "personne@example.org"])
