@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from badges import db, logs
 from badges.db import get_session
-from badges.jobs.command import worker_command
+from badges.jobs.command import settle_command, worker_command
 from badges.models import Credential, Role, User
 from badges.services.accounts import users
 from badges.services.credentials import issuance, issuers, revocation, signing_keys
@@ -487,6 +487,7 @@ def instance() -> backup.Instance:
 def init_app(app: Flask) -> None:
     from badges.cli_ressenti import ressenti_group
 
+    awards_group.add_command(settle_command)
     for command in (
         serve_command,
         db_group,

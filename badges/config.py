@@ -46,6 +46,10 @@ ENV_KEYS = (
     "JOB_RETRY_DELAY",
     "JOB_LOST_AFTER",
     "JOB_RUNNING_LEASE",
+    "JOB_SWEEP_EVERY",
+    "INLINE_AWARDS_MAX",
+    "AWARD_CHUNK",
+    "AWARD_CHUNK_LEASE",
 )
 INT_KEYS = {
     "MAX_CONTENT_LENGTH",
@@ -57,8 +61,17 @@ INT_KEYS = {
     "RESSENTI_OPEN_DAYS",
     "RESSENTI_RETENTION_DAYS",
     "JOB_ATTEMPTS",
+    "INLINE_AWARDS_MAX",
+    "AWARD_CHUNK",
 }
-FLOAT_KEYS = {"QUEUE_POLL_MAX", "JOB_RETRY_DELAY", "JOB_LOST_AFTER", "JOB_RUNNING_LEASE"}
+FLOAT_KEYS = {
+    "QUEUE_POLL_MAX",
+    "JOB_RETRY_DELAY",
+    "JOB_LOST_AFTER",
+    "JOB_RUNNING_LEASE",
+    "JOB_SWEEP_EVERY",
+    "AWARD_CHUNK_LEASE",
+}
 
 
 def defaults(instance_path: Path) -> dict[str, Any]:
@@ -121,6 +134,14 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         # running for longer than the lease is taken to be dead (its worker was killed) and retried.
         "JOB_LOST_AFTER": 300.0,
         "JOB_RUNNING_LEASE": 900.0,
+        # Seconds between two sweeps of lost or dead jobs by each worker (also one sweep at start).
+        "JOB_SWEEP_EVERY": 60.0,
+        # Bulk issuance (jobs/bulk.py): a save making more awards due than this signs none of them in the
+        # request but queues a bulk job, cut into chunks of AWARD_CHUNK awards run by every worker
+        # process; a chunk silent (no award stored) for AWARD_CHUNK_LEASE seconds is taken to be dead.
+        "INLINE_AWARDS_MAX": 20,
+        "AWARD_CHUNK": 10,
+        "AWARD_CHUNK_LEASE": 60.0,
         # Tests only: N worker threads inside the app's process (QUEUE_URL memory://, tests/apps.py).
         "JOBS_IN_PROCESS": 0,
         "BABEL_DEFAULT_LOCALE": "fr",

@@ -28,6 +28,8 @@ from badges.services.shared import job_records, tracing
 from badges.services.shared.errors import ServiceError
 
 log = logging.getLogger(__name__)
+# Kinds that report progress after each step (their heartbeat): dead after AWARD_CHUNK_LEASE seconds.
+SHORT_LEASE = ("bulk-issue-chunk",)
 
 
 def run(app: Flask, job_id: int, request_id: str | None) -> None:
@@ -83,6 +85,9 @@ def sweep(app: Flask) -> None:
                 now=now(),
                 lost_after=timedelta(seconds=float(app.config["JOB_LOST_AFTER"])),
                 running_lease=timedelta(seconds=float(app.config["JOB_RUNNING_LEASE"])),
+                leases={
+                    kind: timedelta(seconds=float(app.config["AWARD_CHUNK_LEASE"])) for kind in SHORT_LEASE
+                },
             )
             rows = (
                 session.execute(select(Job.id, Job.request_id).where(Job.id.in_(lost))).all() if lost else []

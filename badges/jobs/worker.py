@@ -3,12 +3,21 @@
 
 from __future__ import annotations
 
+import logging
+import os
+import threading
+import time
+
 from flask import Flask
 from huey.consumer import Consumer
 
+from badges.db import engine_of
+from badges.jobs import runner
 from badges.jobs.queue import queue_of
 
 EXTENSION = "badges.jobs.worker"
+log = logging.getLogger(__name__)
+SWEEPER: dict[str, int] = {}
 
 
 class ThreadConsumer(Consumer):
@@ -18,18 +27,46 @@ class ThreadConsumer(Consumer):
         pass
 
 
-def consumer(app: Flask, workers: int, *, in_thread: bool = False) -> Consumer:
+def consumer(app: Flask, workers: int, *, in_thread: bool = False, processes: bool = False) -> Consumer:
+    """Worker threads, or worker processes (`processes`: CPU-bound jobs such as bulk issuance use every
+    core; each forked process opens its own database connections)."""
     kind = ThreadConsumer if in_thread else Consumer
+    huey = queue_of(app).huey
+    if processes:
+        # Connections are never shared with the parent: it opens none after this, each child its own.
+        engine_of(app).dispose()
+        huey.on_startup(name="badges.fresh_connections")(lambda: engine_of(app).dispose(close=False))
+    if not in_thread:
+        huey.on_startup(name="badges.sweeper")(lambda: start_sweeper(app))
     return kind(
-        queue_of(app).huey,
+        huey,
         workers=workers,
-        worker_type="thread",
+        worker_type="process" if processes else "thread",
         periodic=True,
         initial_delay=0.05,
         backoff=1.15,
         max_delay=float(app.config["QUEUE_POLL_MAX"]),
         check_worker_health=not in_thread,
     )
+
+
+def start_sweeper(app: Flask) -> None:
+    """Sweep lost and dead jobs now (a worker restarted after a crash takes its jobs back) and every
+    JOB_SWEEP_EVERY seconds after: one thread per worker process, started with its first worker (never
+    in the consumer's parent process, which forks the workers and holds no database connection)."""
+    if SWEEPER.get("pid") == os.getpid():
+        return
+    SWEEPER["pid"] = os.getpid()
+
+    def loop() -> None:
+        while True:
+            try:
+                runner.sweep(app)
+            except Exception:
+                log.exception("sweep failed")
+            time.sleep(float(app.config["JOB_SWEEP_EVERY"]))
+
+    threading.Thread(target=loop, name="badges-sweeper", daemon=True).start()
 
 
 def start_in_process(app: Flask) -> None:

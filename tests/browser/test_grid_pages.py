@@ -173,3 +173,23 @@ def test_signing_out_leaves_no_draft_on_a_shared_tablet_and_the_server_keeps_it(
     page.wait_for_url(grid.url)
     expect(page.get_by_text(RESTORED)).to_be_visible()
     expect(cell(page, 1, 1)).to_have_value("N3")
+
+
+def test_a_grid_past_the_threshold_shows_the_signing_progress_then_the_badges(app, page, grid, monkeypatch):
+    monkeypatch.setitem(app.config, "INLINE_AWARDS_MAX", 1)
+    page.goto(grid.url)
+    sign_in(page, grid)
+    page.wait_for_url(grid.url)
+    for row in (1, 2):
+        cell(page, row, 1).select_option("N2")
+        cell(page, row, 2).select_option("N2")
+    page.get_by_role("button", name="Enregistrer la grille").click()
+    expect(page.get_by_role("heading", name="Badges en cours de signature")).to_be_visible()
+    expect(page.get_by_role("link", name="Actualiser l’avancement")).to_be_visible()
+    check(page, "grille-signature-en-cours")
+    # The page polls the progress, then opens the list of the badges signed by the workers.
+    page.wait_for_url("**/staff/bulk/*", timeout=30_000)
+    expect(page.get_by_role("status")).to_contain_text("2 badges sur 2 signés. Terminé.")
+    expect(page.get_by_role("link", name="Badge « Envoyer un e-mail » pour Awa")).to_be_visible()
+    expect(page.get_by_role("link", name="Badge « Envoyer un e-mail » pour Karim")).to_be_visible()
+    check(page, "signature-terminee")

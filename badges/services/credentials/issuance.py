@@ -92,6 +92,26 @@ def award(
     evidence: Sequence[dict] = (),
 ) -> Credential:
     """Issue both documents once per beneficiary and badge class; the caller commits."""
+    credential = prepare(
+        session, keyring, badge_class=badge_class, beneficiary=beneficiary, links=links, now=now,
+        evidence=evidence,
+    )  # fmt: skip
+    _insert_once(session, credential)
+    return credential
+
+
+def prepare(
+    session: Session,
+    keyring: Keyring,
+    *,
+    badge_class: BadgeClass,
+    beneficiary: Beneficiary,
+    links: Links,
+    now: datetime,
+    evidence: Sequence[dict] = (),
+) -> Credential:
+    """The award signed but not stored (not added to the session): `award` inserts it at once; a bulk
+    job signs it in a read-only transaction and stores it with `store_prepared` in a short one."""
     if beneficiary.issuer_id != badge_class.issuer_id:
         raise RuleError(OTHER_ISSUER)
     if beneficiary.consent_at is None:
@@ -115,7 +135,44 @@ def award(
     credential.ob3_credential = dumps(signed)
     credential.ob3_hash_data = hash_data
     credential.ob3_hash_source = dataintegrity.text_digest(credential.ob3_credential)
-    _insert_once(session, credential)
+    return credential
+
+
+STORED_COLUMNS = (
+    "public_id", "issued_at", "valid_until", "ed25519_key_id", "rsa_key_id", "ob2_assertion",
+    "ob3_credential", "ob3_hash_data", "ob3_hash_source", "status_index",
+)  # fmt: skip
+
+
+def store_prepared(session: Session, prepared: Credential) -> Credential | None:
+    """Store an award `prepare` signed in another session: the new credential, or None when the award
+    exists already (exactly once), or when its revision changed or its status index was taken since it
+    was signed (the caller signs it again). The checks and the insert run in this (write) transaction."""
+    if prepared.beneficiary is None:
+        return None
+    badge_class_id, beneficiary_id = prepared.badge_class.id, prepared.beneficiary.id
+    if session.scalar(
+        select(Credential.id).where(
+            Credential.badge_class_id == badge_class_id, Credential.beneficiary_id == beneficiary_id
+        )
+    ):
+        return None
+    # The revision under a share lock, as in `award`: an edit since the signing means signing again.
+    revision = revisions.current(session, prepared.badge_class, lock="share")
+    if revision is None or revision.id != prepared.revision.id:
+        return None
+    credential = Credential(
+        issuer_id=prepared.issuer.id,
+        badge_class_id=badge_class_id,
+        revision_id=prepared.revision.id,
+        beneficiary_id=beneficiary_id,
+        status_list_id=prepared.status_list.id,
+        **{name: getattr(prepared, name) for name in STORED_COLUMNS},
+    )
+    try:
+        _insert_once(session, credential)
+    except Conflict:
+        return None
     return credential
 
 

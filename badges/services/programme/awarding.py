@@ -42,6 +42,8 @@ class Issuing:
     keyring: Keyring
     links: Links
     now: datetime
+    # Above this many awards to sign, `settle` leaves them to a bulk job (Outcome.deferred); None: all now.
+    inline_max: int | None = None
 
 
 @dataclass(frozen=True)
@@ -59,9 +61,12 @@ class Outcome:
     pending: list[PendingAward] = field(default_factory=list)
     flags: list[ReviewFlag] = field(default_factory=list)
     not_issued: list[NotIssued] = field(default_factory=list)
+    # (badge class id, beneficiary id) due and consented, left to a bulk issuance job (jobs/bulk.py).
+    deferred: list[tuple[int, int]] = field(default_factory=list)
 
     def merge(self, other: Outcome) -> Outcome:
         self.issued += other.issued
+        self.deferred += other.deferred
         self.pending += other.pending
         self.flags += other.flags
         self.not_issued += other.not_issued
@@ -144,12 +149,11 @@ def _clip(item: dict[str, str]) -> dict[str, str]:
     return {**item, "narrative": text if len(text) <= 2000 else text[:1995].rsplit("\n", 1)[0] + "\n…"}
 
 
-def settle(session: Session, issuing: Issuing, beneficiaries: Iterable[Beneficiary]) -> Outcome:
-    """Issue every automatic badge whose rules now hold; without consent, record a pending award."""
-    outcome = Outcome()
-    people = list(beneficiaries)
+def due(session: Session, people: list[Beneficiary]) -> list[tuple[BadgeClass, Beneficiary]]:
+    """The automatic badges whose rules now hold and that these people do not hold yet."""
     if not people:
-        return outcome
+        return []
+    found = []
     classes = badge_classes.auto_awarded(session, people[0].issuer_id)
     for person in people:
         held = set(
@@ -157,10 +161,44 @@ def settle(session: Session, issuing: Issuing, beneficiaries: Iterable[Beneficia
         )
         candidates = [badge for badge in classes if badge.id not in held]
         facts = facts_for(session, person) if candidates else None
-        for badge in candidates:
-            if facts is not None and rules.holds(badge, facts):
-                outcome.merge(award_or_wait(session, issuing, badge, person))
+        found += [(badge, person) for badge in candidates if facts is not None and rules.holds(badge, facts)]
+    return found
+
+
+def settle(session: Session, issuing: Issuing, beneficiaries: Iterable[Beneficiary]) -> Outcome:
+    """Issue every automatic badge whose rules now hold; without consent, record a pending award. Past
+    `issuing.inline_max` awards to sign, none is signed here: they go to Outcome.deferred (a bulk job)."""
+    outcome = Outcome()
+    found = due(session, list(beneficiaries))
+    to_sign = [(badge, person) for badge, person in found if person.consent_at is not None]
+    if issuing.inline_max is not None and len(to_sign) > issuing.inline_max:
+        outcome.deferred = [(badge.id, person.id) for badge, person in to_sign]
+        found = [(badge, person) for badge, person in found if person.consent_at is None]
+    for badge, person in found:
+        outcome.merge(award_or_wait(session, issuing, badge, person))
     return outcome
+
+
+def award_by_ids(
+    session: Session, issuing: Issuing, badge_class_id: int, beneficiary_id: int
+) -> Credential | None:
+    """The award a bulk job signs (`prepare`, not stored), or None when it exists already, or when the
+    person or class is gone or the person no longer consents (nothing to sign). A RuleError (no usable
+    key, class unpublished) fails the job, which says so to staff and retries later."""
+    badge, person = session.get(BadgeClass, badge_class_id), session.get(Beneficiary, beneficiary_id)
+    if badge is None or person is None or person.consent_at is None or person.issuer_id != badge.issuer_id:
+        return None
+    if issuance.existing_award(session, badge_class=badge, beneficiary=person) is not None:
+        return None
+    return issuance.prepare(
+        session,
+        issuing.keyring,
+        badge_class=badge,
+        beneficiary=person,
+        links=issuing.links,
+        now=issuing.now,
+        evidence=evidence_for(session, person, badge),
+    )
 
 
 def classes_of_atelier(session: Session, atelier: Atelier) -> list[BadgeClass]:

@@ -169,10 +169,18 @@ def latest_by_account(session: Session, *, kind: str, public_ids: list[str]) -> 
     return {public_id: state_of(job) for public_id, job in rows}
 
 
-def stale(session: Session, *, now: datetime, lost_after: timedelta, running_lease: timedelta) -> list[int]:
+def stale(
+    session: Session,
+    *,
+    now: datetime,
+    lost_after: timedelta,
+    running_lease: timedelta,
+    leases: dict[str, timedelta] | None = None,
+) -> list[int]:
     """Jobs whose queue message may be lost: queued or due for a retry for longer than `lost_after`
     (the queue was down when they were queued), or running for longer than `running_lease` (their
-    worker died). A running one is put back to retry: this is where a job may run twice."""
+    worker died; `leases` gives some kinds a lease of their own, e.g. jobs that beat by reporting
+    progress). A running one is put back to retry: this is where a job may run twice."""
     late = now - lost_after
     waiting = session.scalars(
         select(Job.id).where(
@@ -180,9 +188,12 @@ def stale(session: Session, *, now: datetime, lost_after: timedelta, running_lea
             | ((Job.state == RETRYING) & (Job.next_attempt_at < late))
         )
     ).all()
-    dead = session.scalars(
-        select(Job).where(Job.state == RUNNING, Job.updated_at < now - running_lease)
-    ).all()
+    shortest = min([running_lease, *(leases or {}).values()])
+    dead = [
+        job
+        for job in session.scalars(select(Job).where(Job.state == RUNNING, Job.updated_at < now - shortest))
+        if job.updated_at < now - (leases or {}).get(job.kind, running_lease)
+    ]
     for job in dead:
         job.state, job.next_attempt_at, job.updated_at = RETRYING, now, now
     return [*waiting, *(job.id for job in dead)]

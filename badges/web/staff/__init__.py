@@ -35,6 +35,7 @@ from badges.web.staff import (  # noqa: E402,F401
     awards,
     badge_classes,
     beneficiaries,
+    bulk,
     figures,
     frameworks,
     grid,

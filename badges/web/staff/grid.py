@@ -13,14 +13,16 @@ and back to the grid, which opens filled with the draft and says so.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
-from flask import render_template, request
+from flask import current_app, render_template, request
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from werkzeug.wrappers import Response
 
 from badges.db import get_session
+from badges.jobs import bulk
 from badges.models import Atelier, Role
 from badges.services.programme import evaluation, grid_drafts, programme_listing
 from badges.services.programme.programme_listing import Grid
@@ -141,8 +143,10 @@ def atelier_grid(atelier_id: str) -> Response | str | tuple[str, int]:
     typed, present = _typed(grid), set(request.form.getlist("present"))
     data, names = _request(grid, typed, present)
     try:
+        # Past INLINE_AWARDS_MAX awards, the save signs none: a bulk job does (below, jobs/bulk.py).
+        signing = replace(issuing(), inline_max=int(current_app.config["INLINE_AWARDS_MAX"]))
         _saved_now, outcome = evaluation.record_grid(
-            session, issuing(), atelier=found, evaluator=signed_in(), data=data
+            session, signing, atelier=found, evaluator=signed_in(), data=data
         )
     except InvalidInput as exc:
         chosen = {"moment": data["moment"] or "", "method": data["method"] or ""}
@@ -150,7 +154,12 @@ def atelier_grid(atelier_id: str) -> Response | str | tuple[str, int]:
             PAGE, _errors(exc, names), restored=False, report=None, **_page(grid, typed, chosen, present)
         )
     grid_drafts.discard(session, atelier=found, user=signed_in())
-    grid_report.keep(outcome)
+    job = None
+    if outcome.deferred:  # too many to sign in the request: the workers sign them (jobs/bulk.py)
+        job = bulk.queue_bulk_issue(
+            session, outcome.deferred, issuer_id=found.pathway.issuer_id, user_id=signed_in().id
+        )
+    grid_report.keep(outcome, bulk_job=job.id if job is not None else None)
     count = len(data["results"])
     saved = ngettext(
         "Grille enregistrée : %(num)s évaluation.", "Grille enregistrée : %(num)s évaluations.", count

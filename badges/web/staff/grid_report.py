@@ -16,12 +16,13 @@ from flask_babel import ngettext
 
 from badges.services.programme.awarding import Outcome
 from badges.services.programme.rules import Shortfall
+from badges.web.staff import bulk
 
 KEY = "grid_report"
 MAX_LINES = 30
 
 
-def keep(outcome: Outcome) -> None:
+def keep(outcome: Outcome, *, bulk_job: int | None = None) -> None:
     """Remember what the save did, for the next page (a badge waiting for consent is among those not
     issued, with that reason; past MAX_LINES per list, only the count of the others is kept)."""
     issued = [
@@ -37,6 +38,7 @@ def keep(outcome: Outcome) -> None:
         "issued": issued[:MAX_LINES],
         "not_issued": missed[:MAX_LINES],
         "more": max(0, len(issued) - MAX_LINES) + max(0, len(missed) - MAX_LINES),
+        "bulk": bulk_job,
     }
 
 
@@ -92,4 +94,13 @@ def take() -> dict[str, Any] | None:
             for item in kept.get("not_issued", [])
         ],
         "more": kept.get("more", 0),
+        **_bulk(kept.get("bulk")),
     }
+
+
+def _bulk(job_id: Any) -> dict[str, Any]:
+    """The bulk issuance the save queued, as the progress box shows it."""
+    if not isinstance(job_id, int):
+        return {}
+    found = bulk.progress_of(job_id)
+    return {"bulk": {"job_id": job_id, "progress": found, "text": bulk.wording(found)}}

@@ -22,7 +22,7 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
 from badges import jobs
-from badges.models import Agency, Credential, Issuer, Role, User
+from badges.models import Agency, Credential, Issuer, Job, Role, User
 from badges.services.accounts.users import create_user
 from badges.services.credentials import signing_keys
 from tests.factories import (
@@ -54,6 +54,8 @@ class World:
     atelier_id: str = ""
     # An open review flag on the award (a later evaluation lowered one of its results).
     flag_id: str = ""
+    # A bulk issuance job of the first tiers-lieu (nothing to sign): its progress page.
+    bulk_id: int = 0
 
 
 @functools.cache
@@ -95,9 +97,21 @@ def world(session, keyring, links, now) -> World:
     assert award.beneficiary is not None
     enrol(session, pathway, now, award.beneficiary)
     flag = make_flag(session, award, now)
+    bulk = Job(kind="bulk-issue", key=f"bulk-issue:world{next(_numbers)}", state="done", created_at=now,
+               updated_at=now, payload={"issuer": award.issuer.id, "pairs": []},
+               progress_total=0)  # fmt: skip
+    session.add(bulk)
     session.commit()
     return World(
-        award.issuer, other, award, key_id, users, pathway.public_id, atelier.public_id, flag.public_id
+        award.issuer,
+        other,
+        award,
+        key_id,
+        users,
+        pathway.public_id,
+        atelier.public_id,
+        flag.public_id,
+        bulk.id,
     )
 
 

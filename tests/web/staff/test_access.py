@@ -178,6 +178,9 @@ TABLE: dict[tuple[str, str], Expect] = {
     ("staff.partner_agency_new", "POST"): Expect("/staff/agencies/new", COORDINATOR, ok=422),
     ("staff.partner_agency", "GET"): Expect("/staff/agencies/{agency}", COORDINATOR),
     ("staff.partner_agency_invite", "POST"): Expect("/staff/agencies/{agency}/invite", COORDINATOR, ok=422),
+    # Bulk issuance progress: {bulk} is a bulk job of the first tiers-lieu.
+    ("staff.bulk_issue", "GET"): Expect("/staff/bulk/{bulk}", STAFF, scoped=True),
+    ("staff.bulk_issue_progress", "GET"): Expect("/staff/bulk/{bulk}/progress", STAFF, scoped=True),
     # {account}: a spare account of the second tiers-lieu (the roles signing in afterwards stay usable).
     ("staff.account_disable", "POST"): Expect("/staff/accounts/{account}/disable", COORDINATOR, ok=303),
 }
@@ -231,6 +234,7 @@ def concrete_url(expect: Expect, world, app, now) -> str:
         badge_class=world.award.badge_class.public_id,
         framework="pix-crcn",
         flag=world.flag_id,
+        bulk=world.bulk_id,
         agency=world.users["counsellor"].agency.public_id,
         reset=staff_accounts.link_token(secret, user=user, purpose=staff_accounts.RESET, now=now),
         invitation=staff_accounts.link_token(secret, user=user, purpose=staff_accounts.INVITATION, now=now),
