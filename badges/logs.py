@@ -146,9 +146,10 @@ def configure(fmt: str, level: str, stream: TextIO | None = None) -> logging.Han
     handler.set_name(HANDLER_NAME)
     root.addHandler(prepare_handler(handler, fmt))
     root.setLevel(level)
-    # huey says "Executing <task id>" before the job's request id is bound; badges/jobs/runner.py writes
-    # its own lines (job started, retried, done) with that id, so huey keeps only its warnings and errors.
+    # huey's task lines ("Executing <task id>") come before the job's request id is bound; the runner
+    # (badges/jobs/runner.py) writes its own, with that id. The consumer's lines (started, exiting) stay.
     logging.getLogger("huey").setLevel(max(logging.WARNING, logging.getLevelName(level)))
+    logging.getLogger("huey.consumer").setLevel(level)
     return handler
 
 
