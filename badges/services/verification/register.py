@@ -150,13 +150,21 @@ def report_content_checked(report: Report) -> None:
 
 
 def verify_issued_token(
-    source: Source, claims: dict[str, Any], token: str, *, now: datetime, email: str | None, report: Report
+    source: Source,
+    token: str,
+    decoded: tuple[dict[str, Any], dict[str, Any]],
+    *,
+    now: datetime,
+    email: str | None,
+    report: Report,
 ) -> bool:
     """Verify a VC-JWT or signed OB 2.0 assertion that this service issued, against its register.
 
     Returns False (and reports nothing) when the token is not, character for character, a stored one;
     the caller then runs the general checks. The signature is checked with the stored key either way.
+    ``decoded`` is the token's (header, payload) as `jws.unverified_parts` read them (not read again).
     """
+    claims = decoded[1]
     stored = _stored(source, claims.get("id"))
     if stored is None or token not in (stored.ob3_jwt, stored.ob2_signed) or stored.ob3_credential is None:
         return False
@@ -166,7 +174,7 @@ def verify_issued_token(
     common.summarise_ob3(award, report)
     report.summary["id"] = claims.get("id")
     signed_at = common.parse_datetime(str(award.get("validFrom")))
-    if not _signature_ok(token, stored, is_jwt=is_jwt, signed_at=signed_at, report=report):
+    if not _signature_ok(token, decoded, stored, is_jwt=is_jwt, signed_at=signed_at, report=report):
         return True
     register_content_and_status(stored, report)
     common.check_validity(award.get("validFrom"), award.get("validUntil"), now=now, report=report)
@@ -176,7 +184,13 @@ def verify_issued_token(
 
 
 def _signature_ok(
-    token: str, stored: Entry, *, is_jwt: bool, signed_at: datetime | None, report: Report
+    token: str,
+    decoded: tuple[dict[str, Any], dict[str, Any]],
+    stored: Entry,
+    *,
+    is_jwt: bool,
+    signed_at: datetime | None,
+    report: Report,
 ) -> bool:
     """Same rule as for any badge: a compromise distrusts what claims to be signed from its date on."""
     if stored.rsa_pem is None:
@@ -187,9 +201,11 @@ def _signature_ok(
     public_key = public_key_from_pem(stored.rsa_pem)
     try:
         if is_jwt:
-            jws.verify_vc_jwt(token, resolve_key=lambda _header: public_key)
+            jws.verify_vc_jwt(token, resolve_key=lambda _header: public_key, decoded=decoded)
         else:
-            jws.verify_compact(token, resolve_key=lambda _header: public_key, algorithms=("RS256",))
+            jws.verify_compact(
+                token, resolve_key=lambda _header: public_key, algorithms=("RS256",), decoded=decoded
+            )
     except CryptoError:
         report.fail("signature", SIGNATURE_MISMATCH)
         return False
