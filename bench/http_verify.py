@@ -1,15 +1,18 @@
 """HTTP verification next to a ceiling app, both served by gunicorn and loaded by the same client in one run.
 
-Usage: python bench/http_verify.py [--credentials 200] [--seconds 10] [--connections 4] [--database-url URL]
-       [--client wrk|python] [--profile-requests 300]
+Usage: python bench/http_verify.py [--credentials 200] [--seconds 5] [--rounds 3] [--connections 4]
+       [--database-url URL] [--client wrk|python] [--cpu-requests 300] [--profile-requests 500]
 
 Prepares a database (SQLite by default) with N issued badges, then serves the service (`wsgi:app`) and
-bench/ceiling_app.py one after the other with the same gunicorn settings (2 sync workers, the project's
+bench/ceiling_app.py side by side with the same gunicorn settings (2 sync workers, the project's
 `badges.gunicorn_conf`) and loads `POST /api/v1/verify` with a VC-JWT, an OB 2.0 JWS and a Data Integrity
-credential (distinct badges, cycled), and the ceiling with the Ed25519 checks of the same badges. The client
-is wrk (Debian package `wrk`) or, when it is missing, a small Python client. Prints req/s, p50, p99 and the
-ratios. Target (issue 17): req/s >= 0.7x the ceiling's for VC-JWT and OB 2.0 JWS, p50 <= 1.5x the ceiling's.
-Then profiles the request path in one process (the same app, Flask's test client) and prints the top of it.
+credential (distinct badges, cycled), and the ceiling with the Ed25519 checks of the same badges. The
+targets take turns, `--rounds` times in a rotating order, so that a load that comes and goes on a shared
+machine weighs on all of them: each ratio is taken within one round, and the medians are printed. The
+client is wrk (Debian package `wrk`) or, when it is missing, a small Python client. Target (issue 17):
+req/s >= 0.7x the ceiling's for VC-JWT and OB 2.0 JWS, p50 <= 1.5x the ceiling's.
+Then the same apps are called in this process without a server (bench/wsgi_calls.py): CPU time per
+request, interleaved, and a profile of where the service's request time goes.
 Figures only: nothing here asserts a time.
 """
 
@@ -23,6 +26,7 @@ import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -41,6 +45,7 @@ from badges.services.crypto.keyring import Keyring
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 sys.path.insert(0, str(BENCH))
+import wsgi_calls  # noqa: E402
 from verify import issue  # noqa: E402  (bench/verify.py: the same credentials)
 
 SECRETS = {"KEY_PASSPHRASE": "bench", "SECRET_KEY": "bench", "LINK_SECRET": "bench"}
@@ -180,46 +185,55 @@ def load_python(url: str, bodies: list[str], seconds: float, connections: int) -
     }
 
 
-def profile(tmp: Path, database_url: str, bodies: dict[str, list[str]], requests: int) -> None:
-    """The service's request path in this process (what one worker runs), by format."""
-    config = {"DATABASE_URL": database_url, "KEYS_DIR": str(tmp / "keys"), **SECRETS}
-    client = create_app(config).test_client()
+def measure_http(args: argparse.Namespace, env: dict[str, str], bodies: dict[str, list[str]], tmp: Path,
+                 client: str) -> dict[str, list[dict[str, float]]]:  # fmt: skip
+    """Each target loaded once per round, in a rotating order, both servers up all along."""
+    servers = {"ceiling": serve("ceiling_app:app", env, BENCH), "service": serve("wsgi:app", env, ROOT)}
+    urls = {"ceiling": servers["ceiling"][1] + "/verify"} | {
+        name: servers["service"][1] + "/api/v1/verify" for name in ("vc-jwt", "ob2-jws", "ob3-data-integrity")
+    }
+    names = list(urls)
+    results: dict[str, list[dict[str, float]]] = {name: [] for name in names}
     try:
-        from pyinstrument import Profiler
-    except ImportError:
-        Profiler = None  # noqa: N806
-    for name in ("vc-jwt", "ob2-jws", "ob3-data-integrity"):
-        items = bodies[name]
-        for body in items[:5]:  # warm: imports, first queries, memos
-            client.post("/api/v1/verify", data=body, content_type="application/json")
-        print(f"\n--- profile of {requests} requests, {name} ---")
-        if Profiler is None:
-            import cProfile
-            import pstats
+        for name in names:  # warm each worker: imports, first queries, caches
+            load_python(urls[name], bodies[name], 1.0, args.connections)
+        for round_ in range(args.rounds):
+            for name in names[round_ % len(names) :] + names[: round_ % len(names)]:
+                if client == "wrk":
+                    figures = load_wrk(urls[name], bodies[name], args.seconds, args.connections, tmp)
+                else:
+                    figures = load_python(urls[name], bodies[name], args.seconds, args.connections)
+                results[name].append(figures)
+    finally:
+        for process, _ in servers.values():
+            stop(process)
+    return results
 
-            profiler = cProfile.Profile()
-            profiler.enable()
-            for n in range(requests):
-                client.post("/api/v1/verify", data=items[n % len(items)], content_type="application/json")
-            profiler.disable()
-            pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
-            continue
-        instrument = Profiler(interval=0.0005)
-        instrument.start()
-        for n in range(requests):
-            client.post("/api/v1/verify", data=items[n % len(items)], content_type="application/json")
-        instrument.stop()
-        text = instrument.output_text(unicode=False, color=False, show_all=False)
-        print("\n".join(text.splitlines()[:60]))
+
+def print_http(results: dict[str, list[dict[str, float]]]) -> None:
+    ceiling = results["ceiling"]
+    print(f"  {'target':20s} {'req/s':>8s} {'p50 ms':>8s} {'p99 ms':>8s} {'failed':>7s} "
+          f"{'req/s ratio':>12s} {'p50 ratio':>10s}   per round (req/s ratio)")  # fmt: skip
+    for name, rounds in results.items():
+        rps_ratios = [r["rps"] / c["rps"] for r, c in zip(rounds, ceiling, strict=True)]
+        p50_ratios = [r["p50"] / c["p50"] for r, c in zip(rounds, ceiling, strict=True)]
+        median = {key: statistics.median(r[key] for r in rounds) for key in ("rps", "p50", "p99")}
+        print(f"  {name:20s} {median['rps']:8.0f} {median['p50']:8.2f} {median['p99']:8.2f} "
+              f"{sum(r['bad'] for r in rounds):7.0f} {statistics.median(rps_ratios):12.2f} "
+              f"{statistics.median(p50_ratios):10.2f}   "
+              f"{' '.join(f'{x:.2f}' for x in rps_ratios)}")  # fmt: skip
+    print("  targets (issue 17): VC-JWT and OB 2.0 JWS req/s ratio >= 0.70, p50 ratio <= 1.50")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--credentials", type=int, default=200)
-    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--database-url", default=None)
-    parser.add_argument("--profile-requests", type=int, default=300)
+    parser.add_argument("--cpu-requests", type=int, default=300, help="in process, per target and repetition")
+    parser.add_argument("--profile-requests", type=int, default=500)
     parser.add_argument("--client", choices=("wrk", "python"), default=None, help="default: wrk if installed")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="bench-http-"))
@@ -229,29 +243,20 @@ def main() -> None:
            "BADGES_KEYS_DIR": str(tmp / "keys")} | {f"BADGES_{k}": v for k, v in SECRETS.items()}  # fmt: skip
     client = args.client or ("wrk" if shutil.which("wrk") else "python")
     print(f"{args.credentials} badges, {database_url.split(':')[0]}, gunicorn 2 sync workers, "
-          f"client {client}, {args.connections} connections, {args.seconds:.0f} s per target, "
-          f"{os.cpu_count()} cores")  # fmt: skip
-    targets = {"ceiling": ("ceiling_app:app", BENCH, "/verify")} | {
-        name: ("wsgi:app", ROOT, "/api/v1/verify") for name in ("vc-jwt", "ob2-jws", "ob3-data-integrity")
-    }
-    results: dict[str, dict[str, float]] = {}
-    for name, (app, chdir, path) in targets.items():
-        process, url = serve(app, env, chdir)
-        try:
-            if client == "wrk":
-                results[name] = load_wrk(url + path, bodies[name], args.seconds, args.connections, tmp)
-            else:
-                results[name] = load_python(url + path, bodies[name], args.seconds, args.connections)
-        finally:
-            stop(process)
-    ceiling = results["ceiling"]
-    print(f"  {'target':20s} {'req/s':>8s} {'p50 ms':>8s} {'p99 ms':>8s} {'failed':>7s} "
-          f"{'req/s ratio':>12s} {'p50 ratio':>10s}")  # fmt: skip
-    for name, r in results.items():
-        print(f"  {name:20s} {r['rps']:8.0f} {r['p50']:8.2f} {r['p99']:8.2f} {r['bad']:7.0f} "
-              f"{r['rps'] / ceiling['rps']:12.2f} {r['p50'] / ceiling['p50']:10.2f}")  # fmt: skip
-    print("  targets (issue 17): VC-JWT and OB 2.0 JWS req/s ratio >= 0.70, p50 ratio <= 1.50")
-    profile(tmp, database_url, bodies, args.profile_requests)
+          f"client {client}, {args.connections} connections, {args.rounds} rounds of {args.seconds:.0f} s "
+          f"per target, {os.cpu_count()} cores")  # fmt: skip
+    print_http(measure_http(args, env, bodies, tmp, client))
+    if args.cpu_requests or args.profile_requests:
+        config = {"DATABASE_URL": database_url, "KEYS_DIR": str(tmp / "keys"), **SECRETS}
+        service, ceiling = wsgi_calls.apps(config, database_url)
+    if args.cpu_requests:
+        repeats = max(args.rounds, 3)
+        print(f"\nIn process, no server (WSGI calls), {repeats} repetitions of {args.cpu_requests} requests:")
+        spent = wsgi_calls.timed(service, ceiling, bodies, args.cpu_requests, repeats)
+        wsgi_calls.print_timed(spent)
+    if args.profile_requests:
+        for name in ("vc-jwt", "ob2-jws"):
+            wsgi_calls.profile(service, bodies, name, args.profile_requests, top=25)
 
 
 if __name__ == "__main__":

@@ -8,10 +8,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from flask import Flask, Response, request
-from flask_babel import Babel, get_locale, gettext
+from flask_babel import Babel, get_locale, get_translations, gettext
 
 from badges.services.shared.errors import InvalidInput, ServiceError
-from badges.services.shared.messages import Message, render_all
+from badges.services.shared.messages import Message, Translate, render_all
 
 LOCALES = ("fr", "en")
 COOKIE = "lang"
@@ -35,6 +35,13 @@ def remember_choice(response: Response) -> Response:
 def current_language() -> str:
     locale = get_locale()
     return locale.language if locale is not None else "fr"
+
+
+def translator() -> Translate:
+    """The reader's gettext, bound once: for a text made of many messages (a verification report), where
+    each `gettext` call would look up the request's locale and catalogue again (issue 17). Same texts."""
+    translations = get_translations()
+    return translations.ugettext  # what flask_babel.gettext calls, without its per-call look-ups
 
 
 def say(said: Message) -> str:

@@ -24,7 +24,7 @@ from badges.services.shared.validation import EMAIL_RE
 from badges.services.verification import checking
 from badges.web.api.verify import verification_source
 from badges.web.context import client_ip, links, now
-from badges.web.i18n import say, say_error
+from badges.web.i18n import say, say_error, translator
 from badges.web.public_blueprint import bp
 
 
@@ -72,7 +72,7 @@ def verifier_result() -> tuple[str, int]:
             return _page(errors={"fichier": _too_large()}, given=given, status=413)
         report = verification.verify_bytes(data, source=verification_source(), now=now(), email=email or None)
         checking.add_revocation_date(get_session(), links(), report)
-        return _page(result=checking.answer(report, _), given=given)
+        return _page(result=checking.answer(report, translator()), given=given)
     return _result(text, email=email or None, given=given)
 
 
@@ -110,7 +110,7 @@ def _check_text(text: str, *, email: str | None) -> dict[str, Any]:
     if decided is None:
         decided = verification.verify_value(value, source=verification_source(), now=now(), email=email)
     checking.add_revocation_date(session, links(), decided)
-    result = checking.answer(decided, _)
+    result = checking.answer(decided, translator())
     code = sharing.normalise_code(text) if checking.is_code(text) else None
     result["claim_code"] = code if code is not None and result["name"] else None
     return result

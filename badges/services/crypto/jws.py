@@ -58,15 +58,18 @@ def verify_compact(
     resolve_key: KeyResolver,
     algorithms: tuple[str, ...] = ("RS256", "ES256"),
     allowed_headers: frozenset[str] | None = None,
+    decoded: tuple[dict[str, Any], dict[str, Any]] | None = None,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """(header, payload) of a compact JWS whose signature verifies; CryptoError otherwise.
 
     The unverified header only selects the key (``resolve_key(header)``) and the algorithm, which must
-    be in ``algorithms``. With ``allowed_headers``, any other header member is refused.
+    be in ``algorithms``. With ``allowed_headers``, any other header member is refused. ``decoded`` is what
+    ``unverified_parts(token)`` returned for this very token, when the caller has it: not decoded again.
     """
     if not set(algorithms) <= _KEY_TYPES.keys():
         raise ValueError(f"algorithms must be among {sorted(_KEY_TYPES)}")
-    header = _unverified_header(token)
+    header = decoded[0] if decoded is not None else _unverified_header(token)
+    _check_kid(header)
     if header.get("alg") not in algorithms:
         raise CryptoError("unsupported_algorithm", f"alg {header.get('alg')!r} is not accepted")
     extra = set(header) - allowed_headers if allowed_headers is not None else set()
@@ -79,6 +82,8 @@ def verify_compact(
         raise CryptoError("unsupported_algorithm", f"the key does not fit alg {header['alg']}")
     signing_input, _, signature = token.rpartition(".")
     _check_signature(header["alg"], key, signing_input.encode("ascii"), _unb64(signature, "signature"))
+    if decoded is not None:
+        return header, decoded[1]
     return header, _segment(signing_input.split(".")[1], "payload")
 
 
@@ -115,14 +120,18 @@ def sign_vc_jwt(credential: dict[str, Any], *, sign_bytes: Callable[[bytes], byt
     return sign_compact(vc_jwt_claims(credential), sign_bytes=sign_bytes, headers=headers)
 
 
-def verify_vc_jwt(token: str, *, resolve_key: KeyResolver) -> dict[str, Any]:
+def verify_vc_jwt(
+    token: str, *, resolve_key: KeyResolver, decoded: tuple[dict[str, Any], dict[str, Any]] | None = None
+) -> dict[str, Any]:
     """The credential of a verified VC-JWT, without the registered claims; CryptoError otherwise.
 
     ``resolve_key(header)`` picks the key from ``kid`` or ``jwk``; an embedded ``jwk`` proves nothing by
     itself, so the resolver must match it with the issuer's published keys. Time is not checked here: nbf
     and exp are only compared with validFrom and validUntil; the verification service reports expiry.
+    ``decoded``: as for ``verify_compact``, the token's own (header, payload), decoded once by the caller.
     """
-    header = _unverified_header(token)
+    header = decoded[0] if decoded is not None else _unverified_header(token)
+    _check_kid(header)
     if "jwk" in header:
         # Refused before any key lookup: a header carrying "d" leaks the issuer's private key
         # (docs/standards.md#S-vc-jwt).
@@ -130,7 +139,11 @@ def verify_vc_jwt(token: str, *, resolve_key: KeyResolver) -> dict[str, Any]:
     if header.get("typ", "JWT") != "JWT":
         raise CryptoError("forbidden_header", 'typ must be "JWT" (not vc+jwt)')
     _, payload = verify_compact(
-        token, resolve_key=resolve_key, algorithms=VC_JWT_ALGORITHMS, allowed_headers=VC_JWT_HEADERS
+        token,
+        resolve_key=resolve_key,
+        algorithms=VC_JWT_ALGORITHMS,
+        allowed_headers=VC_JWT_HEADERS,
+        decoded=decoded,
     )
     expected = _expected_claims(payload)
     for claim in _REGISTERED_CLAIMS:
@@ -197,10 +210,12 @@ def _unverified_header(token: str) -> dict[str, Any]:
     parts = token.split(".")
     if len(parts) != 3:
         raise CryptoError("malformed_token", "a compact JWS has three parts")
-    header = _segment(parts[0], "header")
+    return _segment(parts[0], "header")
+
+
+def _check_kid(header: dict[str, Any]) -> None:
     if not isinstance(header.get("kid", ""), str):
         raise CryptoError("malformed_token", "kid must be a string (RFC 7515 §4.1.4)")
-    return header
 
 
 def _json_object(data: bytes) -> dict[str, Any]:

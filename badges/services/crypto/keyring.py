@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import logging
 import os
@@ -168,11 +169,22 @@ class Keyring:
 
 def public_info_from_pem(pem: str) -> PublicKeyInfo:
     """PublicKeyInfo of a SubjectPublicKeyInfo PEM; CryptoError("unknown_key") if it is not one we accept."""
+    return _info(_load_pem(pem))
+
+
+@functools.lru_cache(maxsize=256)
+def public_key_from_pem(pem: str) -> PublicKey:
+    """The same key, parsed once per process and PEM: key objects are immutable, and verifying an own token
+    parsed its key twice per request (issue 17). Failures are not cached: they raise again on each call."""
+    return _load_pem(pem)
+
+
+def _load_pem(pem: str) -> PublicKey:
     try:
         key = serialization.load_pem_public_key(pem.encode("ascii"))
     except (ValueError, UnicodeError, UnsupportedAlgorithm) as exc:
         raise CryptoError("unknown_key", "not a public key PEM") from exc
-    return _info(_checked(key))
+    return _checked(key)
 
 
 def public_key_from_jwk(jwk: dict[str, Any]) -> PublicKey:

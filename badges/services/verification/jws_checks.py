@@ -48,7 +48,7 @@ def verify_token(token: str, *, source: Source, now: datetime, email: str | None
     except CryptoError:
         report.fail("format", UNREADABLE_JWS, cause="unreadable")
         return
-    if register.verify_issued_token(source, payload, token, now=now, email=email, report=report):
+    if register.verify_issued_token(source, token, (header, payload), now=now, email=email, report=report):
         return
     if ob3_checks.is_ob3(payload):
         _verify_vc_jwt(token, payload, source=source, now=now, email=email, report=report)

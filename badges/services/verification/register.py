@@ -9,15 +9,15 @@ token this service signed, the register (its own database) is the authority on k
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import bindparam, select
 
 from badges.models import Credential, Issuer, SigningKey
 from badges.services.crypto import CryptoError, dataintegrity, jws
-from badges.services.crypto.keyring import public_info_from_pem
+from badges.services.crypto.keyring import public_key_from_pem
 from badges.services.crypto.multibase import ed25519_from_multibase
 from badges.services.shared.messages import N_, message
 from badges.services.verification import common
@@ -41,22 +41,64 @@ SAME_AS_ISSUED = message(
 )
 
 
-def _stored(source: Source, credential_id: Any) -> Credential | None:
+@dataclass(frozen=True)
+class Entry:
+    """What the register holds on one credential, as stored: its documents, its issuer's name, its two
+    signing keys (with their compromise dates) and its revocation."""
+
+    ob3_credential: str | None
+    ob3_jwt: str | None
+    ob2_signed: str | None
+    ob3_hash_data: bytes | None
+    ob3_hash_source: str | None
+    revoked_at: datetime | None
+    revocation_reason: str | None
+    issuer_name: str
+    rsa_pem: str | None
+    rsa_compromised_at: datetime | None
+    ed25519_multibase: str | None
+    ed25519_compromised_at: datetime | None
+
+
+def _entry_query() -> Any:
+    """One statement for the whole entry (issue 17, HTTP profile): the credential, its issuer's name (never
+    its logo) and its keys, joined; built once, on the tables, so that no ORM state is made per request."""
+    credential, issuer = Credential.__table__, Issuer.__table__
+    rsa, ed25519 = SigningKey.__table__.alias("rsa_key"), SigningKey.__table__.alias("ed25519_key")
+    c = credential.c
+    joined = (
+        credential.join(issuer, issuer.c.id == c.issuer_id)
+        .outerjoin(rsa, rsa.c.id == c.rsa_key_id)
+        .outerjoin(ed25519, ed25519.c.id == c.ed25519_key_id)
+    )
+    return (
+        select(c.ob3_credential, c.ob3_jwt, c.ob2_signed, c.ob3_hash_data, c.ob3_hash_source, c.revoked_at)
+        .add_columns(c.revocation_reason, issuer.c.name, rsa.c.public_pem, rsa.c.compromised_at)
+        .add_columns(ed25519.c.public_multibase, ed25519.c.compromised_at)
+        .select_from(joined)
+        .where(c.public_id == bindparam("public_id"), c.erased_at.is_(None))
+    )
+
+
+_ENTRY = _entry_query()
+
+
+def _stored(source: Source, credential_id: Any) -> Entry | None:
     if not isinstance(source, LocalSource) or not isinstance(credential_id, str):
         return None
     if not credential_id.startswith(URN_PREFIX):
         return None
-    # The report names the issuer: loaded in the same query, without its logo (issue 17, HTTP profile).
-    return source.session.scalars(
-        select(Credential)
-        .options(joinedload(Credential.issuer).defer(Issuer.image_png))
-        .where(Credential.public_id == credential_id[len(URN_PREFIX) :], Credential.erased_at.is_(None))
-    ).first()
+    session = source.session
+    if session.autoflush:
+        session.flush()  # what an ORM query would do first: the register as this unit of work sees it
+    row = session.execute(_ENTRY, {"public_id": credential_id[len(URN_PREFIX) :]}).first()
+    return Entry(*row) if row is not None else None
 
 
-def issued_credential(source: Source, doc: dict[str, Any]) -> Credential | None:
-    """The stored credential this OB 3.0 JSON is, compared as canonical JSON: key order and spacing aside,
-    the same values of the same JSON types (Python's == would take true for 1, and 1.0 for 1)."""
+def issued_credential(source: Source, doc: dict[str, Any]) -> Entry | None:
+    """The register's entry for this OB 3.0 JSON, if it is the stored credential, compared as canonical
+    JSON: key order and spacing aside, the same values of the same JSON types (Python's == would take
+    true for 1, and 1.0 for 1)."""
     stored = _stored(source, doc.get("id"))
     if stored is None or stored.ob3_credential is None:
         return None
@@ -77,13 +119,12 @@ def verify_issued_ld(
     proofs = common.as_list(doc.get("proof"))
     if stored is None or len(proofs) != 1 or not isinstance(proofs[0], dict):
         return False
-    key = source.session.get(SigningKey, stored.ed25519_key_id) if isinstance(source, LocalSource) else None
-    if key is None or key.public_multibase is None:
+    if stored.ed25519_multibase is None:
         return False
-    if common.distrusted_key(key.compromised_at, common.parse_created(proofs[0]), report):
+    if common.distrusted_key(stored.ed25519_compromised_at, common.parse_created(proofs[0]), report):
         return True
     report.ok("key", KEY_IN_REGISTER_AT(method=str(proofs[0].get("verificationMethod"))))
-    public_key = ed25519_from_multibase(key.public_multibase)
+    public_key = ed25519_from_multibase(stored.ed25519_multibase)
     assert stored.ob3_credential is not None  # issued_credential found it
     same_text = stored.ob3_hash_source == dataintegrity.text_digest(stored.ob3_credential)
     try:
@@ -109,13 +150,21 @@ def report_content_checked(report: Report) -> None:
 
 
 def verify_issued_token(
-    source: Source, claims: dict[str, Any], token: str, *, now: datetime, email: str | None, report: Report
+    source: Source,
+    token: str,
+    decoded: tuple[dict[str, Any], dict[str, Any]],
+    *,
+    now: datetime,
+    email: str | None,
+    report: Report,
 ) -> bool:
     """Verify a VC-JWT or signed OB 2.0 assertion that this service issued, against its register.
 
     Returns False (and reports nothing) when the token is not, character for character, a stored one;
     the caller then runs the general checks. The signature is checked with the stored key either way.
+    ``decoded`` is the token's (header, payload) as `jws.unverified_parts` read them (not read again).
     """
+    claims = decoded[1]
     stored = _stored(source, claims.get("id"))
     if stored is None or token not in (stored.ob3_jwt, stored.ob2_signed) or stored.ob3_credential is None:
         return False
@@ -124,9 +173,8 @@ def verify_issued_token(
     award = json.loads(stored.ob3_credential)
     common.summarise_ob3(award, report)
     report.summary["id"] = claims.get("id")
-    key = source.session.get(SigningKey, stored.rsa_key_id) if isinstance(source, LocalSource) else None
     signed_at = common.parse_datetime(str(award.get("validFrom")))
-    if key is None or not _signature_ok(token, key, is_jwt=is_jwt, signed_at=signed_at, report=report):
+    if not _signature_ok(token, decoded, stored, is_jwt=is_jwt, signed_at=signed_at, report=report):
         return True
     register_content_and_status(stored, report)
     common.check_validity(award.get("validFrom"), award.get("validUntil"), now=now, report=report)
@@ -136,18 +184,28 @@ def verify_issued_token(
 
 
 def _signature_ok(
-    token: str, key: SigningKey, *, is_jwt: bool, signed_at: datetime | None, report: Report
+    token: str,
+    decoded: tuple[dict[str, Any], dict[str, Any]],
+    stored: Entry,
+    *,
+    is_jwt: bool,
+    signed_at: datetime | None,
+    report: Report,
 ) -> bool:
     """Same rule as for any badge: a compromise distrusts what claims to be signed from its date on."""
-    if common.distrusted_key(key.compromised_at, signed_at, report):
+    if stored.rsa_pem is None:
+        return False  # no key in the register (the database forbids it): nothing checked, nothing said
+    if common.distrusted_key(stored.rsa_compromised_at, signed_at, report):
         return False
     report.ok("key", KEY_IN_REGISTER)
-    public_key = public_info_from_pem(key.public_pem).public_key()
+    public_key = public_key_from_pem(stored.rsa_pem)
     try:
         if is_jwt:
-            jws.verify_vc_jwt(token, resolve_key=lambda _header: public_key)
+            jws.verify_vc_jwt(token, resolve_key=lambda _header: public_key, decoded=decoded)
         else:
-            jws.verify_compact(token, resolve_key=lambda _header: public_key, algorithms=("RS256",))
+            jws.verify_compact(
+                token, resolve_key=lambda _header: public_key, algorithms=("RS256",), decoded=decoded
+            )
     except CryptoError:
         report.fail("signature", SIGNATURE_MISMATCH)
         return False
@@ -155,9 +213,9 @@ def _signature_ok(
     return True
 
 
-def register_content_and_status(stored: Credential, report: Report) -> None:
+def register_content_and_status(stored: Entry, report: Report) -> None:
     report_content_checked(report)
-    report.ok("issuer", ISSUER_IN_REGISTER(name=stored.issuer.name))
+    report.ok("issuer", ISSUER_IN_REGISTER(name=stored.issuer_name))
     if stored.revoked_at is not None:
         report.revoked(
             revoked_by_issuer(stored.revocation_reason), reason=stored.revocation_reason, at=stored.revoked_at

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import Response, current_app, jsonify, request
-from flask_babel import gettext
 from werkzeug.exceptions import UnsupportedMediaType
 
 from badges import db
@@ -18,6 +17,7 @@ from badges.services.verification.sources import LocalSource
 from badges.web.api import bp
 from badges.web.api.inputs import OPEN, accepts, unknown_fields
 from badges.web.context import links, now
+from badges.web.i18n import translator
 
 URL_MISSING = message("verify.url_missing", N_("Indiquez l'adresse du badge à vérifier."))
 FILE_FIELD = message("verify.file_field", N_("Le fichier doit être envoyé dans le champ « file »."))
@@ -37,13 +37,14 @@ def verification_source() -> LocalSource:
 @accepts(query=("url", "email"), own_reader=True)
 def verify() -> tuple[Response, int]:
     """Public: verify a URL (?url=), a JSON body {"credential": ...} or an uploaded file (field `file`)."""
-    email = request.values.get("email") or None
+    # A JSON body has no form fields: its query alone, without parsing a form (issue 17, HTTP profile).
+    email = (request.args if request.is_json else request.values).get("email") or None
     if request.method == "GET":
         url = request.args.get("url", "")
         if not url:
             raise InvalidInput({"url": URL_MISSING})
         report = verification.verify_value(url, source=verification_source(), now=now(), email=email)
-    elif request.files:
+    elif not request.is_json and request.files:
         upload = request.files.get("file")
         if upload is None:
             raise InvalidInput({"file": FILE_FIELD})
@@ -54,7 +55,7 @@ def verify() -> tuple[Response, int]:
         report = _verify_json_body()
     checking.add_revocation_date(get_session(), links(), report)
     # Over the one limit: the same report and status whether the request or the badge in it was too big.
-    return jsonify(report.to_dict(gettext)), 413 if report.cause == "too_large" else 200
+    return jsonify(report.to_dict(translator())), 413 if report.cause == "too_large" else 200
 
 
 def _verify_json_body() -> verification.Report:

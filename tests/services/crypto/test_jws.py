@@ -14,7 +14,14 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 
 from badges.services.crypto import CryptoError
-from badges.services.crypto.jws import sign_compact, sign_vc_jwt, vc_jwt_claims, verify_compact, verify_vc_jwt
+from badges.services.crypto.jws import (
+    sign_compact,
+    sign_vc_jwt,
+    unverified_parts,
+    vc_jwt_claims,
+    verify_compact,
+    verify_vc_jwt,
+)
 from badges.services.crypto.keyring import Keyring, PublicKeyInfo, public_key_from_jwk
 
 KID = "https://badges.example.org/issuers/la-fabrique/keys/rsa-1"
@@ -372,3 +379,32 @@ def test_expiry_is_not_judged_here(ring: Keyring, rsa_info: PublicKeyInfo) -> No
     expired = credential(validFrom="2001-01-01T00:00:00Z", validUntil="2002-01-01T00:00:00Z")
     token = sign_vc_jwt(expired, sign_bytes=signer(ring), kid=KID)
     assert verify_vc_jwt(token, resolve_key=lambda h: rsa_info) == expired
+
+
+def test_parts_decoded_once_by_the_caller_give_the_same_answers(
+    ring: Keyring, rsa_info: PublicKeyInfo
+) -> None:
+    """`decoded` (issue 17) only spares decoding the same token again: same results, same refusals."""
+    signed = sign_compact(assertion(), sign_bytes=signer(ring), headers={"kid": "rsa-1"})
+    token = sign_vc_jwt(credential(), sign_bytes=signer(ring), kid=KID)
+    assert verify_compact(signed, resolve_key=lambda h: rsa_info, decoded=unverified_parts(signed)) == (
+        verify_compact(signed, resolve_key=lambda h: rsa_info)
+    )
+    assert (
+        verify_vc_jwt(token, resolve_key=lambda h: rsa_info, decoded=unverified_parts(token)) == credential()
+    )
+    header, payload, signature = token.split(".")
+    raw = bytearray(base64.urlsafe_b64decode(signature + "=" * (-len(signature) % 4)))
+    raw[-1] ^= 0x01
+    tampered = f"{header}.{payload}.{b64(bytes(raw))}"
+    with pytest.raises(CryptoError) as caught:
+        verify_vc_jwt(tampered, resolve_key=lambda h: rsa_info, decoded=unverified_parts(tampered))
+    assert caught.value.code == "bad_signature"
+    with pytest.raises(CryptoError) as refused:  # the header's rules hold for decoded parts as well
+        verify_compact(
+            signed, resolve_key=lambda h: rsa_info, algorithms=("ES256",), decoded=unverified_parts(signed)
+        )
+    assert refused.value.code == "unsupported_algorithm"
+    with pytest.raises(CryptoError) as kid:
+        verify_compact(signed, resolve_key=lambda h: rsa_info, decoded=({"alg": "RS256", "kid": 7}, {}))
+    assert kid.value.code == "malformed_token"

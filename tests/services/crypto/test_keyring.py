@@ -13,7 +13,13 @@ from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from badges.services.crypto import CryptoError
-from badges.services.crypto.keyring import Keyring, PublicKeyInfo, public_info_from_pem, public_key_from_jwk
+from badges.services.crypto.keyring import (
+    Keyring,
+    PublicKeyInfo,
+    public_info_from_pem,
+    public_key_from_jwk,
+    public_key_from_pem,
+)
 from badges.services.crypto.multibase import ed25519_from_multibase
 
 PASSPHRASE = b"correct horse battery staple"
@@ -200,6 +206,18 @@ def test_public_info_from_pem_refuses_keys_we_do_not_verify_with(pem: str, code:
     with pytest.raises(CryptoError) as caught:
         public_info_from_pem(pem)
     assert caught.value.code == code
+    for _ in range(2):  # the parsed-once path refuses them too, every time (a failure is not remembered)
+        with pytest.raises(CryptoError) as again:
+            public_key_from_pem(pem)
+        assert again.value.code == code
+
+
+def test_public_key_from_pem_is_the_published_key_parsed_once(ring: Keyring) -> None:
+    for kid in ("ed-1", "rsa-1"):
+        info = ring.public_info(kid)
+        key = public_key_from_pem(info.public_pem)
+        assert key is public_key_from_pem(info.public_pem)
+        assert spki(key) == spki(info.public_key())
 
 
 def small_rsa_jwk() -> dict[str, str]:

@@ -128,11 +128,9 @@ def test_key_compromise_and_revocation_are_read_live_for_an_identical_badge(sess
     assert not distrusted.valid and {c.name: c.passed for c in distrusted.checks}["key"] is False
 
 
-def test_an_own_badge_is_verified_in_two_queries_without_reading_the_issuer_logo(
-    session, keyring, links, now
-):
-    """The register's answer (issuer name, key, status) unchanged, the credential and its issuer read in
-    one query, the issuer's logo never (issue 17: the verify request path)."""
+def test_an_own_badge_is_verified_in_one_query_without_reading_the_issuer_logo(session, keyring, links, now):
+    """The register's answer (issuer name, key, status) unchanged, the credential, its issuer and its keys
+    read in one query, the issuer's logo never (issue 17: the verify request path)."""
     from sqlalchemy import event
 
     credential = make_award(session, keyring, links, now)
@@ -147,16 +145,42 @@ def test_an_own_badge_is_verified_in_two_queries_without_reading_the_issuer_logo
         statements.append(statement)
 
     event.listen(engine, "before_cursor_execute", record)
+    expected = register.ISSUER_IN_REGISTER(name=credential.issuer.name).french
     try:
         for value in (json.loads(credential.ob3_credential), token, ob2):
             session.expire_all()  # as a fresh request: nothing in the identity map
             statements.clear()
             report = verification.verify_value(value, source=LocalSource(session, links), now=now)
-            assert report.valid
-            expected = register.ISSUER_IN_REGISTER(name=credential.issuer.name).french
-            assert messages(report)["issuer"] == expected
             queries = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
-            assert len(queries) == 2, queries  # the credential with its issuer, then its key
+            assert report.valid
+            assert messages(report)["issuer"] == expected
+            assert len(queries) == 1, queries  # the credential with its issuer and its keys
             assert not any("image_png" in s for s in queries)
     finally:
         event.remove(engine, "before_cursor_execute", record)
+
+
+def test_an_own_token_reads_its_key_compromise_and_revocation_live(session, keyring, links, now):
+    """The register entry is read on every call (issue 17 only made it one query): a key compromised after
+    one verification, and a revocation, change the next verdict of the very same tokens."""
+    from badges.models import SigningKey
+
+    credential = make_award(session, keyring, links, now)
+    tokens = [
+        formats.ob3_jwt(session, keyring, credential=credential, links=links),
+        formats.ob2_signed(session, keyring, credential=credential, links=links),
+    ]
+    session.flush()
+    for token in tokens:
+        assert verification.verify_value(token, source=LocalSource(session, links), now=now).valid
+    key = session.get(SigningKey, credential.rsa_key_id)
+    key.compromised_at = credential.issued_at
+    for token in tokens:  # not flushed by the test: the register sees the unit of work, as an ORM query would
+        report = verification.verify_value(token, source=LocalSource(session, links), now=now)
+        assert report.outcome == "forged" and {c.name: c.passed for c in report.checks}["key"] is False
+    key.compromised_at = None
+    credential.revoked_at, credential.revocation_reason = now, "Erreur de saisie"
+    for token in tokens:
+        report = verification.verify_value(token, source=LocalSource(session, links), now=now)
+        assert report.outcome == "revoked_or_expired"
+        assert report.lapse is not None and report.lapse.reason == "Erreur de saisie"
