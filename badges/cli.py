@@ -378,6 +378,18 @@ def check_command() -> None:
     click.echo("Aucun écart.")
 
 
+@click.command("purge-outcomes")
+@with_appcontext
+def purge_outcomes_command() -> None:
+    """Delete the end-of-pathway outcomes older than BADGES_OUTCOME_RETENTION_DAYS (GDPR retention)."""
+    from badges.services.programme import outcomes
+
+    days = int(current_app.config["OUTCOME_RETENTION_DAYS"])
+    gone = outcomes.purge(get_session(), now=now(), days=days)
+    get_session().commit()
+    click.echo(f"{gone} suite(s) de parcours effacée(s) (plus de {days} jours sans changement).")
+
+
 @click.command("demo")
 @with_appcontext
 def demo_command() -> None:
@@ -469,6 +481,7 @@ def init_app(app: Flask) -> None:
         awards_group,
         demo_command,
         check_command,
+        purge_outcomes_command,
         backup_command,
         restore_command,
     ):

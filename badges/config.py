@@ -35,6 +35,7 @@ ENV_KEYS = (
     "STAFF_IDLE_MINUTES",
     "STAFF_SESSION_HOURS",
     "DATABASE_CONNECT_TIMEOUT",
+    "OUTCOME_RETENTION_DAYS",
 )
 INT_KEYS = {
     "MAX_CONTENT_LENGTH",
@@ -43,6 +44,7 @@ INT_KEYS = {
     "STAFF_IDLE_MINUTES",
     "STAFF_SESSION_HOURS",
     "DATABASE_CONNECT_TIMEOUT",
+    "OUTCOME_RETENTION_DAYS",
 }
 
 
@@ -84,6 +86,8 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         # Staff sessions: idle timeout and absolute lifetime.
         "STAFF_IDLE_MINUTES": 60,
         "STAFF_SESSION_HOURS": 12,
+        # Days an end-of-pathway outcome is kept after its last change (`badges outcomes purge`).
+        "OUTCOME_RETENTION_DAYS": 730,
         "BABEL_DEFAULT_LOCALE": "fr",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Paris",
         "SESSION_COOKIE_HTTPONLY": True,

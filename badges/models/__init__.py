@@ -8,6 +8,14 @@ from badges.models.evaluation import Evaluation, GridDraft, PersonalCriterion
 from badges.models.framework import Competency, CompetencyAlignment, Framework
 from badges.models.issuer import Issuer
 from badges.models.key import SigningKey
+from badges.models.outcome import (
+    PathwayClosure,
+    PathwayOutcome,
+    Questionnaire,
+    ResourceActor,
+    outcome_orientation,
+    outcome_skill,
+)
 from badges.models.pathway import (
     Atelier,
     Attendance,
@@ -45,6 +53,10 @@ __all__ = [
     "PendingAward",
     "PersonalCriterion",
     "Pathway",
+    "PathwayClosure",
+    "PathwayOutcome",
+    "Questionnaire",
+    "ResourceActor",
     "ReviewFlag",
     "Role",
     "ShareLink",
@@ -54,5 +66,7 @@ __all__ = [
     "User",
     "atelier_competency",
     "badge_class_competency",
+    "outcome_orientation",
+    "outcome_skill",
     "pathway_badge_class",
 ]
