@@ -168,7 +168,7 @@ TABLE: dict[tuple[str, str], Expect] = {
     ("staff.partner_agency", "GET"): Expect("/staff/agencies/{agency}", COORDINATOR),
     ("staff.partner_agency_invite", "POST"): Expect("/staff/agencies/{agency}/invite", COORDINATOR, ok=422),
     # End of pathway (issue 14, outcome): {actor} is an entry of the first tiers-lieu's directory; another
-    # tiers-lieu's staff reads the shared directory but may not edit it (403, not 404: the entry is not secret).
+    # tiers-lieu's staff reads the shared directory but may not edit it (403, not 404: it is not secret).
     ("staff.actors_list", "GET"): Expect("/staff/actors", COORDINATOR | STAFF),
     ("staff.actor_new", "GET"): Expect("/staff/actors/new", COORDINATOR | STAFF),
     ("staff.actor_new", "POST"): Expect("/staff/actors/new", COORDINATOR | STAFF, ok=422),
