@@ -31,9 +31,12 @@ def world(session, keyring, links, now):
     )
     session.flush()
     awa, karim = found.people
-    both = [pix.public_id, ccas.public_id]
-    outcomes.save_outcome(session, pathway=found.pathway, person=awa, now=now,
-                          data={"next_project": "Certification", "orientations": both, "shared": True})  # fmt: skip
+    shared = {
+        "next_project": "Certification",
+        "orientations": [pix.public_id, ccas.public_id],
+        "shared": True,
+    }
+    outcomes.save_outcome(session, pathway=found.pathway, person=awa, now=now, data=shared)
     outcomes.save_outcome(session, pathway=found.pathway, person=karim, now=now,
                           data={"next_project": "Vente", "orientations": [pix.public_id]})  # fmt: skip
     session.flush()
