@@ -13,6 +13,7 @@ from sqlalchemy import case, select
 from sqlalchemy.orm import Session
 
 from badges.models import ResourceActor, Role, User
+from badges.services.shared import profiles
 from badges.services.shared.errors import NotAllowed, NotFound
 from badges.services.shared.messages import N_, message
 from badges.services.shared.validation import BAD_DEPARTMENT, DEPARTMENT_RE, Fields
@@ -35,6 +36,10 @@ def _values(data: dict[str, Any]) -> dict[str, Any]:
         "contact": fields.text("contact", max_len=200, required=False),
         "url": fields.url("url", required=False),
     }
+    # Counsellors read these entries next to a person's outcome: no internal profile label there.
+    for name in ("name", "address", "contact"):
+        if name not in fields.errors and profiles.find_label(values[name] or ""):
+            fields.errors[name] = profiles.MESSAGE
     fields.check()
     return values
 

@@ -50,6 +50,9 @@ def test_an_actor_is_checked_field_by_field_and_owned_by_its_tiers_lieu(session,
             now=now,
         )
     assert set(caught.value.fields) == {"kind", "name", "department", "url"}
+    with pytest.raises(InvalidInput) as caught:
+        actors.create_actor(session, by=programme.staff, data={**ACTOR, "name": "Asso des exclus"}, now=now)
+    assert set(caught.value.fields) == {"name"}, "counsellors read it: no internal profile label"
     actor = make_actor(session, programme.staff, now)
     assert actor.issuer_id == programme.issuer.id
     assert actors.directory(session, department="92")[0] is actor

@@ -5,6 +5,7 @@ the key figures."""
 from __future__ import annotations
 
 import re
+import socket
 
 import pytest
 
@@ -160,3 +161,22 @@ def test_the_key_figures_count_orientations_by_kind_of_actor(staff, session, end
     # A filter that leaves the pathway out leaves its outcome out.
     other = staff.get("/staff/figures.csv?from=2026-01-01&to=2026-12-31&category=hybride_creatif")
     assert "Centre de certification Pix" not in other.get_data(as_text=True)
+
+
+def test_a_mail_server_that_refuses_leaves_the_pathway_closed_and_the_links_shown(
+    staff, app, session, ending, world
+):
+    with socket.socket() as probe:  # a port where nothing listens: the connection is refused
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=port)
+    try:
+        response = post(
+            staff, f"/staff/pathways/{world.pathway_id}/close", {"confirm": "yes"}, follow_redirects=True
+        )
+    finally:
+        app.config.update(SMTP_HOST=None, SMTP_PORT=25)
+    page = text(response)
+    assert "Le parcours est clos." in page and "Donnez les liens ci-dessous aux partenaires." in page
+    assert page.count("/questionnaire/") == 2
+    assert count_committed(session, Questionnaire) == 2
