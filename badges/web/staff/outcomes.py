@@ -4,10 +4,12 @@ closing.py)."""
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Mapping
 from typing import Any
 
+from flask import Response as FlaskResponse
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
@@ -19,6 +21,7 @@ from badges.services.programme.questionnaire_mail import questionnaire_email
 from badges.services.shared import mail
 from badges.services.shared.errors import Conflict, InvalidInput, NotFound
 from badges.web.context import link_secret, links, mail_settings, now
+from badges.web.files import file_response
 from badges.web.i18n import say_error, say_fields
 from badges.web.staff import bp
 from badges.web.staff.access import own_issuer, role_required
@@ -135,3 +138,16 @@ def outcome(pathway_id: str, beneficiary_id: str) -> Response | str | tuple[str,
         "staff.pathway_end",
         pathway_id=pathway_id,
     )
+
+
+@bp.get("/beneficiaries/<beneficiary_id>/outcomes.json")
+@role_required(Role.STAFF)
+def beneficiary_outcomes_export(beneficiary_id: str) -> FlaskResponse:
+    """The person's end-of-pathway outcomes, for their access request (GDPR art. 15), as a JSON file."""
+    person = _person(beneficiary_id)
+    body = json.dumps(
+        {"person": person.display_name, "outcomes": outcome_listing.personal_data(get_session(), person)},
+        ensure_ascii=False,
+        indent=2,
+    )
+    return file_response(body, "application/json", f"suites-de-parcours-{person.public_id}.json")

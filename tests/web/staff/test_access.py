@@ -185,6 +185,9 @@ TABLE: dict[tuple[str, str], Expect] = {
     ("staff.outcome", "POST"): Expect(
         "/staff/pathways/{pathway}/people/{beneficiary}/outcome", STAFF, ok=422, scoped=True
     ),
+    ("staff.beneficiary_outcomes_export", "GET"): Expect(
+        "/staff/beneficiaries/{beneficiary}/outcomes.json", STAFF, scoped=True
+    ),
     ("staff.restitution_network", "GET"): Expect("/staff/restitution", COORDINATOR),
     ("staff.restitution_pathway", "GET"): Expect("/staff/restitution/{pathway}", COORDINATOR),
     # {account}: a spare account of the second tiers-lieu (the roles signing in afterwards stay usable).

@@ -180,3 +180,13 @@ def test_a_mail_server_that_refuses_leaves_the_pathway_closed_and_the_links_show
     assert "Le parcours est clos." in page and "Donnez les liens ci-dessous aux partenaires." in page
     assert page.count("/questionnaire/") == 2
     assert count_committed(session, Questionnaire) == 2
+
+
+def test_the_person_file_links_to_the_outcome_and_gives_it_back_for_an_access_request(staff, ending, world):
+    assert post(staff, outcome_url(world), {"next_project": "Apprendre la bureautique"}).status_code == 303
+    person = world.award.beneficiary.public_id
+    page = staff.get(f"/staff/beneficiaries/{person}").get_data(as_text=True)
+    assert outcome_url(world) in page and f"/staff/beneficiaries/{person}/outcomes.json" in page
+    exported = staff.get(f"/staff/beneficiaries/{person}/outcomes.json")
+    assert exported.headers["Content-Disposition"].startswith("attachment")
+    assert exported.json["outcomes"][0]["next_project"] == "Apprendre la bureautique"
