@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from badges.models import Pathway, PathwayClosure, Questionnaire, User
@@ -83,7 +84,11 @@ def close_pathway(
     """Close the pathway and make its questionnaires (the agency's only when it has one)."""
     if closure_of(session, pathway) is not None:
         raise Conflict(ALREADY_CLOSED)
-    session.add(PathwayClosure(pathway_id=pathway.id, closed_at=now, closed_by_id=by.id))
+    try:
+        with session.begin_nested():  # two staff members closing at once: the second is told, not a 500
+            session.add(PathwayClosure(pathway_id=pathway.id, closed_at=now, closed_by_id=by.id))
+    except IntegrityError:
+        raise Conflict(ALREADY_CLOSED) from None
     invitations = []
     for respondent, email in _recipients(pathway):
         questionnaire = Questionnaire(

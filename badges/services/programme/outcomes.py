@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from badges.models import Beneficiary, Competency, Pathway, PathwayOutcome, ResourceActor
@@ -92,10 +93,7 @@ def save_outcome(
     if not pathways.is_enrolled(session, pathway, person):
         raise NotFound(pathways.NOT_ENROLLED)
     values = _values(session, person, data)
-    found = outcome_of(session, pathway, person)
-    if found is None:
-        found = PathwayOutcome(pathway=pathway, beneficiary=person, created_at=now, next_project="")
-        session.add(found)
+    found = outcome_of(session, pathway, person) or _new_outcome(session, pathway, person, now)
     found.next_project = values["next_project"]
     found.skills = values["skills"]
     found.orientations = values["orientations"]
@@ -105,6 +103,23 @@ def save_outcome(
         found.shared_at = now
     found.updated_at = now
     return found
+
+
+def _new_outcome(session: Session, pathway: Pathway, person: Beneficiary, now: datetime) -> PathwayOutcome:
+    """A new row, or the one another request made at the same moment (the pair is unique)."""
+    made = PathwayOutcome(
+        pathway=pathway, beneficiary=person, created_at=now, updated_at=now, next_project=""
+    )
+    try:
+        with session.begin_nested():
+            session.add(made)
+    except IntegrityError:
+        if made in session:
+            session.expunge(made)
+        found = outcome_of(session, pathway, person)
+        assert found is not None
+        return found
+    return made
 
 
 def purge(session: Session, *, now: datetime, days: int = DEFAULT_RETENTION_DAYS) -> int:

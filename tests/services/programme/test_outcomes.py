@@ -204,3 +204,34 @@ def test_a_coordinator_owns_network_entries(session, now):
     coordinator, _ = make_coordinator(session, now)
     actor = make_actor(session, coordinator, now, kind="pix", department="75")
     assert actor.issuer_id is None and coordinator.role == Role.COORDINATOR.value
+
+
+def test_two_closings_at_once_tell_the_second_one_and_keep_the_first(session, programme, now, monkeypatch):
+    closing.close_pathway(session, pathway=programme.pathway, by=programme.staff, secret=SECRET, now=now)
+    session.commit()
+    # The second request read "not closed" before the first committed: the database's key decides.
+    monkeypatch.setattr(closing, "closure_of", lambda *_: None)
+    with pytest.raises(Conflict):
+        closing.close_pathway(session, pathway=programme.pathway, by=programme.staff, secret=SECRET, now=now)
+    session.commit()
+    assert count(session, Questionnaire) == 1 and count(session, PathwayClosure) == 1
+
+
+def test_two_first_saves_of_an_outcome_end_in_one_row(session, programme, now, monkeypatch):
+    person = programme.people[0]
+    outcomes.save_outcome(
+        session, pathway=programme.pathway, person=person, data={"next_project": "A"}, now=now
+    )
+    session.commit()
+    real, calls = outcomes.outcome_of, iter([None])
+
+    def first_sees_nothing(*args):
+        """The other request had not committed when this one looked: it then finds the row."""
+        return None if next(calls, "seen") is None else real(*args)
+
+    monkeypatch.setattr(outcomes, "outcome_of", first_sees_nothing)
+    found = outcomes.save_outcome(
+        session, pathway=programme.pathway, person=person, data={"next_project": "B"}, now=now
+    )
+    session.commit()
+    assert count(session, PathwayOutcome) == 1 and found.next_project == "B"
