@@ -403,6 +403,18 @@ def backfill_hash_data_command(batch: int) -> None:
         raise click.ClickException(f"{len(refused)} badge(s) sans empreinte : lancez « badges check ».")
 
 
+@click.command("purge-outcomes")
+@with_appcontext
+def purge_outcomes_command() -> None:
+    """Delete the end-of-pathway outcomes older than BADGES_OUTCOME_RETENTION_DAYS (GDPR retention)."""
+    from badges.services.programme import outcomes
+
+    days = int(current_app.config["OUTCOME_RETENTION_DAYS"])
+    gone = outcomes.purge(get_session(), now=now(), days=days)
+    get_session().commit()
+    click.echo(f"{gone} suite(s) de parcours effacée(s) (plus de {days} jours sans changement).")
+
+
 @click.command("demo")
 @with_appcontext
 def demo_command() -> None:
@@ -498,6 +510,7 @@ def init_app(app: Flask) -> None:
         demo_command,
         check_command,
         backfill_hash_data_command,
+        purge_outcomes_command,
         backup_command,
         restore_command,
         ressenti_group,

@@ -50,6 +50,7 @@ ENV_KEYS = (
     "INLINE_AWARDS_MAX",
     "AWARD_CHUNK",
     "AWARD_CHUNK_LEASE",
+    "OUTCOME_RETENTION_DAYS",
 )
 INT_KEYS = {
     "MAX_CONTENT_LENGTH",
@@ -63,6 +64,7 @@ INT_KEYS = {
     "JOB_ATTEMPTS",
     "INLINE_AWARDS_MAX",
     "AWARD_CHUNK",
+    "OUTCOME_RETENTION_DAYS",
 }
 FLOAT_KEYS = {
     "QUEUE_POLL_MAX",
@@ -144,6 +146,8 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "AWARD_CHUNK_LEASE": 60.0,
         # Tests only: N worker threads inside the app's process (QUEUE_URL memory://, tests/apps.py).
         "JOBS_IN_PROCESS": 0,
+        # Days an end-of-pathway outcome is kept after its last change (`badges outcomes purge`).
+        "OUTCOME_RETENTION_DAYS": 730,
         "BABEL_DEFAULT_LOCALE": "fr",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Paris",
         "SESSION_COOKIE_HTTPONLY": True,

@@ -9,6 +9,14 @@ from badges.models.framework import Competency, CompetencyAlignment, Framework
 from badges.models.issuer import Issuer
 from badges.models.job import Job
 from badges.models.key import SigningKey
+from badges.models.outcome import (
+    PathwayClosure,
+    PathwayOutcome,
+    Questionnaire,
+    ResourceActor,
+    outcome_orientation,
+    outcome_skill,
+)
 from badges.models.pathway import (
     Atelier,
     Attendance,
@@ -50,6 +58,10 @@ __all__ = [
     "Pathway",
     "Ressenti",
     "RessentiItem",
+    "PathwayClosure",
+    "PathwayOutcome",
+    "Questionnaire",
+    "ResourceActor",
     "ReviewFlag",
     "Role",
     "ShareLink",
@@ -59,5 +71,7 @@ __all__ = [
     "User",
     "atelier_competency",
     "badge_class_competency",
+    "outcome_orientation",
+    "outcome_skill",
     "pathway_badge_class",
 ]

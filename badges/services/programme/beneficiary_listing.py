@@ -87,6 +87,7 @@ class PersonFile(PersonForm):
 class FollowedPerson(TypedDict):
     """What a counsellor sees of a beneficiary (never failures, notes, profile or contact details)."""
 
+    id: str
     name: str
     pathways: list[str]
     skills: list[str]
@@ -224,8 +225,8 @@ def agency_people(session: Session, *, agency: Agency | None) -> list[FollowedPe
         badges[credential.beneficiary_id or 0].append(credential.badge_class.name)
     people: dict[int, FollowedPerson] = {}
     for person, pathway, issuer in rows:
-        entry = people.setdefault(person.id, {"name": person.display_name, "pathways": [],
-                                              "skills": acquired.get(person.id, []),
+        entry = people.setdefault(person.id, {"id": person.public_id, "name": person.display_name,
+                                              "pathways": [], "skills": acquired.get(person.id, []),
                                               "badges": badges.get(person.id, [])})  # fmt: skip
         entry["pathways"].append(f"{pathway.title} ({issuer.name})")
     return list(people.values())

@@ -29,6 +29,7 @@ bp.before_request(access.check_access)
 # The screens register their routes on `bp` when imported.
 from badges.web.staff import (  # noqa: E402,F401
     account,
+    actors,
     agencies,
     ateliers,
     auth,
@@ -45,9 +46,11 @@ from badges.web.staff import (  # noqa: E402,F401
     manual_awards,
     network,
     objectives,
+    outcomes,
     pathways,
     private_links,
     ressenti,
+    restitution,
     reviews,
     team,
 )

@@ -13,13 +13,20 @@ from werkzeug.wrappers import Response
 from badges import db
 from badges.db import get_session
 from badges.models import Beneficiary, Role
-from badges.services.programme import awarding, beneficiaries, beneficiary_import, beneficiary_listing
+from badges.services.programme import (
+    awarding,
+    beneficiaries,
+    beneficiary_import,
+    beneficiary_listing,
+    outcome_listing,
+)
 from badges.services.shared.errors import InvalidInput, RowErrors
 from badges.services.shared.messages import N_, message
 from badges.web.context import now
 from badges.web.i18n import say_error, say_fields, say_rows
 from badges.web.staff import bp
 from badges.web.staff.access import own_issuer, role_required
+from badges.web.staff.actors import kind_labels
 from badges.web.staff.ateliers import issuing, outcome_message
 from badges.web.staff.forms import commit_and_redirect, invalid, values
 from badges.web.staff.identity import signed_in
@@ -146,4 +153,12 @@ def agency() -> str:
     """My agency's beneficiaries and what they acquired (see services/programme/beneficiary_listing.py)."""
     agency = signed_in().agency
     rows = beneficiary_listing.agency_people(get_session(), agency=agency)
-    return render_template("staff/agency.html", people=rows, agency=agency.name if agency else "")
+    # Outcomes only when the person agreed to share them (services/programme/outcome_listing.py).
+    shared = outcome_listing.shared_with_agency(get_session(), agency=agency)
+    return render_template(
+        "staff/agency.html",
+        people=rows,
+        agency=agency.name if agency else "",
+        outcomes=shared,
+        kind_labels=kind_labels(),
+    )

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from badges.db import get_session
 from badges.models import Issuer, Role
 from badges.services.programme import pathways
-from badges.services.reporting import figures_output, figures_ressenti
+from badges.services.reporting import figures_outcome, figures_output, figures_ressenti
 from badges.services.reporting.figures import (
     HOURS,
     METRICS,
@@ -29,6 +29,7 @@ from badges.services.reporting.figures import (
     key_figures,
     period_of,
 )
+from badges.services.reporting.figures_outcome import OutcomeFigures, outcome_figures
 from badges.services.shared import profiles
 from badges.services.shared.errors import InvalidInput
 from badges.services.shared.validation import DEPARTMENT_RE
@@ -37,6 +38,7 @@ from badges.web.files import file_response
 from badges.web.i18n import say_fields
 from badges.web.staff import bp
 from badges.web.staff.access import role_required
+from badges.web.staff.actors import kind_labels
 from badges.web.staff.identity import signed_in
 from badges.web.staff.labels import CATEGORIES, PATHWAY_TYPES, PROFILE_LABELS, options
 
@@ -165,6 +167,31 @@ def _feelings_chart(voice: figures_ressenti.RessentiFigures) -> str:
     return figures_output.bar_chart("ressenti-images", _("Comment les participants se sont sentis"), items)
 
 
+def _outcomes(chosen: dict[str, str]) -> OutcomeFigures | None:
+    """The end-of-pathway figures with the same period and filters (services/reporting/figures_outcome)."""
+    period, filters, errors = _query(chosen)
+    if errors or period is None:
+        return None
+    return outcome_figures(get_session(), period=period, filters=filters)
+
+
+def outcome_context(chosen: dict[str, str], shown: bool) -> dict[str, Any]:
+    found = _outcomes(chosen) if shown else None
+    chart = None
+    if found and found["by_kind"]:
+        title = _("Orientations par type d’acteur")
+        labels = kind_labels()
+        items: list[tuple[str, float]] = [(labels.get(k, k), n) for k, n in found["by_kind"].items()]
+        chart = {"id": "orientations", "title": title, "items": items,
+                 "svg": figures_output.bar_chart("orientations", title, items)}  # fmt: skip
+    return {"outcome_figures": found, "outcome_chart": chart, "kind_labels": kind_labels()}
+
+
+def outcome_csv(chosen: dict[str, str]) -> str:
+    found = _outcomes(chosen)
+    return figures_outcome.csv_part(found, kind_labels(), dict(_places())) if found else ""
+
+
 def _figures() -> tuple[dict[str, str], KeyFigures | None, dict[str, str]]:
     chosen = _chosen()
     period, filters, errors = _query(chosen)
@@ -190,6 +217,7 @@ def figures() -> tuple[str, int] | str:
         "coordinator": signed_in().role == Role.COORDINATOR.value,
         "headers": {key: str(label) for key, label in METRIC_LABELS.items()},
         "metrics": METRICS,
+        **outcome_context(chosen, found is not None),
     }
     voice = _ressenti(chosen) if found else None
     chart = _feelings_chart(voice) if voice and voice["answers"] else None
@@ -206,4 +234,5 @@ def figures_csv() -> Response | tuple[str, int]:
     body = figures_output.csv_text(found, _labels())
     voice = _ressenti(chosen)
     body += figures_ressenti.csv_text(voice) if voice else ""
+    body += outcome_csv(chosen)
     return file_response(body, "text/csv", f"chiffres-cles-{chosen['from']}-{chosen['to']}.csv")

@@ -46,6 +46,10 @@ NAV: list[NavItem] = [
     ),
     NavItem("staff.beneficiaries_list", _l("Bénéficiaires"), frozenset({STAFF}), ("staff.beneficiar",)),
     NavItem("staff.awards", _l("Badges délivrés"), frozenset({STAFF}), ("staff.award", "staff.revoke")),
+    NavItem(
+        "staff.actors_list", _l("Annuaire des acteurs"), frozenset({COORDINATOR, STAFF}), ("staff.actor",)
+    ),
+    NavItem("staff.restitution_network", _l("Restitution"), ONLY_COORDINATION, ("staff.restitution",)),
     NavItem("staff.figures", _l("Chiffres clés"), frozenset({COORDINATOR, STAFF}), ("staff.figures",)),
     NavItem("staff.agency", _l("Mon agence"), frozenset({COUNSELLOR})),
     NavItem("staff.issuer", _l("Mon tiers-lieu"), frozenset({STAFF}), ("staff.issuer",)),

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from badges.models import Beneficiary, Ressenti, RessentiItem
 from badges.services.programme import beneficiaries, pathways, ressenti, ressenti_listing
+from badges.services.reporting import restitution
 from badges.services.shared.errors import InvalidInput, NotFound
 from tests.factories import count, make_atelier, make_beneficiary, make_pathway, make_programme
 
@@ -229,3 +230,9 @@ def test_the_pathway_timeline_gives_each_answered_atelier_in_order(session, worl
         (date(2026, 3, 11), 2, True, 0),
     ]
     assert timeline[0]["feelings"] == [("tres_bien", 0), ("bien", 1), ("moyen", 0), ("difficile", 1)]
+    # The coordinator's restitution reads the same timeline, counts only.
+    lines = restitution.ressenti_over_sessions(session, world.pathway)
+    assert [(line["held_on"], line["answers"], line["positive"], line["to_review"]) for line in lines] == [
+        (date(2026, 3, 10), 2, False, 2),
+        (date(2026, 3, 11), 2, True, 0),
+    ]

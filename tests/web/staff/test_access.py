@@ -14,7 +14,7 @@ import pytest
 from badges.db import get_session
 from badges.models import Role
 from badges.services.accounts import staff_accounts
-from badges.services.programme import pathways
+from badges.services.programme import actors, pathways
 from tests.web.staff.conftest import ROLES, form_token, make_user, sign_in
 
 STAFF = frozenset({"staff", "other_staff"})
@@ -35,6 +35,8 @@ class Expect:
     signed_in: int | None = None
     # The URL's person is marked present at the atelier first (the ressenti screens are for them only).
     present: bool = False
+    # What the second tiers-lieu's staff gets, when it differs from `ok` (and from 404 when scoped).
+    other_staff: int | None = None
 
 
 TABLE: dict[tuple[str, str], Expect] = {
@@ -181,6 +183,29 @@ TABLE: dict[tuple[str, str], Expect] = {
     # Bulk issuance progress: {bulk} is a bulk job of the first tiers-lieu.
     ("staff.bulk_issue", "GET"): Expect("/staff/bulk/{bulk}", STAFF, scoped=True),
     ("staff.bulk_issue_progress", "GET"): Expect("/staff/bulk/{bulk}/progress", STAFF, scoped=True),
+    # End of pathway (issue 14, outcome): {actor} is an entry of the first tiers-lieu's directory; another
+    # tiers-lieu's staff reads the shared directory but may not edit it (403, not 404: it is not secret).
+    ("staff.actors_list", "GET"): Expect("/staff/actors", COORDINATOR | STAFF),
+    ("staff.actor_new", "GET"): Expect("/staff/actors/new", COORDINATOR | STAFF),
+    ("staff.actor_new", "POST"): Expect("/staff/actors/new", COORDINATOR | STAFF, ok=422),
+    ("staff.actor_edit", "GET"): Expect("/staff/actors/{actor}/edit", COORDINATOR | STAFF, other_staff=403),
+    ("staff.actor_edit", "POST"): Expect(
+        "/staff/actors/{actor}/edit", COORDINATOR | STAFF, ok=422, other_staff=403
+    ),
+    ("staff.pathway_end", "GET"): Expect("/staff/pathways/{pathway}/end", STAFF, scoped=True),
+    # Sent without the confirmation box, nothing closes.
+    ("staff.pathway_close", "POST"): Expect("/staff/pathways/{pathway}/close", STAFF, ok=422, scoped=True),
+    ("staff.outcome", "GET"): Expect(
+        "/staff/pathways/{pathway}/people/{beneficiary}/outcome", STAFF, scoped=True
+    ),
+    ("staff.outcome", "POST"): Expect(
+        "/staff/pathways/{pathway}/people/{beneficiary}/outcome", STAFF, ok=422, scoped=True
+    ),
+    ("staff.beneficiary_outcomes_export", "GET"): Expect(
+        "/staff/beneficiaries/{beneficiary}/outcomes.json", STAFF, scoped=True
+    ),
+    ("staff.restitution_network", "GET"): Expect("/staff/restitution", COORDINATOR),
+    ("staff.restitution_pathway", "GET"): Expect("/staff/restitution/{pathway}", COORDINATOR),
     # {account}: a spare account of the second tiers-lieu (the roles signing in afterwards stay usable).
     ("staff.account_disable", "POST"): Expect("/staff/accounts/{account}/disable", COORDINATOR, ok=303),
 }
@@ -206,6 +231,8 @@ def expected(expect: Expect, role: str) -> int:
         return 302
     if role not in expect.roles:
         return 403
+    if role == "other_staff" and expect.other_staff is not None:
+        return expect.other_staff
     if expect.scoped and role == "other_staff":
         return 404
     if role != "anonymous" and expect.signed_in is not None:
@@ -221,9 +248,21 @@ def spare_account(app, world, now) -> str:
         return user.public_id
 
 
+def directory_entry(app, world, now) -> str:
+    """An entry of the first tiers-lieu's directory (services/programme/actors.py)."""
+    with app.app_context():
+        session = get_session()
+        user = session.merge(world.users["staff"])
+        data = {"kind": "ccas", "name": "CCAS", "department": "92"}
+        actor = actors.create_actor(session, by=user, data=data, now=now)
+        session.commit()
+        return actor.public_id
+
+
 def concrete_url(expect: Expect, world, app, now) -> str:
     secret, user = app.config["SECRET_KEY"], world.users["staff"]
     return expect.url.format(
+        actor=directory_entry(app, world, now) if "{actor}" in expect.url else "",
         account=spare_account(app, world, now) if "{account}" in expect.url else "",
         award=world.award.public_id,
         key=world.key_id,
