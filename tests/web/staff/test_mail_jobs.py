@@ -27,7 +27,7 @@ def wait_for(session, predicate, timeout=20.0):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         session.rollback()  # a fresh snapshot each time
-        job = session.query(Job).one_or_none()
+        job = session.query(Job).filter_by(kind="award-email").one_or_none()
         if job is not None and predicate(job):
             return job
         time.sleep(0.05)
@@ -83,4 +83,4 @@ def test_a_second_click_while_sending_queues_no_second_email(app, staff, world, 
     wait_for(session, lambda job: job.state == "retrying")
     post(staff, award_url(world, "/send"))
     session.rollback()
-    assert session.query(Job).count() == 1
+    assert session.query(Job).filter_by(kind="award-email").count() == 1
