@@ -11,7 +11,9 @@ Definitions (all restricted to the tiers-lieux in scope and to the filters), aft
 * pathways (parcours): pathways whose dates overlap the period;
 * tiers_lieux: tiers-lieux with activity in the period, a pathway running or an atelier held (a badge issued
   or revoked alone is not running the programme);
-* badges_issued / badges_revoked: credentials issued / revoked in the period;
+* badges_issued / badges_revoked: credentials awarded / revoked in the period (the award date: the day
+  of the evaluation that completed the rule, not the later signing date of a programme entered after the
+  fact);
 * skills acquired: distinct (beneficiary, competence) pairs acquired in the period, reaching the level
   aimed at or rising above the *avant* positioning (figures_skills.py defines it; being evaluated is not
   acquiring).
@@ -278,15 +280,21 @@ def _within(column: Any, start: datetime, end: datetime) -> Any:
 
 def _credential_facts(session: Session, period: Period, filters: Filters, tally: Tally) -> None:
     start, end = period.bounds()
+    # Issued in the period: awarded in it (issue 14; the signing date may be later), rows older than
+    # migration 0009 read their signing date.
+    awarded = func.coalesce(Credential.awarded_at, Credential.issued_at)
     kinds = _pathway_kinds(session, period)
     query = _scoped(
         select(Credential.id, Credential.issuer_id, Beneficiary.id, Beneficiary.profile)
-        .add_columns(_within(Credential.issued_at, start, end), _within(Credential.revoked_at, start, end))
+        .add_columns(_within(awarded, start, end), _within(Credential.revoked_at, start, end))
         .join(Issuer, Issuer.id == Credential.issuer_id)
         .outerjoin(Beneficiary, Beneficiary.id == Credential.beneficiary_id)
         .where(
             or_(
-                and_(Credential.issued_at >= start, Credential.issued_at < end),
+                and_(Credential.awarded_at >= start, Credential.awarded_at < end),
+                and_(
+                    Credential.awarded_at.is_(None), Credential.issued_at >= start, Credential.issued_at < end
+                ),
                 and_(Credential.revoked_at >= start, Credential.revoked_at < end),
             )
         ),
