@@ -46,6 +46,7 @@ from badges.web.staff import (  # noqa: E402,F401
     objectives,
     pathways,
     private_links,
+    programme_files,
     reviews,
     team,
 )
