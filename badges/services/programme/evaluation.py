@@ -189,9 +189,7 @@ def _grid_evaluations(
     worked = {c.ref: c for c in atelier.competencies}
     seen: set[tuple[int, int]] = set()
     evaluations = []
-    done: set[tuple[int, int]] = set()
-    if moment == rating_order.PENDANT:
-        done = rating_order.reviewed(session, atelier.pathway_id, {p.id for p in people.values()})
+    done = rating_order.closed_for(session, moment, atelier.pathway_id, {p.id for p in people.values()})
     for position, cell in enumerate(cells):
         person, competency, problem = _grid_cell(cell, people, worked, seen)
         if problem is None and person and competency and (person.id, competency.id) in done:

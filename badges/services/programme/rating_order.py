@@ -39,3 +39,10 @@ def reviewed(session: Session, pathway_id: int | None, people: set[int]) -> set[
         .distinct()
     )
     return {(person, competency) for person, competency in rows}
+
+
+def closed_for(
+    session: Session, moment: str | None, pathway_id: int | None, people: set[int]
+) -> set[tuple[int, int]]:
+    """The pairs a rating at `moment` may no longer be recorded for (only *pendant* ones are closed)."""
+    return reviewed(session, pathway_id, people) if moment == PENDANT else set()
