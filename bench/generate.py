@@ -321,6 +321,7 @@ class Network:
             "revision_id": revision_id,
             "beneficiary_id": person["id"],
             "issued_at": issued,
+            "awarded_at": issued,
             "valid_until": None,
             "ed25519_key_id": template.ed25519_key_id,
             "rsa_key_id": template.rsa_key_id,

@@ -256,10 +256,11 @@ def grid(
     cells: list[tuple[Beneficiary, str, str]],
     *,
     method: str = "observation",
+    moment: str = "pendant",
 ) -> tuple[list[Evaluation], Outcome]:
     """Record an atelier grid from (beneficiary, competence ref, result) cells."""
     data = {
-        "moment": "pendant",
+        "moment": moment,
         "method": method,
         "results": [{"beneficiary": b.public_id, "competency": ref, "result": r} for b, ref, r in cells],
     }

@@ -36,6 +36,8 @@ class Credential(PublicIdMixin, Base):
             sqlite_where=text("revoked_at IS NOT NULL"),
         ),
         Index("ix_credential_beneficiary", "beneficiary_id"),
+        # Issue 14 (migration 0009): the key figures count a badge in the period it was awarded.
+        Index("ix_credential_awarded_at", "awarded_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -44,7 +46,12 @@ class Credential(PublicIdMixin, Base):
     # The published state of the class the documents point to (frozen from then on).
     revision_id: Mapped[int] = mapped_column(ForeignKey("badge_revision.id"))
     beneficiary_id: Mapped[int | None] = mapped_column(ForeignKey("beneficiary.id", ondelete="SET NULL"))
+    # The signing date (OB 3.0 validFrom, proof created).
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # The award date (OB 3.0 awardedDate, OB 2.0 issuedOn): the day of the evaluation that completed the
+    # rule (programme.award_dates), earlier than issued_at when a programme is entered after the fact.
+    # None only on rows made before migration 0009 filled it (then read issued_at).
+    awarded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     valid_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Signing keys used, so rotation and compromise can be judged per credential.
     ed25519_key_id: Mapped[int] = mapped_column(ForeignKey("signing_key.id"))

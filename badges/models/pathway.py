@@ -43,6 +43,8 @@ class Pathway(PublicIdMixin, Base):
     end_date: Mapped[date | None] = mapped_column()
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"))
     counsellor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    # Whole euros (issue 14): 5 000 / 10 000 / 15 000 by type unless edited (programme.budgets).
+    budget_euros: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     issuer: Mapped[Issuer] = relationship()

@@ -90,11 +90,15 @@ def award(
     links: Links,
     now: datetime,
     evidence: Sequence[dict] = (),
+    awarded_at: datetime | None = None,
 ) -> Credential:
-    """Issue both documents once per beneficiary and badge class; the caller commits."""
+    """Issue both documents once per beneficiary and badge class; the caller commits.
+
+    `awarded_at` (the day the rule was met; now when None, never after now) becomes OB 2.0 `issuedOn` and
+    OB 3.0 `awardedDate`; the signature (`validFrom`, proof `created`) is dated now."""
     credential = prepare(
         session, keyring, badge_class=badge_class, beneficiary=beneficiary, links=links, now=now,
-        evidence=evidence,
+        evidence=evidence, awarded_at=awarded_at,
     )  # fmt: skip
     _insert_once(session, credential)
     return credential
@@ -109,6 +113,7 @@ def prepare(
     links: Links,
     now: datetime,
     evidence: Sequence[dict] = (),
+    awarded_at: datetime | None = None,
 ) -> Credential:
     """The award signed but not stored (not added to the session): `award` inserts it at once; a bulk
     job signs it in a read-only transaction and stores it with `store_prepared` in a short one."""
@@ -122,6 +127,9 @@ def prepare(
     ed_key = signing_keys.signing_key(session, issuer=issuer, algorithm=signing_keys.ED25519)
     rsa_key = signing_keys.signing_key(session, issuer=issuer, algorithm=signing_keys.RSA)
     credential = _new_credential(session, badge_class, beneficiary, now=now)
+    credential.awarded_at = (
+        min(awarded_at, now).replace(microsecond=0) if awarded_at else credential.issued_at
+    )
     credential.ed25519_key_id, credential.rsa_key_id = ed_key.id, rsa_key.id
     salt = secrets.token_hex(16)
     credential.ob2_assertion = dumps(_ob2_assertion(credential, links=links, salt=salt, evidence=evidence))
@@ -140,7 +148,7 @@ def prepare(
 
 STORED_COLUMNS = (
     "public_id", "issued_at", "valid_until", "ed25519_key_id", "rsa_key_id", "ob2_assertion",
-    "ob3_credential", "ob3_hash_data", "ob3_hash_source", "status_index",
+    "ob3_credential", "ob3_hash_data", "ob3_hash_source", "status_index", "awarded_at",
 )  # fmt: skip
 
 
@@ -221,7 +229,7 @@ def _ob2_assertion(credential: Credential, *, links: Links, salt: str, evidence:
         assertion_id=links.ob2_assertion(credential.public_id),
         badge_id=links.ob2_badge(credential.revision.public_id),
         recipient=_recipient(credential.beneficiary, salt),
-        issued_on=credential.issued_at,
+        issued_on=credential.awarded_at or credential.issued_at,
         expires=credential.valid_until,
         evidence=evidence,
         verification={"type": "HostedBadge"},
@@ -260,6 +268,7 @@ def _ob3_credential(credential: Credential, *, links: Links, salt: str, evidence
         identifiers=_identifiers(beneficiary, salt),
         valid_from=credential.issued_at,
         valid_until=credential.valid_until,
+        awarded_date=credential.awarded_at,
         evidence=evidence,
         status=ob3.status_entry(
             list_url=links.status_list(issuer.slug, credential.status_list.number),

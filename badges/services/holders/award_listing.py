@@ -131,7 +131,7 @@ def _item(credential: Credential, now: datetime) -> AwardRow:
         "id": credential.public_id,
         "badge": credential.revision.name,
         "beneficiary": credential.beneficiary.display_name if credential.beneficiary else "",
-        "issued_at": credential.issued_at,
+        "issued_at": credential.awarded_at or credential.issued_at,
         "valid_until": credential.valid_until,
         "status": badge_view.status(credential, now),
         "revoked_at": credential.revoked_at,

@@ -196,7 +196,7 @@ def credential_view(session: Session, links: Links, credential: Credential, now:
         "image": achievement["image"]["id"],
         "achievement_url": achievement["id"],
         "issuer": {"name": credential.issuer.name, "url": links.issuer(credential.issuer.slug)},
-        "issued_at": credential.issued_at,
+        "issued_at": credential.awarded_at or credential.issued_at,
         "valid_until": credential.valid_until,
         "status": status(credential, now),
         "revocation_reason": credential.revocation_reason,
@@ -209,7 +209,7 @@ def credential_view(session: Session, links: Links, credential: Credential, now:
         "linkedin_url": linkedin_url(
             name=achievement["name"],
             organisation=credential.issuer.name,
-            issued_at=credential.issued_at,
+            issued_at=credential.awarded_at or credential.issued_at,
             valid_until=credential.valid_until,
             page_url=page_url,
             credential_id=credential.public_id,

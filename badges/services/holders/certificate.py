@@ -125,7 +125,7 @@ def certificate_data(
         "claim_code": sharing.format_code(code),
         "qr_url": badge_view.verifier_url(links, code=code),
         "verifier": f"{links.base}/verifier",
-        "date": long_date(credential.issued_at, language),
+        "date": long_date(credential.awarded_at or credential.issued_at, language),
         "until": long_date(credential.valid_until, language) if credential.valid_until else None,
         "holder": person.display_name if person is not None else None,
         "private_url": private_url,

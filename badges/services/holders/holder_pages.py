@@ -87,7 +87,7 @@ def home(session: Session, beneficiary: Beneficiary, now: datetime) -> HolderHom
                 "name": achievement["name"],
                 "image": achievement["image"]["id"],
                 "issuer": credential.issuer.name,
-                "issued_at": credential.issued_at,
+                "issued_at": credential.awarded_at or credential.issued_at,
                 "status": badge_view.status(credential, now),
                 "private": sharing.is_private(session, credential),
             }

@@ -147,8 +147,10 @@ def credential(
     valid_until: datetime | None,
     evidence: Sequence[dict],
     status: dict,
+    awarded_date: datetime | None = None,
 ) -> dict:
-    """The unsigned OpenBadgeCredential; signing adds `proof` (docs/standards.md#S-ob3-credential)."""
+    """The unsigned OpenBadgeCredential; signing adds `proof` (docs/standards.md#S-ob3-credential).
+    `awardedDate` keeps the day the badge was earned when it was signed later (issue 14)."""
     subject: dict = {"id": subject_id, "type": ["AchievementSubject"]}
     if identifiers:
         subject["identifier"] = list(identifiers)
@@ -170,6 +172,8 @@ def credential(
     }
     if valid_until is not None:
         doc["validUntil"] = isoformat(valid_until)
+    if awarded_date is not None:
+        doc["awardedDate"] = isoformat(awarded_date)
     doc["name"] = badge.name
     doc["description"] = badge.description
     doc["credentialSubject"] = subject

@@ -28,7 +28,7 @@ from badges.models import (
 from badges.services.credentials import issuance
 from badges.services.credentials.links import Links
 from badges.services.crypto.keyring import Keyring
-from badges.services.programme import badge_classes, beneficiaries, rules
+from badges.services.programme import award_dates, badge_classes, beneficiaries, rules
 from badges.services.shared.errors import Conflict
 
 SELF_ASSESSMENT = "auto_evaluation"
@@ -198,6 +198,7 @@ def award_by_ids(
         links=issuing.links,
         now=issuing.now,
         evidence=evidence_for(session, person, badge),
+        awarded_at=award_dates.award_date(session, person, badge, issuing.now),
     )
 
 
@@ -248,6 +249,7 @@ def award_or_wait(session: Session, issuing: Issuing, badge: BadgeClass, person:
             links=issuing.links,
             now=issuing.now,
             evidence=evidence_for(session, person, badge),
+            awarded_at=award_dates.award_date(session, person, badge, issuing.now),
         )
     except Conflict:
         # A concurrent request issued it first: exactly once, as the database guarantees.

@@ -19,7 +19,7 @@ from badges.models import (
     ReviewFlag,
     User,
 )
-from badges.services.programme import awarding, beneficiaries, frameworks, pathways
+from badges.services.programme import awarding, beneficiaries, frameworks, pathways, rating_order
 from badges.services.programme.awarding import Issuing, Outcome
 from badges.services.shared.errors import Conflict, InvalidInput, NotFound
 from badges.services.shared.messages import N_, Message, message
@@ -124,6 +124,10 @@ def record(
         fields.errors["competency"] = UNKNOWN_COMPETENCY
     elif atelier is not None and competency not in atelier.competencies:
         fields.errors["competency"] = NOT_WORKED
+    if moment == rating_order.PENDANT and person is not None and competency is not None:
+        done = rating_order.reviewed(session, pathway.id if pathway else None, {person.id})
+        if (person.id, competency.id) in done:
+            fields.errors["moment"] = rating_order.AFTER_REVIEW
     fields.check()
     assert person is not None and competency is not None
     evaluation = Evaluation(
@@ -185,8 +189,12 @@ def _grid_evaluations(
     worked = {c.ref: c for c in atelier.competencies}
     seen: set[tuple[int, int]] = set()
     evaluations = []
+    done = rating_order.closed_for(session, moment, atelier.pathway_id, {p.id for p in people.values()})
     for position, cell in enumerate(cells):
         person, competency, problem = _grid_cell(cell, people, worked, seen)
+        if problem is None and person and competency and (person.id, competency.id) in done:
+            after = rating_order.AFTER_REVIEW_CELL
+            problem = CELL(who=person.display_name, what=competency.code, problem=after)
         if problem:
             fields.errors[f"results[{position}]"] = problem
             continue

@@ -21,7 +21,7 @@ from badges.models import (
     User,
 )
 from badges.services.accounts import network, users
-from badges.services.programme import frameworks
+from badges.services.programme import budgets, frameworks
 from badges.services.shared import lookup, profiles
 from badges.services.shared.errors import Conflict, InvalidInput, NotFound
 from badges.services.shared.messages import N_, Message, message
@@ -115,7 +115,10 @@ def _pathway_values(
         "start_date": lambda: fields.date("start_date"),
         "end_date": lambda: fields.date("end_date", required=False),
     }
-    values = {name: check() for name, check in checks.items() if not partial or name in data}
+    values: dict[str, Any] = {name: check() for name, check in checks.items() if not partial or name in data}
+    if not partial or "budget" in data:
+        # None (left empty): the default for the pathway's type, set once the type is known.
+        values["budget_euros"] = budgets.read_budget(fields, data)
     values.update(_references(session, issuer, data, fields))
     fields.check()
     return values
@@ -139,6 +142,8 @@ def _check_consistency(pathway: Pathway) -> None:
 def create_pathway(session: Session, *, issuer: Issuer, data: dict[str, Any], now: datetime) -> Pathway:
     values = _pathway_values(session, issuer, data, partial=False)
     pathway = Pathway(issuer=issuer, created_at=now, **values)
+    if pathway.budget_euros is None:
+        pathway.budget_euros = budgets.default_budget(pathway.type)
     _check_consistency(pathway)
     session.add(pathway)
     return pathway
@@ -149,6 +154,8 @@ def update_pathway(session: Session, *, pathway: Pathway, data: dict[str, Any]) 
     with session.no_autoflush:
         for name, value in values.items():
             setattr(pathway, name, value)
+        if pathway.budget_euros is None:
+            pathway.budget_euros = budgets.default_budget(pathway.type)
         _check_consistency(pathway)
     return pathway
 

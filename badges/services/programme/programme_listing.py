@@ -52,6 +52,7 @@ class PathwayForm(TypedDict):
     agency: str
     counsellor: str
     badge_classes: list[str]
+    budget: str
 
 
 class PathwayChoices(TypedDict):
@@ -83,6 +84,7 @@ class PathwayDetail(PathwayForm):
     agency_name: str
     counsellor_name: str
     badge_names: list[str]
+    budget_label: str  # "10 000", as French readers group thousands
     ateliers: list[AtelierItem]
     people: list[Person]
     not_enrolled: list[Choice]
@@ -189,6 +191,7 @@ def pathway_form(pathway: Pathway) -> PathwayForm:
         "agency": pathway.agency.public_id if pathway.agency else "",
         "counsellor": pathway.counsellor.public_id if pathway.counsellor else "",
         "badge_classes": [b.public_id for b in pathway.badge_classes],
+        "budget": str(pathway.budget_euros),
     }
 
 
@@ -240,6 +243,7 @@ def pathway_detail(session: Session, pathway: Pathway) -> PathwayDetail:
         "agency_name": pathway.agency.name if pathway.agency else "",
         "counsellor_name": pathway.counsellor.name if pathway.counsellor else "",
         "badge_names": [b.name for b in pathway.badge_classes],
+        "budget_label": f"{pathway.budget_euros:,}".replace(",", "\u202f"),
         "ateliers": [_atelier_item(a) for a in sorted(pathway.ateliers, key=lambda a: (a.held_on, a.id))],
         "people": [{"id": b.public_id, "name": b.display_name} for b in people.values()],
         "not_enrolled": [(b.public_id, b.display_name) for b in others],

@@ -11,9 +11,12 @@ Definitions (all restricted to the tiers-lieux in scope and to the filters), aft
 * pathways (parcours): pathways whose dates overlap the period;
 * tiers_lieux: tiers-lieux with activity in the period, a pathway running or an atelier held (a badge issued
   or revoked alone is not running the programme);
-* badges_issued / badges_revoked: credentials issued / revoked in the period;
-* skills acquired: distinct (beneficiary, competence) pairs with a staff evaluation in the period at or
-  above the competence's level (N1 when it has none).
+* badges_issued / badges_revoked: credentials awarded / revoked in the period (the award date: the day
+  of the evaluation that completed the rule, not the later signing date of a programme entered after the
+  fact);
+* skills acquired: distinct (beneficiary, competence) pairs acquired in the period, reaching the level
+  aimed at or rising above the *avant* positioning (figures_skills.py defines it; being evaluated is not
+  acquiring).
 A total counts each thing once: a beneficiary enrolled in two pathways is one beneficiary. A breakdown row
 counts everything that belongs to it, so rows may add up to more than the total: a beneficiary counts in
 every pathway type, category and tiers-lieu of the pathways they are enrolled in; an atelier belongs to its
@@ -38,15 +41,14 @@ from badges.models import (
     Competency,
     Credential,
     Enrolment,
-    Evaluation,
     Framework,
     Issuer,
     Pathway,
 )
-from badges.services.programme.awarding import SELF_ASSESSMENT
+from badges.services.reporting import figures_skills
 from badges.services.shared.errors import InvalidInput
 from badges.services.shared.messages import N_, Message, message
-from badges.services.shared.validation import LEVELS, NOT_A_DATE
+from badges.services.shared.validation import NOT_A_DATE
 
 END_BEFORE_START = message("figures.end_before_start", N_("La fin de la période précède son début."))
 
@@ -278,15 +280,21 @@ def _within(column: Any, start: datetime, end: datetime) -> Any:
 
 def _credential_facts(session: Session, period: Period, filters: Filters, tally: Tally) -> None:
     start, end = period.bounds()
+    # Issued in the period: awarded in it (issue 14; the signing date may be later), rows older than
+    # migration 0009 read their signing date.
+    awarded = func.coalesce(Credential.awarded_at, Credential.issued_at)
     kinds = _pathway_kinds(session, period)
     query = _scoped(
         select(Credential.id, Credential.issuer_id, Beneficiary.id, Beneficiary.profile)
-        .add_columns(_within(Credential.issued_at, start, end), _within(Credential.revoked_at, start, end))
+        .add_columns(_within(awarded, start, end), _within(Credential.revoked_at, start, end))
         .join(Issuer, Issuer.id == Credential.issuer_id)
         .outerjoin(Beneficiary, Beneficiary.id == Credential.beneficiary_id)
         .where(
             or_(
-                and_(Credential.issued_at >= start, Credential.issued_at < end),
+                and_(Credential.awarded_at >= start, Credential.awarded_at < end),
+                and_(
+                    Credential.awarded_at.is_(None), Credential.issued_at >= start, Credential.issued_at < end
+                ),
                 and_(Credential.revoked_at >= start, Credential.revoked_at < end),
             )
         ),
@@ -305,40 +313,13 @@ def _credential_facts(session: Session, period: Period, filters: Filters, tally:
                 bucket["badges_revoked"][credential_id] = 1
 
 
-def _rank(level: Any) -> Any:
-    """programme.rules.rank in SQL: the position on the local scale, 0 when not on it (one query, not one
-    Python test per evaluation; a competence without a level expects N1)."""
-    return case({name: position for position, name in enumerate(LEVELS, start=1)}, value=level, else_=0)
-
-
 def _skill_facts(session: Session, period: Period, filters: Filters, tally: Tally) -> None:
-    start, end = period.bounds()
-    metrics = {
-        competency_id: f"skill:{slug}:{code}"
-        for competency_id, slug, code in session.connection().execute(
-            select(Competency.id, Framework.slug, Competency.code).join(Framework)
-        )
-    }
-    query = _scoped(
-        select(Evaluation.competency_id, Beneficiary.issuer_id, Beneficiary.id, Beneficiary.profile)
-        .add_columns(Evaluation.pathway_id)
-        .distinct()
-        .join(Competency, Competency.id == Evaluation.competency_id)
-        .join(Beneficiary, Beneficiary.id == Evaluation.beneficiary_id)
-        .join(Issuer, Issuer.id == Beneficiary.issuer_id)
-        .where(
-            Evaluation.method != SELF_ASSESSMENT,
-            Evaluation.evaluated_at >= start,
-            Evaluation.evaluated_at < end,
-            _rank(Evaluation.result) >= _rank(func.coalesce(func.nullif(Competency.level, ""), "N1")),
-        ),
-        filters,
+    figures_skills.skill_facts(
+        session,
+        period.bounds(),
+        lambda query: _scoped(query, filters),
+        lambda issuer_id, pathway_id, profile: tally.bucket(issuer_id, tally.kinds[pathway_id], profile),
     )
-    rows = session.connection().execute(query).all()
-    for competency_id, issuer_id, person_id, profile, pathway_id in rows:
-        bucket = tally.bucket(issuer_id, tally.kinds[pathway_id], profile)
-        if bucket is not None:
-            bucket[metrics[competency_id]][(person_id, competency_id)] = 1
 
 
 def _figures_of(seen: dict[str, float]) -> Counts:

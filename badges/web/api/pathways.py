@@ -34,6 +34,7 @@ PATHWAY = {
         "agency",
         "counsellor",
         "badge_classes",
+        "budget",
     )
 }
 ATELIER = {"title": None, "held_on": None, "duration_minutes": None, "competencies": None}
@@ -58,6 +59,7 @@ def pathway_json(pathway: Pathway) -> dict[str, Any]:
         "title": pathway.title,
         "type": pathway.type,
         "category": pathway.category,
+        "budget": pathway.budget_euros,
         "start_date": pathway.start_date.isoformat(),
         "end_date": pathway.end_date.isoformat() if pathway.end_date else None,
         "agency": agency_json(pathway.agency) if pathway.agency else None,

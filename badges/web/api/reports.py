@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Response, jsonify, request
 from sqlalchemy import select
 
 from badges.db import get_session
-from badges.models import Issuer
+from badges.models import Issuer, Role
 from badges.services.programme import pathways
-from badges.services.reporting import figures
+from badges.services.reporting import figures, figures_costs
 from badges.services.shared import profiles
 from badges.services.shared.errors import InvalidInput
 from badges.services.shared.messages import N_, Message, message
@@ -16,7 +18,7 @@ from badges.services.shared.validation import BAD_DEPARTMENT, DEPARTMENT_RE, NOT
 from badges.web.api import bp
 from badges.web.api.inputs import accepts
 from badges.web.api.scope import arg, readable_issuers
-from badges.web.auth import token_required
+from badges.web.auth import current_user, token_required
 
 UNKNOWN_ISSUER = message("reports.unknown_issuer", N_("Tiers-lieu inconnu."))
 
@@ -78,4 +80,7 @@ def key_figures() -> Response:
     filters = _filters(errors)
     if errors:
         raise InvalidInput(errors)
-    return jsonify(figures.key_figures(get_session(), period=period, filters=filters))
+    found: dict[str, Any] = dict(figures.key_figures(get_session(), period=period, filters=filters))
+    if current_user().role == Role.COORDINATOR.value:  # budgets and costs: coordinators only (issue 14)
+        found["costs"] = figures_costs.cost_figures(get_session(), period=period, filters=filters)
+    return jsonify(found)

@@ -49,6 +49,7 @@ from badges.web.staff import (  # noqa: E402,F401
     outcomes,
     pathways,
     private_links,
+    programme_files,
     ressenti,
     restitution,
     reviews,

@@ -6,6 +6,7 @@ charts and the CSV file are services/reporting/figures_output.py's.
 
 from __future__ import annotations
 
+import io
 from datetime import date
 from typing import Any
 
@@ -17,7 +18,7 @@ from sqlalchemy import select
 from badges.db import get_session
 from badges.models import Issuer, Role
 from badges.services.programme import pathways
-from badges.services.reporting import figures_outcome, figures_output, figures_ressenti
+from badges.services.reporting import figures_costs, figures_outcome, figures_output, figures_ressenti
 from badges.services.reporting.figures import (
     HOURS,
     METRICS,
@@ -30,7 +31,7 @@ from badges.services.reporting.figures import (
     period_of,
 )
 from badges.services.reporting.figures_outcome import OutcomeFigures, outcome_figures
-from badges.services.shared import profiles
+from badges.services.shared import profiles, spreadsheet
 from badges.services.shared.errors import InvalidInput
 from badges.services.shared.validation import DEPARTMENT_RE
 from badges.web.context import now
@@ -200,6 +201,15 @@ def _figures() -> tuple[dict[str, str], KeyFigures | None, dict[str, str]]:
     return chosen, key_figures(get_session(), period=period, filters=filters), {}
 
 
+def _costs(chosen: dict[str, str]) -> figures_costs.CostFigures | None:
+    """Budgets and costs: coordinators only (issue 14), staff never see them."""
+    if signed_in().role != Role.COORDINATOR.value:
+        return None
+    period, filters, _errors = _query(chosen)
+    assert period is not None  # _figures found no error in the same choices
+    return figures_costs.cost_figures(get_session(), period=period, filters=filters)
+
+
 @bp.get("/figures")
 @role_required(Role.COORDINATOR, Role.STAFF)
 def figures() -> tuple[str, int] | str:
@@ -218,6 +228,8 @@ def figures() -> tuple[str, int] | str:
         "headers": {key: str(label) for key, label in METRIC_LABELS.items()},
         "metrics": METRICS,
         **outcome_context(chosen, found is not None),
+        "costs": _costs(chosen) if found else None,
+        "labels": _labels(),
     }
     voice = _ressenti(chosen) if found else None
     chart = _feelings_chart(voice) if voice and voice["answers"] else None
@@ -235,4 +247,11 @@ def figures_csv() -> Response | tuple[str, int]:
     voice = _ressenti(chosen)
     body += figures_ressenti.csv_text(voice) if voice else ""
     body += outcome_csv(chosen)
+    costs = _costs(chosen)
+    if costs is not None:
+        extra = io.StringIO()
+        writer = spreadsheet.Writer(extra)
+        for row in figures_costs.cost_csv_rows(costs, _labels()):
+            writer.writerow(row)
+        body += extra.getvalue()
     return file_response(body, "text/csv", f"chiffres-cles-{chosen['from']}-{chosen['to']}.csv")

@@ -21,7 +21,7 @@ from badges.web.staff.forms import commit_and_redirect, invalid, values
 from badges.web.staff.labels import friendly
 
 FORM = "staff/programme/pathway_form.html"
-FIELDS = ("title", "type", "category", "start_date", "end_date", "agency", "counsellor")
+FIELDS = ("title", "type", "category", "start_date", "end_date", "agency", "counsellor", "budget")
 
 
 def pathway_of(pathway_id: str) -> Pathway:

@@ -42,7 +42,7 @@ def dataset(session, keyring, links, now):
     Ateliers: a1 10/03 120 min (p1, p2 present; p3 absent), a2 24/03 90 min (p1, p3), a3 07/04 (outside),
               a4 10/02 in A2 (outside), b1 15/03 180 min (q1, q2), b2 20/02 (outside).
     Badges: c1 p1 issued 12/03; c2 p2 issued 01/02 and revoked 20/03; c3 q1 issued 25/03; c4 p4 issued 05/03.
-    Evaluations: p1 D-06 N1 (a1) and N2 (a2), p2 D-07 N1 self-assessed (a1), p3 D-07 N1 (a2),
+    Evaluations: p1 D-06 N1 avant (a1) and N2 (a2), p2 D-07 N1 self-assessed (a1), p3 D-07 N1 (a2),
                  q1 A-01 N2 and q2 A-01 N3 (b1; A-01 expects N3), p1 D-07 N1 (a3, April).
     """
     a = make_issuer(session, keyring, links, now, department="94")
@@ -111,7 +111,7 @@ def dataset(session, keyring, links, now):
         )
     awards["c2"].revoked_at = at("2026-03-20")
     p = people
-    grid(session, keyring, links, now, ateliers["a1"], staff_a, [(p["p1"], D06, "N1")])
+    grid(session, keyring, links, now, ateliers["a1"], staff_a, [(p["p1"], D06, "N1")], moment="avant")
     grid(session, keyring, links, now, ateliers["a2"], staff_a, [(p["p1"], D06, "N2"), (p["p3"], D07, "N1")])
     grid(
         session,
@@ -158,8 +158,8 @@ def test_totals_for_the_period_are_the_hand_counts(session, dataset):
         badges_revoked=1,  # c2
         skills_acquired={
             "parcours-autonomie:A-01": 1,
-            "parcours-decouverte:D-06": 1,
-            "parcours-decouverte:D-07": 1,
+            "parcours-decouverte:D-06": 1,  # p1 rose from N1 (avant) to N2
+            # D-07: p3's one N1 is a first rating, no acquisition (figures_skills.py)
         },
     )
 
@@ -175,7 +175,7 @@ def test_figures_per_tiers_lieu_and_department(session, dataset):
         tiers_lieux=1,
         badges_issued=2,
         badges_revoked=1,
-        skills_acquired={"parcours-decouverte:D-06": 1, "parcours-decouverte:D-07": 1},
+        skills_acquired={"parcours-decouverte:D-06": 1},
     )
     b_figures = figures(
         beneficiaries=2,
@@ -208,7 +208,7 @@ def test_figures_per_pathway_type(session, dataset):
                 tiers_lieux=1,
                 badges_issued=1,
                 badges_revoked=1,
-                skills_acquired={"parcours-decouverte:D-06": 1, "parcours-decouverte:D-07": 1},
+                skills_acquired={"parcours-decouverte:D-06": 1},
             ),
         },
         {
@@ -242,7 +242,7 @@ def test_figures_per_profile(session, dataset):
                 participant_hours=5.0,  # a1: p1 2 h; a2: p1 and p3 1.5 h each
                 tiers_lieux=1,
                 badges_issued=1,
-                skills_acquired={"parcours-decouverte:D-06": 1, "parcours-decouverte:D-07": 1},
+                skills_acquired={"parcours-decouverte:D-06": 1},
             ),
         },
         {
@@ -294,7 +294,7 @@ def test_filters_and_scope_narrow_every_figure(session, dataset):
         participant_hours=5.0,
         tiers_lieux=1,
         badges_issued=1,
-        skills_acquired={"parcours-decouverte:D-06": 1, "parcours-decouverte:D-07": 1},
+        skills_acquired={"parcours-decouverte:D-06": 1},
     )
     only_b = key_figures(session, period=MARCH, filters=Filters(issuer_ids=[dataset["b"].id]))
     by_department = key_figures(session, period=MARCH, filters=Filters(department="93"))

@@ -139,6 +139,18 @@ TABLE: dict[tuple[str, str], Expect] = {
     ),
     ("staff.beneficiaries_import", "GET"): Expect("/staff/beneficiaries/import", STAFF),
     ("staff.beneficiaries_import", "POST"): Expect("/staff/beneficiaries/import", STAFF, ok=422),
+    # Programme import and export (issue 14): staff for their tiers-lieu, coordinators for any.
+    ("staff.programme_import", "GET"): Expect("/staff/programme/import", STAFF),
+    ("staff.programme_import", "POST"): Expect("/staff/programme/import", STAFF, ok=422),
+    ("staff.programme_export_csv", "GET"): Expect("/staff/programme/export.csv", STAFF),
+    ("staff.programme_export_xlsx", "GET"): Expect("/staff/programme/export.xlsx", STAFF),
+    ("staff.network_programme_import", "GET"): Expect("/staff/network/{slug}/programme/import", COORDINATOR),
+    ("staff.network_programme_import", "POST"): Expect(
+        "/staff/network/{slug}/programme/import", COORDINATOR, ok=422
+    ),
+    ("staff.network_programme_export", "GET"): Expect(
+        "/staff/network/{slug}/programme/export.csv", COORDINATOR
+    ),
     ("staff.figures", "GET"): Expect("/staff/figures", COORDINATOR | STAFF),
     ("staff.figures_csv", "GET"): Expect("/staff/figures.csv", COORDINATOR | STAFF),
     ("staff.agency", "GET"): Expect("/staff/agency", frozenset({"counsellor"})),

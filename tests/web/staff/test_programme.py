@@ -217,6 +217,8 @@ def test_key_figures_show_and_export_the_same_counts(as_role, world):
 
 def test_key_figures_name_competences_with_their_framework(staff, world, group, session):
     awa = world.award.beneficiary
+    # An acquisition, not an evaluation (issue 14): Awa rises from her N1 positioning to N2.
+    post(staff, group, {"moment": "avant", "method": "observation", cell(awa, D06): "N1"})
     post(staff, group, {"moment": "pendant", "method": "observation", cell(awa, D06): "N2"})
     page = text(staff.get("/staff/figures?from=2026-01-01&to=2026-12-31"))
     assert "Parcours Découverte D-06 Créer une adresse e-mail" in page and D06 not in page
