@@ -34,7 +34,11 @@ def read_budget(fields: Fields, data: dict[str, Any]) -> int | None:
             value = value.replace(space, "")
     if value is None or value == "":
         return None
-    if isinstance(value, bool) or not isinstance(value, (int, str)) or not str(value).isdigit():
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, str))
+        or not (str(value).isascii() and str(value).isdigit())
+    ):
         fields.errors["budget"] = BAD_BUDGET
         return None
     euros = int(value)

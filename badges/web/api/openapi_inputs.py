@@ -7,7 +7,7 @@ Each body refuses unknown fields (`additionalProperties: false`), as `inputs.acc
 from __future__ import annotations
 
 from badges.services.credentials.issuance import MAX_EVIDENCE
-from badges.services.programme import evaluation, pathways
+from badges.services.programme import budgets, evaluation, pathways
 from badges.services.programme.badge_classes import MAX_CRITERIA
 from badges.services.programme.framework_io import MAX_COMPETENCIES
 from badges.services.shared import profiles
@@ -82,6 +82,8 @@ PATHWAY_INPUT = closed(
         "agency": NULLABLE_STRING,
         "counsellor": NULLABLE_STRING,
         "badge_classes": {"type": "array", "items": STRING},
+        # Whole euros; absent or null: the programme's amount for the pathway's type.
+        "budget": {"type": ["integer", "null"], "minimum": 0, "maximum": budgets.MAX_BUDGET},
     }
 )
 ATELIER_INPUT = closed(
