@@ -25,7 +25,17 @@ from badges.services.verification.sources import LocalSource
 from tests.web.staff.conftest import post
 
 PASSWORD = "une phrase de passe pour la démo"
-COUNTED = (Pathway, Atelier, Attendance, Evaluation, Ressenti, RessentiItem, PathwayOutcome, ResourceActor, Credential)
+COUNTED = (
+    Pathway,
+    Atelier,
+    Attendance,
+    Evaluation,
+    Ressenti,
+    RessentiItem,
+    PathwayOutcome,
+    ResourceActor,
+    Credential,
+)
 
 
 def counts(session) -> dict[str, int]:

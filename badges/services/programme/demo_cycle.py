@@ -147,7 +147,8 @@ def _grid(
         for ref in spec[2]
     ]
     attendance = [
-        {"beneficiary": person.public_id, "present": present[name] is not None} for name, person in people.items()
+        {"beneficiary": person.public_id, "present": present[name] is not None}
+        for name, person in people.items()
     ]
     data = {"moment": spec[3], "method": spec[4], "results": cells, "attendance": attendance}
     evaluation.record_grid(session, issuing, atelier=atelier, evaluator=staff, data=data)
@@ -178,17 +179,17 @@ def _outcome(session: Session, pathway: Pathway, staff: User, person: Beneficiar
     """Awa's end of pathway: her next project, the skills she will use, an orientation to the CCAS."""
     actor = session.scalars(select(ResourceActor).where(ResourceActor.name == ACTOR_NAME)).first()
     if actor is None:
-        data = {
+        actor_data = {
             "kind": "ccas",
             "name": ACTOR_NAME,
             "department": "94",
             "address": "2 place Saint-Just, 94400 Vitry-sur-Seine",
             "contact": "01 00 00 00 00",
         }
-        actor = actors.create_actor(session, by=staff, data=data, now=now)
+        actor = actors.create_actor(session, by=staff, data=actor_data, now=now)
         session.flush()
     skills = [competency.ref for competency in outcomes.acquired(session, person)][:3]
-    data = {
+    data: dict[str, Any] = {
         "next_project": "Faire mes démarches de logement en ligne, seule.",
         "shared": True,
         "skills": skills,
