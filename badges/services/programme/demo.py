@@ -116,7 +116,7 @@ def describe(data: DemoData, links: Links, token: str, *, command: str, sign_in:
     `command` is how the `badges` command runs from the newcomer's shell (`.venv/bin/badges`) and
     `sign_in` the staff member's way in (a single-use link to choose a password, while there is none).
     """
-    badge, cli_person, api_person = data.badge_class.public_id, data.beneficiaries[0], data.beneficiaries[-1]
+    badge, cli_person, api_person = data.badge_class.public_id, data.beneficiaries[0], data.beneficiaries[1]
     return {
         "issuer": links.issuer(data.issuer.slug),
         "staff_email": data.staff.email,
