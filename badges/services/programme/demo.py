@@ -1,4 +1,5 @@
-"""Demo data for a first start: one tiers-lieu, a staff account, a badge class, two beneficiaries."""
+"""Demo data for a first start: one tiers-lieu, a staff account, a badge class, beneficiaries, and a whole
+pathway cycle (demo_cycle: ateliers, grid, ressenti, outcome, badges issued)."""
 
 from __future__ import annotations
 
@@ -9,12 +10,13 @@ from typing import TypedDict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from badges.models import BadgeClass, Beneficiary, Issuer, Role, User
+from badges.models import BadgeClass, Beneficiary, Issuer, Pathway, Role, User
 from badges.services.accounts import users
 from badges.services.credentials import issuers
 from badges.services.credentials.links import Links
 from badges.services.crypto.keyring import Keyring
-from badges.services.programme import badge_classes, beneficiaries
+from badges.services.programme import badge_classes, beneficiaries, demo_cycle
+from badges.services.programme.awarding import Issuing
 
 DEMO_SLUG = "fabrique-demo"
 DEMO_STAFF = "mediatrice@fabrique-demo.example"
@@ -26,6 +28,7 @@ class DemoData:
     staff: User
     badge_class: BadgeClass
     beneficiaries: list[Beneficiary]
+    pathway: Pathway
 
 
 def ensure_demo(session: Session, keyring: Keyring, *, links: Links, now: datetime) -> DemoData:
@@ -34,11 +37,15 @@ def ensure_demo(session: Session, keyring: Keyring, *, links: Links, now: dateti
     if issuer is None:
         issuer = _create(session, keyring, links=links, now=now)
     staff = session.scalars(select(User).where(User.email == DEMO_STAFF)).one()
-    badge = session.scalars(select(BadgeClass).where(BadgeClass.issuer_id == issuer.id)).first()
+    # Signed inline whatever INLINE_AWARDS_MAX says: the demo awards a handful of badges.
+    pathway = demo_cycle.ensure_cycle(session, Issuing(keyring, links, now), issuer=issuer, staff=staff)
+    badge = session.scalars(
+        select(BadgeClass).where(BadgeClass.issuer_id == issuer.id).order_by(BadgeClass.id)
+    ).first()
     assert badge is not None
     mine = select(Beneficiary).where(Beneficiary.issuer_id == issuer.id)
     people = list(session.scalars(mine.order_by(Beneficiary.id)))
-    return DemoData(issuer, staff, badge, people)
+    return DemoData(issuer, staff, badge, people, pathway)
 
 
 def _create(session: Session, keyring: Keyring, *, links: Links, now: datetime) -> Issuer:
@@ -98,6 +105,7 @@ class DemoGuide(TypedDict):
     api_token: str
     badge_class: str
     beneficiaries: dict[str, str]
+    pathway: str
     award_with_cli: str
     award_with_api: str
 
@@ -108,7 +116,7 @@ def describe(data: DemoData, links: Links, token: str, *, command: str, sign_in:
     `command` is how the `badges` command runs from the newcomer's shell (`.venv/bin/badges`) and
     `sign_in` the staff member's way in (a single-use link to choose a password, while there is none).
     """
-    badge, cli_person, api_person = data.badge_class.public_id, data.beneficiaries[0], data.beneficiaries[-1]
+    badge, cli_person, api_person = data.badge_class.public_id, data.beneficiaries[0], data.beneficiaries[1]
     return {
         "issuer": links.issuer(data.issuer.slug),
         "staff_email": data.staff.email,
@@ -116,6 +124,7 @@ def describe(data: DemoData, links: Links, token: str, *, command: str, sign_in:
         "api_token": token,
         "badge_class": badge,
         "beneficiaries": {b.display_name: b.public_id for b in data.beneficiaries},
+        "pathway": f"{links.base}/staff/pathways/{data.pathway.public_id}",
         "award_with_cli": f"{command} awards create --issuer {data.issuer.slug} "
         f"--badge-class {badge} --beneficiary {cli_person.public_id}",
         "award_with_api": f"curl -s -X POST {links.base}/api/v1/awards -H 'Authorization: Bearer {token}' "
