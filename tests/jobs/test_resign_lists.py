@@ -34,7 +34,9 @@ def issuer_with_lists(session, keyring, links, now):
 
 
 def lists_of(session, issuer_id):
-    return session.scalars(select(StatusList).where(StatusList.issuer_id == issuer_id).order_by(StatusList.id)).all()
+    return session.scalars(
+        select(StatusList).where(StatusList.issuer_id == issuer_id).order_by(StatusList.id)
+    ).all()
 
 
 def verifies_with(keyring, links, slug, status_list, key_id):
@@ -59,7 +61,9 @@ def compromise(session, keyring, links, now, award):
     return key.public_id, replacement.public_id, job.id
 
 
-def test_the_job_re_signs_every_list_with_the_new_key_and_twice_is_harmless(app, session, keyring, links, now):
+def test_the_job_re_signs_every_list_with_the_new_key_and_twice_is_harmless(
+    app, session, keyring, links, now
+):
     award = issuer_with_lists(session, keyring, links, now)
     slug, issuer_id = award.issuer.slug, award.issuer_id
     old, new, job_id = compromise(session, keyring, links, now, award)
@@ -70,7 +74,12 @@ def test_the_job_re_signs_every_list_with_the_new_key_and_twice_is_harmless(app,
     assert all(verifies_with(keyring, links, slug, s, new) for s in found)
     assert not any(status_lists.signed_with_key_in_force(session, s, links=links) is False for s in found)
     state = jobs_keys.latest(session, issuer_id=issuer_id)
-    assert state is not None and (state.job_id, state.state, state.done, state.total) == (job_id, "done", 5, 5)
+    assert state is not None and (state.job_id, state.state, state.done, state.total) == (
+        job_id,
+        "done",
+        5,
+        5,
+    )
 
     signed = {s.id: (s.signed_at, s.signed_credential) for s in found}
     session.rollback()
@@ -93,7 +102,9 @@ def test_the_command_re_signs_inline_without_a_worker(app, session, keyring, lin
     session.commit()
     pushed: list[int] = []
     # No worker gets the message: the command alone signs the lists again.
-    monkeypatch.setattr(jobs.queue_of(app), "push", lambda job_id, request_id, delay=None: pushed.append(job_id))
+    monkeypatch.setattr(
+        jobs.queue_of(app), "push", lambda job_id, request_id, delay=None: pushed.append(job_id)
+    )
     args = ["keys", "compromise", "--issuer", slug, "--key", key_id, "--since", "2026-03-11", "--yes"]
     result = app.test_cli_runner().invoke(args=args)
     monkeypatch.undo()

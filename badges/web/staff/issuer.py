@@ -22,8 +22,8 @@ from badges.web.context import keyring, links, now
 from badges.web.i18n import say_error, say_fields
 from badges.web.staff import bp
 from badges.web.staff.access import own_issuer, role_required
-from badges.web.staff.identity import signed_in
 from badges.web.staff.forms import commit_and_redirect, confirmed, invalid, values
+from badges.web.staff.identity import signed_in
 
 SINCE_IN_FUTURE = message("keys.since_in_future", N_("La date ne peut pas être dans le futur."))
 

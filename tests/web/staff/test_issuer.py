@@ -9,7 +9,6 @@ import pytest
 from sqlalchemy import func, select
 
 from badges import jobs
-
 from badges.models import SigningKey, StatusList
 from badges.services.credentials import signing_keys
 from tests.web.staff.conftest import post, text
@@ -94,7 +93,9 @@ def test_compromise_takes_a_date_then_a_confirmation(staff, session, world, now)
     assert done.status_code == 303
     assert "La clé est déclarée compromise." in text(staff.get("/staff/keys"))
     assert jobs.wait(staff.application)
-    lists = session.scalar(select(func.count()).select_from(StatusList).where(StatusList.issuer_id == world.issuer.id))
+    lists = session.scalar(
+        select(func.count()).select_from(StatusList).where(StatusList.issuer_id == world.issuer.id)
+    )
     plural = "re-signées" if lists > 1 else "re-signée"
     assert f"Listes de statut : {lists} sur {lists} {plural}." in text(staff.get("/staff/keys"))
     session.expire_all()
