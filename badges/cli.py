@@ -16,6 +16,8 @@ from sqlalchemy import select
 
 from badges import db, logs
 from badges.db import get_session
+from badges.jobs import keys as jobs_keys
+from badges.jobs import runner
 from badges.jobs.command import settle_command, worker_command
 from badges.models import Credential, Role, User
 from badges.services.accounts import users
@@ -177,7 +179,14 @@ def keys_rotate(slug: str) -> None:
 @click.confirmation_option(
     prompt="Déclarer cette clé compromise ? Les badges signés après la date deviendront invalides."
 )
-def keys_compromise(slug: str, key_id: str, since: datetime) -> None:
+@click.option(
+    "--background",
+    is_flag=True,
+    help="Leave the re-signing of the status lists to `badges worker` instead of doing it here.",
+)
+def keys_compromise(slug: str, key_id: str, since: datetime, background: bool) -> None:
+    """The key is distrusted at once; the status lists are then signed again by a `resign-lists` job,
+    run here (inline, the default: no worker needed) or by a worker with --background."""
     session = get_session()
     key = signing_keys.key_by_public_id(session, key_id)
     if key.issuer.slug != slug:
@@ -185,14 +194,30 @@ def keys_compromise(slug: str, key_id: str, since: datetime) -> None:
     since = since if since.tzinfo else since.replace(tzinfo=UTC)
     try:
         replacement = issuers.compromise_key(
-            session, keyring(), key=key, since=since, links=links(), now=now()
+            session, keyring(), key=key, since=since, links=links(), now=now(), resign=False
         )
     except ServiceError as exc:
         fail_on_service_error(exc)
+    job = jobs_keys.queue_resign(session, issuer_id=key.issuer_id, reason=key_id)
     session.commit()
     click.echo(f"Clé {key_id} compromise depuis le {since.isoformat()}.")
     if replacement is not None:
         click.echo(f"Nouvelle clé {replacement.algorithm} : {replacement.public_id}")
+    _resign(job.id, background)
+
+
+def _resign(job_id: int, background: bool) -> None:
+    """Run the re-signing job here (a worker that also got its message finds it taken), or leave it."""
+    if background:
+        click.echo(f"Tâche {job_id} en file : `badges worker` signe à nouveau les listes de statut.")
+        return
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    with app.app_context():  # the job's own session, apart from the command's
+        runner.run(app, job_id, None)
+        found = jobs_keys.latest_by_id(get_session(), job_id)
+    click.echo(f"Listes de statut : {found.done} sur {found.total} re-signées ({found.state}).")
+    if found.state != "done":
+        raise click.ClickException("Re-signature inachevée : `badges worker` la reprendra.")
 
 
 @click.group("users", cls=AppGroup)

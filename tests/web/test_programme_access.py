@@ -137,3 +137,26 @@ def test_public_framework_page_anchors_every_competence(client, links, session, 
     text = page.get_data(as_text=True)
     assert 'id="P-01"' in text and 'id="P-10"' in text
     assert "Niveau visé : N2 (Je fais seul, pas à pas)" in text
+
+
+def test_a_bulk_job_is_read_by_its_tiers_lieu_and_the_coordination_only(tiers, session, now, client):
+    from sqlalchemy import select
+
+    from badges.services.shared import job_records
+
+    foreign = tiers["foreign"]
+    issuer_id = session.scalar(select(Credential.issuer_id).where(Credential.public_id == foreign["award"]))
+    job, _ = job_records.create(
+        session,
+        kind="bulk-issue",
+        key=f"test-bulk:{issuer_id}",
+        payload={"issuer": issuer_id, "pairs": []},
+        now=now,
+    )
+    job_records.finish(session, job.id, now=now)  # done: nothing for the worker to wait for
+    session.commit()
+    assert tiers["api"].get(f"/jobs/{job.id}").status_code == 404  # another tiers-lieu's
+    found = tiers["coordinator"].get(f"/jobs/{job.id}")
+    assert found.status_code == 200 and (found.json["state"], found.json["total"]) == ("done", 0)
+    assert client.get(f"/api/v1/jobs/{job.id}").status_code == 401
+    assert tiers["api"].get("/jobs/abc").status_code == 404

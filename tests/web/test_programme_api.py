@@ -291,3 +291,36 @@ def test_ateliers_and_pathways_with_their_data_can_be_deleted(api, session):
     assert api.delete(f"/pathways/{data['pathway']['id']}").status_code == 204
     assert api.get(f"/pathways/{data['pathway']['id']}").status_code == 404
     assert api.get(f"/badge-classes/{data['badge']['id']}").status_code == 200
+
+
+@pytest.fixture
+def inline_max_zero(app):
+    before = app.config["INLINE_AWARDS_MAX"]
+    app.config["INLINE_AWARDS_MAX"] = 0
+    yield
+    app.config["INLINE_AWARDS_MAX"] = before
+
+
+def test_past_the_threshold_the_grid_answers_202_and_a_job_signs_the_badges(
+    api, app, session, inline_max_zero
+):
+    from badges import jobs
+
+    data = setup_pathway(api)
+    awa, karim = data["people"]
+    response = api.post(
+        f"/ateliers/{data['atelier']['id']}/grid",
+        json={"moment": "apres", "method": "observation", "results": cells([awa, karim])},
+    )
+    assert response.status_code == 202, response.json
+    assert response.json["issued"] == [] and len(response.json["evaluations"]) == 4
+    assert [p["beneficiary"] for p in response.json["pending"]] == [karim["id"]]  # recorded at once
+    job = response.json["job"]
+    assert job["progress"] == f"/api/v1/jobs/{job['id']}"
+    assert jobs.wait(app)
+    found = api.get(job["progress"].removeprefix("/api/v1"))
+    assert found.status_code == 200, found.json
+    assert (found.json["state"], found.json["done"], found.json["total"]) == ("done", 1, 1)
+    (public_id,) = found.json["issued"]
+    assert api.get(f"/awards/{public_id}").json["beneficiary"] == awa["id"]
+    assert api.get(f"/jobs/{job['id'] + 1000}").status_code == 404

@@ -55,9 +55,17 @@ def create_issuer(
 
 
 def compromise_key(
-    session: Session, keyring: Keyring, *, key: SigningKey, since: datetime, links: Links, now: datetime
+    session: Session,
+    keyring: Keyring,
+    *,
+    key: SigningKey,
+    since: datetime,
+    links: Links,
+    now: datetime,
+    resign: bool = True,
 ) -> SigningKey | None:
-    """Distrust the key from `since`; replace it if it was in force and re-sign the status lists.
+    """Distrust the key from `since`; replace it if it was in force and re-sign the status lists
+    (unless `resign` is False: the caller queues that as a job, jobs/keys.py).
 
     Returns the replacement key, if one was needed.
     """
@@ -69,7 +77,8 @@ def compromise_key(
             session, keyring, issuer=key.issuer, algorithm=key.algorithm, now=now
         )
         session.flush()
-    revocation.resign_issuer_lists(session, keyring, issuer_id=key.issuer_id, links=links, now=now)
+    if resign:
+        revocation.resign_issuer_lists(session, keyring, issuer_id=key.issuer_id, links=links, now=now)
     return replacement
 
 
@@ -101,11 +110,13 @@ def update_issuer(issuer: Issuer, *, data: dict[str, Any]) -> Issuer:
 
 
 def rotate_keys(
-    session: Session, keyring: Keyring, *, issuer: Issuer, links: Links, now: datetime
+    session: Session, keyring: Keyring, *, issuer: Issuer, links: Links, now: datetime, resign: bool = True
 ) -> list[SigningKey]:
     """New keys sign from now on (the retired ones keep verifying); the status lists are signed again
-    with the new key, so nothing published still depends on a retired key."""
+    with the new key (here, or in a job when `resign` is False), so nothing published still depends on
+    a retired key."""
     new_keys = signing_keys.rotate(session, keyring, issuer=issuer, now=now)
     session.flush()
-    revocation.resign_issuer_lists(session, keyring, issuer_id=issuer.id, links=links, now=now)
+    if resign:
+        revocation.resign_issuer_lists(session, keyring, issuer_id=issuer.id, links=links, now=now)
     return new_keys

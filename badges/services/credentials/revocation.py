@@ -78,3 +78,21 @@ def resign_issuer_lists(
     query = select(StatusList).where(StatusList.issuer_id == issuer_id).order_by(StatusList.id)
     for status_list in session.scalars(query).all():
         status_lists.sign_list(session, keyring, status_list=status_list, links=links, now=now)
+
+
+def issuer_list_ids(session: Session, *, issuer_id: int) -> list[int]:
+    """The issuer's status lists, in the order they are locked when signed again."""
+    query = select(StatusList.id).where(StatusList.issuer_id == issuer_id).order_by(StatusList.id)
+    return list(session.scalars(query))
+
+
+def resign_if_stale(
+    session: Session, keyring: Keyring, *, status_list_id: int, links: Links, now: datetime
+) -> bool:
+    """Sign the list again unless it is already signed by the issuer's Ed25519 key in force (a re-signing
+    job run twice, or a revocation since, signed it). True when it was signed here."""
+    status_list = status_lists.lock(session, status_list_id)
+    if status_lists.signed_with_key_in_force(session, status_list, links=links):
+        return False
+    status_lists.sign_list(session, keyring, status_list=status_list, links=links, now=now)
+    return True

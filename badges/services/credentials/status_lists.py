@@ -109,3 +109,16 @@ def sign_list(
     )
     status_list.signed_credential = json.dumps(signed, ensure_ascii=False, separators=(",", ":"))
     status_list.signed_at = now
+
+
+def signed_with_key_in_force(session: Session, status_list: StatusList, *, links: Links) -> bool:
+    """The list's signature is by the issuer's Ed25519 key in force (after a key change, it must be
+    signed again until it is)."""
+    if not status_list.signed_credential:
+        return False
+    proofs = json.loads(status_list.signed_credential).get("proof") or []
+    proofs = proofs if isinstance(proofs, list) else [proofs]
+    issuer = status_list.issuer
+    key = signing_keys.signing_key(session, issuer=issuer, algorithm=signing_keys.ED25519)
+    method = links.ed25519_method(issuer.slug, key.public_id)
+    return [proof.get("verificationMethod") for proof in proofs if isinstance(proof, dict)] == [method]

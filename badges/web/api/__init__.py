@@ -87,6 +87,7 @@ from badges.web.api import (  # noqa: E402,F401
     delivery,
     evaluations,
     frameworks,
+    jobs,
     pathways,
     programme,
     reference,

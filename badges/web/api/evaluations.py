@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
-from flask import Response, jsonify
+from flask import Response, current_app, jsonify
 from sqlalchemy import select
 
 from badges.db import get_session
+from badges.jobs import bulk
 from badges.models import (
     Atelier,
     BadgeClass,
@@ -18,10 +20,11 @@ from badges.models import (
     PendingAward,
     ReviewFlag,
 )
-from badges.services.programme import evaluation, pathways, reviews
+from badges.services.programme import awarding, evaluation, pathways, reviews
 from badges.services.programme.awarding import Issuing
 from badges.web.api import bp, json_body, paginate
 from badges.web.api.inputs import PAGE, accepts
+from badges.web.api.jobs import job_link
 from badges.web.api.programme import outcome_json
 from badges.web.api.scope import arg, commit_and_render, scoped, writer
 from badges.web.auth import current_user, token_required
@@ -120,13 +123,25 @@ def create_evaluation() -> tuple[Response, int]:
 @accepts(body=GRID)
 def record_grid(public_id: str) -> tuple[Response, int]:
     """A whole atelier at once: {"moment", "method", "results": [{"beneficiary", "competency", "result"}]}."""
-    atelier = pathways.atelier_in_scope(get_session(), public_id, [writer().id])
+    """Past INLINE_AWARDS_MAX badges due, none is signed in the request: a bulk job signs them, and the
+    answer is 202 with the job (its id and the URL of its progress, api/jobs.py)."""
+    session = get_session()
+    atelier = pathways.atelier_in_scope(session, public_id, [writer().id])
+    signing = replace(_issuing(), inline_max=int(current_app.config["INLINE_AWARDS_MAX"]))
     items, outcome = evaluation.record_grid(
-        get_session(), _issuing(), atelier=atelier, evaluator=current_user(), data=json_body()
+        session, signing, atelier=atelier, evaluator=current_user(), data=json_body()
     )
-    return commit_and_render(
-        outcome, lambda o: {"evaluations": [evaluation_json(e) for e in items], **outcome_json(o)}, 201
-    )
+    job = None
+    if outcome.deferred:
+        job = bulk.queue_bulk_issue(
+            session, outcome.deferred, issuer_id=writer().id, user_id=current_user().id
+        )
+
+    def render(o: awarding.Outcome) -> dict[str, Any]:
+        found = {"evaluations": [evaluation_json(e) for e in items], **outcome_json(o)}
+        return {**found, "job": job_link(job.id)} if job is not None else found
+
+    return commit_and_render(outcome, render, 202 if job is not None else 201)
 
 
 @bp.get("/pending-awards")

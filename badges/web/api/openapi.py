@@ -22,6 +22,7 @@ PATH_PARAMETER = re.compile(r"{(\w+)}")
 STATUS_TEXTS = {
     200: _l("Réussi."),
     201: _l("Créé."),
+    202: _l("Accepté : une tâche termine le travail (suivre job.progress)."),
     204: _l("Fait, sans contenu."),
     401: _l("Jeton absent, inconnu, expiré ou révoqué."),
     403: _l("Ce rôle ne peut pas faire cette action (ou ce jeton n'est pas celui d'un tiers-lieu)."),
@@ -139,7 +140,7 @@ def query_parameters(names: tuple[str, ...]) -> list[dict[str, Any]]:
 
 
 def responses(op: Op) -> dict[str, Any]:
-    statuses = {op.ok, 422, 503, *op.errors}
+    statuses = {op.ok, 422, 503, *op.errors, *([202] if op.accepted else [])}
     if not op.public:
         statuses |= {401, 403}
     if PATH_PARAMETER.search(op.path):
@@ -149,7 +150,9 @@ def responses(op: Op) -> dict[str, Any]:
     found: dict[str, Any] = {}
     for status in sorted(statuses):
         found[str(status)] = (
-            _success(op, status) if status == op.ok else _error(status, report=op.endpoint == "api.verify")
+            _success(op, status)
+            if status in (op.ok, 202)
+            else _error(status, report=op.endpoint == "api.verify")
         )
     return found
 
@@ -158,12 +161,14 @@ def _success(op: Op, status: int) -> dict[str, Any]:
     answer: dict[str, Any] = {"description": str(STATUS_TEXTS[status])}
     if status == 204:
         return answer
-    answer["content"] = {media: {"schema": _media_schema(op, media)} for media in op.media}
+    answer["content"] = {media: {"schema": _media_schema(op, media, status)} for media in op.media}
     return answer
 
 
-def _media_schema(op: Op, media: str) -> Schema:
+def _media_schema(op: Op, media: str, status: int) -> Schema:
     """The answer's schema: the operation's, else a JSON object (a document) or a file's text or bytes."""
+    if op.accepted and status == 202:
+        return ref(op.accepted)
     if op.answer:
         return ref(op.answer)
     return {"type": "object"} if media.endswith("json") else {"type": "string"}

@@ -42,6 +42,8 @@ class Op:
     errors: tuple[int, ...] = ()
     # Another body than JSON (the CSV import, the verifier's file upload).
     body_media: tuple[str, ...] = (JSON,)
+    # A 202 besides the success: the work goes on in a job (its answer's schema).
+    accepted: str | None = None
 
 
 AWARDS, DELIVERY, PROGRAMME, PATHWAYS = _l("Badges délivrés"), _l("Remise"), _l("Programme"), _l("Parcours")
@@ -147,7 +149,9 @@ OPERATIONS: tuple[Op, ...] = (
     Op("post", "/evaluations", "api.create_evaluation", _l("Enregistrer une évaluation"), EVALUATIONS,
        ok=201, answer="EvaluationOutcome", body="EvaluationInput", errors=CONFLICT),
     Op("post", "/ateliers/{public_id}/grid", "api.record_grid", _l("Enregistrer la grille d'un atelier"),
-       EVALUATIONS, ok=201, answer="GridOutcome", body="GridInput", errors=CONFLICT),
+       EVALUATIONS, ok=201, answer="GridOutcome", body="GridInput", errors=CONFLICT, accepted="GridDeferred"),
+    Op("get", "/jobs/{job_id}", "api.get_bulk_job", _l("Suivre la délivrance en nombre d'une grille"),
+       EVALUATIONS, answer="BulkJob", errors=NOT_FOUND),
     Op("get", "/pending-awards", "api.list_pending_awards",
        _l("Lister les badges en attente de consentement"),
        EVALUATIONS, answer="PendingAwardPage", query=PAGE),

@@ -256,6 +256,23 @@ OUTCOMES = {
     "AttendanceOutcome": answer({"atelier": ref("Atelier"), **OUTCOME}),
     "EvaluationOutcome": answer({"evaluation": ref("Evaluation"), **OUTCOME}),
     "GridOutcome": answer({"evaluations": {"type": "array", "items": ref("Evaluation")}, **OUTCOME}),
+    # Past BADGES_INLINE_AWARDS_MAX badges due, a bulk job signs them: its id and progress URL.
+    "GridDeferred": answer(
+        {
+            "evaluations": {"type": "array", "items": ref("Evaluation")},
+            **OUTCOME,
+            "job": answer({"id": INTEGER, "progress": STRING}),
+        }
+    ),
+    "BulkJob": answer(
+        {
+            "id": INTEGER,
+            "state": {"type": "string", "enum": ["queued", "running", "retrying", "done", "failed"]},
+            "done": INTEGER,
+            "total": INTEGER,
+            "issued": {"type": "array", "items": STRING},
+        }
+    ),
 }
 ANSWERS.update(
     {

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from badges.db import get_session
+from badges.jobs import keys as jobs_keys
 from badges.models import Role, SigningKey
 from badges.services.accounts import network
 from badges.services.credentials import issuers, signing_keys
@@ -22,6 +23,7 @@ from badges.web.i18n import say_error, say_fields
 from badges.web.staff import bp
 from badges.web.staff.access import own_issuer, role_required
 from badges.web.staff.forms import commit_and_redirect, confirmed, invalid, values
+from badges.web.staff.identity import signed_in
 
 SINCE_IN_FUTURE = message("keys.since_in_future", N_("La date ne peut pas être dans le futur."))
 
@@ -72,7 +74,8 @@ def _keys() -> list[dict[str, Any]]:
 @bp.get("/keys")
 @role_required(Role.STAFF)
 def keys() -> str:
-    return render_template("staff/issuer/keys.html", keys=_keys())
+    resigning = jobs_keys.latest(get_session(), issuer_id=own_issuer().id)
+    return render_template("staff/issuer/keys.html", keys=_keys(), resigning=resigning)
 
 
 @bp.route("/keys/rotate", methods=["GET", "POST"])
@@ -84,10 +87,18 @@ def keys_rotate() -> Response | str | tuple[str, int]:
     if not confirmed():
         errors = {"confirm": _("Confirmez la rotation pour créer de nouvelles clés.")}
         return invalid("staff/issuer/rotate.html", errors)
-    issuers.rotate_keys(get_session(), keyring(), issuer=own_issuer(), links=links(), now=now())
+    new_keys = issuers.rotate_keys(
+        get_session(), keyring(), issuer=own_issuer(), links=links(), now=now(), resign=False
+    )
+    _queue_resign(f"rotation-{new_keys[0].public_id}")
     return commit_and_redirect(
         _("Nouvelles clés créées. Les badges déjà délivrés restent valides."), "staff.keys"
     )
+
+
+def _queue_resign(reason: str) -> None:
+    """The status lists are signed again with the new key by a job (its progress: the keys page)."""
+    jobs_keys.queue_resign(get_session(), issuer_id=own_issuer().id, reason=reason, user_id=signed_in().id)
 
 
 def _own_key(key_id: str) -> SigningKey:
@@ -124,12 +135,13 @@ def key_compromise(key_id: str) -> Response | str | tuple[str, int]:
         if not confirmed():
             return render_template(COMPROMISE_PAGE, since=raw, day=since, errors={}, step="confirm", **page)
         replacement = issuers.compromise_key(
-            get_session(), keyring(), key=key, since=since, links=links(), now=now()
+            get_session(), keyring(), key=key, since=since, links=links(), now=now(), resign=False
         )
     except InvalidInput as exc:
         return invalid(COMPROMISE_PAGE, say_fields(exc), since=raw, step="date", **page)
     except RuleError as exc:
         return invalid(COMPROMISE_PAGE, {"since": say_error(exc)}, since=raw, step="date", **page)
+    _queue_resign(key_id)
     message = _("La clé est déclarée compromise.")
     if replacement is not None:
         message += " " + _("Une nouvelle clé la remplace pour les prochains badges.")

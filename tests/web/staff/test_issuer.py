@@ -6,7 +6,9 @@ import json
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import func, select
 
+from badges import jobs
 from badges.models import SigningKey, StatusList
 from badges.services.credentials import signing_keys
 from tests.web.staff.conftest import post, text
@@ -62,6 +64,7 @@ def test_rotation_asks_for_a_confirmation_then_replaces_the_keys(staff, session,
     assert len(signing_keys.published_keys(session, issuer=world.issuer)) == 2
     done = post(staff, "/staff/keys/rotate", {"confirm": "yes"})
     assert done.status_code == 303
+    assert jobs.wait(staff.application)  # the lists are signed again by a job
     session.expire_all()
     found = signing_keys.published_keys(session, issuer=world.issuer)
     assert len(found) == 4
@@ -89,6 +92,12 @@ def test_compromise_takes_a_date_then_a_confirmation(staff, session, world, now)
     done = post(staff, url, {"since": "2026-03-01", "confirm": "yes"})
     assert done.status_code == 303
     assert "La clé est déclarée compromise." in text(staff.get("/staff/keys"))
+    assert jobs.wait(staff.application)
+    lists = session.scalar(
+        select(func.count()).select_from(StatusList).where(StatusList.issuer_id == world.issuer.id)
+    )
+    plural = "re-signées" if lists > 1 else "re-signée"
+    assert f"Listes de statut : {lists} sur {lists} {plural}." in text(staff.get("/staff/keys"))
     session.expire_all()
     key = signing_keys.key_by_public_id(session, world.key_id)
     assert key.compromised_at is not None and key.compromised_at < now
