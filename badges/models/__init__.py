@@ -16,6 +16,7 @@ from badges.models.pathway import (
     atelier_competency,
     pathway_badge_class,
 )
+from badges.models.pathway_badge import CredentialBasis, PathwayBadge, pathway_badge_component
 from badges.models.security import LoginAttempt
 from badges.models.sharing import BeneficiaryLink, CredentialSharing, ShareLink
 from badges.models.status import STATUS_LIST_SIZE, StatusList
@@ -35,6 +36,7 @@ __all__ = [
     "Competency",
     "CompetencyAlignment",
     "Credential",
+    "CredentialBasis",
     "CredentialSharing",
     "Enrolment",
     "Evaluation",
@@ -45,6 +47,7 @@ __all__ = [
     "PendingAward",
     "PersonalCriterion",
     "Pathway",
+    "PathwayBadge",
     "ReviewFlag",
     "Role",
     "ShareLink",
@@ -55,4 +58,5 @@ __all__ = [
     "atelier_competency",
     "badge_class_competency",
     "pathway_badge_class",
+    "pathway_badge_component",
 ]
