@@ -28,7 +28,7 @@ from badges.models import (
 from badges.services.credentials import issuance
 from badges.services.credentials.links import Links
 from badges.services.crypto.keyring import Keyring
-from badges.services.programme import badge_classes, beneficiaries, rules
+from badges.services.programme import badge_classes, beneficiaries, pathway_badges, rules
 from badges.services.shared.errors import Conflict
 
 SELF_ASSESSMENT = "auto_evaluation"
@@ -160,6 +160,9 @@ def settle(session: Session, issuing: Issuing, beneficiaries: Iterable[Beneficia
         for badge in candidates:
             if facts is not None and rules.holds(badge, facts):
                 outcome.merge(award_or_wait(session, issuing, badge, person))
+        # After the other badges: a component issued by this very save counts at once.
+        for badge in pathway_badges.due(session, person):
+            outcome.merge(award_or_wait(session, issuing, badge, person))
     return outcome
 
 
@@ -201,6 +204,9 @@ def award_or_wait(session: Session, issuing: Issuing, badge: BadgeClass, person:
     if person.consent_at is None:
         pending = _pending(session, badge, person, issuing.now)
         return Outcome(pending=[pending] if pending else [])
+    parts = pathway_badges.parts_for(session, badge, person)
+    if parts == []:
+        return Outcome()  # a pathway badge no longer earned (a component revoked while it waited)
     try:
         credential = issuance.award(
             session,
@@ -209,11 +215,15 @@ def award_or_wait(session: Session, issuing: Issuing, badge: BadgeClass, person:
             beneficiary=person,
             links=issuing.links,
             now=issuing.now,
-            evidence=evidence_for(session, person, badge),
+            evidence=evidence_for(session, person, badge)
+            if parts is None
+            else pathway_badges.evidence(parts, issuing.links),
         )
     except Conflict:
         # A concurrent request issued it first: exactly once, as the database guarantees.
         return Outcome()
+    if parts:
+        pathway_badges.record_basis(session, credential, parts)
     return Outcome(issued=[credential])
 
 
