@@ -1,4 +1,4 @@
-"""Pathway badges (badges de parcours): a badge class awarded for a whole pathway, and what each award rests on."""
+"""Pathway badges (badges de parcours): a class awarded for a whole pathway, and what each award rests on."""
 
 from __future__ import annotations
 
