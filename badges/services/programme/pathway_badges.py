@@ -288,3 +288,42 @@ def record_basis(session: Session, credential: Credential, parts: list[Credentia
     for part in parts:
         session.add(CredentialBasis(credential_id=credential.id, basis_id=part.id))
     session.flush()
+
+
+@dataclass(frozen=True)
+class Choices:
+    """What the badge-class form offers: the tiers-lieu's pathways and the classes that can be components."""
+
+    pathways: list[tuple[str, str]]
+    components: list[tuple[str, str]]
+
+
+def choices(session: Session, issuer: Issuer, badge: BadgeClass | None) -> Choices:
+    nested = set(session.scalars(select(PathwayBadge.badge_class_id)))
+    classes = session.scalars(
+        select(BadgeClass).where(BadgeClass.issuer_id == issuer.id).order_by(BadgeClass.name)
+    )
+    found = session.scalars(select(Pathway).where(Pathway.issuer_id == issuer.id).order_by(Pathway.title))
+    return Choices(
+        pathways=[(p.public_id, p.title) for p in found],
+        components=[
+            (c.public_id, c.name)
+            for c in classes
+            if c.id not in nested and (badge is None or c.id != badge.id)
+        ],
+    )
+
+
+def form_values(session: Session, badge: BadgeClass) -> dict[str, Any]:
+    """A pathway badge's rule as the badge-class form shows it (empty for another class)."""
+    rule = rule_of(session, badge)
+    if rule is None:
+        return {}
+    return {
+        "rule_mode": "pathway",
+        "path_pathway": rule.pathway.public_id,
+        "path_components": [c.public_id for c in rule.components],
+        "path_at_least": str(rule.at_least or ""),
+        "path_ateliers": str(rule.min_ateliers or ""),
+        "path_hours": str(rule.min_hours or ""),
+    }
