@@ -1,5 +1,5 @@
 """The badge-class form makes a pathway badge (badge de parcours): pathway, component badges, how many,
-attendance; only the tiers-lieu's own pathway and badges; a French message per field; nothing written on error."""
+attendance; only the tiers-lieu's own pathway and badges; a French message per field; nothing written."""
 
 from __future__ import annotations
 
