@@ -30,6 +30,10 @@ ALREADY_AWARDED = message(
     "badge_class.already_awarded", N_("Ce badge a déjà été délivré : il ne peut plus être supprimé.")
 )
 BADGE_NOT_FOUND = message("badge.not_found", N_("Badge introuvable."))
+A_COMPONENT = message(
+    "badge_class.a_component",
+    N_("Ce badge compose un badge de parcours : retirez-le d'abord de ce badge de parcours."),
+)
 
 PROFILES = profiles.PROFILES
 EDITABLE = (
@@ -227,6 +231,8 @@ def delete_badge_class(session: Session, *, badge: BadgeClass) -> None:
     """Only a class never awarded can go: issued credentials must keep resolving."""
     if session.scalar(select(Credential.id).where(Credential.badge_class_id == badge.id).limit(1)):
         raise Conflict(ALREADY_AWARDED)
+    if pathway_badges.is_component(session, badge):
+        raise Conflict(A_COMPONENT)
     session.delete(badge)
 
 

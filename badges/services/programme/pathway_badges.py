@@ -162,6 +162,11 @@ def _not_a_component_itself(session: Session, badge: BadgeClass, errors: dict[st
         errors["components"] = IS_A_COMPONENT(name=parent.name)
 
 
+def is_component(session: Session, badge: BadgeClass) -> bool:
+    query = select(PathwayBadge.badge_class_id).where(PathwayBadge.components.any(BadgeClass.id == badge.id))
+    return session.scalar(query.limit(1)) is not None
+
+
 def rule_of(session: Session, badge: BadgeClass) -> PathwayBadge | None:
     return session.get(PathwayBadge, badge.id) if badge.id is not None else None
 

@@ -20,7 +20,7 @@ from badges.services.credentials import images, revisions
 from badges.services.programme import badge_class_listing, badge_classes, pathway_badges
 from badges.services.shared.errors import Conflict, InvalidInput
 from badges.web.context import links, now
-from badges.web.i18n import say_fields
+from badges.web.i18n import say_error, say_fields
 from badges.web.staff import bp
 from badges.web.staff.access import own_issuer, role_required
 from badges.web.staff.badge_class_form import (
@@ -175,7 +175,10 @@ def badge_class_delete(badge_class_id: str) -> Response | str | tuple[str, int]:
         return invalid(DELETE, {"confirm": _("Confirmez la suppression du modèle.")}, awarded=0, **page)
     try:
         badge_classes.delete_badge_class(session, badge=found)
-    except Conflict:  # awarded meanwhile
+    except Conflict as exc:  # awarded meanwhile, or a pathway badge's component
+        if exc.said == badge_classes.A_COMPONENT:
+            get_session().rollback()
+            return render_template(DELETE, errors={"confirm": say_error(exc)}, awarded=0, **page), 409
         return _undeletable(page, 1)
     return commit_and_redirect(
         _("Le modèle de badge « %(name)s » est supprimé.", name=found.name), "staff.badge_classes_list"

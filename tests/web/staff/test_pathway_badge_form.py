@@ -76,3 +76,14 @@ def test_no_component_checked_is_refused(staff, world):
     response = post(staff, NEW, form(world, path_components=[]))
     assert response.status_code == 422
     assert 'id="erreur-path_components"' in response.get_data(as_text=True)
+
+
+def test_a_component_cannot_be_deleted_from_under_its_pathway_badge(staff, world, session, now):
+    component = make_badge_class(session, world.issuer, now, name="Naviguer")
+    session.commit()
+    assert post(staff, NEW, form(world, path_components=[component.public_id])).status_code == 303
+    response = post(staff, f"/staff/badge-classes/{component.public_id}/delete", {"confirm": "yes"})
+    assert response.status_code == 409
+    assert "Ce badge compose un badge de parcours" in text(response)
+    session.rollback()
+    assert session.scalars(select(BadgeClass).where(BadgeClass.name == "Naviguer")).one()
