@@ -227,6 +227,24 @@ def award_or_wait(session: Session, issuing: Issuing, badge: BadgeClass, person:
     return Outcome(issued=[credential])
 
 
+def award_by_hand(
+    session: Session, issuing: Issuing, *, badge: BadgeClass, person: Beneficiary, evidence: list[dict]
+) -> Credential:
+    """A staff member's award, then the pathway badges it completes, in the same transaction."""
+    credential = issuance.award(
+        session,
+        issuing.keyring,
+        badge_class=badge,
+        beneficiary=person,
+        links=issuing.links,
+        now=issuing.now,
+        evidence=evidence,
+    )
+    for pathway_badge in pathway_badges.due(session, person):
+        award_or_wait(session, issuing, pathway_badge, person)
+    return credential
+
+
 def _pending(session: Session, badge: BadgeClass, person: Beneficiary, now: datetime) -> PendingAward | None:
     exists = session.scalar(
         select(PendingAward.id).where(

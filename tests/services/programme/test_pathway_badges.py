@@ -244,3 +244,13 @@ def test_a_pathway_badge_can_be_turned_back_into_a_plain_badge(session, now, wor
     badge_classes.update_badge_class(session, badge=whole, data={"pathway_badge": None}, now=now)
     assert session.get(PathwayBadge, whole.id) is None
     assert whole.revisions[-1].pathway is None
+
+
+def test_a_component_given_by_hand_completes_the_pathway_badge(session, keyring, links, now, world):
+    whole = pathway_badge(session, now, world, [world.badge])
+    awa = world.people[0]
+    credential = awarding.award_by_hand(
+        session, issuing(keyring, links, now), badge=world.badge, person=awa, evidence=[]
+    )
+    issued = session.query(Credential).filter_by(badge_class_id=whole.id, beneficiary_id=awa.id).one()
+    assert session.query(CredentialBasis).filter_by(credential_id=issued.id).one().basis_id == credential.id
