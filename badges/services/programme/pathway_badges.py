@@ -332,3 +332,14 @@ def form_values(session: Session, badge: BadgeClass) -> dict[str, Any]:
         "path_ateliers": str(rule.min_ateliers or ""),
         "path_hours": str(rule.min_hours or ""),
     }
+
+
+def summary(published: dict[str, Any] | None) -> list[str]:
+    """The staff screens' line for a pathway badge, from its published revision (empty for another class)."""
+    if not published:
+        return []
+    names = [c["name"] for c in published["components"]]
+    some = published.get("at_least") and published["at_least"] < len(names)
+    which = f"au moins {published['at_least']} des {len(names)}" if some else f"les {len(names)}"
+    wanted = f"le badge {names[0]}" if len(names) == 1 else f"{which} badges : " + ", ".join(names)
+    return [f"Badge de parcours « {published['pathway']} » : obtenir {wanted}."]

@@ -87,3 +87,9 @@ def test_a_component_cannot_be_deleted_from_under_its_pathway_badge(staff, world
     assert "Ce badge compose un badge de parcours" in text(response)
     session.rollback()
     assert session.scalars(select(BadgeClass).where(BadgeClass.name == "Naviguer")).one()
+
+
+def test_the_list_and_the_detail_say_it_is_a_pathway_badge(staff, world, session):
+    assert post(staff, NEW, form(world)).status_code == 303
+    page = text(staff.get("/staff/badge-classes"))
+    assert "Badge de parcours « " in page and f"obtenir le badge {world.award.badge_class.name}." in page
