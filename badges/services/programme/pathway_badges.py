@@ -254,11 +254,13 @@ def progress(session: Session, rule: PathwayBadge, person: Beneficiary) -> Progr
 
 def due(session: Session, person: Beneficiary) -> list[BadgeClass]:
     """The pathway badges this person has earned and does not hold yet."""
-    held = set(
-        session.scalars(select(Credential.badge_class_id).where(Credential.beneficiary_id == person.id))
-    )
-    found = []
-    for rule in rules_of_issuer(session, person.issuer_id):
+    found: list[BadgeClass] = []
+    found_rules = rules_of_issuer(session, person.issuer_id)
+    if not found_rules:
+        return found  # most tiers-lieux: one query, and nothing more per person
+    query = select(Credential.badge_class_id).where(Credential.beneficiary_id == person.id)
+    held = set(session.scalars(query))
+    for rule in found_rules:
         if rule.badge_class_id in held:
             continue
         state = progress(session, rule, person)
