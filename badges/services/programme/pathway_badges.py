@@ -345,3 +345,18 @@ def summary(published: dict[str, Any] | None) -> list[str]:
     which = f"au moins {published['at_least']} des {len(names)}" if some else f"les {len(names)}"
     wanted = f"le badge {names[0]}" if len(names) == 1 else f"{which} badges : " + ", ".join(names)
     return [f"Badge de parcours « {published['pathway']} » : obtenir {wanted}."]
+
+
+def to_json(session: Session, badge: BadgeClass) -> dict[str, Any] | None:
+    """A pathway badge's rule as the API reads and writes it (public ids); None for another class."""
+    rule = rule_of(session, badge)
+    if rule is None:
+        return None
+    found = {
+        "pathway": rule.pathway.public_id,
+        "components": [c.public_id for c in rule.components],
+        "at_least": rule.at_least,
+        "min_ateliers": rule.min_ateliers,
+        "min_hours": rule.min_hours,
+    }
+    return {key: value for key, value in found.items() if value is not None}
