@@ -26,7 +26,7 @@ from badges.db import EXTENSION as DB_EXTENSION
 from badges.db import engine_of, get_session
 from badges.jobs.appctx import keyring, links, now
 from badges.jobs.queue import enqueue_after_commit, task
-from badges.models import Credential, Job
+from badges.models import Beneficiary, Credential, Job
 from badges.models.job import DONE, FAILED
 from badges.services.credentials import issuance
 from badges.services.programme import awarding
@@ -99,8 +99,17 @@ def issue_chunk(job_id: int, payload: dict[str, Any]) -> None:
         job_records.progress(writer, job_id, done=total - len(left), total=total, now=now())
         writer.commit()
         if not left:
+            _settle_pathway_badges(writer, issuing, payload)
             return
         pairs = left
+
+
+def _settle_pathway_badges(writer: Session, issuing: awarding.Issuing, payload: dict[str, Any]) -> None:
+    """The pathway badges the chunk's awards complete (few: one per person and pathway), issued inline."""
+    ids = sorted({int(person) for _badge, person in payload["pairs"]})
+    people = [person for person in (writer.get(Beneficiary, i) for i in ids) if person is not None]
+    awarding.settle_pathway_badges(writer, issuing, people)
+    writer.commit()
 
 
 @dataclass(frozen=True)

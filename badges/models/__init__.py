@@ -25,6 +25,7 @@ from badges.models.pathway import (
     atelier_competency,
     pathway_badge_class,
 )
+from badges.models.pathway_badge import CredentialBasis, PathwayBadge, pathway_badge_component
 from badges.models.ressenti import Ressenti, RessentiItem
 from badges.models.security import LoginAttempt
 from badges.models.sharing import BeneficiaryLink, CredentialSharing, ShareLink
@@ -45,6 +46,7 @@ __all__ = [
     "Competency",
     "CompetencyAlignment",
     "Credential",
+    "CredentialBasis",
     "CredentialSharing",
     "Enrolment",
     "Evaluation",
@@ -62,6 +64,7 @@ __all__ = [
     "PathwayOutcome",
     "Questionnaire",
     "ResourceActor",
+    "PathwayBadge",
     "ReviewFlag",
     "Role",
     "ShareLink",
@@ -74,4 +77,5 @@ __all__ = [
     "outcome_orientation",
     "outcome_skill",
     "pathway_badge_class",
+    "pathway_badge_component",
 ]

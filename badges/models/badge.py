@@ -72,6 +72,9 @@ class BadgeRevision(PublicIdMixin, Base):
     tags: Mapped[list[str]] = mapped_column(JSON, default=list)
     # Alignment targets as published: [{"name", "framework", "slug", "code", "description"}].
     alignments: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
+    # A pathway badge as published: {"pathway": title, "at_least": n | None, "components": [{"id": class
+    # public id, "name"}]} (services/credentials/revisions.py); None for any other badge.
+    pathway: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     image_png: Mapped[bytes] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 

@@ -14,7 +14,9 @@ from badges.services.openbadges.common import (
     JWK_COMPROMISED,
     AlignmentData,
     BadgeClassData,
+    ComponentData,
     IssuerData,
+    PathwayData,
     isoformat,
 )
 
@@ -52,6 +54,23 @@ def revision_data(revision: BadgeRevision, links: Links) -> BadgeClassData:
         level=revision.level,
         alignments=alignments,
         tags=tuple(revision.tags or ()),
+        pathway=pathway_data(revision, links),
+    )
+
+
+def pathway_data(revision: BadgeRevision, links: Links) -> PathwayData | None:
+    """The components of a pathway badge, by their class's public id (its first revision's documents)."""
+    if not revision.pathway:
+        return None
+    return PathwayData(
+        title=revision.pathway["pathway"],
+        at_least=revision.pathway.get("at_least"),
+        components=tuple(
+            ComponentData(
+                name=c["name"], achievement_url=links.achievement(c["id"]), badge_url=links.ob2_badge(c["id"])
+            )
+            for c in revision.pathway["components"]
+        ),
     )
 
 

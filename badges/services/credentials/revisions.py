@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from badges.models import BadgeClass, BadgeRevision, Competency, Credential
+from badges.models import BadgeClass, BadgeRevision, Competency, Credential, PathwayBadge
 from badges.models.base import new_public_id
 
 
@@ -59,8 +59,21 @@ def issued_from(session: Session, revision: BadgeRevision) -> bool:
     )
 
 
-def _snapshot(badge: BadgeClass) -> dict[str, Any]:
+def pathway_of(session: Session, badge: BadgeClass) -> dict[str, Any] | None:
+    """A pathway badge as published: the pathway's title, how many components are needed, and each one."""
+    rule = session.get(PathwayBadge, badge.id) if badge.id is not None else None
+    if rule is None:
+        return None
     return {
+        "pathway": rule.pathway.title,
+        "at_least": rule.at_least,
+        "components": [{"id": c.public_id, "name": c.name} for c in rule.components],
+    }
+
+
+def _snapshot(session: Session, badge: BadgeClass) -> dict[str, Any]:
+    return {
+        "pathway": pathway_of(session, badge),
         "name": badge.name,
         "description": badge.description,
         "criteria_narrative": badge.criteria_narrative,
@@ -73,7 +86,7 @@ def _snapshot(badge: BadgeClass) -> dict[str, Any]:
 
 def publish(session: Session, badge: BadgeClass, *, now: datetime) -> BadgeRevision:
     """Make the published state match the class (the caller flushed the class first)."""
-    snapshot = _snapshot(badge)
+    snapshot = _snapshot(session, badge)
     revision = current(session, badge, lock="update") if badge.id is not None else None
     if revision is not None and not issued_from(session, revision):
         for name, value in snapshot.items():

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from badges.models import Credential, StatusList
+from badges.models import Credential, CredentialBasis, StatusList
 from badges.services.credentials import sharing, status_lists
 from badges.services.credentials.links import Links
 from badges.services.crypto.keyring import Keyring
@@ -19,6 +19,8 @@ REASON_TOO_LONG = message("revocation.reason_too_long", N_("La raison dépasse 3
 ALREADY_REVOKED = message("revocation.already_revoked", N_("Ce badge est déjà révoqué."))
 BADGE_NOT_FOUND = message("badge.not_found", N_("Badge introuvable."))
 
+# Given to an award resting on a revoked one (a pathway badge on its component badges).
+BASIS_REVOKED = "Un badge sur lequel ce badge repose a été révoqué."
 # The PII-free reason kept when a badge is erased at its holder's request (docs/domain.md#D-gdpr-erasure).
 ERASURE_REASON = "Badge effacé à la demande de son titulaire."
 
@@ -41,7 +43,30 @@ def revoke(
     credential.revocation_reason = validate_reason(reason)
     credential.revoked_at = now
     session.flush()
-    status_lists.sign_list(session, keyring, status_list=credential.status_list, links=links, now=now)
+    lists = {
+        credential.status_list_id: credential.status_list,
+        **_revoke_resting_on(session, credential, now),
+    }
+    for status_list in lists.values():
+        status_lists.sign_list(session, keyring, status_list=status_list, links=links, now=now)
+
+
+def _revoke_resting_on(session: Session, basis: Credential, now: datetime) -> dict[int, StatusList]:
+    """Revoke the awards resting on `basis` (a pathway badge on a component): their lists, to sign again."""
+    resting = session.scalars(
+        select(Credential)
+        .join(CredentialBasis, CredentialBasis.credential_id == Credential.id)
+        .where(CredentialBasis.basis_id == basis.id, Credential.revoked_at.is_(None))
+        .order_by(Credential.id)
+    ).all()
+    lists: dict[int, StatusList] = {}
+    for credential in resting:
+        _lock_and_refresh(session, credential)
+        if credential.revoked_at is None:
+            credential.revoked_at, credential.revocation_reason = now, BASIS_REVOKED
+            lists[credential.status_list_id] = credential.status_list
+    session.flush()
+    return lists
 
 
 def erase(session: Session, keyring: Keyring, *, credential: Credential, links: Links, now: datetime) -> None:
@@ -60,7 +85,12 @@ def erase(session: Session, keyring: Keyring, *, credential: Credential, links: 
     credential.ob3_hash_data = credential.ob3_hash_source = None
     sharing.forget_links(session, credential=credential)
     session.flush()
-    status_lists.sign_list(session, keyring, status_list=credential.status_list, links=links, now=now)
+    lists = {
+        credential.status_list_id: credential.status_list,
+        **_revoke_resting_on(session, credential, now),
+    }
+    for status_list in lists.values():
+        status_lists.sign_list(session, keyring, status_list=status_list, links=links, now=now)
 
 
 def _lock_and_refresh(session: Session, credential: Credential) -> None:

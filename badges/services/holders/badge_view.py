@@ -64,6 +64,13 @@ class NamedLink(TypedDict):
     url: str
 
 
+class PathwayView(TypedDict):
+    """A pathway badge's component badges, as its signed evidence names them."""
+
+    count: int
+    parts: list[NamedLink]
+
+
 class CredentialView(TypedDict):
     """Everything the badge templates show."""
 
@@ -86,6 +93,17 @@ class CredentialView(TypedDict):
     json_url: str
     ob2_url: str
     linkedin_url: str
+    pathway: PathwayView | None
+
+
+def pathway_view(signed: dict) -> PathwayView | None:
+    """Read from the credential as signed: a LearningProgram's evidence with an id is a component badge."""
+    if signed["credentialSubject"]["achievement"].get("achievementType") != "LearningProgram":
+        return None
+    parts = [
+        NamedLink(name=e.get("name", ""), url=e["id"]) for e in signed.get("evidence", []) if e.get("id")
+    ]
+    return {"count": len(parts), "parts": parts}
 
 
 def status(credential: Credential, now: datetime) -> str:
@@ -214,6 +232,7 @@ def credential_view(session: Session, links: Links, credential: Credential, now:
             page_url=page_url,
             credential_id=credential.public_id,
         ),
+        "pathway": pathway_view(signed),
     }
 
 

@@ -46,6 +46,24 @@ class AlignmentData:
 
 
 @dataclass(frozen=True)
+class ComponentData:
+    """A badge a pathway badge is made of: its OB 3.0 Achievement and OB 2.0 BadgeClass URLs."""
+
+    name: str
+    achievement_url: str
+    badge_url: str
+
+
+@dataclass(frozen=True)
+class PathwayData:
+    """What makes a badge a pathway badge (badge de parcours): the pathway and its component badges."""
+
+    title: str
+    components: tuple[ComponentData, ...]
+    at_least: int | None = None
+
+
+@dataclass(frozen=True)
 class BadgeClassData:
     id: str
     name: str
@@ -56,3 +74,4 @@ class BadgeClassData:
     level: str
     alignments: tuple[AlignmentData, ...] = ()
     tags: tuple[str, ...] = field(default_factory=tuple)
+    pathway: PathwayData | None = None

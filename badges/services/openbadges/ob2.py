@@ -61,8 +61,19 @@ def badge_class(data: BadgeClassData, *, badge_id: str, issuer_id: str) -> dict:
         "criteria": {"id": data.criteria_url, "narrative": data.criteria_narrative},
         "issuer": issuer_id,
     }
-    if data.alignments:
-        doc["alignment"] = [alignment(a) for a in data.alignments]
+    aligned = [alignment(a) for a in data.alignments]
+    if data.pathway:
+        # OB 2.0 has no achievement type: the components are alignments to their BadgeClasses.
+        aligned += [
+            {
+                "targetName": c.name,
+                "targetUrl": c.badge_url,
+                "targetFramework": f"Parcours : {data.pathway.title}",
+            }
+            for c in data.pathway.components
+        ]
+    if aligned:
+        doc["alignment"] = aligned
     if data.tags:
         doc["tags"] = list(data.tags)
     return doc

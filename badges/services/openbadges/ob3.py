@@ -13,6 +13,7 @@ from badges.services.openbadges.common import (
     AlignmentData,
     BadgeClassData,
     IssuerData,
+    PathwayData,
     isoformat,
 )
 
@@ -26,6 +27,13 @@ DID_V1 = "https://www.w3.org/ns/did/v1"
 MULTIKEY_V1 = "https://w3id.org/security/multikey/v1"
 SCHEMA_URL = "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json"
 LEVEL_VALUES = ["N1", "N2", "N3", "N4"]
+# A pathway badge is an Achievement for a whole programme of ateliers: the spec's AchievementType
+# "LearningProgram" ("set of learning opportunities that leads to an outcome", OB 3.0 §B.3.1); its
+# components are alignments to their Achievements, typed with the spec's `ext:` extension convention
+# (AlignmentTargetType is an EnumExt): `related` is reserved for "the same achievement" (other language or
+# version), and `ceterms:Credential` for credentials published by Credential Engine.
+PATHWAY_TYPE = "LearningProgram"
+COMPONENT_TARGET = "ext:PathwayComponent"
 
 
 def profile(issuer: IssuerData) -> dict:
@@ -59,6 +67,19 @@ def alignment(item: AlignmentData) -> dict:
     return doc
 
 
+def component_alignments(pathway: PathwayData) -> list[dict]:
+    return [
+        {
+            "type": ["Alignment"],
+            "targetName": c.name,
+            "targetUrl": c.achievement_url,
+            "targetFramework": f"Parcours : {pathway.title}",
+            "targetType": COMPONENT_TARGET,
+        }
+        for c in pathway.components
+    ]
+
+
 def levels_id(data: BadgeClassData) -> str:
     return data.id + "#levels"
 
@@ -86,7 +107,7 @@ def achievement(data: BadgeClassData) -> dict:
     doc: dict = {
         "id": data.id,
         "type": ["Achievement"],
-        "achievementType": "Badge",
+        "achievementType": PATHWAY_TYPE if data.pathway else "Badge",
         "name": data.name,
         "description": data.description,
         "criteria": {"id": data.criteria_url, "narrative": data.criteria_narrative},
@@ -104,8 +125,11 @@ def achievement(data: BadgeClassData) -> dict:
             }
         ],
     }
-    if data.alignments:
-        doc["alignment"] = [alignment(a) for a in data.alignments]
+    aligned = [alignment(a) for a in data.alignments]
+    if data.pathway:
+        aligned += component_alignments(data.pathway)
+    if aligned:
+        doc["alignment"] = aligned
     if data.tags:
         doc["tag"] = list(data.tags)
     return doc

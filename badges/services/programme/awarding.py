@@ -28,7 +28,7 @@ from badges.models import (
 from badges.services.credentials import issuance
 from badges.services.credentials.links import Links
 from badges.services.crypto.keyring import Keyring
-from badges.services.programme import award_dates, badge_classes, beneficiaries, rules
+from badges.services.programme import award_dates, badge_classes, beneficiaries, pathway_badges, rules
 from badges.services.shared.errors import Conflict
 
 SELF_ASSESSMENT = "auto_evaluation"
@@ -167,15 +167,28 @@ def due(session: Session, people: list[Beneficiary]) -> list[tuple[BadgeClass, B
 
 def settle(session: Session, issuing: Issuing, beneficiaries: Iterable[Beneficiary]) -> Outcome:
     """Issue every automatic badge whose rules now hold; without consent, record a pending award. Past
-    `issuing.inline_max` awards to sign, none is signed here: they go to Outcome.deferred (a bulk job)."""
+    `issuing.inline_max` awards to sign, none is signed here: they go to Outcome.deferred (a bulk job).
+    Pathway badges come after the others, so a component issued by this very save counts at once (a
+    bulk job settles them after storing its chunk)."""
     outcome = Outcome()
-    found = due(session, list(beneficiaries))
+    people = list(beneficiaries)
+    found = due(session, people)
     to_sign = [(badge, person) for badge, person in found if person.consent_at is not None]
     if issuing.inline_max is not None and len(to_sign) > issuing.inline_max:
         outcome.deferred = [(badge.id, person.id) for badge, person in to_sign]
         found = [(badge, person) for badge, person in found if person.consent_at is None]
     for badge, person in found:
         outcome.merge(award_or_wait(session, issuing, badge, person))
+    outcome.merge(settle_pathway_badges(session, issuing, people))
+    return outcome
+
+
+def settle_pathway_badges(session: Session, issuing: Issuing, people: Iterable[Beneficiary]) -> Outcome:
+    """The pathway badges these people's components and attendance now complete, issued or waiting."""
+    outcome = Outcome()
+    for person in people:
+        for badge in pathway_badges.due(session, person):
+            outcome.merge(award_or_wait(session, issuing, badge, person))
     return outcome
 
 
@@ -240,6 +253,9 @@ def award_or_wait(session: Session, issuing: Issuing, badge: BadgeClass, person:
     if person.consent_at is None:
         pending = _pending(session, badge, person, issuing.now)
         return Outcome(pending=[pending] if pending else [])
+    parts = pathway_badges.parts_for(session, badge, person)
+    if parts == []:
+        return Outcome()  # a pathway badge no longer earned (a component revoked while it waited)
     try:
         credential = issuance.award(
             session,
@@ -248,13 +264,35 @@ def award_or_wait(session: Session, issuing: Issuing, badge: BadgeClass, person:
             beneficiary=person,
             links=issuing.links,
             now=issuing.now,
-            evidence=evidence_for(session, person, badge),
+            evidence=evidence_for(session, person, badge)
+            if parts is None
+            else pathway_badges.evidence(parts, issuing.links),
             awarded_at=award_dates.award_date(session, person, badge, issuing.now),
         )
     except Conflict:
         # A concurrent request issued it first: exactly once, as the database guarantees.
         return Outcome()
+    if parts:
+        pathway_badges.record_basis(session, credential, parts)
     return Outcome(issued=[credential])
+
+
+def award_by_hand(
+    session: Session, issuing: Issuing, *, badge: BadgeClass, person: Beneficiary, evidence: list[dict]
+) -> Credential:
+    """A staff member's award, then the pathway badges it completes, in the same transaction."""
+    credential = issuance.award(
+        session,
+        issuing.keyring,
+        badge_class=badge,
+        beneficiary=person,
+        links=issuing.links,
+        now=issuing.now,
+        evidence=evidence,
+    )
+    for pathway_badge in pathway_badges.due(session, person):
+        award_or_wait(session, issuing, pathway_badge, person)
+    return credential
 
 
 def _pending(session: Session, badge: BadgeClass, person: Beneficiary, now: datetime) -> PendingAward | None:

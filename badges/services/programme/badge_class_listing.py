@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from badges.models import BadgeClass, Competency, Credential, Issuer
 from badges.services.credentials import images, revisions
 from badges.services.credentials.links import Links
-from badges.services.programme import badge_classes, frameworks, rules
+from badges.services.programme import badge_classes, frameworks, pathway_badges, rules
 from badges.services.shared import profiles
 
 Choice = tuple[str, str]
@@ -128,7 +128,7 @@ def _summary(badge: BadgeClass, links: Links, count: int) -> ClassSummary:
         "level": badge.level,
         # Internal: the staff screens show it, the published badge never carries it.
         "profile": badge.profile,
-        "rule": rules.describe(badge),
+        "rule": rules.describe(badge) or pathway_badges.summary(latest.pathway),
         "revision": latest.number,
         "awarded": count,
         "image": links.badge_image(latest.public_id),

@@ -14,7 +14,7 @@ from badges.models import BadgeClass, Competency, Credential, Issuer
 from badges.models.base import new_public_id
 from badges.services.credentials import images, revisions
 from badges.services.openbadges.common import LEVEL_SCALE
-from badges.services.programme import frameworks, rules
+from badges.services.programme import frameworks, pathway_badges, rules
 from badges.services.shared import lookup, profiles
 from badges.services.shared.errors import Conflict, InvalidInput
 from badges.services.shared.messages import N_, message
@@ -30,11 +30,15 @@ ALREADY_AWARDED = message(
     "badge_class.already_awarded", N_("Ce badge a déjà été délivré : il ne peut plus être supprimé.")
 )
 BADGE_NOT_FOUND = message("badge.not_found", N_("Badge introuvable."))
+A_COMPONENT = message(
+    "badge_class.a_component",
+    N_("Ce badge compose un badge de parcours : retirez-le d'abord de ce badge de parcours."),
+)
 
 PROFILES = profiles.PROFILES
 EDITABLE = (
     "name", "description", "criteria_narrative", "level", "profile", "validity_days", "palette", "tags",
-    "competencies", "rule", "image",
+    "competencies", "rule", "image", "pathway_badge",
 )  # fmt: skip
 PUBLIC_TEXT = ("name", "description", "criteria_narrative")
 MAX_CRITERIA = 4000
@@ -81,7 +85,9 @@ def _image(fields: Fields, data: dict[str, Any]) -> bytes | None:
         return None
 
 
-def validate(session: Session, data: dict[str, Any], *, current: BadgeClass | None = None) -> dict[str, Any]:
+def validate(
+    session: Session, data: dict[str, Any], *, current: BadgeClass | None = None, issuer: Issuer | None = None
+) -> dict[str, Any]:
     """Checked values of the fields given (every required one for a new class), or InvalidInput."""
     fields = Fields(data)
     wanted = [name for name in EDITABLE if current is None or name in data]
@@ -108,6 +114,17 @@ def validate(session: Session, data: dict[str, Any], *, current: BadgeClass | No
         refs = data.get("competencies", [])
         if not isinstance(refs, list) or not refs or len(refs) > 30:
             fields.errors["competencies"] = COMPETENCIES
+    pathway_errors: dict[str, Any] = {}
+    if "pathway_badge" in data:
+        owner = issuer if issuer is not None else current.issuer if current is not None else None
+        try:
+            assert owner is not None
+            values["pathway_badge"] = pathway_badges.parse(
+                session, data["pathway_badge"], issuer=owner, current=current
+            )
+        except InvalidInput as exc:
+            pathway_errors = exc.field_messages
+    fields.errors.update(pathway_errors)
     fields.check()
     if "competencies" in wanted:
         values["competencies"] = frameworks.competencies_by_ref(session, data["competencies"])
@@ -122,9 +139,10 @@ def validate(session: Session, data: dict[str, Any], *, current: BadgeClass | No
     return values
 
 
-def compose_criteria(badge: BadgeClass) -> str:
+def compose_criteria(badge: BadgeClass, pathway: str | None = None) -> str:
     """A criteria narrative written from the class's rules and competences (and their observable criteria)."""
-    heads = rules.describe(badge) or [
+    heads = ([pathway] if pathway else []) + rules.describe(badge)
+    heads = heads or [
         f"Avoir montré à un médiateur, au niveau {badge.level} ({_label(badge.level)}) ou plus, "
         "les compétences suivantes."
     ]
@@ -142,7 +160,7 @@ def _label(level: str) -> str:
     return next(label for code, label, _ in LEVEL_SCALE if code == level)
 
 
-def _apply(badge: BadgeClass, values: dict[str, Any], *, compose: bool) -> None:
+def _apply(badge: BadgeClass, values: dict[str, Any], *, compose: bool, pathway: str | None = None) -> None:
     """Write checked values (nothing is written before every field has been checked)."""
     palette = values.pop("palette", None)
     image = values.pop("image", None)
@@ -153,7 +171,7 @@ def _apply(badge: BadgeClass, values: dict[str, Any], *, compose: bool) -> None:
         badge.criteria_narrative, badge.criteria_composed = narrative, False
     elif compose or badge.criteria_composed:
         # Asked for (no narrative given), or composed before: follow the competences and rules.
-        badge.criteria_narrative, badge.criteria_composed = compose_criteria(badge), True
+        badge.criteria_narrative, badge.criteria_composed = compose_criteria(badge, pathway), True
     if image == DRAWN:
         badge.image_uploaded = False
     elif image is not None:
@@ -168,7 +186,8 @@ def _apply(badge: BadgeClass, values: dict[str, Any], *, compose: bool) -> None:
 def create_badge_class(
     session: Session, *, issuer: Issuer, data: dict[str, Any], now: datetime
 ) -> BadgeClass:
-    values = validate(session, data)
+    values = validate(session, data, issuer=issuer)
+    spec = values.pop("pathway_badge", None)
     badge = BadgeClass(
         public_id=new_public_id(),
         issuer=issuer,
@@ -177,9 +196,10 @@ def create_badge_class(
         criteria_composed=False,
         image_uploaded=False,
     )
-    _apply(badge, values, compose=True)
+    _apply(badge, values, compose=True, pathway=pathway_badges.describe(session, spec) if spec else None)
     session.add(badge)
     session.flush()
+    pathway_badges.apply(session, badge, spec)
     revisions.publish(session, badge, now=now)
     return badge
 
@@ -192,9 +212,17 @@ def update_badge_class(
     if unknown:
         raise InvalidInput({name: NOT_EDITABLE for name in unknown})
     values = validate(session, data, current=badge)
-    _apply(badge, values, compose="criteria_narrative" in data)
+    changed = "pathway_badge" in values
+    spec = values.pop("pathway_badge", None)
+    if not changed:
+        rule = pathway_badges.rule_of(session, badge)
+        spec = pathway_badges.spec_of(rule) if rule is not None else None
+    described = pathway_badges.describe(session, spec) if spec else None
+    _apply(badge, values, compose="criteria_narrative" in data, pathway=described)
     badge.updated_at = now
     session.flush()
+    if changed:
+        pathway_badges.apply(session, badge, spec)
     revisions.publish(session, badge, now=now)
     return badge
 
@@ -203,6 +231,8 @@ def delete_badge_class(session: Session, *, badge: BadgeClass) -> None:
     """Only a class never awarded can go: issued credentials must keep resolving."""
     if session.scalar(select(Credential.id).where(Credential.badge_class_id == badge.id).limit(1)):
         raise Conflict(ALREADY_AWARDED)
+    if pathway_badges.is_component(session, badge):
+        raise Conflict(A_COMPONENT)
     session.delete(badge)
 
 

@@ -13,7 +13,8 @@ from badges.models import Credential
 from badges.services.credentials import downloads, issuance, revocation
 from badges.services.credentials.links import credential_urn
 from badges.services.holders import award_listing
-from badges.services.programme import badge_classes, beneficiaries
+from badges.services.programme import awarding, badge_classes, beneficiaries
+from badges.services.programme.awarding import Issuing
 from badges.services.shared.errors import InvalidInput
 from badges.services.shared.validation import REQUIRED
 from badges.web.api import bp, created, json_body, paginate, send_download
@@ -59,14 +60,8 @@ def create_award() -> tuple[Response, int]:
     badge = badge_classes.for_issuer(session, issuer=issuer, public_id=data["badge_class"])
     beneficiary = beneficiaries.for_issuer(session, issuer=issuer, public_id=data["beneficiary"])
     evidence = issuance.validate_evidence(data.get("evidence"))
-    credential = issuance.award(
-        session,
-        keyring(),
-        badge_class=badge,
-        beneficiary=beneficiary,
-        links=links(),
-        now=now(),
-        evidence=evidence,
+    credential = awarding.award_by_hand(
+        session, Issuing(keyring(), links(), now()), badge=badge, person=beneficiary, evidence=evidence
     )
     return created(award_json(credential))
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from badges.db import get_session
 from badges.models import BadgeClass, Beneficiary, Enrolment, Pathway
 from badges.services.credentials import revisions
-from badges.services.programme import awarding, badge_classes, beneficiaries, rules
+from badges.services.programme import awarding, badge_classes, beneficiaries, pathway_badges, rules
 from badges.web.api import bp, json_body, paginate
 from badges.web.api.awards import award_json
 from badges.web.api.inputs import PAGE, accepts
@@ -44,6 +44,7 @@ def badge_class_json(badge: BadgeClass) -> dict[str, Any]:
         "validity_days": badge.validity_days,
         "competencies": badge_classes.competency_refs(badge.competencies),
         "rule": rules.to_json(get_session(), badge.rule or []),
+        "pathway_badge": pathway_badges.to_json(get_session(), badge),
         "image_uploaded": badge.image_uploaded,
         "revision": latest.number,
         "revisions": [

@@ -37,9 +37,9 @@ KEPT_IMAGE_UNREADABLE = message(
 TEXTS = (
     "name", "description", "criteria_narrative", "level", "profile", "validity_days", "tags", "palette",
     "image_source", "image_data", "rule_mode", "rule_competences", "rule_level", "rule_at_least",
-    "rule_ateliers", "rule_hours",
+    "rule_ateliers", "rule_hours", "path_pathway", "path_at_least", "path_ateliers", "path_hours",
 )  # fmt: skip
-LISTS = ("competencies", "rule_competencies")
+LISTS = ("competencies", "rule_competencies", "path_components")
 NEW_FORM: dict[str, Any] = {
     **dict.fromkeys(TEXTS, ""),
     **{name: [] for name in LISTS},
@@ -62,6 +62,15 @@ RULE_FIELDS = {
         "": "rule_competences",
     },
     rules.MinAttendance.name: {"ateliers": "rule_ateliers", "hours": "rule_hours", "": "rule_ateliers"},
+}
+# Where the pathway badge's rule is typed (pathway_badges.parse names its fields "pathway_badge.<key>").
+PATHWAY_FIELDS = {
+    "pathway_badge": "rule_mode",
+    "pathway_badge.pathway": "path_pathway",
+    "pathway_badge.components": "path_components",
+    "pathway_badge.at_least": "path_at_least",
+    "pathway_badge.min_ateliers": "path_ateliers",
+    "pathway_badge.min_hours": "path_hours",
 }
 RULE_KEY = re.compile(r"^rule\[(\d+)\](?:\.(\w+))?$")
 # The services list the codes of a wrong choice; the form says what to do instead.
@@ -120,6 +129,17 @@ def _whole(raw: str) -> int | str:
     return int(raw) if raw.isdigit() else raw
 
 
+def _pathway(form: dict[str, Any]) -> dict[str, Any] | None:
+    """A pathway badge's rule from the form's fields (None: the class is not, or no longer, one)."""
+    if form["rule_mode"] != "pathway":
+        return None
+    rule: dict[str, Any] = {"pathway": form["path_pathway"], "components": form["path_components"]}
+    for key, name in (("at_least", "at_least"), ("min_ateliers", "ateliers"), ("min_hours", "hours")):
+        if form[f"path_{name}"]:
+            rule[key] = _whole(form[f"path_{name}"])
+    return rule
+
+
 def _rule(form: dict[str, Any], errors: dict[str, str]) -> list[dict[str, Any]]:
     """The rule list from the form's fields (empty: awarded by hand only)."""
     if form["rule_mode"] != "auto":
@@ -170,6 +190,7 @@ def submitted(badge: BadgeClass | None) -> Submission:
         "tags": [tag.strip() for tag in form["tags"].split(",") if tag.strip()],
         "competencies": form["competencies"],
         "rule": _rule(form, errors),
+        "pathway_badge": _pathway(form),
     }
     if image is not None:
         data["image"] = form["image_data"]
@@ -194,7 +215,7 @@ def form_errors(errors: dict[str, str], rule: list[dict[str, Any]]) -> dict[str,
     mapped: dict[str, str] = {}
     starts = reworded()
     for key, words in errors.items():
-        name = _field(key, rule)
+        name = PATHWAY_FIELDS.get(key) or _field(key, rule)
         if name in CHOICES and words.startswith(starts):
             words = str(CHOICES[name])
         mapped.setdefault(name, words)

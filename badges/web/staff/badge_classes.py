@@ -17,10 +17,10 @@ from werkzeug.wrappers import Response
 from badges.db import get_session
 from badges.models import BadgeClass, Role
 from badges.services.credentials import images, revisions
-from badges.services.programme import badge_class_listing, badge_classes
+from badges.services.programme import badge_class_listing, badge_classes, pathway_badges
 from badges.services.shared.errors import Conflict, InvalidInput
 from badges.web.context import links, now
-from badges.web.i18n import say_fields
+from badges.web.i18n import say_error, say_fields
 from badges.web.staff import bp
 from badges.web.staff.access import own_issuer, role_required
 from badges.web.staff.badge_class_form import (
@@ -69,6 +69,7 @@ def _form(
         "palettes": [(key, str(PALETTE_LABELS.get(key, key))) for key in images.PALETTES],
         "max_mb": images.MAX_UPLOAD_BYTES // (1024 * 1024),
         "preview": data_url(shown),
+        "pathway_choices": pathway_badges.choices(get_session(), own_issuer(), badge),
     }
     if errors:
         return invalid(FORM, errors, **context)
@@ -78,7 +79,7 @@ def _form(
 def _refused(submission: Submission, badge: BadgeClass | None) -> str | tuple[str, int]:
     """Errors found before the service (image, rule choice) are shown with the service's own ones."""
     try:
-        badge_classes.validate(get_session(), submission.data, current=badge)
+        badge_classes.validate(get_session(), submission.data, current=badge, issuer=own_issuer())
         found: dict[str, str] = {}
     except InvalidInput as exc:
         found = say_fields(exc)
@@ -150,7 +151,12 @@ def badge_class(badge_class_id: str) -> str:
 def badge_class_edit(badge_class_id: str) -> Response | str | tuple[str, int]:
     found = _badge(badge_class_id)
     if request.method == "GET":
-        return _form(badge_class_listing.class_form(get_session(), found), found, {})
+        shown = {
+            **NEW_FORM,
+            **badge_class_listing.class_form(get_session(), found),
+            **pathway_badges.form_values(get_session(), found),
+        }
+        return _form(shown, found, {})
     return _saved(found)
 
 
@@ -169,7 +175,10 @@ def badge_class_delete(badge_class_id: str) -> Response | str | tuple[str, int]:
         return invalid(DELETE, {"confirm": _("Confirmez la suppression du modèle.")}, awarded=0, **page)
     try:
         badge_classes.delete_badge_class(session, badge=found)
-    except Conflict:  # awarded meanwhile
+    except Conflict as exc:  # awarded meanwhile, or a pathway badge's component
+        if exc.said == badge_classes.A_COMPONENT:
+            get_session().rollback()
+            return render_template(DELETE, errors={"confirm": say_error(exc)}, awarded=0, **page), 409
         return _undeletable(page, 1)
     return commit_and_redirect(
         _("Le modèle de badge « %(name)s » est supprimé.", name=found.name), "staff.badge_classes_list"

@@ -10,7 +10,8 @@ from werkzeug.wrappers import Response
 from badges.db import get_session
 from badges.models import Role
 from badges.services.credentials import issuance
-from badges.services.programme import badge_classes, beneficiary_listing
+from badges.services.programme import awarding, badge_classes, beneficiary_listing
+from badges.services.programme.awarding import Issuing
 from badges.services.shared.errors import Conflict, InvalidInput, NotFound, RuleError
 from badges.services.shared.messages import N_, message
 from badges.web.context import keyring, links, now
@@ -45,10 +46,9 @@ def beneficiary_award(beneficiary_id: str) -> Response | tuple[str, int]:
         if not chosen:
             raise InvalidInput({"badge_class": CHOOSE_BADGE})
         badge = badge_classes.for_issuer(session, issuer=own_issuer(), public_id=chosen)
-        credential = issuance.award(
-            session, keyring(), badge_class=badge, beneficiary=person, links=links(), now=now(),
-            evidence=_evidence(note),
-        )  # fmt: skip
+        credential = awarding.award_by_hand(
+            session, Issuing(keyring(), links(), now()), badge=badge, person=person, evidence=_evidence(note)
+        )
     except InvalidInput as exc:
         errors = say_fields(exc)
     except (NotFound, RuleError, Conflict) as exc:
