@@ -7,7 +7,7 @@ Each body refuses unknown fields (`additionalProperties: false`), as `inputs.acc
 from __future__ import annotations
 
 from badges.services.credentials.issuance import MAX_EVIDENCE
-from badges.services.programme import budgets, evaluation, pathways
+from badges.services.programme import budgets, evaluation, pathway_badges, pathways
 from badges.services.programme.badge_classes import MAX_CRITERIA
 from badges.services.programme.framework_io import MAX_COMPETENCIES
 from badges.services.shared import profiles
@@ -45,6 +45,12 @@ BADGE_CLASS_INPUT = closed(
         "competencies": {"type": "array", "items": STRING},
         "rule": {"type": "array", "items": RULE_ITEM},
         "image": {"type": ["string", "null"], "description": "data: URL (PNG or SVG)"},
+        # A badge de parcours; the service checks its fields (unknown ones are a 422 too).
+        "pathway_badge": {
+            "type": ["object", "null"],
+            "description": f"pathway, components (1 to {pathway_badges.MAX_COMPONENTS} public ids), "
+            "at_least?, min_ateliers?, min_hours?",
+        },
     }
 )
 BENEFICIARY_INPUT = closed(
