@@ -147,7 +147,10 @@ def test_the_server_is_ready_and_passing_probes_stay_out_of_the_access_log(produ
     for _ in range(4):
         assert production.call("GET", "/healthz") == (200, {"status": "ok"})
         status, ready = production.call("GET", "/readyz")
-        assert (status, ready["checks"]) == (200, {"database": "ok", "migrations": "ok", "keys": "ok"}), ready
+        assert (status, ready["checks"]) == (
+            200,
+            {"database": "ok", "migrations": "ok", "keys": "ok", "queue": "ok"},
+        ), ready
     production.call("GET", "/frameworks/pix-crcn")
     log = _access_log(production.access_log, start=start, lines=1)
     assert "GET /frameworks/<slug> HTTP/1.1" in log
