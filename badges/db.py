@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 from flask import Flask, current_app, g, has_request_context, request
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -135,6 +135,16 @@ def get_session() -> Session:
     return session
 
 
+def read_connection() -> Connection:
+    """A Core connection for the request's read-only lookups, created on first use (issue 17, HTTP
+    profile): the verifier's register read without an ORM Session's set-up and close. SQLAlchemy still
+    wraps its errors (a lock or a lost server is a 503 as with the session); closed at teardown."""
+    if "db_reader" not in g:
+        g.db_reader = engine_of(current_app).connect()
+    connection: Connection = g.db_reader
+    return connection
+
+
 def will_write() -> bool:
     """CLI commands and POST/PUT/PATCH/DELETE write; a view may say otherwise (`writes`, `reads`)."""
     if not has_request_context():
@@ -147,6 +157,7 @@ def will_write() -> bool:
 def discard_session() -> None:
     """End the request's unit of work after a database failure: roll back what the connection still
     holds, and forget the session, so whatever the request uses next (its error page) starts afresh."""
+    _close_reader()
     session: Session | None = g.pop("db_session", None)
     if session is None:
         return
@@ -159,7 +170,19 @@ def discard_session() -> None:
         session.invalidate()
 
 
+def _close_reader() -> None:
+    connection: Connection | None = g.pop("db_reader", None)
+    if connection is None:
+        return
+    try:
+        connection.close()  # rolls back its read transaction, back to the pool
+    except SQLAlchemyError as error:
+        log.warning("the read connection of a request could not be closed (%s)", type(error).__name__)
+        connection.invalidate()
+
+
 def _close_session(exc: BaseException | None) -> None:
+    _close_reader()
     session: Session | None = g.pop("db_session", None)
     if session is None:
         return

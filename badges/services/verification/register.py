@@ -88,10 +88,7 @@ def _stored(source: Source, credential_id: Any) -> Entry | None:
         return None
     if not credential_id.startswith(URN_PREFIX):
         return None
-    session = source.session
-    if session.autoflush:
-        session.flush()  # what an ORM query would do first: the register as this unit of work sees it
-    row = session.execute(_ENTRY, {"public_id": credential_id[len(URN_PREFIX) :]}).first()
+    row = source.connection().execute(_ENTRY, {"public_id": credential_id[len(URN_PREFIX) :]}).first()
     return Entry(*row) if row is not None else None
 
 
