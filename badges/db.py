@@ -23,6 +23,8 @@ EXTENSION = "badges.db"
 WRITER = "badges.db.writer"
 # Execution option read by the SQLite BEGIN listener: this connection's transaction will write.
 WRITE_INTENT = "badges_writes"
+# Execution option of the request's read connection: each statement stands alone, no BEGIN sent.
+SINGLE_READS = "badges_single_reads"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 F = TypeVar("F", bound=Callable[..., Any])
 # SQLSTATEs of a PostgreSQL server that cannot serve now (PostgreSQL manual, appendix A): connection
@@ -58,8 +60,11 @@ def _sqlite_begin(connection: Any) -> None:
     # A deferred transaction that has read and then writes gets SQLITE_BUSY at once, busy timeout or
     # not, whenever another worker committed in between (its snapshot is stale). BEGIN IMMEDIATE takes
     # the write lock up front, where the busy timeout is honoured: writers queue instead of failing.
-    immediate = connection.get_execution_options().get(WRITE_INTENT, False)
-    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+    options = connection.get_execution_options()
+    if options.get(SINGLE_READS, False):
+        # A lone SELECT is atomic in SQLite (its own read transaction): the BEGIN round trip buys nothing.
+        return
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if options.get(WRITE_INTENT, False) else "BEGIN")
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -138,9 +143,10 @@ def get_session() -> Session:
 def read_connection() -> Connection:
     """A Core connection for the request's read-only lookups, created on first use (issue 17, HTTP
     profile): the verifier's register read without an ORM Session's set-up and close. SQLAlchemy still
-    wraps its errors (a lock or a lost server is a 503 as with the session); closed at teardown."""
+    wraps its errors (a lock or a lost server is a 503 as with the session); closed at teardown. On SQLite
+    each statement is its own snapshot (no BEGIN): for lookups made of one statement."""
     if "db_reader" not in g:
-        g.db_reader = engine_of(current_app).connect()
+        g.db_reader = engine_of(current_app).connect().execution_options(**{SINGLE_READS: True})
     connection: Connection = g.db_reader
     return connection
 

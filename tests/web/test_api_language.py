@@ -9,6 +9,7 @@ import json
 from flask_babel import refresh
 
 from badges.db import engine_of, read_connection
+from badges.services.credentials import formats
 
 VALID_FR = "Signature eddsa-rdfc-2022 valide."
 VALID_EN = "Valid eddsa-rdfc-2022 signature."
@@ -65,3 +66,24 @@ def test_the_read_connection_is_one_per_request_and_closed_at_teardown(app):
         assert read_connection() is connection
         assert connection.exec_driver_sql("SELECT 1").scalar() == 1
     assert connection.closed and pool.checkedout() == before  # type: ignore[attr-defined]
+
+
+def test_an_own_vc_jwt_says_what_the_stored_credential_says(client, session, keyring, links, award):
+    # Its summary comes from the token's payload, not from the stored text read again: the same words.
+    token = formats.ob3_jwt(session, keyring, credential=award, links=links)
+    session.commit()
+    by_token = verify_value(client, token)
+    by_document = verify_value(client, json.loads(award.ob3_credential))
+    assert (by_token["valid"], by_token["format"], by_document["format"]) == (
+        True,
+        "ob3-jwt",
+        "ob3-data-integrity",
+    )
+    said = {name: value for name, value in by_token.items() if name not in ("format", "checks")}
+    assert said == {name: value for name, value in by_document.items() if name not in ("format", "checks")}
+    assert len(said) > 4
+
+
+def verify_value(client, credential):
+    refresh()
+    return client.post("/api/v1/verify", json={"credential": credential}).json
