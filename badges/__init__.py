@@ -14,7 +14,18 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the app: config layers, extensions, blueprints, error handlers, CLI."""
     from badges import cli, config, db, jobs, logs
-    from badges.web import access_log, api, errors, health, i18n, public, request_id, security_headers, staff
+    from badges.web import (
+        access_log,
+        api,
+        errors,
+        health,
+        i18n,
+        public,
+        request_id,
+        security_headers,
+        sessions,
+        staff,
+    )
 
     # BADGES_INSTANCE_PATH: where config.py and the generated secrets live (default: ./instance).
     instance = os.environ.get("BADGES_INSTANCE_PATH")
@@ -40,6 +51,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     jobs.init_app(app)
     i18n.init_app(app)
+    sessions.init_app(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(public.bp)
     app.register_blueprint(api.bp)

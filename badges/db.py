@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 from flask import Flask, current_app, g, has_request_context, request
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -23,6 +23,8 @@ EXTENSION = "badges.db"
 WRITER = "badges.db.writer"
 # Execution option read by the SQLite BEGIN listener: this connection's transaction will write.
 WRITE_INTENT = "badges_writes"
+# Execution option of the request's read connection: each statement stands alone, no BEGIN sent.
+SINGLE_READS = "badges_single_reads"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 F = TypeVar("F", bound=Callable[..., Any])
 # SQLSTATEs of a PostgreSQL server that cannot serve now (PostgreSQL manual, appendix A): connection
@@ -58,8 +60,11 @@ def _sqlite_begin(connection: Any) -> None:
     # A deferred transaction that has read and then writes gets SQLITE_BUSY at once, busy timeout or
     # not, whenever another worker committed in between (its snapshot is stale). BEGIN IMMEDIATE takes
     # the write lock up front, where the busy timeout is honoured: writers queue instead of failing.
-    immediate = connection.get_execution_options().get(WRITE_INTENT, False)
-    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+    options = connection.get_execution_options()
+    if options.get(SINGLE_READS, False):
+        # A lone SELECT is atomic in SQLite (its own read transaction): the BEGIN round trip buys nothing.
+        return
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if options.get(WRITE_INTENT, False) else "BEGIN")
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -135,6 +140,17 @@ def get_session() -> Session:
     return session
 
 
+def read_connection() -> Connection:
+    """A Core connection for the request's read-only lookups, created on first use (issue 17, HTTP
+    profile): the verifier's register read without an ORM Session's set-up and close. SQLAlchemy still
+    wraps its errors (a lock or a lost server is a 503 as with the session); closed at teardown. On SQLite
+    each statement is its own snapshot (no BEGIN): for lookups made of one statement."""
+    if "db_reader" not in g:
+        g.db_reader = engine_of(current_app).connect().execution_options(**{SINGLE_READS: True})
+    connection: Connection = g.db_reader
+    return connection
+
+
 def will_write() -> bool:
     """CLI commands and POST/PUT/PATCH/DELETE write; a view may say otherwise (`writes`, `reads`)."""
     if not has_request_context():
@@ -147,6 +163,7 @@ def will_write() -> bool:
 def discard_session() -> None:
     """End the request's unit of work after a database failure: roll back what the connection still
     holds, and forget the session, so whatever the request uses next (its error page) starts afresh."""
+    _close_reader()
     session: Session | None = g.pop("db_session", None)
     if session is None:
         return
@@ -159,7 +176,19 @@ def discard_session() -> None:
         session.invalidate()
 
 
+def _close_reader() -> None:
+    connection: Connection | None = g.pop("db_reader", None)
+    if connection is None:
+        return
+    try:
+        connection.close()  # rolls back its read transaction, back to the pool
+    except SQLAlchemyError as error:
+        log.warning("the read connection of a request could not be closed (%s)", type(error).__name__)
+        connection.invalidate()
+
+
 def _close_session(exc: BaseException | None) -> None:
+    _close_reader()
     session: Session | None = g.pop("db_session", None)
     if session is None:
         return

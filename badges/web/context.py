@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from zoneinfo import ZoneInfo
 
@@ -31,3 +32,9 @@ def wants_html() -> bool:
     """Browsers get a page; machines (and */*) get JSON-LD."""
     best = request.accept_mimetypes.best_match([*JSON_TYPES, "text/html"])
     return best == "text/html"
+
+
+def value_of(values: Mapping[str, str], name: str) -> str | None:
+    """A query, form or cookie value, or None: `in` first, since werkzeug's MultiDict.get raises and catches
+    a BadRequestKeyError (an HTTPException, costly to build) for every missing key (issue 17, profile)."""
+    return values[name] if name in values else None  # noqa: SIM401 (MultiDict.get is the slow path)

@@ -1,32 +1,47 @@
 """Flask-Babel: French by default, English on request (?lang=en, then the browser's preference).
 
-A choice made with ?lang= is kept in a cookie, so the next pages stay in that language.
+A choice made with ?lang= is kept in a cookie, so the next pages stay in that language. The JSON API
+(/api/v1) neither reads nor sets that cookie: ?lang=, then Accept-Language, as its documentation says.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 
 from flask import Flask, Response, request
 from flask_babel import Babel, get_locale, get_translations, gettext
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
 
 from badges.services.shared.errors import InvalidInput, ServiceError
 from badges.services.shared.messages import Message, Translate, render_all
+from badges.web.context import value_of
+from badges.web.sessions import is_api
 
 LOCALES = ("fr", "en")
 COOKIE = "lang"
 
 
 def select_locale() -> str:
-    wanted = request.args.get("lang") or request.cookies.get(COOKIE)
+    # The API has no cookie: its language is the request's own (?lang=, then Accept-Language).
+    cookie = None if is_api(request) else value_of(request.cookies, COOKIE)
+    wanted = value_of(request.args, "lang") or cookie
     if wanted in LOCALES:
         return wanted
-    return request.accept_languages.best_match(LOCALES, default="fr") or "fr"
+    header = request.environ.get("HTTP_ACCEPT_LANGUAGE")
+    return _best_match(header) if header else "fr"
+
+
+@functools.lru_cache(maxsize=256)
+def _best_match(header: str) -> str:
+    """The browser's preferred locale, parsed once per distinct header (a few per site, bounded)."""
+    return parse_accept_header(header, LanguageAccept).best_match(LOCALES, default="fr") or "fr"
 
 
 def remember_choice(response: Response) -> Response:
-    wanted = request.args.get("lang")
-    if wanted in LOCALES and request.cookies.get(COOKIE) != wanted:
+    wanted = value_of(request.args, "lang")
+    if wanted in LOCALES and not is_api(request) and value_of(request.cookies, COOKIE) != wanted:
         response.set_cookie(COOKIE, wanted, max_age=365 * 24 * 3600, samesite="Lax", httponly=True,
                             secure=request.is_secure)  # fmt: skip
     return response

@@ -26,11 +26,17 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 def add_headers(response: Response) -> Response:
     if response.mimetype == "text/html":
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        _default(response, "Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    _default(response, "X-Content-Type-Options", "nosniff")
     # Another site sees at most our origin, never a path (private links carry a token in theirs).
-    response.headers.setdefault("Referrer-Policy", "same-origin")
+    _default(response, "Referrer-Policy", "same-origin")
     return response
+
+
+def _default(response: Response, name: str, value: str) -> None:
+    # Not Headers.setdefault: it builds and catches a BadRequestKeyError for each header not yet set.
+    if name not in response.headers:
+        response.headers[name] = value
 
 
 def init_app(app: Flask) -> None:

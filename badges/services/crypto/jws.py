@@ -38,7 +38,7 @@ _KEY_TYPES: dict[str, type] = {
 VC_JWT_HEADERS = frozenset({"alg", "kid", "jwk", "typ"})
 VC_JWT_ALGORITHMS = ("RS256", "ES256")
 # JWT registered claims that OB 3.0 adds to the credential (docs/standards.md#S-vc-jwt).
-_REGISTERED_CLAIMS = ("iss", "jti", "sub", "nbf", "exp")
+REGISTERED_CLAIMS = ("iss", "jti", "sub", "nbf", "exp")
 
 
 def sign_compact(
@@ -146,12 +146,12 @@ def verify_vc_jwt(
         decoded=decoded,
     )
     expected = _expected_claims(payload)
-    for claim in _REGISTERED_CLAIMS:
+    for claim in REGISTERED_CLAIMS:
         # type() as well, so that nbf=True or 1.0 does not pass for 1.
         actual, wanted = payload.get(claim), expected.get(claim)
         if actual != wanted or type(actual) is not type(wanted):
             raise CryptoError("claims_mismatch", f"claim {claim} does not match the credential")
-    return {name: value for name, value in payload.items() if name not in _REGISTERED_CLAIMS}
+    return {name: value for name, value in payload.items() if name not in REGISTERED_CLAIMS}
 
 
 def _expected_claims(credential: dict[str, Any]) -> dict[str, Any]:

@@ -88,10 +88,7 @@ def _stored(source: Source, credential_id: Any) -> Entry | None:
         return None
     if not credential_id.startswith(URN_PREFIX):
         return None
-    session = source.session
-    if session.autoflush:
-        session.flush()  # what an ORM query would do first: the register as this unit of work sees it
-    row = session.execute(_ENTRY, {"public_id": credential_id[len(URN_PREFIX) :]}).first()
+    row = source.connection().execute(_ENTRY, {"public_id": credential_id[len(URN_PREFIX) :]}).first()
     return Entry(*row) if row is not None else None
 
 
@@ -170,7 +167,7 @@ def verify_issued_token(
         return False
     is_jwt = token == stored.ob3_jwt
     report.format = "ob3-jwt" if is_jwt else "ob2-signed"
-    award = json.loads(stored.ob3_credential)
+    award = _issued_award(claims, stored.ob3_credential, is_jwt=is_jwt)
     common.summarise_ob3(award, report)
     report.summary["id"] = claims.get("id")
     signed_at = common.parse_datetime(str(award.get("validFrom")))
@@ -181,6 +178,17 @@ def verify_issued_token(
     if email is not None:
         common.check_ob3_recipient(award, email, report)
     return True
+
+
+def _issued_award(claims: dict[str, Any], ob3_credential: str, *, is_jwt: bool) -> dict[str, Any]:
+    """The stored OB 3.0 credential. The stored VC-JWT was signed over it: its payload, already decoded, is
+    that credential (without its Data Integrity proof, which no check here reads) plus the registered claims
+    (formats.ob3_jwt, jws.vc_jwt_claims), so the stored text is not parsed again (issue 17, HTTP profile).
+    A signed OB 2.0 assertion holds another document: the stored text is read."""
+    if is_jwt:
+        return {name: value for name, value in claims.items() if name not in jws.REGISTERED_CLAIMS}
+    award: dict[str, Any] = json.loads(ob3_credential)
+    return award
 
 
 def _signature_ok(

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any, Protocol
 
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from badges.services.credentials import published
@@ -35,11 +37,28 @@ class Source(Protocol):
 class LocalSource:
     """This service's own documents, read from the database exactly as the public routes serve them."""
 
-    def __init__(self, session: Session, links: Links, remote: Source | None = None) -> None:
+    def __init__(
+        self,
+        session: Session,
+        links: Links,
+        remote: Source | None = None,
+        reader: Callable[[], Connection] | None = None,
+    ) -> None:
         self.session = session
         self.links = links
         self.remote = remote
+        # A plain connection for read-only lookups (the register entry), when the caller has one.
+        self.reader = reader
         self._cache: dict[str, Published] = {}
+
+    def connection(self) -> Connection:
+        """Where to read the register: the session's own connection once it holds a transaction (the unit
+        of work as it stands, flushed), else the caller's read connection, without the ORM's machinery."""
+        if self.reader is not None and not self.session.in_transaction():
+            return self.reader()
+        if self.session.autoflush:
+            self.session.flush()
+        return self.session.connection()
 
     def get(self, url: str) -> Published:
         if url in self._cache:

@@ -13,6 +13,7 @@ from werkzeug.exceptions import Forbidden
 from badges.db import get_session
 from badges.models import Issuer, Role
 from badges.web.auth import current_user, staff_issuer
+from badges.web.context import value_of
 
 T = TypeVar("T")
 
@@ -59,5 +60,4 @@ def commit_no_content() -> tuple[str, int]:
 
 
 def arg(name: str) -> str | None:
-    value = request.args.get(name)
-    return value or None
+    return value_of(request.args, name) or None

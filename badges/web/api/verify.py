@@ -16,7 +16,7 @@ from badges.services.verification.inputs import InputError, InputTooLarge, load_
 from badges.services.verification.sources import LocalSource
 from badges.web.api import bp
 from badges.web.api.inputs import OPEN, accepts, unknown_fields
-from badges.web.context import links, now
+from badges.web.context import links, now, value_of
 from badges.web.i18n import translator
 
 URL_MISSING = message("verify.url_missing", N_("Indiquez l'adresse du badge à vérifier."))
@@ -29,7 +29,9 @@ CREDENTIAL_FIELD = message(
 def verification_source() -> LocalSource:
     """This service's documents from the database; any other URL through a fresh SafeFetcher (its time
     budget covers one verification)."""
-    return LocalSource(get_session(), links(), remote=fetcher_from_config(current_app.config))
+    return LocalSource(
+        get_session(), links(), remote=fetcher_from_config(current_app.config), reader=db.read_connection
+    )
 
 
 @bp.route("/verify", methods=["GET", "POST"])
@@ -38,9 +40,9 @@ def verification_source() -> LocalSource:
 def verify() -> tuple[Response, int]:
     """Public: verify a URL (?url=), a JSON body {"credential": ...} or an uploaded file (field `file`)."""
     # A JSON body has no form fields: its query alone, without parsing a form (issue 17, HTTP profile).
-    email = (request.args if request.is_json else request.values).get("email") or None
+    email = value_of(request.args if request.is_json else request.values, "email") or None
     if request.method == "GET":
-        url = request.args.get("url", "")
+        url = value_of(request.args, "url") or ""
         if not url:
             raise InvalidInput({"url": URL_MISSING})
         report = verification.verify_value(url, source=verification_source(), now=now(), email=email)
