@@ -210,6 +210,7 @@ def test_every_programme_page_is_accessible_and_fits_a_tablet(page, place):
         "beneficiaires": "/staff/beneficiaries",
         "beneficiaire-nouveau": "/staff/beneficiaries/new",
         "beneficiaires-import": "/staff/beneficiaries/import",
+        "programme-import": "/staff/programme/import",
         "chiffres-cles": "/staff/figures?from=2026-01-01&to=2026-12-31",
         "chiffres-cles-erreur": "/staff/figures?from=2026-13-01&department=999",
     }.items():
@@ -229,4 +230,5 @@ def test_a_coordinator_reads_the_network_figures(page, place):
     sign_in(page, place, "coordinator")
     page.get_by_role("link", name="Chiffres clés", exact=True).click()
     expect(page.get_by_label("Tiers-lieu", exact=True)).to_be_visible()
-    check(page, "chiffres-cles-reseau")
+    check(page, "chiffres-cles-reseau")  # with the coordinators' costs section (budgets, issue 14)
+    expect(page.get_by_text("Coût par bénéficiaire").first).to_be_visible()
