@@ -17,6 +17,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, TypedDict
 
 from sqlalchemy import and_, delete, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from badges.models import Atelier, Attendance, Beneficiary, Enrolment, Pathway, Ressenti, RessentiItem
@@ -137,12 +138,31 @@ def record(
     if beneficiary.issuer_id != atelier.pathway.issuer_id or not was_present(session, atelier, beneficiary):
         raise NotFound(NOT_PRESENT)
     feeling, items, words = validate(atelier, data)
-    answer = answer_of(session, atelier, beneficiary)
-    if answer is None:
-        answer = Ressenti(atelier=atelier, beneficiary=beneficiary, created_at=now)
-        session.add(answer)
+    answer = answer_of(session, atelier, beneficiary) or _new_answer(
+        session, Ressenti(feeling=feeling, words=words, source=source, created_at=now, updated_at=now),
+        atelier=atelier, beneficiary=beneficiary,
+    )  # fmt: skip
     answer.feeling, answer.words, answer.source, answer.updated_at = feeling, words, source, now
     answer.items = [RessentiItem(competency_id=cid, kind=kind) for cid, kind in sorted(items)]
+    return answer
+
+
+def _new_answer(
+    session: Session, answer: Ressenti, *, atelier: Atelier, beneficiary: Beneficiary
+) -> Ressenti:
+    """A new answer row; when the tablet and the phone create it at the same instant, the second one
+    (refused by the unique constraint, in its own savepoint) takes the first one's row instead."""
+    # By ids: a refused row must not stay behind in the atelier's or the person's collections.
+    answer.atelier_id, answer.beneficiary_id = atelier.id, beneficiary.id
+    try:
+        with session.begin_nested():
+            session.add(answer)
+            session.flush()
+    except IntegrityError:
+        found = answer_of(session, atelier, beneficiary)
+        if found is None:
+            raise
+        return found
     return answer
 
 

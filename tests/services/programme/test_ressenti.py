@@ -49,6 +49,26 @@ def test_a_present_person_answers_once_and_edits_in_place(session, world, now):
     assert count(session, RessentiItem) == 1
 
 
+def test_the_tablet_and_the_phone_answering_at_once_make_one_answer(session, world, now, monkeypatch):
+    awa, _karim = world.people
+    present(session, world.atelier, awa)
+    answer(session, world, awa, now, feeling="bien")
+    session.commit()
+    # The phone read "no answer yet" just before the tablet's answer was stored: its insert is refused by
+    # the unique constraint, and it takes the tablet's row instead of failing.
+    real, calls = ressenti.answer_of, []
+
+    def stale_first(*args):
+        calls.append(args)
+        return None if len(calls) == 1 else real(*args)
+
+    monkeypatch.setattr(ressenti, "answer_of", stale_first)
+    answer(session, world, awa, now, feeling="difficile", words="Trop vite")
+    session.commit()
+    rows = session.scalars(select(Ressenti).where(Ressenti.beneficiary_id == awa.id)).all()
+    assert len(calls) == 2 and [(row.feeling, row.words) for row in rows] == [("difficile", "Trop vite")]
+
+
 def test_an_absent_person_is_refused_as_not_found(session, world, now):
     awa, karim = world.people
     present(session, world.atelier, awa, absent=(karim,))
