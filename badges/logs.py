@@ -150,6 +150,8 @@ def configure(fmt: str, level: str, stream: TextIO | None = None) -> logging.Han
     # (badges/jobs/runner.py) writes its own, with that id. The consumer's lines (started, exiting) stay.
     logging.getLogger("huey").setLevel(max(logging.WARNING, logging.getLevelName(level)))
     logging.getLogger("huey.consumer").setLevel(level)
+    # Its "Enqueueing periodic task" line every minute (the sweeper) says nothing an operator needs.
+    logging.getLogger("huey.consumer.Scheduler").setLevel(max(logging.WARNING, logging.getLevelName(level)))
     return handler
 
 

@@ -76,7 +76,13 @@ def _run(app: Flask, job_id: int, request_id: str | None) -> None:
 
 
 def sweep(app: Flask) -> None:
-    """Push again the jobs whose queue message was lost (periodic, in the worker)."""
+    """Push again the jobs whose queue message was lost (periodic, in the worker); its lines carry an id
+    of their own (no request started it)."""
+    with tracing.bound_request_id(None):
+        _sweep(app)
+
+
+def _sweep(app: Flask) -> None:
     with app.app_context():
         session = _writer_session(app)
         try:
