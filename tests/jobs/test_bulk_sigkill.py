@@ -169,10 +169,20 @@ def test_a_worker_killed_mid_bulk_issuance_leaves_every_award_issued_exactly_onc
     try:
         assert wait_until(lambda: counts(app)[0] >= AWARDS and counts(app)[2] == 0, 120), log.read_text()
     finally:
-        os.killpg(second.pid, signal.SIGTERM)
-        second.wait(20)
+        stop(second)
     check_exactly_once(app, pairs)
     print(f"killed with {stored_at_kill} of {AWARDS} stored and {running_at_kill} chunk(s) running")
+
+
+def stop(worker: subprocess.Popen) -> None:
+    """SIGTERM, then SIGKILL if the worker is still finishing its tasks after 20 s (a loaded CI machine):
+    how it stops is not what this test checks, only that no process is left behind."""
+    os.killpg(worker.pid, signal.SIGTERM)
+    try:
+        worker.wait(20)
+    except subprocess.TimeoutExpired:
+        os.killpg(worker.pid, signal.SIGKILL)
+        worker.wait(10)
 
 
 def check_exactly_once(app, pairs: list[tuple[int, int]]) -> None:
