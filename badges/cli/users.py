@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 import click
 from flask import current_app
 from flask.cli import AppGroup
@@ -15,6 +18,25 @@ from badges.services.credentials import issuers
 from badges.services.shared.errors import ServiceError
 from badges.web.context import mail_settings, now
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+# The options naming a new account, the same for `users create` and `users invite`.
+ACCOUNT_OPTIONS = (
+    click.option("--email", required=True),
+    click.option("--name", required=True),
+    click.option(
+        "--role", type=click.Choice([r.value for r in Role]), default=Role.STAFF.value, show_default=True
+    ),
+    click.option("--issuer", "slug", default=None, help="Slug of the tiers-lieu (staff)."),
+)
+
+
+def account_options(command: F) -> F:
+    for option in reversed(ACCOUNT_OPTIONS):
+        command = option(command)
+    return command
+
 
 @click.group("users", cls=AppGroup)
 def users_group() -> None:
@@ -22,12 +44,7 @@ def users_group() -> None:
 
 
 @users_group.command("create")
-@click.option("--email", required=True)
-@click.option("--name", required=True)
-@click.option(
-    "--role", type=click.Choice([r.value for r in Role]), default=Role.STAFF.value, show_default=True
-)
-@click.option("--issuer", "slug", default=None, help="Slug of the tiers-lieu (staff).")
+@account_options
 @click.password_option(required=False, default=None, prompt=False)
 def users_create(email: str, name: str, role: str, slug: str | None, password: str | None) -> None:
     session = get_session()
@@ -57,12 +74,7 @@ def users_token(email: str, label: str) -> None:
 
 
 @users_group.command("invite")
-@click.option("--email", required=True)
-@click.option("--name", required=True)
-@click.option(
-    "--role", type=click.Choice([r.value for r in Role]), default=Role.STAFF.value, show_default=True
-)
-@click.option("--issuer", "slug", default=None, help="Slug of the tiers-lieu (staff).")
+@account_options
 @click.option("--agency", "agency_id", default=None, help="Public id of the partner agency (counsellor).")
 @click.option("--send/--no-send", default=True, show_default=True, help="E-mail the link (or log it).")
 def users_invite(
