@@ -118,7 +118,7 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "LOG_FORMAT": None,
         "LOG_LEVEL": "INFO",
         # Ressenti: a participant answers alone through their private link until this many days after the
-        # atelier; answers are purged (`badges ressenti purge`) this many days after the atelier (2 years:
+        # atelier; answers are purged (`badges purge ressenti`) this many days after the atelier (2 years:
         # the accompaniment file, docs/domain.md#D-gdpr-retention).
         "RESSENTI_OPEN_DAYS": 14,
         "RESSENTI_RETENTION_DAYS": 730,

@@ -41,7 +41,7 @@ from badges.services import verification
 from badges.services.credentials import revocation, status_lists
 from badges.services.credentials.links import Links
 from badges.services.crypto.keyring import Keyring
-from badges.services.reporting import figures
+from badges.services.reporting import figures, scope
 from badges.services.verification.sources import LocalSource
 
 BASE = "postgresql+psycopg://postgres@127.0.0.1:5432/"
@@ -129,11 +129,11 @@ def verify_figures(session: Any, links: Links, counter: Counter, runs: int) -> d
 
 
 def figures_figures(session: Any, counter: Counter, year: int) -> dict[str, float]:
-    period = figures.Period(date(year, 1, 1), date(year, 12, 31))
+    period = scope.Period(date(year, 1, 1), date(year, 12, 31))
     result: dict[str, Any] = {}
 
     def run() -> None:
-        result["totals"] = figures.key_figures(session, period=period, filters=figures.Filters())["totals"]
+        result["totals"] = figures.key_figures(session, period=period, filters=scope.Filters())["totals"]
         session.rollback()
 
     found = timed(run, counter, 3)

@@ -172,7 +172,7 @@ def test_db_upgrade_loads_the_reference_frameworks_once_and_brings_new_versions(
 
 
 def test_serve_listens_where_a_local_base_url_points():
-    from badges.cli import local_port
+    from badges.cli.serve import local_port
 
     assert local_port("http://127.0.0.1:8123") == 8123
     assert local_port("http://localhost:8124/") == 8124

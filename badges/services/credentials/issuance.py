@@ -158,12 +158,7 @@ def store_prepared(session: Session, prepared: Credential) -> Credential | None:
     was signed (the caller signs it again). The checks and the insert run in this (write) transaction."""
     if prepared.beneficiary is None:
         return None
-    badge_class_id, beneficiary_id = prepared.badge_class.id, prepared.beneficiary.id
-    if session.scalar(
-        select(Credential.id).where(
-            Credential.badge_class_id == badge_class_id, Credential.beneficiary_id == beneficiary_id
-        )
-    ):
+    if existing_award(session, badge_class=prepared.badge_class, beneficiary=prepared.beneficiary):
         return None
     # The revision under a share lock, as in `award`: an edit since the signing means signing again.
     revision = revisions.current(session, prepared.badge_class, lock="share")
@@ -171,9 +166,9 @@ def store_prepared(session: Session, prepared: Credential) -> Credential | None:
         return None
     credential = Credential(
         issuer_id=prepared.issuer.id,
-        badge_class_id=badge_class_id,
+        badge_class_id=prepared.badge_class.id,
         revision_id=prepared.revision.id,
-        beneficiary_id=beneficiary_id,
+        beneficiary_id=prepared.beneficiary.id,
         status_list_id=prepared.status_list.id,
         **{name: getattr(prepared, name) for name in STORED_COLUMNS},
     )

@@ -203,15 +203,14 @@ def award_by_ids(
         return None
     if issuance.existing_award(session, badge_class=badge, beneficiary=person) is not None:
         return None
-    return issuance.prepare(
+    return _issue(
         session,
-        issuing.keyring,
-        badge_class=badge,
-        beneficiary=person,
-        links=issuing.links,
-        now=issuing.now,
+        issuing,
+        badge,
+        person,
         evidence=evidence_for(session, person, badge),
         awarded_at=award_dates.award_date(session, person, badge, issuing.now),
+        store=False,
     )
 
 
@@ -257,13 +256,11 @@ def award_or_wait(session: Session, issuing: Issuing, badge: BadgeClass, person:
     if parts == []:
         return Outcome()  # a pathway badge no longer earned (a component revoked while it waited)
     try:
-        credential = issuance.award(
+        credential = _issue(
             session,
-            issuing.keyring,
-            badge_class=badge,
-            beneficiary=person,
-            links=issuing.links,
-            now=issuing.now,
+            issuing,
+            badge,
+            person,
             evidence=evidence_for(session, person, badge)
             if parts is None
             else pathway_badges.evidence(parts, issuing.links),
@@ -281,7 +278,26 @@ def award_by_hand(
     session: Session, issuing: Issuing, *, badge: BadgeClass, person: Beneficiary, evidence: list[dict]
 ) -> Credential:
     """A staff member's award, then the pathway badges it completes, in the same transaction."""
-    credential = issuance.award(
+    credential = _issue(session, issuing, badge, person, evidence=evidence)
+    for pathway_badge in pathway_badges.due(session, person):
+        award_or_wait(session, issuing, pathway_badge, person)
+    return credential
+
+
+def _issue(
+    session: Session,
+    issuing: Issuing,
+    badge: BadgeClass,
+    person: Beneficiary,
+    *,
+    evidence: list[dict],
+    awarded_at: datetime | None = None,
+    store: bool = True,
+) -> Credential:
+    """The one call into issuance with the issuing's keys, links and clock: the award stored (`award`), or
+    signed only for a bulk job to store later (`prepare`, store=False)."""
+    sign = issuance.award if store else issuance.prepare
+    return sign(
         session,
         issuing.keyring,
         badge_class=badge,
@@ -289,10 +305,8 @@ def award_by_hand(
         links=issuing.links,
         now=issuing.now,
         evidence=evidence,
+        awarded_at=awarded_at,
     )
-    for pathway_badge in pathway_badges.due(session, person):
-        award_or_wait(session, issuing, pathway_badge, person)
-    return credential
 
 
 def _pending(session: Session, badge: BadgeClass, person: Beneficiary, now: datetime) -> PendingAward | None:

@@ -173,18 +173,24 @@ def _grid_cell(
     return person, competency, CELL(who=who, what=what, problem=problem)
 
 
+def _grid_cells(data: dict[str, Any], fields: Fields) -> list[Any]:
+    """The grid's cells, or none (and `results` reported) when there are too many or too few."""
+    cells = data.get("results")
+    # With the attendance sent, a grid may change only who came (no new level).
+    low = 0 if data.get("attendance") else 1
+    if not isinstance(cells, list) or not low <= len(cells) <= MAX_GRID_CELLS:
+        fields.errors["results"] = GRID_SIZE(max=MAX_GRID_CELLS)
+        return []
+    return cells
+
+
 def _grid_evaluations(
     session: Session, atelier: Atelier, evaluator: User, data: dict[str, Any], fields: Fields, now: datetime
 ) -> list[Evaluation]:
     """The grid's cells as evaluations; each bad cell is reported as `results[<position>]`."""
     moment = fields.choice("moment", MOMENTS)
     method = fields.choice("method", METHODS)
-    cells = data.get("results")
-    # With the attendance sent, a grid may change only who came (no new level).
-    low = 0 if data.get("attendance") else 1
-    if not isinstance(cells, list) or not low <= len(cells) <= MAX_GRID_CELLS:
-        fields.errors["results"] = GRID_SIZE(max=MAX_GRID_CELLS)
-        cells = []
+    cells = _grid_cells(data, fields)
     people = pathways.enrolled(session, atelier.pathway)
     worked = {c.ref: c for c in atelier.competencies}
     seen: set[tuple[int, int]] = set()

@@ -27,8 +27,7 @@ pathway's type and category, and to the profile of each person present; a badge 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import datetime
 from typing import Any, Literal, TypedDict
 
 from sqlalchemy import and_, case, func, or_, select
@@ -46,11 +45,7 @@ from badges.models import (
     Pathway,
 )
 from badges.services.reporting import figures_skills
-from badges.services.shared.errors import InvalidInput
-from badges.services.shared.messages import N_, Message, message
-from badges.services.shared.validation import NOT_A_DATE
-
-END_BEFORE_START = message("figures.end_before_start", N_("La fin de la période précède son début."))
+from badges.services.reporting.scope import Filters, Period, _pathways_in, _scoped
 
 DIMENSIONS = ("tiers_lieu", "department", "pathway_type", "category", "profile")
 Metric = Literal[
@@ -76,17 +71,6 @@ METRICS: tuple[Metric, ...] = (
 # Summed (a weight in minutes per distinct key, given in hours); the other metrics count distinct keys.
 HOURS: tuple[Metric, ...] = ("atelier_hours", "participant_hours")
 UNSET = "non_renseigne"
-
-
-@dataclass(frozen=True)
-class Period:
-    start: date
-    end: date  # inclusive
-
-    def bounds(self) -> tuple[datetime, datetime]:
-        return datetime.combine(self.start, time(0), tzinfo=UTC), datetime.combine(
-            self.end + timedelta(days=1), time(0), tzinfo=UTC
-        )
 
 
 class Counts(TypedDict):
@@ -116,15 +100,6 @@ class KeyFigures(TypedDict):
     totals: Counts
     by: dict[str, list[GroupCounts]]
     competences: dict[str, str]  # each acquired competence's reference -> "Pix 2.1 Interagir"
-
-
-@dataclass(frozen=True)
-class Filters:
-    issuer_ids: list[int] | None = None  # None: every tiers-lieu (coordinators)
-    department: str | None = None
-    pathway_type: str | None = None
-    category: str | None = None
-    profile: str | None = None
 
 
 Dims = tuple[str, str, str, str, str]  # in the order of DIMENSIONS
@@ -171,39 +146,7 @@ class Tally:
         return self.places[place]
 
 
-def period_of(start: Any, end: Any) -> Period:
-    errors: dict[str, Message] = {}
-    parsed = {}
-    for name, value in (("from", start), ("to", end)):
-        try:
-            parsed[name] = date.fromisoformat(value) if isinstance(value, str) else None
-        except ValueError:
-            parsed[name] = None
-        if parsed[name] is None:
-            errors[name] = NOT_A_DATE
-    if not errors and parsed["to"] < parsed["from"]:  # type: ignore[operator]
-        errors["to"] = END_BEFORE_START
-    if errors:
-        raise InvalidInput(errors)
-    return Period(parsed["from"], parsed["to"])  # type: ignore[arg-type]
-
-
 Kind = tuple[str | None, str | None]  # a pathway's type and category
-
-
-def _scoped(query: Any, filters: Filters) -> Any:
-    """The query narrowed to the tiers-lieux in scope (the query joins Issuer)."""
-    if filters.issuer_ids is not None:
-        query = query.where(Issuer.id.in_(filters.issuer_ids))
-    if filters.department is not None:
-        query = query.where(Issuer.department == filters.department)
-    return query
-
-
-def _pathways_in(period: Period) -> Any:
-    return and_(
-        Pathway.start_date <= period.end, or_(Pathway.end_date.is_(None), Pathway.end_date >= period.start)
-    )
 
 
 # The sources read integer ids and profiles, never whole rows (issue 17).

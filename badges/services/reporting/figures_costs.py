@@ -25,7 +25,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from badges.models import Atelier, Enrolment, Issuer, Pathway
-from badges.services.reporting.figures import UNSET, Filters, Period, _pathways_in, _scoped
+from badges.services.reporting.figures import UNSET
+from badges.services.reporting.scope import Filters, Period, _pathways_in, _scoped
 
 COST_DIMENSIONS = ("tiers_lieu", "department", "pathway_type", "category")
 

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from badges.models import Beneficiary, Issuer, Pathway, PathwayOutcome
-from badges.services.reporting.figures import Filters, Period
+from badges.services.reporting.scope import Filters, Period
 from badges.services.shared import spreadsheet
 
 

@@ -1,6 +1,6 @@
 """Key figures of the participants' voice (ressenti), with the same period and filters as the others.
 
-Definitions (the atelier's day decides the period; the filters are figures.Filters):
+Definitions (the atelier's day decides the period; the filters are scope.Filters):
 * sessions answered: ateliers held in the period with at least one answer;
 * sessions felt positive: those where more than half of the answers are "très bien" or "bien" (a
   session, not a person, is counted: the figure says how ateliers went, never who felt what);
@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from badges.models import Atelier, Beneficiary, Competency, Framework, Issuer, Pathway, Ressenti, RessentiItem
 from badges.services.programme.ressenti import FEELINGS, POSITIVE
-from badges.services.reporting.figures import Filters, Period
+from badges.services.reporting.scope import Filters, Period
 from badges.services.shared import spreadsheet
 
 # The French words of the CSV file (the page says them in the reader's language).

@@ -11,6 +11,7 @@ from badges.db import get_session
 from badges.models import Issuer, Role
 from badges.services.programme import pathways
 from badges.services.reporting import figures, figures_costs
+from badges.services.reporting.scope import Filters, period_of
 from badges.services.shared import profiles
 from badges.services.shared.errors import InvalidInput
 from badges.services.shared.messages import N_, Message, message
@@ -26,7 +27,7 @@ UNKNOWN_ISSUER = message("reports.unknown_issuer", N_("Tiers-lieu inconnu."))
 FILTERS = ("from", "to", "tiers_lieu", "department", "pathway_type", "profile", "category")
 
 
-def _filters(errors: dict[str, Message]) -> figures.Filters:
+def _filters(errors: dict[str, Message]) -> Filters:
     """The filters of the query string; their errors are added to `errors`."""
     scope = readable_issuers()
     slug = arg("tiers_lieu")
@@ -57,7 +58,7 @@ def _filters(errors: dict[str, Message]) -> figures.Filters:
         value = arg(name)
         if value is not None and not valid(value):
             errors[name] = said
-    return figures.Filters(
+    return Filters(
         issuer_ids=scope,
         department=arg("department"),
         pathway_type=arg("pathway_type"),
@@ -74,7 +75,7 @@ def key_figures() -> Response:
     `profile`; the figures are reporting/figures.py's (its docstring defines each one)."""
     errors: dict[str, Message] = {}
     try:
-        period = figures.period_of(request.args.get("from"), request.args.get("to"))
+        period = period_of(request.args.get("from"), request.args.get("to"))
     except InvalidInput as exc:
         errors.update(exc.field_messages)
     filters = _filters(errors)

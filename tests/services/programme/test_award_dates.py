@@ -7,7 +7,8 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime
 
-from badges.services.reporting.figures import Filters, Period, key_figures
+from badges.services.reporting.figures import key_figures
+from badges.services.reporting.scope import Filters, Period
 from tests.factories import D06, D07, grid, make_atelier
 
 EARNED = datetime(2026, 3, 5, 12, 0, tzinfo=UTC)  # the second atelier's day, at noon

@@ -8,7 +8,8 @@ import pytest
 
 from badges.services.credentials import issuance
 from badges.services.programme import pathways
-from badges.services.reporting.figures import Filters, Period, key_figures, period_of
+from badges.services.reporting.figures import key_figures
+from badges.services.reporting.scope import Filters, Period, period_of
 from badges.services.shared.errors import InvalidInput
 from tests.factories import (
     enrol,

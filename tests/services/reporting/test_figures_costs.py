@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from badges.services.reporting.figures import Filters, Period
 from badges.services.reporting.figures_costs import cost_csv_rows, cost_figures
+from badges.services.reporting.scope import Filters, Period
 from tests.factories import enrol, make_atelier, make_beneficiary, make_issuer, make_pathway
 
 MARCH = Period(date(2026, 3, 1), date(2026, 3, 31))

@@ -6,7 +6,7 @@ from datetime import date
 
 from badges.services.programme import pathways, ressenti
 from badges.services.reporting import figures_ressenti
-from badges.services.reporting.figures import Filters, Period
+from badges.services.reporting.scope import Filters, Period
 from tests.factories import enrol, make_atelier, make_beneficiary, make_issuer, make_pathway
 
 MARCH = Period(date(2026, 3, 1), date(2026, 3, 31))

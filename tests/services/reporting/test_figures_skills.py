@@ -10,7 +10,8 @@ from datetime import date
 
 import pytest
 
-from badges.services.reporting.figures import Filters, Period, key_figures
+from badges.services.reporting.figures import key_figures
+from badges.services.reporting.scope import Filters, Period
 from tests.factories import (
     enrol,
     grid,

@@ -9,8 +9,8 @@ import pytest
 
 from badges.services.programme import actors, closing, outcomes
 from badges.services.reporting import restitution
-from badges.services.reporting.figures import Filters, Period
 from badges.services.reporting.figures_outcome import csv_part, outcome_figures
+from badges.services.reporting.scope import Filters, Period
 from tests.factories import make_agency, make_programme
 
 SECRET = b"secret"

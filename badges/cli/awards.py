@@ -1,0 +1,82 @@
+"""`badges awards create/revoke/list` (and `settle`, from badges.jobs): awarding badges by hand."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from badges.cli.common import echo_json, fail_on_service_error
+from badges.db import get_session
+from badges.jobs.command import settle_command
+from badges.models import Credential
+from badges.services.credentials import issuance, issuers, revocation
+from badges.services.programme import badge_classes, beneficiaries
+from badges.services.shared.errors import ServiceError
+from badges.web.context import keyring, links, now
+
+
+@click.group("awards", cls=AppGroup)
+def awards_group() -> None:
+    """Awarding badges."""
+
+
+@awards_group.command("create")
+@click.option("--issuer", "slug", required=True)
+@click.option("--badge-class", "badge_class_id", required=True)
+@click.option("--beneficiary", "beneficiary_id", required=True)
+def awards_create(slug: str, badge_class_id: str, beneficiary_id: str) -> None:
+    session = get_session()
+    try:
+        issuer = issuers.by_slug(session, slug)
+        badge = badge_classes.for_issuer(session, issuer=issuer, public_id=badge_class_id)
+        beneficiary = beneficiaries.for_issuer(session, issuer=issuer, public_id=beneficiary_id)
+        credential = issuance.award(
+            session, keyring(), badge_class=badge, beneficiary=beneficiary, links=links(), now=now()
+        )
+    except ServiceError as exc:
+        fail_on_service_error(exc)
+    session.commit()
+    echo_json(
+        {
+            "id": credential.public_id,
+            "page": links().credential_page(credential.public_id),
+            "ob2_assertion": links().ob2_assertion(credential.public_id),
+        }
+    )
+
+
+@awards_group.command("revoke")
+@click.option("--issuer", "slug", required=True)
+@click.option("--award", "award_id", required=True)
+@click.option("--reason", required=True)
+def awards_revoke(slug: str, award_id: str, reason: str) -> None:
+    """Revoke an award in every format at once."""
+    session = get_session()
+    issuer = issuers.by_slug(session, slug)
+    credential = session.scalars(
+        select(Credential).where(Credential.public_id == award_id, Credential.issuer_id == issuer.id)
+    ).first()
+    if credential is None:
+        raise click.ClickException("Badge introuvable.")
+    try:
+        revocation.revoke(session, keyring(), credential=credential, reason=reason, links=links(), now=now())
+    except ServiceError as exc:
+        fail_on_service_error(exc)
+    session.commit()
+    click.echo(f"Badge {award_id} révoqué.")
+
+
+@awards_group.command("list")
+@click.option("--issuer", "slug", required=True)
+def awards_list(slug: str) -> None:
+    session = get_session()
+    issuer = issuers.by_slug(session, slug)
+    for credential in session.scalars(select(Credential).where(Credential.issuer_id == issuer.id)):
+        state = "révoqué" if credential.revoked_at else "valide"
+        click.echo(
+            f"{credential.public_id}\t{credential.badge_class.name}\t{credential.issued_at.date()}\t{state}"
+        )
+
+
+awards_group.add_command(settle_command)
