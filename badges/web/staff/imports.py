@@ -35,14 +35,14 @@ def owned(job_id: int) -> imports.Importing:
 
 def _result(found: imports.Importing) -> str:
     if found.kind == imports.BENEFICIARIES:
-        return ngettext("Import terminé : %(num)s personne importée.",
-                        "Import terminé : %(num)s personnes importées.", found.total,
-                        num=format_number(found.total))  # fmt: skip
-    pathways = ngettext("Import terminé : %(num)s parcours importé.",
-                        "Import terminé : %(num)s parcours importés.", found.items,
-                        num=format_number(found.items))  # fmt: skip
-    lines = ngettext("%(num)s ligne du fichier.", "%(num)s lignes du fichier.", found.total,
-                     num=format_number(found.total))  # fmt: skip
+        return ngettext("Import terminé : %(count)s personne importée.",
+                        "Import terminé : %(count)s personnes importées.", found.total,
+                        count=format_number(found.total))  # fmt: skip
+    pathways = ngettext("Import terminé : %(count)s parcours importé.",
+                        "Import terminé : %(count)s parcours importés.", found.items,
+                        count=format_number(found.items))  # fmt: skip
+    lines = ngettext("%(count)s ligne du fichier.", "%(count)s lignes du fichier.", found.total,
+                     count=format_number(found.total))  # fmt: skip
     return f"{pathways} {lines}"
 
 
