@@ -26,7 +26,7 @@ from typing import Any, TypedDict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from badges.models import Issuer, Pathway
+from badges.models import Beneficiary, Issuer, Pathway
 from badges.services.programme import beneficiaries, pathways
 from badges.services.shared import spreadsheet
 from badges.services.shared.errors import InvalidInput, NotFound, RowErrors
@@ -196,15 +196,15 @@ class PathwayPlan(TypedDict):
 
 
 def _attendance(
-    session: Session, issuer: Issuer, rows: list[spreadsheet.Record], errors: _Errors
+    people: dict[str, Beneficiary], rows: list[spreadsheet.Record], errors: _Errors
 ) -> list[dict[str, Any]]:
-    """An atelier's attendance rows, checked: each person of the tiers-lieu, once, present oui or non."""
+    """An atelier's attendance rows, checked: each person of the tiers-lieu (`people`), once, present oui
+    or non."""
     entries, seen = [], set()
     for record in rows:
         who, said = record.cells["beneficiaire"].strip(), record.cells["present"].strip().lower()
-        try:
-            person = beneficiaries.for_issuer(session, issuer=issuer, public_id=who)
-        except NotFound:
+        person = people.get(who)
+        if person is None:
             errors.add(record.number, "beneficiaire", UNKNOWN_PERSON)
             continue
         if said not in YES + NO + ("",):
@@ -228,6 +228,8 @@ def check(session: Session, *, issuer: Issuer, raw: bytes) -> list[PathwayPlan]:
     pathways to create, or RowErrors listing every bad row (the import is all or nothing)."""
     errors = _Errors()
     paths, ateliers, present = _groups(read_rows(raw), errors)
+    named = [r.cells["beneficiaire"].strip() for rows in present.values() for r in rows]
+    people = beneficiaries.by_public_ids(session, issuer=issuer, public_ids=named)
     plans: dict[str, PathwayPlan] = {}
     drafts: dict[str, Pathway] = {}
     for name, group in paths.items():
@@ -248,7 +250,7 @@ def check(session: Session, *, issuer: Issuer, raw: bytes) -> list[PathwayPlan]:
         except InvalidInput as exc:
             _report(exc, group.first, errors)
             continue
-        entries = _attendance(session, issuer, present.get((name, title), []), errors)
+        entries = _attendance(people, present.get((name, title), []), errors)
         plans[name]["ateliers"].append({"first": group.first, "data": data, "attendance": entries})
     if errors:
         raise RowErrors(sorted(errors, key=lambda e: (e["row"] or 0, str(e["field"]))))
@@ -261,14 +263,19 @@ def store(session: Session, *, issuer: Issuer, plan: PathwayPlan, now: datetime)
     deleted, a framework removed): the caller decides what to do with the rows already stored."""
     pathway = pathways.create_pathway(session, issuer=issuer, data=plan["data"], now=now)
     session.flush()
+    named = [entry["beneficiary"] for item in plan["ateliers"] for entry in item["attendance"]]
+    people = beneficiaries.by_public_ids(session, issuer=issuer, public_ids=named)
+    enrolled: set[str] = set()
     for item in plan["ateliers"]:
         atelier = pathways.create_atelier(session, pathway=pathway, data=item["data"], now=now)
         session.flush()
         for entry in item["attendance"]:
-            person = beneficiaries.for_issuer(session, issuer=issuer, public_id=entry["beneficiary"])
-            if not pathways.is_enrolled(session, pathway, person):
-                pathways.enrol(session, pathway=pathway, beneficiary=person, now=now)
-                session.flush()
+            if entry["beneficiary"] not in people:  # deleted since the check
+                raise NotFound(beneficiaries.BENEFICIARY_NOT_FOUND)
+            if entry["beneficiary"] not in enrolled:  # a new pathway: nobody is enrolled but by this loop
+                pathways.enrol(session, pathway=pathway, beneficiary=people[entry["beneficiary"]], now=now)
+                enrolled.add(entry["beneficiary"])
+        session.flush()
         if item["attendance"]:
             pathways.record_attendance(session, atelier=atelier, data={"attendance": item["attendance"]})
     return pathway
