@@ -18,18 +18,21 @@ the rest of the staged data is deleted.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NoReturn
 
 from flask import current_app
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from badges.db import get_session
 from badges.jobs.appctx import now
 from badges.jobs.queue import enqueue_after_commit, task
 from badges.models import Issuer, Job
+from badges.models.job import UNFINISHED
 from badges.services.programme import beneficiaries, import_staging, programme_io
 from badges.services.shared import job_records
 from badges.services.shared.errors import Conflict, ServiceError
@@ -55,14 +58,29 @@ def queue_import(
     *,
     issuer_id: int,
     user_id: int | None,
+    digest: str,
 ) -> Job:
-    """Stage the checked items (first line, lines, data) and queue their job once the request commits."""
+    """Stage the checked items (first line, lines, data) and queue their job once the request commits.
+
+    `digest` (the file's SHA-256) makes a file sent twice while its import is still under way (a double
+    click, a page sent again) one import: the job already queued for it is returned. Sent again later, it
+    is imported again, as asked."""
     assert kind in KINDS
+    prefix = f"{kind}:{issuer_id}:{digest}:"
+    under_way = session.scalar(
+        select(Job)
+        .where(Job.key.startswith(prefix), Job.state.in_(UNFINISHED))
+        .order_by(Job.id.desc())
+        .limit(1)
+    )
+    if under_way is not None:
+        return under_way
     job = enqueue_after_commit(
         session,
         kind,
         {"issuer": issuer_id, "items": len(items)},
         now=now(),
+        key=prefix + uuid.uuid4().hex,
         user_id=user_id,
         progress_total=sum(lines for _first, lines, _data in items),
     )

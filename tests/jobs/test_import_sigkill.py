@@ -47,7 +47,9 @@ def staged_import(app) -> int:
         session = get_session()
         issuer = make_issuer(session, keyring, links, now)
         rows = [(n + 2, 1, {"display_name": f"P{n}", "consent": True}) for n in range(PEOPLE)]
-        imports.queue_import(session, imports.BENEFICIARIES, rows, issuer_id=issuer.id, user_id=None)
+        imports.queue_import(
+            session, imports.BENEFICIARIES, rows, issuer_id=issuer.id, user_id=None, digest="f"
+        )
         session.commit()
         return issuer.id
 

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select, text
 
+from badges import jobs
 from badges.db import engine_of, get_session
 from badges.jobs import imports, runner
 from badges.models import Atelier, Attendance, Beneficiary, ImportItem, Job, Pathway
@@ -204,3 +205,26 @@ def test_a_programme_job_creates_ateliers_enrolments_and_attendance(app, session
     assert marks == [False, True] and session.scalar(select(func.count()).select_from(Atelier)) == 2
     found = imports.importing(get_session(), job_id)
     assert found is not None and (found.items, found.done, found.total, found.state) == (3, 5, 5, DONE)
+
+
+def test_a_file_sent_twice_while_its_import_is_under_way_is_one_import(app, session, issuer, now):
+    rows = people_rows(2)
+    with app.test_request_context(method="POST"):
+        writer = get_session()
+        first = imports.queue_import(writer, imports.BENEFICIARIES, rows, issuer_id=issuer.id, user_id=None,
+                                     digest="d1")  # fmt: skip
+        again = imports.queue_import(writer, imports.BENEFICIARIES, rows, issuer_id=issuer.id, user_id=None,
+                                     digest="d1")  # fmt: skip
+        other = imports.queue_import(writer, imports.BENEFICIARIES, rows, issuer_id=issuer.id, user_id=None,
+                                     digest="d2")  # fmt: skip
+        assert again.id == first.id and other.id != first.id
+        ids = first.id, other.id
+        writer.commit()
+    assert jobs.wait(app)
+    assert names(session, issuer.id) == ["Personne 0", "Personne 0", "Personne 1", "Personne 1"]
+    assert {job_of(session, i).state for i in ids} == {DONE}
+    with app.test_request_context(method="POST"):  # sent again once done: imported again, as asked
+        later = imports.queue_import(get_session(), imports.BENEFICIARIES, rows, issuer_id=issuer.id,
+                                     user_id=None, digest="d1")  # fmt: skip
+        assert later.id not in ids
+        get_session().rollback()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from typing import Any
 
@@ -146,7 +147,8 @@ def beneficiaries_import() -> Response | str | tuple[str, int]:
         )
     # The file is right: a job stores the people (jobs/imports.py), this page's next one shows how far.
     job = imports.queue_import(get_session(), imports.BENEFICIARIES, [(line, 1, row) for line, row in rows],
-                               issuer_id=own_issuer().id, user_id=signed_in().id)  # fmt: skip
+                               issuer_id=own_issuer().id, user_id=signed_in().id,
+                               digest=hashlib.sha256(raw).hexdigest())  # fmt: skip
     return commit_and_redirect(_("Le fichier est vérifié : l’import commence."), "staff.import_job",
                                job_id=job.id)  # fmt: skip
 

@@ -7,6 +7,8 @@ staged for a job (jobs/imports.py) and the next page shows its progress (web/sta
 
 from __future__ import annotations
 
+import hashlib
+
 from flask import render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
@@ -45,7 +47,7 @@ def _page(issuer: Issuer, exports: dict[str, str]) -> Response | str | tuple[str
     # The file is right: a job creates the pathways (jobs/imports.py), the next page shows how far.
     items = [(plan["first"], plan["lines"], dict(plan)) for plan in plans]
     job = imports.queue_import(get_session(), imports.PROGRAMME, items, issuer_id=issuer.id,
-                               user_id=signed_in().id)  # fmt: skip
+                               user_id=signed_in().id, digest=hashlib.sha256(raw).hexdigest())  # fmt: skip
     return commit_and_redirect(_("Le fichier est vérifié : l’import commence."), "staff.import_job",
                                job_id=job.id)  # fmt: skip
 
