@@ -51,6 +51,7 @@ ENV_KEYS = (
     "AWARD_CHUNK",
     "AWARD_CHUNK_LEASE",
     "OUTCOME_RETENTION_DAYS",
+    "IMPORT_BATCH",
 )
 INT_KEYS = {
     "MAX_CONTENT_LENGTH",
@@ -65,6 +66,7 @@ INT_KEYS = {
     "INLINE_AWARDS_MAX",
     "AWARD_CHUNK",
     "OUTCOME_RETENTION_DAYS",
+    "IMPORT_BATCH",
 }
 FLOAT_KEYS = {
     "QUEUE_POLL_MAX",
@@ -144,6 +146,9 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "INLINE_AWARDS_MAX": 20,
         "AWARD_CHUNK": 10,
         "AWARD_CHUNK_LEASE": 60.0,
+        # Imports (jobs/imports.py): lines of the file stored per transaction by the import job, each
+        # batch committed with the job's progress (a batch beats within AWARD_CHUNK_LEASE).
+        "IMPORT_BATCH": 200,
         # Tests only: N worker threads inside the app's process (QUEUE_URL memory://, tests/apps.py).
         "JOBS_IN_PROCESS": 0,
         # Days an end-of-pathway outcome is kept after its last change (`badges outcomes purge`).

@@ -11,7 +11,7 @@ from __future__ import annotations
 from flask import Flask
 from huey import crontab
 
-from badges.jobs import bulk, keys, mail, runner
+from badges.jobs import bulk, imports, keys, mail, runner
 from badges.jobs.queue import EXTENSION, TASKS, Queue, enqueue_after_commit, make_huey, queue_of, task
 from badges.jobs.runner import wait
 
@@ -20,7 +20,9 @@ __all__ = ["TASKS", "enqueue_after_commit", "init_app", "queue_of", "task", "wai
 
 def init_app(app: Flask) -> None:
     """The app's queue and its tasks (the tests start a worker thread beside it: worker.start_in_process)."""
-    assert {mail.AWARD_EMAIL, bulk.CHUNK, keys.RESIGN_LISTS} <= set(TASKS)  # the tasks are declared
+    assert {mail.AWARD_EMAIL, bulk.CHUNK, keys.RESIGN_LISTS, *imports.KINDS} <= set(
+        TASKS
+    )  # the tasks are declared
     huey = make_huey(str(app.config["QUEUE_URL"]), str(app.config["QUEUE_NAME"]))
 
     def run_job(job_id: int, request_id: str | None) -> None:

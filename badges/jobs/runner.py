@@ -29,7 +29,7 @@ from badges.services.shared.errors import ServiceError
 
 log = logging.getLogger(__name__)
 # Kinds that report progress after each step (their heartbeat): dead after AWARD_CHUNK_LEASE seconds.
-SHORT_LEASE = ("bulk-issue-chunk",)
+SHORT_LEASE = ("bulk-issue-chunk", "beneficiary-import", "programme-import")
 
 
 def run(app: Flask, job_id: int, request_id: str | None) -> None:

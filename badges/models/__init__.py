@@ -7,7 +7,7 @@ from badges.models.credential import Credential, PendingAward, ReviewFlag
 from badges.models.evaluation import Evaluation, GridDraft, PersonalCriterion
 from badges.models.framework import Competency, CompetencyAlignment, Framework
 from badges.models.issuer import Issuer
-from badges.models.job import Job
+from badges.models.job import ImportItem, Job
 from badges.models.key import SigningKey
 from badges.models.outcome import (
     PathwayClosure,
@@ -50,6 +50,7 @@ __all__ = [
     "CredentialSharing",
     "Enrolment",
     "Evaluation",
+    "ImportItem",
     "Job",
     "Framework",
     "GridDraft",

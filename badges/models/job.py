@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from badges.models.base import Base, UTCDateTime
@@ -51,3 +51,20 @@ class Job(Base):
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ImportItem(Base):
+    """One staged piece of an import job (a person, or a pathway with its ateliers and attendance), checked
+    in the request and stored by the job. The job deletes an item in the transaction that stores it, so
+    what is left is what remains to do; the data is personal (names, e-mails) and never outlives the job."""
+
+    __tablename__ = "import_item"
+    __table_args__ = (UniqueConstraint("job_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job_id: Mapped[int] = mapped_column(ForeignKey("job.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    # The file's line where this item starts (a failure names it), and how many lines it covers.
+    first_line: Mapped[int] = mapped_column(Integer)
+    lines: Mapped[int] = mapped_column(Integer)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)

@@ -104,7 +104,10 @@ def test_the_extraction_reads_every_kind_of_message():
         "badges/web/holder.py",
         "badges/web/staff/nav.py",
     } <= places
-    assert (("%(num)s personne importée.", "%(num)s personnes importées."), None) in messages
+    assert (
+        ("Import terminé : %(count)s personne importée.", "Import terminé : %(count)s personnes importées."),
+        None,
+    ) in messages
 
 
 def test_the_extraction_knows_every_gettext_function_the_code_imports():

@@ -1,5 +1,7 @@
 """CSV import of beneficiaries: every row is checked first; one bad row refuses the whole file.
 
+The staff screen checks the file in the request and leaves the storing to a job (jobs/imports.py).
+
 Columns (header line, `;` or `,`): prenom_ou_alias (required), email, telephone, profil, appui_francais
 (oui/non), accord (oui/non). Unknown columns are refused, so nothing docs/domain.md#D-gdpr-minimisation
 forbids (NIR, nationality, France Travail id, ...) can come in through a spreadsheet.
@@ -7,12 +9,8 @@ forbids (NIR, nationality, France Travail id, ...) can come in through a spreads
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
-from sqlalchemy.orm import Session
-
-from badges.models import Beneficiary, Issuer
 from badges.services.programme import beneficiaries
 from badges.services.shared import spreadsheet
 from badges.services.shared.errors import InvalidInput, RowErrors
@@ -84,7 +82,14 @@ def _data(record: spreadsheet.Record) -> tuple[dict[str, Any], dict[str, Message
 
 def parse(raw: bytes) -> list[dict[str, Any]]:
     """The rows, each validated; RowErrors lists every bad row (line numbers as in a spreadsheet)."""
-    rows, problems = [], []
+    return [row for _line, row in checked(raw)]
+
+
+def checked(raw: bytes) -> list[tuple[int, dict[str, Any]]]:
+    """The rows with their line in the file, each validated (create_beneficiary's data); RowErrors lists
+    every bad row. The staff import stages them for a job (jobs/imports.py)."""
+    rows: list[tuple[int, dict[str, Any]]] = []
+    problems: list[dict[str, object]] = []
     for position, record in enumerate(_rows(raw), start=1):
         if position > MAX_ROWS:
             raise _file_error(TOO_MANY_ROWS(max=MAX_ROWS))
@@ -96,15 +101,9 @@ def parse(raw: bytes) -> list[dict[str, Any]]:
         problems += [
             {"row": record.number, "field": COLUMN_OF.get(f, f), "message": m} for f, m in errors.items()
         ]
-        rows.append(data)
+        rows.append((record.number, data))
     if not rows and not problems:
         raise _file_error(NOBODY)
     if problems:
         raise RowErrors(problems)
     return rows
-
-
-def import_csv(session: Session, *, issuer: Issuer, raw: bytes, now: datetime) -> list[Beneficiary]:
-    """Create every row's beneficiary, or none (RowErrors before anything is added)."""
-    rows = parse(raw)
-    return [beneficiaries.create_beneficiary(session, issuer=issuer, data=row, now=now) for row in rows]

@@ -149,6 +149,17 @@ def create_pathway(session: Session, *, issuer: Issuer, data: dict[str, Any], no
     return pathway
 
 
+def check_pathway(session: Session, *, issuer: Issuer, data: dict[str, Any]) -> Pathway:
+    """The pathway create_pathway would make, checked the same way but linked to nothing and never added
+    (an import checks every row of its file before a job stores any). `data` names no agency, counsellor
+    or badge class: those would link the draft to stored rows."""
+    pathway = Pathway(issuer_id=issuer.id, **_pathway_values(session, issuer, data, partial=False))
+    if pathway.budget_euros is None:
+        pathway.budget_euros = budgets.default_budget(pathway.type)
+    _check_consistency(pathway)
+    return pathway
+
+
 def update_pathway(session: Session, *, pathway: Pathway, data: dict[str, Any]) -> Pathway:
     values = _pathway_values(session, pathway.issuer, data, partial=True)
     with session.no_autoflush:
@@ -259,6 +270,11 @@ def _atelier_values(
     return values
 
 
+def check_atelier(session: Session, *, pathway: Pathway, data: dict[str, Any]) -> None:
+    """Raise what create_atelier would raise for this data, adding nothing (see check_pathway)."""
+    _atelier_values(session, pathway, data, partial=False)
+
+
 def create_atelier(session: Session, *, pathway: Pathway, data: dict[str, Any], now: datetime) -> Atelier:
     atelier = Atelier(
         pathway=pathway, created_at=now, **_atelier_values(session, pathway, data, partial=False)
@@ -273,11 +289,17 @@ def update_atelier(session: Session, *, atelier: Atelier, data: dict[str, Any]) 
     return atelier
 
 
+def check_attendance_size(entries: object) -> None:
+    """An attendance list: one entry at least, MAX_ATTENDANCE at most."""
+    if not isinstance(entries, list) or not entries or len(entries) > MAX_ATTENDANCE:
+        raise InvalidInput({"attendance": ATTENDANCE_SIZE(max=MAX_ATTENDANCE)})
+
+
 def record_attendance(session: Session, *, atelier: Atelier, data: dict[str, Any]) -> list[Beneficiary]:
     """Set who came: {"attendance": [{"beneficiary": id, "present": true}, ...]}, checked as a whole."""
     entries = data.get("attendance")
-    if not isinstance(entries, list) or not entries or len(entries) > MAX_ATTENDANCE:
-        raise InvalidInput({"attendance": ATTENDANCE_SIZE(max=MAX_ATTENDANCE)})
+    check_attendance_size(entries)
+    assert isinstance(entries, list)
     people = enrolled(session, atelier.pathway)
     errors: dict[str, Message] = {}
     wanted: dict[str, bool] = {}

@@ -9,10 +9,11 @@ names an atelier within its pathway; `competences` lists references separated by
 ("pix-crcn:2.1 parcours-decouverte:D-06"); `beneficiaire` is the id of one of the tiers-lieu's
 beneficiaries (the export writes them); `present` is oui or non.
 
-Every row goes through the services the screens use (pathways.create_pathway, create_atelier, enrol,
-record_attendance), in one savepoint: a single bad cell refuses the file, every bad row is reported with
-its line, column and a French message, and nothing is half-imported. The export writes the same columns,
-so an exported file imports as it was.
+Every row is checked first by the rules the screens use (pathways.check_pathway, check_atelier, the
+tiers-lieu's people), adding nothing: a single bad cell refuses the file, every bad row is reported with
+its line, column and a French message. The checked pathways (`check`) are then created by the same
+services (`store`): by a job, one pathway at a time (jobs/imports.py), or at once (`import_programme`).
+The export writes the same columns, so an exported file imports as it was.
 """
 
 from __future__ import annotations
@@ -20,12 +21,12 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypedDict
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from badges.models import Issuer, Pathway
+from badges.models import Beneficiary, Issuer, Pathway
 from badges.services.programme import beneficiaries, pathways
 from badges.services.shared import spreadsheet
 from badges.services.shared.errors import InvalidInput, NotFound, RowErrors
@@ -176,16 +177,34 @@ def _report(exc: InvalidInput, row: int, errors: _Errors) -> None:
         errors.add(row, COLUMN_OF.get(name, name), said)
 
 
+class AtelierPlan(TypedDict):
+    """An atelier of the file, checked: create_atelier's data and its attendance (public ids)."""
+
+    first: int
+    data: dict[str, Any]
+    attendance: list[dict[str, Any]]
+
+
+class PathwayPlan(TypedDict):
+    """A pathway of the file, checked, with its ateliers: what one staged item of the import job holds
+    (plain JSON values). `lines` counts the file's rows it covers (the job's progress is in rows)."""
+
+    first: int
+    lines: int
+    data: dict[str, Any]
+    ateliers: list[AtelierPlan]
+
+
 def _attendance(
-    session: Session, issuer: Issuer, pathway: Pathway, atelier: Any, rows: list[spreadsheet.Record],
-    now: datetime, errors: _Errors,
-) -> None:  # fmt: skip
+    people: dict[str, Beneficiary], rows: list[spreadsheet.Record], errors: _Errors
+) -> list[dict[str, Any]]:
+    """An atelier's attendance rows, checked: each person of the tiers-lieu (`people`), once, present oui
+    or non."""
     entries, seen = [], set()
     for record in rows:
         who, said = record.cells["beneficiaire"].strip(), record.cells["present"].strip().lower()
-        try:
-            person = beneficiaries.for_issuer(session, issuer=issuer, public_id=who)
-        except NotFound:
+        person = people.get(who)
+        if person is None:
             errors.add(record.number, "beneficiaire", UNKNOWN_PERSON)
             continue
         if said not in YES + NO + ("",):
@@ -195,47 +214,79 @@ def _attendance(
             errors.add(record.number, "beneficiaire", TWICE)
             continue
         seen.add(person.id)
-        if not pathways.is_enrolled(session, pathway, person):
-            pathways.enrol(session, pathway=pathway, beneficiary=person, now=now)
-            session.flush()
         entries.append({"beneficiary": person.public_id, "present": said not in NO})
     if entries and len(entries) == len(rows):
         try:
-            pathways.record_attendance(session, atelier=atelier, data={"attendance": entries})
+            pathways.check_attendance_size(entries)
         except InvalidInput as exc:
             _report(exc, rows[0].number, errors)
+    return entries
 
 
-def import_programme(session: Session, *, issuer: Issuer, raw: bytes, now: datetime) -> list[Pathway]:
-    """Create the file's pathways, ateliers and attendance in the tiers-lieu, or nothing (RowErrors)."""
+def check(session: Session, *, issuer: Issuer, raw: bytes) -> list[PathwayPlan]:
+    """Every row of the file checked by the services' own rules, nothing added to the session: the
+    pathways to create, or RowErrors listing every bad row (the import is all or nothing)."""
     errors = _Errors()
     paths, ateliers, present = _groups(read_rows(raw), errors)
-    savepoint = session.begin_nested()
-    made: dict[str, Pathway] = {}
+    named = [r.cells["beneficiaire"].strip() for rows in present.values() for r in rows]
+    people = beneficiaries.by_public_ids(session, issuer=issuer, public_ids=named)
+    plans: dict[str, PathwayPlan] = {}
+    drafts: dict[str, Pathway] = {}
     for name, group in paths.items():
         values = {PATHWAY_FIELDS[c]: v for c, v in group.cells.items() if v or c == "budget"}
         try:
-            made[name] = pathways.create_pathway(session, issuer=issuer, data=values, now=now)
-            session.flush()
+            drafts[name] = pathways.check_pathway(session, issuer=issuer, data=values)
         except InvalidInput as exc:
             _report(exc, group.first, errors)
+            continue
+        plans[name] = {"first": group.first, "lines": len(group.rows), "data": values, "ateliers": []}
     for (name, title), group in ateliers.items():
-        if name not in made:
+        if name not in plans:
             continue
         data: dict[str, Any] = {ATELIER_FIELDS[c]: v for c, v in group.cells.items() if v}
         data["competencies"] = str(data.get("competencies", "")).split()
         try:
-            atelier = pathways.create_atelier(session, pathway=made[name], data=data, now=now)
-            session.flush()
+            pathways.check_atelier(session, pathway=drafts[name], data=data)
         except InvalidInput as exc:
             _report(exc, group.first, errors)
             continue
-        _attendance(session, issuer, made[name], atelier, present.get((name, title), []), now, errors)
+        entries = _attendance(people, present.get((name, title), []), errors)
+        plans[name]["ateliers"].append({"first": group.first, "data": data, "attendance": entries})
     if errors:
-        savepoint.rollback()
         raise RowErrors(sorted(errors, key=lambda e: (e["row"] or 0, str(e["field"]))))
-    savepoint.commit()
-    return list(made.values())
+    return list(plans.values())
+
+
+def store(session: Session, *, issuer: Issuer, plan: PathwayPlan, now: datetime) -> Pathway:
+    """Create one checked pathway with its ateliers, enrolments and attendance, through the services the
+    screens use. A ServiceError here means the tiers-lieu's data changed since the check (a person
+    deleted, a framework removed): the caller decides what to do with the rows already stored."""
+    pathway = pathways.create_pathway(session, issuer=issuer, data=plan["data"], now=now)
+    session.flush()
+    named = [entry["beneficiary"] for item in plan["ateliers"] for entry in item["attendance"]]
+    people = beneficiaries.by_public_ids(session, issuer=issuer, public_ids=named)
+    enrolled: set[str] = set()
+    for item in plan["ateliers"]:
+        atelier = pathways.create_atelier(session, pathway=pathway, data=item["data"], now=now)
+        session.flush()
+        for entry in item["attendance"]:
+            if entry["beneficiary"] not in people:  # deleted since the check
+                raise NotFound(beneficiaries.BENEFICIARY_NOT_FOUND)
+            if entry["beneficiary"] not in enrolled:  # a new pathway: nobody is enrolled but by this loop
+                pathways.enrol(session, pathway=pathway, beneficiary=people[entry["beneficiary"]], now=now)
+                enrolled.add(entry["beneficiary"])
+        session.flush()
+        if item["attendance"]:
+            pathways.record_attendance(session, atelier=atelier, data={"attendance": item["attendance"]})
+    return pathway
+
+
+def import_programme(session: Session, *, issuer: Issuer, raw: bytes, now: datetime) -> list[Pathway]:
+    """Check the whole file, then create its pathways, ateliers and attendance (RowErrors before anything
+    is added). The staff screens stage the checked plans for a job instead (jobs/imports.py)."""
+    return [
+        store(session, issuer=issuer, plan=plan, now=now) for plan in check(session, issuer=issuer, raw=raw)
+    ]
 
 
 def export_rows(session: Session, *, issuer: Issuer) -> list[list[str]]:

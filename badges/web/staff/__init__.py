@@ -41,6 +41,7 @@ from badges.web.staff import (  # noqa: E402,F401
     frameworks,
     grid,
     home,
+    imports,
     issuer,
     labels,
     manual_awards,

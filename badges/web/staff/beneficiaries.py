@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from typing import Any
 
 from flask import render_template, request
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from werkzeug.wrappers import Response
 
 from badges import db
 from badges.db import get_session
+from badges.jobs import imports
 from badges.models import Beneficiary, Role
 from badges.services.programme import (
     awarding,
@@ -127,7 +128,8 @@ def beneficiary_consent(beneficiary_id: str) -> Response:
 @bp.route("/beneficiaries/import", methods=["GET", "POST"])
 @role_required(Role.STAFF)
 def beneficiaries_import() -> Response | str | tuple[str, int]:
-    """A CSV file: every row checked first; one wrong row and nothing is imported (row-level report)."""
+    """A CSV file: every row checked first; one wrong row and nothing is imported (row-level report);
+    a right file is stored by a job whose progress the next page shows."""
     if request.method == "GET":
         return render_template(IMPORT, rows=[], columns=beneficiary_import.COLUMNS)
     upload = request.files.get("fichier")
@@ -135,7 +137,7 @@ def beneficiaries_import() -> Response | str | tuple[str, int]:
     try:
         if not raw:
             raise RowErrors([{"row": None, "field": "fichier", "message": CHOOSE_CSV}])
-        created = beneficiary_import.import_csv(get_session(), issuer=own_issuer(), raw=raw, now=now())
+        rows = beneficiary_import.checked(raw)
     except RowErrors as exc:
         return invalid(
             IMPORT,
@@ -143,8 +145,12 @@ def beneficiaries_import() -> Response | str | tuple[str, int]:
             rows=say_rows(exc.said_rows),
             columns=beneficiary_import.COLUMNS,
         )
-    message = ngettext("%(num)s personne importée.", "%(num)s personnes importées.", len(created))
-    return commit_and_redirect(message, "staff.beneficiaries_list")
+    # The file is right: a job stores the people (jobs/imports.py), this page's next one shows how far.
+    job = imports.queue_import(get_session(), imports.BENEFICIARIES, [(line, 1, row) for line, row in rows],
+                               issuer_id=own_issuer().id, user_id=signed_in().id,
+                               digest=hashlib.sha256(raw).hexdigest())  # fmt: skip
+    return commit_and_redirect(_("Le fichier est vérifié : l’import commence."), "staff.import_job",
+                               job_id=job.id)  # fmt: skip
 
 
 @bp.get("/agency")

@@ -1,27 +1,31 @@
 """Bulk import and export of a programme (issue 14): staff for their tiers-lieu, coordinators for any.
 
-The counting and checking are services/programme/programme_io.py's; these views read the upload, call it
-once, commit once, and show every bad row (line, column, French message) when the file is refused.
+The counting and checking are services/programme/programme_io.py's; these views read the upload, check it
+whole, and show every bad row (line, column, French message) when the file is refused; a right file is
+staged for a job (jobs/imports.py) and the next page shows its progress (web/staff/imports.py).
 """
 
 from __future__ import annotations
 
+import hashlib
+
 from flask import render_template, request, url_for
-from flask_babel import ngettext
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from badges.db import get_session
+from badges.jobs import imports
 from badges.models import Issuer, Role
 from badges.services.credentials import issuers
 from badges.services.programme import programme_io
 from badges.services.shared.errors import RowErrors
 from badges.services.shared.messages import N_, message
-from badges.web.context import now
 from badges.web.files import file_response
 from badges.web.i18n import say_error, say_rows
 from badges.web.staff import bp
 from badges.web.staff.access import own_issuer, role_required
 from badges.web.staff.forms import commit_and_redirect, invalid
+from badges.web.staff.identity import signed_in
 
 PAGE = "staff/programme/programme_import.html"
 CHOOSE_FILE = message("programme_import.choose", N_("Choisissez un fichier CSV ou XLSX."))
@@ -37,11 +41,15 @@ def _page(issuer: Issuer, exports: dict[str, str]) -> Response | str | tuple[str
     try:
         if not raw:
             raise RowErrors([{"row": None, "field": "fichier", "message": CHOOSE_FILE}])
-        created = programme_io.import_programme(get_session(), issuer=issuer, raw=raw, now=now())
+        plans = programme_io.check(get_session(), issuer=issuer, raw=raw)
     except RowErrors as exc:
         return invalid(PAGE, {"fichier": say_error(exc)}, rows=say_rows(exc.said_rows), **context)
-    said = ngettext("%(num)s parcours importé.", "%(num)s parcours importés.", len(created))
-    return commit_and_redirect(said, "staff.pathways_list" if exports["own"] else "staff.network_list")
+    # The file is right: a job creates the pathways (jobs/imports.py), the next page shows how far.
+    items = [(plan["first"], plan["lines"], dict(plan)) for plan in plans]
+    job = imports.queue_import(get_session(), imports.PROGRAMME, items, issuer_id=issuer.id,
+                               user_id=signed_in().id, digest=hashlib.sha256(raw).hexdigest())  # fmt: skip
+    return commit_and_redirect(_("Le fichier est vérifié : l’import commence."), "staff.import_job",
+                               job_id=job.id)  # fmt: skip
 
 
 def _export(issuer: Issuer, kind: str) -> Response:

@@ -56,6 +56,8 @@ class World:
     flag_id: str = ""
     # A bulk issuance job of the first tiers-lieu (nothing to sign): its progress page.
     bulk_id: int = 0
+    # A finished beneficiary import job of the first tiers-lieu: its progress page.
+    import_id: int = 0
 
 
 @functools.cache
@@ -101,6 +103,10 @@ def world(session, keyring, links, now) -> World:
                updated_at=now, payload={"issuer": award.issuer.id, "pairs": []},
                progress_total=0)  # fmt: skip
     session.add(bulk)
+    imported = Job(kind="beneficiary-import", key=f"beneficiary-import:world{next(_numbers)}", state="done",
+                   created_at=now, updated_at=now, payload={"issuer": award.issuer.id, "items": 0},
+                   progress_total=0)  # fmt: skip
+    session.add(imported)
     session.commit()
     return World(
         award.issuer,
@@ -112,6 +118,7 @@ def world(session, keyring, links, now) -> World:
         atelier.public_id,
         flag.public_id,
         bulk.id,
+        imported.id,
     )
 
 

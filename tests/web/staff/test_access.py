@@ -195,6 +195,11 @@ TABLE: dict[tuple[str, str], Expect] = {
     # Bulk issuance progress: {bulk} is a bulk job of the first tiers-lieu.
     ("staff.bulk_issue", "GET"): Expect("/staff/bulk/{bulk}", STAFF, scoped=True),
     ("staff.bulk_issue_progress", "GET"): Expect("/staff/bulk/{bulk}/progress", STAFF, scoped=True),
+    # Import progress: {imported} is an import job of the first tiers-lieu (a coordinator sees any).
+    ("staff.import_job", "GET"): Expect("/staff/imports/{imported}", STAFF | COORDINATOR, scoped=True),
+    ("staff.import_job_progress", "GET"): Expect(
+        "/staff/imports/{imported}/progress", STAFF | COORDINATOR, scoped=True
+    ),
     # End of pathway (issue 14, outcome): {actor} is an entry of the first tiers-lieu's directory; another
     # tiers-lieu's staff reads the shared directory but may not edit it (403, not 404: it is not secret).
     ("staff.actors_list", "GET"): Expect("/staff/actors", COORDINATOR | STAFF),
@@ -286,6 +291,7 @@ def concrete_url(expect: Expect, world, app, now) -> str:
         framework="pix-crcn",
         flag=world.flag_id,
         bulk=world.bulk_id,
+        imported=world.import_id,
         agency=world.users["counsellor"].agency.public_id,
         reset=staff_accounts.link_token(secret, user=user, purpose=staff_accounts.RESET, now=now),
         invitation=staff_accounts.link_token(secret, user=user, purpose=staff_accounts.INVITATION, now=now),

@@ -8,6 +8,7 @@ import io
 import pytest
 from sqlalchemy import select
 
+from badges import jobs
 from badges.models import Atelier, Beneficiary, Credential, Evaluation, Pathway, PendingAward
 from tests.factories import (
     count_committed,
@@ -193,11 +194,13 @@ def test_an_import_refuses_columns_that_are_not_collected(staff, session):
     assert "Colonnes non collectées : nir." in text(response)
 
 
-def test_a_good_import_adds_every_row(staff, session):
+def test_a_good_import_adds_every_row(staff, session, app):
     before = count_committed(session, Beneficiary)
     rows = [["prenom_ou_alias", "profil", "accord"], ["Nadia", "exclu", "oui"], ["Omar", "", "non"]]
-    response = post(staff, "/staff/beneficiaries/import", {"fichier": csv_file(rows)}, follow_redirects=True)
-    assert "2 personnes importées." in text(response)
+    response = post(staff, "/staff/beneficiaries/import", {"fichier": csv_file(rows)})
+    assert response.status_code == 303 and "/staff/imports/" in response.headers["Location"]
+    assert jobs.wait(app)  # the job stores the people (jobs/imports.py)
+    assert "Import terminé : 2 personnes importées." in text(staff.get(response.headers["Location"]))
     assert count_committed(session, Beneficiary) == before + 2
 
 
