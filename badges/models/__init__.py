@@ -9,6 +9,7 @@ from badges.models.framework import Competency, CompetencyAlignment, Framework
 from badges.models.issuer import Issuer
 from badges.models.job import Job
 from badges.models.key import SigningKey
+from badges.models.oid4vci import WalletAccessToken, WalletNonce, WalletOffer
 from badges.models.outcome import (
     PathwayClosure,
     PathwayOutcome,
@@ -72,6 +73,9 @@ __all__ = [
     "StaffSession",
     "StatusList",
     "User",
+    "WalletAccessToken",
+    "WalletNonce",
+    "WalletOffer",
     "atelier_competency",
     "badge_class_competency",
     "outcome_orientation",
