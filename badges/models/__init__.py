@@ -32,6 +32,7 @@ from badges.models.security import LoginAttempt
 from badges.models.sharing import BeneficiaryLink, CredentialSharing, ShareLink
 from badges.models.status import STATUS_LIST_SIZE, StatusList
 from badges.models.user import Agency, ApiToken, Role, StaffSession, User
+from badges.models.wallet import BoundCredential
 
 __all__ = [
     "STATUS_LIST_SIZE",
@@ -44,6 +45,7 @@ __all__ = [
     "Base",
     "Beneficiary",
     "BeneficiaryLink",
+    "BoundCredential",
     "Competency",
     "CompetencyAlignment",
     "Credential",
