@@ -1,4 +1,4 @@
-"""OpenID4VCI 1.0 endpoints (pre-authorized code flow): metadata, offer by reference, token, nonce, credential.
+"""OpenID4VCI 1.0 endpoints (pre-authorized code flow): metadata, offer, token, nonce, credential.
 
 Errors are the protocol's own JSON objects (RFC 6749 §5.2, OpenID4VCI 1.0 §8.3.1), never the app's error
 pages: a wallet reads `error`. A refusal rolls everything back; only the rate limit's count is kept.

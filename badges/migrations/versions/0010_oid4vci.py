@@ -3,7 +3,7 @@
 Three new tables; nothing else changes.
 
 Revision ID: 0010_oid4vci
-Revises: 0009_pathbadge
+Revises: 0010_lcw (chained after the wallet core, merged into this branch)
 Create Date: 2026-12-04 23:30:00.000000
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 from badges.models.base import UTCDateTime
 
 revision: str = "0010_oid4vci"
-down_revision: str | None = "0009_pathbadge"
+down_revision: str | None = "0010_lcw"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

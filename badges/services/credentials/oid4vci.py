@@ -78,12 +78,20 @@ def _tx_code_matches(tx_code: str, stored: str) -> bool:
 
 
 def create_offer(
-    session: Session, *, credential: Credential, links: Links, now: datetime, ttl: timedelta, with_tx_code: bool
+    session: Session,
+    *,
+    credential: Credential,
+    links: Links,
+    now: datetime,
+    ttl: timedelta,
+    with_tx_code: bool,
 ) -> NewOffer:
     """A single-use offer for this award, valid for `ttl`; RuleError if the award cannot go to a wallet."""
     check_can_bind(credential, now=now)
     ref = secrets.token_urlsafe(32)
-    tx_code = f"{secrets.randbelow(10**meta.TX_CODE_LENGTH):0{meta.TX_CODE_LENGTH}d}" if with_tx_code else None
+    tx_code = (
+        f"{secrets.randbelow(10**meta.TX_CODE_LENGTH):0{meta.TX_CODE_LENGTH}d}" if with_tx_code else None
+    )
     offer = WalletOffer(
         credential=credential,
         ref_hash=_sha256(ref),
@@ -141,7 +149,9 @@ def exchange_code(session: Session, *, form: dict[str, str], now: datetime) -> G
     if won is None:
         raise ProtocolError("invalid_grant", "the pre-authorized code is unknown, used or expired")
     token = secrets.token_urlsafe(32)
-    session.add(WalletAccessToken(offer_id=offer.id, token_hash=_sha256(token), expires_at=now + ACCESS_TOKEN_TTL))
+    session.add(
+        WalletAccessToken(offer_id=offer.id, token_hash=_sha256(token), expires_at=now + ACCESS_TOKEN_TTL)
+    )
     return Grant(access_token=token, expires_in=int(ACCESS_TOKEN_TTL.total_seconds()))
 
 
@@ -214,7 +224,9 @@ def _requested_format(body: Any) -> str:
     if not isinstance(configuration, str):
         raise ProtocolError("invalid_credential_request", "credential_configuration_id is required")
     if configuration not in meta.CONFIGURATIONS:
-        raise ProtocolError("unknown_credential_configuration", f"unknown configuration {configuration[:80]!r}")
+        raise ProtocolError(
+            "unknown_credential_configuration", f"unknown configuration {configuration[:80]!r}"
+        )
     return meta.CONFIGURATIONS[configuration]
 
 
@@ -253,4 +265,6 @@ def _spend_nonce(session: Session, value: str | None, *, now: datetime) -> None:
             .returning(WalletNonce.id)
         ).first()
     if spent is None:
-        raise ProtocolError("invalid_nonce", "the proof's nonce is not a live c_nonce from the nonce endpoint")
+        raise ProtocolError(
+            "invalid_nonce", "the proof's nonce is not a live c_nonce from the nonce endpoint"
+        )

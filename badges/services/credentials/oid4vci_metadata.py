@@ -30,10 +30,21 @@ _CONTEXTS = [
     "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
 ]
 _DISPLAY = [
-    {"name": "Badge numérique (Open Badges 3.0)", "locale": "fr", "description": "Un badge reçu dans un tiers-lieu."},
-    {"name": "Digital badge (Open Badges 3.0)", "locale": "en", "description": "A badge earned in a tiers-lieu."},
+    {
+        "name": "Badge numérique (Open Badges 3.0)",
+        "locale": "fr",
+        "description": "Un badge reçu dans un tiers-lieu.",
+    },
+    {
+        "name": "Digital badge (Open Badges 3.0)",
+        "locale": "en",
+        "description": "A badge earned in a tiers-lieu.",
+    },
 ]
-_ISSUER_DISPLAY = [{"name": "Badges des tiers-lieux", "locale": "fr"}, {"name": "Tiers-lieux badges", "locale": "en"}]
+_ISSUER_DISPLAY = [
+    {"name": "Badges des tiers-lieux", "locale": "fr"},
+    {"name": "Tiers-lieux badges", "locale": "en"},
+]
 _TX_CODE_DESCRIPTION = "Code à 6 chiffres imprimé sur votre attestation"
 
 
