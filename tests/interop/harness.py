@@ -311,6 +311,18 @@ def ob3_verify_jwt(token: str, network: Network) -> ValidatorResult:
     return result
 
 
+def oid4vci_wallet(
+    offer_link: str, configuration: str, network: Network, *, tx_code: str | None = None, mode: str = "ok"
+) -> ValidatorResult:
+    """Sphereon's OpenID4VCI client (tools/interop/oid4vci_wallet.mjs) playing the wallet over HTTP: ok when
+    the run ends as ``mode`` expects (``ok``: a credential received; ``replay``: the second use of the code
+    refused with invalid_grant; ``bad-proof``: the key proof refused with invalid_proof)."""
+    args = [offer_link, "--configuration", configuration, "--mode", mode]
+    if tx_code is not None:
+        args += ["--tx-code", tx_code]
+    return _node("oid4vci_wallet.mjs", *args, *network.args())
+
+
 _COMPACT_JWS = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+$")
 
 
