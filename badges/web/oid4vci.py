@@ -10,6 +10,7 @@ from datetime import timedelta
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
+from flask_babel import gettext as _
 from werkzeug.exceptions import NotFound
 
 from badges.db import get_session
@@ -147,11 +148,16 @@ def holder_offer(token: str, credential_id: str) -> Response | tuple[Response, i
 
 
 def offer_view(made: oid4vci.NewOffer) -> dict[str, Any]:
-    """What the partial template public/_oid4vci_offer.html shows, and the JSON of the route above."""
+    """The JSON of the route above; the partial template public/_oid4vci_offer.html shows the same offer
+    (`offer`) with `offer_qr` = offer_qr(offer)."""
     return {
         "offer_uri": made.offer_uri,
         "deep_link": made.deep_link,
         "tx_code": made.tx_code,
         "expires_at": made.expires_at.isoformat(),
-        "qr_svg": qr.svg_data_uri(made.deep_link, title="Code QR pour le portefeuille"),
+        "qr_svg": offer_qr(made),
     }
+
+
+def offer_qr(made: oid4vci.NewOffer) -> str:
+    return qr.svg_data_uri(made.deep_link, title=_("Code QR pour ajouter ce badge à votre portefeuille"))
