@@ -123,27 +123,33 @@ def credential() -> Response:
 
 
 @bp.post("/mes-badges/<token>/<credential_id>/oid4vci")
-def holder_offer(token: str, credential_id: str) -> Response | tuple[Response, int]:
+def holder_offer(token: str, credential_id: str) -> Response:
     """A fresh offer for the beneficiary's own badge, asked from their private page (JSON)."""
     session = get_session()
     person = private_link.beneficiary_for(session, token)
     if person is None:
         raise NotFound()
     credential = holder_pages.owned(session, person, credential_id)
-    days = int(current_app.config["WALLET_OFFER_TTL"])
     try:
         made = oid4vci.create_offer(
             session,
             credential=credential,
             links=links(),
             now=now(),
-            ttl=timedelta(days=days),
+            ttl=timedelta(days=int(current_app.config["WALLET_OFFER_TTL"])),
             with_tx_code=request.form.get("code") != "non",
         )
     except RuleError:
         session.rollback()
-        return _json({"error": "credential_request_denied"}, 409), 409
+        return offer_response(None)
     session.commit()
+    return offer_response(made)
+
+
+def offer_response(made: oid4vci.NewOffer | None) -> Response:
+    """The offer as JSON, or 409 when the badge can no longer go to a wallet (revoked, expired, erased)."""
+    if made is None:
+        return _json({"error": "credential_request_denied", "error_description": "badge not valid"}, 409)
     return _json(offer_view(made))
 
 

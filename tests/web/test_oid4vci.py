@@ -405,3 +405,28 @@ def test_the_offer_partial_says_the_steps_and_the_code_in_french_and_in_english(
         assert made.tx_code in page and 'src="data:image/svg+xml' in page
         assert made.deep_link.replace("&", "&amp;") in page
     assert "19 mars 2026" in pages["fr"]
+
+
+def test_a_revoked_badge_gets_no_offer_and_nothing_is_stored(
+    app, client, session, keyring, links, now, award
+):
+    from badges.services.holders import private_link
+
+    secret = app.config["LINK_SECRET"].encode()
+    link = private_link.private_token(session, beneficiary=award.beneficiary, secret=secret, now=now)
+    revocation.revoke(session, keyring, credential=award, reason="erreur", links=links, now=now)
+    session.commit()
+    response = client.post(f"/mes-badges/{link}/{award.public_id}/oid4vci")
+    assert response.status_code == 409 and response.get_json()["error"] == "credential_request_denied"
+    assert count(session, WalletOffer) == 0
+
+
+def test_an_offer_without_tx_code_when_asked(app, client, session, now, award):
+    from badges.services.holders import private_link
+
+    secret = app.config["LINK_SECRET"].encode()
+    link = private_link.private_token(session, beneficiary=award.beneficiary, secret=secret, now=now)
+    session.commit()
+    made = client.post(f"/mes-badges/{link}/{award.public_id}/oid4vci", data={"code": "non"}).get_json()
+    assert made["tx_code"] is None
+    assert session.scalars(select(WalletOffer)).one().tx_code_hash is None

@@ -88,6 +88,8 @@ def create_offer(
 ) -> NewOffer:
     """A single-use offer for this award, valid for `ttl`; RuleError if the award cannot go to a wallet."""
     check_can_bind(credential, now=now)
+    # Expired offers go (their tokens with them, ON DELETE CASCADE): the tables stay small.
+    session.execute(delete(WalletOffer).where(WalletOffer.expires_at <= now))
     ref = secrets.token_urlsafe(32)
     tx_code = (
         f"{secrets.randbelow(10**meta.TX_CODE_LENGTH):0{meta.TX_CODE_LENGTH}d}" if with_tx_code else None
@@ -148,6 +150,7 @@ def exchange_code(session: Session, *, form: dict[str, str], now: datetime) -> G
     ).first()
     if won is None:
         raise ProtocolError("invalid_grant", "the pre-authorized code is unknown, used or expired")
+    session.execute(delete(WalletAccessToken).where(WalletAccessToken.expires_at <= now))
     token = secrets.token_urlsafe(32)
     session.add(
         WalletAccessToken(offer_id=offer.id, token_hash=_sha256(token), expires_at=now + ACCESS_TOKEN_TTL)
