@@ -46,7 +46,7 @@ def test_sphereon_receives_the_data_integrity_credential_bound_to_its_did(
     assert digital_bazaar.ok, digital_bazaar.output
     dcc = harness.ob3_verifier_core(credential, network)
     assert dcc.ok, dcc.output
-    session.expire_all()
+    session.rollback()
     assert session.scalars(select(BoundCredential.holder_did)).all() == [did]
 
 
@@ -64,7 +64,7 @@ def test_a_replayed_pre_authorized_code_is_refused(network, node_tools, session,
     run = harness.oid4vci_wallet(offer.deep_link, LDP, network, tx_code=offer.tx_code, mode="replay")
     assert run.ok, run.output
     assert run.report["refusal"] == "invalid_grant"
-    session.expire_all()
+    session.rollback()
     assert session.scalars(select(BoundCredential)).all() == []
     assert session.scalars(select(WalletOffer.redeemed_at)).one() is not None
 
@@ -73,5 +73,5 @@ def test_a_key_proof_signed_by_another_key_is_refused(network, node_tools, sessi
     run = harness.oid4vci_wallet(offer.deep_link, LDP, network, tx_code=offer.tx_code, mode="bad-proof")
     assert run.ok, run.output
     assert run.report["refusal"] == "invalid_proof"
-    session.expire_all()
+    session.rollback()
     assert session.scalars(select(BoundCredential)).all() == []

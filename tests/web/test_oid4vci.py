@@ -20,9 +20,15 @@ LDP = "OpenBadgeCredential_ldp_vc"
 JWT = "OpenBadgeCredential_jwt_vc_json"
 
 
+def fresh(session):
+    """The test's session in a new transaction: the test client's requests share its app context, so on
+    SQLite the open transaction would still read the snapshot taken before the server's commits."""
+    session.rollback()
+    return session
+
+
 def count(session, model) -> int:
-    session.expire_all()
-    return session.scalar(select(func.count()).select_from(model)) or 0
+    return fresh(session).scalar(select(func.count()).select_from(model)) or 0
 
 
 @pytest.fixture
@@ -117,7 +123,7 @@ def test_offer_by_reference_holds_the_code_and_the_tx_code_description(client, l
 
 
 def test_only_hashes_of_the_offer_secrets_are_stored(session, client, offer):
-    row = session.scalars(select(WalletOffer)).one()
+    row = fresh(session).scalars(select(WalletOffer)).one()
     code = code_of(client, offer)
     stored = {row.ref_hash, row.code_hash, row.tx_code_hash}
     assert offer.tx_code not in "".join(stored) and code not in stored
@@ -136,7 +142,7 @@ def test_both_formats_reach_the_holder_did(client, session, links, now, offer, a
     token_text = credential_request(client, token, body).get_json()["credentials"][0]["credential"]
     header, payload = jws.unverified_parts(token_text)
     assert header["alg"] == "RS256" and payload["sub"] == holder.did
-    rows = session.scalars(select(BoundCredential)).all()
+    rows = fresh(session).scalars(select(BoundCredential)).all()
     assert sorted(r.format for r in rows) == ["jwt_vc_json", "ldp_vc"]
     assert {r.credential_id for r in rows} == {award.id} and {r.holder_did for r in rows} == {holder.did}
 
@@ -152,7 +158,7 @@ def test_the_same_format_twice_with_one_token_is_denied(client, session, links, 
     response = credential_request(client, token, request_body(holder, links, now, nonce))
     assert response.status_code == 400 and response.get_json()["error"] == "credential_request_denied"
     assert count(session, BoundCredential) == 1
-    assert session.scalars(select(WalletNonce).where(WalletNonce.value == nonce)).first() is not None
+    assert fresh(session).scalars(select(WalletNonce).where(WalletNonce.value == nonce)).first() is not None
 
 
 @pytest.mark.parametrize("curve", ["Ed25519", "P-256"])
@@ -207,7 +213,7 @@ def test_token_refusals_change_nothing(client, session, offer, form, error):
     assert response.status_code == 400
     assert response.get_json()["error"] == error and response.headers["Cache-Control"] == "no-store"
     assert count(session, WalletAccessToken) == 0
-    assert session.scalars(select(WalletOffer)).one().redeemed_at is None
+    assert fresh(session).scalars(select(WalletOffer)).one().redeemed_at is None
     assert token_request(client, code, offer.tx_code).status_code == 200
 
 
@@ -240,7 +246,7 @@ def test_a_revoked_award_gets_no_token(client, session, keyring, links, now, off
     revocation.revoke(session, keyring, credential=award, reason="erreur", links=links, now=now)
     session.commit()
     assert token_request(client, code, offer.tx_code).get_json()["error"] == "invalid_grant"
-    assert session.scalars(select(WalletOffer)).one().redeemed_at is None
+    assert fresh(session).scalars(select(WalletOffer)).one().redeemed_at is None
 
 
 def test_unknown_codes_are_rate_limited_like_claim_codes(client, offer):
@@ -346,8 +352,8 @@ def test_credential_refusals_name_the_error_and_change_nothing(client, session, 
     assert response.status_code == 400, response.get_json()
     assert response.get_json()["error"] == error
     assert count(session, BoundCredential) == 0
-    assert session.scalars(select(WalletNonce).where(WalletNonce.value == nonce)).first() is not None
-    assert session.scalars(select(WalletAccessToken)).one().issued_formats == ""
+    assert fresh(session).scalars(select(WalletNonce).where(WalletNonce.value == nonce)).first() is not None
+    assert fresh(session).scalars(select(WalletAccessToken)).one().issued_formats == ""
     assert credential_request(client, token, request_body(Holder(), links, now, nonce)).status_code == 200
 
 
@@ -429,4 +435,27 @@ def test_an_offer_without_tx_code_when_asked(app, client, session, now, award):
     session.commit()
     made = client.post(f"/mes-badges/{link}/{award.public_id}/oid4vci", data={"code": "non"}).get_json()
     assert made["tx_code"] is None
-    assert session.scalars(select(WalletOffer)).one().tx_code_hash is None
+    assert fresh(session).scalars(select(WalletOffer)).one().tx_code_hash is None
+
+
+def test_one_code_sent_at_once_by_eight_clients_gives_one_token(client, session, live_url, offer):
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+    from concurrent.futures import ThreadPoolExecutor
+
+    form = urllib.parse.urlencode(
+        {"grant_type": PRE_AUTH, "pre-authorized_code": code_of(client, offer), "tx_code": offer.tx_code}
+    ).encode()
+
+    def send(_: int) -> int:
+        try:
+            with urllib.request.urlopen(f"{live_url}/oid4vci/token", data=form, timeout=30) as answer:
+                return int(answer.status)
+        except urllib.error.HTTPError as refused:
+            return int(refused.code)
+
+    with ThreadPoolExecutor(8) as pool:
+        statuses = sorted(pool.map(send, range(8)))
+    assert statuses == [200] + [400] * 7
+    assert count(session, WalletAccessToken) == 1

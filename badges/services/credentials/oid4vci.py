@@ -25,7 +25,7 @@ from badges.services.credentials.links import Links
 from badges.services.credentials.wallet import check_can_bind, issue_bound_credential
 from badges.services.crypto import CryptoError, key_proof
 from badges.services.crypto.keyring import Keyring
-from badges.services.shared.errors import RuleError
+from badges.services.shared.errors import InvalidInput, RuleError
 
 ACCESS_TOKEN_TTL = timedelta(minutes=10)
 NONCE_TTL = timedelta(minutes=5)
@@ -210,6 +210,9 @@ def issue_credential(
             links=links,
             now=now,
         )
+    except InvalidInput as exc:
+        # The proof's key was resolved, but the core takes no DID of that kind (an RSA did:jwk, say).
+        raise ProtocolError("invalid_proof", "this kind of holder DID is not accepted") from exc
     except RuleError as exc:
         raise ProtocolError("credential_request_denied", "this badge can no longer be added") from exc
     token.issued_formats = f"{token.issued_formats} {fmt}".strip()
