@@ -9,7 +9,7 @@ from badges.models.framework import Competency, CompetencyAlignment, Framework
 from badges.models.issuer import Issuer
 from badges.models.job import Job
 from badges.models.key import SigningKey
-from badges.models.oid4vci import WalletAccessToken, WalletNonce, WalletOffer
+from badges.models.oid4vci import Oid4vciAccessToken, Oid4vciNonce, Oid4vciOffer
 from badges.models.outcome import (
     PathwayClosure,
     PathwayOutcome,
@@ -75,9 +75,9 @@ __all__ = [
     "StaffSession",
     "StatusList",
     "User",
-    "WalletAccessToken",
-    "WalletNonce",
-    "WalletOffer",
+    "Oid4vciAccessToken",
+    "Oid4vciNonce",
+    "Oid4vciOffer",
     "atelier_competency",
     "badge_class_competency",
     "outcome_orientation",

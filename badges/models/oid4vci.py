@@ -11,7 +11,7 @@ from badges.models.base import Base, UTCDateTime
 from badges.models.credential import Credential
 
 
-class WalletOffer(Base):
+class Oid4vciOffer(Base):
     """A credential offer for one award (OpenID4VCI 1.0 §4.1), single-use and time-limited.
 
     Only hashes are stored: the offer reference in the credential_offer_uri and the pre-authorized code
@@ -34,7 +34,7 @@ class WalletOffer(Base):
     credential: Mapped[Credential] = relationship()
 
 
-class WalletAccessToken(Base):
+class Oid4vciAccessToken(Base):
     """An opaque, short-lived Bearer token for the credential endpoint, stored as its SHA-256.
 
     `issued_formats` lists the configurations already delivered with it ("ldp_vc jwt_vc_json"): one
@@ -49,10 +49,10 @@ class WalletAccessToken(Base):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     issued_formats: Mapped[str] = mapped_column(String(64), default="")
 
-    offer: Mapped[WalletOffer] = relationship()
+    offer: Mapped[Oid4vciOffer] = relationship()
 
 
-class WalletNonce(Base):
+class Oid4vciNonce(Base):
     """A c_nonce from the nonce endpoint (OpenID4VCI 1.0 §7): used once by a key proof, then deleted."""
 
     __tablename__ = "oid4vci_nonce"

@@ -136,7 +136,7 @@ def holder_offer(token: str, credential_id: str) -> Response:
             credential=credential,
             links=links(),
             now=now(),
-            ttl=timedelta(days=int(current_app.config["WALLET_OFFER_TTL"])),
+            ttl=timedelta(seconds=int(current_app.config["WALLET_OFFER_TTL"])),
             with_tx_code=request.form.get("code") != "non",
         )
     except RuleError:

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from badges.models import BoundCredential, WalletOffer
+from badges.models import BoundCredential, Oid4vciOffer
 from badges.services.credentials import oid4vci
 from badges.services.crypto import jws
 from tests.factories import make_award
@@ -66,7 +66,7 @@ def test_a_replayed_pre_authorized_code_is_refused(network, node_tools, session,
     assert run.report["refusal"] == "invalid_grant"
     session.rollback()
     assert session.scalars(select(BoundCredential)).all() == []
-    assert session.scalars(select(WalletOffer.redeemed_at)).one() is not None
+    assert session.scalars(select(Oid4vciOffer.redeemed_at)).one() is not None
 
 
 def test_a_key_proof_signed_by_another_key_is_refused(network, node_tools, session, offer):

@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from sqlalchemy import func, select
 
-from badges.models import BoundCredential, WalletAccessToken, WalletNonce, WalletOffer
+from badges.models import BoundCredential, Oid4vciAccessToken, Oid4vciNonce, Oid4vciOffer
 from badges.services.credentials import oid4vci, revocation
 from badges.services.crypto import jws
 from tests.oid4vci_wallet import Holder
@@ -123,7 +123,7 @@ def test_offer_by_reference_holds_the_code_and_the_tx_code_description(client, l
 
 
 def test_only_hashes_of_the_offer_secrets_are_stored(session, client, offer):
-    row = fresh(session).scalars(select(WalletOffer)).one()
+    row = fresh(session).scalars(select(Oid4vciOffer)).one()
     code = code_of(client, offer)
     stored = {row.ref_hash, row.code_hash, row.tx_code_hash}
     assert offer.tx_code not in "".join(stored) and code not in stored
@@ -158,7 +158,7 @@ def test_the_same_format_twice_with_one_token_is_denied(client, session, links, 
     response = credential_request(client, token, request_body(holder, links, now, nonce))
     assert response.status_code == 400 and response.get_json()["error"] == "credential_request_denied"
     assert count(session, BoundCredential) == 1
-    assert fresh(session).scalars(select(WalletNonce).where(WalletNonce.value == nonce)).first() is not None
+    assert fresh(session).scalars(select(Oid4vciNonce).where(Oid4vciNonce.value == nonce)).first() is not None
 
 
 @pytest.mark.parametrize("curve", ["Ed25519", "P-256"])
@@ -187,7 +187,7 @@ def test_a_redeemed_offer_is_gone_and_its_code_is_refused(client, session, offer
     assert client.get(offer_path(offer)).status_code == 404
     replay = token_request(client, code, offer.tx_code)
     assert replay.status_code == 400 and replay.get_json()["error"] == "invalid_grant"
-    assert count(session, WalletAccessToken) == 1
+    assert count(session, Oid4vciAccessToken) == 1
 
 
 @pytest.mark.parametrize(
@@ -212,8 +212,8 @@ def test_token_refusals_change_nothing(client, session, offer, form, error):
     response = client.post("/oid4vci/token", data=values)
     assert response.status_code == 400
     assert response.get_json()["error"] == error and response.headers["Cache-Control"] == "no-store"
-    assert count(session, WalletAccessToken) == 0
-    assert fresh(session).scalars(select(WalletOffer)).one().redeemed_at is None
+    assert count(session, Oid4vciAccessToken) == 0
+    assert fresh(session).scalars(select(Oid4vciOffer)).one().redeemed_at is None
     assert token_request(client, code, offer.tx_code).status_code == 200
 
 
@@ -238,7 +238,7 @@ def test_an_expired_offer_is_refused(app, client, session, offer, now):
     assert client.get(offer_path(offer)).status_code == 404
     response = token_request(client, code, offer.tx_code)
     assert response.get_json()["error"] == "invalid_grant"
-    assert count(session, WalletAccessToken) == 0
+    assert count(session, Oid4vciAccessToken) == 0
 
 
 def test_a_revoked_award_gets_no_token(client, session, keyring, links, now, offer, award):
@@ -246,7 +246,7 @@ def test_a_revoked_award_gets_no_token(client, session, keyring, links, now, off
     revocation.revoke(session, keyring, credential=award, reason="erreur", links=links, now=now)
     session.commit()
     assert token_request(client, code, offer.tx_code).get_json()["error"] == "invalid_grant"
-    assert fresh(session).scalars(select(WalletOffer)).one().redeemed_at is None
+    assert fresh(session).scalars(select(Oid4vciOffer)).one().redeemed_at is None
 
 
 def test_unknown_codes_are_rate_limited_like_claim_codes(client, offer):
@@ -352,8 +352,8 @@ def test_credential_refusals_name_the_error_and_change_nothing(client, session, 
     assert response.status_code == 400, response.get_json()
     assert response.get_json()["error"] == error
     assert count(session, BoundCredential) == 0
-    assert fresh(session).scalars(select(WalletNonce).where(WalletNonce.value == nonce)).first() is not None
-    assert fresh(session).scalars(select(WalletAccessToken)).one().issued_formats == ""
+    assert fresh(session).scalars(select(Oid4vciNonce).where(Oid4vciNonce.value == nonce)).first() is not None
+    assert fresh(session).scalars(select(Oid4vciAccessToken)).one().issued_formats == ""
     assert credential_request(client, token, request_body(Holder(), links, now, nonce)).status_code == 200
 
 
@@ -384,7 +384,7 @@ def test_the_holder_asks_an_offer_from_the_private_page(app, client, session, no
     assert made["qr_svg"].startswith("data:image/svg+xml")
     assert json.loads(json.dumps(made))["expires_at"] == (now + timedelta(days=7)).isoformat()
     assert client.post(f"/mes-badges/unknown/{award.public_id}/oid4vci").status_code == 404
-    assert count(session, WalletOffer) == 1
+    assert count(session, Oid4vciOffer) == 1
 
 
 def test_the_offer_partial_says_the_steps_and_the_code_in_french_and_in_english(
@@ -424,7 +424,7 @@ def test_a_revoked_badge_gets_no_offer_and_nothing_is_stored(
     session.commit()
     response = client.post(f"/mes-badges/{link}/{award.public_id}/oid4vci")
     assert response.status_code == 409 and response.get_json()["error"] == "credential_request_denied"
-    assert count(session, WalletOffer) == 0
+    assert count(session, Oid4vciOffer) == 0
 
 
 def test_an_offer_without_tx_code_when_asked(app, client, session, now, award):
@@ -435,7 +435,7 @@ def test_an_offer_without_tx_code_when_asked(app, client, session, now, award):
     session.commit()
     made = client.post(f"/mes-badges/{link}/{award.public_id}/oid4vci", data={"code": "non"}).get_json()
     assert made["tx_code"] is None
-    assert fresh(session).scalars(select(WalletOffer)).one().tx_code_hash is None
+    assert fresh(session).scalars(select(Oid4vciOffer)).one().tx_code_hash is None
 
 
 def test_one_code_sent_at_once_by_eight_clients_gives_one_token(client, session, live_url, offer):
@@ -458,4 +458,4 @@ def test_one_code_sent_at_once_by_eight_clients_gives_one_token(client, session,
     with ThreadPoolExecutor(8) as pool:
         statuses = sorted(pool.map(send, range(8)))
     assert statuses == [200] + [400] * 7
-    assert count(session, WalletAccessToken) == 1
+    assert count(session, Oid4vciAccessToken) == 1

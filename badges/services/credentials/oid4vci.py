@@ -19,7 +19,7 @@ from urllib.parse import quote
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from badges.models import Credential, WalletAccessToken, WalletNonce, WalletOffer
+from badges.models import Credential, Oid4vciAccessToken, Oid4vciNonce, Oid4vciOffer
 from badges.services.credentials import oid4vci_metadata as meta
 from badges.services.credentials.links import Links
 from badges.services.credentials.wallet import check_can_bind, issue_bound_credential
@@ -89,12 +89,12 @@ def create_offer(
     """A single-use offer for this award, valid for `ttl`; RuleError if the award cannot go to a wallet."""
     check_can_bind(credential, now=now)
     # Expired offers go (their tokens with them, ON DELETE CASCADE): the tables stay small.
-    session.execute(delete(WalletOffer).where(WalletOffer.expires_at <= now))
+    session.execute(delete(Oid4vciOffer).where(Oid4vciOffer.expires_at <= now))
     ref = secrets.token_urlsafe(32)
     tx_code = (
         f"{secrets.randbelow(10**meta.TX_CODE_LENGTH):0{meta.TX_CODE_LENGTH}d}" if with_tx_code else None
     )
-    offer = WalletOffer(
+    offer = Oid4vciOffer(
         credential=credential,
         ref_hash=_sha256(ref),
         code_hash=_sha256(_code_of(ref)),
@@ -117,7 +117,7 @@ def offer_document(session: Session, *, ref: str, links: Links, now: datetime) -
     """The offer at its credential_offer_uri (§4.1.3); None once unknown, expired or redeemed."""
     if len(ref) > _MAX_FIELD_CHARS:
         return None
-    offer = session.scalars(select(WalletOffer).where(WalletOffer.ref_hash == _sha256(ref))).first()
+    offer = session.scalars(select(Oid4vciOffer).where(Oid4vciOffer.ref_hash == _sha256(ref))).first()
     if offer is None or offer.redeemed_at is not None or offer.expires_at <= now:
         return None
     return meta.offer_document(links, code=_code_of(ref), with_tx_code=offer.tx_code_hash is not None)
@@ -133,7 +133,7 @@ def exchange_code(session: Session, *, form: dict[str, str], now: datetime) -> G
     code = form.get("pre-authorized_code")
     if not code or len(code) > _MAX_FIELD_CHARS:
         raise ProtocolError("invalid_request", "pre-authorized_code is required")
-    offer = session.scalars(select(WalletOffer).where(WalletOffer.code_hash == _sha256(code))).first()
+    offer = session.scalars(select(Oid4vciOffer).where(Oid4vciOffer.code_hash == _sha256(code))).first()
     if offer is None or offer.redeemed_at is not None or offer.expires_at <= now:
         raise ProtocolError("invalid_grant", "the pre-authorized code is unknown, used or expired")
     _check_tx_code(offer, form.get("tx_code"))
@@ -143,22 +143,22 @@ def exchange_code(session: Session, *, form: dict[str, str], now: datetime) -> G
         raise ProtocolError("invalid_grant", "this badge can no longer be added to a wallet") from exc
     # Single use even under parallel requests: only the one UPDATE that still sees it unredeemed wins.
     won = session.execute(
-        update(WalletOffer)
-        .where(WalletOffer.id == offer.id, WalletOffer.redeemed_at.is_(None))
+        update(Oid4vciOffer)
+        .where(Oid4vciOffer.id == offer.id, Oid4vciOffer.redeemed_at.is_(None))
         .values(redeemed_at=now)
-        .returning(WalletOffer.id)
+        .returning(Oid4vciOffer.id)
     ).first()
     if won is None:
         raise ProtocolError("invalid_grant", "the pre-authorized code is unknown, used or expired")
-    session.execute(delete(WalletAccessToken).where(WalletAccessToken.expires_at <= now))
+    session.execute(delete(Oid4vciAccessToken).where(Oid4vciAccessToken.expires_at <= now))
     token = secrets.token_urlsafe(32)
     session.add(
-        WalletAccessToken(offer_id=offer.id, token_hash=_sha256(token), expires_at=now + ACCESS_TOKEN_TTL)
+        Oid4vciAccessToken(offer_id=offer.id, token_hash=_sha256(token), expires_at=now + ACCESS_TOKEN_TTL)
     )
     return Grant(access_token=token, expires_in=int(ACCESS_TOKEN_TTL.total_seconds()))
 
 
-def _check_tx_code(offer: WalletOffer, tx_code: str | None) -> None:
+def _check_tx_code(offer: Oid4vciOffer, tx_code: str | None) -> None:
     """§6.3: a missing or unexpected tx_code is invalid_request; a wrong one invalid_grant."""
     if offer.tx_code_hash is None:
         if tx_code:
@@ -172,19 +172,19 @@ def _check_tx_code(offer: WalletOffer, tx_code: str | None) -> None:
 
 def new_nonce(session: Session, *, now: datetime) -> str:
     """Nonce endpoint (§7): a fresh c_nonce; spent ones and expired ones go."""
-    session.execute(delete(WalletNonce).where(WalletNonce.expires_at <= now))
+    session.execute(delete(Oid4vciNonce).where(Oid4vciNonce.expires_at <= now))
     value = secrets.token_urlsafe(32)
-    session.add(WalletNonce(value=value, expires_at=now + NONCE_TTL))
+    session.add(Oid4vciNonce(value=value, expires_at=now + NONCE_TTL))
     return value
 
 
-def bearer_token(session: Session, authorization: str | None, *, now: datetime) -> WalletAccessToken:
+def bearer_token(session: Session, authorization: str | None, *, now: datetime) -> Oid4vciAccessToken:
     """The access token of an `Authorization: Bearer` header (RFC 6750 §2.1); invalid_token (401) else."""
     scheme, _, value = (authorization or "").partition(" ")
     if scheme.lower() != "bearer" or not value.strip() or len(value) > _MAX_FIELD_CHARS:
         raise ProtocolError("invalid_token", "a Bearer access token is required", 401)
     token = session.scalars(
-        select(WalletAccessToken).where(WalletAccessToken.token_hash == _sha256(value.strip()))
+        select(Oid4vciAccessToken).where(Oid4vciAccessToken.token_hash == _sha256(value.strip()))
     ).first()
     if token is None or token.expires_at <= now:
         raise ProtocolError("invalid_token", "the access token is unknown or expired", 401)
@@ -192,7 +192,7 @@ def bearer_token(session: Session, authorization: str | None, *, now: datetime) 
 
 
 def issue_credential(
-    session: Session, *, token: WalletAccessToken, body: Any, keyring: Keyring, links: Links, now: datetime
+    session: Session, *, token: Oid4vciAccessToken, body: Any, keyring: Keyring, links: Links, now: datetime
 ) -> dict[str, Any]:
     """Credential endpoint (§8): the credential response for a request whose key proof holds."""
     fmt = _requested_format(body)
@@ -266,9 +266,9 @@ def _spend_nonce(session: Session, value: str | None, *, now: datetime) -> None:
     spent = None
     if isinstance(value, str) and len(value) <= 64:
         spent = session.execute(
-            delete(WalletNonce)
-            .where(WalletNonce.value == value, WalletNonce.expires_at > now)
-            .returning(WalletNonce.id)
+            delete(Oid4vciNonce)
+            .where(Oid4vciNonce.value == value, Oid4vciNonce.expires_at > now)
+            .returning(Oid4vciNonce.id)
         ).first()
     if spent is None:
         raise ProtocolError(
