@@ -150,8 +150,8 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "JOBS_IN_PROCESS": 0,
         # Days an end-of-pathway outcome is kept after its last change (`badges outcomes purge`).
         "OUTCOME_RETENTION_DAYS": 730,
-        # Days a wallet offer (OpenID4VCI credential offer, LCW exchange) can be used, once (issue 15).
-        "WALLET_OFFER_TTL": 7,
+        # Seconds an "Ajouter à mon portefeuille" offer stays usable (issue 15): a week by default.
+        "WALLET_OFFER_TTL": 7 * 24 * 3600,
         "BABEL_DEFAULT_LOCALE": "fr",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Paris",
         "SESSION_COOKIE_HTTPONLY": True,

@@ -32,7 +32,7 @@ from badges.models.security import LoginAttempt
 from badges.models.sharing import BeneficiaryLink, CredentialSharing, ShareLink
 from badges.models.status import STATUS_LIST_SIZE, StatusList
 from badges.models.user import Agency, ApiToken, Role, StaffSession, User
-from badges.models.wallet import BoundCredential
+from badges.models.wallet import BoundCredential, WalletOffer
 
 __all__ = [
     "STATUS_LIST_SIZE",
@@ -78,6 +78,7 @@ __all__ = [
     "Oid4vciAccessToken",
     "Oid4vciNonce",
     "Oid4vciOffer",
+    "WalletOffer",
     "atelier_competency",
     "badge_class_competency",
     "outcome_orientation",

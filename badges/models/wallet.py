@@ -37,3 +37,27 @@ class BoundCredential(PublicIdMixin, Base):
 
     credential: Mapped[Credential] = relationship()
     signing_key: Mapped[SigningKey] = relationship()
+
+
+class WalletOffer(PublicIdMixin, Base):
+    """An offer to put an award into a wallet (the LCW's VC-API exchange): single use, time-limited.
+
+    The exchange URL carries a random token; only its SHA-256 is stored. The challenge is the nonce the
+    wallet's DID-Authentication proof must carry (VC-API exchanges, VerifiablePresentationRequest)."""
+
+    __tablename__ = "wallet_offer"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    credential_id: Mapped[int] = mapped_column(ForeignKey("credential.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    challenge: Mapped[str] = mapped_column(String(64))
+    # Who asked for it: "holder" (the private link) or "staff" (the issuing tiers-lieu).
+    created_by: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    bound_credential_id: Mapped[int | None] = mapped_column(
+        ForeignKey("bound_credential.id", ondelete="SET NULL")
+    )
+
+    credential: Mapped[Credential] = relationship()

@@ -357,3 +357,22 @@ def _ob2_target(badge_input: str | Path, tmp: Path) -> str:
         path.write_text(text, encoding="utf-8")
         return str(path)
     return str(Path(text).resolve(strict=True))
+
+
+def lcw_wallet(
+    link: str,
+    network: Network,
+    *,
+    suite: str = "Ed25519Signature2020",
+    tamper: str | None = None,
+    replay: bool = False,
+) -> ValidatorResult:
+    """The Learner Credential Wallet's exchange played by the Digital Bazaar stack (tools/interop/
+    lcw_wallet.mjs) against the live server: ok when a credential came back (``report["credential"]``,
+    the wallet's ``report["did"]``, every HTTP step in ``report["steps"]``)."""
+    options = ["--suite", suite]
+    if tamper is not None:
+        options += ["--tamper", tamper]
+    if replay:
+        options += ["--replay", "yes"]
+    return _node("lcw_wallet.mjs", link, CONTEXTS_DIR, *options, *network.args())

@@ -1,4 +1,4 @@
-"""wallet: holder-bound credentials (one more form of an award, subject = the wallet's DID)
+"""wallet: holder-bound credentials (one more form of an award, subject = the wallet's DID), wallet offers
 
 Revision ID: 0010_lcw
 Revises: 0009_pathbadge
@@ -46,8 +46,39 @@ def upgrade() -> None:
     op.create_index(
         op.f("ix_bound_credential_credential_id"), "bound_credential", ["credential_id"], unique=False
     )
+    op.create_table(
+        "wallet_offer",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("credential_id", sa.Integer(), nullable=False),
+        sa.Column("token_hash", sa.String(length=64), nullable=False),
+        sa.Column("challenge", sa.String(length=64), nullable=False),
+        sa.Column("created_by", sa.String(length=16), nullable=False),
+        sa.Column("created_at", UTCDateTime(), nullable=False),
+        sa.Column("expires_at", UTCDateTime(), nullable=False),
+        sa.Column("used_at", UTCDateTime(), nullable=True),
+        sa.Column("bound_credential_id", sa.Integer(), nullable=True),
+        sa.Column("public_id", sa.String(length=36), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["credential_id"],
+            ["credential.id"],
+            name=op.f("fk_wallet_offer_credential_id_credential"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["bound_credential_id"],
+            ["bound_credential.id"],
+            name=op.f("fk_wallet_offer_bound_credential_id_bound_credential"),
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_wallet_offer")),
+        sa.UniqueConstraint("public_id", name=op.f("uq_wallet_offer_public_id")),
+        sa.UniqueConstraint("token_hash", name=op.f("uq_wallet_offer_token_hash")),
+    )
+    op.create_index(op.f("ix_wallet_offer_credential_id"), "wallet_offer", ["credential_id"], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index(op.f("ix_wallet_offer_credential_id"), table_name="wallet_offer")
+    op.drop_table("wallet_offer")
     op.drop_index(op.f("ix_bound_credential_credential_id"), table_name="bound_credential")
     op.drop_table("bound_credential")
