@@ -13,6 +13,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import NotFound
 
+from badges import db
 from badges.db import get_session
 from badges.services.credentials import oid4vci, qr
 from badges.services.credentials import oid4vci_metadata as meta
@@ -70,7 +71,9 @@ def authorization_server_metadata() -> Response:
 
 
 @bp.get(meta.OFFER_PATH + "<ref>")
+@db.writes
 def offer(ref: str) -> Response:
+    """The offer by reference; an unknown one counts against the address's rate limit (a write)."""
     if _blocked():
         return _too_many()
     found = oid4vci.offer_document(get_session(), ref=ref, links=links(), now=now())
