@@ -20,6 +20,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         errors,
         health,
         i18n,
+        oid4vci,
         public,
         request_id,
         security_headers,
@@ -55,6 +56,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(health.bp)
     app.register_blueprint(public.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(oid4vci.bp)
     staff.init_app(app)
     errors.init_app(app)
     security_headers.init_app(app)

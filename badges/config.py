@@ -52,6 +52,7 @@ ENV_KEYS = (
     "AWARD_CHUNK_LEASE",
     "OUTCOME_RETENTION_DAYS",
     "IMPORT_BATCH",
+    "WALLET_OFFER_TTL",
 )
 INT_KEYS = {
     "MAX_CONTENT_LENGTH",
@@ -67,6 +68,7 @@ INT_KEYS = {
     "AWARD_CHUNK",
     "OUTCOME_RETENTION_DAYS",
     "IMPORT_BATCH",
+    "WALLET_OFFER_TTL",
 }
 FLOAT_KEYS = {
     "QUEUE_POLL_MAX",
@@ -153,6 +155,8 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "JOBS_IN_PROCESS": 0,
         # Days an end-of-pathway outcome is kept after its last change (`badges outcomes purge`).
         "OUTCOME_RETENTION_DAYS": 730,
+        # Seconds an "Ajouter à mon portefeuille" offer stays usable (issue 15): a week by default.
+        "WALLET_OFFER_TTL": 7 * 24 * 3600,
         "BABEL_DEFAULT_LOCALE": "fr",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Paris",
         "SESSION_COOKIE_HTTPONLY": True,

@@ -9,6 +9,7 @@ from badges.models.framework import Competency, CompetencyAlignment, Framework
 from badges.models.issuer import Issuer
 from badges.models.job import ImportItem, Job
 from badges.models.key import SigningKey
+from badges.models.oid4vci import Oid4vciAccessToken, Oid4vciNonce, Oid4vciOffer
 from badges.models.outcome import (
     PathwayClosure,
     PathwayOutcome,
@@ -31,6 +32,7 @@ from badges.models.security import LoginAttempt
 from badges.models.sharing import BeneficiaryLink, CredentialSharing, ShareLink
 from badges.models.status import STATUS_LIST_SIZE, StatusList
 from badges.models.user import Agency, ApiToken, Role, StaffSession, User
+from badges.models.wallet import BoundCredential, WalletOffer
 
 __all__ = [
     "STATUS_LIST_SIZE",
@@ -43,6 +45,7 @@ __all__ = [
     "Base",
     "Beneficiary",
     "BeneficiaryLink",
+    "BoundCredential",
     "Competency",
     "CompetencyAlignment",
     "Credential",
@@ -73,6 +76,10 @@ __all__ = [
     "StaffSession",
     "StatusList",
     "User",
+    "Oid4vciAccessToken",
+    "Oid4vciNonce",
+    "Oid4vciOffer",
+    "WalletOffer",
     "atelier_competency",
     "badge_class_competency",
     "outcome_orientation",

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Response
+from datetime import timedelta
+
+from flask import Response, current_app
 from flask_babel import gettext
 
 from badges.db import get_session
@@ -22,10 +24,11 @@ def file_response(body: bytes | str, media_type: str, filename: str, *, inline: 
 
 def certificate_pdf(credential: Credential, filename: str, *, inline: bool) -> Response:
     """The certificate in the interface language; its claim code and private link are made on first print,
-    so the request's unit of work is committed here."""
+    and each print carries a new wallet offer, so the request's unit of work is committed here."""
     data = certificate.certificate_data(
-        get_session(), links(), credential, now(), secret=link_secret(), language=current_language()
-    )
+        get_session(), links(), credential, now(), secret=link_secret(), language=current_language(),
+        wallet_ttl=timedelta(seconds=int(current_app.config.get("WALLET_OFFER_TTL", 7 * 24 * 3600))),
+    )  # fmt: skip
     body = certificate.render(data, gettext)
     get_session().commit()
     return file_response(body, "application/pdf", filename, inline=inline)

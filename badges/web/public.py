@@ -13,7 +13,7 @@ from badges.models import Credential
 from badges.services.credentials import downloads, published, qr, sharing
 from badges.services.credentials.published import Published
 from badges.services.holders import public_pages
-from badges.web import holder, holder_ressenti, questionnaire, verifier  # noqa: F401  (their routes register on the same blueprint)
+from badges.web import holder, holder_ressenti, questionnaire, verifier, wallet  # noqa: F401  (their routes register on the same blueprint)
 from badges.web.api import send_download
 from badges.web.context import keyring, links, now, wants_html
 from badges.web.public_blueprint import bp

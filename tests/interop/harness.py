@@ -311,6 +311,18 @@ def ob3_verify_jwt(token: str, network: Network) -> ValidatorResult:
     return result
 
 
+def oid4vci_wallet(
+    offer_link: str, configuration: str, network: Network, *, tx_code: str | None = None, mode: str = "ok"
+) -> ValidatorResult:
+    """Sphereon's OpenID4VCI client (tools/interop/oid4vci_wallet.mjs) playing the wallet over HTTP: ok when
+    the run ends as ``mode`` expects (``ok``: a credential received; ``replay``: the second use of the code
+    refused with invalid_grant; ``bad-proof``: the key proof refused with invalid_proof)."""
+    args = [offer_link, "--configuration", configuration, "--mode", mode]
+    if tx_code is not None:
+        args += ["--tx-code", tx_code]
+    return _node("oid4vci_wallet.mjs", *args, *network.args())
+
+
 _COMPACT_JWS = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+$")
 
 
@@ -345,3 +357,22 @@ def _ob2_target(badge_input: str | Path, tmp: Path) -> str:
         path.write_text(text, encoding="utf-8")
         return str(path)
     return str(Path(text).resolve(strict=True))
+
+
+def lcw_wallet(
+    link: str,
+    network: Network,
+    *,
+    suite: str = "Ed25519Signature2020",
+    tamper: str | None = None,
+    replay: bool = False,
+) -> ValidatorResult:
+    """The Learner Credential Wallet's exchange played by the Digital Bazaar stack (tools/interop/
+    lcw_wallet.mjs) against the live server: ok when a credential came back (``report["credential"]``,
+    the wallet's ``report["did"]``, every HTTP step in ``report["steps"]``)."""
+    options = ["--suite", suite]
+    if tamper is not None:
+        options += ["--tamper", tamper]
+    if replay:
+        options += ["--replay", "yes"]
+    return _node("lcw_wallet.mjs", link, CONTEXTS_DIR, *options, *network.args())

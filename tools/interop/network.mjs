@@ -33,12 +33,13 @@ export function parseArgs(argv) {
   return {maps, positional, options};
 }
 
-function forward(target, publicUrl, method, headers) {
+function forward(target, publicUrl, method, headers, body) {
   return new Promise((resolve, reject) => {
     const req = httpRequest({
       host: target.hostname, port: target.port, method,
       path: publicUrl.pathname + publicUrl.search,
-      headers: {...headers, host: publicUrl.host, 'x-forwarded-proto': publicUrl.protocol.slice(0, -1)},
+      headers: {...headers, host: publicUrl.host, 'x-forwarded-proto': publicUrl.protocol.slice(0, -1),
+        ...(body === undefined ? {} : {'content-length': Buffer.byteLength(body)})},
     }, (res) => {
       const chunks = [];
       res.on('data', (c) => chunks.push(c));
@@ -47,7 +48,7 @@ function forward(target, publicUrl, method, headers) {
     });
     req.setTimeout(20000, () => req.destroy(new Error('timeout ' + publicUrl.href)));
     req.on('error', reject);
-    req.end();
+    req.end(body);
   });
 }
 
@@ -86,7 +87,7 @@ export function installFetchHook(maps, local = new Map()) {
         network.refused.push(url.href);
         throw new TypeError('refused: ' + url.href + ' is outside the mapped origins');
       }
-      const answer = await forward(target, url, method, headers);
+      const answer = await forward(target, url, method, headers, init.body);
       network.fetched.push({url: url.href, status: answer.status, accept: headers.accept ?? null});
       if (!REDIRECTS.has(answer.status) || !answer.headers.location) return toResponse(answer, url.href);
       url = new URL(answer.headers.location, url);

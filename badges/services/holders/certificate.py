@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 import io
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -32,7 +32,7 @@ from reportlab.platypus import Frame, KeepInFrame, Paragraph, Spacer
 from sqlalchemy.orm import Session
 
 from badges.models import Credential
-from badges.services.credentials import qr, sharing
+from badges.services.credentials import qr, sharing, wallet_exchange
 from badges.services.credentials.images import FONTS
 from badges.services.credentials.links import Links
 from badges.services.holders import badge_view, private_link
@@ -96,6 +96,7 @@ class CertificateData(CredentialView):
     holder: str | None
     private_url: str | None
     image_png: bytes
+    wallet_url: str | None
 
 
 def certificate_data(
@@ -106,10 +107,12 @@ def certificate_data(
     *,
     secret: bytes,
     language: str = "fr",
+    wallet_ttl: timedelta | None = None,
 ) -> CertificateData:
     """What the certificate says; a revoked badge gets none (it must not be shown as proof).
 
     `secret` derives the person's private page link (the same one every print, until staff renew it).
+    `wallet_ttl`: each print carries a new wallet offer valid that long (issue 15); None prints none.
     """
     view = badge_view.credential_view(session, links, credential, now)
     if view["status"] == "revoque":
@@ -130,7 +133,25 @@ def certificate_data(
         "holder": person.display_name if person is not None else None,
         "private_url": private_url,
         "image_png": credential.revision.image_png,
+        "wallet_url": _wallet_url(session, links, credential, now, wallet_ttl),
     }
+
+
+def _wallet_url(
+    session: Session, links: Links, credential: Credential, now: datetime, ttl: timedelta | None
+) -> str | None:
+    """The LCW link of a new single-use offer, or None when none is asked or the badge cannot go to a
+    wallet (expired)."""
+    if ttl is None:
+        return None
+    try:
+        offer, token = wallet_exchange.create_offer(
+            session, credential=credential, created_by=wallet_exchange.HOLDER, ttl=ttl, now=now
+        )
+    except RuleError:
+        return None
+    issuer_id = links.issuer(credential.issuer.slug)
+    return wallet_exchange.offer_links(links, token=token, challenge=offer.challenge, issuer_id=issuer_id).lcw
 
 
 def _head(canvas: Canvas, data: CertificateData, _: Translate) -> float:
@@ -200,10 +221,29 @@ def _check_box(canvas: Canvas, data: CertificateData, _: Translate) -> None:
     canvas.drawString(x, top - 104, _("et tapez ce code :"))
     canvas.setFont(heavy, 22)
     canvas.drawString(x, top - 130, data["claim_code"])
+    if data.get("wallet_url"):
+        _wallet_code(canvas, str(data["wallet_url"]), top, _)
     canvas.setFont(regular, 8.5)
     canvas.setFillColor(MUTED)
     number = _("Badge numérique ouvert (Open Badges 2.0 et 3.0) n° %(id)s") % {"id": data["id"]}
     canvas.drawString(MARGIN, CUT + 12, number)
+
+
+# Beside the verification code, for the person (FALC): the wallet offer, good for one wallet, once.
+WALLET_LINES = (N_("Avec votre téléphone,"), N_("gardez ce badge"), N_("dans votre portefeuille."))
+
+
+def _wallet_code(canvas: Canvas, url: str, top: float, _: Translate) -> None:
+    regular, heavy = fonts()
+    size = 96
+    x = WIDTH - MARGIN - size
+    draw_qr(canvas, url, x=x, y=top - size - 8, size=size)
+    canvas.setFillColor(INK)
+    canvas.setFont(heavy, 9)
+    canvas.drawCentredString(x + size / 2, top - size - 18, _("Portefeuille"))
+    canvas.setFont(regular, 8)
+    for number, line in enumerate(WALLET_LINES):
+        canvas.drawCentredString(x + size / 2, top - size - 28 - 9 * number, _(line))
 
 
 # The private page's code sits below a cut line: the person keeps it and hands the rest to an employer.

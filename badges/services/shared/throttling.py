@@ -29,6 +29,7 @@ class Limit:
 LOGIN = "login"
 RESET = "reset"
 CLAIM = "claim"
+WALLET = "wallet"
 LIMITS = {
     # OWASP Authentication Cheat Sheet: lock after a few failures, for a limited time.
     LOGIN: Limit(per_email=5, per_ip=20, window=timedelta(minutes=15)),
@@ -37,9 +38,11 @@ LIMITS = {
     # Unknown claim codes: room for many typing mistakes (an agency's counsellors behind one address),
     # none for walking through the 60-bit code space.
     CLAIM: Limit(per_email=None, per_ip=30, window=timedelta(minutes=15)),
+    # Wallet exchanges (issue 15) refused for an unknown offer or a bad proof: as for the claim codes.
+    WALLET: Limit(per_email=None, per_ip=30, window=timedelta(minutes=15)),
 }
 # PostgreSQL advisory lock keys (any fixed numbers, unique to this use), one per kind of attempt.
-_LOCK_KEYS = {LOGIN: 7_301_001, RESET: 7_301_002, CLAIM: 7_301_003}
+_LOCK_KEYS = {LOGIN: 7_301_001, RESET: 7_301_002, CLAIM: 7_301_003, WALLET: 7_301_004}
 # Rows are kept this long at most (then purged): the window, plus a margin for clock changes.
 KEEP = timedelta(days=1)
 

@@ -15,7 +15,8 @@ from typing import Any
 
 from sqlalchemy import bindparam, select
 
-from badges.models import Credential, Issuer, SigningKey
+from badges.models import BoundCredential, Credential, Issuer, SigningKey
+from badges.models.wallet import FORMAT_LDP_VC
 from badges.services.crypto import CryptoError, dataintegrity, jws
 from badges.services.crypto.keyring import public_key_from_pem
 from badges.services.crypto.multibase import ed25519_from_multibase
@@ -83,13 +84,51 @@ def _entry_query() -> Any:
 _ENTRY = _entry_query()
 
 
+def _bound_query() -> Any:
+    """A holder-bound form of an award (issue 15): its own document and signing key, the award's
+    revocation and issuer; gone with the award's erasure (the rows are deleted, and checked here too)."""
+    bound, credential = BoundCredential.__table__, Credential.__table__
+    issuer, key = Issuer.__table__, SigningKey.__table__
+    joined = (
+        bound.join(credential, credential.c.id == bound.c.credential_id)
+        .join(issuer, issuer.c.id == credential.c.issuer_id)
+        .join(key, key.c.id == bound.c.signing_key_id)
+    )
+    return (
+        select(bound.c.format, bound.c.document, credential.c.revoked_at, credential.c.revocation_reason)
+        .add_columns(issuer.c.name, key.c.public_pem, key.c.public_multibase, key.c.compromised_at)
+        .select_from(joined)
+        .where(bound.c.public_id == bindparam("public_id"), credential.c.erased_at.is_(None))
+    )
+
+
+_BOUND = _bound_query()
+
+
 def _stored(source: Source, credential_id: Any) -> Entry | None:
     if not isinstance(source, LocalSource) or not isinstance(credential_id, str):
         return None
     if not credential_id.startswith(URN_PREFIX):
         return None
-    row = source.connection().execute(_ENTRY, {"public_id": credential_id[len(URN_PREFIX) :]}).first()
-    return Entry(*row) if row is not None else None
+    public_id = credential_id[len(URN_PREFIX) :]
+    row = source.connection().execute(_ENTRY, {"public_id": public_id}).first()
+    if row is not None:
+        return Entry(*row)
+    bound = source.connection().execute(_BOUND, {"public_id": public_id}).first()
+    return _bound_entry(*bound) if bound is not None else None
+
+
+def _bound_entry(
+    fmt: str, document: str, revoked_at: datetime | None, reason: str | None, issuer_name: str,
+    pem: str, multibase: str | None, compromised_at: datetime | None,
+) -> Entry:  # fmt: skip
+    """A bound form as a register entry: a JSON credential with its Ed25519 key, or a VC-JWT with its RSA
+    key; nothing else (no OB 2.0 form, no cached hash data)."""
+    if fmt == FORMAT_LDP_VC:
+        return Entry(document, None, None, None, None, revoked_at, reason, issuer_name, None, None,
+                     multibase, compromised_at)  # fmt: skip
+    return Entry(None, document, None, None, None, revoked_at, reason, issuer_name, pem, compromised_at,
+                 None, None)  # fmt: skip
 
 
 def issued_credential(source: Source, doc: dict[str, Any]) -> Entry | None:
@@ -163,9 +202,11 @@ def verify_issued_token(
     """
     claims = decoded[1]
     stored = _stored(source, claims.get("id"))
-    if stored is None or token not in (stored.ob3_jwt, stored.ob2_signed) or stored.ob3_credential is None:
+    if stored is None or token not in (stored.ob3_jwt, stored.ob2_signed):
         return False
     is_jwt = token == stored.ob3_jwt
+    if not is_jwt and stored.ob3_credential is None:
+        return False
     report.format = "ob3-jwt" if is_jwt else "ob2-signed"
     award = _issued_award(claims, stored.ob3_credential, is_jwt=is_jwt)
     common.summarise_ob3(award, report)
@@ -180,13 +221,14 @@ def verify_issued_token(
     return True
 
 
-def _issued_award(claims: dict[str, Any], ob3_credential: str, *, is_jwt: bool) -> dict[str, Any]:
+def _issued_award(claims: dict[str, Any], ob3_credential: str | None, *, is_jwt: bool) -> dict[str, Any]:
     """The stored OB 3.0 credential. The stored VC-JWT was signed over it: its payload, already decoded, is
     that credential (without its Data Integrity proof, which no check here reads) plus the registered claims
     (formats.ob3_jwt, jws.vc_jwt_claims), so the stored text is not parsed again (issue 17, HTTP profile).
     A signed OB 2.0 assertion holds another document: the stored text is read."""
     if is_jwt:
         return {name: value for name, value in claims.items() if name not in jws.REGISTERED_CLAIMS}
+    assert ob3_credential is not None  # checked by verify_issued_token
     award: dict[str, Any] = json.loads(ob3_credential)
     return award
 

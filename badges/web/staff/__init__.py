@@ -55,4 +55,5 @@ from badges.web.staff import (  # noqa: E402,F401
     restitution,
     reviews,
     team,
+    wallet_offers,
 )

@@ -10,11 +10,11 @@ from badges import db
 from badges.db import get_session
 from badges.jobs import mail as mail_jobs
 from badges.models import Credential, Role
-from badges.services.credentials import downloads, revocation
+from badges.services.credentials import downloads, revocation, wallet_exchange
 from badges.services.holders import award_listing, delivery
 from badges.services.shared import job_records
-from badges.services.shared.errors import Conflict, InvalidInput
-from badges.web import job_status
+from badges.services.shared.errors import Conflict, InvalidInput, RuleError
+from badges.web import job_status, wallet
 from badges.web.api import send_download
 from badges.web.context import keyring, links, mail_settings, now
 from badges.web.files import certificate_pdf
@@ -141,3 +141,19 @@ def award_send(award_id: str) -> BaseResponse:
     flash(_("L'envoi du badge à %(email)s est en cours : son état s'affiche ci-dessous.", email=person.email),
           "success")  # fmt: skip
     return redirect(back, 303)
+
+
+@bp.post("/awards/<award_id>/wallet")
+@role_required(Role.STAFF)
+def award_wallet(award_id: str) -> BaseResponse | str:
+    """A wallet offer (issue 15) made with the person at the desk: its QR code, for their phone only."""
+    credential = _award(award_id)
+    try:
+        offer = wallet.offer_view(credential, created_by=wallet_exchange.STAFF)
+    except RuleError as exc:
+        get_session().rollback()
+        flash(say_error(exc), "error")
+        return redirect(url_for("staff.award", award_id=award_id), 303)
+    get_session().commit()
+    detail = award_listing.award_detail(get_session(), links(), credential, now())
+    return render_template("staff/awards/wallet.html", award=detail, offer=offer)

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import io
 import json
+from datetime import timedelta
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import zxingcpp
 from PIL import Image
 
+from badges.models import WalletOffer
 from badges.services.credentials import revocation, sharing
 from badges.services.holders import certificate, private_link
 from badges.services.shared.errors import NotFound, RuleError
@@ -100,3 +103,25 @@ def test_revoked_and_erased_badges_have_no_certificate(session, keyring, links, 
     revocation.erase(session, keyring, credential=credential, links=links, now=now)
     with pytest.raises(NotFound):
         certificate.certificate_data(session, links, credential, now, secret=SECRET)
+
+
+def test_a_wallet_qr_code_sits_next_to_the_verification_one(session, keyring, links, now):
+    """Issue 15: each print carries a new single-use wallet offer, its QR code beside the check box."""
+    credential = make_award(session, keyring, links, now)
+    data = certificate.certificate_data(
+        session, links, credential, now, secret=SECRET, wallet_ttl=timedelta(days=7)
+    )
+    document = certificate.render(data)
+    assert pdf.pages(document) == 1
+    image = Image.open(io.BytesIO(pdf.render_png(document)))
+    found = {code.text: code.position for code in zxingcpp.read_barcodes(image)}
+    assert len(found) == 3 and data["wallet_url"] in found, list(found)
+    check = next(position for text, position in found.items() if "/verifier?code=" in text)
+    wallet = found[data["wallet_url"]]
+    # Same height as the verification code, to its right.
+    assert abs(wallet.top_left.y - check.top_left.y) < 60 and wallet.top_left.x > check.top_right.x
+    vcapi = json.loads(parse_qs(urlsplit(data["wallet_url"]).query)["request"][0])["protocols"]["vcapi"]
+    assert vcapi.startswith(f"{links.base}/wallet/exchanges/")
+    text = " ".join(pdf.text(document).split())
+    assert "Avec votre téléphone, gardez ce badge dans votre portefeuille." in text
+    assert session.query(WalletOffer).filter_by(credential_id=credential.id).count() == 1

@@ -59,6 +59,8 @@ TABLE: dict[tuple[str, str], Expect] = {
     ("staff.award_download", "GET"): Expect("/staff/awards/{award}/download/ob3.json", STAFF, scoped=True),
     ("staff.award_certificate", "GET"): Expect("/staff/awards/{award}/certificate.pdf", STAFF, scoped=True),
     ("staff.award_send", "POST"): Expect("/staff/awards/{award}/send", STAFF, ok=303, scoped=True),
+    ("staff.award_wallet", "POST"): Expect("/staff/awards/{award}/wallet", STAFF, scoped=True),
+    ("staff.award_wallet_offer", "POST"): Expect("/staff/awards/{award}/oid4vci", STAFF, scoped=True),
     ("staff.issuer", "GET"): Expect("/staff/issuer", STAFF),
     ("staff.issuer_edit", "GET"): Expect("/staff/issuer/edit", STAFF),
     ("staff.issuer_edit", "POST"): Expect("/staff/issuer/edit", STAFF, ok=422),
