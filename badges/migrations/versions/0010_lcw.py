@@ -1,7 +1,7 @@
 """wallet: holder-bound credentials (one more form of an award, subject = the wallet's DID), wallet offers
 
 Revision ID: 0010_lcw
-Revises: 0009_pathbadge
+Revises: 0010_imports
 Create Date: 2026-12-04 23:20:00.000000
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from badges.models.base import UTCDateTime
 
 revision: str = "0010_lcw"
-down_revision: str | None = "0009_pathbadge"
+down_revision: str | None = "0010_imports"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
