@@ -236,12 +236,19 @@ def credential_view(session: Session, links: Links, credential: Credential, now:
     }
 
 
-def downloads(*, private: bool) -> list[Download]:
+def downloads(*, private: bool, signed_ob2: bool = True) -> list[Download]:
     """The files offered, most useful first; a private badge's OB 2.0 image carries the signed form,
-    which verifies without the hosted assertion a private badge no longer publishes."""
+    which verifies without the hosted assertion a private badge no longer publishes. Without a signed
+    OB 2.0 form (a class shared by another tiers-lieu: formats.signed_ob2_possible) a private badge has
+    no OB 2.0 image."""
+    ob2_image: list[Download] = (
+        [{"fmt": "ob2-signed.png" if private else "ob2.png", "kind": "image", "version": "2.0"}]
+        if signed_ob2 or not private
+        else []
+    )
     return [
         {"fmt": "ob3.png", "kind": "image", "version": "3.0"},
-        {"fmt": "ob2-signed.png" if private else "ob2.png", "kind": "image", "version": "2.0"},
+        *ob2_image,
         {"fmt": "ob3.json", "kind": "json", "version": "3.0"},
         {"fmt": "ob3.jwt", "kind": "jwt", "version": "3.0"},
     ]

@@ -199,7 +199,9 @@ def award_by_ids(
     person or class is gone or the person no longer consents (nothing to sign). A RuleError (no usable
     key, class unpublished) fails the job, which says so to staff and retries later."""
     badge, person = session.get(BadgeClass, badge_class_id), session.get(Beneficiary, beneficiary_id)
-    if badge is None or person is None or person.consent_at is None or person.issuer_id != badge.issuer_id:
+    if badge is None or person is None or person.consent_at is None:
+        return None
+    if not issuance.may_award(badge, person):  # a shared class whose sharing stopped since
         return None
     if issuance.existing_award(session, badge_class=badge, beneficiary=person) is not None:
         return None

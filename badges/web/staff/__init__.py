@@ -53,5 +53,6 @@ from badges.web.staff import (  # noqa: E402,F401
     ressenti,
     restitution,
     reviews,
+    shared_classes,
     team,
 )
