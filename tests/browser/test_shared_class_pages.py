@@ -1,5 +1,6 @@
-"""Shared badge classes in Chromium: the creator shares a class, another tiers-lieu's médiateur awards it
-from a 360 px phone, the coordinator reads it in the key figures; axe-core finds nothing; screenshots saved."""
+"""Shared badge classes in Chromium: the creator shares a class, another tiers-lieu's médiateur awards
+it from a 360 px phone, the coordinator reads it in the key figures; axe-core finds nothing; screenshots
+saved."""
 
 from __future__ import annotations
 
@@ -47,9 +48,7 @@ def narrow(page, name: str) -> None:
     screenshot(page, f"partage-{name}-360px")
 
 
-def test_a_class_shared_by_one_tiers_lieu_is_awarded_by_another_from_a_phone(
-    page, phone, network, links
-):
+def test_a_class_shared_by_one_tiers_lieu_is_awarded_by_another_from_a_phone(page, phone, network, links):
     badge, users = network
     sign_in(page, links, users["creator"])
     page.goto(f"{links.base}/staff/badge-classes/{badge.public_id}")

@@ -63,7 +63,9 @@ def test_the_shared_class_award_passes_dcc_verifier_core(network, node_tools, sh
     assert result.report["schema_check"]["valid"] is True
 
 
-def test_the_shared_class_awards_vc_jwt_passes_jose(network, node_tools, session, keyring, links, shared_award):
+def test_the_shared_class_awards_vc_jwt_passes_jose(
+    network, node_tools, session, keyring, links, shared_award
+):
     token = formats.ob3_jwt(session, keyring, credential=shared_award, links=links)
     session.commit()
     result = harness.ob3_verify_jwt(token, network)

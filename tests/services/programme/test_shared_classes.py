@@ -1,4 +1,4 @@
-"""Badge classes shared across the network: sharing, awarding by another tiers-lieu, stopping, the documents."""
+"""Shared badge classes: sharing, awarding by another tiers-lieu, stopping, the documents it gets."""
 
 from __future__ import annotations
 
@@ -8,12 +8,12 @@ import pytest
 from sqlalchemy import select
 
 from badges.models import Credential, SigningKey
+from badges.services import verification
 from badges.services.credentials import formats, issuance, published
 from badges.services.openbadges.contexts import schema_errors
 from badges.services.programme import awarding, shared_classes
 from badges.services.programme.awarding import Issuing
 from badges.services.shared.errors import InvalidInput, NotFound, RuleError
-from badges.services import verification
 from badges.services.verification.sources import LocalSource
 from tests.factories import make_badge_class, make_beneficiary, make_issuer, make_pathway
 
@@ -35,7 +35,9 @@ def verify(session, links, now, text: str):
 
 def award_by_other(session, keyring, links, now, badge, person) -> Credential:
     found = shared_classes.for_awarding(session, issuer=person.issuer, public_id=badge.public_id)
-    return awarding.award_by_hand(session, Issuing(keyring, links, now), badge=found, person=person, evidence=[])
+    return awarding.award_by_hand(
+        session, Issuing(keyring, links, now), badge=found, person=person, evidence=[]
+    )
 
 
 def test_other_tiers_lieu_awards_a_shared_class_under_its_own_name_keys_and_status_list(
@@ -60,7 +62,9 @@ def test_the_achievement_stays_the_creators_whoever_awards_it(session, keyring, 
     by_other = json.loads(award_by_other(session, keyring, links, now, badge, person).ob3_credential)
     own = make_beneficiary(session, creator, now, email="bea@example.org")
     by_creator = json.loads(
-        issuance.award(session, keyring, badge_class=badge, beneficiary=own, links=links, now=now).ob3_credential
+        issuance.award(
+            session, keyring, badge_class=badge, beneficiary=own, links=links, now=now
+        ).ob3_credential
     )
     achievement = by_other["credentialSubject"]["achievement"]
     assert achievement == by_creator["credentialSubject"]["achievement"]
@@ -142,9 +146,7 @@ def test_stopping_keeps_earlier_awards_valid_and_refuses_new_ones(session, keyri
 def test_unknown_class_is_not_found(session, keyring, links, now):
     issuer = make_issuer(session, keyring, links, now)
     with pytest.raises(NotFound):
-        shared_classes.for_awarding(
-            session, issuer=issuer, public_id="00000000-0000-4000-8000-000000000000"
-        )
+        shared_classes.for_awarding(session, issuer=issuer, public_id="00000000-0000-4000-8000-000000000000")
 
 
 def test_a_pathway_badge_cannot_be_shared(session, keyring, links, now):

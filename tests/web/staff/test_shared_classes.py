@@ -118,10 +118,23 @@ def test_api_awards_a_shared_class_and_refuses_one_not_shared(client, session, w
     assert refused.status_code == 422
     assert "ne le partage pas" in refused.json["error"]["fields"]["badge_class"]
     assert count(session) == 1
+    assert client.get("/api/v1/shared-badge-classes", headers=headers).json["total"] == 0
     sign_in(client, world.users["staff"])
     share(client, badge)
+    listed = client.get("/api/v1/shared-badge-classes", headers=headers).json
+    assert [(c["id"], c["creator"]["name"]) for c in listed["items"]] == [
+        (badge.public_id, world.issuer.name)
+    ]
+    assert "profile" not in listed["items"][0]  # the creator's internal fields stay out
+    _, creator_token = make_staff(session, world.issuer, now)
+    session.commit()
+    creator_headers = {"Authorization": f"Bearer {creator_token}"}
+    assert client.get("/api/v1/shared-badge-classes", headers=creator_headers).json["total"] == 0
+    assert client.get(f"/api/v1/badge-classes/{badge.public_id}", headers=creator_headers).json["shared"]
     created = client.post(
-        "/api/v1/awards", json={"badge_class": badge.public_id, "beneficiary": person.public_id}, headers=headers
+        "/api/v1/awards",
+        json={"badge_class": badge.public_id, "beneficiary": person.public_id},
+        headers=headers,
     )
     assert created.status_code == 201, created.json
     assert created.json["badge_class"] == badge.public_id
