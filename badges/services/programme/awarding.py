@@ -251,7 +251,10 @@ def explain(
 
 
 def award_or_wait(session: Session, issuing: Issuing, badge: BadgeClass, person: Beneficiary) -> Outcome:
-    """Issue this badge now, or record it as waiting for consent; losing a race to another request is fine."""
+    """Issue this badge now, or record it as waiting for consent; losing a race to another request is fine.
+    A class another tiers-lieu stopped sharing since is neither issued nor kept waiting."""
+    if not issuance.may_award(badge, person):
+        return Outcome()
     if person.consent_at is None:
         pending = _pending(session, badge, person, issuing.now)
         return Outcome(pending=[pending] if pending else [])

@@ -2,9 +2,10 @@
 
 A shared class stays its creator's (only the creator edits it); another tiers-lieu awards it under its own
 name, keys and status list (credentials/issuance), and the credential's Achievement stays the creator's.
-Grids and rules award a tiers-lieu's own classes only: a shared class is awarded by hand (staff page or
-API), because its rules were written for the creator's ateliers, and issuing in another tiers-lieu's name
-must be that tiers-lieu's own decision.
+A shared class is awarded by hand (staff page or API); grids award it by its rules only once the tiers-lieu
+names it in one of its pathways (badge_classes.auto_awarded): issuing in a tiers-lieu's name by rules written
+elsewhere must be that tiers-lieu's own choice. A pathway badge is never shared (its rule names the
+creator's pathway and badges).
 """
 
 from __future__ import annotations

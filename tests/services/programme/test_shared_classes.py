@@ -11,11 +11,21 @@ from badges.models import Credential, SigningKey
 from badges.services import verification
 from badges.services.credentials import formats, issuance, published
 from badges.services.openbadges.contexts import schema_errors
-from badges.services.programme import awarding, shared_classes
+from badges.services.programme import awarding, pathways, shared_classes
 from badges.services.programme.awarding import Issuing
 from badges.services.shared.errors import InvalidInput, NotFound, RuleError
 from badges.services.verification.sources import LocalSource
-from tests.factories import make_badge_class, make_beneficiary, make_issuer, make_pathway
+from tests.factories import (
+    D06,
+    D07,
+    grid,
+    make_badge_class,
+    make_beneficiary,
+    make_issuer,
+    make_pathway,
+    make_programme,
+    make_rule_badge_class,
+)
 
 
 @pytest.fixture
@@ -172,3 +182,46 @@ def test_catalogue_lists_the_others_shared_classes_with_the_awards_made_here(
     (row,) = shared_classes.catalogue(session, other)
     assert (row.id, row.creator, row.awarded_here) == (badge.public_id, "La Fabrique", 1)
     assert shared_classes.catalogue(session, creator) == []
+
+
+def test_a_grid_awards_a_shared_class_only_once_the_tiers_lieu_names_it_in_a_pathway(
+    session, keyring, links, now
+):
+    creator = make_issuer(session, keyring, links, now, name="La Fabrique")
+    shared = make_rule_badge_class(session, creator, now, name="Premiers e-mails (réseau)")
+    shared_classes.share(session, badge=shared, now=now)
+    world = make_programme(session, keyring, links, now, {"display_name": "Awa", "email": "awa@example.org"})
+    awa = world.people[0]
+    cells = [(awa, D06, "N1"), (awa, D07, "N1")]
+    first = grid(session, keyring, links, now, world.atelier, world.staff, cells)[1]
+    # Not named in any of its pathways: only its own class is awarded.
+    assert [c.badge_class for c in first.issued] == [world.badge]
+    pathways.update_pathway(
+        session, pathway=world.pathway, data={"badge_classes": [world.badge.public_id, shared.public_id]}
+    )
+    second = grid(session, keyring, links, now, world.atelier, world.staff, cells)[1]
+    (credential,) = second.issued
+    assert credential.badge_class == shared and credential.issuer == world.issuer
+    document = json.loads(credential.ob3_credential)
+    assert document["credentialSubject"]["achievement"]["creator"]["id"] == links.issuer(creator.slug)
+    assert document["issuer"]["id"] == links.issuer(world.issuer.slug)
+
+
+def test_a_grid_no_longer_awards_a_class_whose_sharing_stopped(session, keyring, links, now):
+    creator = make_issuer(session, keyring, links, now)
+    shared = make_rule_badge_class(session, creator, now, name="Premiers e-mails (réseau)")
+    shared_classes.share(session, badge=shared, now=now)
+    world = make_programme(
+        session, keyring, links, now, {"display_name": "Awa", "email": "awa@example.org", "consent": False}
+    )
+    pathways.update_pathway(session, pathway=world.pathway, data={"badge_classes": [shared.public_id]})
+    awa = world.people[0]
+    cells = [(awa, D06, "N1"), (awa, D07, "N1")]
+    waiting = grid(session, keyring, links, now, world.atelier, world.staff, cells)[1]
+    assert {p.badge_class for p in waiting.pending} == {world.badge, shared}
+    shared_classes.stop_sharing(session, badge=shared)
+    session.flush()
+    # Consent given after the stop: its own badge is issued, the shared one neither issued nor kept.
+    consented = awarding.on_consent(session, Issuing(keyring, links, now), awa)
+    assert [c.badge_class for c in consented.issued] == [world.badge]
+    assert consented.pending == []

@@ -160,3 +160,20 @@ def test_key_figures_count_a_shared_class_per_tiers_lieu(client, session, world,
     # The second tiers-lieu's staff sees no figures of a class it did not create.
     sign_in(client, world.users["other_staff"])
     assert "Badges partagés dans le réseau" not in text(client.get("/staff/figures"))
+
+
+def test_a_pathway_may_name_a_shared_class_never_one_not_shared(client, session, world, now, shared):
+    badge, _ = shared
+    not_shared = make_badge_class(session, world.issuer, now, name="Gardé pour soi")
+    session.commit()
+    sign_in(client, world.users["staff"])
+    share(client, badge)
+    sign_in(client, world.users["other_staff"])
+    form = text(client.get("/staff/pathways/new"))
+    assert f"Réserver un train en ligne ({world.issuer.name})" in form and "Gardé pour soi" not in form
+    data = {"title": "Mobilité", "type": "court", "category": "hybride_creatif", "start_date": "2026-03-01"}
+    refused = post(client, "/staff/pathways/new", {**data, "badge_classes": not_shared.public_id})
+    assert refused.status_code == 422 and "Badges inconnus dans ce tiers-lieu." in text(refused)
+    made = post(client, "/staff/pathways/new", {**data, "badge_classes": badge.public_id})
+    assert made.status_code == 303
+    assert "Réserver un train en ligne" in text(client.get(made.headers["Location"]))
