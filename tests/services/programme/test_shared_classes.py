@@ -9,7 +9,8 @@ from sqlalchemy import select
 
 from badges.models import Credential, SigningKey
 from badges.services import verification
-from badges.services.credentials import formats, issuance, published
+from badges.services.credentials import downloads, formats, issuance, published, sharing
+from badges.services.holders import award_listing
 from badges.services.openbadges.contexts import schema_errors
 from badges.services.programme import awarding, pathways, shared_classes
 from badges.services.programme.awarding import Issuing
@@ -225,3 +226,17 @@ def test_a_grid_no_longer_awards_a_class_whose_sharing_stopped(session, keyring,
     consented = awarding.on_consent(session, Issuing(keyring, links, now), awa)
     assert [c.badge_class for c in consented.issued] == [world.badge]
     assert consented.pending == []
+
+
+def test_a_private_shared_class_award_offers_no_ob2_image_it_could_not_sign(
+    session, keyring, links, now, network
+):
+    *_, badge, person = network
+    credential = award_by_other(session, keyring, links, now, badge, person)
+    public = [d["fmt"] for d in award_listing.award_detail(session, links, credential, now)["downloads"]]
+    assert public == ["ob3.png", "ob2.png", "ob3.json", "ob3.jwt"]
+    sharing.set_private(session, credential=credential, value="private", now=now)
+    private = [d["fmt"] for d in award_listing.award_detail(session, links, credential, now)["downloads"]]
+    assert private == ["ob3.png", "ob3.json", "ob3.jwt"]
+    for fmt in private:
+        assert downloads.render(session, keyring, credential=credential, links=links, fmt=fmt).body
