@@ -69,6 +69,9 @@ def test_a_class_shared_by_one_tiers_lieu_is_awarded_by_another_from_a_phone(pag
     phone.get_by_role("button", name="Délivrer le badge").click()
     expect(phone.get_by_text("Le badge « Réserver un train en ligne » est délivré à Lina.")).to_be_visible()
     narrow(phone, "badge-delivre")
+    phone.goto(phone.locator("p", has_text="Page publique du badge").locator("a").get_attribute("href"))
+    expect(phone.get_by_text("Badge créé par")).to_be_visible()
+    narrow(phone, "page-publique")
 
     sign_in(phone, links, users["coordinator"])
     phone.goto(links.base + "/staff/figures")

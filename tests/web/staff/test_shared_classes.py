@@ -58,6 +58,9 @@ def test_creator_shares_and_another_tiers_lieu_awards_in_its_own_name(client, se
     document = json.loads(credential.ob3_credential)
     assert document["issuer"]["id"] == links.issuer(world.other_issuer.slug)
     assert document["credentialSubject"]["achievement"]["creator"]["id"] == links.issuer(world.issuer.slug)
+    public = text(client.get(f"/credentials/{credential.public_id}", headers={"Accept": "text/html"}))
+    assert f"Délivré par {world.other_issuer.name}" in public
+    assert f"Badge créé par {world.issuer.name}" in public
     # The creator's class stays the creator's: the other tiers-lieu cannot edit, delete or unshare it.
     for url in (f"/staff/badge-classes/{badge.public_id}", f"/staff/badge-classes/{badge.public_id}/edit"):
         assert client.get(url).status_code == 404
