@@ -45,6 +45,9 @@ class BadgeClass(PublicIdMixin, Base):
     rule: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Shared with the network since then: other tiers-lieux award it under their own name and keys
+    # (services/programme/sharing.py); None: only its own tiers-lieu awards it.
+    shared_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     issuer: Mapped[Issuer] = relationship()
     competencies: Mapped[list[Competency]] = relationship(secondary=badge_class_competency)

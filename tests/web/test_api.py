@@ -104,14 +104,15 @@ def test_bad_evidence_is_422_and_nothing_is_stored(client, session, setup):
     assert count(session) == 0
 
 
-def test_another_tiers_lieu_badge_class_is_404(client, session, keyring, links, now, setup):
+def test_another_tiers_lieu_badge_class_not_shared_is_422(client, session, keyring, links, now, setup):
     other = make_issuer(session, keyring, links, now)
     foreign_badge = make_badge_class(session, other, now)
     session.commit()
     response = post_award(
         client, setup["token"], {"badge_class": foreign_badge.public_id, "beneficiary": setup["person"]}
     )
-    assert response.status_code == 404
+    assert response.status_code == 422
+    assert response.json["error"]["field_codes"] == {"badge_class": "shared_class.not_shared"}
     assert count(session) == 0
 
 

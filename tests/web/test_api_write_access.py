@@ -79,8 +79,9 @@ TABLE: dict[tuple[str, str], Expect] = {
         "/ateliers/{atelier}/grid", {"moment": "apres", "method": "jeu", "results": [PERSON_CELL]}, ok=201
     ),
     ("api.resolve_flag", "POST"): Expect("/flags/{flag}/resolve", {"note": "Vu avec la personne."}),
+    # The owner's class is not shared: another tiers-lieu is refused with a field error (issue 16).
     ("api.create_award", "POST"): Expect(
-        "/awards", {"badge_class": "{spare_badge}", "beneficiary": "{person}"}, ok=201
+        "/awards", {"badge_class": "{spare_badge}", "beneficiary": "{person}"}, ok=201, other=422
     ),
     ("api.revoke_award", "POST"): Expect("/awards/{award}/revoke", {"reason": "Erreur de saisie."}),
     ("api.erase_award", "POST"): Expect("/awards/{award}/erase", ok=204),
@@ -180,7 +181,8 @@ MY_EVALUATION = {**EVALUATION, "beneficiary": "{my_person}"}
             422,
             "results[1]",
         ),
-        ("POST", "/awards", {"badge_class": "{badge}", "beneficiary": "{my_person}"}, 404, None),
+        # Another tiers-lieu's class it does not share: 422 naming the field (shared classes, issue 16).
+        ("POST", "/awards", {"badge_class": "{badge}", "beneficiary": "{my_person}"}, 422, "badge_class"),
         ("POST", "/awards", {"badge_class": "{my_badge}", "beneficiary": "{person}"}, 404, None),
         # Only the coordination makes counsellor accounts, in any agency (the finding: a tiers-lieu's team
         # made one in an agency other tiers-lieux work with, then read their beneficiaries through it).

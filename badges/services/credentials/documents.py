@@ -55,6 +55,7 @@ def revision_data(revision: BadgeRevision, links: Links) -> BadgeClassData:
         alignments=alignments,
         tags=tuple(revision.tags or ()),
         pathway=pathway_data(revision, links),
+        creator=issuer_data(revision.badge_class.issuer, links),
     )
 
 

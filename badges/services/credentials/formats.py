@@ -21,6 +21,20 @@ from badges.services.shared.errors import NotFound
 from badges.services.shared.messages import N_, message
 
 BADGE_NOT_FOUND = message("badge.not_found", N_("Badge introuvable."))
+NO_SIGNED_OB2 = message(
+    "download.no_signed_ob2",
+    N_(
+        "Ce badge vient d'un modèle partagé par un autre tiers-lieu : il n'a pas de version OB 2.0 signée. "
+        "Utilisez la version OB 2.0 hébergée ou la version OB 3.0."
+    ),
+)
+
+
+def signed_ob2_possible(credential: Credential) -> bool:
+    """OB 2.0 has no issuer of its own in an Assertion: its issuer is its BadgeClass's (OB 2.0 §Assertion),
+    and a SignedBadge's key must be one that issuer publishes (1EdTech's validator, verify_key_ownership).
+    An award of a class shared by another tiers-lieu is signed by the awarding one: hosted only."""
+    return credential.issuer_id == credential.badge_class.issuer_id
 
 
 def _rsa_key(session: Session, credential: Credential) -> SigningKey:
@@ -37,6 +51,8 @@ def _documents(credential: Credential) -> tuple[dict[str, Any], dict[str, Any]]:
 
 def ob2_signed(session: Session, keyring: Keyring, *, credential: Credential, links: Links) -> str:
     """The signed OB 2.0 assertion: same content as the hosted one, a urn:uuid id, a SignedBadge."""
+    if not signed_ob2_possible(credential):
+        raise NotFound(NO_SIGNED_OB2)
     if credential.ob2_signed is None:
         hosted, _ = _documents(credential)
         key = _rsa_key(session, credential)

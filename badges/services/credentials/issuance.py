@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from badges.models import BadgeClass, Beneficiary, Credential
+from badges.models import BadgeClass, Beneficiary, Credential, Issuer
 from badges.models.base import new_public_id
 from badges.services.credentials import documents, revisions, signing_keys, status_lists
 from badges.services.credentials.links import Links, credential_urn
@@ -81,6 +81,11 @@ def existing_award(
     ).first()
 
 
+def may_award(badge_class: BadgeClass, beneficiary: Beneficiary) -> bool:
+    """A tiers-lieu awards its own classes, and those another tiers-lieu shares with the network now."""
+    return beneficiary.issuer_id == badge_class.issuer_id or badge_class.shared_at is not None
+
+
 def award(
     session: Session,
     keyring: Keyring,
@@ -117,16 +122,17 @@ def prepare(
 ) -> Credential:
     """The award signed but not stored (not added to the session): `award` inserts it at once; a bulk
     job signs it in a read-only transaction and stores it with `store_prepared` in a short one."""
-    if beneficiary.issuer_id != badge_class.issuer_id:
+    if not may_award(badge_class, beneficiary):
         raise RuleError(OTHER_ISSUER)
     if beneficiary.consent_at is None:
         raise RuleError(NO_CONSENT)
     if existing_award(session, badge_class=badge_class, beneficiary=beneficiary) is not None:
         raise Conflict(ALREADY_AWARDED)
-    issuer = badge_class.issuer
+    # The beneficiary's tiers-lieu issues, with its keys and status list, even for a class another shared.
+    issuer = beneficiary.issuer
     ed_key = signing_keys.signing_key(session, issuer=issuer, algorithm=signing_keys.ED25519)
     rsa_key = signing_keys.signing_key(session, issuer=issuer, algorithm=signing_keys.RSA)
-    credential = _new_credential(session, badge_class, beneficiary, now=now)
+    credential = _new_credential(session, badge_class, beneficiary, issuer, now=now)
     credential.awarded_at = (
         min(awarded_at, now).replace(microsecond=0) if awarded_at else credential.issued_at
     )
@@ -180,16 +186,16 @@ def store_prepared(session: Session, prepared: Credential) -> Credential | None:
 
 
 def _new_credential(
-    session: Session, badge_class: BadgeClass, beneficiary: Beneficiary, *, now: datetime
+    session: Session, badge_class: BadgeClass, beneficiary: Beneficiary, issuer: Issuer, *, now: datetime
 ) -> Credential:
     # The revision is read under a share lock: an edit waits, then sees it issued and publishes a new one.
     revision = revisions.current(session, badge_class, lock="share")
     if revision is None:
         raise RuleError(NOT_PUBLISHED)
-    status_list = status_lists.list_for(session, badge_class.issuer)
+    status_list = status_lists.list_for(session, issuer)
     return Credential(
         public_id=new_public_id(),
-        issuer=badge_class.issuer,
+        issuer=issuer,
         badge_class=badge_class,
         revision=revision,
         beneficiary=beneficiary,

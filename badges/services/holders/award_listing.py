@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from badges.models import BadgeClass, BadgeRevision, Beneficiary, Credential, Issuer
-from badges.services.credentials import sharing
+from badges.services.credentials import formats, sharing
 from badges.services.credentials.links import Links
 from badges.services.holders import badge_view
 from badges.services.shared import lookup, paging
@@ -198,5 +198,7 @@ def award_detail(session: Session, links: Links, credential: Credential, now: da
         "page_url": links.credential_page(credential.public_id),
         "public": public,
         "claim_code": sharing.format_code(settings.claim_code) if settings else None,
-        "downloads": badge_view.downloads(private=not public),
+        "downloads": badge_view.downloads(
+            private=not public, signed_ob2=formats.signed_ob2_possible(credential)
+        ),
     }

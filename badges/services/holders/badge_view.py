@@ -82,6 +82,8 @@ class CredentialView(TypedDict):
     image: str
     achievement_url: str
     issuer: NamedLink
+    # The tiers-lieu that made the badge, when another one awarded it (a shared class, issue 16).
+    creator: NamedLink | None
     issued_at: datetime
     valid_until: datetime | None
     status: str
@@ -197,6 +199,14 @@ def linkedin_url(*, name: str, organisation: str, issued_at: datetime, valid_unt
     return f"{LINKEDIN_ADD}?{urlencode(query, quote_via=quote)}"
 
 
+def creator_of(achievement: dict, signed: dict) -> NamedLink | None:
+    """The Achievement's creator as signed, when it is not the issuer (OB 3.0 Achievement.creator)."""
+    creator = achievement.get("creator")
+    if not isinstance(creator, dict) or creator.get("id") == signed["issuer"].get("id"):
+        return None
+    return {"name": str(creator.get("name", "")), "url": str(creator.get("id", ""))}
+
+
 def credential_view(session: Session, links: Links, credential: Credential, now: datetime) -> CredentialView:
     """Everything the badge templates show; an erased badge has nothing left to show."""
     if credential.erased_at is not None or credential.ob3_credential is None:
@@ -214,6 +224,7 @@ def credential_view(session: Session, links: Links, credential: Credential, now:
         "image": achievement["image"]["id"],
         "achievement_url": achievement["id"],
         "issuer": {"name": credential.issuer.name, "url": links.issuer(credential.issuer.slug)},
+        "creator": creator_of(achievement, signed),
         "issued_at": credential.awarded_at or credential.issued_at,
         "valid_until": credential.valid_until,
         "status": status(credential, now),
@@ -236,12 +247,19 @@ def credential_view(session: Session, links: Links, credential: Credential, now:
     }
 
 
-def downloads(*, private: bool) -> list[Download]:
+def downloads(*, private: bool, signed_ob2: bool = True) -> list[Download]:
     """The files offered, most useful first; a private badge's OB 2.0 image carries the signed form,
-    which verifies without the hosted assertion a private badge no longer publishes."""
+    which verifies without the hosted assertion a private badge no longer publishes. Without a signed
+    OB 2.0 form (a class shared by another tiers-lieu: formats.signed_ob2_possible) a private badge has
+    no OB 2.0 image."""
+    ob2_image: list[Download] = (
+        [{"fmt": "ob2-signed.png" if private else "ob2.png", "kind": "image", "version": "2.0"}]
+        if signed_ob2 or not private
+        else []
+    )
     return [
         {"fmt": "ob3.png", "kind": "image", "version": "3.0"},
-        {"fmt": "ob2-signed.png" if private else "ob2.png", "kind": "image", "version": "2.0"},
+        *ob2_image,
         {"fmt": "ob3.json", "kind": "json", "version": "3.0"},
         {"fmt": "ob3.jwt", "kind": "jwt", "version": "3.0"},
     ]

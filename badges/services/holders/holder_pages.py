@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from badges.models import Beneficiary, Credential
-from badges.services.credentials import sharing
+from badges.services.credentials import formats, sharing
 from badges.services.credentials.links import Links
 from badges.services.holders import badge_view
 from badges.services.holders.badge_view import CredentialView, Download
@@ -106,7 +106,9 @@ def badge(session: Session, links: Links, credential: Credential, now: datetime)
     return {
         **view,
         "private": private,
-        "downloads": badge_view.downloads(private=private),
+        "downloads": badge_view.downloads(
+            private=private, signed_ob2=formats.signed_ob2_possible(credential)
+        ),
         "share_links": [
             {"id": link.public_id, "label": link.label, "expires_at": link.expires_at}
             for link in sharing.active_links(session, credential=credential, now=now)
@@ -125,5 +127,7 @@ def shared_badge(
         **badge_view.credential_view(session, links, credential, now),
         "verify_url": verify_url,
         "private": private,
-        "downloads": badge_view.downloads(private=private),
+        "downloads": badge_view.downloads(
+            private=private, signed_ob2=formats.signed_ob2_possible(credential)
+        ),
     }

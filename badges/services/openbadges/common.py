@@ -75,3 +75,6 @@ class BadgeClassData:
     alignments: tuple[AlignmentData, ...] = ()
     tags: tuple[str, ...] = field(default_factory=tuple)
     pathway: PathwayData | None = None
+    # The tiers-lieu that defined the class: OB 3.0 Achievement.creator (§B.1.1). It stays the same
+    # whichever tiers-lieu awards a shared class, so the Achievement is the same in every credential.
+    creator: IssuerData | None = None

@@ -125,6 +125,8 @@ def achievement(data: BadgeClassData) -> dict:
             }
         ],
     }
+    if data.creator is not None:
+        doc["creator"] = profile(data.creator)
     aligned = [alignment(a) for a in data.alignments]
     if data.pathway:
         aligned += component_alignments(data.pathway)

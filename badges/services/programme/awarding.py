@@ -199,7 +199,9 @@ def award_by_ids(
     person or class is gone or the person no longer consents (nothing to sign). A RuleError (no usable
     key, class unpublished) fails the job, which says so to staff and retries later."""
     badge, person = session.get(BadgeClass, badge_class_id), session.get(Beneficiary, beneficiary_id)
-    if badge is None or person is None or person.consent_at is None or person.issuer_id != badge.issuer_id:
+    if badge is None or person is None or person.consent_at is None:
+        return None
+    if not issuance.may_award(badge, person):  # a shared class whose sharing stopped since
         return None
     if issuance.existing_award(session, badge_class=badge, beneficiary=person) is not None:
         return None
@@ -248,7 +250,10 @@ def explain(
 
 
 def award_or_wait(session: Session, issuing: Issuing, badge: BadgeClass, person: Beneficiary) -> Outcome:
-    """Issue this badge now, or record it as waiting for consent; losing a race to another request is fine."""
+    """Issue this badge now, or record it as waiting for consent; losing a race to another request is fine.
+    A class another tiers-lieu stopped sharing since is neither issued nor kept waiting."""
+    if not issuance.may_award(badge, person):
+        return Outcome()
     if person.consent_at is None:
         pending = _pending(session, badge, person, issuing.now)
         return Outcome(pending=[pending] if pending else [])

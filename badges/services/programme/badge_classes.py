@@ -7,11 +7,12 @@ import binascii
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from badges.models import BadgeClass, Competency, Credential, Issuer
+from badges.models import BadgeClass, Competency, Credential, Issuer, Pathway
 from badges.models.base import new_public_id
+from badges.models.pathway import pathway_badge_class
 from badges.services.credentials import images, revisions
 from badges.services.openbadges.common import LEVEL_SCALE
 from badges.services.programme import frameworks, pathway_badges, rules
@@ -260,9 +261,23 @@ def list_for(session: Session, issuer: Issuer) -> list[BadgeClass]:
 
 
 def auto_awarded(session: Session, issuer_id: int) -> list[BadgeClass]:
-    """Classes of the issuer that declare rules (the others are awarded by hand only)."""
+    """Classes the issuer's grids award by their rules (the others are awarded by hand only): its own,
+    and those another tiers-lieu shares that the issuer named in one of its pathways (its choice to award
+    them in its name; programme/shared_classes.py), while they stay shared."""
+    adopted = (
+        select(pathway_badge_class.c.badge_class_id)
+        .join(Pathway, Pathway.id == pathway_badge_class.c.pathway_id)
+        .where(Pathway.issuer_id == issuer_id)
+    )
     found = session.scalars(
-        select(BadgeClass).where(BadgeClass.issuer_id == issuer_id).order_by(BadgeClass.id)
+        select(BadgeClass)
+        .where(
+            or_(
+                BadgeClass.issuer_id == issuer_id,
+                and_(BadgeClass.shared_at.is_not(None), BadgeClass.id.in_(adopted)),
+            )
+        )
+        .order_by(BadgeClass.id)
     )
     return [badge for badge in found if badge.rule]
 

@@ -11,7 +11,7 @@ from collections import defaultdict
 from datetime import datetime
 from typing import Any, TypedDict
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from badges.models import (
@@ -181,14 +181,24 @@ def file_of(session: Session, person: Beneficiary) -> PersonFile:
 
 
 def awardable(session: Session, person: Beneficiary) -> list[tuple[str, str]]:
-    """(public id, name) of the tiers-lieu's badge classes this person does not hold yet."""
+    """(public id, name) of the badge classes this person does not hold yet: the tiers-lieu's own, then
+    those other tiers-lieux share with the network (named with their creator)."""
     held = select(Credential.badge_class_id).where(Credential.beneficiary_id == person.id)
     found = session.scalars(
         select(BadgeClass)
-        .where(BadgeClass.issuer_id == person.issuer_id, BadgeClass.id.not_in(held))
-        .order_by(BadgeClass.name, BadgeClass.id)
+        .where(
+            or_(BadgeClass.issuer_id == person.issuer_id, BadgeClass.shared_at.is_not(None)),
+            BadgeClass.id.not_in(held),
+        )
+        .order_by(BadgeClass.issuer_id != person.issuer_id, BadgeClass.name, BadgeClass.id)
     )
-    return [(badge.public_id, badge.name) for badge in found]
+    return [
+        (
+            badge.public_id,
+            badge.name if badge.issuer_id == person.issuer_id else f"{badge.name} ({badge.issuer.name})",
+        )
+        for badge in found
+    ]
 
 
 def _acquired(session: Session, ids: list[int]) -> dict[int, list[str]]:

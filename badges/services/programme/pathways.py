@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from badges.models import (
@@ -95,7 +95,12 @@ def _references(session: Session, issuer: Issuer, data: dict[str, Any], fields: 
         if isinstance(ids, list) and len(ids) <= 30 and all(isinstance(i, str) for i in ids):
             found = list(
                 session.scalars(
-                    select(BadgeClass).where(BadgeClass.public_id.in_(ids), BadgeClass.issuer_id == issuer.id)
+                    # Its own classes, and those other tiers-lieux share: naming one in a pathway lets
+                    # the pathway's grids award it by its rules (badge_classes.auto_awarded).
+                    select(BadgeClass).where(
+                        BadgeClass.public_id.in_(ids),
+                        or_(BadgeClass.issuer_id == issuer.id, BadgeClass.shared_at.is_not(None)),
+                    )
                 )
             )
         if len(found) != len(set(ids if isinstance(ids, list) else [None])):

@@ -9,7 +9,7 @@ from collections import defaultdict
 from datetime import date, timedelta
 from typing import TypedDict
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from badges.models import (
@@ -201,15 +201,21 @@ def pathway_choices(session: Session, *, issuer: Issuer) -> PathwayChoices:
     counsellors = session.scalars(
         select(User).where(User.role == Role.COUNSELLOR.value, User.is_active.is_(True)).order_by(User.name)
     )
+    # Its own classes, then those other tiers-lieux share (named with their creator).
     badges = session.scalars(
-        select(BadgeClass).where(BadgeClass.issuer_id == issuer.id).order_by(BadgeClass.name)
+        select(BadgeClass)
+        .where(or_(BadgeClass.issuer_id == issuer.id, BadgeClass.shared_at.is_not(None)))
+        .order_by(BadgeClass.issuer_id != issuer.id, BadgeClass.name)
     )
     return {
         "agencies": [(a.public_id, a.name) for a in agencies],
         "counsellors": [
             (u.public_id, f"{u.name} ({u.agency.name})" if u.agency else u.name) for u in counsellors
         ],
-        "badge_classes": [(b.public_id, b.name) for b in badges],
+        "badge_classes": [
+            (b.public_id, b.name if b.issuer_id == issuer.id else f"{b.name} ({b.issuer.name})")
+            for b in badges
+        ],
     }
 
 

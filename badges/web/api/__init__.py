@@ -92,5 +92,6 @@ from badges.web.api import (  # noqa: E402,F401
     programme,
     reference,
     reports,
+    shared_classes,
     verify,
 )

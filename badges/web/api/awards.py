@@ -13,7 +13,7 @@ from badges.models import Credential
 from badges.services.credentials import downloads, issuance, revocation
 from badges.services.credentials.links import credential_urn
 from badges.services.holders import award_listing
-from badges.services.programme import awarding, badge_classes, beneficiaries
+from badges.services.programme import awarding, beneficiaries, shared_classes
 from badges.services.programme.awarding import Issuing
 from badges.services.shared.errors import InvalidInput
 from badges.services.shared.validation import REQUIRED
@@ -57,7 +57,8 @@ def create_award() -> tuple[Response, int]:
     missing = {f: REQUIRED for f in ("badge_class", "beneficiary") if not isinstance(data.get(f), str)}
     if missing:
         raise InvalidInput(missing)
-    badge = badge_classes.for_issuer(session, issuer=issuer, public_id=data["badge_class"])
+    # Its own class, or one another tiers-lieu shares (422 when not shared): signed in this one's name.
+    badge = shared_classes.for_awarding(session, issuer=issuer, public_id=data["badge_class"])
     beneficiary = beneficiaries.for_issuer(session, issuer=issuer, public_id=data["beneficiary"])
     evidence = issuance.validate_evidence(data.get("evidence"))
     credential = awarding.award_by_hand(

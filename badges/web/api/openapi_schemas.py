@@ -93,8 +93,21 @@ BADGE_CLASS = answer(
         "competencies": {"type": "array", "items": STRING},
         "rule": {"type": "array", "items": {"type": "object"}},
         "image_uploaded": BOOLEAN,
+        "shared": BOOLEAN,
         "revision": INTEGER,
         "revisions": {"type": "array", "items": {"type": "object"}},
+        "achievement": STRING,
+        "ob2_badge_class": STRING,
+        "image": STRING,
+    }
+)
+SHARED_BADGE_CLASS = answer(
+    {
+        "id": STRING,
+        "name": STRING,
+        "description": STRING,
+        "level": STRING,
+        "creator": answer({"id": STRING, "name": STRING}),
         "achievement": STRING,
         "ob2_badge_class": STRING,
         "image": STRING,
@@ -235,6 +248,7 @@ ANSWERS: dict[str, Schema] = {
     "Error": ERROR,
     "Award": AWARD,
     "BadgeClass": BADGE_CLASS,
+    "SharedBadgeClass": SHARED_BADGE_CLASS,
     "Beneficiary": BENEFICIARY,
     "Agency": AGENCY,
     "Counsellor": COUNSELLOR,

@@ -46,6 +46,8 @@ def badge_class_json(badge: BadgeClass) -> dict[str, Any]:
         "rule": rules.to_json(get_session(), badge.rule or []),
         "pathway_badge": pathway_badges.to_json(get_session(), badge),
         "image_uploaded": badge.image_uploaded,
+        # Shared with the network: other tiers-lieux award it (staff share it from the class's page).
+        "shared": badge.shared_at is not None,
         "revision": latest.number,
         "revisions": [
             {"number": r.number, "id": r.public_id, "created_at": r.created_at.isoformat()}

@@ -54,6 +54,7 @@ from badges.web.staff import (  # noqa: E402,F401
     ressenti,
     restitution,
     reviews,
+    shared_classes,
     team,
     wallet_offers,
 )

@@ -17,7 +17,7 @@ from werkzeug.wrappers import Response
 from badges.db import get_session
 from badges.models import BadgeClass, Role
 from badges.services.credentials import images, revisions
-from badges.services.programme import badge_class_listing, badge_classes, pathway_badges
+from badges.services.programme import badge_class_listing, badge_classes, pathway_badges, shared_classes
 from badges.services.shared.errors import Conflict, InvalidInput
 from badges.web.context import links, now
 from badges.web.i18n import say_error, say_fields
@@ -128,7 +128,8 @@ def _edit(badge: BadgeClass, submission: Submission) -> str:
 @role_required(Role.STAFF)
 def badge_classes_list() -> str:
     rows = badge_class_listing.class_rows(get_session(), issuer=own_issuer(), links=links())
-    return render_template("staff/badge_classes/list.html", badges=rows)
+    network = shared_classes.catalogue(get_session(), own_issuer())
+    return render_template("staff/badge_classes/list.html", badges=rows, network=network)
 
 
 @bp.route("/badge-classes/new", methods=["GET", "POST"])
@@ -142,8 +143,11 @@ def badge_class_new() -> Response | str | tuple[str, int]:
 @bp.get("/badge-classes/<badge_class_id>")
 @role_required(Role.STAFF)
 def badge_class(badge_class_id: str) -> str:
-    detail = badge_class_listing.class_detail(get_session(), _badge(badge_class_id), links())
-    return render_template("staff/badge_classes/detail.html", badge=detail)
+    found = _badge(badge_class_id)
+    detail = badge_class_listing.class_detail(get_session(), found, links())
+    return render_template(
+        "staff/badge_classes/detail.html", badge=detail, errors={}, shared=found.shared_at is not None
+    )
 
 
 @bp.route("/badge-classes/<badge_class_id>/edit", methods=["GET", "POST"])

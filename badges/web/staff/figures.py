@@ -18,7 +18,13 @@ from sqlalchemy import select
 from badges.db import get_session
 from badges.models import Issuer, Role
 from badges.services.programme import pathways
-from badges.services.reporting import figures_costs, figures_outcome, figures_output, figures_ressenti
+from badges.services.reporting import (
+    figures_costs,
+    figures_outcome,
+    figures_output,
+    figures_ressenti,
+    figures_shared,
+)
 from badges.services.reporting.figures import (
     HOURS,
     METRICS,
@@ -208,6 +214,15 @@ def _costs(chosen: dict[str, str]) -> figures_costs.CostFigures | None:
     return figures_costs.cost_figures(get_session(), period=period, filters=filters)
 
 
+def _shared(chosen: dict[str, str]) -> list[figures_shared.SharedClassFigures]:
+    """Shared classes, awards per tiers-lieu: coordinators see the network's, staff their own classes'."""
+    period, _filters, _errors = _query(chosen)
+    assert period is not None  # _figures found no error in the same choices
+    user = signed_in()
+    creators = None if user.role == Role.COORDINATOR.value else [user.issuer_id or 0]
+    return figures_shared.shared_figures(get_session(), period=period, creator_ids=creators)
+
+
 @bp.get("/figures")
 @role_required(Role.COORDINATOR, Role.STAFF)
 def figures() -> tuple[str, int] | str:
@@ -227,6 +242,7 @@ def figures() -> tuple[str, int] | str:
         "metrics": METRICS,
         **outcome_context(chosen, found is not None),
         "costs": _costs(chosen) if found else None,
+        "shared_figures": _shared(chosen) if found else None,
         "labels": _labels(),
     }
     voice = _ressenti(chosen) if found else None

@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 from badges.db import get_session
 from badges.models import Role
 from badges.services.credentials import issuance
-from badges.services.programme import awarding, badge_classes, beneficiary_listing
+from badges.services.programme import awarding, beneficiary_listing, shared_classes
 from badges.services.programme.awarding import Issuing
 from badges.services.shared.errors import Conflict, InvalidInput, NotFound, RuleError
 from badges.services.shared.messages import N_, message
@@ -45,7 +45,7 @@ def beneficiary_award(beneficiary_id: str) -> Response | tuple[str, int]:
     try:
         if not chosen:
             raise InvalidInput({"badge_class": CHOOSE_BADGE})
-        badge = badge_classes.for_issuer(session, issuer=own_issuer(), public_id=chosen)
+        badge = shared_classes.for_awarding(session, issuer=own_issuer(), public_id=chosen)
         credential = awarding.award_by_hand(
             session, Issuing(keyring(), links(), now()), badge=badge, person=person, evidence=_evidence(note)
         )

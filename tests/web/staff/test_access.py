@@ -181,6 +181,10 @@ TABLE: dict[tuple[str, str], Expect] = {
     ("staff.badge_class_delete", "POST"): Expect(
         "/staff/badge-classes/{badge_class}/delete", STAFF, ok=409, scoped=True
     ),
+    # Sharing with the network (issue 16): sent empty, the form asks to choose (422); another's class is 404.
+    ("staff.badge_class_share", "POST"): Expect(
+        "/staff/badge-classes/{badge_class}/share", STAFF, ok=422, scoped=True
+    ),
     # -- end of badge class screens
     # Review flags: {flag} is an open flag on the award.
     ("staff.flags", "GET"): Expect("/staff/flags", STAFF),

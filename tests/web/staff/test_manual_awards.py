@@ -81,7 +81,8 @@ def test_a_badge_already_held_or_of_another_tiers_lieu_is_refused(staff, session
     foreign = make_badge_class(session, world.other_issuer, now)
     session.commit()
     response = post(staff, award_url(world), {"badge_class": foreign.public_id})
-    assert response.status_code == 422 and "Badge introuvable." in text(response)
+    # Not shared by its tiers-lieu (issue 16): refused with the reason, nothing signed.
+    assert response.status_code == 422 and "qui ne le partage pas" in text(response)
 
 
 def test_without_consent_no_badge_is_awarded(staff, session, world, now, manual):
