@@ -6,8 +6,8 @@ from datetime import timedelta
 
 from badges.services.credentials import issuance
 from badges.services.programme import shared_classes
-from badges.services.reporting.scope import Period
 from badges.services.reporting.figures_shared import shared_figures
+from badges.services.reporting.scope import Period
 from tests.factories import make_badge_class, make_beneficiary, make_issuer
 
 
