@@ -146,7 +146,13 @@ def wallet_dcc(token: str) -> tuple[BaseResponse, int] | BaseResponse:
     session = get_session()
     try:
         bound = wallet_exchange.complete(
-            session, token=token, presentation=_body(), keyring=keyring(), links=links(), now=now()
+            session,
+            token=token,
+            presentation=_body(),
+            keyring=keyring(),
+            links=links(),
+            now=now(),
+            legacy=True,
         )
     except ExchangeError as exc:
         return _refused(exc)
