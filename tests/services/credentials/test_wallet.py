@@ -16,8 +16,8 @@ from badges.models import BoundCredential, Credential
 from badges.services import verification
 from badges.services.credentials import issuance, revocation, wallet
 from badges.services.crypto import dids
-from badges.services.openbadges.contexts import schema_errors
 from badges.services.crypto.multibase import b58encode
+from badges.services.openbadges.contexts import schema_errors
 from badges.services.shared.errors import InvalidInput, RuleError
 from badges.services.verification.sources import LocalSource
 from tests.factories import count, make_award, make_badge_class, make_beneficiary, make_issuer
