@@ -51,7 +51,9 @@ class Wallet:
         )
         proof.update(
             created="2026-03-12T10:00:00Z", verificationMethod=self.method, proofPurpose=purpose,
-            challenge=challenge, domain=domain,
+            challenge=challenge,
         )  # fmt: skip
+        if domain is not None:
+            proof["domain"] = domain
         signature = self.key.sign(hash_data(presentation, proof))
         return {**copy.deepcopy(presentation), "proof": {**proof, "proofValue": "z" + b58encode(signature)}}

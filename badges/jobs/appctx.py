@@ -3,7 +3,7 @@ them) or by a job in the worker (no request there). Needs an app context, not a 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from flask import current_app
@@ -42,3 +42,8 @@ def link_secret() -> bytes:
     Their own secret (LINK_SECRET), not the session one: rotating SECRET_KEY keeps e-mailed links working.
     """
     return str(current_app.config["LINK_SECRET"]).encode("utf-8")
+
+
+def wallet_ttl() -> timedelta:
+    """How long a wallet offer stays usable (BADGES_WALLET_OFFER_TTL, seconds; issue 15)."""
+    return timedelta(seconds=int(current_app.config.get("WALLET_OFFER_TTL", 7 * 24 * 3600)))

@@ -13,7 +13,7 @@ from flask import current_app, url_for
 from sqlalchemy.orm import Session
 
 from badges.db import get_session
-from badges.jobs.appctx import link_secret, links, mail_settings, now
+from badges.jobs.appctx import link_secret, links, mail_settings, now, wallet_ttl
 from badges.jobs.queue import enqueue_after_commit, task
 from badges.models import Credential, Job, User
 from badges.services.accounts import account_mail, staff_accounts
@@ -66,7 +66,9 @@ def send_award_email(job_id: int, payload: dict[str, Any]) -> None:
     credential = session.get(Credential, payload["credential"])
     if credential is None:
         return
-    email = delivery.award_email(session, links(), credential, secret=link_secret(), now=now())
+    email = delivery.award_email(
+        session, links(), credential, secret=link_secret(), now=now(), wallet_ttl=wallet_ttl()
+    )
     session.commit()  # the private link and claim code the message gives are saved before it leaves
     mail.send(mail_settings(), email)
 

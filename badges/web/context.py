@@ -14,6 +14,7 @@ from badges.jobs.appctx import link_secret as link_secret
 from badges.jobs.appctx import links as links
 from badges.jobs.appctx import mail_settings as mail_settings
 from badges.jobs.appctx import now as now
+from badges.jobs.appctx import wallet_ttl as wallet_ttl
 
 JSON_TYPES = ["application/ld+json", "application/json", "application/vc+ld+json"]
 

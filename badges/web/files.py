@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from flask import Response, current_app
+from flask import Response
 from flask_babel import gettext
 
 from badges.db import get_session
 from badges.models import Credential
 from badges.services.holders import certificate
-from badges.web.context import link_secret, links, now
+from badges.web.context import link_secret, links, now, wallet_ttl
 from badges.web.i18n import current_language
 
 
@@ -27,7 +25,7 @@ def certificate_pdf(credential: Credential, filename: str, *, inline: bool) -> R
     and each print carries a new wallet offer, so the request's unit of work is committed here."""
     data = certificate.certificate_data(
         get_session(), links(), credential, now(), secret=link_secret(), language=current_language(),
-        wallet_ttl=timedelta(seconds=int(current_app.config.get("WALLET_OFFER_TTL", 7 * 24 * 3600))),
+        wallet_ttl=wallet_ttl(),
     )  # fmt: skip
     body = certificate.render(data, gettext)
     get_session().commit()

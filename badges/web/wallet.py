@@ -7,10 +7,9 @@ error code; guessing (unknown offers, bad proofs) is throttled per address like 
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
-from flask import current_app, jsonify, render_template, request
+from flask import jsonify, render_template, request
 from werkzeug.wrappers import Response as BaseResponse
 
 from badges.db import get_session
@@ -21,7 +20,7 @@ from badges.services.holders import holder_pages
 from badges.services.shared import json_input
 from badges.services.shared.errors import InvalidInput, RuleError, TooLarge
 from badges.services.shared.messages import N_, message
-from badges.web.context import client_ip, keyring, links, now
+from badges.web.context import client_ip, keyring, links, now, wallet_ttl
 from badges.web.holder import _owned, private_page
 from badges.web.i18n import say, say_error
 from badges.web.public_blueprint import bp
@@ -38,14 +37,10 @@ TOO_MANY = message("exchange.too_many", N_("Trop d'essais depuis cette adresse :
 UNREADABLE = message("exchange.unreadable", N_("Le corps de la requête n'est pas un JSON lisible."))
 
 
-def offer_ttl() -> timedelta:
-    return timedelta(seconds=int(current_app.config.get("WALLET_OFFER_TTL", 7 * 24 * 3600)))
-
-
 def offer_view(credential: Credential, *, created_by: str) -> dict[str, Any]:
     """A new offer for the award (the caller commits) and what its page shows: QR code and links."""
     offer, token = wallet_exchange.create_offer(
-        get_session(), credential=credential, created_by=created_by, ttl=offer_ttl(), now=now()
+        get_session(), credential=credential, created_by=created_by, ttl=wallet_ttl(), now=now()
     )
     found = wallet_exchange.offer_links(
         links(), token=token, challenge=offer.challenge, issuer_id=links().issuer(credential.issuer.slug)
@@ -146,7 +141,13 @@ def wallet_dcc(token: str) -> tuple[BaseResponse, int] | BaseResponse:
     session = get_session()
     try:
         bound = wallet_exchange.complete(
-            session, token=token, presentation=_body(), keyring=keyring(), links=links(), now=now()
+            session,
+            token=token,
+            presentation=_body(),
+            keyring=keyring(),
+            links=links(),
+            now=now(),
+            legacy=True,
         )
     except ExchangeError as exc:
         return _refused(exc)

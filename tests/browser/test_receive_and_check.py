@@ -50,9 +50,12 @@ def test_the_certificate_qr_code_opens_the_verification_result(app, page, sessio
     image = pdf.render_png(document, dpi=150)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     (ARTIFACTS / "certificat-a4.png").write_bytes(image)
-    # Two codes, top to bottom: the verification one, then (below the cut line) the holder's private page.
+    # Three codes: the verification one and, beside it, the wallet's (issue 15: an LCW link); then, below
+    # the cut line, the holder's private page.
     codes = zxingcpp.read_barcodes(Image.open(io.BytesIO(image)))
-    found, private = sorted(codes, key=lambda c: c.position.top_left.y)
+    wallet = [c for c in codes if c.text.startswith("https://lcw.app/request?request=")]
+    assert len(wallet) == 1
+    found, private = sorted((c for c in codes if c not in wallet), key=lambda c: c.position.top_left.y)
     code = sharing.claim_code(session, credential=award, now=now)
     assert found.text == f"{links.base}/verifier?code={code}"
     assert private.text == url.rsplit("/", 2)[0]

@@ -87,3 +87,13 @@ def test_revoking_the_award_reaches_the_wallets_copy(
     session.commit()
     judged = harness.ob3_verify_di(result.report["credential"], network)
     assert not judged.ok and judged.report["revoked"] is True, judged.output
+
+
+def test_the_legacy_dccrequest_link_works_from_outside(network, node_tools, offer):
+    result = harness.lcw_wallet(offer["links"].dcc, network)
+    assert result.ok, result.output
+    assert "domain" not in result.report["vp"]["proof"]  # as the legacy LCW signs it
+    credential = result.report["credential"]
+    assert credential["credentialSubject"]["id"] == result.report["did"]
+    judged = harness.ob3_verify_di(credential, network)
+    assert judged.ok, judged.output

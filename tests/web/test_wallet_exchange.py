@@ -159,9 +159,10 @@ def test_the_legacy_dcc_request_link_works(client, session, holder):
     query = parse_qs(urlsplit(offer["dcc"]).query)
     assert offer["dcc"].startswith("dccrequest://request?") and query["auth_type"] == ["bearer"]
     wallet = Wallet()
-    domain = urlsplit(unquote(query["vc_request_url"][0])).netloc
-    signed = wallet.present(challenge=query["challenge"][0], domain=domain)
-    response = client.post(local(query["vc_request_url"][0]), json=signed, headers=JSON)
+    # The legacy LCW signs the challenge only (no domain); the VC-API exchange requires the domain.
+    signed = wallet.present(challenge=query["challenge"][0], domain=None)
+    assert refused(client, offer, signed) == (400, "invalid_domain")
+    response = client.post(local(unquote(query["vc_request_url"][0])), json=signed, headers=JSON)
     assert response.status_code == 200, response.get_json()
     assert response.get_json()["credentialSubject"]["id"] == wallet.did
 

@@ -3,8 +3,10 @@
 // usage: node lcw_wallet.mjs <link> <contexts dir> --map https://badges.test=http://127.0.0.1:PORT
 //          [--suite Ed25519Signature2020|eddsa-rdfc-2022] [--tamper challenge|domain|proof|holder]
 //          [--replay yes]
-//   link: the interaction URL (…?iuv=1, answered with {protocols: {vcapi}}) or the LCW universal link
-//   (https://lcw.app/request?request={"protocols":{"vcapi":…}}).
+//   link: the interaction URL (…?iuv=1, answered with {protocols: {vcapi}}), the LCW universal link
+//   (https://lcw.app/request?request={"protocols":{"vcapi":…}}), or the legacy
+//   dccrequest://request?issuer=…&vc_request_url=…&challenge=… link (app/lib/request.ts: the presentation,
+//   signed for the challenge without a domain, is posted as the body; the credential is the answer).
 // As the LCW does (app/lib/exchanges.ts): POST {} to the vcapi URL, read the VerifiablePresentationRequest
 // (DIDAuthentication, challenge, domain), sign a presentation as its did:key holder, POST it back in
 // {verifiablePresentation}, take the credential out of the answer's presentation.
@@ -67,9 +69,20 @@ async function call(url, init = {}) {
 const post = (url, payload) => call(url, {method: 'POST',
   headers: {'content-type': 'application/json', accept: 'application/json'}, body: JSON.stringify(payload)});
 
+async function legacy(parsed) {
+  const challenge = parsed.searchParams.get('challenge');
+  const url = parsed.searchParams.get('vc_request_url');
+  const presentation = vc.createPresentation({holder: did});
+  const vp = await vc.signPresentation({presentation, suite, challenge, documentLoader});
+  const answer = await post(url, vp);
+  const credential = answer.status === 200 ? answer.body : undefined;
+  out({did, credential, vp}, credential ? 0 : 1);
+}
+
 try {
   let vcapi;
   const parsed = new URL(link);
+  if (parsed.protocol === 'dccrequest:') await legacy(parsed);
   if (parsed.searchParams.has('request')) {
     vcapi = JSON.parse(parsed.searchParams.get('request')).protocols?.vcapi;
   } else {

@@ -160,13 +160,21 @@ def presentation_request(offer: WalletOffer, *, links: Links, token: str) -> dic
 
 
 def complete(
-    session: Session, *, token: str, presentation: Any, keyring: Keyring, links: Links, now: datetime
+    session: Session,
+    *,
+    token: str,
+    presentation: Any,
+    keyring: Keyring,
+    links: Links,
+    now: datetime,
+    legacy: bool = False,
 ) -> BoundCredential:
-    """Check the wallet's DID-Authentication presentation, use the offer up, sign the bound credential."""
+    """Check the wallet's DID-Authentication presentation, use the offer up, sign the bound credential.
+    `legacy`: the `dccrequest://` flow, whose wallets sign the challenge without a domain."""
     offer = open_offer(session, token=token, now=now)
     try:
         holder = presentations.verify_did_auth(
-            presentation, challenge=offer.challenge, domain=domain_of(links)
+            presentation, challenge=offer.challenge, domain=domain_of(links), domain_optional=legacy
         )
     except CryptoError as exc:
         raise _proof_error(exc) from exc

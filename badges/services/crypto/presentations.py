@@ -26,13 +26,17 @@ AUTHENTICATION = "authentication"
 _MAX_PROOF_VALUE_CHARS = 100
 
 
-def verify_did_auth(presentation: Any, *, challenge: str, domain: str) -> dids.HolderKey:
+def verify_did_auth(
+    presentation: Any, *, challenge: str, domain: str, domain_optional: bool = False
+) -> dids.HolderKey:
     """The holder's key when `presentation` is a VerifiablePresentation whose one proof, made by its
     holder's DID for `challenge` and `domain` with proofPurpose "authentication", verifies.
 
     CryptoError otherwise, with a code the exchange reports: malformed_presentation, unknown_key (holder not
     a did:key / did:jwk Ed25519 key), wrong_proof_purpose, wrong_challenge, wrong_domain, wrong_controller
     (the method is not the holder's), unknown_cryptosuite, malformed_proof, bad_signature.
+    `domain_optional`: a proof without `domain` passes (the legacy DCC request signs the challenge only);
+    a proof naming a domain must still name this one.
     """
     if not isinstance(presentation, dict) or "VerifiablePresentation" not in _as_list(
         presentation.get("type")
@@ -44,7 +48,7 @@ def verify_did_auth(presentation: Any, *, challenge: str, domain: str) -> dids.H
     if not isinstance(key.public_key, Ed25519PublicKey):
         raise CryptoError("unknown_key", "the holder's key must be Ed25519")
     proof = _single_proof(presentation.get("proof"))
-    _check_binding(proof, key, challenge=challenge, domain=domain)
+    _check_binding(proof, key, challenge=challenge, domain=domain, domain_optional=domain_optional)
     signature = _signature(proof)
     config = {name: value for name, value in proof.items() if name != "proofValue"}
     if "@context" in config and config["@context"] != presentation.get("@context"):
@@ -57,14 +61,16 @@ def verify_did_auth(presentation: Any, *, challenge: str, domain: str) -> dids.H
     return key
 
 
-def _check_binding(proof: dict[str, Any], key: dids.HolderKey, *, challenge: str, domain: str) -> None:
+def _check_binding(
+    proof: dict[str, Any], key: dids.HolderKey, *, challenge: str, domain: str, domain_optional: bool
+) -> None:
     if proof.get("proofPurpose") != AUTHENTICATION:
         raise CryptoError("wrong_proof_purpose", "proofPurpose must be authentication")
     given = proof.get("challenge")
     if not isinstance(given, str) or not hmac.compare_digest(given.encode(), challenge.encode()):
         raise CryptoError("wrong_challenge", "the proof is not made for this exchange's challenge")
     # Data Integrity §2.1: domain is a string or a set of strings; it must name this service.
-    if domain not in _as_list(proof.get("domain")):
+    if not (domain_optional and "domain" not in proof) and domain not in _as_list(proof.get("domain")):
         raise CryptoError("wrong_domain", "the proof is not made for this service's domain")
     if not key.names_method(proof.get("verificationMethod")):
         raise CryptoError("wrong_controller", "the proof's verification method is not the holder's")

@@ -3,7 +3,7 @@ link and the certificate attached). The certificate itself is services/holders/c
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -32,11 +32,18 @@ def check_sendable(credential: Credential) -> Beneficiary:
 
 
 def award_email(
-    session: Session, links: Links, credential: Credential, *, secret: bytes, now: datetime
+    session: Session,
+    links: Links,
+    credential: Credential,
+    *,
+    secret: bytes,
+    now: datetime,
+    wallet_ttl: timedelta | None = None,
 ) -> Email:
-    """The message announcing a badge; makes the private link and the claim code if they do not exist."""
+    """The message announcing a badge; makes the private link and the claim code if they do not exist, and
+    (with `wallet_ttl`) the wallet offer the attached certificate carries."""
     person = check_sendable(credential)
-    data = certificate.certificate_data(session, links, credential, now, secret=secret)
+    data = certificate.certificate_data(session, links, credential, now, secret=secret, wallet_ttl=wallet_ttl)
     values = {
         "name": person.display_name,
         "badge": data["name"],

@@ -17,6 +17,7 @@ from badges.services import verification
 from badges.services.credentials import issuance, revocation, wallet
 from badges.services.crypto import dids
 from badges.services.crypto.multibase import b58encode
+from badges.services.openbadges.contexts import schema_errors
 from badges.services.shared.errors import InvalidInput, RuleError
 from badges.services.verification.sources import LocalSource
 from tests.factories import count, make_award, make_badge_class, make_beneficiary, make_issuer
@@ -79,6 +80,7 @@ def test_bound_credential_names_the_holder_did_and_keeps_the_award_status(
     assert document["credentialSubject"]["achievement"] == original["credentialSubject"]["achievement"]
     assert document["proof"][0]["cryptosuite"] == "eddsa-rdfc-2022"
     assert bound.holder_did == holder and bound.format == "ldp_vc"
+    assert schema_errors(document) == []
 
 
 def test_register_recognises_a_bound_credential_as_its_own(session, keyring, links, now, award):

@@ -80,3 +80,16 @@ def test_a_domain_among_several_is_accepted():
     wallet = Wallet()
     presentation = wallet.present(challenge=CHALLENGE, domain=["other.example", DOMAIN])
     assert presentations.verify_did_auth(presentation, challenge=CHALLENGE, domain=DOMAIN).did == wallet.did
+
+
+def test_the_legacy_flow_may_leave_the_domain_out_but_not_name_another():
+    wallet = Wallet()
+    bare = wallet.present(challenge=CHALLENGE, domain="x")
+    bare["proof"].pop("domain")
+    with pytest.raises(CryptoError) as caught:
+        presentations.verify_did_auth(bare, challenge=CHALLENGE, domain=DOMAIN)
+    assert caught.value.code == "wrong_domain"
+    other = wallet.present(challenge=CHALLENGE, domain="evil.example")
+    with pytest.raises(CryptoError) as caught:
+        presentations.verify_did_auth(other, challenge=CHALLENGE, domain=DOMAIN, domain_optional=True)
+    assert caught.value.code == "wrong_domain"

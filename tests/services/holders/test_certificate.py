@@ -14,7 +14,7 @@ from PIL import Image
 
 from badges.models import WalletOffer
 from badges.services.credentials import revocation, sharing
-from badges.services.holders import certificate, private_link
+from badges.services.holders import certificate, delivery, private_link
 from badges.services.shared.errors import NotFound, RuleError
 from tests import pdf
 from tests.factories import make_award
@@ -123,5 +123,16 @@ def test_a_wallet_qr_code_sits_next_to_the_verification_one(session, keyring, li
     vcapi = json.loads(parse_qs(urlsplit(data["wallet_url"]).query)["request"][0])["protocols"]["vcapi"]
     assert vcapi.startswith(f"{links.base}/wallet/exchanges/")
     text = " ".join(pdf.text(document).split())
+    assert "Avec votre téléphone, gardez ce badge dans votre portefeuille." in text
+    assert session.query(WalletOffer).filter_by(credential_id=credential.id).count() == 1
+
+
+def test_the_e_mailed_certificate_carries_the_wallet_code_too(session, keyring, links, now):
+    credential = make_award(session, keyring, links, now)
+    email = delivery.award_email(
+        session, links, credential, secret=SECRET, now=now, wallet_ttl=timedelta(days=7)
+    )
+    (attachment,) = email.attachments
+    text = " ".join(pdf.text(attachment.data).split())
     assert "Avec votre téléphone, gardez ce badge dans votre portefeuille." in text
     assert session.query(WalletOffer).filter_by(credential_id=credential.id).count() == 1
