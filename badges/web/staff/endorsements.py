@@ -62,7 +62,9 @@ def endorsements_page() -> Response | str | tuple[str, int]:
     except InvalidInput as exc:
         said = say_fields(exc)
         # The form has one choice for both: the kind and the id are the same field on screen.
-        choice = said.pop("id", None) or said.pop("target", None)
+        choice = said.pop("id", None)
+        if said.pop("target", None) is not None:
+            choice = _("Choisissez dans la liste ce que vous recommandez.")
         errors = {**said, **({"target": choice} if choice else {})}
         return invalid(PAGE, errors, **{k: v for k, v in _page(form, errors).items() if k != "errors"})
     return commit_and_redirect(_("La recommandation est signée et publiée."), "staff.endorsements_page")
