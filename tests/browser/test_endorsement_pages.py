@@ -1,4 +1,4 @@
-"""Endorsement screens in Chromium: a counsellor signs one (an error first), the badge's public page says so in
+"""Endorsement screens in Chromium: a counsellor signs one (an error first), the badge page says so in
 one line, the class page names the endorser; no axe-core violation; everything fits a 360 px phone."""
 
 from __future__ import annotations
