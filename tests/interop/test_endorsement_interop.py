@@ -12,9 +12,9 @@ import json
 import pytest
 
 from badges.models import Credential, Endorsement
-from badges.services.credentials import endorsements
-from badges.services.openbadges.contexts import endorsement_schema_errors
-from tests.factories import make_award
+from badges.services.credentials import endorsements, issuance
+from badges.services.openbadges.contexts import endorsement_schema_errors, schema_errors
+from tests.factories import make_award, make_beneficiary, make_coordinator
 from tests.interop import harness
 from tests.services.credentials.test_endorsements import SETTINGS, counsellor
 
@@ -98,3 +98,33 @@ def test_the_endorsed_badge_class_passes_the_1edtech_ob2_validator(network, ob2_
     )
     assert result.ok, result.output
     assert result.report["blocked"] == []
+
+
+@pytest.fixture
+def endorsed_then_awarded(session, keyring, links, now, live_url, endorsed) -> Credential:
+    """A badge awarded after its class and its tiers-lieu were endorsed: it carries both endorsements."""
+    award, _ = endorsed
+    data = {"target": "issuer", "id": award.issuer.slug, "comment": "Le réseau reconnaît ce tiers-lieu."}
+    coordinator, _ = make_coordinator(session, now)
+    endorsements.endorse(
+        session, keyring, actor=coordinator, data=data, settings=SETTINGS, links=links, now=now
+    )
+    person = make_beneficiary(session, award.issuer, now, display_name="Léa", email="lea@example.org")
+    credential = issuance.award(
+        session, keyring, badge_class=award.badge_class, beneficiary=person, links=links, now=now
+    )
+    session.commit()
+    return credential
+
+
+def test_a_badge_carrying_endorsements_passes_the_schema_and_both_verifiers(
+    network, node_tools, endorsed_then_awarded
+):
+    credential = json.loads(endorsed_then_awarded.ob3_credential)
+    assert len(credential["credentialSubject"]["achievement"]["endorsement"]) == 1
+    assert len(credential["issuer"]["endorsement"]) == 1
+    assert schema_errors(credential) == []
+    result = harness.ob3_verify_di(credential, network)
+    assert result.ok, result.output
+    core = harness.ob3_verifier_core(credential, network)
+    assert core.ok, core.output

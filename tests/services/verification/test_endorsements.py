@@ -10,12 +10,13 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from badges.services import verification
-from badges.services.credentials import endorsements
+from badges.services.credentials import endorsements, issuance
 from badges.services.openbadges import ob3
 from badges.services.openbadges.common import IssuerData
+from badges.services.openbadges.contexts import schema_errors
 from badges.services.verification import endorsement_checks
 from badges.services.verification.sources import LocalSource
-from tests.factories import make_award, make_coordinator
+from tests.factories import make_award, make_beneficiary, make_coordinator
 from tests.services.credentials.test_endorsements import SETTINGS
 from tests.services.verification.conftest import CREATED, bitstring_entry, make_foreign
 
@@ -153,3 +154,30 @@ def test_only_a_bounded_number_of_endorsements_is_checked(session, links, now, h
     assert report.valid
     assert len(report.endorsements) == endorsement_checks.MAX_ENDORSEMENTS
     assert all(result.counted for result in report.endorsements)
+
+
+def test_a_badge_awarded_after_endorsements_carries_them_and_each_is_counted_once(
+    session, keyring, links, now
+):
+    award = make_award(session, keyring, links, now)
+    coordinator, _ = endorse_award_class(session, keyring, links, now, award)
+    data = {"target": "issuer", "id": award.issuer.slug, "comment": "Le réseau reconnaît ce tiers-lieu."}
+    endorsements.endorse(
+        session, keyring, actor=coordinator, data=data, settings=SETTINGS, links=links, now=now
+    )
+    person = make_beneficiary(session, award.issuer, now, display_name="Léa", email="lea@example.org")
+    later = issuance.award(
+        session, keyring, badge_class=award.badge_class, beneficiary=person, links=links, now=now
+    )
+    signed = json.loads(later.ob3_credential)
+    assert schema_errors(signed) == []
+    report = verify_own(session, links, now, later)
+    assert report.valid
+    assert sorted(r.subject for r in report.endorsements) == sorted(
+        [links.achievement(award.badge_class.public_id), links.issuer(award.issuer.slug)]
+    )
+    assert all(r.counted for r in report.endorsements)
+    # A copy that is not the one issued goes through the general checks: contexts and schema included.
+    copy_of = {**signed, "credentialSubject": {**signed["credentialSubject"]}}
+    general = verification.verify_value(copy_of, source=LocalSource(session, links), now=now)
+    assert general.valid, [c.to_dict() for c in general.checks if not c.passed]
