@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
-from badges.models import Credential, Endorsement, Issuer, SigningKey, StatusList
+from badges.models import BadgeRevision, Credential, Endorsement, Issuer, SigningKey, StatusList
 from badges.services.credentials import documents, endorsements, endorsers, revisions, sharing, signing_keys
 from badges.services.credentials.links import Links
 from badges.services.openbadges import ob2, ob3
@@ -88,8 +88,16 @@ def status_list(session: Session, links: Links, slug: str, number: str) -> Publi
 
 
 def achievement(session: Session, links: Links, badge_id: str) -> Published | None:
-    """Each revision of a class is served at its own id: an edit never changes an earlier one."""
-    revision = revisions.by_public_id(session, badge_id)
+    """Each revision of a class is served at its own id: an edit never changes an earlier one.
+
+    Its image is not read (the document names its URL): the verifier reads this document for every badge
+    of this service it checks, for the endorsements it lists.
+    """
+    revision = session.scalars(
+        select(BadgeRevision)
+        .where(BadgeRevision.public_id == badge_id)
+        .options(defer(BadgeRevision.image_png))
+    ).first()
     if revision is None:
         return None
     doc = {
