@@ -154,7 +154,7 @@ def test_an_own_badge_is_verified_in_one_query_without_reading_the_issuer_logo(s
             queries = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
             assert report.valid
             assert messages(report)["issuer"] == expected
-            # Besides, the endorsements its achievement's document lists now (issue 16): its revision, then them.
+            # Besides: the endorsements its achievement's document lists (issue 16), its revision then them.
             endorsements = [q for q in queries if "FROM badge_revision" in q or "FROM endorsement" in q]
             assert len(endorsements) <= 2, endorsements
             own = [q for q in queries if q not in endorsements]
