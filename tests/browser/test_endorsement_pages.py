@@ -4,6 +4,7 @@ one line, the class page names the endorser; no axe-core violation; everything f
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 import pytest
 from playwright.sync_api import expect
@@ -72,6 +73,12 @@ def test_a_counsellor_endorses_a_badge_on_a_phone_and_its_page_says_so(phone, si
     assert axe_violations(phone) == []
     fits(phone, 360, "badge page")
     screenshot(phone, "badge-recommande-360px")
+    page_url = f"{site.base}/credentials/{site.award.public_id}"
+    phone.goto(f"{site.base}/verifier?{urlencode({'url': page_url})}")
+    expect(phone.get_by_role("heading", name="Recommandations")).to_be_visible()
+    assert axe_violations(phone) == []
+    fits(phone, 360, "verifier")
+    screenshot(phone, "verification-recommandations-360px")
 
 
 def test_the_class_page_names_the_endorser(page, site, session, keyring, links, now):
