@@ -224,6 +224,8 @@ def withdraw(
     session: Session, keyring: Keyring, *, actor: User, public_id: str, links: Links, now: datetime
 ) -> Endorsement:
     """Revoke: the bit is set in the endorser's list, signed again in the same transaction."""
+    if not may_endorse(actor):
+        raise NotAllowed(NOT_AN_ENDORSER)
     row = own(session, actor=actor, public_id=public_id)
     if row.withdrawn_at is None:
         row.withdrawn_at = now
