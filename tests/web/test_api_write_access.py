@@ -88,7 +88,7 @@ TABLE: dict[tuple[str, str], Expect] = {
     ("api.send_award", "POST"): Expect("/awards/{award}/send"),
     ("api.import_framework", "POST"): Expect("/frameworks", {}, ok=422, other=None),
     ("api.import_framework_csv", "POST"): Expect("/frameworks/import.csv", "", ok=422, other=None),
-    # Endorsements (issue 16): the coordination and counsellors only; sent empty, a 422; an unknown one, a 404.
+    # Endorsements (issue 16): the coordination and counsellors only; sent empty 422, unknown 404.
     ("api.create_endorsement", "POST"): Expect("/endorsements", {}, ok=422, roles=ENDORSERS, other=None),
     ("api.withdraw_endorsement", "POST"): Expect(
         "/endorsements/a4b9c1d2-0000-4000-8000-000000000000/withdraw", ok=404, roles=ENDORSERS, other=None
