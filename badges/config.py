@@ -108,6 +108,8 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         # Extra CA bundle for a relay with a private certificate; the system CAs otherwise.
         "SMTP_CA_FILE": None,
         "MAIL_SENDER": "badges@localhost",
+        # The coordination as an endorser: its name in the endorsements it signs (issue 16).
+        "NETWORK_NAME": "Coordination du réseau des tiers-lieux",
         # Hosts the verifier may fetch from although they are loopback/private (tests only).
         "ALLOW_FETCH_HOSTS": "",
         # Extra CA bundle for fetching (tests run a local HTTPS issuer); the system CAs otherwise.

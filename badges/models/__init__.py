@@ -4,6 +4,7 @@ from badges.models.badge import BadgeClass, BadgeRevision, badge_class_competenc
 from badges.models.base import Base
 from badges.models.beneficiary import Beneficiary
 from badges.models.credential import Credential, PendingAward, ReviewFlag
+from badges.models.endorsement import Endorsement, Endorser, EndorserKey
 from badges.models.evaluation import Evaluation, GridDraft, PersonalCriterion
 from badges.models.framework import Competency, CompetencyAlignment, Framework
 from badges.models.issuer import Issuer
@@ -51,6 +52,9 @@ __all__ = [
     "Credential",
     "CredentialBasis",
     "CredentialSharing",
+    "Endorsement",
+    "Endorser",
+    "EndorserKey",
     "Enrolment",
     "Evaluation",
     "ImportItem",

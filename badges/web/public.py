@@ -157,3 +157,34 @@ def ob2_assertion(credential_id: str) -> Response | BaseResponse:
     if wants_html():
         return redirect(url_for("public.credential", credential_id=credential_id))
     return document(published.ob2_assertion(get_session(), links(), credential_id))
+
+
+@bp.get("/endorsers/<slug>")
+def endorser(slug: str) -> Response:
+    """An endorser's id: the controller document of its keys, like an issuer's (issue 16)."""
+    return document(published.endorser_controller(get_session(), links(), slug))
+
+
+@bp.get("/endorsers/<slug>/keys/<key_id>")
+def endorser_key(slug: str, key_id: str) -> Response:
+    return document(published.endorser_key(get_session(), links(), slug, key_id))
+
+
+@bp.get("/endorsers/<slug>/status")
+def endorser_status(slug: str) -> Response:
+    return revalidated(document(published.endorser_status(get_session(), links(), slug)), max_age=300)
+
+
+@bp.get("/endorsements/<endorsement_id>")
+def endorsement(endorsement_id: str) -> Response:
+    return document(published.endorsement(get_session(), links(), endorsement_id))
+
+
+@bp.get("/ob2/endorsers/<slug>")
+def ob2_endorser(slug: str) -> Response:
+    return document(published.ob2_endorser(get_session(), links(), slug))
+
+
+@bp.get("/ob2/endorsements/<endorsement_id>")
+def ob2_endorsement(endorsement_id: str) -> Response:
+    return document(published.ob2_endorsement(get_session(), links(), endorsement_id))

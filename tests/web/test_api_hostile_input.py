@@ -39,6 +39,11 @@ ROUTES: dict[tuple[str, str], tuple[str, str]] = {
     ("api.import_framework", "POST"): ("/frameworks", "owner"),
     ("api.import_framework_csv", "POST"): ("/frameworks/import.csv", "owner"),
     ("api.verify", "POST"): ("/verify", "anonymous"),
+    ("api.create_endorsement", "POST"): ("/endorsements", "counsellor"),
+    ("api.withdraw_endorsement", "POST"): (
+        "/endorsements/a4b9c1d2-0000-4000-8000-000000000000/withdraw",
+        "counsellor",
+    ),
 }
 JSON = "application/json"
 

@@ -18,6 +18,7 @@ from tests.web.programme_helpers import D06
 
 STAFF = frozenset({"staff", "owner"})
 COORDINATION = frozenset({"coordinator"})
+ENDORSERS = frozenset({"coordinator", "counsellor"})
 PUBLIC = frozenset(ROLES)
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 PERSON_CELL = {"beneficiary": "{person}", "competency": D06, "result": "N2"}
@@ -88,6 +89,11 @@ TABLE: dict[tuple[str, str], Expect] = {
     ("api.send_award", "POST"): Expect("/awards/{award}/send"),
     ("api.import_framework", "POST"): Expect("/frameworks", {}, ok=422, other=None),
     ("api.import_framework_csv", "POST"): Expect("/frameworks/import.csv", "", ok=422, other=None),
+    # Endorsements (issue 16): the coordination and counsellors only; sent empty 422, unknown 404.
+    ("api.create_endorsement", "POST"): Expect("/endorsements", {}, ok=422, roles=ENDORSERS, other=None),
+    ("api.withdraw_endorsement", "POST"): Expect(
+        "/endorsements/a4b9c1d2-0000-4000-8000-000000000000/withdraw", ok=404, roles=ENDORSERS, other=None
+    ),
     # Public: anyone may verify; an envelope without its credential is a 422 for everyone.
     ("api.verify", "POST"): Expect("/verify", {}, ok=422, roles=PUBLIC, other=None),
 }

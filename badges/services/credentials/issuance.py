@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from badges.models import BadgeClass, Beneficiary, Credential, Issuer
 from badges.models.base import new_public_id
-from badges.services.credentials import documents, revisions, signing_keys, status_lists
+from badges.services.credentials import documents, endorsements, revisions, signing_keys, status_lists
 from badges.services.credentials.links import Links, credential_urn
 from badges.services.crypto import dataintegrity
 from badges.services.crypto.keyring import Keyring
@@ -140,6 +140,7 @@ def prepare(
     salt = secrets.token_hex(16)
     credential.ob2_assertion = dumps(_ob2_assertion(credential, links=links, salt=salt, evidence=evidence))
     unsigned = _ob3_credential(credential, links=links, salt=salt, evidence=evidence)
+    _embed_endorsements(session, unsigned, credential)
     signed, hash_data = dataintegrity.sign_with_hash_data(
         unsigned,
         sign_bytes=lambda data: keyring.sign(ed_key.public_id, data),
@@ -255,6 +256,19 @@ def _identifiers(beneficiary: Beneficiary, salt: str) -> list[dict]:
             )
         )
     return found
+
+
+def _embed_endorsements(session: Session, unsigned: dict, credential: Credential) -> None:
+    """The endorsements in force of the class's revision and of the tiers-lieu, as signed, in the badge
+    (OB 3.0 §B.1.1 Achievement.endorsement, §B.1.6 Profile.endorsement): it carries them wherever it goes, and
+    a verifier checks their status (a withdrawn one is then only not counted)."""
+    of_badge = endorsements.active_for_revision(session, credential.revision)
+    of_place = endorsements.active_for_issuer(session, credential.issuer)
+    if of_place:
+        unsigned["issuer"]["endorsement"] = [endorsements.signed(row) for row in of_place]
+    if of_badge:
+        achievement = unsigned["credentialSubject"]["achievement"]
+        achievement["endorsement"] = [endorsements.signed(row) for row in of_badge]
 
 
 def _ob3_credential(credential: Credential, *, links: Links, salt: str, evidence: Sequence[dict]) -> dict:

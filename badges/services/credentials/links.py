@@ -65,6 +65,26 @@ class Links:
     def ob2_assertion(self, credential_id: str) -> str:
         return f"{self.base}/ob2/assertions/{credential_id}"
 
+    def endorser(self, slug: str) -> str:
+        """An endorser's id and the controller document of its keys, like an issuer's (issue 16)."""
+        return f"{self.base}/endorsers/{slug}"
+
+    def endorser_key(self, slug: str, key_id: str) -> str:
+        return f"{self.endorser(slug)}/keys/{key_id}"
+
+    def endorser_status(self, slug: str) -> str:
+        return f"{self.endorser(slug)}/status"
+
+    def endorsement(self, endorsement_id: str) -> str:
+        """The EndorsementCredential's id, where it is served as signed."""
+        return f"{self.base}/endorsements/{endorsement_id}"
+
+    def ob2_endorser(self, slug: str) -> str:
+        return f"{self.base}/ob2/endorsers/{slug}"
+
+    def ob2_endorsement(self, endorsement_id: str) -> str:
+        return f"{self.base}/ob2/endorsements/{endorsement_id}"
+
     def is_local(self, url: str) -> bool:
         return url == self.base or url.startswith(self.base + "/")
 

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
-from badges.models import Credential, Issuer, SigningKey, StatusList
-from badges.services.credentials import documents, revisions, sharing, signing_keys
+from badges.models import BadgeRevision, Credential, Endorsement, Issuer, SigningKey, StatusList
+from badges.services.credentials import documents, endorsements, endorsers, revisions, sharing, signing_keys
 from badges.services.credentials.links import Links
 from badges.services.openbadges import ob2, ob3
 
@@ -88,14 +88,26 @@ def status_list(session: Session, links: Links, slug: str, number: str) -> Publi
 
 
 def achievement(session: Session, links: Links, badge_id: str) -> Published | None:
-    """Each revision of a class is served at its own id: an edit never changes an earlier one."""
-    revision = revisions.by_public_id(session, badge_id)
+    """Each revision of a class is served at its own id: an edit never changes an earlier one.
+
+    Its image is not read (the document names its URL): the verifier reads this document for every badge
+    of this service it checks, for the endorsements it lists.
+    """
+    revision = session.scalars(
+        select(BadgeRevision)
+        .where(BadgeRevision.public_id == badge_id)
+        .options(defer(BadgeRevision.image_png))
+    ).first()
     if revision is None:
         return None
     doc = {
         "@context": [ob3.CREDENTIALS_V2, ob3.OB_CONTEXT],
         **ob3.achievement(documents.revision_data(revision, links)),
     }
+    given = endorsements.active_for_revision(session, revision)
+    if given:
+        # The endorsements given for this very revision, as signed (OB 3.0 §B.1.1 Achievement.endorsement).
+        doc["endorsement"] = [endorsements.signed(row) for row in given]
     return _json(doc)
 
 
@@ -113,7 +125,13 @@ def credential(session: Session, links: Links, credential_id: str) -> Published 
 
 def ob2_issuer(session: Session, links: Links, slug: str) -> Published | None:
     issuer = _one(session, Issuer, slug=slug)
-    return _json(documents.ob2_issuer_profile(session, issuer, links)) if isinstance(issuer, Issuer) else None
+    if not isinstance(issuer, Issuer):
+        return None
+    doc = documents.ob2_issuer_profile(session, issuer, links)
+    given = endorsements.active_for_issuer(session, issuer)
+    if given:
+        doc["endorsement"] = [links.ob2_endorsement(row.public_id) for row in given]
+    return _json(doc)
 
 
 def ob2_revocations(session: Session, links: Links, slug: str) -> Published | None:
@@ -132,7 +150,14 @@ def ob2_key(session: Session, links: Links, key_id: str) -> Published | None:
 
 def ob2_badge(session: Session, links: Links, badge_id: str) -> Published | None:
     revision = revisions.by_public_id(session, badge_id)
-    return _json(documents.ob2_badge_class(revision, links)) if revision is not None else None
+    if revision is None:
+        return None
+    doc = documents.ob2_badge_class(revision, links)
+    given = endorsements.active_for_revision(session, revision)
+    if given:
+        # OB 2.0 `endorsement`: the hosted Endorsements whose claim is this BadgeClass.
+        doc["endorsement"] = [links.ob2_endorsement(row.public_id) for row in given]
+    return _json(doc)
 
 
 def ob2_assertion(session: Session, links: Links, credential_id: str) -> Published | None:
@@ -151,8 +176,47 @@ def ob2_assertion(session: Session, links: Links, credential_id: str) -> Publish
     return _stored(found.ob2_assertion, JSON_LD)
 
 
+def endorser_controller(session: Session, links: Links, slug: str) -> Published | None:
+    endorser = endorsers.by_slug(session, slug)
+    return _json(endorsers.controller_document(session, endorser, links)) if endorser is not None else None
+
+
+def endorser_key(session: Session, links: Links, slug: str, key_id: str) -> Published | None:
+    endorser = endorsers.by_slug(session, slug)
+    if endorser is None:
+        return None
+    wanted = links.endorser_key(slug, key_id)
+    method = next((m for m in endorsers.methods(session, endorser, links) if m["id"] == wanted), None)
+    return None if method is None else _json({"@context": ob3.MULTIKEY_V1, **method})
+
+
+def endorser_status(session: Session, links: Links, slug: str) -> Published | None:
+    endorser = endorsers.by_slug(session, slug)
+    return _stored(endorser.status_list, VC_LD) if endorser is not None else None
+
+
+def endorsement(session: Session, links: Links, endorsement_id: str) -> Published | None:
+    """As signed, withdrawn or not: its status entry says whether it still holds."""
+    found = _one(session, Endorsement, public_id=endorsement_id)
+    return _stored(found.ob3_credential, VC_LD) if isinstance(found, Endorsement) else None
+
+
+def ob2_endorser(session: Session, links: Links, slug: str) -> Published | None:
+    endorser = endorsers.by_slug(session, slug)
+    return _json(endorsers.ob2_profile(endorser, links)) if endorser is not None else None
+
+
+def ob2_endorsement(session: Session, links: Links, endorsement_id: str) -> Published | None:
+    """A withdrawn endorsement answers 410 with `revoked: true`, like a revoked hosted assertion."""
+    found = _one(session, Endorsement, public_id=endorsement_id)
+    if not isinstance(found, Endorsement):
+        return None
+    return _json(endorsements.ob2_document(found, links), status=200 if found.withdrawn_at is None else 410)
+
+
 _ID = r"([0-9a-f-]{36})"
 _SLUG = r"([a-z0-9-]{1,64})"
+_ENDORSER = r"([a-z0-9-]{1,80})"
 ROUTES: list[tuple[re.Pattern[str], Callable[..., Published | None]]] = [
     (re.compile(rf"^/issuers/{_SLUG}$"), issuer_controller),
     (re.compile(rf"^/issuers/{_SLUG}/keys/{_ID}$"), issuer_key),
@@ -166,6 +230,12 @@ ROUTES: list[tuple[re.Pattern[str], Callable[..., Published | None]]] = [
     (re.compile(rf"^/ob2/keys/{_ID}$"), ob2_key),
     (re.compile(rf"^/ob2/badges/{_ID}$"), ob2_badge),
     (re.compile(rf"^/ob2/assertions/{_ID}$"), ob2_assertion),
+    (re.compile(rf"^/endorsers/{_ENDORSER}$"), endorser_controller),
+    (re.compile(rf"^/endorsers/{_ENDORSER}/keys/{_ID}$"), endorser_key),
+    (re.compile(rf"^/endorsers/{_ENDORSER}/status$"), endorser_status),
+    (re.compile(rf"^/endorsements/{_ID}$"), endorsement),
+    (re.compile(rf"^/ob2/endorsers/{_ENDORSER}$"), ob2_endorser),
+    (re.compile(rf"^/ob2/endorsements/{_ID}$"), ob2_endorsement),
 ]
 
 

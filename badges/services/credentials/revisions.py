@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from badges.models import BadgeClass, BadgeRevision, Competency, Credential, PathwayBadge
+from badges.models import BadgeClass, BadgeRevision, Competency, Credential, Endorsement, PathwayBadge
 from badges.models.base import new_public_id
 
 
@@ -59,6 +59,13 @@ def issued_from(session: Session, revision: BadgeRevision) -> bool:
     )
 
 
+def endorsed(session: Session, revision: BadgeRevision) -> bool:
+    """An endorsement was given for exactly this text: an edit publishes a new revision, which the endorser
+    has not vouched for (issue 16). A withdrawn one too: its signed subject keeps naming this text."""
+    found = select(Endorsement.id).where(Endorsement.badge_revision_id == revision.id).limit(1)
+    return session.scalar(found) is not None
+
+
 def pathway_of(session: Session, badge: BadgeClass) -> dict[str, Any] | None:
     """A pathway badge as published: the pathway's title, how many components are needed, and each one."""
     rule = session.get(PathwayBadge, badge.id) if badge.id is not None else None
@@ -88,7 +95,7 @@ def publish(session: Session, badge: BadgeClass, *, now: datetime) -> BadgeRevis
     """Make the published state match the class (the caller flushed the class first)."""
     snapshot = _snapshot(session, badge)
     revision = current(session, badge, lock="update") if badge.id is not None else None
-    if revision is not None and not issued_from(session, revision):
+    if revision is not None and not issued_from(session, revision) and not endorsed(session, revision):
         for name, value in snapshot.items():
             setattr(revision, name, value)
         return revision

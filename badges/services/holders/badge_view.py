@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from badges.models import Competency, Credential, Framework
+from badges.services.credentials import endorsement_listing
 from badges.services.credentials.links import Links
 from badges.services.openbadges.common import LEVEL_SCALE
 from badges.services.programme import frameworks
@@ -96,6 +97,8 @@ class CredentialView(TypedDict):
     ob2_url: str
     linkedin_url: str
     pathway: PathwayView | None
+    # Who vouches for this badge or its tiers-lieu (issue 16): shown in one plain line.
+    endorsed_by: list[str]
 
 
 def pathway_view(signed: dict) -> PathwayView | None:
@@ -244,6 +247,7 @@ def credential_view(session: Session, links: Links, credential: Credential, now:
             credential_id=credential.public_id,
         ),
         "pathway": pathway_view(signed),
+        "endorsed_by": endorsement_listing.endorsers_of(session, revision, issuer=credential.issuer),
     }
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from badges.models import BadgeClass, Credential, Framework, Issuer
-from badges.services.credentials import documents, revisions, sharing
+from badges.services.credentials import documents, endorsement_listing, revisions, sharing
 from badges.services.credentials.links import Links
 from badges.services.holders import badge_view
 from badges.services.holders.badge_view import CredentialView, Download, NamedLink
@@ -34,6 +34,7 @@ class AchievementPage(TypedDict):
     level: str
     alignments: tuple[AlignmentData, ...]
     issuer: NamedLink
+    endorsed_by: list[str]
 
 
 class IssuerPage(TypedDict):
@@ -99,6 +100,7 @@ def achievement_page(session: Session, links: Links, public_id: str) -> Achievem
         "level": data.level,
         "alignments": data.alignments,
         "issuer": {"name": issuer.name, "url": links.issuer(issuer.slug)},
+        "endorsed_by": endorsement_listing.endorsers_of(session, revision, issuer=issuer),
     }
 
 

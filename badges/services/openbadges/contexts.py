@@ -156,3 +156,24 @@ def schema_errors(credential: dict[str, Any]) -> list[str]:
     """OB 3.0 schema messages as ``"<json path>: <message>"``; empty when the credential passes
     (docs/standards.md#S-json-schema)."""
     return [f"{error.json_path}: {error.message}" for error in _validator().iter_errors(credential)]
+
+
+@cache
+def _endorsement_validator() -> jsonschema.Draft201909Validator:
+    """1EdTech's EndorsementCredential definition, as the bundled OB 3.0 schema carries it ($defs)."""
+    schema = {
+        k: v
+        for k, v in load_schema().items()
+        if k not in ("properties", "required", "type", "additionalProperties")
+    }
+    return jsonschema.Draft201909Validator(
+        {**schema, "$ref": "#/$defs/EndorsementCredential"},
+        format_checker=jsonschema.Draft201909Validator.FORMAT_CHECKER,
+    )
+
+
+def endorsement_schema_errors(credential: dict[str, Any]) -> list[str]:
+    """Like `schema_errors`, for an EndorsementCredential (OB 3.0 §B.1.2)."""
+    return [
+        f"{error.json_path}: {error.message}" for error in _endorsement_validator().iter_errors(credential)
+    ]

@@ -150,3 +150,23 @@ def revoked_assertion(*, assertion_id: str, reason: str | None) -> dict:
 def revocation_entry(*, assertion_ids: Sequence[str], reason: str | None) -> tuple[dict, ...]:
     """One entry per id the assertion is known by (hosted URL and signed urn:uuid)."""
     return tuple({"id": aid, "revocationReason": reason} if reason else {"id": aid} for aid in assertion_ids)
+
+
+def endorsement(
+    *, endorsement_id: str, endorser_id: str, claim_id: str, comment: str, issued_on: datetime
+) -> dict:
+    """A hosted OB 2.0 Endorsement: its claim names the endorsed BadgeClass or Profile (OB 2.0 spec)."""
+    return {
+        "@context": CONTEXT,
+        "type": "Endorsement",
+        "id": endorsement_id,
+        "issuer": endorser_id,
+        "issuedOn": isoformat(issued_on),
+        "claim": {"id": claim_id, "endorsementComment": comment},
+        "verification": {"type": "HostedBadge"},
+    }
+
+
+def revoked_endorsement(*, endorsement_id: str) -> dict:
+    """What a withdrawn hosted endorsement answers, with HTTP 410 (like a revoked assertion)."""
+    return {"@context": CONTEXT, "id": endorsement_id, "type": "Endorsement", "revoked": True}

@@ -253,3 +253,35 @@ def status_list_credential(*, list_url: str, issuer_id: str, encoded_list: str, 
             "encodedList": encoded_list,
         },
     }
+
+
+def endorsement_credential(
+    *,
+    credential_id: str,
+    endorser: IssuerData,
+    subject_id: str,
+    comment: str,
+    name: str,
+    valid_from: datetime,
+    status: dict,
+) -> dict:
+    """The unsigned EndorsementCredential (OB 3.0 §B.1.2): its subject (§B.1.3 EndorsementSubject) names the
+    endorsed Achievement or Profile by id and carries the endorser's comment; signing adds `proof`.
+
+    No credentialSchema: the spec's own schema URL for it is not bundled here, and a verifier fetching it
+    would have to go online; the extensions context stays out with it (docs/standards.md#S-ob3-contexts).
+    """
+    return {
+        "@context": [CREDENTIALS_V2, OB_CONTEXT],
+        "id": credential_id,
+        "type": ["VerifiableCredential", "EndorsementCredential"],
+        "issuer": profile(endorser),
+        "validFrom": isoformat(valid_from),
+        "name": name,
+        "credentialSubject": {
+            "id": subject_id,
+            "type": ["EndorsementSubject"],
+            "endorsementComment": comment,
+        },
+        "credentialStatus": status,
+    }

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from badges.models import BadgeClass, Competency, Credential, Issuer
-from badges.services.credentials import images, revisions
+from badges.services.credentials import endorsement_listing, images, revisions
 from badges.services.credentials.links import Links
 from badges.services.programme import badge_classes, frameworks, pathway_badges, rules
 from badges.services.shared import profiles
@@ -50,6 +50,8 @@ class RevisionItem(TypedDict):
     created_at: datetime
     url: str
     awarded: int
+    # Who endorsed exactly this revision (issue 16): an endorsement stays with the text it was given for.
+    endorsed_by: list[str]
 
 
 class ClassDetail(ClassSummary):
@@ -62,6 +64,8 @@ class ClassDetail(ClassSummary):
     competencies: list[CompetenceView]
     revisions: list[RevisionItem]
     public_url: str
+    # An earlier revision is endorsed and the latest one is not (yet): the page says so.
+    latest_not_endorsed: bool
 
 
 class AreaOptions(TypedDict):
@@ -166,6 +170,7 @@ def class_detail(session: Session, badge: BadgeClass, links: Links) -> ClassDeta
             "created_at": r.created_at,
             "url": links.achievement(r.public_id),
             "awarded": counts.get((badge.id, r.id), 0),
+            "endorsed_by": endorsement_listing.endorsers_of(session, r),
         }
         for r in reversed(badge.revisions)
     ]
@@ -180,6 +185,7 @@ def class_detail(session: Session, badge: BadgeClass, links: Links) -> ClassDeta
         "competencies": [_competence(c) for c in badge.competencies],
         "revisions": history,
         "public_url": history[0]["url"],
+        "latest_not_endorsed": not history[0]["endorsed_by"] and any(r["endorsed_by"] for r in history[1:]),
     }
 
 

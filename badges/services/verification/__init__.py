@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy.exc import SQLAlchemyError
 
 from badges.services.shared.messages import N_, Message, message
-from badges.services.verification import baked, jws_checks, ob2_checks, ob3_checks
+from badges.services.verification import baked, endorsement_checks, jws_checks, ob2_checks, ob3_checks
 from badges.services.verification.inputs import (
     InputError,
     InputTooLarge,
@@ -129,6 +129,7 @@ def _verify_json(
 ) -> None:
     if ob3_checks.is_ob3(doc):
         ob3_checks.verify_ld(doc, source=source, now=now, report=report, email=email)
+        report.endorsements = endorsement_checks.check_badge(doc, source=source, now=now)
     elif ob2_checks.is_ob2(doc):
         ob2_checks.verify_hosted(doc, fetched=fetched, source=source, now=now, report=report, email=email)
     else:

@@ -138,6 +138,7 @@ def answer(report: Report, translate: Translate = french) -> dict[str, Any]:
         "meaning": [line for line in re.split(r"(?<=[.!?])\s+", description.strip()) if line],
         "skills": [a for a in summary.get("alignments") or [] if isinstance(a, dict) and a.get("name")],
         "checks": [c.to_dict(translate) for c in checks],
+        "endorsements": [e.to_dict(translate) for e in report.endorsements],
     }
 
 

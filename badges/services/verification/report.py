@@ -86,6 +86,9 @@ class Report:
     checks: list[Check] = field(default_factory=list)
     summary: dict[str, Any] = field(default_factory=dict)
     lapse: Lapse | None = None
+    # The badge's endorsements (endorsement_checks.EndorsementResult), each with its own named checks; they
+    # never take part in `valid`: a forged or withdrawn one is only not counted (issue 16).
+    endorsements: list[Any] = field(default_factory=list)
 
     @property
     def valid(self) -> bool:
@@ -139,6 +142,7 @@ class Report:
             "lapse": self.lapse.to_dict() if self.lapse and self.outcome == LAPSED else None,
             "format": self.format,
             "checks": [c.to_dict(translate) for c in checks],
+            "endorsements": [e.to_dict(translate) for e in self.endorsements],
             "credential": self.summary,
         }
 

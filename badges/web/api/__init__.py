@@ -85,6 +85,7 @@ def send_download(file: Download) -> Response:
 from badges.web.api import (  # noqa: E402,F401
     awards,
     delivery,
+    endorsements,
     evaluations,
     frameworks,
     jobs,

@@ -6,6 +6,7 @@ Each body refuses unknown fields (`additionalProperties: false`), as `inputs.acc
 
 from __future__ import annotations
 
+from badges.services.credentials import endorsements
 from badges.services.credentials.issuance import MAX_EVIDENCE
 from badges.services.programme import budgets, evaluation, pathway_badges, pathways
 from badges.services.programme.badge_classes import MAX_CRITERIA
@@ -211,6 +212,14 @@ INPUTS: dict[str, Schema] = {
     "FrameworkInput": FRAMEWORK_INPUT,
     "VerifyInput": VERIFY_INPUT,
     "RevokeInput": closed({"reason": text(300)}, ("reason",)),
+    "EndorsementInput": closed(
+        {
+            "target": {"type": "string", "enum": list(endorsements.TARGETS)},
+            "id": text(100),
+            "comment": text(endorsements.COMMENT_MAX),
+        },
+        ("target", "id", "comment"),
+    ),
     "EnrolmentInput": closed({"beneficiary": STRING}, ("beneficiary",)),
     "ResolveInput": closed({"note": text(500)}),
     "CSV": {"type": "string", "description": "text/csv, UTF-8 or Windows-1252"},

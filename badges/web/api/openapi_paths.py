@@ -49,6 +49,7 @@ class Op:
 AWARDS, DELIVERY, PROGRAMME, PATHWAYS = _l("Badges délivrés"), _l("Remise"), _l("Programme"), _l("Parcours")
 EVALUATIONS, FRAMEWORKS, REPORTS = _l("Évaluations"), _l("Référentiels"), _l("Chiffres clés")
 VERIFY, DESCRIPTION = _l("Vérification"), _l("Description")
+ENDORSEMENTS = _l("Recommandations")
 NOT_FOUND, CONFLICT = (404,), (404, 409)
 
 OPERATIONS: tuple[Op, ...] = (
@@ -155,6 +156,14 @@ OPERATIONS: tuple[Op, ...] = (
        EVALUATIONS, ok=201, answer="GridOutcome", body="GridInput", errors=CONFLICT, accepted="GridDeferred"),
     Op("get", "/jobs/{job_id}", "api.get_bulk_job", _l("Suivre la délivrance en nombre d'une grille"),
        EVALUATIONS, answer="BulkJob", errors=NOT_FOUND),
+    Op("get", "/endorsements", "api.list_endorsements",
+       _l("Lister les recommandations données (coordination ou agence)"), ENDORSEMENTS,
+       answer="EndorsementPage", query=PAGE),
+    Op("post", "/endorsements", "api.create_endorsement",
+       _l("Recommander un tiers-lieu ou un badge (coordination, conseiller)"), ENDORSEMENTS,
+       ok=201, answer="Endorsement", body="EndorsementInput"),
+    Op("post", "/endorsements/{public_id}/withdraw", "api.withdraw_endorsement",
+       _l("Retirer une recommandation"), ENDORSEMENTS, answer="Endorsement", errors=NOT_FOUND),
     Op("get", "/pending-awards", "api.list_pending_awards",
        _l("Lister les badges en attente de consentement"),
        EVALUATIONS, answer="PendingAwardPage", query=PAGE),

@@ -229,6 +229,11 @@ REPORT = {
         "outcome": STRING,
         "cause": NULLABLE_STRING,
         "checks": {"type": "array", "items": {"type": "object", "required": ["name", "passed", "message"]}},
+        # Each endorsement with its own checks; never part of `valid` (a forged one is only not counted).
+        "endorsements": {
+            "type": "array",
+            "items": {"type": "object", "required": ["name", "endorser", "counted", "message", "checks"]},
+        },
     },
 }
 KEY_FIGURES = answer({"period": {"type": "object"}, "totals": {"type": "object"}, "by": {"type": "object"}})
@@ -299,5 +304,19 @@ ANSWERS.update(
             "properties": {**FRAMEWORK_DOCUMENT["properties"], "versions": {"type": "array"}},
         },
         "OpenAPI": {"type": "object", "required": ["openapi", "info", "paths"]},
+        # An endorsement by the network's coordination or a partner agency (issue 16).
+        "Endorsement": answer(
+            {
+                "id": STRING,
+                "endorser": answer({"id": STRING, "name": STRING}),
+                "target": answer(
+                    {"type": {"type": "string", "enum": ["issuer", "badge_revision"]}, "id": NULLABLE_STRING}
+                ),
+                "comment": STRING,
+                "created_at": DATE_TIME,
+                "withdrawn": BOOLEAN,
+                "links": answer({"ob3_credential": STRING, "ob2_endorsement": STRING}),
+            }
+        ),
     }
 )

@@ -37,6 +37,7 @@ from badges.web.staff import (  # noqa: E402,F401
     badge_classes,
     beneficiaries,
     bulk,
+    endorsements,
     figures,
     frameworks,
     grid,

@@ -52,6 +52,12 @@ NAV: list[NavItem] = [
     NavItem("staff.restitution_network", _l("Restitution"), ONLY_COORDINATION, ("staff.restitution",)),
     NavItem("staff.figures", _l("Chiffres clés"), frozenset({COORDINATOR, STAFF}), ("staff.figures",)),
     NavItem("staff.agency", _l("Mon agence"), frozenset({COUNSELLOR})),
+    NavItem(
+        "staff.endorsements_page",
+        _l("Recommandations"),
+        frozenset({COORDINATOR, COUNSELLOR}),
+        ("staff.endorsement",),
+    ),
     NavItem("staff.issuer", _l("Mon tiers-lieu"), frozenset({STAFF}), ("staff.issuer",)),
     NavItem("staff.keys", _l("Clés de signature"), frozenset({STAFF}), ("staff.key",)),
     NavItem("public.verifier", _l("Vérifier un badge"), frozenset({COORDINATOR, STAFF, COUNSELLOR})),

@@ -8,12 +8,18 @@ Rules (badges/web/staff/access.py): anonymous -> 302 to the sign-in page; a role
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from badges.db import get_session
-from badges.models import Role
+from badges.models import Endorsement, Role
 from badges.services.accounts import staff_accounts
+from badges.services.credentials import endorsements
+from badges.services.credentials.endorsements import EndorserSettings
+from badges.services.credentials.links import Links
+from badges.services.crypto.keyring import Keyring
 from badges.services.programme import actors, pathways
 from tests.web.staff.conftest import ROLES, form_token, make_user, sign_in
 
@@ -37,6 +43,8 @@ class Expect:
     present: bool = False
     # What the second tiers-lieu's staff gets, when it differs from `ok` (and from 404 when scoped).
     other_staff: int | None = None
+    # What a counsellor gets, when it differs from `ok` (the coordination's endorsement is not theirs: 404).
+    counsellor: int | None = None
 
 
 TABLE: dict[tuple[str, str], Expect] = {
@@ -156,6 +164,13 @@ TABLE: dict[tuple[str, str], Expect] = {
     ("staff.figures", "GET"): Expect("/staff/figures", COORDINATOR | STAFF),
     ("staff.figures_csv", "GET"): Expect("/staff/figures.csv", COORDINATOR | STAFF),
     ("staff.agency", "GET"): Expect("/staff/agency", frozenset({"counsellor"})),
+    # Endorsements (issue 16): the coordination and counsellors, never a tiers-lieu's staff; sent empty, the
+    # form answers 422; {endorsement} is the coordination's, so a counsellor's withdrawal of it is a 404.
+    ("staff.endorsements_page", "GET"): Expect("/staff/endorsements", COORDINATOR | {"counsellor"}),
+    ("staff.endorsements_page", "POST"): Expect("/staff/endorsements", COORDINATOR | {"counsellor"}, ok=422),
+    ("staff.endorsement_withdraw", "POST"): Expect(
+        "/staff/endorsements/{endorsement}/withdraw", COORDINATOR | {"counsellor"}, ok=303, counsellor=404
+    ),
     # Frameworks screens (browse, import, export): {framework} is a default framework's slug.
     ("staff.frameworks_list", "GET"): Expect("/staff/frameworks", COORDINATOR | STAFF),
     ("staff.framework", "GET"): Expect("/staff/frameworks/{framework}", COORDINATOR | STAFF),
@@ -256,6 +271,8 @@ def expected(expect: Expect, role: str) -> int:
         return 403
     if role == "other_staff" and expect.other_staff is not None:
         return expect.other_staff
+    if role == "counsellor" and expect.counsellor is not None:
+        return expect.counsellor
     if expect.scoped and role == "other_staff":
         return 404
     if role != "anonymous" and expect.signed_in is not None:
@@ -282,10 +299,34 @@ def directory_entry(app, world, now) -> str:
         return actor.public_id
 
 
+def network_endorsement(app, world, now) -> str:
+    """The coordination's endorsement of the second tiers-lieu (services/credentials/endorsements.py)."""
+    with app.app_context():
+        session = get_session()
+        given = session.scalars(select(Endorsement).where(Endorsement.withdrawn_at.is_(None))).first()
+        if given is not None:
+            return given.public_id
+        data = {"target": "issuer", "id": world.other_issuer.slug, "comment": "Le réseau le recommande."}
+        settings = EndorserSettings(network_name="Coordination", email="coordination@example.org")
+        keys = Keyring(Path(app.config["KEYS_DIR"]), app.config["KEY_PASSPHRASE"].encode())
+        row = endorsements.endorse(
+            session,
+            keys,
+            actor=session.merge(world.users["coordinator"]),
+            data=data,
+            settings=settings,
+            links=Links(app.config["BASE_URL"]),
+            now=now,
+        )
+        session.commit()
+        return row.public_id
+
+
 def concrete_url(expect: Expect, world, app, now) -> str:
     secret, user = app.config["SECRET_KEY"], world.users["staff"]
     return expect.url.format(
         actor=directory_entry(app, world, now) if "{actor}" in expect.url else "",
+        endorsement=network_endorsement(app, world, now) if "{endorsement}" in expect.url else "",
         account=spare_account(app, world, now) if "{account}" in expect.url else "",
         award=world.award.public_id,
         key=world.key_id,

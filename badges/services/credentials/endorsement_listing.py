@@ -1,0 +1,77 @@
+"""Read-sides of endorsements: what an endorser may vouch for, what it gave, who vouches for a badge."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from badges.models import BadgeClass, BadgeRevision, Endorsement, Issuer, User
+from badges.services.credentials import endorsements
+
+
+@dataclass(frozen=True)
+class TargetOption:
+    """One thing to endorse in the staff form: `value` is "issuer:<slug>" or "badge_class:<public id>"."""
+
+    value: str
+    kind: str
+    name: str
+    place: str
+
+
+@dataclass(frozen=True)
+class GivenRow:
+    id: str
+    kind: str
+    name: str
+    place: str
+    comment: str
+    created_at: datetime
+    withdrawn: bool
+
+
+def targets(session: Session) -> list[TargetOption]:
+    """Every tiers-lieu, then every badge class, by name."""
+    places = session.scalars(select(Issuer).order_by(Issuer.name))
+    options = [TargetOption(f"issuer:{p.slug}", "issuer", p.name, p.name) for p in places]
+    classes = session.scalars(
+        select(BadgeClass).join(BadgeClass.issuer).order_by(Issuer.name, BadgeClass.name)
+    )
+    options += [
+        TargetOption(f"badge_class:{b.public_id}", "badge_class", b.name, b.issuer.name) for b in classes
+    ]
+    return options
+
+
+def given(session: Session, actor: User) -> list[GivenRow]:
+    """The endorsements of the actor's endorser, newest first."""
+    rows = session.scalars(
+        select(Endorsement)
+        .where(endorsements.given_by(actor))
+        .order_by(Endorsement.created_at.desc(), Endorsement.id.desc())
+    )
+    return [_row(row) for row in rows]
+
+
+def _row(row: Endorsement) -> GivenRow:
+    if row.issuer is not None:
+        kind, name, place = "issuer", row.issuer.name, row.issuer.name
+    else:
+        assert row.badge_revision is not None
+        revision = row.badge_revision
+        kind, name, place = "badge_class", revision.name, revision.badge_class.issuer.name
+    return GivenRow(
+        row.public_id, kind, name, place, row.comment, row.created_at, row.withdrawn_at is not None
+    )
+
+
+def endorsers_of(session: Session, revision: BadgeRevision, *, issuer: Issuer | None = None) -> list[str]:
+    """Who vouches for this revision of a badge (and, given, for its tiers-lieu): their names, oldest first,
+    each once; one plain line on the badge's pages."""
+    rows = endorsements.active_for_revision(session, revision)
+    if issuer is not None:
+        rows += endorsements.active_for_issuer(session, issuer)
+    return list(dict.fromkeys(row.endorser.name for row in rows))

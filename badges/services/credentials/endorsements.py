@@ -1,0 +1,271 @@
+"""Endorsements of a tiers-lieu or of a badge class revision: signed, listed, withdrawn (issue 16).
+
+An endorsement is an OB 3.0 EndorsementCredential (OB 3.0 §B.1.2, Data Integrity eddsa-rdfc-2022) signed by
+its endorser, served at its id, and an OB 2.0 hosted Endorsement built from the same row. Withdrawing sets
+its bit in the endorser's BitstringStatusList and makes the OB 2.0 form answer 410.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.orm import Session
+
+from badges.models import BadgeClass, BadgeRevision, Endorsement, Endorser, Issuer, Role, User
+from badges.services.credentials import endorsers, revisions
+from badges.services.credentials.links import Links
+from badges.services.crypto.keyring import Keyring
+from badges.services.openbadges import ob2, ob3
+from badges.services.shared.errors import InvalidInput, NotAllowed, NotFound
+from badges.services.shared.messages import N_, message
+from badges.services.shared.validation import Fields
+
+TARGETS = ("issuer", "badge_class")
+COMMENT_MAX = 280
+NOT_AN_ENDORSER = message(
+    "endorsement.not_an_endorser",
+    N_("Seuls la coordination du réseau et les conseillers des agences partenaires recommandent."),
+)
+NO_AGENCY = message(
+    "endorsement.no_agency",
+    N_("Votre compte n'est rattaché à aucune agence : vous ne pouvez pas recommander."),
+)
+UNKNOWN_PLACE = message("endorsement.unknown_place", N_("Tiers-lieu introuvable."))
+UNKNOWN_BADGE = message("endorsement.unknown_badge", N_("Badge introuvable."))
+ALREADY = message("endorsement.already", N_("Vous recommandez déjà ceci."))
+NOT_FOUND = message("endorsement.not_found", N_("Recommandation introuvable."))
+MAX_ALLOCATION_TRIES = 64
+
+
+@dataclass(frozen=True)
+class Target:
+    kind: str
+    issuer: Issuer | None
+    revision: BadgeRevision | None
+    # The endorsed Achievement or Profile id (OB 3.0) and BadgeClass or Profile id (OB 2.0).
+    ob3_id: str
+    ob2_id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class EndorserSettings:
+    """Who the network's coordination is, as the configuration names it."""
+
+    network_name: str
+    email: str
+
+
+def endorser_of(
+    session: Session,
+    keyring: Keyring,
+    *,
+    actor: User,
+    settings: EndorserSettings,
+    links: Links,
+    now: datetime,
+) -> Endorser:
+    """Coordinators endorse for the network, counsellors for their agency; nobody else endorses."""
+    if actor.role == Role.COORDINATOR:
+        return endorsers.network_endorser(
+            session, keyring, name=settings.network_name, email=settings.email, links=links, now=now
+        )
+    if actor.role == Role.COUNSELLOR:
+        if actor.agency is None:
+            raise NotAllowed(NO_AGENCY)
+        return endorsers.agency_endorser(
+            session, keyring, agency=actor.agency, email=settings.email, links=links, now=now
+        )
+    raise NotAllowed(NOT_AN_ENDORSER)
+
+
+def may_endorse(actor: User) -> bool:
+    return actor.role == Role.COORDINATOR or (actor.role == Role.COUNSELLOR and actor.agency_id is not None)
+
+
+def validate(data: dict[str, Any]) -> tuple[str, str, str]:
+    fields = Fields(data)
+    kind = fields.choice("target", TARGETS)
+    target_id = fields.text("id", max_len=100)
+    comment = fields.text("comment", max_len=COMMENT_MAX)
+    fields.check()
+    assert kind is not None
+    return kind, target_id, comment
+
+
+def find_target(session: Session, *, kind: str, target_id: str, links: Links) -> Target:
+    """A tiers-lieu by its slug, or a badge class (by its public id: its latest revision) or one revision."""
+    if kind == "issuer":
+        issuer = session.scalars(select(Issuer).where(Issuer.slug == target_id)).first()
+        if issuer is None:
+            raise InvalidInput({"id": UNKNOWN_PLACE})
+        return Target(
+            kind, issuer, None, links.issuer(issuer.slug), links.ob2_issuer(issuer.slug), issuer.name
+        )
+    badge = session.scalars(select(BadgeClass).where(BadgeClass.public_id == target_id)).first()
+    revision = revisions.latest_of(badge) if badge is not None else revisions.by_public_id(session, target_id)
+    if revision is None:
+        raise InvalidInput({"id": UNKNOWN_BADGE})
+    return Target(
+        kind,
+        None,
+        revision,
+        links.achievement(revision.public_id),
+        links.ob2_badge(revision.public_id),
+        revision.name,
+    )
+
+
+def endorse(
+    session: Session,
+    keyring: Keyring,
+    *,
+    actor: User,
+    data: dict[str, Any],
+    settings: EndorserSettings,
+    links: Links,
+    now: datetime,
+) -> Endorsement:
+    """Check everything, then sign; nothing is stored when the input or the role is refused."""
+    if not may_endorse(actor):
+        raise NotAllowed(NO_AGENCY if actor.role == Role.COUNSELLOR else NOT_AN_ENDORSER)
+    kind, target_id, comment = validate(data)
+    target = find_target(session, kind=kind, target_id=target_id, links=links)
+    endorser = endorser_of(session, keyring, actor=actor, settings=settings, links=links, now=now)
+    if _active(session, endorser, target) is not None:
+        raise InvalidInput({"id": ALREADY})
+    row = Endorsement(
+        endorser=endorser,
+        issuer=target.issuer,
+        badge_revision=target.revision,
+        comment=comment,
+        status_index=_free_index(session, endorser),
+        created_by=actor,
+        created_at=now,
+        ob3_credential="",
+    )
+    session.add(row)
+    session.flush()
+    unsigned = ob3.endorsement_credential(
+        credential_id=links.endorsement(row.public_id),
+        endorser=endorsers.profile_data(endorser, links),
+        subject_id=target.ob3_id,
+        comment=comment,
+        name=f"{endorser.name} recommande {target.name}",
+        valid_from=now,
+        status=ob3.status_entry(list_url=links.endorser_status(endorser.slug), index=row.status_index),
+    )
+    signed = endorsers.sign(session, keyring, endorser=endorser, unsigned=unsigned, links=links, now=now)
+    row.ob3_credential = json.dumps(signed, ensure_ascii=False, separators=(",", ":"))
+    return row
+
+
+def _active(session: Session, endorser: Endorser, target: Target) -> Endorsement | None:
+    query = select(Endorsement).where(
+        Endorsement.endorser_id == endorser.id, Endorsement.withdrawn_at.is_(None)
+    )
+    if target.issuer is not None:
+        query = query.where(Endorsement.issuer_id == target.issuer.id)
+    else:
+        assert target.revision is not None
+        query = query.where(Endorsement.badge_revision_id == target.revision.id)
+    return session.scalars(query).first()
+
+
+def _free_index(session: Session, endorser: Endorser) -> int:
+    """A random free index, as for badges: neighbours tell nothing (the unique constraint guards)."""
+    for _ in range(MAX_ALLOCATION_TRIES):
+        index = secrets.randbelow(endorser.status_list_size)
+        taken = session.scalar(
+            select(Endorsement.id).where(
+                Endorsement.endorser_id == endorser.id, Endorsement.status_index == index
+            )
+        )
+        if taken is None:
+            return index
+    raise RuntimeError("endorser status list is full")
+
+
+def own(session: Session, *, actor: User, public_id: str) -> Endorsement:
+    """One of the actor's endorser's endorsements; another endorser's is not found (never forbidden)."""
+    row = session.scalars(select(Endorsement).where(Endorsement.public_id == public_id)).first()
+    if row is None or not _endorses_for(actor, row.endorser):
+        raise NotFound(NOT_FOUND)
+    return row
+
+
+def given_by(actor: User) -> ColumnElement[bool]:
+    """The endorsements of the actor's endorser: the network's for a coordinator, their agency's else."""
+    if actor.role == Role.COORDINATOR:
+        mine = select(Endorser.id).where(Endorser.agency_id.is_(None))
+    else:
+        mine = select(Endorser.id).where(
+            Endorser.agency_id == actor.agency_id, Endorser.agency_id.is_not(None)
+        )
+    return Endorsement.endorser_id.in_(mine.scalar_subquery())
+
+
+def _endorses_for(actor: User, endorser: Endorser) -> bool:
+    if actor.role == Role.COORDINATOR:
+        return endorser.agency_id is None
+    return (
+        actor.role == Role.COUNSELLOR
+        and actor.agency_id is not None
+        and endorser.agency_id == actor.agency_id
+    )
+
+
+def withdraw(
+    session: Session, keyring: Keyring, *, actor: User, public_id: str, links: Links, now: datetime
+) -> Endorsement:
+    """Revoke: the bit is set in the endorser's list, signed again in the same transaction."""
+    if not may_endorse(actor):
+        raise NotAllowed(NOT_AN_ENDORSER)
+    row = own(session, actor=actor, public_id=public_id)
+    if row.withdrawn_at is None:
+        row.withdrawn_at = now
+        session.flush()
+        endorsers.sign_status_list(session, keyring, endorser=row.endorser, links=links, now=now)
+    return row
+
+
+def active_for_revision(session: Session, revision: BadgeRevision) -> list[Endorsement]:
+    query = select(Endorsement).where(
+        Endorsement.badge_revision_id == revision.id, Endorsement.withdrawn_at.is_(None)
+    )
+    return list(session.scalars(query.order_by(Endorsement.created_at, Endorsement.id)))
+
+
+def active_for_issuer(session: Session, issuer: Issuer) -> list[Endorsement]:
+    query = select(Endorsement).where(Endorsement.issuer_id == issuer.id, Endorsement.withdrawn_at.is_(None))
+    return list(session.scalars(query.order_by(Endorsement.created_at, Endorsement.id)))
+
+
+def signed(row: Endorsement) -> dict[str, Any]:
+    value = json.loads(row.ob3_credential)
+    assert isinstance(value, dict)
+    return value
+
+
+def ob2_document(row: Endorsement, links: Links) -> dict[str, Any]:
+    """The hosted OB 2.0 Endorsement, or its withdrawn form (served with 410)."""
+    endorsement_id = links.ob2_endorsement(row.public_id)
+    if row.withdrawn_at is not None:
+        return ob2.revoked_endorsement(endorsement_id=endorsement_id)
+    if row.issuer is not None:
+        claim = links.ob2_issuer(row.issuer.slug)
+    else:
+        assert row.badge_revision is not None
+        claim = links.ob2_badge(row.badge_revision.public_id)
+    return ob2.endorsement(
+        endorsement_id=endorsement_id,
+        endorser_id=links.ob2_endorser(row.endorser.slug),
+        claim_id=claim,
+        comment=row.comment,
+        issued_on=row.created_at,
+    )

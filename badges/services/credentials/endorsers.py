@@ -1,0 +1,181 @@
+"""Endorsers: the network's coordination and each partner agency, each with its own https id, Ed25519 key
+and status list, published like an issuer's (issue 16). Endorsements themselves: credentials/endorsements.py.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from badges.models import Agency, Endorsement, Endorser, EndorserKey
+from badges.models.base import new_public_id
+from badges.services.credentials.links import Links
+from badges.services.crypto import dataintegrity, statuslist
+from badges.services.crypto.keyring import Keyring
+from badges.services.openbadges import ob2, ob3
+from badges.services.openbadges.common import IssuerData
+
+NETWORK_SLUG = "coordination"
+
+
+def network_endorser(
+    session: Session, keyring: Keyring, *, name: str, email: str, links: Links, now: datetime
+) -> Endorser:
+    """The coordination of the network, created with its key and status list on first use."""
+    found = session.scalars(select(Endorser).where(Endorser.slug == NETWORK_SLUG)).first()
+    if found is not None:
+        return found
+    return _create(
+        session, keyring, slug=NETWORK_SLUG, name=name, email=email, agency=None, links=links, now=now
+    )
+
+
+def agency_endorser(
+    session: Session, keyring: Keyring, *, agency: Agency, email: str, links: Links, now: datetime
+) -> Endorser:
+    """A partner agency as an endorser (named as the agency is), created on its first endorsement."""
+    found = session.scalars(select(Endorser).where(Endorser.agency_id == agency.id)).first()
+    if found is not None:
+        return found
+    slug = f"agence-{agency.public_id}"
+    return _create(
+        session, keyring, slug=slug, name=agency.name, email=email, agency=agency, links=links, now=now
+    )
+
+
+def _create(
+    session: Session,
+    keyring: Keyring,
+    *,
+    slug: str,
+    name: str,
+    email: str,
+    agency: Agency | None,
+    links: Links,
+    now: datetime,
+) -> Endorser:
+    endorser = Endorser(
+        slug=slug, name=name, url=links.endorser(slug), email=email, agency=agency, created_at=now
+    )
+    session.add(endorser)
+    key_id = new_public_id()
+    info = keyring.generate("Ed25519", key_id)
+    session.add(
+        EndorserKey(
+            public_id=key_id, endorser=endorser, public_multibase=info.multibase or "", created_at=now
+        )
+    )
+    session.flush()
+    sign_status_list(session, keyring, endorser=endorser, links=links, now=now)
+    return endorser
+
+
+def by_slug(session: Session, slug: str) -> Endorser | None:
+    return session.scalars(select(Endorser).where(Endorser.slug == slug)).first()
+
+
+def keys(session: Session, endorser: Endorser) -> list[EndorserKey]:
+    return list(
+        session.scalars(
+            select(EndorserKey)
+            .where(EndorserKey.endorser_id == endorser.id)
+            .order_by(EndorserKey.created_at, EndorserKey.id)
+        )
+    )
+
+
+def signing_key(session: Session, endorser: Endorser) -> EndorserKey:
+    """The newest key signs; earlier ones stay published and keep verifying."""
+    return keys(session, endorser)[-1]
+
+
+def profile_data(endorser: Endorser, links: Links) -> IssuerData:
+    return IssuerData(
+        id=links.endorser(endorser.slug), name=endorser.name, url=endorser.url, email=endorser.email
+    )
+
+
+def sign(
+    session: Session, keyring: Keyring, *, endorser: Endorser, unsigned: dict, links: Links, now: datetime
+) -> dict:
+    """A Data Integrity eddsa-rdfc-2022 proof by the endorser's key in force."""
+    key = signing_key(session, endorser)
+    return dataintegrity.sign(
+        unsigned,
+        sign_bytes=lambda data: keyring.sign(key.public_id, data),
+        verification_method=links.endorser_key(endorser.slug, key.public_id),
+        created=now,
+    )
+
+
+def lock(session: Session, endorser: Endorser) -> None:
+    """Serialise changes of one endorser's list (see status_lists.lock for the SQLite and PostgreSQL ways)."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(
+            update(Endorser)
+            .where(Endorser.id == endorser.id)
+            .values(slug=Endorser.slug)
+            .execution_options(synchronize_session=False)
+        )
+    session.scalars(
+        select(Endorser)
+        .where(Endorser.id == endorser.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+
+
+def sign_status_list(
+    session: Session, keyring: Keyring, *, endorser: Endorser, links: Links, now: datetime
+) -> None:
+    """Re-sign the endorser's BitstringStatusListCredential from the withdrawn set read under its lock."""
+    lock(session, endorser)
+    withdrawn = session.scalars(
+        select(Endorsement.status_index).where(
+            Endorsement.endorser_id == endorser.id, Endorsement.withdrawn_at.is_not(None)
+        )
+    )
+    url = links.endorser_status(endorser.slug)
+    unsigned = ob3.status_list_credential(
+        list_url=url,
+        issuer_id=links.endorser(endorser.slug),
+        encoded_list=statuslist.encode(list(withdrawn), endorser.status_list_size),
+        valid_from=now,
+    )
+    signed = sign(session, keyring, endorser=endorser, unsigned=unsigned, links=links, now=now)
+    endorser.status_list = json.dumps(signed, ensure_ascii=False, separators=(",", ":"))
+
+
+def methods(session: Session, endorser: Endorser, links: Links) -> list[dict]:
+    controller = links.endorser(endorser.slug)
+    return [
+        ob3.multikey(
+            method_id=links.endorser_key(endorser.slug, key.public_id),
+            controller=controller,
+            public_multibase=key.public_multibase,
+            revoked=None,
+        )
+        for key in keys(session, endorser)
+    ]
+
+
+def controller_document(session: Session, endorser: Endorser, links: Links) -> dict:
+    return ob3.controller_document(
+        issuer=profile_data(endorser, links), methods=methods(session, endorser, links)
+    )
+
+
+def ob2_profile(endorser: Endorser, links: Links) -> dict:
+    """The OB 2.0 Profile named as `issuer` by the endorser's hosted endorsements."""
+    data = profile_data(endorser, links)
+    return {
+        "@context": ob2.CONTEXT,
+        "type": "Profile",
+        "id": links.ob2_endorser(endorser.slug),
+        "name": data.name,
+        "url": data.url,
+        "email": data.email,
+    }

@@ -1,0 +1,183 @@
+"""The verifier checks a badge's endorsements one by one; a forged or withdrawn one is only not counted."""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from badges.services import verification
+from badges.services.credentials import endorsements, issuance
+from badges.services.openbadges import ob3
+from badges.services.openbadges.common import IssuerData
+from badges.services.openbadges.contexts import schema_errors
+from badges.services.verification import endorsement_checks
+from badges.services.verification.sources import LocalSource
+from tests.factories import make_award, make_beneficiary, make_coordinator
+from tests.services.credentials.test_endorsements import SETTINGS
+from tests.services.verification.conftest import CREATED, bitstring_entry, make_foreign
+
+
+def endorse_award_class(session, keyring, links, now, award, comment="Le réseau reconnaît ce badge."):
+    coordinator, _ = make_coordinator(session, now)
+    data = {"target": "badge_class", "id": award.badge_class.public_id, "comment": comment}
+    row = endorsements.endorse(
+        session, keyring, actor=coordinator, data=data, settings=SETTINGS, links=links, now=now
+    )
+    return coordinator, row
+
+
+def verify_own(session, links, now, award, fetcher=None):
+    source = LocalSource(session, links, remote=fetcher)
+    return verification.verify_value(json.loads(award.ob3_credential), source=source, now=now)
+
+
+def test_an_endorsement_given_after_the_award_is_checked_and_counted(session, keyring, links, now):
+    award = make_award(session, keyring, links, now)
+    endorse_award_class(session, keyring, links, now, award)
+    report = verify_own(session, links, now, award)
+    assert report.valid
+    [found] = report.endorsements
+    assert found.counted
+    assert (
+        found.endorser == "Coordination du réseau des tiers-lieux" or found.endorser == SETTINGS.network_name
+    )
+    assert {c.name for c in found.checks} >= {"contexts", "schema", "subject", "key", "signature", "status"}
+    said = report.to_dict()["endorsements"][0]
+    assert said["counted"] is True
+    assert said["message"] == "Recommandation de Coordination du réseau : « Le réseau reconnaît ce badge. »."
+
+
+def test_a_withdrawn_endorsement_is_not_counted_and_the_badge_stays_valid(session, keyring, links, now):
+    award = make_award(session, keyring, links, now)
+    coordinator, row = endorse_award_class(session, keyring, links, now, award)
+    doc = endorsements.signed(row)
+    endorsements.withdraw(session, keyring, actor=coordinator, public_id=row.public_id, links=links, now=now)
+    source = LocalSource(session, links)
+    subject = links.achievement(award.badge_class.public_id)
+    result = endorsement_checks.check_one(doc, subject=subject, source=source, now=now)
+    assert not result.counted
+    assert "non prise en compte" in result.said.french
+    assert any(c.name == "status" and not c.passed for c in result.checks)
+    # No longer listed in the achievement, and the badge itself is untouched.
+    report = verify_own(session, links, now, award)
+    assert report.valid and report.endorsements == []
+
+
+def test_a_forged_endorsement_carried_by_a_badge_is_not_counted_and_the_badge_stays_valid(
+    session, keyring, links, now, http_server
+):
+    award = make_award(session, keyring, links, now)
+    _, row = endorse_award_class(session, keyring, links, now, award)
+    forged = endorsements.signed(row)
+    forged["credentialSubject"]["endorsementComment"] = "Le meilleur badge du monde."
+    issuer = make_foreign("did:key", http_server, Ed25519PrivateKey.generate())
+    credential = foreign_credential(issuer, achievement_endorsements=[])
+    credential = resign(issuer, credential, endorsement=[forged])
+    report = verification.verify_value(credential, source=LocalSource(session, links), now=now)
+    assert report.valid
+    [result] = report.endorsements
+    assert not result.counted
+    assert any(c.name == "signature" and not c.passed for c in result.checks)
+    assert any(c.name == "subject" and not c.passed for c in result.checks)
+
+
+def foreign_credential(issuer, achievement_endorsements: list[dict[str, Any]]) -> dict[str, Any]:
+    doc = issuer.credential(None)
+    doc["credentialSubject"]["achievement"]["endorsement"] = achievement_endorsements
+    return doc
+
+
+def resign(issuer, doc: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    unsigned = {k: v for k, v in copy.deepcopy(doc).items() if k != "proof"}
+    unsigned.update(extra)
+    return issuer.sign(unsigned)
+
+
+def foreign_endorsement(endorser, subject: str, status: dict[str, Any] | None = None) -> dict[str, Any]:
+    unsigned = ob3.endorsement_credential(
+        credential_id="https://agence.example/endorsements/1",
+        endorser=IssuerData(
+            id=endorser.id,
+            name="Mission locale d'ailleurs",
+            url="https://agence.example",
+            email="a@agence.example",
+        ),
+        subject_id=subject,
+        comment="La mission locale reconnaît ce badge.",
+        name="Recommandation",
+        valid_from=CREATED,
+        status=status or {},
+    )
+    if status is None:
+        del unsigned["credentialStatus"]
+    return endorser.sign(unsigned)
+
+
+@pytest.mark.parametrize("revoked", [False, True])
+def test_an_endorsement_from_another_service_is_fetched_and_checked_over_https(
+    session, links, now, https_server, http_server, fetcher, revoked
+):
+    issuer = make_foreign("did:key", http_server, Ed25519PrivateKey.generate())
+    endorser = make_foreign("did:web", https_server, Ed25519PrivateKey.generate(), path="/agence")
+    status_url = endorser.publish_status_list("/agence/status", {7} if revoked else set())
+    achievement_id = issuer.credential(None)["credentialSubject"]["achievement"]["id"]
+    endorsement = foreign_endorsement(endorser, achievement_id, bitstring_entry(status_url, 7))
+    credential = resign(issuer, foreign_credential(issuer, [endorsement]))
+    source = LocalSource(session, links, remote=fetcher)
+    report = verification.verify_value(credential, source=source, now=now)
+    assert report.valid
+    [result] = report.endorsements
+    assert result.counted is not revoked
+    assert result.endorser == "Mission locale d'ailleurs"
+
+
+def test_only_a_bounded_number_of_endorsements_is_checked(session, links, now, http_server):
+    issuer = make_foreign("did:key", http_server, Ed25519PrivateKey.generate())
+    endorser = make_foreign("did:key", http_server, Ed25519PrivateKey.generate())
+    achievement_id = issuer.credential(None)["credentialSubject"]["achievement"]["id"]
+    many = []
+    for n in range(endorsement_checks.MAX_ENDORSEMENTS + 4):
+        one = foreign_endorsement(endorser, achievement_id)
+        one = endorser.sign(
+            {
+                **{k: v for k, v in one.items() if k != "proof"},
+                "id": f"urn:uuid:{n:08d}-0000-4000-8000-000000000000",
+            }
+        )
+        many.append(one)
+    credential = resign(issuer, foreign_credential(issuer, many))
+    report = verification.verify_value(credential, source=LocalSource(session, links), now=now)
+    assert report.valid
+    assert len(report.endorsements) == endorsement_checks.MAX_ENDORSEMENTS
+    assert all(result.counted for result in report.endorsements)
+
+
+def test_a_badge_awarded_after_endorsements_carries_them_and_each_is_counted_once(
+    session, keyring, links, now
+):
+    award = make_award(session, keyring, links, now)
+    coordinator, _ = endorse_award_class(session, keyring, links, now, award)
+    data = {"target": "issuer", "id": award.issuer.slug, "comment": "Le réseau reconnaît ce tiers-lieu."}
+    endorsements.endorse(
+        session, keyring, actor=coordinator, data=data, settings=SETTINGS, links=links, now=now
+    )
+    person = make_beneficiary(session, award.issuer, now, display_name="Léa", email="lea@example.org")
+    later = issuance.award(
+        session, keyring, badge_class=award.badge_class, beneficiary=person, links=links, now=now
+    )
+    signed = json.loads(later.ob3_credential)
+    assert schema_errors(signed) == []
+    report = verify_own(session, links, now, later)
+    assert report.valid
+    assert sorted(r.subject for r in report.endorsements) == sorted(
+        [links.achievement(award.badge_class.public_id), links.issuer(award.issuer.slug)]
+    )
+    assert all(r.counted for r in report.endorsements)
+    # A copy that is not the one issued goes through the general checks: contexts and schema included.
+    copy_of = {**signed, "credentialSubject": {**signed["credentialSubject"]}}
+    general = verification.verify_value(copy_of, source=LocalSource(session, links), now=now)
+    assert general.valid, [c.to_dict() for c in general.checks if not c.passed]
