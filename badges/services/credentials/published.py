@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, defer
+from sqlalchemy.orm import Session, defer, joinedload
 
-from badges.models import BadgeRevision, Credential, Endorsement, Issuer, SigningKey, StatusList
+from badges.models import BadgeClass, BadgeRevision, Credential, Endorsement, Issuer, SigningKey, StatusList
 from badges.services.credentials import documents, endorsements, endorsers, revisions, sharing, signing_keys
 from badges.services.credentials.links import Links
 from badges.services.openbadges import ob2, ob3
@@ -96,7 +96,12 @@ def achievement(session: Session, links: Links, badge_id: str) -> Published | No
     revision = session.scalars(
         select(BadgeRevision)
         .where(BadgeRevision.public_id == badge_id)
-        .options(defer(BadgeRevision.image_png))
+        .options(
+            defer(BadgeRevision.image_png),
+            # The creator the document names (shared classes, issue 16): same query, logo unread.
+            joinedload(BadgeRevision.badge_class).defer(BadgeClass.image_png),
+            joinedload(BadgeRevision.badge_class).joinedload(BadgeClass.issuer).defer(Issuer.image_png),
+        )
     ).first()
     if revision is None:
         return None
