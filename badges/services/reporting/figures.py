@@ -355,7 +355,9 @@ def _merged(buckets: list[Bucket]) -> Counts:
             by_metric[metric].append(keys)
     seen: dict[str, float] = {}
     for metric, found in by_metric.items():
-        if metric in HOURS:
+        if len(found) == 1:  # one place: its keys are already distinct (no copy of 10^4 keys)
+            seen[metric] = sum(found[0].values()) if metric in HOURS else len(found[0])
+        elif metric in HOURS:
             merged: dict[Any, int] = {}
             for keys in found:
                 merged.update(keys)
