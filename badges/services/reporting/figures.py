@@ -75,6 +75,9 @@ METRICS: tuple[Metric, ...] = (
 )
 # Summed (a weight in minutes per distinct key, given in hours); the other metrics count distinct keys.
 HOURS: tuple[Metric, ...] = ("atelier_hours", "participant_hours")
+# Summed too: a weight per distinct key, the number of badges of one holder at one tiers-lieu (the database
+# counts them, issue 17), so that a holder's badges counted in two places of a group count once.
+SUMMED: tuple[Metric, ...] = (*HOURS, "badges_issued", "badges_revoked")
 UNSET = "non_renseigne"
 
 
@@ -136,7 +139,8 @@ Bucket = dict[str, dict[Any, int]]  # metric -> key -> weight, in one place
 class Tally:
     """The distinct facts kept by the filters, by place (dims): metric -> key -> weight.
 
-    `key` identifies a countable thing for distinct counts; the weight is minutes for the HOURS metrics.
+    `key` identifies a countable thing for distinct counts; the weight is minutes for the HOURS metrics,
+    a number of badges for the others of SUMMED.
     A fact seen twice (an atelier once per person present with the same profile) is stored once. Grouping
     by place first lets a breakdown merge a few thousand buckets instead of re-hashing every fact. Rows
     carry integer ids: the tiers-lieux' and pathways' names are read once (issue 17, a year of a large
@@ -279,14 +283,19 @@ def _within(column: Any, start: datetime, end: datetime) -> Any:
 
 
 def _credential_facts(session: Session, period: Period, filters: Filters, tally: Tally) -> None:
+    """Badges issued and revoked in the period, counted by the database per holder and tiers-lieu (one row
+    per holder instead of one per badge, issue 17): a holder's badges all go to the same places."""
     start, end = period.bounds()
     # Issued in the period: awarded in it (issue 14; the signing date may be later), rows older than
     # migration 0009 read their signing date.
     awarded = func.coalesce(Credential.awarded_at, Credential.issued_at)
     kinds = _pathway_kinds(session, period)
+    holder = (Credential.issuer_id, Beneficiary.id, Beneficiary.profile)
     query = _scoped(
-        select(Credential.id, Credential.issuer_id, Beneficiary.id, Beneficiary.profile)
-        .add_columns(_within(awarded, start, end), _within(Credential.revoked_at, start, end))
+        select(*holder)
+        .add_columns(
+            func.sum(_within(awarded, start, end)), func.sum(_within(Credential.revoked_at, start, end))
+        )
         .join(Issuer, Issuer.id == Credential.issuer_id)
         .outerjoin(Beneficiary, Beneficiary.id == Credential.beneficiary_id)
         .where(
@@ -297,20 +306,21 @@ def _credential_facts(session: Session, period: Period, filters: Filters, tally:
                 ),
                 and_(Credential.revoked_at >= start, Credential.revoked_at < end),
             )
-        ),
+        )
+        .group_by(*holder),
         filters,
     )
     unknown: list[Kind] = [(None, None)]
     rows = session.connection().execute(query).all()
-    for credential_id, issuer_id, person_id, profile, issued, revoked in rows:
+    for issuer_id, person_id, profile, issued, revoked in rows:
         for kind in kinds.get(person_id, unknown) if person_id is not None else unknown:
             bucket = tally.bucket(issuer_id, kind, profile)
             if bucket is None:
                 continue
             if issued:
-                bucket["badges_issued"][credential_id] = 1
+                bucket["badges_issued"][(issuer_id, person_id)] = int(issued)
             if revoked:
-                bucket["badges_revoked"][credential_id] = 1
+                bucket["badges_revoked"][(issuer_id, person_id)] = int(revoked)
 
 
 def _skill_facts(session: Session, period: Period, filters: Filters, tally: Tally) -> None:
@@ -356,8 +366,8 @@ def _merged(buckets: list[Bucket]) -> Counts:
     seen: dict[str, float] = {}
     for metric, found in by_metric.items():
         if len(found) == 1:  # one place: its keys are already distinct (no copy of 10^4 keys)
-            seen[metric] = sum(found[0].values()) if metric in HOURS else len(found[0])
-        elif metric in HOURS:
+            seen[metric] = sum(found[0].values()) if metric in SUMMED else len(found[0])
+        elif metric in SUMMED:
             merged: dict[Any, int] = {}
             for keys in found:
                 merged.update(keys)
