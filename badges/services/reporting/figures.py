@@ -31,28 +31,23 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Literal, TypedDict
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from badges.models import (
-    Atelier,
-    Attendance,
-    Beneficiary,
     Competency,
-    Credential,
-    Enrolment,
     Framework,
     Issuer,
     Pathway,
 )
-from badges.services.reporting import figures_skills
+from badges.services.reporting import figures_counts, figures_skills
 from badges.services.shared.errors import InvalidInput
 from badges.services.shared.messages import N_, Message, message
 from badges.services.shared.validation import NOT_A_DATE
 
 END_BEFORE_START = message("figures.end_before_start", N_("La fin de la période précède son début."))
 
-DIMENSIONS = ("tiers_lieu", "department", "pathway_type", "category", "profile")
+DIMENSIONS = figures_counts.DIMENSIONS
 Metric = Literal[
     "beneficiaries",
     "ateliers",
@@ -78,7 +73,7 @@ HOURS: tuple[Metric, ...] = ("atelier_hours", "participant_hours")
 # Summed too: a weight per distinct key, the number of badges of one holder at one tiers-lieu (the database
 # counts them, issue 17), so that a holder's badges counted in two places of a group count once.
 SUMMED: tuple[Metric, ...] = (*HOURS, "badges_issued", "badges_revoked")
-UNSET = "non_renseigne"
+UNSET = figures_counts.UNSET
 
 
 @dataclass(frozen=True)
@@ -210,119 +205,6 @@ def _pathways_in(period: Period) -> Any:
     )
 
 
-# The sources read integer ids and profiles, never whole rows (issue 17).
-
-
-def _enrolment_facts(session: Session, period: Period, filters: Filters, tally: Tally) -> None:
-    query = _scoped(
-        select(Pathway.id, Pathway.issuer_id, Beneficiary.id, Beneficiary.profile)
-        .join(Issuer, Issuer.id == Pathway.issuer_id)
-        .outerjoin(Enrolment, Enrolment.pathway_id == Pathway.id)
-        .outerjoin(Beneficiary, Beneficiary.id == Enrolment.beneficiary_id)
-        .where(_pathways_in(period)),
-        filters,
-    )
-    rows = session.connection().execute(query).all()
-    for pathway_id, issuer_id, person_id, profile in rows:
-        bucket = tally.bucket(issuer_id, tally.kinds[pathway_id], profile)
-        if bucket is None:
-            continue
-        bucket["pathways"][pathway_id] = 1
-        bucket["tiers_lieux"][issuer_id] = 1
-        if person_id is not None:
-            bucket["beneficiaries"][person_id] = 1
-
-
-def _atelier_facts(session: Session, period: Period, filters: Filters, tally: Tally) -> None:
-    """Ateliers, with their people present counted by profile: each (atelier, person) pair has one profile,
-    so the participant hours of (atelier, profile) are its duration times the people present."""
-    columns = (Atelier.id, Atelier.duration_minutes, Pathway.id, Pathway.issuer_id)
-    query = _scoped(
-        select(*columns, Beneficiary.profile, func.count(Attendance.atelier_id))
-        .join(Pathway, Pathway.id == Atelier.pathway_id)
-        .join(Issuer, Issuer.id == Pathway.issuer_id)
-        .outerjoin(Attendance, and_(Attendance.atelier_id == Atelier.id, Attendance.present.is_(True)))
-        .outerjoin(Beneficiary, Beneficiary.id == Attendance.beneficiary_id)
-        .where(Atelier.held_on >= period.start, Atelier.held_on <= period.end)
-        .group_by(*columns, Beneficiary.profile),
-        filters,
-    )
-    rows = session.connection().execute(query).all()
-    for atelier_id, minutes, pathway_id, issuer_id, profile, people in rows:
-        bucket = tally.bucket(issuer_id, tally.kinds[pathway_id], profile)
-        if bucket is None:
-            continue
-        bucket["ateliers"][atelier_id] = 1
-        bucket["atelier_hours"][atelier_id] = minutes
-        # An atelier held in the period is activity even if its pathway's dates were edited since.
-        bucket["tiers_lieux"][issuer_id] = 1
-        if people:
-            bucket["participant_hours"][(atelier_id, profile)] = minutes * people
-
-
-def _pathway_kinds(session: Session, period: Period) -> dict[int, list[Kind]]:
-    """Beneficiary id -> (type, category) of the period's pathways they are enrolled in, sorted."""
-    found: dict[int, set[Kind]] = defaultdict(set)
-    rows = (
-        session.connection()
-        .execute(
-            select(Enrolment.beneficiary_id, Pathway.type, Pathway.category)
-            .join(Pathway)
-            .where(_pathways_in(period))
-        )
-        .all()
-    )
-    for beneficiary_id, pathway_type, category in rows:
-        found[beneficiary_id].add((pathway_type, category))
-    return {beneficiary_id: sorted(kinds) for beneficiary_id, kinds in found.items()}
-
-
-def _within(column: Any, start: datetime, end: datetime) -> Any:
-    """1 when the instant is in [start, end), else 0, computed by the database (no datetime per row)."""
-    return case((and_(column >= start, column < end), 1), else_=0)
-
-
-def _credential_facts(session: Session, period: Period, filters: Filters, tally: Tally) -> None:
-    """Badges issued and revoked in the period, counted by the database per holder and tiers-lieu (one row
-    per holder instead of one per badge, issue 17): a holder's badges all go to the same places."""
-    start, end = period.bounds()
-    # Issued in the period: awarded in it (issue 14; the signing date may be later), rows older than
-    # migration 0009 read their signing date.
-    awarded = func.coalesce(Credential.awarded_at, Credential.issued_at)
-    kinds = _pathway_kinds(session, period)
-    holder = (Credential.issuer_id, Beneficiary.id, Beneficiary.profile)
-    query = _scoped(
-        select(*holder)
-        .add_columns(
-            func.sum(_within(awarded, start, end)), func.sum(_within(Credential.revoked_at, start, end))
-        )
-        .join(Issuer, Issuer.id == Credential.issuer_id)
-        .outerjoin(Beneficiary, Beneficiary.id == Credential.beneficiary_id)
-        .where(
-            or_(
-                and_(Credential.awarded_at >= start, Credential.awarded_at < end),
-                and_(
-                    Credential.awarded_at.is_(None), Credential.issued_at >= start, Credential.issued_at < end
-                ),
-                and_(Credential.revoked_at >= start, Credential.revoked_at < end),
-            )
-        )
-        .group_by(*holder),
-        filters,
-    )
-    unknown: list[Kind] = [(None, None)]
-    rows = session.connection().execute(query).all()
-    for issuer_id, person_id, profile, issued, revoked in rows:
-        for kind in kinds.get(person_id, unknown) if person_id is not None else unknown:
-            bucket = tally.bucket(issuer_id, kind, profile)
-            if bucket is None:
-                continue
-            if issued:
-                bucket["badges_issued"][(issuer_id, person_id)] = int(issued)
-            if revoked:
-                bucket["badges_revoked"][(issuer_id, person_id)] = int(revoked)
-
-
 def _skill_facts(session: Session, period: Period, filters: Filters, tally: Tally) -> None:
     figures_skills.skill_facts(
         session,
@@ -357,13 +239,14 @@ def _figures_of(seen: dict[str, float]) -> Counts:
     }
 
 
-def _merged(buckets: list[Bucket]) -> Counts:
-    """The figures of a group of places: a thing found in two places of the group counts once."""
+def _merged(buckets: list[Bucket], counted: dict[str, int]) -> Counts:
+    """The figures of a group of places: the metrics the database counted, and the skills of its places (a
+    thing found in two places of the group counts once)."""
     by_metric: dict[str, list[dict[Any, int]]] = defaultdict(list)
     for bucket in buckets:
         for metric, keys in bucket.items():
             by_metric[metric].append(keys)
-    seen: dict[str, float] = {}
+    seen: dict[str, float] = dict(counted)
     for metric, found in by_metric.items():
         if len(found) == 1:  # one place: its keys are already distinct (no copy of 10^4 keys)
             seen[metric] = sum(found[0].values()) if metric in SUMMED else len(found[0])
@@ -379,17 +262,21 @@ def _merged(buckets: list[Bucket]) -> Counts:
 
 def key_figures(session: Session, *, period: Period, filters: Filters) -> KeyFigures:
     """Totals for the period, and the same figures broken down by each dimension."""
+    counted = figures_counts.counted(session, period, filters)
     tally = Tally(session, filters)
-    for source in (_enrolment_facts, _atelier_facts, _credential_facts, _skill_facts):
-        source(session, period, filters, tally)
+    _skill_facts(session, period, filters, tally)
     places = {dims: bucket for dims, bucket in tally.buckets.items() if bucket}
     breakdown: dict[str, list[GroupCounts]] = {}
     for position, dimension in enumerate(DIMENSIONS):
         groups: dict[str, list[Bucket]] = defaultdict(list)
         for dims, bucket in places.items():
             groups[dims[position]].append(bucket)
-        breakdown[dimension] = [{"key": key, **_merged(groups[key])} for key in sorted(groups)]
-    totals = _merged(list(places.values()))
+        keys = set(groups) | {group for found, group in counted if found == dimension}
+        breakdown[dimension] = [
+            {"key": key, **_merged(groups.get(key, []), counted.get((dimension, key), {}))}
+            for key in sorted(keys)
+        ]
+    totals = _merged(list(places.values()), counted.get((figures_counts.TOTAL, figures_counts.TOTAL), {}))
     return {
         "period": {"from": period.start.isoformat(), "to": period.end.isoformat()},
         "totals": totals,
