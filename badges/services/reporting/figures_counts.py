@@ -70,12 +70,26 @@ def _place(base: Any, kind: Any, profile: Any, filters: Filters) -> Any:
     return query
 
 
-def _facts(source: Any, metric: str, key: tuple[Any, Any, Any], weight: Any, *where: Any) -> Any:
-    """One metric's facts from a source: (metric, key as three columns, weight, the five dimensions)."""
+def _facts(source: Any, metric: str, key: tuple[Any, Any, Any], weights: tuple[Any, Any], *where: Any) -> Any:
+    """One fact's rows from a source: (metric, key as three columns, two weights, the five dimensions).
+
+    Two weights let one row carry two figures of the same key (an atelier and its minutes, a holder's
+    badges issued and revoked): half the rows to keep distinct (issue 17)."""
     k1, k2, k3 = key
     columns = (literal(metric, String).label("metric"), k1.label("k1"), k2.label("k2"), k3.label("k3"))
-    dims = (source.c[name] for name in DIMENSIONS)
-    return select(*columns, cast(weight, Integer).label("w"), *dims).where(*where)
+    counts = (cast(weights[0], Integer).label("w"), cast(weights[1], Integer).label("m"))
+    return select(*columns, *counts, *(source.c[name] for name in DIMENSIONS)).where(*where)
+
+
+# The figures each fact's summed weights give (FACTS[metric] = (first weight's, second weight's)).
+FACTS: dict[str, tuple[str | None, str | None]] = {
+    "pathways": ("pathways", None),
+    "tiers_lieux": ("tiers_lieux", None),
+    "beneficiaries": ("beneficiaries", None),
+    "ateliers": ("ateliers", "atelier_hours"),
+    "participants": (None, "participant_hours"),
+    "badges": ("badges_issued", "badges_revoked"),
+}
 
 
 NO_INT, NO_TEXT = cast(null(), Integer), cast(null(), String)
@@ -98,10 +112,11 @@ def _enrolment_facts(period: Period, filters: Filters) -> list[Any]:
         .where(_in_period(period))
     )
     rows = _place(base, Pathway, Beneficiary.profile, filters).cte("enrolments")
+    # A pathway (and its tiers-lieu) appears once per person enrolled: kept once per place here already.
     return [
-        _facts(rows, "pathways", (rows.c.pathway, NO_INT, NO_TEXT), 1),
-        _facts(rows, "tiers_lieux", (rows.c.issuer, NO_INT, NO_TEXT), 1),
-        _facts(rows, "beneficiaries", (rows.c.person, NO_INT, NO_TEXT), 1, rows.c.person.is_not(None)),
+        _facts(rows, "pathways", (rows.c.pathway, NO_INT, NO_TEXT), (1, 0)).distinct(),
+        _facts(rows, "tiers_lieux", (rows.c.issuer, NO_INT, NO_TEXT), (1, 0)).distinct(),
+        _facts(rows, "beneficiaries", (rows.c.person, NO_INT, NO_TEXT), (1, 0), rows.c.person.is_not(None)),
     ]
 
 
@@ -122,16 +137,14 @@ def _atelier_facts(period: Period, filters: Filters) -> list[Any]:
         .group_by(*columns, Issuer.slug, Issuer.department, Beneficiary.profile)
     )
     rows = _place(base, Pathway, Beneficiary.profile, filters).cte("ateliers")
-    atelier = (rows.c.atelier, NO_INT, NO_TEXT)
     return [
-        _facts(rows, "ateliers", atelier, 1),
-        _facts(rows, "atelier_hours", atelier, rows.c.minutes),
-        _facts(rows, "tiers_lieux", (rows.c.issuer, NO_INT, NO_TEXT), 1),
+        _facts(rows, "ateliers", (rows.c.atelier, NO_INT, NO_TEXT), (1, rows.c.minutes)),
+        _facts(rows, "tiers_lieux", (rows.c.issuer, NO_INT, NO_TEXT), (1, 0)).distinct(),
         _facts(
             rows,
-            "participant_hours",
+            "participants",
             (rows.c.atelier, NO_INT, rows.c.raw_profile),
-            rows.c.minutes * rows.c.people,
+            (0, rows.c.minutes * rows.c.people),
             rows.c.people > 0,
         ),
     ]
@@ -183,11 +196,7 @@ def _credential_facts(period: Period, filters: Filters) -> list[Any]:
         .outerjoin(kinds, kinds.c.beneficiary_id == holders.c.beneficiary_id)
     )
     rows = _place(base, kinds.c, Beneficiary.profile, filters).cte("holders_placed")
-    key = (rows.c.issuer, rows.c.person, NO_TEXT)
-    return [
-        _facts(rows, "badges_issued", key, rows.c.issued, rows.c.issued > 0),
-        _facts(rows, "badges_revoked", key, rows.c.revoked, rows.c.revoked > 0),
-    ]
+    return [_facts(rows, "badges", (rows.c.issuer, rows.c.person, NO_TEXT), (rows.c.issued, rows.c.revoked))]
 
 
 def counted(session: Session, period: Period, filters: Filters) -> Counted:
@@ -197,18 +206,25 @@ def counted(session: Session, period: Period, filters: Filters) -> Counted:
         *_atelier_facts(period, filters),
         *_credential_facts(period, filters),
     ).cte("facts")
+    keys = (facts.c.metric, facts.c.k1, facts.c.k2, facts.c.k3, facts.c.w, facts.c.m)
+    # Outside the profile breakdown a fact's profile does not matter: an atelier with people of three
+    # profiles is one fact there, not three (a third of the rows to keep distinct, issue 17).
+    places = select(*keys, *(facts.c[name] for name in DIMENSIONS[:-1])).distinct().cte("places")
     parts = []
     for dimension in (*DIMENSIONS, TOTAL):
-        group = facts.c[dimension] if dimension else literal(TOTAL, String)
-        keys = (facts.c.metric, facts.c.k1, facts.c.k2, facts.c.k3, facts.c.w)
-        # A thing found in two places of a group counts once: its (metric, key) once, with its weight.
-        distinct = select(group.label("grp"), *keys).distinct().subquery()
+        source = facts if dimension == "profile" else places
+        group = source.c[dimension] if dimension else literal(TOTAL, String)
+        # A thing found in two places of a group counts once: its (metric, key) once, with its weights.
+        distinct = select(group.label("grp"), *(source.c[key.name] for key in keys)).distinct().subquery()
+        sums = (func.sum(distinct.c.w), func.sum(distinct.c.m))
         parts.append(
-            select(
-                literal(dimension, String), distinct.c.grp, distinct.c.metric, func.sum(distinct.c.w)
-            ).group_by(distinct.c.grp, distinct.c.metric)
+            select(literal(dimension, String), distinct.c.grp, distinct.c.metric, *sums).group_by(
+                distinct.c.grp, distinct.c.metric
+            )
         )
     found: Counted = defaultdict(dict)
-    for dimension, group, metric, total in session.connection().execute(union_all(*parts)):
-        found[(dimension, group)][metric] = int(total)
+    for dimension, group, fact, *totals in session.connection().execute(union_all(*parts)):
+        for metric, total in zip(FACTS[fact], totals, strict=True):
+            if metric is not None:
+                found[(dimension, group)][metric] = int(total)
     return found
