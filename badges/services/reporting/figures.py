@@ -31,11 +31,15 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Literal, TypedDict
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from badges.models import (
+    Atelier,
+    Attendance,
+    Beneficiary,
     Competency,
+    Enrolment,
     Framework,
     Issuer,
     Pathway,
@@ -70,9 +74,8 @@ METRICS: tuple[Metric, ...] = (
 )
 # Summed (a weight in minutes per distinct key, given in hours); the other metrics count distinct keys.
 HOURS: tuple[Metric, ...] = ("atelier_hours", "participant_hours")
-# Summed too: a weight per distinct key, the number of badges of one holder at one tiers-lieu (the database
-# counts them, issue 17), so that a holder's badges counted in two places of a group count once.
-SUMMED: tuple[Metric, ...] = (*HOURS, "badges_issued", "badges_revoked")
+# The badges are summed too, by the database (figures_counts.py, issue 17); the places hold the others.
+SUMMED: tuple[Metric, ...] = HOURS
 UNSET = figures_counts.UNSET
 
 
@@ -134,8 +137,8 @@ Bucket = dict[str, dict[Any, int]]  # metric -> key -> weight, in one place
 class Tally:
     """The distinct facts kept by the filters, by place (dims): metric -> key -> weight.
 
-    `key` identifies a countable thing for distinct counts; the weight is minutes for the HOURS metrics,
-    a number of badges for the others of SUMMED.
+    `key` identifies a countable thing for distinct counts; the weight is minutes for the HOURS metrics
+    (the badges are counted by the database, figures_counts.py).
     A fact seen twice (an atelier once per person present with the same profile) is stored once. Grouping
     by place first lets a breakdown merge a few thousand buckets instead of re-hashing every fact. Rows
     carry integer ids: the tiers-lieux' and pathways' names are read once (issue 17, a year of a large
@@ -205,6 +208,56 @@ def _pathways_in(period: Period) -> Any:
     )
 
 
+# The sources read integer ids and profiles, never whole rows (issue 17).
+
+
+def _enrolment_facts(session: Session, period: Period, filters: Filters, tally: Tally) -> None:
+    query = _scoped(
+        select(Pathway.id, Pathway.issuer_id, Beneficiary.id, Beneficiary.profile)
+        .join(Issuer, Issuer.id == Pathway.issuer_id)
+        .outerjoin(Enrolment, Enrolment.pathway_id == Pathway.id)
+        .outerjoin(Beneficiary, Beneficiary.id == Enrolment.beneficiary_id)
+        .where(_pathways_in(period)),
+        filters,
+    )
+    rows = session.connection().execute(query).all()
+    for pathway_id, issuer_id, person_id, profile in rows:
+        bucket = tally.bucket(issuer_id, tally.kinds[pathway_id], profile)
+        if bucket is None:
+            continue
+        bucket["pathways"][pathway_id] = 1
+        bucket["tiers_lieux"][issuer_id] = 1
+        if person_id is not None:
+            bucket["beneficiaries"][person_id] = 1
+
+
+def _atelier_facts(session: Session, period: Period, filters: Filters, tally: Tally) -> None:
+    """Ateliers, with their people present counted by profile: each (atelier, person) pair has one profile,
+    so the participant hours of (atelier, profile) are its duration times the people present."""
+    columns = (Atelier.id, Atelier.duration_minutes, Pathway.id, Pathway.issuer_id)
+    query = _scoped(
+        select(*columns, Beneficiary.profile, func.count(Attendance.atelier_id))
+        .join(Pathway, Pathway.id == Atelier.pathway_id)
+        .join(Issuer, Issuer.id == Pathway.issuer_id)
+        .outerjoin(Attendance, and_(Attendance.atelier_id == Atelier.id, Attendance.present.is_(True)))
+        .outerjoin(Beneficiary, Beneficiary.id == Attendance.beneficiary_id)
+        .where(Atelier.held_on >= period.start, Atelier.held_on <= period.end)
+        .group_by(*columns, Beneficiary.profile),
+        filters,
+    )
+    rows = session.connection().execute(query).all()
+    for atelier_id, minutes, pathway_id, issuer_id, profile, people in rows:
+        bucket = tally.bucket(issuer_id, tally.kinds[pathway_id], profile)
+        if bucket is None:
+            continue
+        bucket["ateliers"][atelier_id] = 1
+        bucket["atelier_hours"][atelier_id] = minutes
+        # An atelier held in the period is activity even if its pathway's dates were edited since.
+        bucket["tiers_lieux"][issuer_id] = 1
+        if people:
+            bucket["participant_hours"][(atelier_id, profile)] = minutes * people
+
+
 def _skill_facts(session: Session, period: Period, filters: Filters, tally: Tally) -> None:
     figures_skills.skill_facts(
         session,
@@ -264,7 +317,8 @@ def key_figures(session: Session, *, period: Period, filters: Filters) -> KeyFig
     """Totals for the period, and the same figures broken down by each dimension."""
     counted = figures_counts.counted(session, period, filters)
     tally = Tally(session, filters)
-    _skill_facts(session, period, filters, tally)
+    for source in (_enrolment_facts, _atelier_facts, _skill_facts):
+        source(session, period, filters, tally)
     places = {dims: bucket for dims, bucket in tally.buckets.items() if bucket}
     breakdown: dict[str, list[GroupCounts]] = {}
     for position, dimension in enumerate(DIMENSIONS):
