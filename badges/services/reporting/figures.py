@@ -26,7 +26,10 @@ pathway's type and category, and to the profile of each person present; a badge 
 
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Literal, TypedDict
@@ -313,12 +316,28 @@ def _merged(buckets: list[Bucket], counted: dict[str, int]) -> Counts:
     return _figures_of(seen)
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector held off while the facts are read (issue 17): the ~10^5 rows and
+    keys of a large network's year trigger full collections of the whole process's heap (~120 ms of a
+    ~300 ms client share at 100k, measured). The facts hold no reference cycles, so nothing is left for
+    the collector; it runs again as usual afterwards (unless someone else had paused it)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def key_figures(session: Session, *, period: Period, filters: Filters) -> KeyFigures:
     """Totals for the period, and the same figures broken down by each dimension."""
     counted = figures_counts.counted(session, period, filters)
     tally = Tally(session, filters)
-    for source in (_enrolment_facts, _atelier_facts, _skill_facts):
-        source(session, period, filters, tally)
+    with _collector_paused():
+        for source in (_enrolment_facts, _atelier_facts, _skill_facts):
+            source(session, period, filters, tally)
     places = {dims: bucket for dims, bucket in tally.buckets.items() if bucket}
     breakdown: dict[str, list[GroupCounts]] = {}
     for position, dimension in enumerate(DIMENSIONS):

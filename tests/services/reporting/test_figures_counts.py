@@ -3,6 +3,7 @@ network (issue 17): every total and breakdown, with filters and over several per
 
 from __future__ import annotations
 
+import gc
 import random
 from datetime import date
 
@@ -70,3 +71,15 @@ def test_filtered_figures_are_those_python_counted(session, network):
         found = key_figures(session, period=PERIODS[2], filters=filters)
         assert found == figures_reference.key_figures(session, period=PERIODS[2], filters=filters), filters
         assert found["totals"]["pathways"] or filters.pathway_type == "non_renseigne"
+
+
+def test_the_collector_paused_while_reading_runs_again_afterwards(session, network):
+    """Issue 17: the cyclic garbage collector is held off while the facts are read, and only then."""
+    key_figures(session, period=PERIODS[0], filters=Filters())
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        key_figures(session, period=PERIODS[0], filters=Filters())
+        assert not gc.isenabled()  # someone else's pause is theirs to end
+    finally:
+        gc.enable()
