@@ -259,3 +259,23 @@ def test_verify_without_credential_field_is_422(client):
 
 def test_verify_get_without_url_is_422(client):
     assert client.get("/api/v1/verify").status_code == 422
+
+
+def test_verify_makes_no_orm_session_for_an_own_badge_read_on_the_register(client, setup, monkeypatch):
+    """Issue 17: the register entry is read on the plain connection; the session is made only when used
+    (here by the hosted assertion's URL, resolved through the public routes' code)."""
+    from badges.web.api import verify as view
+
+    award = post_award(
+        client, setup["token"], {"badge_class": setup["badge"], "beneficiary": setup["person"]}
+    ).json
+    credential = client.get(f"/credentials/{award['id']}", headers={"Accept": "application/vc+ld+json"}).data
+    made = []
+    real = view.get_session
+    monkeypatch.setattr(view, "get_session", lambda: made.append(1) or real())
+    response = client.post("/api/v1/verify", json={"credential": json.loads(credential)})
+    assert response.json["valid"] is True, response.json
+    assert made == []
+    by_url = client.get("/api/v1/verify", query_string={"url": award["links"]["ob2_assertion"]})
+    assert by_url.json["valid"] is True
+    assert made

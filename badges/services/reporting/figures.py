@@ -26,11 +26,13 @@ pathway's type and category, and to the profile of each person present; a badge 
 
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
-from datetime import datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, Literal, TypedDict
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from badges.models import (
@@ -38,16 +40,15 @@ from badges.models import (
     Attendance,
     Beneficiary,
     Competency,
-    Credential,
     Enrolment,
     Framework,
     Issuer,
     Pathway,
 )
-from badges.services.reporting import figures_skills
+from badges.services.reporting import figures_counts, figures_skills
 from badges.services.reporting.scope import Filters, Period, _pathways_in, _scoped
 
-DIMENSIONS = ("tiers_lieu", "department", "pathway_type", "category", "profile")
+DIMENSIONS = figures_counts.DIMENSIONS
 Metric = Literal[
     "beneficiaries",
     "ateliers",
@@ -70,7 +71,9 @@ METRICS: tuple[Metric, ...] = (
 )
 # Summed (a weight in minutes per distinct key, given in hours); the other metrics count distinct keys.
 HOURS: tuple[Metric, ...] = ("atelier_hours", "participant_hours")
-UNSET = "non_renseigne"
+# The badges are summed too, by the database (figures_counts.py, issue 17); the places hold the others.
+SUMMED: tuple[Metric, ...] = HOURS
+UNSET = figures_counts.UNSET
 
 
 class Counts(TypedDict):
@@ -111,7 +114,8 @@ Bucket = dict[str, dict[Any, int]]  # metric -> key -> weight, in one place
 class Tally:
     """The distinct facts kept by the filters, by place (dims): metric -> key -> weight.
 
-    `key` identifies a countable thing for distinct counts; the weight is minutes for the HOURS metrics.
+    `key` identifies a countable thing for distinct counts; the weight is minutes for the HOURS metrics
+    (the badges are counted by the database, figures_counts.py).
     A fact seen twice (an atelier once per person present with the same profile) is stored once. Grouping
     by place first lets a breakdown merge a few thousand buckets instead of re-hashing every fact. Rows
     carry integer ids: the tiers-lieux' and pathways' names are read once (issue 17, a year of a large
@@ -199,63 +203,6 @@ def _atelier_facts(session: Session, period: Period, filters: Filters, tally: Ta
             bucket["participant_hours"][(atelier_id, profile)] = minutes * people
 
 
-def _pathway_kinds(session: Session, period: Period) -> dict[int, list[Kind]]:
-    """Beneficiary id -> (type, category) of the period's pathways they are enrolled in, sorted."""
-    found: dict[int, set[Kind]] = defaultdict(set)
-    rows = (
-        session.connection()
-        .execute(
-            select(Enrolment.beneficiary_id, Pathway.type, Pathway.category)
-            .join(Pathway)
-            .where(_pathways_in(period))
-        )
-        .all()
-    )
-    for beneficiary_id, pathway_type, category in rows:
-        found[beneficiary_id].add((pathway_type, category))
-    return {beneficiary_id: sorted(kinds) for beneficiary_id, kinds in found.items()}
-
-
-def _within(column: Any, start: datetime, end: datetime) -> Any:
-    """1 when the instant is in [start, end), else 0, computed by the database (no datetime per row)."""
-    return case((and_(column >= start, column < end), 1), else_=0)
-
-
-def _credential_facts(session: Session, period: Period, filters: Filters, tally: Tally) -> None:
-    start, end = period.bounds()
-    # Issued in the period: awarded in it (issue 14; the signing date may be later), rows older than
-    # migration 0009 read their signing date.
-    awarded = func.coalesce(Credential.awarded_at, Credential.issued_at)
-    kinds = _pathway_kinds(session, period)
-    query = _scoped(
-        select(Credential.id, Credential.issuer_id, Beneficiary.id, Beneficiary.profile)
-        .add_columns(_within(awarded, start, end), _within(Credential.revoked_at, start, end))
-        .join(Issuer, Issuer.id == Credential.issuer_id)
-        .outerjoin(Beneficiary, Beneficiary.id == Credential.beneficiary_id)
-        .where(
-            or_(
-                and_(Credential.awarded_at >= start, Credential.awarded_at < end),
-                and_(
-                    Credential.awarded_at.is_(None), Credential.issued_at >= start, Credential.issued_at < end
-                ),
-                and_(Credential.revoked_at >= start, Credential.revoked_at < end),
-            )
-        ),
-        filters,
-    )
-    unknown: list[Kind] = [(None, None)]
-    rows = session.connection().execute(query).all()
-    for credential_id, issuer_id, person_id, profile, issued, revoked in rows:
-        for kind in kinds.get(person_id, unknown) if person_id is not None else unknown:
-            bucket = tally.bucket(issuer_id, kind, profile)
-            if bucket is None:
-                continue
-            if issued:
-                bucket["badges_issued"][credential_id] = 1
-            if revoked:
-                bucket["badges_revoked"][credential_id] = 1
-
-
 def _skill_facts(session: Session, period: Period, filters: Filters, tally: Tally) -> None:
     figures_skills.skill_facts(
         session,
@@ -290,15 +237,18 @@ def _figures_of(seen: dict[str, float]) -> Counts:
     }
 
 
-def _merged(buckets: list[Bucket]) -> Counts:
-    """The figures of a group of places: a thing found in two places of the group counts once."""
+def _merged(buckets: list[Bucket], counted: dict[str, int]) -> Counts:
+    """The figures of a group of places: the metrics the database counted, and the skills of its places (a
+    thing found in two places of the group counts once)."""
     by_metric: dict[str, list[dict[Any, int]]] = defaultdict(list)
     for bucket in buckets:
         for metric, keys in bucket.items():
             by_metric[metric].append(keys)
-    seen: dict[str, float] = {}
+    seen: dict[str, float] = dict(counted)
     for metric, found in by_metric.items():
-        if metric in HOURS:
+        if len(found) == 1:  # one place: its keys are already distinct (no copy of 10^4 keys)
+            seen[metric] = sum(found[0].values()) if metric in SUMMED else len(found[0])
+        elif metric in SUMMED:
             merged: dict[Any, int] = {}
             for keys in found:
                 merged.update(keys)
@@ -308,19 +258,40 @@ def _merged(buckets: list[Bucket]) -> Counts:
     return _figures_of(seen)
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector held off while the facts are read (issue 17): the ~10^5 rows and
+    keys of a large network's year trigger full collections of the whole process's heap (~120 ms of a
+    ~300 ms client share at 100k, measured). The facts hold no reference cycles, so nothing is left for
+    the collector; it runs again as usual afterwards (unless someone else had paused it)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def key_figures(session: Session, *, period: Period, filters: Filters) -> KeyFigures:
     """Totals for the period, and the same figures broken down by each dimension."""
+    counted = figures_counts.counted(session, period, filters)
     tally = Tally(session, filters)
-    for source in (_enrolment_facts, _atelier_facts, _credential_facts, _skill_facts):
-        source(session, period, filters, tally)
+    with _collector_paused():
+        for source in (_enrolment_facts, _atelier_facts, _skill_facts):
+            source(session, period, filters, tally)
     places = {dims: bucket for dims, bucket in tally.buckets.items() if bucket}
     breakdown: dict[str, list[GroupCounts]] = {}
     for position, dimension in enumerate(DIMENSIONS):
         groups: dict[str, list[Bucket]] = defaultdict(list)
         for dims, bucket in places.items():
             groups[dims[position]].append(bucket)
-        breakdown[dimension] = [{"key": key, **_merged(groups[key])} for key in sorted(groups)]
-    totals = _merged(list(places.values()))
+        keys = set(groups) | {group for found, group in counted if found == dimension}
+        breakdown[dimension] = [
+            {"key": key, **_merged(groups.get(key, []), counted.get((dimension, key), {}))}
+            for key in sorted(keys)
+        ]
+    totals = _merged(list(places.values()), counted.get((figures_counts.TOTAL, figures_counts.TOTAL), {}))
     return {
         "period": {"from": period.start.isoformat(), "to": period.end.isoformat()},
         "totals": totals,

@@ -23,6 +23,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from badges.models import BadgeClass, Beneficiary, Competency, Evaluation, Framework, Issuer
+from badges.models.badge import badge_class_competency
 from badges.models.pathway import pathway_badge_class
 from badges.services.programme.awarding import SELF_ASSESSMENT
 from badges.services.shared.validation import LEVELS
@@ -42,49 +43,52 @@ def _rank_sql(level: Any) -> Any:
     return case({name: position for position, name in enumerate(LEVELS, start=1)}, value=level, else_=0)
 
 
-def _class_targets(badge: BadgeClass) -> dict[int, int]:
-    """Competency id -> the rank the class aims at: its rules' level for the competences they name (the
-    lowest, when two rules name one), else the class's own level."""
-    own = {c.id: rank(badge.level) for c in badge.competencies}
+def _class_targets(level: str | None, rules: Any, own_ids: list[int]) -> dict[int, int]:
+    """Competency id -> the rank a class aims at: its rules' level for the competences they name (the
+    lowest, when two rules name one), else the class's own level (`own_ids`: the class's competences)."""
+    own = {cid: rank(level) for cid in own_ids}
     ruled: dict[int, int] = {}
-    for rule in badge.rule or []:
+    for rule in rules or []:
         if rule.get("type") != "competences_acquired":
             continue
-        level = rank(rule.get("level") or badge.level)
+        aim = rank(rule.get("level") or level)
         for competency_id in rule.get("competencies") or list(own):
-            ruled[competency_id] = min(ruled.get(competency_id, level), level)
-    return {cid: level for cid, level in {**own, **ruled}.items() if level}
+            ruled[competency_id] = min(ruled.get(competency_id, aim), aim)
+    return {cid: aim for cid, aim in {**own, **ruled}.items() if aim}
 
 
 def aimed_levels(session: Session) -> dict[int, dict[int, int]]:
-    """Pathway id -> competency id -> the rank its badge classes aim at (the lowest)."""
-    classes = {badge.id: _class_targets(badge) for badge in session.scalars(select(BadgeClass))}
+    """Pathway id -> competency id -> the rank its badge classes aim at (the lowest).
+
+    Two statements on the tables, the classes' levels and rules then their competences (issue 17: loading
+    every class as an ORM object, then its competences one class at a time, made a query per class)."""
+    connection = session.connection()
+    own: dict[int, list[int]] = defaultdict(list)
+    for class_id, competency_id in connection.execute(select(badge_class_competency)):
+        own[class_id].append(competency_id)
+    rows = connection.execute(select(BadgeClass.id, BadgeClass.level, BadgeClass.rule))
+    classes = {class_id: _class_targets(level, rules, own[class_id]) for class_id, level, rules in rows}
     found: dict[int, dict[int, int]] = defaultdict(dict)
-    for pathway_id, class_id in session.connection().execute(select(pathway_badge_class)):
+    for pathway_id, class_id in connection.execute(select(pathway_badge_class)):
         for competency_id, level in classes.get(class_id, {}).items():
             known = found[pathway_id].get(competency_id)
             found[pathway_id][competency_id] = level if known is None else min(known, level)
     return found
 
 
-def _baselines(session: Session, people: set[int]) -> dict[tuple[int, int], int]:
-    """(beneficiary id, competency id) -> their highest *avant* positioning by staff, as a rank."""
-    found: dict[tuple[int, int], int] = {}
-    ids = sorted(people)
-    for start in range(0, len(ids), 1000):  # bounded IN lists
-        rows = session.connection().execute(
-            select(
-                Evaluation.beneficiary_id, Evaluation.competency_id, func.max(_rank_sql(Evaluation.result))
-            )
-            .where(
-                Evaluation.beneficiary_id.in_(ids[start : start + 1000]),
-                Evaluation.moment == AVANT,
-                Evaluation.method != SELF_ASSESSMENT,
-            )
-            .group_by(Evaluation.beneficiary_id, Evaluation.competency_id)
+def _baselines(session: Session, people: Any) -> dict[tuple[int, int], int]:
+    """(beneficiary id, competency id) -> their highest *avant* positioning by staff, as a rank, for the
+    beneficiaries `people` (a subquery of ids): one statement, the database joins (issue 17)."""
+    rows = session.connection().execute(
+        select(Evaluation.beneficiary_id, Evaluation.competency_id, func.max(_rank_sql(Evaluation.result)))
+        .where(
+            Evaluation.beneficiary_id.in_(people),
+            Evaluation.moment == AVANT,
+            Evaluation.method != SELF_ASSESSMENT,
         )
-        found.update({(person, competency): int(level or 0) for person, competency, level in rows})
-    return found
+        .group_by(Evaluation.beneficiary_id, Evaluation.competency_id)
+    )
+    return {(person, competency): int(level or 0) for person, competency, level in rows}
 
 
 def acquired(reached: int, aim: int, baseline: int | None) -> bool:
@@ -122,7 +126,9 @@ def skill_facts(
     )
     rows = session.connection().execute(query).all()
     aims = aimed_levels(session)
-    baselines = _baselines(session, {row[2] for row in rows})
+    # The people of those rows, as the database finds them again (no list of ids sent back and forth).
+    people = query.with_only_columns(Beneficiary.id).distinct().scalar_subquery()
+    baselines = _baselines(session, people)
     for competency_id, issuer_id, person_id, profile, pathway_id, result in rows:
         reached = rank(result)
         aim = aims.get(pathway_id, {}).get(competency_id) or own_levels.get(competency_id, 0)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -84,15 +85,16 @@ def resolve_text(
     return stripped, None
 
 
-def add_revocation_date(session: Session, links: Links, report: Report) -> None:
-    """A badge of this service revoked through its status list: the register knows when, the list not."""
+def add_revocation_date(session: Session | Callable[[], Session], links: Links, report: Report) -> None:
+    """A badge of this service revoked through its status list: the register knows when, the list not.
+    `session` may be a function giving it, called only when the register is read."""
     lapse, summary = report.lapse, report.summary or {}
     issuer: dict[str, Any] = summary["issuer"] if isinstance(summary.get("issuer"), dict) else {}
     if report.outcome != LAPSED or lapse is None or lapse.kind != "revoked" or lapse.date is not None:
         return
     if not isinstance(issuer.get("id"), str) or not links.is_local(issuer["id"]):
         return  # another issuer's badge: only what it published is said
-    found = _own_credential(session, links, summary.get("id"))
+    found = _own_credential(session if isinstance(session, Session) else session(), links, summary.get("id"))
     if found is not None and found.revoked_at is not None:
         report.lapse = Lapse("revoked", found.revoked_at, lapse.reason or found.revocation_reason)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session
@@ -39,22 +39,40 @@ class LocalSource:
 
     def __init__(
         self,
-        session: Session,
+        session: Session | Callable[[], Session],
         links: Links,
-        remote: Source | None = None,
+        remote: Source | Callable[[], Source] | None = None,
         reader: Callable[[], Connection] | None = None,
     ) -> None:
-        self.session = session
+        # The session and the remote source may be given as functions making them on first use: a badge
+        # this service issued is read on the plain connection and fetches nothing, so a request verifying
+        # one makes neither an ORM Session nor a fetcher (issue 17, HTTP profile).
+        self._session = session if isinstance(session, Session) else None
+        self._open_session = session if not isinstance(session, Session) else None
+        self._remote = remote
         self.links = links
-        self.remote = remote
         # A plain connection for read-only lookups (the register entry), when the caller has one.
         self.reader = reader
         self._cache: dict[str, Published] = {}
 
+    @property
+    def session(self) -> Session:
+        if self._session is None:
+            assert self._open_session is not None  # one of the two is given
+            self._session = self._open_session()
+        return self._session
+
+    @property
+    def remote(self) -> Source | None:
+        remote = self._remote
+        if remote is not None and not hasattr(remote, "get"):  # a function making the source
+            remote = self._remote = cast("Callable[[], Source]", remote)()
+        return cast("Source | None", remote)
+
     def connection(self) -> Connection:
         """Where to read the register: the session's own connection once it holds a transaction (the unit
         of work as it stands, flushed), else the caller's read connection, without the ORM's machinery."""
-        if self.reader is not None and not self.session.in_transaction():
+        if self.reader is not None and (self._session is None or not self._session.in_transaction()):
             return self.reader()
         if self.session.autoflush:
             self.session.flush()
@@ -66,8 +84,8 @@ class LocalSource:
         if self.links.is_local(url):
             found = published.resolve(self.session, self.links, url)
             result = found if found is not None else Published(404, b"", "text/plain")
-        elif self.remote is not None:
-            result = self.remote.get(url)
+        elif (remote := self.remote) is not None:
+            result = remote.get(url)
         else:
             raise FetchError(NOT_LOCAL(url=url))
         self._cache[url] = result

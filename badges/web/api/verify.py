@@ -29,8 +29,9 @@ CREDENTIAL_FIELD = message(
 def verification_source() -> LocalSource:
     """This service's documents from the database; any other URL through a fresh SafeFetcher (its time
     budget covers one verification)."""
+    config = current_app.config
     return LocalSource(
-        get_session(), links(), remote=fetcher_from_config(current_app.config), reader=db.read_connection
+        get_session, links(), remote=lambda: fetcher_from_config(config), reader=db.read_connection
     )
 
 
@@ -55,7 +56,7 @@ def verify() -> tuple[Response, int]:
         )
     else:
         report = _verify_json_body()
-    checking.add_revocation_date(get_session(), links(), report)
+    checking.add_revocation_date(get_session, links(), report)
     # Over the one limit: the same report and status whether the request or the badge in it was too big.
     return jsonify(report.to_dict(translator())), 413 if report.cause == "too_large" else 200
 
