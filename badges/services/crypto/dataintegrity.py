@@ -104,7 +104,7 @@ def verify(
         raise CryptoError("malformed_proof", "the document is not a JSON object")
     proof = _single_proof(document.get("proof"))
     _check_proof_options(proof)
-    signature = _decode_proof_value(proof.get("proofValue"))
+    signature = decode_proof_value(proof.get("proofValue"))
     if "@context" in proof and proof["@context"] != document.get("@context"):
         # vc-di-eddsa would then verify the document under the proof's (prefix) context: refuse rather than
         # check something other than what the verifier shows.
@@ -158,7 +158,8 @@ def _check_proof_options(proof: dict[str, Any]) -> None:
         raise CryptoError("malformed_proof", "verificationMethod must be a string")
 
 
-def _decode_proof_value(value: Any) -> bytes:
+def decode_proof_value(value: Any) -> bytes:
+    """The Ed25519 signature in a proofValue (base58btc, 64 bytes): Data Integrity and 2020 proofs."""
     if not isinstance(value, str) or not value.startswith("z") or len(value) > _MAX_PROOF_VALUE_CHARS:
         raise CryptoError("malformed_proof", "proofValue must be a base58btc multibase string")
     try:

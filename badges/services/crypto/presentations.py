@@ -15,15 +15,13 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from badges.services.crypto import CryptoError, dids
-from badges.services.crypto.dataintegrity import hash_data
-from badges.services.crypto.multibase import b58decode
+from badges.services.crypto.dataintegrity import decode_proof_value, hash_data
 
 ED25519_2020 = "Ed25519Signature2020"
 DATA_INTEGRITY = "DataIntegrityProof"
 EDDSA_RDFC_2022 = "eddsa-rdfc-2022"
 # VC Data Integrity §3 (proof purposes): a holder proves control of its DID with "authentication".
 AUTHENTICATION = "authentication"
-_MAX_PROOF_VALUE_CHARS = 100
 
 
 def verify_did_auth(
@@ -49,7 +47,7 @@ def verify_did_auth(
         raise CryptoError("unknown_key", "the holder's key must be Ed25519")
     proof = _single_proof(presentation.get("proof"))
     _check_binding(proof, key, challenge=challenge, domain=domain, domain_optional=domain_optional)
-    signature = _signature(proof)
+    signature = decode_proof_value(proof.get("proofValue"))
     config = {name: value for name, value in proof.items() if name != "proofValue"}
     if "@context" in config and config["@context"] != presentation.get("@context"):
         raise CryptoError("malformed_proof", "the proof's @context differs from the presentation's")
@@ -79,19 +77,6 @@ def _check_binding(
         return
     if kind != ED25519_2020:
         raise CryptoError("unknown_cryptosuite", "Ed25519Signature2020 or eddsa-rdfc-2022 expected")
-
-
-def _signature(proof: dict[str, Any]) -> bytes:
-    value = proof.get("proofValue")
-    if not isinstance(value, str) or not value.startswith("z") or len(value) > _MAX_PROOF_VALUE_CHARS:
-        raise CryptoError("malformed_proof", "proofValue must be a base58btc multibase string")
-    try:
-        signature = b58decode(value[1:])
-    except ValueError as exc:
-        raise CryptoError("malformed_proof", "proofValue is not base58btc") from exc
-    if len(signature) != 64:
-        raise CryptoError("malformed_proof", "an Ed25519 signature is 64 bytes")
-    return signature
 
 
 def _single_proof(proof: Any) -> dict[str, Any]:
