@@ -8,7 +8,6 @@ its bit in the endorser's BitstringStatusList and makes the OB 2.0 form answer 4
 from __future__ import annotations
 
 import json
-import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -17,7 +16,7 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from badges.models import BadgeClass, BadgeRevision, Endorsement, Endorser, Issuer, Role, User
-from badges.services.credentials import endorsers, revisions
+from badges.services.credentials import endorsers, revisions, status_lists
 from badges.services.credentials.links import Links
 from badges.services.crypto.keyring import Keyring
 from badges.services.openbadges import ob2, ob3
@@ -39,7 +38,6 @@ UNKNOWN_PLACE = message("endorsement.unknown_place", N_("Tiers-lieu introuvable.
 UNKNOWN_BADGE = message("endorsement.unknown_badge", N_("Badge introuvable."))
 ALREADY = message("endorsement.already", N_("Vous recommandez déjà ceci."))
 NOT_FOUND = message("endorsement.not_found", N_("Recommandation introuvable."))
-MAX_ALLOCATION_TRIES = 64
 
 
 @dataclass(frozen=True)
@@ -179,16 +177,17 @@ def _active(session: Session, endorser: Endorser, target: Target) -> Endorsement
 
 def _free_index(session: Session, endorser: Endorser) -> int:
     """A random free index, as for badges: neighbours tell nothing (the unique constraint guards)."""
-    for _ in range(MAX_ALLOCATION_TRIES):
-        index = secrets.randbelow(endorser.status_list_size)
-        taken = session.scalar(
-            select(Endorsement.id).where(
-                Endorsement.endorser_id == endorser.id, Endorsement.status_index == index
+    return status_lists.random_free_index(
+        endorser.status_list_size,
+        lambda index: (
+            session.scalar(
+                select(Endorsement.id).where(
+                    Endorsement.endorser_id == endorser.id, Endorsement.status_index == index
+                )
             )
-        )
-        if taken is None:
-            return index
-    raise RuntimeError("endorser status list is full")
+            is not None
+        ),
+    )
 
 
 def own(session: Session, *, actor: User, public_id: str) -> Endorsement:

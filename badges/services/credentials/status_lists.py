@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import select, update
@@ -40,14 +41,24 @@ def allocate_index(session: Session, status_list: StatusList) -> int:
 
     The unique constraint (status_list_id, status_index) is the real guard against a race.
     """
-    for _ in range(MAX_ALLOCATION_TRIES):
-        index = secrets.randbelow(status_list.size)
-        taken = session.scalar(
-            select(Credential.id).where(
-                Credential.status_list_id == status_list.id, Credential.status_index == index
+    return random_free_index(
+        status_list.size,
+        lambda index: (
+            session.scalar(
+                select(Credential.id).where(
+                    Credential.status_list_id == status_list.id, Credential.status_index == index
+                )
             )
-        )
-        if taken is None:
+            is not None
+        ),
+    )
+
+
+def random_free_index(size: int, taken: Callable[[int], bool]) -> int:
+    """A random index of a list of `size` that `taken` says is free (badges' lists, endorsers' lists)."""
+    for _ in range(MAX_ALLOCATION_TRIES):
+        index = secrets.randbelow(size)
+        if not taken(index):
             return index
     raise RuntimeError("status list is full: add a new list")
 
