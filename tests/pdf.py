@@ -20,10 +20,12 @@ def _tool(name: str) -> str:
     return found
 
 
-def text(pdf: bytes) -> str:
+def text(pdf: bytes, *, raw: bool = False) -> str:
+    """The page's text as laid out, or (`raw`) in drawing order: one column after the other."""
     result = subprocess.run(
-        [_tool("pdftotext"), "-layout", "-", "-"], input=pdf, capture_output=True, check=True, timeout=60
-    )
+        [_tool("pdftotext"), "-raw" if raw else "-layout", "-", "-"],
+        input=pdf, capture_output=True, check=True, timeout=60,
+    )  # fmt: skip
     return result.stdout.decode("utf-8")
 
 

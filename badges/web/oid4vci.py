@@ -157,8 +157,8 @@ def offer_response(made: oid4vci.NewOffer | None) -> Response:
 
 
 def offer_view(made: oid4vci.NewOffer) -> dict[str, Any]:
-    """The JSON of the route above; the partial template public/_oid4vci_offer.html shows the same offer
-    (`offer`) with `offer_qr` = offer_qr(offer)."""
+    """The JSON of the route above; the pages show such an offer in wallet/_offer.html, after the LCW's
+    (web.wallet.offer_view)."""
     return {
         "offer_uri": made.offer_uri,
         "deep_link": made.deep_link,

@@ -50,12 +50,14 @@ def test_the_certificate_qr_code_opens_the_verification_result(app, page, sessio
     image = pdf.render_png(document, dpi=150)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     (ARTIFACTS / "certificat-a4.png").write_bytes(image)
-    # Three codes: the verification one and, beside it, the wallet's (issue 15: an LCW link); then, below
-    # the cut line, the holder's private page.
+    # Four codes: the verification one above the cut line; below it, for the person only, their private
+    # page's and the two wallet offers (issue 15: the LCW link, the OpenID4VCI offer), side by side.
     codes = zxingcpp.read_barcodes(Image.open(io.BytesIO(image)))
-    wallet = [c for c in codes if c.text.startswith("https://lcw.app/request?request=")]
-    assert len(wallet) == 1
-    found, private = sorted((c for c in codes if c not in wallet), key=lambda c: c.position.top_left.y)
+    found, *below = sorted(codes, key=lambda c: c.position.top_left.y)
+    private, lcw, other = sorted(below, key=lambda c: c.position.top_left.x)
+    assert lcw.text.startswith("https://lcw.app/request?request=")
+    assert other.text.startswith("openid-credential-offer://?credential_offer_uri=")
+    assert all(c.position.top_left.y > found.position.bottom_left.y + 100 for c in below)
     code = sharing.claim_code(session, credential=award, now=now)
     assert found.text == f"{links.base}/verifier?code={code}"
     assert private.text == url.rsplit("/", 2)[0]

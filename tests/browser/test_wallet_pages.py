@@ -1,5 +1,6 @@
 """'Ajouter à mon portefeuille' in Chromium (issue 15): the beneficiary on a 360 px phone and the staff at
-the desk get a QR code that decodes to the LCW link the phone's button opens; axe-core on every page."""
+the desk get a QR code that decodes to the LCW link the phone's button opens, then one that decodes to the
+OpenID4VCI offer's deep link, with its transaction code; axe-core on every page."""
 
 from __future__ import annotations
 
@@ -38,9 +39,14 @@ def check(page, width: int, name: str) -> None:
     screenshot(page, f"{name}-{width}px")
 
 
-def decoded_qr(page) -> tuple[str, str]:
+LCW_QR = "QR code pour ajouter le badge Échanger par e-mail au portefeuille"
+OTHER_QR = "QR code pour ajouter le badge Échanger par e-mail à une autre application de portefeuille"
+
+
+def decoded_qr(page, name: str = LCW_QR) -> tuple[str, str]:
     """The QR code as the screen shows it, decoded, and the link it should carry."""
-    image = page.get_by_role("img", name="QR code pour ajouter le badge Échanger par e-mail au portefeuille")
+    image = page.get_by_role("img", name=name, exact=True)
+    image.scroll_into_view_if_needed()
     expect(image).to_be_visible()
     (found,) = zxingcpp.read_barcodes(Image.open(io.BytesIO(image.screenshot())))
     return found.text, image.get_attribute("data-wallet-link")
@@ -59,6 +65,17 @@ def test_the_beneficiary_adds_the_badge_to_a_wallet_from_a_phone(phone, award):
     assert phone.get_by_role("link", name="Ouvrir mon portefeuille").get_attribute("href") == link
     legacy = phone.get_by_role("link", name="Ça ne marche pas ? Essayez ce lien.").get_attribute("href")
     assert legacy.startswith("dccrequest://request?")
+    check_other_wallet(phone)
+
+
+def check_other_wallet(page) -> None:
+    """After the LCW's: "Autre application de portefeuille", the OpenID4VCI offer and its code."""
+    expect(page.get_by_role("heading", name="Autre application de portefeuille")).to_be_visible()
+    text, link = decoded_qr(page, OTHER_QR)
+    assert text == link and text.startswith("openid-credential-offer://?credential_offer_uri=")
+    opened = page.get_by_role("link", name="Ouvrir une autre application de portefeuille")
+    assert opened.get_attribute("href") == link
+    assert page.locator("[data-tx-code]").inner_text().strip().isdigit()
 
 
 def test_staff_show_the_wallet_code_at_the_desk(page, links, award):
@@ -74,3 +91,4 @@ def test_staff_show_the_wallet_code_at_the_desk(page, links, award):
     check(page, 1280, "staff-portefeuille-code")
     text, link = decoded_qr(page)
     assert text == link
+    check_other_wallet(page)

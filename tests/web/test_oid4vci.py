@@ -387,32 +387,6 @@ def test_the_holder_asks_an_offer_from_the_private_page(app, client, session, no
     assert count(session, Oid4vciOffer) == 1
 
 
-def test_the_offer_partial_says_the_steps_and_the_code_in_french_and_in_english(
-    app, session, links, now, award
-):
-    from flask import render_template
-    from flask_babel import refresh
-
-    from badges.web.oid4vci import offer_qr
-
-    made = oid4vci.create_offer(
-        session, credential=award, links=links, now=now, ttl=timedelta(days=7), with_tx_code=True
-    )
-    pages = {}
-    for language in ("fr", "en"):
-        with app.test_request_context(f"/?lang={language}"):
-            refresh()  # the session fixture's app context keeps the locale of the first rendering
-            pages[language] = render_template(
-                "public/_oid4vci_offer.html", offer=made, offer_qr=offer_qr(made)
-            )
-    assert "gardez ce badge dans votre portefeuille" in pages["fr"]
-    assert "keep this badge in your wallet" in pages["en"]
-    for page in pages.values():
-        assert made.tx_code in page and 'src="data:image/svg+xml' in page
-        assert made.deep_link.replace("&", "&amp;") in page
-    assert "19 mars 2026" in pages["fr"]
-
-
 def test_a_revoked_badge_gets_no_offer_and_nothing_is_stored(
     app, client, session, keyring, links, now, award
 ):

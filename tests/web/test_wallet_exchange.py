@@ -57,7 +57,7 @@ def request_of(client, vcapi: str) -> dict:
 def test_the_wallet_gets_a_badge_bound_to_its_did(app, client, session, links, now, holder):
     offer = make_offer(client, holder)
     assert offer["lcw"].startswith("https://lcw.app/request?request=")
-    assert "Ouvrir mon portefeuille" in offer["page"] and "Ce code marche une seule fois" in offer["page"]
+    assert "Ouvrir mon portefeuille" in offer["page"] and "Ces codes marchent une seule fois" in offer["page"]
     interaction = client.get(local(offer["vcapi"]).removesuffix("/vcapi") + "?iuv=1", headers=JSON)
     assert interaction.get_json() == {"protocols": {"vcapi": offer["vcapi"]}}
     vpr = request_of(client, offer["vcapi"])
@@ -142,6 +142,33 @@ def test_the_offer_lifetime_is_configurable(app, client, session, now, holder, m
     make_offer(client, holder)
     offer = session.scalars(select(WalletOffer)).one()
     assert offer.expires_at - offer.created_at == timedelta(seconds=60)
+
+
+def test_the_page_offers_other_wallets_the_openid4vci_offer_and_its_code(client, session, holder):
+    """Issue 15: after the LCW's code, "Autre application de portefeuille" with the OpenID4VCI offer
+    (by reference) and its transaction code, which the token endpoint accepts once."""
+    page = make_offer(client, holder)["page"]
+    lcw, other = re.findall(r'data-wallet-link="([^"]+)"', page)
+    assert lcw.startswith("https://lcw.app/") and other.startswith("openid-credential-offer://?")
+    assert page.index("Ouvrir mon portefeuille") < page.index("Autre application de portefeuille")
+    assert f'href="{other}"' in page
+    tx_code = re.search(r"data-tx-code><strong>(\d{6})</strong>", page).group(1)
+    offer_uri = parse_qs(urlsplit(other).query)["credential_offer_uri"][0]
+    document = client.get(local(offer_uri)).get_json()
+    grant = document["grants"]["urn:ietf:params:oauth:grant-type:pre-authorized_code"]
+    assert grant["tx_code"]["length"] == 6
+    form = {"grant_type": "urn:ietf:params:oauth:grant-type:pre-authorized_code",
+            "pre-authorized_code": grant["pre-authorized_code"]}  # fmt: skip
+    assert client.post("/oid4vci/token", data={**form, "tx_code": "x" + tx_code}).status_code == 400
+    assert client.post("/oid4vci/token", data={**form, "tx_code": tx_code}).status_code == 200
+    assert client.post("/oid4vci/token", data={**form, "tx_code": tx_code}).status_code == 400
+
+
+def test_the_wallet_page_speaks_english_too(client, holder):
+    response = client.post(holder["badge"] + "/portefeuille?lang=en", headers=HTML)
+    page = html.unescape(response.get_data(as_text=True))
+    assert "Other wallet app" in page and "These codes work only once" in page
+    assert "Autre application" not in page
 
 
 def test_a_revoked_badge_cannot_be_offered_nor_fetched(client, session, keyring, links, now, holder):

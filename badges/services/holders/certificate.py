@@ -2,7 +2,9 @@
 
 Badge image, the holder's name, what the person knows in plain words, the tiers-lieu, the date, a QR code
 that opens the verification result and the claim code to type when there is no camera; below a cut line,
-a second QR code to the person's private page ("Mes badges"), for them only. No profile label. Its words
+for the person only, the QR code of their private page ("Mes badges") and the wallet offers (issue 15): an
+offer binds the badge to the DID of whichever wallet scans it first, so it must never sit in the part handed
+to an employer, nor must the OpenID4VCI transaction code. No profile label. Its words
 follow the reader's language: the web layer passes its gettext as `_` (services never import Flask);
 the badge's own texts stay as the tiers-lieu wrote them.
 
@@ -17,7 +19,7 @@ import functools
 import io
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypedDict
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
@@ -32,7 +34,7 @@ from reportlab.platypus import Frame, KeepInFrame, Paragraph, Spacer
 from sqlalchemy.orm import Session
 
 from badges.models import Credential
-from badges.services.credentials import qr, sharing, wallet_exchange
+from badges.services.credentials import oid4vci, qr, sharing, wallet_exchange
 from badges.services.credentials.images import FONTS
 from badges.services.credentials.links import Links
 from badges.services.holders import badge_view, private_link
@@ -49,8 +51,10 @@ PARIS = ZoneInfo("Europe/Paris")
 INK, ACCENT, MUTED = HexColor("#1a1a1a"), HexColor("#1d4e89"), HexColor("#4a4a4a")
 WIDTH, HEIGHT = A4
 MARGIN = 48
-# From the bottom up: the private strip, the cut line, the verification box, the skills.
-CUT, CHECK_TOP, SKILLS_BOTTOM = 158, 336, 346
+# From the bottom up: the person's strip (three QR codes side by side), the cut line, the verification
+# box, the skills; the badge image and its facts at the top.
+CUT, CHECK_TOP, SKILLS_BOTTOM = 258, 416, 426
+IMAGE, SKILLS_TOP = 150, HEIGHT - 250
 
 
 @functools.cache
@@ -85,7 +89,16 @@ def _esc(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-class CertificateData(CredentialView):
+class WalletCodes(TypedDict):
+    """The wallet offers of one print, for the person's strip (all None when there are none)."""
+
+    wallet_url: str | None
+    oid4vci_url: str | None
+    tx_code: str | None
+    wallet_until: str | None
+
+
+class CertificateData(CredentialView, WalletCodes):
     """What the certificate says: the badge page's values, the claim code and its QR, the holder."""
 
     claim_code: str
@@ -96,7 +109,6 @@ class CertificateData(CredentialView):
     holder: str | None
     private_url: str | None
     image_png: bytes
-    wallet_url: str | None
 
 
 def certificate_data(
@@ -112,7 +124,8 @@ def certificate_data(
     """What the certificate says; a revoked badge gets none (it must not be shown as proof).
 
     `secret` derives the person's private page link (the same one every print, until staff renew it).
-    `wallet_ttl`: each print carries a new wallet offer valid that long (issue 15); None prints none.
+    `wallet_ttl`: each print carries new wallet offers valid that long (issue 15), the LCW's and an
+    OpenID4VCI one with its transaction code; None prints none.
     """
     view = badge_view.credential_view(session, links, credential, now)
     if view["status"] == "revoque":
@@ -133,25 +146,40 @@ def certificate_data(
         "holder": person.display_name if person is not None else None,
         "private_url": private_url,
         "image_png": credential.revision.image_png,
-        "wallet_url": _wallet_url(session, links, credential, now, wallet_ttl),
+        **_wallet_offers(session, links, credential, now, wallet_ttl, language),
     }
 
 
-def _wallet_url(
-    session: Session, links: Links, credential: Credential, now: datetime, ttl: timedelta | None
-) -> str | None:
-    """The LCW link of a new single-use offer, or None when none is asked or the badge cannot go to a
-    wallet (expired)."""
+def _wallet_offers(
+    session: Session,
+    links: Links,
+    credential: Credential,
+    now: datetime,
+    ttl: timedelta | None,
+    language: str,
+) -> WalletCodes:
+    """New single-use offers: the LCW link, the OpenID4VCI deep link and its transaction code; all None
+    when none is asked or the badge cannot go to a wallet (expired)."""
+    none = WalletCodes(wallet_url=None, oid4vci_url=None, tx_code=None, wallet_until=None)
     if ttl is None:
-        return None
+        return none
     try:
         offer, token = wallet_exchange.create_offer(
             session, credential=credential, created_by=wallet_exchange.HOLDER, ttl=ttl, now=now
         )
+        other = oid4vci.create_offer(
+            session, credential=credential, links=links, now=now, ttl=ttl, with_tx_code=True
+        )
     except RuleError:
-        return None
+        return none
     issuer_id = links.issuer(credential.issuer.slug)
-    return wallet_exchange.offer_links(links, token=token, challenge=offer.challenge, issuer_id=issuer_id).lcw
+    found = wallet_exchange.offer_links(links, token=token, challenge=offer.challenge, issuer_id=issuer_id)
+    return WalletCodes(
+        wallet_url=found.lcw,
+        oid4vci_url=other.deep_link,
+        tx_code=other.tx_code,
+        wallet_until=long_date(offer.expires_at, language),
+    )
 
 
 def _head(canvas: Canvas, data: CertificateData, _: Translate) -> float:
@@ -162,7 +190,7 @@ def _head(canvas: Canvas, data: CertificateData, _: Translate) -> float:
     canvas.setFont(heavy, 20)
     canvas.drawString(MARGIN, HEIGHT - 44, _("Certificat de badge numérique"))
     image = ImageReader(io.BytesIO(data["image_png"]))
-    canvas.drawImage(image, MARGIN, HEIGHT - 260, width=170, height=170, mask="auto")
+    canvas.drawImage(image, MARGIN, HEIGHT - 90 - IMAGE, width=IMAGE, height=IMAGE, mask="auto")
     return HEIGHT - 90
 
 
@@ -203,62 +231,44 @@ def _skills(data: CertificateData, _: Translate) -> list[Any]:
 def _check_box(canvas: Canvas, data: CertificateData, _: Translate) -> None:
     """For whoever holds the certificate (an employer): the QR code and code that check the badge."""
     regular, heavy = fonts()
-    top, size = CHECK_TOP, 130
+    top, size = CHECK_TOP, 116
     canvas.setStrokeColor(ACCENT)
     canvas.setLineWidth(1.5)
-    canvas.roundRect(MARGIN - 8, top - 150, WIDTH - 2 * MARGIN + 16, 150, 8)
-    draw_qr(canvas, data["qr_url"], x=MARGIN + 4, y=top - size - 10, size=size)
+    canvas.roundRect(MARGIN - 8, top - 132, WIDTH - 2 * MARGIN + 16, 132, 8)
+    draw_qr(canvas, data["qr_url"], x=MARGIN + 4, y=top - size - 8, size=size)
     x = MARGIN + size + 26
     canvas.setFillColor(INK)
     canvas.setFont(heavy, 15)
-    canvas.drawString(x, top - 28, _("Vérifier ce badge"))
+    canvas.drawString(x, top - 26, _("Vérifier ce badge"))
     canvas.setFont(regular, 12)
-    canvas.drawString(x, top - 50, _("Scannez ce code avec un téléphone."))
-    canvas.drawString(x, top - 68, _("Ou allez sur :"))
+    canvas.drawString(x, top - 45, _("Scannez ce code avec un téléphone."))
+    canvas.drawString(x, top - 62, _("Ou allez sur :"))
     canvas.setFont(heavy, 12)
-    canvas.drawString(x, top - 86, data["verifier"])
+    canvas.drawString(x, top - 79, data["verifier"])
     canvas.setFont(regular, 12)
-    canvas.drawString(x, top - 104, _("et tapez ce code :"))
+    canvas.drawString(x, top - 96, _("et tapez ce code :"))
     canvas.setFont(heavy, 22)
-    canvas.drawString(x, top - 130, data["claim_code"])
-    if data.get("wallet_url"):
-        _wallet_code(canvas, str(data["wallet_url"]), top, _)
+    canvas.drawString(x, top - 120, data["claim_code"])
     canvas.setFont(regular, 8.5)
     canvas.setFillColor(MUTED)
     number = _("Badge numérique ouvert (Open Badges 2.0 et 3.0) n° %(id)s") % {"id": data["id"]}
     canvas.drawString(MARGIN, CUT + 12, number)
 
 
-# Beside the verification code, for the person (FALC): the wallet offer, good for one wallet, once.
-WALLET_LINES = (N_("Avec votre téléphone,"), N_("gardez ce badge"), N_("dans votre portefeuille."))
-
-
-def _wallet_code(canvas: Canvas, url: str, top: float, _: Translate) -> None:
-    regular, heavy = fonts()
-    size = 96
-    x = WIDTH - MARGIN - size
-    draw_qr(canvas, url, x=x, y=top - size - 8, size=size)
-    canvas.setFillColor(INK)
-    canvas.setFont(heavy, 9)
-    canvas.drawCentredString(x + size / 2, top - size - 18, _("Portefeuille"))
-    canvas.setFont(regular, 8)
-    for number, line in enumerate(WALLET_LINES):
-        canvas.drawCentredString(x + size / 2, top - size - 28 - 9 * number, _(line))
-
-
-# The private page's code sits below a cut line: the person keeps it and hands the rest to an employer.
-PRIVATE_LINES = (
-    N_("Ce code est pour vous seulement."),
-    N_("Scannez-le avec votre téléphone."),
-    N_("Vous voyez tous vos badges."),
-    N_("Vous pouvez les cacher ou les partager."),
-    N_("Ne donnez pas ce code à un employeur."),
-    N_("Vous avez perdu ce code ? Demandez au tiers-lieu."),
+# Below the cut line, for the person only (FALC): what must never reach an employer. The words of
+# `INTRO` first, full width, then one column per QR code: its title, the code, a few short lines.
+INTRO = (
+    N_("Ces codes sont pour vous seulement."),
+    N_("Ne les donnez pas à un employeur."),
+    N_("Scannez-les avec votre téléphone."),
 )
+PRIVATE_LINES = (N_("Vous voyez tous vos badges."), N_("Vous pouvez les cacher ou les partager."))
+LOST = N_("Vous avez perdu ce code ? Demandez au tiers-lieu.")
+WALLET_LINES = (N_("Avec votre téléphone,"), N_("gardez ce badge"), N_("dans votre portefeuille."))
+STRIP_QR = 104
 
 
-def _private_strip(canvas: Canvas, url: str, _: Translate) -> None:
-    """For the person only, below a dashed cut line: the QR code of their private page, in FALC."""
+def _cut_line(canvas: Canvas, _: Translate) -> None:
     regular, heavy = fonts()
     canvas.setStrokeColor(MUTED)
     canvas.setLineWidth(1)
@@ -272,15 +282,58 @@ def _private_strip(canvas: Canvas, url: str, _: Translate) -> None:
     canvas.rect((WIDTH - width) / 2, CUT - 7, width, 14, stroke=0, fill=1)
     canvas.setFillColor(MUTED)
     canvas.drawCentredString(WIDTH / 2, CUT - 3.5, label)
-    size = 118
-    draw_qr(canvas, url, x=MARGIN + 4, y=CUT - size - 16, size=size)
-    x = MARGIN + size + 26
-    canvas.setFillColor(INK)
-    canvas.setFont(heavy, 15)
-    canvas.drawString(x, CUT - 34, _("Mes badges"))
-    canvas.setFont(regular, 12)
-    for number, line in enumerate(PRIVATE_LINES):
-        canvas.drawString(x, CUT - 54 - 16 * number, _(line))
+
+
+def _column(title: str, url: str, lines: list[tuple[str, ParagraphStyle]]) -> tuple[str, str, list[Any]]:
+    return title, url, [Paragraph(_esc(text), kind) for text, kind in lines]
+
+
+def _columns(data: CertificateData, _: Translate) -> list[tuple[str, str, list[Any]]]:
+    """(title, QR code's text, the paragraphs under it) for each code the person gets."""
+    found, small = [], style(9, color=MUTED)
+    if data["private_url"]:
+        lines = " ".join(_(line) for line in PRIVATE_LINES)
+        found.append(
+            _column(_("Mes badges"), data["private_url"], [(lines, style(11, space=2)), (_(LOST), small)])
+        )
+    if data["wallet_url"]:
+        lines = " ".join(_(line) for line in WALLET_LINES)
+        example = _("Par exemple : Learner Credential Wallet.")
+        found.append(
+            _column(_("Portefeuille"), data["wallet_url"], [(lines, style(11, space=2)), (example, small)])
+        )
+    if data["oid4vci_url"]:
+        said = _("L'application demande un code ? Tapez ce code :")
+        code = (
+            [(said, style(11, space=2)), (data["tx_code"], style(22, bold=True))] if data["tx_code"] else []
+        )
+        found.append(_column(_("Autre portefeuille"), data["oid4vci_url"], code))
+    return found
+
+
+def _person_strip(canvas: Canvas, data: CertificateData, _: Translate) -> None:
+    """For the person only, below a dashed cut line: their private page and wallet QR codes, in FALC."""
+    _cut_line(canvas, _)
+    intro = [_(line) for line in INTRO]
+    if data["wallet_until"]:
+        intro.append(_("Les codes portefeuille marchent une seule fois, jusqu'au %(date)s.")
+                     % {"date": data["wallet_until"]})  # fmt: skip
+    width = WIDTH - 2 * MARGIN + 16
+    top = Frame(MARGIN - 8, CUT - 52, width, 42, leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+    paragraph = Paragraph(_esc(" ".join(intro)), style(11.5, bold=True))
+    top.addFromList([KeepInFrame(top._width, top._height, [paragraph], mode="shrink")], canvas)
+    columns = _columns(data, _)
+    step = width / max(len(columns), 1)
+    regular, heavy = fonts()
+    for number, (title, url, lines) in enumerate(columns):
+        x = MARGIN - 8 + number * step
+        canvas.setFillColor(INK)
+        canvas.setFont(heavy, 14)
+        canvas.drawString(x + 4, CUT - 70, title)
+        draw_qr(canvas, url, x=x, y=CUT - 78 - STRIP_QR, size=STRIP_QR)
+        below = Frame(x + 4, 12, step - 14, CUT - 82 - STRIP_QR - 12, leftPadding=0, rightPadding=0,
+                      topPadding=0, bottomPadding=0)  # fmt: skip
+        below.addFromList([KeepInFrame(below._width, below._height, lines, mode="shrink")], canvas)
 
 
 def draw_qr(canvas: Canvas, url: str, *, x: float, y: float, size: float) -> None:
@@ -306,14 +359,16 @@ def render(data: CertificateData, _: Translate = same) -> bytes:
     canvas.setAuthor(data["issuer"]["name"])
     canvas.setSubject(_("Certificat de badge numérique"))
     top = _head(canvas, data, _)
-    beside = Frame(MARGIN + 190, HEIGHT - 270, WIDTH - 2 * MARGIN - 190, top - (HEIGHT - 270), showBoundary=0)
+    beside = Frame(
+        MARGIN + IMAGE + 20, SKILLS_TOP, WIDTH - 2 * MARGIN - IMAGE - 20, top - SKILLS_TOP, showBoundary=0
+    )
     beside.addFromList([KeepInFrame(beside._width, beside._height, _facts(data, _), mode="shrink")], canvas)
-    below = Frame(MARGIN, SKILLS_BOTTOM, WIDTH - 2 * MARGIN, HEIGHT - 290 - SKILLS_BOTTOM, showBoundary=0)
+    below = Frame(MARGIN, SKILLS_BOTTOM, WIDTH - 2 * MARGIN, SKILLS_TOP - 10 - SKILLS_BOTTOM, showBoundary=0)
     story = [Spacer(1, 4), *_skills(data, _)]
     below.addFromList([KeepInFrame(below._width, below._height, story, mode="shrink")], canvas)
     _check_box(canvas, data, _)
-    if data["private_url"]:
-        _private_strip(canvas, data["private_url"], _)
+    if data["private_url"] or data["wallet_url"]:
+        _person_strip(canvas, data, _)
     canvas.showPage()
     canvas.save()
     return buffer.getvalue()

@@ -12,7 +12,7 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from badges.models import WalletOffer
+from badges.models import Oid4vciOffer, WalletOffer
 from badges.services.credentials import revocation, sharing
 from badges.services.holders import certificate, delivery, private_link
 from badges.services.shared.errors import NotFound, RuleError
@@ -74,8 +74,8 @@ def test_both_qr_codes_decode_the_check_one_and_the_private_one_below_a_cut_line
     ]
     assert found[1].position.top_left.y - found[0].position.bottom_left.y > 100
     text = pdf.text(document)
-    for expected in ("Découpez ici. Le bas est pour vous.", "Mes badges", "Ce code est pour vous seulement.",
-                     "Ne donnez pas ce code à un employeur.", "Vérifier ce badge"):  # fmt: skip
+    for expected in ("Découpez ici. Le bas est pour vous.", "Mes badges", "Vérifier ce badge",
+                     "Ces codes sont pour vous seulement.", "Ne les donnez pas à un employeur."):  # fmt: skip
         assert expected in text, expected
     assert text.index("Vérifier ce badge") < text.index("Découpez ici") < text.index("Mes badges")
 
@@ -105,26 +105,55 @@ def test_revoked_and_erased_badges_have_no_certificate(session, keyring, links, 
         certificate.certificate_data(session, links, credential, now, secret=SECRET)
 
 
-def test_a_wallet_qr_code_sits_next_to_the_verification_one(session, keyring, links, now):
-    """Issue 15: each print carries a new single-use wallet offer, its QR code beside the check box."""
+def test_the_wallet_codes_sit_in_the_person_s_part_below_the_cut_line(session, keyring, links, now, tmp_path):
+    """Issue 15: a wallet offer binds the badge to whichever wallet scans it first, so each print's new
+    single-use offers (LCW, OpenID4VCI and its transaction code) sit below the cut line, with the private
+    page's code; above it, for an employer, only the verification code."""
     credential = make_award(session, keyring, links, now)
     data = certificate.certificate_data(
         session, links, credential, now, secret=SECRET, wallet_ttl=timedelta(days=7)
     )
     document = certificate.render(data)
     assert pdf.pages(document) == 1
-    image = Image.open(io.BytesIO(pdf.render_png(document)))
+    png = pdf.render_png(document)
+    (tmp_path / "certificate.png").write_bytes(png)
+    image = Image.open(io.BytesIO(png))
     found = {code.text: code.position for code in zxingcpp.read_barcodes(image)}
-    assert len(found) == 3 and data["wallet_url"] in found, list(found)
+    assert len(found) == 4, list(found)
+    assert data["oid4vci_url"].startswith("openid-credential-offer://?credential_offer_uri=")
+    # The cut line, in pixels from the top of the rendered page.
+    cut = image.height * (1 - certificate.CUT / certificate.HEIGHT)
     check = next(position for text, position in found.items() if "/verifier?code=" in text)
-    wallet = found[data["wallet_url"]]
-    # Same height as the verification code, to its right.
-    assert abs(wallet.top_left.y - check.top_left.y) < 60 and wallet.top_left.x > check.top_right.x
+    assert check.bottom_left.y < cut
+    person = [found[data["private_url"]], found[data["wallet_url"]], found[data["oid4vci_url"]]]
+    assert all(position.top_left.y > cut for position in person)
+    # Side by side: the private page, the LCW, the other wallets.
+    assert person[0].top_right.x < person[1].top_left.x and person[1].top_right.x < person[2].top_left.x
     vcapi = json.loads(parse_qs(urlsplit(data["wallet_url"]).query)["request"][0])["protocols"]["vcapi"]
     assert vcapi.startswith(f"{links.base}/wallet/exchanges/")
-    text = " ".join(pdf.text(document).split())
-    assert "Avec votre téléphone, gardez ce badge dans votre portefeuille." in text
+    text = " ".join(pdf.text(document, raw=True).split())
+    above, _, below = text.partition("Découpez ici")
+    assert "Avec votre téléphone, gardez ce badge dans votre portefeuille." in below
+    assert len(data["tx_code"]) == 6 and data["tx_code"] in below and data["tx_code"] not in above
+    assert "portefeuille" not in above.lower()
+    assert "jusqu'au 19 mars 2026" in below
     assert session.query(WalletOffer).filter_by(credential_id=credential.id).count() == 1
+    assert session.query(Oid4vciOffer).filter_by(credential_id=credential.id).count() == 1
+
+
+def test_the_person_s_part_speaks_english_too(app, session, keyring, links, now):
+    from flask_babel import gettext, refresh
+
+    credential = make_award(session, keyring, links, now)
+    data = certificate.certificate_data(
+        session, links, credential, now, secret=SECRET, language="en", wallet_ttl=timedelta(days=7)
+    )
+    with app.test_request_context("/?lang=en"):
+        refresh()
+        text = " ".join(pdf.text(certificate.render(data, gettext), raw=True).split())
+    assert "With your phone, keep this badge in your wallet." in text and data["tx_code"] in text
+    assert "These codes are for you only. Do not give them to an employer." in text
+    assert "The wallet codes work only once, until March 19, 2026." in text
 
 
 def test_the_e_mailed_certificate_carries_the_wallet_code_too(session, keyring, links, now):
@@ -133,6 +162,6 @@ def test_the_e_mailed_certificate_carries_the_wallet_code_too(session, keyring, 
         session, links, credential, secret=SECRET, now=now, wallet_ttl=timedelta(days=7)
     )
     (attachment,) = email.attachments
-    text = " ".join(pdf.text(attachment.data).split())
+    text = " ".join(pdf.text(attachment.data, raw=True).split())
     assert "Avec votre téléphone, gardez ce badge dans votre portefeuille." in text
     assert session.query(WalletOffer).filter_by(credential_id=credential.id).count() == 1
