@@ -11,10 +11,12 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
 from flask_babel import gettext as _
+from sqlalchemy.orm import Session
 from werkzeug.exceptions import NotFound
 
 from badges import db
 from badges.db import get_session
+from badges.models import Credential
 from badges.services.credentials import oid4vci, qr
 from badges.services.credentials import oid4vci_metadata as meta
 from badges.services.credentials.oid4vci import ProtocolError
@@ -132,7 +134,11 @@ def holder_offer(token: str, credential_id: str) -> Response:
     person = private_link.beneficiary_for(session, token)
     if person is None:
         raise NotFound()
-    credential = holder_pages.owned(session, person, credential_id)
+    return new_offer(session, holder_pages.owned(session, person, credential_id))
+
+
+def new_offer(session: Session, credential: Credential) -> Response:
+    """A single-use offer for this award (tx_code unless the form says code=non), committed, as JSON."""
     try:
         made = oid4vci.create_offer(
             session,
