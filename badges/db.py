@@ -184,7 +184,9 @@ def _close_reader() -> None:
         connection.close()  # rolls back its read transaction, back to the pool
     except SQLAlchemyError as error:
         log.warning("the read connection of a request could not be closed (%s)", type(error).__name__)
-        connection.invalidate()
+        # A lost server is seen as a disconnect: SQLAlchemy has invalidated and closed it already.
+        if not connection.closed:
+            connection.invalidate()
 
 
 def _close_session(exc: BaseException | None) -> None:

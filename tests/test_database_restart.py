@@ -163,21 +163,23 @@ def test_requests_fail_cleanly_with_503_while_the_database_is_down_and_recover_a
     loader.start()
     time.sleep(0.5)
     service.cluster.stop(mode)  # under load
-    time.sleep(0.5)
-    running.clear()
-    loader.join(timeout=120)
-    assert {status for _kind, status in statuses(during)} <= {200, 503}, statuses(during)
-
-    down = load(service, 3)
-    for kind, answer in down:
-        assert_clean_503(kind, answer)
     ready = urllib.request.Request(service.server.url + "/readyz")
-    with pytest.raises(urllib.error.HTTPError) as readyz:
-        urllib.request.urlopen(ready, timeout=CLIENT_TIMEOUT)
-    assert readyz.value.code == 503
-    assert json.loads(readyz.value.read())["checks"]["database"] == "unreachable"
+    try:
+        time.sleep(0.5)
+        running.clear()
+        loader.join(timeout=120)
+        assert {status for _kind, status in statuses(during)} <= {200, 503}, statuses(during)
 
-    service.cluster.start()
+        down = load(service, 3)
+        for kind, answer in down:
+            assert_clean_503(kind, answer)
+        with pytest.raises(urllib.error.HTTPError) as readyz:
+            urllib.request.urlopen(ready, timeout=CLIENT_TIMEOUT)
+        assert readyz.value.code == 503
+        assert json.loads(readyz.value.read())["checks"]["database"] == "unreachable"
+    finally:
+        running.clear()
+        service.cluster.start()  # whatever failed, the next test finds its database up
     back = load(service, 6)  # the first request of each pooled connection finds it dead and reconnects
     assert statuses(back) == Counter({(kind, 200): 6 for kind in KINDS})
     with urllib.request.urlopen(ready, timeout=CLIENT_TIMEOUT) as answer:
