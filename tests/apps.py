@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from flask.testing import FlaskCliRunner
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from werkzeug.serving import BaseWSGIServer, make_server
@@ -19,6 +20,17 @@ from badges import create_app
 from badges.db import engine_of, upgrade_schema
 from badges.jobs.queue import queue_of
 from badges.jobs.worker import start_in_process, stop_in_process
+
+
+class CommandRunner(FlaskCliRunner):
+    """Runs each command in an app context of its own, as `badges …` does. Otherwise the command would
+    reuse the test's context and its session, opened outside any command, so without the write intent:
+    on SQLite its deferred transaction fails at once ("database is locked") when a job thread commits
+    between its first read and its first write, where a command's BEGIN IMMEDIATE waits its turn."""
+
+    def invoke(self, cli: Any = None, args: Any = None, **kwargs: Any) -> Any:
+        with self.app.app_context():
+            return super().invoke(cli, args, **kwargs)
 
 
 class Clock:
@@ -122,6 +134,7 @@ def served_app(
             **config,
         }
     )
+    application.test_cli_runner_class = CommandRunner
     with application.app_context():
         upgrade_schema(application)
     if application.config["JOBS_IN_PROCESS"]:

@@ -35,6 +35,7 @@ def test_award_from_the_command_line(runner, session):
     result = runner.invoke(args=info["award_with_cli"].split()[1:])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["page"].startswith("http://127.0.0.1:")
+    session.rollback()  # a fresh snapshot after the command's commit
     assert session.scalar(select(func.count(Credential.id))) == issued_by_the_demo + 1
     again = runner.invoke(args=info["award_with_cli"].split()[1:])
     assert again.exit_code != 0 and "déjà" in again.output
