@@ -14,9 +14,8 @@ from sqlalchemy import select
 
 from badges.models import Atelier, Competency, Credential, Evaluation, Issuer, Pathway
 from badges.services.programme.awarding import SELF_ASSESSMENT
-from badges.services.reporting.figures_counts import DIMENSIONS, UNSET
 from badges.services.reporting.figures_skills import AVANT, acquired, aimed_levels, rank
-from badges.services.reporting.scope import Filters, Period
+from badges.services.reporting.scope import DIMENSIONS, UNSET, Filters, Period
 
 Fact = tuple[str, Any, int]  # metric, the key of the thing counted, its weight (minutes for the hours)
 Placed = tuple[int, Any, Any, Fact]  # tiers-lieu id, pathway (or None), person (or None), fact
