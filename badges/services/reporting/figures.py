@@ -70,8 +70,6 @@ METRICS: tuple[Metric, ...] = (
 )
 # Summed (a weight in minutes per distinct key, given in hours); the other metrics count distinct keys.
 HOURS: tuple[Metric, ...] = ("atelier_hours", "participant_hours")
-# The badges are summed too, by the database (figures_counts.py, issue 17); the places hold the others.
-SUMMED: tuple[Metric, ...] = HOURS
 
 
 class Counts(TypedDict):
@@ -245,8 +243,8 @@ def _merged(buckets: list[Bucket], counted: dict[str, int]) -> Counts:
     seen: dict[str, float] = dict(counted)
     for metric, found in by_metric.items():
         if len(found) == 1:  # one place: its keys are already distinct (no copy of 10^4 keys)
-            seen[metric] = sum(found[0].values()) if metric in SUMMED else len(found[0])
-        elif metric in SUMMED:
+            seen[metric] = sum(found[0].values()) if metric in HOURS else len(found[0])
+        elif metric in HOURS:
             merged: dict[Any, int] = {}
             for keys in found:
                 merged.update(keys)

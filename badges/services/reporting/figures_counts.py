@@ -41,13 +41,6 @@ def _place(base: Any, kind: Any, profile: Any, filters: Filters) -> Any:
     return query
 
 
-def _facts(source: Any, key: tuple[Any, Any], weights: tuple[Any, Any]) -> Any:
-    """The facts of a source: key (two columns), two weights, the five dimensions."""
-    columns = (key[0].label("k1"), key[1].label("k2"))
-    counts = (cast(weights[0], Integer).label("w"), cast(weights[1], Integer).label("m"))
-    return select(*columns, *counts, *(source.c[name] for name in DIMENSIONS))
-
-
 def _within(column: Any, start: Any, end: Any) -> Any:
     return case((and_(column >= start, column < end), 1), else_=0)
 
@@ -94,7 +87,10 @@ def _credential_facts(period: Period, filters: Filters) -> Any:
         .outerjoin(kinds, kinds.c.beneficiary_id == holders.c.beneficiary_id)
     )
     rows = _place(base, kinds.c, Beneficiary.profile, filters).subquery("placed")
-    return _facts(rows, (rows.c.issuer, rows.c.person), (rows.c.issued, rows.c.revoked))
+    # A fact: its holder (two columns), its two weights, its place's five dimensions.
+    key = (rows.c.issuer.label("k1"), rows.c.person.label("k2"))
+    weights = (cast(rows.c.issued, Integer).label("w"), cast(rows.c.revoked, Integer).label("m"))
+    return select(*key, *weights, *(rows.c[name] for name in DIMENSIONS))
 
 
 def counted(session: Session, period: Period, filters: Filters) -> Counted:
