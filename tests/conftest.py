@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.orm import Session
 from werkzeug.serving import BaseWSGIServer
 
@@ -136,6 +136,22 @@ def session(app: Flask) -> Iterator[Session]:
         db_session = get_session()
         yield db_session
         db_session.rollback()
+
+
+@pytest.fixture
+def statements(session: Session) -> Iterator[list[str]]:
+    """The SQL statements the database is sent from here on, in order (`clear()` it to count afresh)."""
+    seen: list[str] = []
+    engine = session.get_bind()
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_rest: Any) -> None:
+        seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
 
 
 @pytest.fixture

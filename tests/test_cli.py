@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import func, select
 
 from badges.models import Credential, Framework, Issuer, SigningKey
+from badges.services.credentials import revocation
 from badges.services.programme import framework_io, frameworks
 from tests.web.staff.conftest import post
 
@@ -145,6 +146,28 @@ def test_revoke_and_compromise_from_the_command_line(runner, session):
     assert compromised.exit_code == 0, compromised.output
     assert "Nouvelle clé RSA" in compromised.output
     assert "compromise" in runner.invoke(args=["keys", "list", "--issuer", "fabrique-demo"]).output
+
+
+def test_revoke_does_not_find_an_erased_award(runner, session, keyring, links, now, award):
+    """As on the staff's screens and the API (award_listing.award_of): an erased award is not found."""
+    revocation.erase(session, keyring, credential=award, links=links, now=now)
+    session.commit()
+    args = ["awards", "revoke", "--issuer", award.issuer.slug, "--award", award.public_id, "--reason", "x"]
+    result = runner.invoke(args=args)
+    assert result.exit_code == 1 and "Error: Badge introuvable." in result.output, result.output
+
+
+def test_a_service_error_ends_any_command_of_a_group_as_a_click_error(runner):
+    """The group turns a service error into a message and exit code 1, wherever the command raised it
+    (here before any command's own handling: an unknown tiers-lieu)."""
+    for args in (
+        ["awards", "revoke", "--issuer", "nulle-part", "--award", "x", "--reason", "x"],
+        ["awards", "list", "--issuer", "nulle-part"],
+        ["users", "create", "--email", "a@example.org", "--name", "A", "--issuer", "nulle-part"],
+    ):
+        result = runner.invoke(args=args)
+        assert result.exit_code == 1 and "Error: Tiers-lieu introuvable." in result.output, result.output
+        assert isinstance(result.exception, SystemExit)
 
 
 def test_db_upgrade_loads_the_reference_frameworks_once_and_brings_new_versions(

@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 import click
-from flask.cli import AppGroup
 from sqlalchemy import select
 
-from badges.cli.common import echo_json, fail_on_service_error
+from badges.cli.common import Group, echo_json
 from badges.db import get_session
 from badges.jobs.command import settle_command
 from badges.models import Credential
 from badges.services.credentials import issuance, issuers, revocation
+from badges.services.holders import award_listing
 from badges.services.programme import badge_classes, beneficiaries
-from badges.services.shared.errors import ServiceError
 from badges.web.context import keyring, links, now
 
 
-@click.group("awards", cls=AppGroup)
+@click.group("awards", cls=Group)
 def awards_group() -> None:
     """Awarding badges."""
 
@@ -27,15 +26,12 @@ def awards_group() -> None:
 @click.option("--beneficiary", "beneficiary_id", required=True)
 def awards_create(slug: str, badge_class_id: str, beneficiary_id: str) -> None:
     session = get_session()
-    try:
-        issuer = issuers.by_slug(session, slug)
-        badge = badge_classes.for_issuer(session, issuer=issuer, public_id=badge_class_id)
-        beneficiary = beneficiaries.for_issuer(session, issuer=issuer, public_id=beneficiary_id)
-        credential = issuance.award(
-            session, keyring(), badge_class=badge, beneficiary=beneficiary, links=links(), now=now()
-        )
-    except ServiceError as exc:
-        fail_on_service_error(exc)
+    issuer = issuers.by_slug(session, slug)
+    badge = badge_classes.for_issuer(session, issuer=issuer, public_id=badge_class_id)
+    beneficiary = beneficiaries.for_issuer(session, issuer=issuer, public_id=beneficiary_id)
+    credential = issuance.award(
+        session, keyring(), badge_class=badge, beneficiary=beneficiary, links=links(), now=now()
+    )
     session.commit()
     echo_json(
         {
@@ -54,15 +50,8 @@ def awards_revoke(slug: str, award_id: str, reason: str) -> None:
     """Revoke an award in every format at once."""
     session = get_session()
     issuer = issuers.by_slug(session, slug)
-    credential = session.scalars(
-        select(Credential).where(Credential.public_id == award_id, Credential.issuer_id == issuer.id)
-    ).first()
-    if credential is None:
-        raise click.ClickException("Badge introuvable.")
-    try:
-        revocation.revoke(session, keyring(), credential=credential, reason=reason, links=links(), now=now())
-    except ServiceError as exc:
-        fail_on_service_error(exc)
+    credential = award_listing.award_of(session, issuer=issuer, public_id=award_id)
+    revocation.revoke(session, keyring(), credential=credential, reason=reason, links=links(), now=now())
     session.commit()
     click.echo(f"Badge {award_id} révoqué.")
 

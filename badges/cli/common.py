@@ -7,6 +7,7 @@ from typing import Any
 
 import click
 from flask import current_app
+from flask.cli import AppGroup
 
 from badges import db
 from badges.db import get_session
@@ -18,10 +19,17 @@ def echo_json(value: Any) -> None:
     click.echo(json.dumps(value, ensure_ascii=False, indent=2))
 
 
-def fail_on_service_error(exc: ServiceError) -> None:
-    fields = getattr(exc, "fields", None)
-    detail = "".join(f"\n  {name} : {message}" for name, message in (fields or {}).items())
-    raise click.ClickException(exc.message + detail)
+class Group(AppGroup):
+    """A `badges` command group: a service error in any of its commands ends the command as a click error
+    (its French message and fields, exit code 1, nothing committed) rather than a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ServiceError as exc:
+            fields = getattr(exc, "fields", None)
+            detail = "".join(f"\n  {name} : {message}" for name, message in (fields or {}).items())
+            raise click.ClickException(exc.message + detail) from exc
 
 
 def prepare(revision: str = "head") -> list[str]:

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import click
-from flask.cli import AppGroup
 
-from badges.cli.common import prepare
+from badges.cli.common import Group, prepare
 
 
-@click.group("db", cls=AppGroup)
+@click.group("db", cls=Group)
 def db_group() -> None:
     """Database schema (Alembic migrations)."""
 

@@ -5,16 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 import click
-from flask.cli import AppGroup
 
-from badges.cli.common import fail_on_service_error
+from badges.cli.common import Group
 from badges.db import get_session
 from badges.services.credentials import issuers
-from badges.services.shared.errors import ServiceError
 from badges.web.context import keyring, links, now
 
 
-@click.group("issuers", cls=AppGroup)
+@click.group("issuers", cls=Group)
 def issuers_group() -> None:
     """Tiers-lieux (issuers)."""
 
@@ -28,10 +26,7 @@ def issuers_group() -> None:
 @click.option("--description", default="")
 def issuers_create(**data: Any) -> None:
     session = get_session()
-    try:
-        issuer = issuers.create_issuer(session, keyring(), data=data, links=links(), now=now())
-    except ServiceError as exc:
-        fail_on_service_error(exc)
+    issuer = issuers.create_issuer(session, keyring(), data=data, links=links(), now=now())
     session.commit()
     click.echo(f"Tiers-lieu créé : {links().issuer(issuer.slug)}")
 

@@ -6,18 +6,16 @@ from datetime import UTC, datetime
 
 import click
 from flask import current_app
-from flask.cli import AppGroup
 
-from badges.cli.common import fail_on_service_error
+from badges.cli.common import Group
 from badges.db import get_session
 from badges.jobs import keys as jobs_keys
 from badges.jobs import runner
 from badges.services.credentials import issuers, signing_keys
-from badges.services.shared.errors import ServiceError
 from badges.web.context import keyring, links, now
 
 
-@click.group("keys", cls=AppGroup)
+@click.group("keys", cls=Group)
 def keys_group() -> None:
     """Issuer signing keys."""
 
@@ -68,12 +66,9 @@ def keys_compromise(slug: str, key_id: str, since: datetime, background: bool) -
     if key.issuer.slug != slug:
         raise click.ClickException("Clé inconnue pour ce tiers-lieu.")
     since = since if since.tzinfo else since.replace(tzinfo=UTC)
-    try:
-        replacement = issuers.compromise_key(
-            session, keyring(), key=key, since=since, links=links(), now=now(), resign=False
-        )
-    except ServiceError as exc:
-        fail_on_service_error(exc)
+    replacement = issuers.compromise_key(
+        session, keyring(), key=key, since=since, links=links(), now=now(), resign=False
+    )
     job = jobs_keys.queue_resign(session, issuer_id=key.issuer_id, reason=key_id)
     session.commit()
     click.echo(f"Clé {key_id} compromise depuis le {since.isoformat()}.")

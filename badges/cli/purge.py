@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import click
 from flask import current_app
-from flask.cli import AppGroup
 
+from badges.cli.common import Group
 from badges.db import get_session
 from badges.services.programme import outcomes, ressenti
 from badges.web.context import now, today
 
 
-@click.group("purge", cls=AppGroup)
+@click.group("purge", cls=Group)
 def purge_group() -> None:
     """Delete personal data past its retention period (GDPR; run them daily, e.g. from cron)."""
 
@@ -52,7 +52,7 @@ def old_spelling(name: str, command: click.Command) -> click.Command:
     return click.Command(name.split()[-1], callback=run, help=command.help, hidden=True)
 
 
-@click.group("ressenti", cls=AppGroup, hidden=True)
+@click.group("ressenti", cls=Group, hidden=True)
 def ressenti_group() -> None:
     """Former home of `badges purge ressenti`."""
 

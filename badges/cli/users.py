@@ -7,15 +7,12 @@ from typing import Any, TypeVar
 
 import click
 from flask import current_app
-from flask.cli import AppGroup
-from sqlalchemy import select
 
-from badges.cli.common import fail_on_service_error
+from badges.cli.common import Group
 from badges.db import get_session
-from badges.models import Role, User
-from badges.services.accounts import users
+from badges.models import Role
+from badges.services.accounts import staff_accounts, users
 from badges.services.credentials import issuers
-from badges.services.shared.errors import ServiceError
 from badges.web.context import mail_settings, now
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -38,7 +35,7 @@ def account_options(command: F) -> F:
     return command
 
 
-@click.group("users", cls=AppGroup)
+@click.group("users", cls=Group)
 def users_group() -> None:
     """Staff accounts and API tokens."""
 
@@ -49,12 +46,9 @@ def users_group() -> None:
 def users_create(email: str, name: str, role: str, slug: str | None, password: str | None) -> None:
     session = get_session()
     issuer = issuers.by_slug(session, slug) if slug else None
-    try:
-        users.create_user(
-            session, email=email, name=name, role=Role(role), issuer=issuer, password=password, now=now()
-        )
-    except ServiceError as exc:
-        fail_on_service_error(exc)
+    users.create_user(
+        session, email=email, name=name, role=Role(role), issuer=issuer, password=password, now=now()
+    )
     session.commit()
     click.echo(f"Compte créé : {email}")
 
@@ -65,7 +59,7 @@ def users_create(email: str, name: str, role: str, slug: str | None, password: s
 def users_token(email: str, label: str) -> None:
     """Create an API token; it is printed once and never stored in clear."""
     session = get_session()
-    user = session.scalars(select(User).where(User.email == email.strip().lower())).first()
+    user = staff_accounts.find_by_email(session, email)
     if user is None:
         raise click.ClickException("Compte introuvable.")
     token = users.create_token(session, user=user, label=label, now=now())
@@ -81,22 +75,17 @@ def users_invite(
     email: str, name: str, role: str, slug: str | None, agency_id: str | None, send: bool
 ) -> None:
     """Invite someone to the staff web app: the link (7 days, single use) is printed and e-mailed."""
-    from badges.services.accounts import staff_accounts
     from badges.services.programme import pathways
     from badges.services.shared.mail import MailError
     from badges.web.staff import mailer
 
     session = get_session()
-    try:
-        issuer = issuers.by_slug(session, slug) if slug else None
-        agency = pathways.agency_by_id(session, agency_id) if agency_id else None
-        if agency_id and agency is None:
-            raise click.ClickException("Agence inconnue.")
-        data = {"email": email, "name": name, "role": role}
-        user = staff_accounts.invite(session, data=data, issuer=issuer, agency=agency, now=now())
-    except ServiceError as exc:
-        fail_on_service_error(exc)
-    session.flush()
+    issuer = issuers.by_slug(session, slug) if slug else None
+    agency = pathways.agency_by_id(session, agency_id) if agency_id else None
+    if agency_id and agency is None:
+        raise click.ClickException("Agence inconnue.")
+    data = {"email": email, "name": name, "role": role}
+    user = staff_accounts.invite(session, data=data, issuer=issuer, agency=agency, now=now())
     session.commit()
     secret = str(current_app.config["SECRET_KEY"])
     with current_app.test_request_context():  # url_for outside a request
@@ -124,7 +113,6 @@ def users_invite(
 @click.option("--email", required=True)
 def users_reset_link(email: str) -> None:
     """Print a link to choose a new password (1 hour, single use): for a service with no mail server."""
-    from badges.services.accounts import staff_accounts
     from badges.web.staff import mailer
 
     user = staff_accounts.find_by_email(get_session(), email.strip().lower())

@@ -162,9 +162,13 @@ def canonical_nquads(expanded: list[Any]) -> str:
         dataset = Dataset(parse("".join(quads.lines), RdfFormat.N_QUADS))
         dataset.canonicalize(CanonicalizationAlgorithm.RDFC_1_0)
         written = serialize(dataset, format=RdfFormat.N_QUADS) or b""  # bytes when given no output
-        # Split on "\n" only: str.splitlines would also cut inside a literal at U+0085, U+2028, \x1c...
-        lines = [line + "\n" for line in written.decode("utf-8").split("\n")[:-1]]
+        text = written.decode("utf-8")
     except (SyntaxError, ValueError, UnicodeError) as exc:
         raise Refused from exc
+    # N-Quads lines each end with "\n": text that does not would lose its last quad to the split below.
+    if text and not text.endswith("\n"):
+        raise Refused
+    # Split on "\n" only: str.splitlines would also cut inside a literal at U+0085, U+2028, \x1c...
+    lines = [line + "\n" for line in text.split("\n")[:-1]]
     # RDFC-1.0 §4.4: the canonical N-Quads are the quads sorted in code point order.
     return "".join(sorted(lines))

@@ -46,9 +46,8 @@ from badges.models import (
     Pathway,
 )
 from badges.services.reporting import figures_counts, figures_skills
-from badges.services.reporting.scope import Filters, Period, _pathways_in, _scoped
+from badges.services.reporting.scope import DIMENSIONS, UNSET, Filters, Period, pathways_in, scoped
 
-DIMENSIONS = figures_counts.DIMENSIONS
 Metric = Literal[
     "beneficiaries",
     "ateliers",
@@ -71,9 +70,6 @@ METRICS: tuple[Metric, ...] = (
 )
 # Summed (a weight in minutes per distinct key, given in hours); the other metrics count distinct keys.
 HOURS: tuple[Metric, ...] = ("atelier_hours", "participant_hours")
-# The badges are summed too, by the database (figures_counts.py, issue 17); the places hold the others.
-SUMMED: tuple[Metric, ...] = HOURS
-UNSET = figures_counts.UNSET
 
 
 class Counts(TypedDict):
@@ -126,7 +122,7 @@ class Tally:
         self.buckets: dict[Dims, Bucket | None] = {}
         self.places: dict[tuple[int, str | None, str | None, str | None], Bucket | None] = {}
         self.wanted = (filters.pathway_type, filters.category, filters.profile)
-        issuers = _scoped(select(Issuer.id, Issuer.slug, Issuer.department), filters)
+        issuers = scoped(select(Issuer.id, Issuer.slug, Issuer.department), filters)
         self.issuers = {row[0]: (row[1], row[2] or UNSET) for row in session.connection().execute(issuers)}
         # Every pathway: an evaluation names its pathway, whichever tiers-lieu runs it.
         pathways = select(Pathway.id, Pathway.type, Pathway.category)
@@ -157,12 +153,12 @@ Kind = tuple[str | None, str | None]  # a pathway's type and category
 
 
 def _enrolment_facts(session: Session, period: Period, filters: Filters, tally: Tally) -> None:
-    query = _scoped(
+    query = scoped(
         select(Pathway.id, Pathway.issuer_id, Beneficiary.id, Beneficiary.profile)
         .join(Issuer, Issuer.id == Pathway.issuer_id)
         .outerjoin(Enrolment, Enrolment.pathway_id == Pathway.id)
         .outerjoin(Beneficiary, Beneficiary.id == Enrolment.beneficiary_id)
-        .where(_pathways_in(period)),
+        .where(pathways_in(period)),
         filters,
     )
     rows = session.connection().execute(query).all()
@@ -180,7 +176,7 @@ def _atelier_facts(session: Session, period: Period, filters: Filters, tally: Ta
     """Ateliers, with their people present counted by profile: each (atelier, person) pair has one profile,
     so the participant hours of (atelier, profile) are its duration times the people present."""
     columns = (Atelier.id, Atelier.duration_minutes, Pathway.id, Pathway.issuer_id)
-    query = _scoped(
+    query = scoped(
         select(*columns, Beneficiary.profile, func.count(Attendance.atelier_id))
         .join(Pathway, Pathway.id == Atelier.pathway_id)
         .join(Issuer, Issuer.id == Pathway.issuer_id)
@@ -207,7 +203,7 @@ def _skill_facts(session: Session, period: Period, filters: Filters, tally: Tall
     figures_skills.skill_facts(
         session,
         period.bounds(),
-        lambda query: _scoped(query, filters),
+        lambda query: scoped(query, filters),
         lambda issuer_id, pathway_id, profile: tally.bucket(issuer_id, tally.kinds[pathway_id], profile),
     )
 
@@ -247,8 +243,8 @@ def _merged(buckets: list[Bucket], counted: dict[str, int]) -> Counts:
     seen: dict[str, float] = dict(counted)
     for metric, found in by_metric.items():
         if len(found) == 1:  # one place: its keys are already distinct (no copy of 10^4 keys)
-            seen[metric] = sum(found[0].values()) if metric in SUMMED else len(found[0])
-        elif metric in SUMMED:
+            seen[metric] = sum(found[0].values()) if metric in HOURS else len(found[0])
+        elif metric in HOURS:
             merged: dict[Any, int] = {}
             for keys in found:
                 merged.update(keys)

@@ -25,8 +25,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from badges.models import Atelier, Enrolment, Issuer, Pathway
-from badges.services.reporting.figures import UNSET
-from badges.services.reporting.scope import Filters, Period, _pathways_in, _scoped
+from badges.services.reporting.scope import UNSET, Filters, Period, pathways_in, scoped
 
 COST_DIMENSIONS = ("tiers_lieu", "department", "pathway_type", "category")
 
@@ -71,12 +70,12 @@ class _Group:
 
 def _pathways(session: Session, period: Period, filters: Filters) -> list[tuple[int, tuple[str, ...], int]]:
     """(pathway id, its dimensions, its budget) of the period's pathways kept by the filters."""
-    query = _scoped(
+    query = scoped(
         select(
             Pathway.id, Issuer.slug, Issuer.department, Pathway.type, Pathway.category, Pathway.budget_euros
         )
         .join(Issuer, Issuer.id == Pathway.issuer_id)
-        .where(_pathways_in(period)),
+        .where(pathways_in(period)),
         filters,
     )
     if filters.pathway_type is not None:

@@ -11,42 +11,15 @@ database more than the client saved; bench/README.md).
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import Integer, String, and_, case, cast, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from badges.models import Beneficiary, Credential, Enrolment, Issuer, Pathway
+from badges.services.reporting.scope import DIMENSIONS, UNSET, Filters, Period, pathways_in, scoped
 
-UNSET = "non_renseigne"
-DIMENSIONS = ("tiers_lieu", "department", "pathway_type", "category", "profile")
 TOTAL = ""  # the dimension (and group) of the totals' row
-
-
-class Period(Protocol):
-    """figures.Period (named here by shape: figures imports this module)."""
-
-    @property
-    def start(self) -> date: ...
-    @property
-    def end(self) -> date: ...
-    def bounds(self) -> tuple[datetime, datetime]: ...
-
-
-class Filters(Protocol):
-    """figures.Filters, by shape."""
-
-    @property
-    def issuer_ids(self) -> list[int] | None: ...
-    @property
-    def department(self) -> str | None: ...
-    @property
-    def pathway_type(self) -> str | None: ...
-    @property
-    def category(self) -> str | None: ...
-    @property
-    def profile(self) -> str | None: ...
 
 
 Counted = dict[tuple[str, str], dict[str, int]]  # (dimension, group) -> metric -> count or summed weight
@@ -60,28 +33,12 @@ def _dim(column: Any) -> Any:
 def _place(base: Any, kind: Any, profile: Any, filters: Filters) -> Any:
     """`base` with the place's five dimensions as columns, narrowed to the filters' places."""
     dims = (Issuer.slug, _dim(Issuer.department), _dim(kind.type), _dim(kind.category), _dim(profile))
-    query = base.add_columns(*(dim.label(name) for dim, name in zip(dims, DIMENSIONS, strict=True)))
-    if filters.issuer_ids is not None:
-        query = query.where(Issuer.id.in_(filters.issuer_ids))
-    if filters.department is not None:
-        query = query.where(Issuer.department == filters.department)
+    labelled = (dim.label(name) for dim, name in zip(dims, DIMENSIONS, strict=True))
+    query = scoped(base.add_columns(*labelled), filters)
     for wanted, dim in zip((filters.pathway_type, filters.category, filters.profile), dims[2:], strict=True):
         if wanted is not None:
             query = query.where(dim == wanted)
     return query
-
-
-def _facts(source: Any, key: tuple[Any, Any], weights: tuple[Any, Any]) -> Any:
-    """The facts of a source: key (two columns), two weights, the five dimensions."""
-    columns = (key[0].label("k1"), key[1].label("k2"))
-    counts = (cast(weights[0], Integer).label("w"), cast(weights[1], Integer).label("m"))
-    return select(*columns, *counts, *(source.c[name] for name in DIMENSIONS))
-
-
-def _in_period(period: Period) -> Any:
-    return and_(
-        Pathway.start_date <= period.end, or_(Pathway.end_date.is_(None), Pathway.end_date >= period.start)
-    )
 
 
 def _within(column: Any, start: Any, end: Any) -> Any:
@@ -118,7 +75,7 @@ def _credential_facts(period: Period, filters: Filters) -> Any:
         select(Enrolment.beneficiary_id, Pathway.type, Pathway.category)
         .distinct()
         .join(Pathway)
-        .where(_in_period(period))
+        .where(pathways_in(period))
         .subquery("kinds")
     )
     base = (
@@ -130,7 +87,10 @@ def _credential_facts(period: Period, filters: Filters) -> Any:
         .outerjoin(kinds, kinds.c.beneficiary_id == holders.c.beneficiary_id)
     )
     rows = _place(base, kinds.c, Beneficiary.profile, filters).subquery("placed")
-    return _facts(rows, (rows.c.issuer, rows.c.person), (rows.c.issued, rows.c.revoked))
+    # A fact: its holder (two columns), its two weights, its place's five dimensions.
+    key = (rows.c.issuer.label("k1"), rows.c.person.label("k2"))
+    weights = (cast(rows.c.issued, Integer).label("w"), cast(rows.c.revoked, Integer).label("m"))
+    return select(*key, *weights, *(rows.c[name] for name in DIMENSIONS))
 
 
 def counted(session: Session, period: Period, filters: Filters) -> Counted:

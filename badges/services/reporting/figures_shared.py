@@ -11,7 +11,7 @@ from collections import defaultdict
 from typing import TypedDict
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session, aliased, contains_eager
 
 from badges.models import BadgeClass, Credential, Issuer
 from badges.services.reporting.scope import Period
@@ -41,8 +41,14 @@ def _awarded_elsewhere() -> ColumnElement[bool]:
 
 
 def shared_classes(session: Session, creator_ids: list[int] | None) -> list[BadgeClass]:
-    """Classes shared now or awarded by another tiers-lieu, of these creators (None: every tiers-lieu)."""
-    query = select(BadgeClass).where(or_(BadgeClass.shared_at.is_not(None), _awarded_elsewhere()))
+    """Classes shared now or awarded by another tiers-lieu, of these creators (None: every tiers-lieu), with
+    their creator read in the same statement (not one more per creator)."""
+    query = (
+        select(BadgeClass)
+        .join(BadgeClass.issuer)
+        .options(contains_eager(BadgeClass.issuer))
+        .where(or_(BadgeClass.shared_at.is_not(None), _awarded_elsewhere()))
+    )
     if creator_ids is not None:
         query = query.where(BadgeClass.issuer_id.in_(creator_ids))
     return list(session.scalars(query.order_by(BadgeClass.name, BadgeClass.id)))

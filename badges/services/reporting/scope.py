@@ -15,6 +15,9 @@ from badges.services.shared.messages import N_, Message, message
 from badges.services.shared.validation import NOT_A_DATE
 
 END_BEFORE_START = message("figures.end_before_start", N_("La fin de la période précède son début."))
+# The breakdowns of a report, and how a breakdown names a place whose value is not set.
+DIMENSIONS = ("tiers_lieu", "department", "pathway_type", "category", "profile")
+UNSET = "non_renseigne"
 
 
 @dataclass(frozen=True)
@@ -54,7 +57,7 @@ def period_of(start: Any, end: Any) -> Period:
     return Period(parsed["from"], parsed["to"])  # type: ignore[arg-type]
 
 
-def _scoped(query: Any, filters: Filters) -> Any:
+def scoped(query: Any, filters: Filters) -> Any:
     """The query narrowed to the tiers-lieux in scope (the query joins Issuer)."""
     if filters.issuer_ids is not None:
         query = query.where(Issuer.id.in_(filters.issuer_ids))
@@ -63,7 +66,8 @@ def _scoped(query: Any, filters: Filters) -> Any:
     return query
 
 
-def _pathways_in(period: Period) -> Any:
+def pathways_in(period: Period) -> Any:
+    """The pathways whose dates overlap the period (a pathway with no end date still runs)."""
     return and_(
         Pathway.start_date <= period.end, or_(Pathway.end_date.is_(None), Pathway.end_date >= period.start)
     )

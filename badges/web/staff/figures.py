@@ -28,13 +28,12 @@ from badges.services.reporting import (
 from badges.services.reporting.figures import (
     HOURS,
     METRICS,
-    UNSET,
     KeyFigures,
     Metric,
     key_figures,
 )
 from badges.services.reporting.figures_outcome import OutcomeFigures, outcome_figures
-from badges.services.reporting.scope import Filters, Period, period_of
+from badges.services.reporting.scope import UNSET, Filters, Period, period_of
 from badges.services.shared import profiles, spreadsheet
 from badges.services.shared.errors import InvalidInput
 from badges.services.shared.validation import DEPARTMENT_RE

@@ -393,6 +393,18 @@ def test_plain_expanded_forms_take_the_pyoxigraph_path_with_the_same_bytes(doc: 
     assert rdfc.canonicalize(doc) == ours
 
 
+def test_written_text_whose_last_line_has_no_line_feed_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    """N-Quads lines end with "\\n": text that does not is refused, not cut short of its last quad."""
+    doc = {"@id": "urn:x:1", f"{EX}p": "a", f"{EX}q": "b"}
+    whole = rdfc_native.canonical_nquads(expanded(doc))
+    assert whole.count("\n") == 2
+    monkeypatch.setattr(rdfc_native, "serialize", lambda *_args, **_kwargs: whole.rstrip("\n").encode())
+    with pytest.raises(rdfc_native.Refused):
+        rdfc_native.canonical_nquads(expanded(doc))
+    monkeypatch.setattr(rdfc_native, "serialize", lambda *_args, **_kwargs: whole.encode())
+    assert rdfc_native.canonical_nquads(expanded(doc)) == whole
+
+
 # Any character at all, control characters and surrogates included: whichever path a text takes, the bytes
 # are PyLD's.
 ANY_TEXT = st.text(min_size=0, max_size=20)

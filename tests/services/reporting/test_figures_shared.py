@@ -48,3 +48,19 @@ def test_a_shared_class_is_counted_per_tiers_lieu_and_stays_counted_after_the_st
     ]
     assert shared_figures(session, period=period, creator_ids=[creator.id]) == [row]
     assert shared_figures(session, period=period, creator_ids=[relais.id]) == []
+
+
+def test_the_shared_classes_and_their_creators_are_read_in_two_statements(
+    session, keyring, links, now, statements
+):
+    """The classes with their creators, then the awards: as many statements whatever the number of creators
+    (not one more per creator, as reading each class's issuer on its own made)."""
+    creators = [make_issuer(session, keyring, links, now, name=f"Tiers-lieu {n}") for n in range(3)]
+    for creator in creators:
+        shared_classes.share(session, badge=make_badge_class(session, creator, now, name="Classe"), now=now)
+    session.flush()
+    session.expire_all()  # as a fresh request: no issuer already in the identity map
+    statements.clear()
+    rows = shared_figures(session, period=Period(now.date(), now.date()), creator_ids=None)
+    assert sorted(row["creator"] for row in rows) == ["Tiers-lieu 0", "Tiers-lieu 1", "Tiers-lieu 2"]
+    assert len(statements) == 2, statements

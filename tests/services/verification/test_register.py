@@ -128,40 +128,30 @@ def test_key_compromise_and_revocation_are_read_live_for_an_identical_badge(sess
     assert not distrusted.valid and {c.name: c.passed for c in distrusted.checks}["key"] is False
 
 
-def test_an_own_badge_is_verified_in_one_query_without_reading_the_issuer_logo(session, keyring, links, now):
+def test_an_own_badge_is_verified_in_one_query_without_reading_the_issuer_logo(
+    session, keyring, links, now, statements
+):
     """The register's answer (issuer name, key, status) unchanged, the credential, its issuer and its keys
     read in one query, the issuer's logo never (issue 17: the verify request path)."""
-    from sqlalchemy import event
-
     credential = make_award(session, keyring, links, now)
     credential.issuer.image_png = b"\x89PNG" + b"\0" * 100_000
     token = formats.ob3_jwt(session, keyring, credential=credential, links=links)
     ob2 = formats.ob2_signed(session, keyring, credential=credential, links=links)
     session.commit()
-    statements: list[str] = []
-    engine = session.get_bind()
-
-    def record(_conn, _cursor, statement, _params, _context, _many):
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
     expected = register.ISSUER_IN_REGISTER(name=credential.issuer.name).french
-    try:
-        for value in (json.loads(credential.ob3_credential), token, ob2):
-            session.expire_all()  # as a fresh request: nothing in the identity map
-            statements.clear()
-            report = verification.verify_value(value, source=LocalSource(session, links), now=now)
-            queries = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
-            assert report.valid
-            assert messages(report)["issuer"] == expected
-            # Besides: the endorsements its achievement's document lists (issue 16), its revision then them.
-            endorsements = [q for q in queries if "FROM badge_revision" in q or "FROM endorsement" in q]
-            assert len(endorsements) <= 2, endorsements
-            own = [q for q in queries if q not in endorsements]
-            assert len(own) == 1, own  # the credential with its issuer and its keys
-            assert not any("image_png" in s for s in queries)
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
+    for value in (json.loads(credential.ob3_credential), token, ob2):
+        session.expire_all()  # as a fresh request: nothing in the identity map
+        statements.clear()
+        report = verification.verify_value(value, source=LocalSource(session, links), now=now)
+        queries = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+        assert report.valid
+        assert messages(report)["issuer"] == expected
+        # Besides: the endorsements its achievement's document lists (issue 16), its revision then them.
+        endorsements = [q for q in queries if "FROM badge_revision" in q or "FROM endorsement" in q]
+        assert len(endorsements) <= 2, endorsements
+        own = [q for q in queries if q not in endorsements]
+        assert len(own) == 1, own  # the credential with its issuer and its keys
+        assert not any("image_png" in s for s in queries)
 
 
 def test_an_own_token_reads_its_key_compromise_and_revocation_live(session, keyring, links, now):
