@@ -13,7 +13,8 @@ would mean deleting people and pathways staff may already be working with (enrol
 badge) by then. A pathway is never cut in two (one item holds it with its ateliers and attendance). The
 job records the line it stopped at; the page says how many lines are imported and which one failed.
 The job is retried like any other (the change may be undone meanwhile); once it has failed for good,
-the rest of the staged data is deleted.
+whatever the failure, the rest of the staged data is deleted; the sweeper (jobs/runner.py) deletes what
+a job that ended without doing so left (its worker killed on its last attempt).
 """
 
 from __future__ import annotations
@@ -109,8 +110,18 @@ def import_programme(job_id: int, payload: dict[str, Any]) -> None:
 
 def run_batches(job_id: int, payload: dict[str, Any], store: Store) -> None:
     """Store the staged items batch by batch; each batch, its items' deletion and the progress commit
-    together."""
+    together. Whatever stops the job on its last attempt (a row that no longer holds, a bug, a lost
+    database), the rest of the staged data is deleted: no personal data stays behind a failed import."""
     session = get_session()
+    try:
+        _run_batches(session, job_id, payload, store)
+    except Exception:
+        session.rollback()
+        _forget_on_last_attempt(session, job_id)
+        raise
+
+
+def _run_batches(session: Session, job_id: int, payload: dict[str, Any], store: Store) -> None:
     issuer = session.get(Issuer, int(payload["issuer"]))
     if issuer is None:
         _stop(session, job_id, None, GONE)
@@ -138,14 +149,20 @@ def run_batches(job_id: int, payload: dict[str, Any], store: Store) -> None:
 
 
 def _stop(session: Session, job_id: int, line: int | None, said: Message) -> NoReturn:
-    """Record where the job stopped (the batches before stay); on its last attempt, forget the rest."""
+    """Record where the job stopped (the batches before stay)."""
     job = session.get(Job, job_id, populate_existing=True)
     assert job is not None
     job.payload = {**job.payload, "stopped_at": line}
-    if job.attempts >= job.max_attempts:
-        import_staging.discard(session, job_id=job_id)
     session.commit()
     raise Conflict(said)
+
+
+def _forget_on_last_attempt(session: Session, job_id: int) -> None:
+    """The job failed: on its last attempt (it fails for good, jobs/runner.py), forget what is left."""
+    job = session.get(Job, job_id, populate_existing=True)
+    if job is not None and job.attempts >= job.max_attempts:
+        import_staging.discard(session, job_id=job_id)
+        session.commit()
 
 
 @dataclass(frozen=True)

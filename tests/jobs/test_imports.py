@@ -16,7 +16,7 @@ from badges import jobs
 from badges.db import engine_of, get_session
 from badges.jobs import imports, runner
 from badges.models import Atelier, Attendance, Beneficiary, ImportItem, Job, Pathway
-from badges.models.job import DONE, QUEUED, RETRYING
+from badges.models.job import DONE, FAILED, QUEUED, RETRYING
 from badges.services.programme import framework_io, import_staging, programme_io
 from badges.services.shared import job_records
 from badges.services.shared.errors import Conflict
@@ -145,6 +145,53 @@ def test_a_job_run_twice_imports_each_row_once(app, session, issuer, now, batch_
     runner.run(app, job_id, None)
     assert names(session, issuer.id) == [f"Personne {n}" for n in range(PEOPLE)]
     assert job_of(session, job_id).state == DONE
+
+
+def test_an_import_that_fails_for_good_leaves_no_staged_rows(app, session, issuer, now, batch_of_three):
+    """Not only a row that no longer holds: any failure on the last attempt forgets the staged rows."""
+    job_id = stage(session, now, imports.BENEFICIARIES, people_rows(), issuer.id)
+    calls: list[str] = []
+
+    def breaks_at_the_fifth(session_, issuer_, data, at):
+        calls.append(data["display_name"])
+        if len(calls) == 5:
+            raise RuntimeError("a bug, or a lost database")
+        return imports._person(session_, issuer_, data, at)
+
+    with pytest.raises(RuntimeError):
+        run_with(app, job_id, breaks_at_the_fifth)
+    assert staged_left(session, job_id) == 4  # a first attempt of two: the rest is kept for the retry
+    job_of(session, job_id).state = RETRYING
+    session.commit()
+    with pytest.raises(RuntimeError):
+        run_with(app, job_id, lambda *_: (_ for _ in ()).throw(RuntimeError("again")))
+    assert (job_of(session, job_id).attempts, staged_left(session, job_id)) == (2, 0)
+    assert len(names(session, issuer.id)) == 3  # the batch committed before stays
+
+
+def test_the_runner_fails_an_import_for_good_with_no_staged_rows_left(app, session, issuer, now, monkeypatch):
+    job_id = stage(session, now, imports.BENEFICIARIES, people_rows(), issuer.id)
+    job_of(session, job_id).max_attempts = 1
+    session.commit()
+
+    def broken(*_args: object) -> object:
+        raise RuntimeError("unexpected")
+
+    monkeypatch.setattr(imports, "_person", broken)
+    runner.run(app, job_id, None)
+    job = job_of(session, job_id)
+    assert (job.state, job.last_error, staged_left(session, job_id)) == (FAILED, "job.unexpected", 0)
+    assert session.scalar(select(func.count()).select_from(ImportItem)) == 0
+
+
+def test_the_sweeper_forgets_the_staged_rows_of_ended_imports_only(app, session, issuer, now):
+    """A worker killed on the last attempt never deleted them: the sweeper does, once the job ended."""
+    ended = stage(session, now, imports.BENEFICIARIES, people_rows(), issuer.id)
+    waiting = stage(session, now, imports.BENEFICIARIES, people_rows(), issuer.id)
+    job_of(session, ended).state = FAILED
+    session.commit()
+    runner.sweep(app)
+    assert (staged_left(session, ended), staged_left(session, waiting)) == (0, PEOPLE)
 
 
 def programme_file(people) -> bytes:
