@@ -35,7 +35,7 @@ from badges.jobs.queue import enqueue_after_commit, task
 from badges.models import Issuer, Job
 from badges.models.job import UNFINISHED
 from badges.services.programme import beneficiaries, import_staging, programme_io
-from badges.services.shared import job_records
+from badges.services.shared import job_records, row_locks
 from badges.services.shared.errors import Conflict, ServiceError
 from badges.services.shared.messages import N_, Message, message
 
@@ -65,8 +65,10 @@ def queue_import(
 
     `digest` (the file's SHA-256) makes a file sent twice while its import is still under way (a double
     click, a page sent again) one import: the job already queued for it is returned. Sent again later, it
-    is imported again, as asked."""
+    is imported again, as asked. The tiers-lieu's row is locked first: of two requests sending the same
+    file at once, the second waits for the first to commit, then finds its job."""
     assert kind in KINDS
+    row_locks.lock(session, Issuer.id == issuer_id, touch=Issuer.slug)
     prefix = f"{kind}:{issuer_id}:{digest}:"
     under_way = session.scalar(
         select(Job)

@@ -5,6 +5,8 @@ PostgreSQL with BADGES_TEST_DATABASE_URL. The job is run by the real runner (cla
 
 from __future__ import annotations
 
+import threading
+import time
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -15,6 +17,7 @@ from sqlalchemy import func, select, text
 from badges import jobs
 from badges.db import engine_of, get_session
 from badges.jobs import imports, runner
+from badges.jobs.queue import queue_of
 from badges.models import Atelier, Attendance, Beneficiary, ImportItem, Job, Pathway
 from badges.models.job import DONE, FAILED, QUEUED, RETRYING
 from badges.services.programme import framework_io, import_staging, programme_io
@@ -275,3 +278,41 @@ def test_a_file_sent_twice_while_its_import_is_under_way_is_one_import(app, sess
                                      user_id=None, digest="d1")  # fmt: skip
         assert later.id not in ids
         get_session().rollback()
+
+
+def test_the_same_file_sent_twice_at_once_is_one_import(app, session, issuer, monkeypatch):
+    """Two requests at the same moment (a double click): the second waits for the first one's commit on
+    the tiers-lieu's lock, then finds its job instead of queuing a second one."""
+    rows = people_rows(2)
+    pushed: list[int] = []  # run by the test once both requests answered (the job stays under way)
+    monkeypatch.setattr(queue_of(app), "push", lambda job_id, *_args, **_kwargs: pushed.append(job_id))
+    first_queued = threading.Event()
+    found: dict[str, int] = {}
+    failures: list[BaseException] = []
+
+    def send(name: str) -> None:
+        try:
+            with app.test_request_context(method="POST"):
+                writer = get_session()
+                if name == "second":
+                    assert first_queued.wait(10)
+                job = imports.queue_import(writer, imports.BENEFICIARIES, rows, issuer_id=issuer.id,
+                                           user_id=None, digest="same")  # fmt: skip
+                found[name] = job.id
+                if name == "first":
+                    first_queued.set()
+                    time.sleep(0.5)  # the second request reaches the lock while this one still holds it
+                writer.commit()
+        except BaseException as exc:  # reported by the test's thread
+            failures.append(exc)
+
+    threads = [threading.Thread(target=send, args=(name,)) for name in ("first", "second")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert failures == []
+    assert found["first"] == found["second"] and pushed == [found["first"]]
+    runner.run(app, found["first"], None)
+    assert names(session, issuer.id) == ["Personne 0", "Personne 1"]
+    assert session.scalar(select(func.count()).select_from(Job).where(Job.kind == imports.BENEFICIARIES)) == 1
