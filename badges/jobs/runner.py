@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from badges.db import EXTENSION as DB_EXTENSION
 from badges.db import WRITER, engine_of, get_session
+from badges.jobs import bulk, imports
 from badges.jobs.appctx import now
 from badges.jobs.queue import TASKS, queue_of
 from badges.models import Job
@@ -30,7 +31,7 @@ from badges.services.shared.errors import ServiceError
 
 log = logging.getLogger(__name__)
 # Kinds that report progress after each step (their heartbeat): dead after AWARD_CHUNK_LEASE seconds.
-SHORT_LEASE = ("bulk-issue-chunk", "beneficiary-import", "programme-import")
+SHORT_LEASE = (bulk.CHUNK, *imports.KINDS)
 
 
 def run(app: Flask, job_id: int, request_id: str | None) -> None:
