@@ -42,7 +42,7 @@ def share(session: Session, *, badge: BadgeClass, now: datetime) -> None:
         badge.shared_at = now
 
 
-def stop_sharing(session: Session, *, badge: BadgeClass) -> None:
+def stop_sharing(badge: BadgeClass) -> None:
     """No new award by another tiers-lieu from now on; the awards made stay valid (nothing is revoked)."""
     badge.shared_at = None
 
