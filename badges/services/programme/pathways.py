@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from badges.models import (
@@ -21,7 +21,7 @@ from badges.models import (
     User,
 )
 from badges.services.accounts import network, users
-from badges.services.programme import budgets, frameworks
+from badges.services.programme import budgets, class_scope, frameworks
 from badges.services.shared import lookup, profiles
 from badges.services.shared.errors import Conflict, InvalidInput, NotFound
 from badges.services.shared.messages import N_, Message, message
@@ -98,8 +98,7 @@ def _references(session: Session, issuer: Issuer, data: dict[str, Any], fields: 
                     # Its own classes, and those other tiers-lieux share: naming one in a pathway lets
                     # the pathway's grids award it by its rules (badge_classes.auto_awarded).
                     select(BadgeClass).where(
-                        BadgeClass.public_id.in_(ids),
-                        or_(BadgeClass.issuer_id == issuer.id, BadgeClass.shared_at.is_not(None)),
+                        BadgeClass.public_id.in_(ids), class_scope.own_or_shared(issuer.id)
                     )
                 )
             )
