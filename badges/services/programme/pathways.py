@@ -144,19 +144,16 @@ def _check_consistency(pathway: Pathway) -> None:
 
 
 def create_pathway(session: Session, *, issuer: Issuer, data: dict[str, Any], now: datetime) -> Pathway:
-    values = _pathway_values(session, issuer, data, partial=False)
-    pathway = Pathway(issuer=issuer, created_at=now, **values)
-    if pathway.budget_euros is None:
-        pathway.budget_euros = budgets.default_budget(pathway.type)
-    _check_consistency(pathway)
+    pathway = check_pathway(session, issuer=issuer, data=data)
+    pathway.issuer, pathway.created_at = issuer, now
     session.add(pathway)
     return pathway
 
 
 def check_pathway(session: Session, *, issuer: Issuer, data: dict[str, Any]) -> Pathway:
-    """The pathway create_pathway would make, checked the same way but linked to nothing and never added
-    (an import checks every row of its file before a job stores any). `data` names no agency, counsellor
-    or badge class: those would link the draft to stored rows."""
+    """The pathway create_pathway makes, checked but linked to nothing and never added (an import checks
+    every row of its file before a job stores any). `data` names no agency, counsellor or badge class:
+    those would link the draft to stored rows."""
     pathway = Pathway(issuer_id=issuer.id, **_pathway_values(session, issuer, data, partial=False))
     if pathway.budget_euros is None:
         pathway.budget_euros = budgets.default_budget(pathway.type)
