@@ -26,17 +26,16 @@ from datetime import datetime
 from typing import Any, NoReturn
 
 from flask import current_app
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from badges.db import get_session
 from badges.jobs.appctx import now
 from badges.jobs.queue import enqueue_after_commit, task
 from badges.models import Issuer, Job
-from badges.models.job import UNFINISHED
 from badges.services.programme import beneficiaries, import_staging, programme_io
 from badges.services.shared import job_records, row_locks
 from badges.services.shared.errors import Conflict, ServiceError
+from badges.services.shared.job_records import JobState
 from badges.services.shared.messages import N_, Message, message
 
 BENEFICIARIES = "beneficiary-import"
@@ -70,12 +69,7 @@ def queue_import(
     assert kind in KINDS
     row_locks.lock(session, Issuer.id == issuer_id, touch=Issuer.slug)
     prefix = f"{kind}:{issuer_id}:{digest}:"
-    under_way = session.scalar(
-        select(Job)
-        .where(Job.key.startswith(prefix), Job.state.in_(UNFINISHED))
-        .order_by(Job.id.desc())
-        .limit(1)
-    )
+    under_way = job_records.unfinished(session, kind=kind, key_prefix=prefix)
     if under_way is not None:
         return under_way
     job = enqueue_after_commit(
@@ -168,19 +162,21 @@ def _forget_on_last_attempt(session: Session, job_id: int) -> None:
 
 
 @dataclass(frozen=True)
-class Importing:
+class Importing(JobState):
     """Where an import job stands, for the page that started it (no personal data)."""
 
     job_id: int
-    kind: str
     issuer_id: int
-    state: str  # queued, running, done, retrying, failed
-    done: int
-    total: int
     items: int
     stopped_at: int | None
-    next_attempt_at: datetime | None
-    last_error: str | None
+
+    @property
+    def total(self) -> int:
+        return self.progress_total or 0
+
+    @property
+    def done(self) -> int:
+        return min(self.progress_done, self.total)
 
 
 def importing(session: Session, job_id: int) -> Importing | None:
@@ -188,16 +184,10 @@ def importing(session: Session, job_id: int) -> Importing | None:
     job = session.get(Job, job_id, populate_existing=True)
     if job is None or job.kind not in KINDS:
         return None
-    total = job.progress_total or 0
     return Importing(
+        **vars(job_records.state_of(job)),
         job_id=job.id,
-        kind=job.kind,
         issuer_id=int(job.payload.get("issuer", 0)),
-        state=job.state,
-        done=min(job.progress_done, total),
-        total=total,
         items=int(job.payload.get("items", 0)),
         stopped_at=job.payload.get("stopped_at"),
-        next_attempt_at=job.next_attempt_at,
-        last_error=job.last_error,
     )
