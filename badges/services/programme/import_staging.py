@@ -32,13 +32,15 @@ def next_batch(session: Session, *, job_id: int, max_lines: int) -> list[ImportI
     """The next items to store, in the file's order, covering about `max_lines` lines (one item at least:
     a pathway with its ateliers is never cut in two)."""
     batch: list[ImportItem] = []
+    lines = 0
     found = session.scalars(
         select(ImportItem).where(ImportItem.job_id == job_id).order_by(ImportItem.position).limit(max_lines)
     )
     for item in found:
-        if batch and sum(i.lines for i in batch) + item.lines > max_lines:
+        if batch and lines + item.lines > max_lines:
             break
         batch.append(item)
+        lines += item.lines
     return batch
 
 
