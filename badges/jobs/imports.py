@@ -13,7 +13,8 @@ would mean deleting people and pathways staff may already be working with (enrol
 badge) by then. A pathway is never cut in two (one item holds it with its ateliers and attendance). The
 job records the line it stopped at; the page says how many lines are imported and which one failed.
 The job is retried like any other (the change may be undone meanwhile); once it has failed for good,
-the rest of the staged data is deleted.
+whatever the failure, the rest of the staged data is deleted; the sweeper (jobs/runner.py) deletes what
+a job that ended without doing so left (its worker killed on its last attempt).
 """
 
 from __future__ import annotations
@@ -25,17 +26,16 @@ from datetime import datetime
 from typing import Any, NoReturn
 
 from flask import current_app
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from badges.db import get_session
 from badges.jobs.appctx import now
 from badges.jobs.queue import enqueue_after_commit, task
 from badges.models import Issuer, Job
-from badges.models.job import UNFINISHED
 from badges.services.programme import beneficiaries, import_staging, programme_io
-from badges.services.shared import job_records
+from badges.services.shared import job_records, row_locks
 from badges.services.shared.errors import Conflict, ServiceError
+from badges.services.shared.job_records import JobState
 from badges.services.shared.messages import N_, Message, message
 
 BENEFICIARIES = "beneficiary-import"
@@ -64,15 +64,12 @@ def queue_import(
 
     `digest` (the file's SHA-256) makes a file sent twice while its import is still under way (a double
     click, a page sent again) one import: the job already queued for it is returned. Sent again later, it
-    is imported again, as asked."""
+    is imported again, as asked. The tiers-lieu's row is locked first: of two requests sending the same
+    file at once, the second waits for the first to commit, then finds its job."""
     assert kind in KINDS
+    row_locks.lock(session, Issuer.id == issuer_id, touch=Issuer.slug)
     prefix = f"{kind}:{issuer_id}:{digest}:"
-    under_way = session.scalar(
-        select(Job)
-        .where(Job.key.startswith(prefix), Job.state.in_(UNFINISHED))
-        .order_by(Job.id.desc())
-        .limit(1)
-    )
+    under_way = job_records.unfinished(session, kind=kind, key_prefix=prefix)
     if under_way is not None:
         return under_way
     job = enqueue_after_commit(
@@ -109,8 +106,18 @@ def import_programme(job_id: int, payload: dict[str, Any]) -> None:
 
 def run_batches(job_id: int, payload: dict[str, Any], store: Store) -> None:
     """Store the staged items batch by batch; each batch, its items' deletion and the progress commit
-    together."""
+    together. Whatever stops the job on its last attempt (a row that no longer holds, a bug, a lost
+    database), the rest of the staged data is deleted: no personal data stays behind a failed import."""
     session = get_session()
+    try:
+        _run_batches(session, job_id, payload, store)
+    except Exception:
+        session.rollback()
+        _forget_on_last_attempt(session, job_id)
+        raise
+
+
+def _run_batches(session: Session, job_id: int, payload: dict[str, Any], store: Store) -> None:
     issuer = session.get(Issuer, int(payload["issuer"]))
     if issuer is None:
         _stop(session, job_id, None, GONE)
@@ -138,30 +145,38 @@ def run_batches(job_id: int, payload: dict[str, Any], store: Store) -> None:
 
 
 def _stop(session: Session, job_id: int, line: int | None, said: Message) -> NoReturn:
-    """Record where the job stopped (the batches before stay); on its last attempt, forget the rest."""
+    """Record where the job stopped (the batches before stay)."""
     job = session.get(Job, job_id, populate_existing=True)
     assert job is not None
     job.payload = {**job.payload, "stopped_at": line}
-    if job.attempts >= job.max_attempts:
-        import_staging.discard(session, job_id=job_id)
     session.commit()
     raise Conflict(said)
 
 
+def _forget_on_last_attempt(session: Session, job_id: int) -> None:
+    """The job failed: on its last attempt (it fails for good, jobs/runner.py), forget what is left."""
+    job = session.get(Job, job_id, populate_existing=True)
+    if job is not None and job.attempts >= job.max_attempts:
+        import_staging.discard(session, job_id=job_id)
+        session.commit()
+
+
 @dataclass(frozen=True)
-class Importing:
+class Importing(JobState):
     """Where an import job stands, for the page that started it (no personal data)."""
 
     job_id: int
-    kind: str
     issuer_id: int
-    state: str  # queued, running, done, retrying, failed
-    done: int
-    total: int
     items: int
     stopped_at: int | None
-    next_attempt_at: datetime | None
-    last_error: str | None
+
+    @property
+    def total(self) -> int:
+        return self.progress_total or 0
+
+    @property
+    def done(self) -> int:
+        return min(self.progress_done, self.total)
 
 
 def importing(session: Session, job_id: int) -> Importing | None:
@@ -169,16 +184,10 @@ def importing(session: Session, job_id: int) -> Importing | None:
     job = session.get(Job, job_id, populate_existing=True)
     if job is None or job.kind not in KINDS:
         return None
-    total = job.progress_total or 0
     return Importing(
+        **vars(job_records.state_of(job)),
         job_id=job.id,
-        kind=job.kind,
         issuer_id=int(job.payload.get("issuer", 0)),
-        state=job.state,
-        done=min(job.progress_done, total),
-        total=total,
         items=int(job.payload.get("items", 0)),
         stopped_at=job.payload.get("stopped_at"),
-        next_attempt_at=job.next_attempt_at,
-        last_error=job.last_error,
     )

@@ -20,16 +20,18 @@ from sqlalchemy.orm import Session
 
 from badges.db import EXTENSION as DB_EXTENSION
 from badges.db import WRITER, engine_of, get_session
+from badges.jobs import bulk, imports
 from badges.jobs.appctx import now
 from badges.jobs.queue import TASKS, queue_of
 from badges.models import Job
 from badges.models.job import QUEUED, RUNNING
+from badges.services.programme import import_staging
 from badges.services.shared import job_records, tracing
 from badges.services.shared.errors import ServiceError
 
 log = logging.getLogger(__name__)
 # Kinds that report progress after each step (their heartbeat): dead after AWARD_CHUNK_LEASE seconds.
-SHORT_LEASE = ("bulk-issue-chunk", "beneficiary-import", "programme-import")
+SHORT_LEASE = (bulk.CHUNK, *imports.KINDS)
 
 
 def run(app: Flask, job_id: int, request_id: str | None) -> None:
@@ -76,8 +78,8 @@ def _run(app: Flask, job_id: int, request_id: str | None) -> None:
 
 
 def sweep(app: Flask) -> None:
-    """Push again the jobs whose queue message was lost (periodic, in the worker); its lines carry an id
-    of their own (no request started it)."""
+    """Push again the jobs whose queue message was lost, and forget the staged rows of ended imports
+    (periodic, in the worker); its lines carry an id of their own (no request started it)."""
     with tracing.bound_request_id(None):
         _sweep(app)
 
@@ -98,6 +100,9 @@ def _sweep(app: Flask) -> None:
             rows = (
                 session.execute(select(Job.id, Job.request_id).where(Job.id.in_(lost))).all() if lost else []
             )
+            # An import that ended without deleting its staged rows (personal data) loses them now.
+            if forgotten := import_staging.discard_abandoned(session):
+                log.warning("%s staged import rows of ended jobs deleted", forgotten)
             session.commit()
         except SQLAlchemyError as exc:  # no database yet (before `badges db upgrade`), or it is down
             log.warning("job sweep skipped: %s", type(exc).__name__)

@@ -5,6 +5,8 @@ PostgreSQL with BADGES_TEST_DATABASE_URL. The job is run by the real runner (cla
 
 from __future__ import annotations
 
+import threading
+import time
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -15,8 +17,9 @@ from sqlalchemy import func, select, text
 from badges import jobs
 from badges.db import engine_of, get_session
 from badges.jobs import imports, runner
+from badges.jobs.queue import queue_of
 from badges.models import Atelier, Attendance, Beneficiary, ImportItem, Job, Pathway
-from badges.models.job import DONE, QUEUED, RETRYING
+from badges.models.job import DONE, FAILED, QUEUED, RETRYING
 from badges.services.programme import framework_io, import_staging, programme_io
 from badges.services.shared import job_records
 from badges.services.shared.errors import Conflict
@@ -147,6 +150,53 @@ def test_a_job_run_twice_imports_each_row_once(app, session, issuer, now, batch_
     assert job_of(session, job_id).state == DONE
 
 
+def test_an_import_that_fails_for_good_leaves_no_staged_rows(app, session, issuer, now, batch_of_three):
+    """Not only a row that no longer holds: any failure on the last attempt forgets the staged rows."""
+    job_id = stage(session, now, imports.BENEFICIARIES, people_rows(), issuer.id)
+    calls: list[str] = []
+
+    def breaks_at_the_fifth(session_, issuer_, data, at):
+        calls.append(data["display_name"])
+        if len(calls) == 5:
+            raise RuntimeError("a bug, or a lost database")
+        return imports._person(session_, issuer_, data, at)
+
+    with pytest.raises(RuntimeError):
+        run_with(app, job_id, breaks_at_the_fifth)
+    assert staged_left(session, job_id) == 4  # a first attempt of two: the rest is kept for the retry
+    job_of(session, job_id).state = RETRYING
+    session.commit()
+    with pytest.raises(RuntimeError):
+        run_with(app, job_id, lambda *_: (_ for _ in ()).throw(RuntimeError("again")))
+    assert (job_of(session, job_id).attempts, staged_left(session, job_id)) == (2, 0)
+    assert len(names(session, issuer.id)) == 3  # the batch committed before stays
+
+
+def test_the_runner_fails_an_import_for_good_with_no_staged_rows_left(app, session, issuer, now, monkeypatch):
+    job_id = stage(session, now, imports.BENEFICIARIES, people_rows(), issuer.id)
+    job_of(session, job_id).max_attempts = 1
+    session.commit()
+
+    def broken(*_args: object) -> object:
+        raise RuntimeError("unexpected")
+
+    monkeypatch.setattr(imports, "_person", broken)
+    runner.run(app, job_id, None)
+    job = job_of(session, job_id)
+    assert (job.state, job.last_error, staged_left(session, job_id)) == (FAILED, "job.unexpected", 0)
+    assert session.scalar(select(func.count()).select_from(ImportItem)) == 0
+
+
+def test_the_sweeper_forgets_the_staged_rows_of_ended_imports_only(app, session, issuer, now):
+    """A worker killed on the last attempt never deleted them: the sweeper does, once the job ended."""
+    ended = stage(session, now, imports.BENEFICIARIES, people_rows(), issuer.id)
+    waiting = stage(session, now, imports.BENEFICIARIES, people_rows(), issuer.id)
+    job_of(session, ended).state = FAILED
+    session.commit()
+    runner.sweep(app)
+    assert (staged_left(session, ended), staged_left(session, waiting)) == (0, PEOPLE)
+
+
 def programme_file(people) -> bytes:
     """Three pathways: the first two of one line each, the last one of three lines naming two people."""
     first, second = (p.public_id for p in people)
@@ -228,3 +278,41 @@ def test_a_file_sent_twice_while_its_import_is_under_way_is_one_import(app, sess
                                      user_id=None, digest="d1")  # fmt: skip
         assert later.id not in ids
         get_session().rollback()
+
+
+def test_the_same_file_sent_twice_at_once_is_one_import(app, session, issuer, monkeypatch):
+    """Two requests at the same moment (a double click): the second waits for the first one's commit on
+    the tiers-lieu's lock, then finds its job instead of queuing a second one."""
+    rows = people_rows(2)
+    pushed: list[int] = []  # run by the test once both requests answered (the job stays under way)
+    monkeypatch.setattr(queue_of(app), "push", lambda job_id, *_args, **_kwargs: pushed.append(job_id))
+    first_queued = threading.Event()
+    found: dict[str, int] = {}
+    failures: list[BaseException] = []
+
+    def send(name: str) -> None:
+        try:
+            with app.test_request_context(method="POST"):
+                writer = get_session()
+                if name == "second":
+                    assert first_queued.wait(10)
+                job = imports.queue_import(writer, imports.BENEFICIARIES, rows, issuer_id=issuer.id,
+                                           user_id=None, digest="same")  # fmt: skip
+                found[name] = job.id
+                if name == "first":
+                    first_queued.set()
+                    time.sleep(0.5)  # the second request reaches the lock while this one still holds it
+                writer.commit()
+        except BaseException as exc:  # reported by the test's thread
+            failures.append(exc)
+
+    threads = [threading.Thread(target=send, args=(name,)) for name in ("first", "second")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert failures == []
+    assert found["first"] == found["second"] and pushed == [found["first"]]
+    runner.run(app, found["first"], None)
+    assert names(session, issuer.id) == ["Personne 0", "Personne 1"]
+    assert session.scalar(select(func.count()).select_from(Job).where(Job.kind == imports.BENEFICIARIES)) == 1

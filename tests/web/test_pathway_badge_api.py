@@ -4,6 +4,7 @@ with field errors and stores nothing when the body names another tiers-lieu's pa
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from badges.models import BadgeClass, PathwayBadge
 from tests.web.programme_helpers import D06, D07, cells, count, make_tiers, setup_pathway
@@ -51,3 +52,21 @@ def test_another_tiers_lieus_pathway_or_badge_is_a_422_and_nothing_is_stored(tie
     assert response.status_code == 422
     assert set(response.json["error"]["fields"]) == {"pathway_badge.pathway", "pathway_badge.components"}
     assert (count(session, BadgeClass), count(session, PathwayBadge)) == before
+
+
+def test_a_class_shared_with_the_network_cannot_become_a_pathway_badge(tiers, session, now):
+    api = tiers["api"]
+    data = setup_pathway(api)
+    made = api.post("/badge-classes", json={**body(None), "name": "Badge partagé"})
+    assert made.status_code == 201, made.json
+    shared = session.scalars(select(BadgeClass).where(BadgeClass.public_id == made.json["id"])).one()
+    shared.shared_at = now
+    session.commit()
+    rule = {"pathway": data["pathway"]["id"], "components": [data["badge"]["id"]]}
+    response = api.patch(f"/badge-classes/{made.json['id']}", json={"pathway_badge": rule})
+    assert response.status_code == 422
+    assert response.json["error"]["fields"] == {
+        "pathway_badge": "Ce badge est partagé avec le réseau : "
+        "arrêtez de le partager avant d'en faire un badge de parcours."
+    }
+    assert count(session, PathwayBadge) == 0

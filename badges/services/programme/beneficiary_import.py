@@ -80,11 +80,6 @@ def _data(record: spreadsheet.Record) -> tuple[dict[str, Any], dict[str, Message
     return data, errors
 
 
-def parse(raw: bytes) -> list[dict[str, Any]]:
-    """The rows, each validated; RowErrors lists every bad row (line numbers as in a spreadsheet)."""
-    return [row for _line, row in checked(raw)]
-
-
 def checked(raw: bytes) -> list[tuple[int, dict[str, Any]]]:
     """The rows with their line in the file, each validated (create_beneficiary's data); RowErrors lists
     every bad row. The staff import stages them for a job (jobs/imports.py)."""

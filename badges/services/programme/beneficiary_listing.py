@@ -11,8 +11,8 @@ from collections import defaultdict
 from datetime import datetime
 from typing import Any, TypedDict
 
-from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
 
 from badges.models import (
     Agency,
@@ -26,7 +26,7 @@ from badges.models import (
     PendingAward,
     ReviewFlag,
 )
-from badges.services.programme import awarding, rules
+from badges.services.programme import awarding, class_scope, rules
 
 
 class PersonRow(TypedDict):
@@ -187,18 +187,13 @@ def awardable(session: Session, person: Beneficiary) -> list[tuple[str, str]]:
     found = session.scalars(
         select(BadgeClass)
         .where(
-            or_(BadgeClass.issuer_id == person.issuer_id, BadgeClass.shared_at.is_not(None)),
+            class_scope.own_or_shared(person.issuer_id),
             BadgeClass.id.not_in(held),
         )
         .order_by(BadgeClass.issuer_id != person.issuer_id, BadgeClass.name, BadgeClass.id)
+        .options(selectinload(BadgeClass.issuer))
     )
-    return [
-        (
-            badge.public_id,
-            badge.name if badge.issuer_id == person.issuer_id else f"{badge.name} ({badge.issuer.name})",
-        )
-        for badge in found
-    ]
+    return [(badge.public_id, class_scope.label(badge, person.issuer_id)) for badge in found]
 
 
 def _acquired(session: Session, ids: list[int]) -> dict[int, list[str]]:

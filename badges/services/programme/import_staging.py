@@ -10,7 +10,8 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from badges.models import ImportItem
+from badges.models import ImportItem, Job
+from badges.models.job import UNFINISHED
 from badges.services.shared.errors import Conflict
 from badges.services.shared.messages import N_, message
 
@@ -31,13 +32,15 @@ def next_batch(session: Session, *, job_id: int, max_lines: int) -> list[ImportI
     """The next items to store, in the file's order, covering about `max_lines` lines (one item at least:
     a pathway with its ateliers is never cut in two)."""
     batch: list[ImportItem] = []
+    lines = 0
     found = session.scalars(
         select(ImportItem).where(ImportItem.job_id == job_id).order_by(ImportItem.position).limit(max_lines)
     )
     for item in found:
-        if batch and sum(i.lines for i in batch) + item.lines > max_lines:
+        if batch and lines + item.lines > max_lines:
             break
         batch.append(item)
+        lines += item.lines
     return batch
 
 
@@ -67,3 +70,13 @@ def lines_left(session: Session, *, job_id: int) -> int:
 def discard(session: Session, *, job_id: int) -> None:
     """Forget what is left (a job that failed for good keeps no personal data)."""
     session.execute(delete(ImportItem).where(ImportItem.job_id == job_id))
+
+
+def discard_abandoned(session: Session) -> int:
+    """Forget the items of every job that ended (done or failed) and still has some (its worker was killed
+    before it could delete them): how many items were deleted."""
+    ended = select(Job.id).where(Job.state.not_in(UNFINISHED))
+    result = session.execute(
+        delete(ImportItem).where(ImportItem.job_id.in_(ended)).execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]

@@ -50,6 +50,10 @@ IS_A_COMPONENT = message(
     "pathway_badge.is_a_component",
     N_("Ce badge compose le badge de parcours « %(name)s » : il ne peut pas devenir un badge de parcours."),
 )
+SHARED = message(
+    "pathway_badge.shared",
+    N_("Ce badge est partagé avec le réseau : arrêtez de le partager avant d'en faire un badge de parcours."),
+)
 REVOKED_WITH_COMPONENT = "Un badge de ce parcours a été révoqué."
 
 MAX_COMPONENTS = 30
@@ -88,11 +92,15 @@ class Progress:
 
 def parse(session: Session, raw: Any, *, issuer: Issuer, current: BadgeClass | None) -> Spec | None:
     """Check a rule {"pathway", "components", "at_least"?, "min_ateliers"?, "min_hours"?} (None: not a pathway
-    badge); every object named must belong to `issuer`, else a field error (nothing is written)."""
+    badge); every object named must belong to `issuer`, else a field error (nothing is written). A class
+    shared with the network cannot become one (shared_classes.share refuses the reverse): another tiers-lieu
+    would award it by a rule naming the creator's pathway and badges."""
     if raw is None:
         return None
     if not isinstance(raw, dict) or set(raw) - KEYS:
         raise InvalidInput({"pathway_badge": OBJECT})
+    if current is not None and current.shared_at is not None:
+        raise InvalidInput({"pathway_badge": SHARED})
     fields = Fields(raw)
     errors: dict[str, Message] = {}
     pathway_id = _pathway_id(session, raw.get("pathway"), issuer, errors)

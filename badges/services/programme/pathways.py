@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from badges.models import (
@@ -21,7 +21,7 @@ from badges.models import (
     User,
 )
 from badges.services.accounts import network, users
-from badges.services.programme import budgets, frameworks
+from badges.services.programme import budgets, class_scope, frameworks
 from badges.services.shared import lookup, profiles
 from badges.services.shared.errors import Conflict, InvalidInput, NotFound
 from badges.services.shared.messages import N_, Message, message
@@ -98,8 +98,7 @@ def _references(session: Session, issuer: Issuer, data: dict[str, Any], fields: 
                     # Its own classes, and those other tiers-lieux share: naming one in a pathway lets
                     # the pathway's grids award it by its rules (badge_classes.auto_awarded).
                     select(BadgeClass).where(
-                        BadgeClass.public_id.in_(ids),
-                        or_(BadgeClass.issuer_id == issuer.id, BadgeClass.shared_at.is_not(None)),
+                        BadgeClass.public_id.in_(ids), class_scope.own_or_shared(issuer.id)
                     )
                 )
             )
@@ -145,19 +144,16 @@ def _check_consistency(pathway: Pathway) -> None:
 
 
 def create_pathway(session: Session, *, issuer: Issuer, data: dict[str, Any], now: datetime) -> Pathway:
-    values = _pathway_values(session, issuer, data, partial=False)
-    pathway = Pathway(issuer=issuer, created_at=now, **values)
-    if pathway.budget_euros is None:
-        pathway.budget_euros = budgets.default_budget(pathway.type)
-    _check_consistency(pathway)
+    pathway = check_pathway(session, issuer=issuer, data=data)
+    pathway.issuer, pathway.created_at = issuer, now
     session.add(pathway)
     return pathway
 
 
 def check_pathway(session: Session, *, issuer: Issuer, data: dict[str, Any]) -> Pathway:
-    """The pathway create_pathway would make, checked the same way but linked to nothing and never added
-    (an import checks every row of its file before a job stores any). `data` names no agency, counsellor
-    or badge class: those would link the draft to stored rows."""
+    """The pathway create_pathway makes, checked but linked to nothing and never added (an import checks
+    every row of its file before a job stores any). `data` names no agency, counsellor or badge class:
+    those would link the draft to stored rows."""
     pathway = Pathway(issuer_id=issuer.id, **_pathway_values(session, issuer, data, partial=False))
     if pathway.budget_euros is None:
         pathway.budget_euros = budgets.default_budget(pathway.type)

@@ -12,7 +12,7 @@ beneficiaries (the export writes them); `present` is oui or non.
 Every row is checked first by the rules the screens use (pathways.check_pathway, check_atelier, the
 tiers-lieu's people), adding nothing: a single bad cell refuses the file, every bad row is reported with
 its line, column and a French message. The checked pathways (`check`) are then created by the same
-services (`store`): by a job, one pathway at a time (jobs/imports.py), or at once (`import_programme`).
+services (`store`), by a job, one pathway at a time (jobs/imports.py).
 The export writes the same columns, so an exported file imports as it was.
 """
 
@@ -279,14 +279,6 @@ def store(session: Session, *, issuer: Issuer, plan: PathwayPlan, now: datetime)
         if item["attendance"]:
             pathways.record_attendance(session, atelier=atelier, data={"attendance": item["attendance"]})
     return pathway
-
-
-def import_programme(session: Session, *, issuer: Issuer, raw: bytes, now: datetime) -> list[Pathway]:
-    """Check the whole file, then create its pathways, ateliers and attendance (RowErrors before anything
-    is added). The staff screens stage the checked plans for a job instead (jobs/imports.py)."""
-    return [
-        store(session, issuer=issuer, plan=plan, now=now) for plan in check(session, issuer=issuer, raw=raw)
-    ]
 
 
 def export_rows(session: Session, *, issuer: Issuer) -> list[list[str]]:

@@ -9,8 +9,8 @@ from collections import defaultdict
 from datetime import date, timedelta
 from typing import TypedDict
 
-from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
 
 from badges.models import (
     Agency,
@@ -23,7 +23,7 @@ from badges.models import (
     Role,
     User,
 )
-from badges.services.programme import badge_classes, frameworks, pathways, rules
+from badges.services.programme import badge_classes, class_scope, frameworks, pathways, rules
 
 VIEWS = ("semaine", "mois")
 Choice = tuple[str, str]
@@ -204,18 +204,16 @@ def pathway_choices(session: Session, *, issuer: Issuer) -> PathwayChoices:
     # Its own classes, then those other tiers-lieux share (named with their creator).
     badges = session.scalars(
         select(BadgeClass)
-        .where(or_(BadgeClass.issuer_id == issuer.id, BadgeClass.shared_at.is_not(None)))
+        .where(class_scope.own_or_shared(issuer.id))
         .order_by(BadgeClass.issuer_id != issuer.id, BadgeClass.name)
+        .options(selectinload(BadgeClass.issuer))
     )
     return {
         "agencies": [(a.public_id, a.name) for a in agencies],
         "counsellors": [
             (u.public_id, f"{u.name} ({u.agency.name})" if u.agency else u.name) for u in counsellors
         ],
-        "badge_classes": [
-            (b.public_id, b.name if b.issuer_id == issuer.id else f"{b.name} ({b.issuer.name})")
-            for b in badges
-        ],
+        "badge_classes": [(b.public_id, class_scope.label(b, issuer.id)) for b in badges],
     }
 
 

@@ -10,11 +10,12 @@ creator's pathway and badges).
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session, selectinload
 
 from badges.models import BadgeClass, Credential, Issuer
 from badges.services.programme import badge_classes, pathway_badges
@@ -42,7 +43,7 @@ def share(session: Session, *, badge: BadgeClass, now: datetime) -> None:
         badge.shared_at = now
 
 
-def stop_sharing(session: Session, *, badge: BadgeClass) -> None:
+def stop_sharing(badge: BadgeClass) -> None:
     """No new award by another tiers-lieu from now on; the awards made stay valid (nothing is revoked)."""
     badge.shared_at = None
 
@@ -61,15 +62,20 @@ def for_awarding(session: Session, *, issuer: Issuer, public_id: str) -> BadgeCl
     return found
 
 
+def shared_query(*, but_of: Collection[int] | None) -> Select[BadgeClass]:
+    """The classes shared now, but those of the tiers-lieux `but_of` (None: every one), by name; their
+    creator and revisions loaded with them (a listing reads both for each class)."""
+    query = select(BadgeClass).where(BadgeClass.shared_at.is_not(None))
+    if but_of is not None:
+        query = query.where(BadgeClass.issuer_id.not_in(list(but_of)))
+    return query.order_by(BadgeClass.name, BadgeClass.id).options(
+        selectinload(BadgeClass.issuer), selectinload(BadgeClass.revisions)
+    )
+
+
 def shared_by_others(session: Session, issuer: Issuer) -> list[BadgeClass]:
     """Classes other tiers-lieux share now, by name: what this tiers-lieu may award besides its own."""
-    return list(
-        session.scalars(
-            select(BadgeClass)
-            .where(BadgeClass.issuer_id != issuer.id, BadgeClass.shared_at.is_not(None))
-            .order_by(BadgeClass.name, BadgeClass.id)
-        )
-    )
+    return list(session.scalars(shared_query(but_of=[issuer.id])))
 
 
 @dataclass(frozen=True)

@@ -72,10 +72,18 @@ def create(
 
 
 def unfinished(
-    session: Session, *, kind: str, credential_id: int | None = None, user_id: int | None = None
+    session: Session,
+    *,
+    kind: str,
+    credential_id: int | None = None,
+    user_id: int | None = None,
+    key_prefix: str | None = None,
 ) -> Job | None:
-    """A job of this kind for this subject that is still queued, running or waiting for a retry."""
+    """The newest job of this kind for this subject (or whose key starts with `key_prefix`) that is still
+    queued, running or waiting for a retry."""
     query = select(Job).where(Job.kind == kind, Job.state.in_(UNFINISHED))
+    if key_prefix is not None:
+        query = query.where(Job.key.startswith(key_prefix, autoescape=True))
     if credential_id is not None:
         query = query.where(Job.credential_id == credential_id)
     if user_id is not None:

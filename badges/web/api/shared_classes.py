@@ -6,10 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, jsonify
-from sqlalchemy import select
 
 from badges.models import BadgeClass
 from badges.services.credentials import revisions
+from badges.services.programme import shared_classes
 from badges.web.api import bp, paginate
 from badges.web.api.inputs import PAGE, accepts
 from badges.web.api.scope import readable_issuers
@@ -37,8 +37,5 @@ def shared_class_json(badge: BadgeClass) -> dict[str, Any]:
 @accepts(query=PAGE)
 def list_shared_badge_classes() -> Response:
     """Staff: the classes other tiers-lieux share now; coordinators: every shared class of the network."""
-    query = select(BadgeClass).where(BadgeClass.shared_at.is_not(None))
-    scope = readable_issuers()
-    if scope is not None:
-        query = query.where(BadgeClass.issuer_id.not_in(scope))
-    return jsonify(paginate(query.order_by(BadgeClass.name, BadgeClass.id), shared_class_json))
+    query = shared_classes.shared_query(but_of=readable_issuers())
+    return jsonify(paginate(query, shared_class_json))

@@ -15,9 +15,7 @@ from badges.db import get_session
 from badges.jobs import imports
 from badges.models import Role
 from badges.models.job import DONE, FAILED, RETRYING
-from badges.services.shared.messages import DECLARED
-from badges.web.i18n import say
-from badges.web.job_status import at
+from badges.web import job_status
 from badges.web.staff import bp
 from badges.web.staff.access import own_issuer, role_required
 from badges.web.staff.identity import signed_in
@@ -55,10 +53,9 @@ def _stopped(found: imports.Importing) -> str:
         text = _(
             "L’import s’est arrêté : %(done)s lignes sur %(total)s sont importées.", done=done, total=total
         )
-    said = DECLARED.get(found.last_error or "")
-    parts = [text, say(said) if said is not None else ""]
+    parts = [text, job_status.reason(found) or ""]
     if found.state == RETRYING and found.next_attempt_at is not None:
-        parts.append(_("Nouvel essai à %(time)s.", time=at(found.next_attempt_at)))
+        parts.append(_("Nouvel essai à %(time)s.", time=job_status.at(found.next_attempt_at)))
     else:
         parts.append(_("Échec définitif : corrigez les données, puis importez les lignes qui restent."))
     return " ".join(p for p in parts if p)

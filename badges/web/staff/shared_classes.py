@@ -34,7 +34,7 @@ def badge_class_share(badge_class_id: str) -> Response | tuple[str, int]:
             shared_classes.share(session, badge=badge, now=now())
             said = _("Le badge est partagé : les autres tiers-lieux du réseau peuvent le délivrer.")
         elif action == "stop":
-            shared_classes.stop_sharing(session, badge=badge)
+            shared_classes.stop_sharing(badge)
             said = _(
                 "Le badge n’est plus partagé. "
                 "Les badges déjà délivrés par les autres tiers-lieux restent valides."

@@ -43,8 +43,14 @@ def good_file(people) -> bytes:
     )
 
 
+def import_file(session, issuer, raw: bytes, now) -> list[Pathway]:
+    """What the import job does with a checked file: each pathway stored (RowErrors before anything)."""
+    plans = programme_io.check(session, issuer=issuer, raw=raw)
+    return [programme_io.store(session, issuer=issuer, plan=plan, now=now) for plan in plans]
+
+
 def test_a_programme_file_creates_pathways_ateliers_and_attendance(session, issuer, now, people):
-    created = programme_io.import_programme(session, issuer=issuer, raw=good_file(people), now=now)
+    created = import_file(session, issuer, good_file(people), now)
     assert [(p.title, p.budget_euros) for p in created] == [
         ("Premiers pas", 5000),
         ("Numérique et emploi", 12000),
@@ -69,7 +75,7 @@ def test_every_bad_row_is_reported_and_nothing_is_imported(session, keyring, lin
     )
     before = tables(session)
     with pytest.raises(RowErrors) as caught:
-        programme_io.import_programme(session, issuer=issuer, raw=raw, now=now)
+        import_file(session, issuer, raw, now)
     found = {(r["row"], r["field"]) for r in caught.value.said_rows}
     assert {
         (3, "type"),  # another value than line 2's
@@ -98,16 +104,16 @@ def test_every_bad_row_is_reported_and_nothing_is_imported(session, keyring, lin
 )
 def test_a_wrong_file_is_refused_as_a_whole(session, issuer, now, raw, said):
     with pytest.raises(RowErrors) as caught:
-        programme_io.import_programme(session, issuer=issuer, raw=raw, now=now)
+        import_file(session, issuer, raw, now)
     assert said in " ".join(caught.value.fields.values())
 
 
 def test_the_csv_export_imports_back_as_it_was(session, issuer, now, people):
-    programme_io.import_programme(session, issuer=issuer, raw=good_file(people), now=now)
+    import_file(session, issuer, good_file(people), now)
     before = programme_io.export_rows(session, issuer=issuer)
     exported = programme_io.export_csv(session, issuer=issuer)
     assert exported.startswith("\ufeff" + ";".join(programme_io.COLUMNS))
-    programme_io.import_programme(session, issuer=issuer, raw=exported.encode(), now=now)
+    import_file(session, issuer, exported.encode(), now)
     after = programme_io.export_rows(session, issuer=issuer)
     assert len(before) == 5 and Counter(map(tuple, after[1:])) == Counter(
         {tuple(row): 2 for row in before[1:]}
@@ -115,10 +121,8 @@ def test_the_csv_export_imports_back_as_it_was(session, issuer, now, people):
 
 
 def test_the_xlsx_export_imports_back_as_it_was(session, issuer, now, people):
-    programme_io.import_programme(session, issuer=issuer, raw=good_file(people), now=now)
+    import_file(session, issuer, good_file(people), now)
     before = programme_io.export_rows(session, issuer=issuer)
-    programme_io.import_programme(
-        session, issuer=issuer, raw=programme_io.export_xlsx(session, issuer=issuer), now=now
-    )
+    import_file(session, issuer, programme_io.export_xlsx(session, issuer=issuer), now)
     after = programme_io.export_rows(session, issuer=issuer)
     assert Counter(map(tuple, after[1:])) == Counter({tuple(row): 2 for row in before[1:]})

@@ -140,7 +140,7 @@ def test_a_class_not_shared_is_refused_to_another_tiers_lieu_and_nothing_is_stor
 def test_stopping_keeps_earlier_awards_valid_and_refuses_new_ones(session, keyring, links, now, network):
     creator, other, badge, person = network
     earlier = award_by_other(session, keyring, links, now, badge, person)
-    shared_classes.stop_sharing(session, badge=badge)
+    shared_classes.stop_sharing(badge)
     session.flush()
     second = make_beneficiary(session, other, now, email="chris@example.org")
     with pytest.raises(InvalidInput):
@@ -220,7 +220,7 @@ def test_a_grid_no_longer_awards_a_class_whose_sharing_stopped(session, keyring,
     cells = [(awa, D06, "N1"), (awa, D07, "N1")]
     waiting = grid(session, keyring, links, now, world.atelier, world.staff, cells)[1]
     assert {p.badge_class for p in waiting.pending} == {world.badge, shared}
-    shared_classes.stop_sharing(session, badge=shared)
+    shared_classes.stop_sharing(shared)
     session.flush()
     # Consent given after the stop: its own badge is issued, the shared one neither issued nor kept.
     consented = awarding.on_consent(session, Issuing(keyring, links, now), awa)

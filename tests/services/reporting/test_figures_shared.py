@@ -32,7 +32,7 @@ def test_a_shared_class_is_counted_per_tiers_lieu_and_stays_counted_after_the_st
     award(session, keyring, links, now, badge, relais, "c@example.org")
     # Awarded (earned) before the period: not counted in it.
     award(session, keyring, links, now, badge, atelier, "d@example.org", awarded_at=now - timedelta(days=400))
-    shared_classes.stop_sharing(session, badge=badge)
+    shared_classes.stop_sharing(badge)
     session.flush()
     period = Period(now.date() - timedelta(days=30), now.date())
     (row,) = shared_figures(session, period=period, creator_ids=None)

@@ -93,3 +93,14 @@ def test_the_list_and_the_detail_say_it_is_a_pathway_badge(staff, world, session
     assert post(staff, NEW, form(world)).status_code == 303
     page = text(staff.get("/staff/badge-classes"))
     assert "Badge de parcours « " in page and f"obtenir le badge {world.award.badge_class.name}." in page
+
+
+def test_a_class_shared_with_the_network_cannot_become_a_pathway_badge(staff, world, session, now):
+    shared = make_badge_class(session, world.issuer, now, name="Badge partagé")
+    shared.shared_at = now
+    session.commit()
+    response = post(staff, f"/staff/badge-classes/{shared.public_id}/edit", form(world, name="Badge partagé"))
+    assert response.status_code == 422
+    assert 'id="erreur-rule_mode"' in response.get_data(as_text=True)
+    assert "Ce badge est partagé avec le réseau : arrêtez de le partager" in text(response)
+    assert count_committed(session, PathwayBadge) == 0

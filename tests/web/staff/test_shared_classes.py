@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import Engine, event, func, select
 
 from badges.models import BadgeClass, Credential
 from tests.factories import make_badge_class, make_beneficiary, make_pathway, make_staff
@@ -180,3 +180,35 @@ def test_a_pathway_may_name_a_shared_class_never_one_not_shared(client, session,
     made = post(client, "/staff/pathways/new", {**data, "badge_classes": badge.public_id})
     assert made.status_code == 303
     assert "Réserver un train en ligne" in text(client.get(made.headers["Location"]))
+
+
+def test_the_api_lists_shared_classes_in_as_many_reads_whatever_their_number(client, session, world, now):
+    """Each class's creator and latest revision are loaded with the page, not one query per class."""
+    _, token = make_staff(session, world.other_issuer, now)
+    headers = {"Authorization": f"Bearer {token}"}
+
+    def share_new(name: str) -> None:
+        make_badge_class(session, world.issuer, now, name=name).shared_at = now
+        session.commit()
+
+    def statements() -> tuple[int, int]:
+        seen: list[str] = []
+
+        def listener(_conn, _cursor, statement, *_args):
+            if statement.startswith("SELECT") and "api_token" not in statement:  # the listing's own reads
+                seen.append(statement)
+
+        session.expunge_all()  # nothing already loaded by this test helps the request
+        event.listen(Engine, "before_cursor_execute", listener)
+        try:
+            listed = client.get("/api/v1/shared-badge-classes", headers=headers).json
+        finally:
+            event.remove(Engine, "before_cursor_execute", listener)
+        return listed["total"], len(seen)
+
+    share_new("Classe 0")
+    one, few = statements()
+    for n in range(1, 5):
+        share_new(f"Classe {n}")
+    many, after = statements()
+    assert (one, many) == (1, 5) and after == few
