@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from badges.models import BadgeClass, BadgeRevision, Endorsement, Endorser, Issuer, Role, User
@@ -135,6 +136,8 @@ def endorse(
     kind, target_id, comment = validate(data)
     target = find_target(session, kind=kind, target_id=target_id, links=links)
     endorser = endorser_of(session, keyring, actor=actor, settings=settings, links=links, now=now)
+    # One endorser's endorsements one at a time: the check below sees what a concurrent one committed.
+    endorsers.lock(session, endorser)
     if _active(session, endorser, target) is not None:
         raise InvalidInput({"id": ALREADY})
     row = Endorsement(
@@ -147,8 +150,7 @@ def endorse(
         created_at=now,
         ob3_credential="",
     )
-    session.add(row)
-    session.flush()
+    _insert_once(session, row)
     unsigned = ob3.endorsement_credential(
         credential_id=links.endorsement(row.public_id),
         endorser=endorsers.profile_data(endorser, links),
@@ -161,6 +163,16 @@ def endorse(
     signed = endorsers.sign(session, keyring, endorser=endorser, unsigned=unsigned, links=links, now=now)
     row.ob3_credential = json.dumps(signed, ensure_ascii=False, separators=(",", ":"))
     return row
+
+
+def _insert_once(session: Session, row: Endorsement) -> None:
+    """The unique index of active endorsements is the last word: a duplicate that got past the check above
+    is told "already", as a sequential one is, never a 500."""
+    try:
+        with session.begin_nested():
+            session.add(row)
+    except IntegrityError:
+        raise InvalidInput({"id": ALREADY}) from None
 
 
 def _active(session: Session, endorser: Endorser, target: Target) -> Endorsement | None:

@@ -7,7 +7,8 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from badges.models import Agency, Endorsement, Endorser, EndorserKey
@@ -25,11 +26,13 @@ def network_endorser(
     session: Session, keyring: Keyring, *, name: str, email: str, links: Links, now: datetime
 ) -> Endorser:
     """The coordination of the network, created with its key and status list on first use."""
-    found = session.scalars(select(Endorser).where(Endorser.slug == NETWORK_SLUG)).first()
-    if found is not None:
-        return found
-    return _create(
-        session, keyring, slug=NETWORK_SLUG, name=name, email=email, agency=None, links=links, now=now
+    return _get_or_create(
+        session,
+        keyring,
+        select(Endorser).where(Endorser.slug == NETWORK_SLUG),
+        Endorser(slug=NETWORK_SLUG, name=name, url=links.endorser(NETWORK_SLUG), email=email, agency=None),
+        links=links,
+        now=now,
     )
 
 
@@ -37,40 +40,48 @@ def agency_endorser(
     session: Session, keyring: Keyring, *, agency: Agency, email: str, links: Links, now: datetime
 ) -> Endorser:
     """A partner agency as an endorser (named as the agency is), created on its first endorsement."""
-    found = session.scalars(select(Endorser).where(Endorser.agency_id == agency.id)).first()
-    if found is not None:
-        return found
     slug = f"agence-{agency.public_id}"
-    return _create(
-        session, keyring, slug=slug, name=agency.name, email=email, agency=agency, links=links, now=now
+    return _get_or_create(
+        session,
+        keyring,
+        select(Endorser).where(Endorser.agency_id == agency.id),
+        Endorser(slug=slug, name=agency.name, url=links.endorser(slug), email=email, agency=agency),
+        links=links,
+        now=now,
     )
 
 
-def _create(
+def _get_or_create(
     session: Session,
     keyring: Keyring,
+    query: Select[Endorser],
+    new: Endorser,
     *,
-    slug: str,
-    name: str,
-    email: str,
-    agency: Agency | None,
     links: Links,
     now: datetime,
 ) -> Endorser:
-    endorser = Endorser(
-        slug=slug, name=name, url=links.endorser(slug), email=email, agency=agency, created_at=now
-    )
-    session.add(endorser)
+    """The endorser the query finds, else `new` stored with its key and signed status list.
+
+    Two first endorsements at once: the unique slug (and agency) settle it, the loser's insert is undone
+    in its savepoint and it takes the winner's endorser; the key is made only once the row is in.
+    """
+    found = session.scalars(query).first()
+    if found is not None:
+        return found
+    new.created_at = now
+    try:
+        with session.begin_nested():
+            session.add(new)
+    except IntegrityError:
+        return session.scalars(query).one()
     key_id = new_public_id()
     info = keyring.generate("Ed25519", key_id)
     session.add(
-        EndorserKey(
-            public_id=key_id, endorser=endorser, public_multibase=info.multibase or "", created_at=now
-        )
+        EndorserKey(public_id=key_id, endorser=new, public_multibase=info.multibase or "", created_at=now)
     )
     session.flush()
-    sign_status_list(session, keyring, endorser=endorser, links=links, now=now)
-    return endorser
+    sign_status_list(session, keyring, endorser=new, links=links, now=now)
+    return new
 
 
 def by_slug(session: Session, slug: str) -> Endorser | None:
