@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from badges.models.badge import BadgeRevision
@@ -53,6 +53,8 @@ class Endorsement(PublicIdMixin, Base):
     __tablename__ = "endorsement"
     __table_args__ = (
         UniqueConstraint("endorser_id", "status_index"),
+        # Exactly one target: a tiers-lieu or a badge class revision, never both nor neither.
+        CheckConstraint("(issuer_id IS NULL) <> (badge_revision_id IS NULL)", name="one_target"),
         Index("ix_endorsement_revision", "badge_revision_id"),
         Index("ix_endorsement_issuer", "issuer_id"),
         # One active endorsement per endorser and target: two requests at once cannot both endorse (the

@@ -1,6 +1,7 @@
 """endorsements: endorsers (coordination, agencies), their Ed25519 keys and the endorsements they sign
 
-Three new tables; nothing existing changes. At most one active endorsement per endorser and target.
+Three new tables; nothing existing changes. One target each, and at most one active
+endorsement per endorser and target.
 
 Revision ID: 0010_endorse
 Revises: 0010_shared
@@ -87,6 +88,9 @@ def upgrade() -> None:
             ["endorser_id"], ["endorser.id"], name=op.f("fk_endorsement_endorser_id_endorser")
         ),
         sa.ForeignKeyConstraint(["issuer_id"], ["issuer.id"], name=op.f("fk_endorsement_issuer_id_issuer")),
+        sa.CheckConstraint(
+            "(issuer_id IS NULL) <> (badge_revision_id IS NULL)", name=op.f("ck_endorsement_one_target")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_endorsement")),
         sa.UniqueConstraint(
             "endorser_id", "status_index", name=op.f("uq_endorsement_endorser_id_status_index")

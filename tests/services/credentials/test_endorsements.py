@@ -225,3 +225,27 @@ def test_a_duplicate_that_passed_the_check_is_refused_as_already_not_a_database_
         endorse(session, keyring, links, now, agent, target="badge_class", id=badge.public_id, comment="Re.")
     assert refused.value.fields == {"id": "Vous recommandez déjà ceci."}
     assert count(session, Endorsement) == 1
+
+
+@pytest.mark.parametrize("targets", ["both", "neither"])
+def test_the_database_refuses_an_endorsement_of_both_a_place_and_a_badge_or_of_neither(
+    session, keyring, links, now, targets
+):
+    issuer = make_issuer(session, keyring, links, now)
+    badge = make_badge_class(session, issuer, now)
+    agent = counsellor(session, now)
+    given = endorse(session, keyring, links, now, agent, target="issuer", id=issuer.slug, comment="Bien.")
+    other = make_issuer(session, keyring, links, now)
+    odd = Endorsement(
+        endorser=given.endorser,
+        issuer=other if targets == "both" else None,
+        badge_revision=revisions.latest_of(badge) if targets == "both" else None,
+        comment="Bien.",
+        status_index=given.status_index + 1,
+        created_at=now,
+        ob3_credential="",
+    )
+    refused = pytest.raises(IntegrityError, match="ck_endorsement_one_target|CHECK constraint failed")
+    with refused, session.begin_nested():
+        session.add(odd)
+    assert count(session, Endorsement) == 1
