@@ -4,17 +4,17 @@ and status list, published like an issuer's (issue 16). Endorsements themselves:
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 
-from sqlalchemy import Select, select, update
+from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from badges.models import Agency, Endorsement, Endorser, EndorserKey
 from badges.models.base import new_public_id
+from badges.services.credentials import status_lists
 from badges.services.credentials.links import Links
-from badges.services.crypto import dataintegrity, statuslist
+from badges.services.crypto import dataintegrity
 from badges.services.crypto.keyring import Keyring
 from badges.services.openbadges import ob2, ob3
 from badges.services.openbadges.common import IssuerData
@@ -123,20 +123,8 @@ def sign(
 
 
 def lock(session: Session, endorser: Endorser) -> None:
-    """Serialise changes of one endorser's list (see status_lists.lock for the SQLite and PostgreSQL ways)."""
-    if session.get_bind().dialect.name == "sqlite":
-        session.execute(
-            update(Endorser)
-            .where(Endorser.id == endorser.id)
-            .values(slug=Endorser.slug)
-            .execution_options(synchronize_session=False)
-        )
-    session.scalars(
-        select(Endorser)
-        .where(Endorser.id == endorser.id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).one()
+    """Serialise changes of one endorser's endorsements and list (as an issuer's list is locked)."""
+    status_lists.lock_row(session, Endorser, Endorser.id == endorser.id, touch=Endorser.slug)
 
 
 def sign_status_list(
@@ -149,15 +137,17 @@ def sign_status_list(
             Endorsement.endorser_id == endorser.id, Endorsement.withdrawn_at.is_not(None)
         )
     )
-    url = links.endorser_status(endorser.slug)
-    unsigned = ob3.status_list_credential(
-        list_url=url,
-        issuer_id=links.endorser(endorser.slug),
-        encoded_list=statuslist.encode(list(withdrawn), endorser.status_list_size),
-        valid_from=now,
+    key = signing_key(session, endorser)
+    endorser.status_list = status_lists.signed_list(
+        keyring,
+        revoked=list(withdrawn),
+        size=endorser.status_list_size,
+        list_url=links.endorser_status(endorser.slug),
+        owner_id=links.endorser(endorser.slug),
+        key_id=key.public_id,
+        method=links.endorser_key(endorser.slug, key.public_id),
+        now=now,
     )
-    signed = sign(session, keyring, endorser=endorser, unsigned=unsigned, links=links, now=now)
-    endorser.status_list = json.dumps(signed, ensure_ascii=False, separators=(",", ":"))
 
 
 def methods(session: Session, endorser: Endorser, links: Links) -> list[dict]:
