@@ -18,12 +18,10 @@ from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from badges.services.crypto import CryptoError, dataintegrity
 from badges.services.openbadges import contexts
 from badges.services.shared.messages import N_, Message, Translate, french, message
 from badges.services.verification import common
-from badges.services.verification.key_resolution import KeyResolutionError, resolve_ed25519
-from badges.services.verification.ob3_checks import EDDSA_OK, check_contexts, crypto_message
+from badges.services.verification.ob3_checks import check_contexts, check_key, check_schema, check_signature
 from badges.services.verification.report import Check, Report
 from badges.services.verification.sources import FetchError, Source, get_json
 from badges.services.verification.status_checks import check_status
@@ -37,9 +35,6 @@ MAX_DEPTH = 2
 
 NOT_ENDORSEMENT = message(
     "check.endorsement.not_endorsement", N_("Ce n'est pas une recommandation (EndorsementCredential).")
-)
-SCHEMA_ERRORS = message(
-    "check.endorsement.schema_errors", N_("Non conforme au schéma Open Badges 3.0 : %(errors)s")
 )
 SCHEMA_OK = message(
     "check.endorsement.schema_ok", N_("Conforme au schéma Open Badges 3.0 (EndorsementCredential).")
@@ -217,11 +212,7 @@ def check_one(
 
 
 def _check_content(endorsement: dict[str, Any], claim: dict[str, Any], subject: str, report: Report) -> None:
-    errors = contexts.endorsement_schema_errors(endorsement)
-    if errors:
-        report.fail("schema", SCHEMA_ERRORS(errors=" ; ".join(errors[:3])))
-    else:
-        report.ok("schema", SCHEMA_OK)
+    check_schema(endorsement, report, errors_of=contexts.endorsement_schema_errors, ok=SCHEMA_OK)
     if claim.get("id") != subject:
         report.fail("subject", OTHER_SUBJECT(subject=str(claim.get("id")), expected=subject))
     else:
@@ -229,22 +220,11 @@ def _check_content(endorsement: dict[str, Any], claim: dict[str, Any], subject: 
 
 
 def _check_proof(endorsement: dict[str, Any], source: Source, report: Report) -> None:
+    """The same key and signature checks as a badge's, the key published by the endorser."""
     proofs = common.as_list(endorsement.get("proof"))
     if len(proofs) != 1 or not isinstance(proofs[0], dict):
         report.fail("signature", NO_PROOF)
         return
-    method = str(proofs[0].get("verificationMethod"))
-    try:
-        key = resolve_ed25519(source, method, issuer_id=common.issuer_id(endorsement))
-    except KeyResolutionError as exc:
-        report.fail("key", exc.said, cause=exc.cause)
-        return
-    if common.distrusted_key(key.revoked, common.parse_created(proofs[0]), report):
-        return
-    report.ok("key", KEY_OK(method=method))
-    try:
-        dataintegrity.verify(endorsement, resolve_key=lambda _method: key.public_key)
-    except CryptoError as exc:
-        report.fail("signature", crypto_message(exc.code))
-        return
-    report.ok("signature", EDDSA_OK)
+    key = check_key(endorsement, proofs[0], common.issuer_id(endorsement), source, report, found=KEY_OK)
+    if key is not None:
+        check_signature(endorsement, key, report)

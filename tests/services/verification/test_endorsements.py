@@ -234,3 +234,16 @@ def test_a_badge_awarded_after_endorsements_carries_them_and_each_is_counted_onc
     copy_of = {**signed, "credentialSubject": {**signed["credentialSubject"]}}
     general = verification.verify_value(copy_of, source=LocalSource(session, links), now=now)
     assert general.valid, [c.to_dict() for c in general.checks if not c.passed]
+
+
+def test_an_endorsement_proof_naming_no_key_is_refused_as_a_badge_proof_is(session, keyring, links, now):
+    award = make_award(session, keyring, links, now)
+    _, row = endorse_award_class(session, keyring, links, now, award)
+    doc = endorsements.signed(row)
+    proof = doc["proof"][0] if isinstance(doc["proof"], list) else doc["proof"]
+    del proof["verificationMethod"]
+    subject = links.achievement(award.badge_class.public_id)
+    result = endorsement_checks.check_one(doc, subject=subject, source=LocalSource(session, links), now=now)
+    assert not result.counted
+    assert [(c.name, c.code) for c in result.checks if not c.passed] == [("key", "check.key.no_method")]
+    assert {c.name: c.code for c in result.checks}["schema"] == "check.endorsement.schema_ok"
