@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from badges.models.badge import BadgeRevision
@@ -53,8 +53,28 @@ class Endorsement(PublicIdMixin, Base):
     __tablename__ = "endorsement"
     __table_args__ = (
         UniqueConstraint("endorser_id", "status_index"),
+        # Exactly one target: a tiers-lieu or a badge class revision, never both nor neither.
+        CheckConstraint("(issuer_id IS NULL) <> (badge_revision_id IS NULL)", name="one_target"),
         Index("ix_endorsement_revision", "badge_revision_id"),
         Index("ix_endorsement_issuer", "issuer_id"),
+        # One active endorsement per endorser and target: two requests at once cannot both endorse (the
+        # loser's insert fails and is told "already"); a withdrawn one does not stop endorsing again.
+        Index(
+            "uq_endorsement_active_issuer",
+            "endorser_id",
+            "issuer_id",
+            unique=True,
+            postgresql_where=text("withdrawn_at IS NULL"),
+            sqlite_where=text("withdrawn_at IS NULL"),
+        ),
+        Index(
+            "uq_endorsement_active_revision",
+            "endorser_id",
+            "badge_revision_id",
+            unique=True,
+            postgresql_where=text("withdrawn_at IS NULL"),
+            sqlite_where=text("withdrawn_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from badges.models import Endorsement, Endorser
+from badges.db import engine_of
+from badges.models import Endorsement, Endorser, Role
+from badges.services.accounts import users
 from tests.factories import count_committed, make_badge_class, make_coordinator, make_issuer, make_staff
+from tests.services.credentials.test_endorsement_listing import statements
 from tests.web.test_api_delivery import make_counsellor
 
 URL = "/api/v1/endorsements"
@@ -90,3 +93,48 @@ def test_bad_input_is_a_422_by_field_and_nothing_is_stored(client, session, worl
     assert answer.status_code == 422
     assert field in answer.json["error"]["fields"]
     assert count_committed(session, Endorsement) == 0
+
+
+def test_a_counsellor_without_agency_is_refused_everything_with_the_same_reason(client, session, world, now):
+    body = {"target": "issuer", "id": world["issuer"].slug, "comment": "Le réseau reconnaît ce tiers-lieu."}
+    made = client.post(URL, json=body, headers=world["coordinator"]).json
+    user = users.create_user(
+        session,
+        email="sans@agence.example",
+        name="Sans",
+        role=Role.COUNSELLOR,
+        issuer=None,
+        password=None,
+        now=now,
+    )
+    headers = {"Authorization": f"Bearer {users.create_token(session, user=user, label='test', now=now)}"}
+    session.commit()
+    answers = [
+        client.post(URL, json=body, headers=headers),
+        client.get(URL, headers=headers),
+        client.post(f"{URL}/{made['id']}/withdraw", headers=headers),
+    ]
+    assert [answer.status_code for answer in answers] == [403, 403, 403]
+    assert {answer.json["error"]["message"] for answer in answers} == {
+        "Votre compte n'est rattaché à aucune agence : vous ne pouvez pas recommander."
+    }
+    assert count_committed(session, Endorsement) == 1
+
+
+def test_the_listing_reads_its_endorsements_in_the_same_number_of_statements_however_many(
+    client, session, keyring, links, now, world
+):
+    counts = []
+    for n in range(3):
+        other = make_issuer(session, keyring, links, now)
+        badge = make_badge_class(session, other, now)
+        for target, target_id in (("issuer", other.slug), ("badge_class", badge.public_id)):
+            body = {"target": target, "id": target_id, "comment": f"Bien {n}."}
+            assert client.post(URL, json=body, headers=world["counsellor"]).status_code == 201
+        session.expire_all()  # the requests share this test's session: nothing loaded, as in a new one
+        count, listed = statements(
+            engine_of(client.application), lambda: client.get(URL, headers=world["counsellor"])
+        )
+        counts.append(count)
+        assert listed.status_code == 200 and listed.json["total"] == 2 * (n + 1)
+    assert len(set(counts)) == 1, counts

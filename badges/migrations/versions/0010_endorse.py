@@ -1,6 +1,7 @@
 """endorsements: endorsers (coordination, agencies), their Ed25519 keys and the endorsements they sign
 
-Three new tables; nothing existing changes.
+Three new tables; nothing existing changes. One target each, and at most one active
+endorsement per endorser and target.
 
 Revision ID: 0010_endorse
 Revises: 0010_shared
@@ -18,6 +19,8 @@ revision: str = "0010_endorse"
 down_revision: str | None = "0010_shared"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+
+ACTIVE = sa.text("withdrawn_at IS NULL")
 
 
 def upgrade() -> None:
@@ -85,6 +88,9 @@ def upgrade() -> None:
             ["endorser_id"], ["endorser.id"], name=op.f("fk_endorsement_endorser_id_endorser")
         ),
         sa.ForeignKeyConstraint(["issuer_id"], ["issuer.id"], name=op.f("fk_endorsement_issuer_id_issuer")),
+        sa.CheckConstraint(
+            "(issuer_id IS NULL) <> (badge_revision_id IS NULL)", name=op.f("ck_endorsement_one_target")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_endorsement")),
         sa.UniqueConstraint(
             "endorser_id", "status_index", name=op.f("uq_endorsement_endorser_id_status_index")
@@ -93,9 +99,23 @@ def upgrade() -> None:
     )
     op.create_index("ix_endorsement_issuer", "endorsement", ["issuer_id"], unique=False)
     op.create_index("ix_endorsement_revision", "endorsement", ["badge_revision_id"], unique=False)
+    for name, target in (
+        ("uq_endorsement_active_issuer", "issuer_id"),
+        ("uq_endorsement_active_revision", "badge_revision_id"),
+    ):
+        op.create_index(
+            name,
+            "endorsement",
+            ["endorser_id", target],
+            unique=True,
+            postgresql_where=ACTIVE,
+            sqlite_where=ACTIVE,
+        )
 
 
 def downgrade() -> None:
+    op.drop_index("uq_endorsement_active_revision", table_name="endorsement")
+    op.drop_index("uq_endorsement_active_issuer", table_name="endorsement")
     op.drop_index("ix_endorsement_revision", table_name="endorsement")
     op.drop_index("ix_endorsement_issuer", table_name="endorsement")
     op.drop_table("endorsement")

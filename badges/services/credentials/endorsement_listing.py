@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session, contains_eager, joinedload
 
 from badges.models import BadgeClass, BadgeRevision, Endorsement, Issuer, User
 from badges.services.credentials import endorsements
@@ -38,7 +38,10 @@ def targets(session: Session) -> list[TargetOption]:
     places = session.scalars(select(Issuer).order_by(Issuer.name))
     options = [TargetOption(f"issuer:{p.slug}", "issuer", p.name, p.name) for p in places]
     classes = session.scalars(
-        select(BadgeClass).join(BadgeClass.issuer).order_by(Issuer.name, BadgeClass.name)
+        select(BadgeClass)
+        .join(BadgeClass.issuer)
+        .options(contains_eager(BadgeClass.issuer))
+        .order_by(Issuer.name, BadgeClass.name)
     )
     options += [
         TargetOption(f"badge_class:{b.public_id}", "badge_class", b.name, b.issuer.name) for b in classes
@@ -46,14 +49,25 @@ def targets(session: Session) -> list[TargetOption]:
     return options
 
 
-def given(session: Session, actor: User) -> list[GivenRow]:
-    """The endorsements of the actor's endorser, newest first."""
-    rows = session.scalars(
+def given_query(actor: User) -> Select[Endorsement]:
+    """The endorsements of the actor's endorser, newest first, with what a listing shows of each (staff
+    page, API) loaded in the same statement."""
+    revision = joinedload(Endorsement.badge_revision)
+    return (
         select(Endorsement)
         .where(endorsements.given_by(actor))
+        .options(
+            joinedload(Endorsement.endorser),
+            joinedload(Endorsement.issuer),
+            revision.joinedload(BadgeRevision.badge_class).joinedload(BadgeClass.issuer),
+        )
         .order_by(Endorsement.created_at.desc(), Endorsement.id.desc())
     )
-    return [_row(row) for row in rows]
+
+
+def given(session: Session, actor: User) -> list[GivenRow]:
+    """The endorsements of the actor's endorser, newest first."""
+    return [_row(row) for row in session.scalars(given_query(actor))]
 
 
 def _row(row: Endorsement) -> GivenRow:

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from badges.models import BadgeClass, BadgeRevision, Endorsement, Endorser, Issuer, Role, User
@@ -21,7 +22,7 @@ from badges.services.credentials.links import Links
 from badges.services.crypto.keyring import Keyring
 from badges.services.openbadges import ob2, ob3
 from badges.services.shared.errors import InvalidInput, NotAllowed, NotFound
-from badges.services.shared.messages import N_, message
+from badges.services.shared.messages import N_, Message, message
 from badges.services.shared.validation import Fields
 
 TARGETS = ("issuer", "badge_class")
@@ -69,21 +70,35 @@ def endorser_of(
     now: datetime,
 ) -> Endorser:
     """Coordinators endorse for the network, counsellors for their agency; nobody else endorses."""
+    check_may_endorse(actor)
     if actor.role == Role.COORDINATOR:
         return endorsers.network_endorser(
             session, keyring, name=settings.network_name, email=settings.email, links=links, now=now
         )
-    if actor.role == Role.COUNSELLOR:
-        if actor.agency is None:
-            raise NotAllowed(NO_AGENCY)
-        return endorsers.agency_endorser(
-            session, keyring, agency=actor.agency, email=settings.email, links=links, now=now
-        )
-    raise NotAllowed(NOT_AN_ENDORSER)
+    assert actor.agency is not None  # a counsellor of an agency: check_may_endorse refused the others
+    return endorsers.agency_endorser(
+        session, keyring, agency=actor.agency, email=settings.email, links=links, now=now
+    )
 
 
 def may_endorse(actor: User) -> bool:
-    return actor.role == Role.COORDINATOR or (actor.role == Role.COUNSELLOR and actor.agency_id is not None)
+    return _refusal(actor) is None
+
+
+def check_may_endorse(actor: User) -> None:
+    """The one rule of who endorses (staff and API alike): the coordination, and the counsellors of an
+    agency; anyone else is refused (403), a counsellor without an agency told why."""
+    refusal = _refusal(actor)
+    if refusal is not None:
+        raise NotAllowed(refusal)
+
+
+def _refusal(actor: User) -> Message | None:
+    if actor.role == Role.COORDINATOR:
+        return None
+    if actor.role == Role.COUNSELLOR:
+        return None if actor.agency_id is not None else NO_AGENCY
+    return NOT_AN_ENDORSER
 
 
 def validate(data: dict[str, Any]) -> tuple[str, str, str]:
@@ -130,11 +145,12 @@ def endorse(
     now: datetime,
 ) -> Endorsement:
     """Check everything, then sign; nothing is stored when the input or the role is refused."""
-    if not may_endorse(actor):
-        raise NotAllowed(NO_AGENCY if actor.role == Role.COUNSELLOR else NOT_AN_ENDORSER)
+    check_may_endorse(actor)
     kind, target_id, comment = validate(data)
     target = find_target(session, kind=kind, target_id=target_id, links=links)
     endorser = endorser_of(session, keyring, actor=actor, settings=settings, links=links, now=now)
+    # One endorser's endorsements one at a time: the check below sees what a concurrent one committed.
+    endorsers.lock(session, endorser)
     if _active(session, endorser, target) is not None:
         raise InvalidInput({"id": ALREADY})
     row = Endorsement(
@@ -147,8 +163,7 @@ def endorse(
         created_at=now,
         ob3_credential="",
     )
-    session.add(row)
-    session.flush()
+    _insert_once(session, row)
     unsigned = ob3.endorsement_credential(
         credential_id=links.endorsement(row.public_id),
         endorser=endorsers.profile_data(endorser, links),
@@ -161,6 +176,16 @@ def endorse(
     signed = endorsers.sign(session, keyring, endorser=endorser, unsigned=unsigned, links=links, now=now)
     row.ob3_credential = json.dumps(signed, ensure_ascii=False, separators=(",", ":"))
     return row
+
+
+def _insert_once(session: Session, row: Endorsement) -> None:
+    """The unique index of active endorsements is the last word: a duplicate that got past the check above
+    is told "already", as a sequential one is, never a 500."""
+    try:
+        with session.begin_nested():
+            session.add(row)
+    except IntegrityError:
+        raise InvalidInput({"id": ALREADY}) from None
 
 
 def _active(session: Session, endorser: Endorser, target: Target) -> Endorsement | None:
@@ -192,8 +217,10 @@ def _free_index(session: Session, endorser: Endorser) -> int:
 
 def own(session: Session, *, actor: User, public_id: str) -> Endorsement:
     """One of the actor's endorser's endorsements; another endorser's is not found (never forbidden)."""
-    row = session.scalars(select(Endorsement).where(Endorsement.public_id == public_id)).first()
-    if row is None or not _endorses_for(actor, row.endorser):
+    row = session.scalars(
+        select(Endorsement).where(Endorsement.public_id == public_id, given_by(actor))
+    ).first()
+    if row is None:
         raise NotFound(NOT_FOUND)
     return row
 
@@ -209,22 +236,11 @@ def given_by(actor: User) -> ColumnElement[bool]:
     return Endorsement.endorser_id.in_(mine.scalar_subquery())
 
 
-def _endorses_for(actor: User, endorser: Endorser) -> bool:
-    if actor.role == Role.COORDINATOR:
-        return endorser.agency_id is None
-    return (
-        actor.role == Role.COUNSELLOR
-        and actor.agency_id is not None
-        and endorser.agency_id == actor.agency_id
-    )
-
-
 def withdraw(
     session: Session, keyring: Keyring, *, actor: User, public_id: str, links: Links, now: datetime
 ) -> Endorsement:
     """Revoke: the bit is set in the endorser's list, signed again in the same transaction."""
-    if not may_endorse(actor):
-        raise NotAllowed(NOT_AN_ENDORSER)
+    check_may_endorse(actor)
     row = own(session, actor=actor, public_id=public_id)
     if row.withdrawn_at is None:
         row.withdrawn_at = now

@@ -4,16 +4,17 @@ and status list, published like an issuer's (issue 16). Endorsements themselves:
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from badges.models import Agency, Endorsement, Endorser, EndorserKey
 from badges.models.base import new_public_id
+from badges.services.credentials import status_lists
 from badges.services.credentials.links import Links
-from badges.services.crypto import dataintegrity, statuslist
+from badges.services.crypto import dataintegrity
 from badges.services.crypto.keyring import Keyring
 from badges.services.openbadges import ob2, ob3
 from badges.services.openbadges.common import IssuerData
@@ -25,11 +26,13 @@ def network_endorser(
     session: Session, keyring: Keyring, *, name: str, email: str, links: Links, now: datetime
 ) -> Endorser:
     """The coordination of the network, created with its key and status list on first use."""
-    found = session.scalars(select(Endorser).where(Endorser.slug == NETWORK_SLUG)).first()
-    if found is not None:
-        return found
-    return _create(
-        session, keyring, slug=NETWORK_SLUG, name=name, email=email, agency=None, links=links, now=now
+    return _get_or_create(
+        session,
+        keyring,
+        select(Endorser).where(Endorser.slug == NETWORK_SLUG),
+        Endorser(slug=NETWORK_SLUG, name=name, url=links.endorser(NETWORK_SLUG), email=email, agency=None),
+        links=links,
+        now=now,
     )
 
 
@@ -37,40 +40,48 @@ def agency_endorser(
     session: Session, keyring: Keyring, *, agency: Agency, email: str, links: Links, now: datetime
 ) -> Endorser:
     """A partner agency as an endorser (named as the agency is), created on its first endorsement."""
-    found = session.scalars(select(Endorser).where(Endorser.agency_id == agency.id)).first()
-    if found is not None:
-        return found
     slug = f"agence-{agency.public_id}"
-    return _create(
-        session, keyring, slug=slug, name=agency.name, email=email, agency=agency, links=links, now=now
+    return _get_or_create(
+        session,
+        keyring,
+        select(Endorser).where(Endorser.agency_id == agency.id),
+        Endorser(slug=slug, name=agency.name, url=links.endorser(slug), email=email, agency=agency),
+        links=links,
+        now=now,
     )
 
 
-def _create(
+def _get_or_create(
     session: Session,
     keyring: Keyring,
+    query: Select[Endorser],
+    new: Endorser,
     *,
-    slug: str,
-    name: str,
-    email: str,
-    agency: Agency | None,
     links: Links,
     now: datetime,
 ) -> Endorser:
-    endorser = Endorser(
-        slug=slug, name=name, url=links.endorser(slug), email=email, agency=agency, created_at=now
-    )
-    session.add(endorser)
+    """The endorser the query finds, else `new` stored with its key and signed status list.
+
+    Two first endorsements at once: the unique slug (and agency) settle it, the loser's insert is undone
+    in its savepoint and it takes the winner's endorser; the key is made only once the row is in.
+    """
+    found = session.scalars(query).first()
+    if found is not None:
+        return found
+    new.created_at = now
+    try:
+        with session.begin_nested():
+            session.add(new)
+    except IntegrityError:
+        return session.scalars(query).one()
     key_id = new_public_id()
     info = keyring.generate("Ed25519", key_id)
     session.add(
-        EndorserKey(
-            public_id=key_id, endorser=endorser, public_multibase=info.multibase or "", created_at=now
-        )
+        EndorserKey(public_id=key_id, endorser=new, public_multibase=info.multibase or "", created_at=now)
     )
     session.flush()
-    sign_status_list(session, keyring, endorser=endorser, links=links, now=now)
-    return endorser
+    sign_status_list(session, keyring, endorser=new, links=links, now=now)
+    return new
 
 
 def by_slug(session: Session, slug: str) -> Endorser | None:
@@ -112,20 +123,8 @@ def sign(
 
 
 def lock(session: Session, endorser: Endorser) -> None:
-    """Serialise changes of one endorser's list (see status_lists.lock for the SQLite and PostgreSQL ways)."""
-    if session.get_bind().dialect.name == "sqlite":
-        session.execute(
-            update(Endorser)
-            .where(Endorser.id == endorser.id)
-            .values(slug=Endorser.slug)
-            .execution_options(synchronize_session=False)
-        )
-    session.scalars(
-        select(Endorser)
-        .where(Endorser.id == endorser.id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).one()
+    """Serialise changes of one endorser's endorsements and list (as an issuer's list is locked)."""
+    status_lists.lock_row(session, Endorser, Endorser.id == endorser.id, touch=Endorser.slug)
 
 
 def sign_status_list(
@@ -138,15 +137,17 @@ def sign_status_list(
             Endorsement.endorser_id == endorser.id, Endorsement.withdrawn_at.is_not(None)
         )
     )
-    url = links.endorser_status(endorser.slug)
-    unsigned = ob3.status_list_credential(
-        list_url=url,
-        issuer_id=links.endorser(endorser.slug),
-        encoded_list=statuslist.encode(list(withdrawn), endorser.status_list_size),
-        valid_from=now,
+    key = signing_key(session, endorser)
+    endorser.status_list = status_lists.signed_list(
+        keyring,
+        revoked=list(withdrawn),
+        size=endorser.status_list_size,
+        list_url=links.endorser_status(endorser.slug),
+        owner_id=links.endorser(endorser.slug),
+        key_id=key.public_id,
+        method=links.endorser_key(endorser.slug, key.public_id),
+        now=now,
     )
-    signed = sign(session, keyring, endorser=endorser, unsigned=unsigned, links=links, now=now)
-    endorser.status_list = json.dumps(signed, ensure_ascii=False, separators=(",", ":"))
 
 
 def methods(session: Session, endorser: Endorser, links: Links) -> list[dict]:

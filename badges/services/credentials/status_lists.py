@@ -1,5 +1,6 @@
 """Issuer status lists: random index allocation and the signed BitstringStatusListCredential.
 
+The row lock, the index allocation and the signed list are shared with endorsers' lists (endorsers.py).
 Every change of a list's bits goes through `lock` then `sign_list`, in one transaction: the signed list is
 derived from the revoked set read under the list's lock, so concurrent revocations cannot lose a bit.
 """
@@ -10,11 +11,13 @@ import json
 import secrets
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any, TypeVar
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.orm import Session
 
 from badges.models import Credential, Issuer, StatusList
+from badges.models.base import Base
 from badges.services.credentials import signing_keys
 from badges.services.credentials.links import Links
 from badges.services.crypto import dataintegrity, statuslist
@@ -22,6 +25,7 @@ from badges.services.crypto.keyring import Keyring
 from badges.services.openbadges import ob3
 
 MAX_ALLOCATION_TRIES = 64
+Owner = TypeVar("Owner", bound=Base)
 
 
 def list_for(session: Session, issuer: Issuer) -> StatusList:
@@ -64,25 +68,26 @@ def random_free_index(size: int, taken: Callable[[int], bool]) -> int:
 
 
 def lock(session: Session, status_list_id: int) -> StatusList:
-    """Take the list's write lock, held until the transaction ends, and return the list as committed.
+    """Take the list's write lock, held until the transaction ends, and return the list as committed."""
+    return lock_row(session, StatusList, StatusList.id == status_list_id, touch=StatusList.number)
 
-    PostgreSQL: `SELECT ... FOR UPDATE` on its row. A second writer of the same list waits here; under READ
-    COMMITTED (the default) its next statements then see what the first one committed.
-    SQLite has no row locks and ignores FOR UPDATE: writing the row takes the database's single write lock,
-    and a connection holding it reads the latest committed state (WAL refuses a stale snapshot a write).
+
+def lock_row(session: Session, model: type[Owner], where: ColumnElement[bool], *, touch: Any) -> Owner:
+    """Lock the one row of `model` that `where` selects until the transaction ends; return it as committed.
+
+    The owner of a status list (an issuer's list, an endorser) is locked so: its bits change one writer at
+    a time. PostgreSQL: `SELECT ... FOR UPDATE` on its row. A second writer of the same row waits here;
+    under READ COMMITTED (the default) its next statements then see what the first one committed.
+    SQLite has no row locks and ignores FOR UPDATE: writing the row (`touch`, a column set to itself) takes
+    the database's single write lock, and a connection holding it reads the latest committed state (WAL
+    refuses a stale snapshot a write).
     """
     if session.get_bind().dialect.name == "sqlite":
         session.execute(
-            update(StatusList)
-            .where(StatusList.id == status_list_id)
-            .values(number=StatusList.number)
-            .execution_options(synchronize_session=False)
+            update(model).where(where).values({touch: touch}).execution_options(synchronize_session=False)
         )
     return session.scalars(
-        select(StatusList)
-        .where(StatusList.id == status_list_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
+        select(model).where(where).with_for_update().execution_options(populate_existing=True)
     ).one()
 
 
@@ -106,20 +111,46 @@ def sign_list(
     """
     status_list = lock(session, status_list.id)
     issuer = status_list.issuer
-    url = links.status_list(issuer.slug, status_list.number)
-    encoded = statuslist.encode(revoked_indexes(session, status_list), status_list.size)
-    unsigned = ob3.status_list_credential(
-        list_url=url, issuer_id=links.issuer(issuer.slug), encoded_list=encoded, valid_from=now
-    )
     key = signing_keys.signing_key(session, issuer=issuer, algorithm=signing_keys.ED25519)
+    status_list.signed_credential = signed_list(
+        keyring,
+        revoked=revoked_indexes(session, status_list),
+        size=status_list.size,
+        list_url=links.status_list(issuer.slug, status_list.number),
+        owner_id=links.issuer(issuer.slug),
+        key_id=key.public_id,
+        method=links.ed25519_method(issuer.slug, key.public_id),
+        now=now,
+    )
+    status_list.signed_at = now
+
+
+def signed_list(
+    keyring: Keyring,
+    *,
+    revoked: list[int],
+    size: int,
+    list_url: str,
+    owner_id: str,
+    key_id: str,
+    method: str,
+    now: datetime,
+) -> str:
+    """A BitstringStatusListCredential with these bits set, signed eddsa-rdfc-2022 by the owner's key, as
+    stored and served (an issuer's list or an endorser's)."""
+    unsigned = ob3.status_list_credential(
+        list_url=list_url,
+        issuer_id=owner_id,
+        encoded_list=statuslist.encode(revoked, size),
+        valid_from=now,
+    )
     signed = dataintegrity.sign(
         unsigned,
-        sign_bytes=lambda data: keyring.sign(key.public_id, data),
-        verification_method=links.ed25519_method(issuer.slug, key.public_id),
+        sign_bytes=lambda data: keyring.sign(key_id, data),
+        verification_method=method,
         created=now,
     )
-    status_list.signed_credential = json.dumps(signed, ensure_ascii=False, separators=(",", ":"))
-    status_list.signed_at = now
+    return json.dumps(signed, ensure_ascii=False, separators=(",", ":"))
 
 
 def signed_with_key_in_force(session: Session, status_list: StatusList, *, links: Links) -> bool:

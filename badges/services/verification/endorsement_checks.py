@@ -10,6 +10,7 @@ invalid, it only adds nothing to it.
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -17,27 +18,23 @@ from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from badges.services.crypto import CryptoError, dataintegrity
 from badges.services.openbadges import contexts
 from badges.services.shared.messages import N_, Message, Translate, french, message
 from badges.services.verification import common
-from badges.services.verification.key_resolution import KeyResolutionError, resolve_ed25519
-from badges.services.verification.ob3_checks import EDDSA_OK, check_contexts, crypto_message
+from badges.services.verification.ob3_checks import check_contexts, check_key, check_schema, check_signature
 from badges.services.verification.report import Check, Report
 from badges.services.verification.sources import FetchError, Source, get_json
 from badges.services.verification.status_checks import check_status
 
 log = logging.getLogger(__name__)
-# At most this many endorsements are checked for one badge, and endorsements of endorsers this deep: a
-# document cannot make the verifier fetch and canonicalise without end.
+# At most this many distinct endorsements are checked for one badge (the same one listed again is not checked
+# again), and endorsements of endorsers this deep: a document cannot make the verifier fetch and canonicalise
+# without end. The rest are reported as not checked.
 MAX_ENDORSEMENTS = 8
 MAX_DEPTH = 2
 
 NOT_ENDORSEMENT = message(
     "check.endorsement.not_endorsement", N_("Ce n'est pas une recommandation (EndorsementCredential).")
-)
-SCHEMA_ERRORS = message(
-    "check.endorsement.schema_errors", N_("Non conforme au schéma Open Badges 3.0 : %(errors)s")
 )
 SCHEMA_OK = message(
     "check.endorsement.schema_ok", N_("Conforme au schéma Open Badges 3.0 (EndorsementCredential).")
@@ -58,6 +55,10 @@ NOT_COUNTED = message(
 )
 UNEXPECTED = message("check.endorsement.unexpected", N_("erreur inattendue pendant sa vérification."))
 UNNAMED = message("check.endorsement.unnamed", N_("un auteur inconnu"))
+NOT_CHECKED = message(
+    "check.endorsement.not_checked",
+    N_("Recommandations non vérifiées : %(count)s de plus que les %(max)s examinées au plus pour un badge."),
+)
 
 
 @dataclass
@@ -81,6 +82,8 @@ class EndorsementResult:
         if self.counted:
             return COUNTED(endorser=self.endorser, comment=self.comment)
         failed = next(c for c in self.checks if not c.passed)
+        if failed.name == "limit":
+            return failed.said
         return NOT_COUNTED(endorser=self.endorser, reason=failed.said)
 
     def to_dict(self, translate: Translate = french) -> dict[str, Any]:
@@ -107,7 +110,10 @@ def check_badge(doc: dict[str, Any], *, source: Source, now: datetime) -> list[E
     found += _listed(issuer, str(issuer.get("id", "")))
     found += _published(achievement, source)
     results: list[EndorsementResult] = []
-    _check_all(found, source=source, now=now, depth=0, results=results)
+    unchecked = _check_all(found, source=source, now=now, depth=0, results=results, seen=set())
+    if unchecked:
+        limit = Check("limit", False, NOT_CHECKED(count=unchecked, max=MAX_ENDORSEMENTS))
+        results.append(EndorsementResult(UNNAMED.french, "", "", "", [limit]))
     return results
 
 
@@ -126,6 +132,14 @@ def _published(achievement: dict[str, Any], source: Source) -> list[tuple[dict[s
         return []  # no document there: only the endorsements the badge carries are checked
 
 
+def _key(endorsement: dict[str, Any]) -> str:
+    """What makes two listed endorsements the same one: its id, or else its whole canonical JSON."""
+    given = endorsement.get("id")
+    if isinstance(given, str) and given:
+        return given
+    return json.dumps(endorsement, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def _check_all(
     found: list[tuple[dict[str, Any], str]],
     *,
@@ -133,28 +147,40 @@ def _check_all(
     now: datetime,
     depth: int,
     results: list[EndorsementResult],
-) -> None:
-    seen = {r.key for r in results}
+    seen: set[str],
+) -> int:
+    """Check each distinct endorsement once, up to MAX_ENDORSEMENTS in all; return how many were left."""
+    unchecked = 0
     for endorsement, subject in found:
-        if len(results) >= MAX_ENDORSEMENTS:
-            return
-        try:
-            result = check_one(endorsement, subject=subject, source=source, now=now)
-        except SQLAlchemyError:
-            raise  # this service's database failing is no verdict (as for the badge itself)
-        except Exception:  # an endorsement the verifier chokes on is not counted; the badge is unaffected
-            log.exception("unexpected error while checking an endorsement")
-            result = EndorsementResult(UNNAMED.french, "", "", subject, [Check("format", False, UNEXPECTED)])
-        result.key = str(endorsement.get("id") or (result.subject, result.endorser_id, result.comment))
-        if result.key in seen:
+        key = _key(endorsement)
+        if key in seen:
             continue  # the same endorsement listed twice (in the badge and in the achievement's document)
-        seen.add(result.key)
-        result.depth = depth
+        seen.add(key)
+        if len(results) >= MAX_ENDORSEMENTS:
+            unchecked += 1
+            continue
+        result = _checked(endorsement, subject=subject, source=source, now=now)
+        result.key, result.depth = key, depth
         results.append(result)
         endorser = common.obj(endorsement.get("issuer"))
         if depth + 1 < MAX_DEPTH and result.counted:
             nested = _listed(endorser, result.endorser_id)
-            _check_all(nested, source=source, now=now, depth=depth + 1, results=results)
+            unchecked += _check_all(
+                nested, source=source, now=now, depth=depth + 1, results=results, seen=seen
+            )
+    return unchecked
+
+
+def _checked(
+    endorsement: dict[str, Any], *, subject: str, source: Source, now: datetime
+) -> EndorsementResult:
+    try:
+        return check_one(endorsement, subject=subject, source=source, now=now)
+    except SQLAlchemyError:
+        raise  # this service's database failing is no verdict (as for the badge itself)
+    except Exception:  # an endorsement the verifier chokes on is not counted; the badge is unaffected
+        log.exception("unexpected error while checking an endorsement")
+        return EndorsementResult(UNNAMED.french, "", "", subject, [Check("format", False, UNEXPECTED)])
 
 
 def check_one(
@@ -186,11 +212,7 @@ def check_one(
 
 
 def _check_content(endorsement: dict[str, Any], claim: dict[str, Any], subject: str, report: Report) -> None:
-    errors = contexts.endorsement_schema_errors(endorsement)
-    if errors:
-        report.fail("schema", SCHEMA_ERRORS(errors=" ; ".join(errors[:3])))
-    else:
-        report.ok("schema", SCHEMA_OK)
+    check_schema(endorsement, report, errors_of=contexts.endorsement_schema_errors, ok=SCHEMA_OK)
     if claim.get("id") != subject:
         report.fail("subject", OTHER_SUBJECT(subject=str(claim.get("id")), expected=subject))
     else:
@@ -198,22 +220,11 @@ def _check_content(endorsement: dict[str, Any], claim: dict[str, Any], subject: 
 
 
 def _check_proof(endorsement: dict[str, Any], source: Source, report: Report) -> None:
+    """The same key and signature checks as a badge's, the key published by the endorser."""
     proofs = common.as_list(endorsement.get("proof"))
     if len(proofs) != 1 or not isinstance(proofs[0], dict):
         report.fail("signature", NO_PROOF)
         return
-    method = str(proofs[0].get("verificationMethod"))
-    try:
-        key = resolve_ed25519(source, method, issuer_id=common.issuer_id(endorsement))
-    except KeyResolutionError as exc:
-        report.fail("key", exc.said, cause=exc.cause)
-        return
-    if common.distrusted_key(key.revoked, common.parse_created(proofs[0]), report):
-        return
-    report.ok("key", KEY_OK(method=method))
-    try:
-        dataintegrity.verify(endorsement, resolve_key=lambda _method: key.public_key)
-    except CryptoError as exc:
-        report.fail("signature", crypto_message(exc.code))
-        return
-    report.ok("signature", EDDSA_OK)
+    key = check_key(endorsement, proofs[0], common.issuer_id(endorsement), source, report, found=KEY_OK)
+    if key is not None:
+        check_signature(endorsement, key, report)

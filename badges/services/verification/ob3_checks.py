@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -131,9 +132,9 @@ def verify_ld(
         report.fail("signature", ONE_PROOF)
         return
     issuer_id = common.issuer_id(doc)
-    key = _check_key(doc, proofs[0], issuer_id, source, report)
+    key = check_key(doc, proofs[0], issuer_id, source, report)
     if key is not None:
-        _check_signature(doc, key, report)
+        check_signature(doc, key, report)
     common.check_issuer_profile(doc.get("issuer"), report)
     check_status(doc, issuer_id=issuer_id, source=source, now=now, report=report)
     common.check_validity(doc.get("validFrom"), doc.get("validUntil"), now=now, report=report)
@@ -166,17 +167,31 @@ def check_contexts(doc: dict[str, Any], report: Report) -> bool:
     return True
 
 
-def check_schema(doc: dict[str, Any], report: Report) -> None:
-    errors = contexts.schema_errors(doc)
+def check_schema(
+    doc: dict[str, Any],
+    report: Report,
+    *,
+    errors_of: Callable[[dict[str, Any]], list[str]] = contexts.schema_errors,
+    ok: Message = SCHEMA_OK,
+) -> None:
+    """The OB 3.0 JSON Schema: AchievementCredential's, or another definition's (EndorsementCredential)."""
+    errors = errors_of(doc)
     if errors:
         report.fail("schema", SCHEMA_ERRORS(errors=" ; ".join(errors[:3])))
     else:
-        report.ok("schema", SCHEMA_OK)
+        report.ok("schema", ok)
 
 
-def _check_key(
-    doc: dict[str, Any], proof: dict[str, Any], issuer_id: str, source: Source, report: Report
+def check_key(
+    doc: dict[str, Any],
+    proof: dict[str, Any],
+    issuer_id: str,
+    source: Source,
+    report: Report,
+    *,
+    found: Message = KEY_CONTROLLED,
 ) -> ResolvedKey | None:
+    """The proof's key, published by the issuer (or endorser) and not distrusted at signing; else None."""
     method = proof.get("verificationMethod")
     if not isinstance(method, str):
         report.fail("key", NO_METHOD)
@@ -192,7 +207,7 @@ def _check_key(
         return None
     if common.distrusted_key(key.revoked, common.parse_created(proof), report):
         return None
-    report.ok("key", KEY_CONTROLLED(method=method))
+    report.ok("key", found(method=method))
     return key
 
 
@@ -207,16 +222,11 @@ def _report_unbound_key(
     doc: dict[str, Any], key: ResolvedKey, exc: KeyResolutionError, report: Report
 ) -> None:
     """`<issuer>#z6Mk…` unpublished: say whether the signature is intact, and why the key is not trusted."""
-    _check_signature(
-        doc,
-        key,
-        report,
-        intact=INTACT_WITH_PROOF_KEY,
-    )
+    check_signature(doc, key, report, intact=INTACT_WITH_PROOF_KEY)
     report.fail("key", unbound_key_message(KEY_IN_PROOF, exc), cause=exc.cause)
 
 
-def _check_signature(
+def check_signature(
     doc: dict[str, Any],
     key: ResolvedKey,
     report: Report,

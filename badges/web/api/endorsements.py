@@ -6,13 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, current_app, jsonify
-from sqlalchemy import select
 
 from badges.db import get_session
 from badges.models import Endorsement
-from badges.services.credentials import endorsements
+from badges.services.credentials import endorsement_listing, endorsements
 from badges.services.credentials.endorsements import EndorserSettings
-from badges.services.shared.errors import NotAllowed
 from badges.web.api import bp, created, json_body, paginate
 from badges.web.api.inputs import PAGE, accepts
 from badges.web.auth import current_user, token_required
@@ -69,14 +67,8 @@ def create_endorsement() -> tuple[Response, int]:
 def list_endorsements() -> Response:
     """The endorsements of the caller's endorser (the network's, or their agency's)."""
     user = current_user()
-    if not endorsements.may_endorse(user):
-        raise NotAllowed(endorsements.NOT_AN_ENDORSER)
-    query = (
-        select(Endorsement)
-        .where(endorsements.given_by(user))
-        .order_by(Endorsement.created_at.desc(), Endorsement.id.desc())
-    )
-    return jsonify(paginate(query, endorsement_json))
+    endorsements.check_may_endorse(user)
+    return jsonify(paginate(endorsement_listing.given_query(user), endorsement_json))
 
 
 @bp.post("/endorsements/<public_id>/withdraw")

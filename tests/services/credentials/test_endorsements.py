@@ -6,6 +6,7 @@ import json
 
 import jsonschema
 import pytest
+from sqlalchemy.exc import IntegrityError
 
 from badges.models import Endorsement, Endorser, Role
 from badges.services.accounts import users
@@ -187,3 +188,64 @@ def test_endorsing_twice_the_same_thing_is_refused(session, keyring, links, now)
     with pytest.raises(InvalidInput) as refused:
         endorse(session, keyring, links, now, agent, target="issuer", id=issuer.slug, comment="Encore.")
     assert "id" in refused.value.fields
+
+
+def test_the_database_refuses_a_second_active_endorsement_of_the_same_target(session, keyring, links, now):
+    issuer = make_issuer(session, keyring, links, now)
+    agent = counsellor(session, now)
+    first = endorse(session, keyring, links, now, agent, target="issuer", id=issuer.slug, comment="Bien.")
+    twin = Endorsement(
+        endorser=first.endorser,
+        issuer=issuer,
+        comment="Encore.",
+        status_index=first.status_index + 1,
+        created_at=now,
+        ob3_credential="",
+    )
+    with pytest.raises(IntegrityError), session.begin_nested():
+        session.add(twin)
+    # Once withdrawn, the same endorser may endorse it again.
+    endorsements.withdraw(session, keyring, actor=agent, public_id=first.public_id, links=links, now=now)
+    again = endorse(
+        session, keyring, links, now, agent, target="issuer", id=issuer.slug, comment="De nouveau."
+    )
+    assert again.withdrawn_at is None and count(session, Endorsement) == 2
+
+
+def test_a_duplicate_that_passed_the_check_is_refused_as_already_not_a_database_error(
+    session, keyring, links, now, monkeypatch
+):
+    issuer = make_issuer(session, keyring, links, now)
+    badge = make_badge_class(session, issuer, now)
+    agent = counsellor(session, now)
+    endorse(session, keyring, links, now, agent, target="badge_class", id=badge.public_id, comment="Bien.")
+    # As if a concurrent request's endorsement were not visible yet when this one checked.
+    monkeypatch.setattr(endorsements, "_active", lambda *_args: None)
+    with pytest.raises(InvalidInput) as refused:
+        endorse(session, keyring, links, now, agent, target="badge_class", id=badge.public_id, comment="Re.")
+    assert refused.value.fields == {"id": "Vous recommandez déjà ceci."}
+    assert count(session, Endorsement) == 1
+
+
+@pytest.mark.parametrize("targets", ["both", "neither"])
+def test_the_database_refuses_an_endorsement_of_both_a_place_and_a_badge_or_of_neither(
+    session, keyring, links, now, targets
+):
+    issuer = make_issuer(session, keyring, links, now)
+    badge = make_badge_class(session, issuer, now)
+    agent = counsellor(session, now)
+    given = endorse(session, keyring, links, now, agent, target="issuer", id=issuer.slug, comment="Bien.")
+    other = make_issuer(session, keyring, links, now)
+    odd = Endorsement(
+        endorser=given.endorser,
+        issuer=other if targets == "both" else None,
+        badge_revision=revisions.latest_of(badge) if targets == "both" else None,
+        comment="Bien.",
+        status_index=given.status_index + 1,
+        created_at=now,
+        ob3_credential="",
+    )
+    refused = pytest.raises(IntegrityError, match="ck_endorsement_one_target|CHECK constraint failed")
+    with refused, session.begin_nested():
+        session.add(odd)
+    assert count(session, Endorsement) == 1

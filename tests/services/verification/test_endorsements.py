@@ -15,6 +15,8 @@ from badges.services.openbadges import ob3
 from badges.services.openbadges.common import IssuerData
 from badges.services.openbadges.contexts import schema_errors
 from badges.services.verification import endorsement_checks
+from badges.services.verification.ob3_checks import EDDSA_OK
+from badges.services.verification.report import Check
 from badges.services.verification.sources import LocalSource
 from tests.factories import make_award, make_beneficiary, make_coordinator
 from tests.services.credentials.test_endorsements import SETTINGS
@@ -152,8 +154,59 @@ def test_only_a_bounded_number_of_endorsements_is_checked(session, links, now, h
     credential = resign(issuer, foreign_credential(issuer, many))
     report = verification.verify_value(credential, source=LocalSource(session, links), now=now)
     assert report.valid
-    assert len(report.endorsements) == endorsement_checks.MAX_ENDORSEMENTS
-    assert all(result.counted for result in report.endorsements)
+    *checked, rest = report.endorsements
+    assert len(checked) == endorsement_checks.MAX_ENDORSEMENTS
+    assert all(result.counted for result in checked)
+    assert not rest.counted and [c.name for c in rest.checks] == ["limit"]
+    assert rest.said.french == (
+        f"Recommandations non vérifiées : 4 de plus que les {endorsement_checks.MAX_ENDORSEMENTS} "
+        "examinées au plus pour un badge."
+    )
+
+
+def counting_check_one(monkeypatch) -> list[str]:
+    """Replace the checks of one endorsement by a counted stand-in; return the ids it was called with."""
+    calls: list[str] = []
+
+    def fake(endorsement, *, subject, source, now):
+        calls.append(str(endorsement.get("id")))
+        return endorsement_checks.EndorsementResult(
+            "Agence", "https://agence.example", "", subject, [Check("signature", True, EDDSA_OK)]
+        )
+
+    monkeypatch.setattr(endorsement_checks, "check_one", fake)
+    return calls
+
+
+def listing(*endorsements: dict[str, Any]) -> dict[str, Any]:
+    achievement = {"id": "urn:uuid:achievement", "endorsement": list(endorsements)}
+    return {"credentialSubject": {"achievement": achievement}, "issuer": {"id": "https://example.org"}}
+
+
+@pytest.mark.parametrize("with_id", [True, False])
+def test_the_same_endorsement_listed_fifty_times_is_checked_once(session, links, now, monkeypatch, with_id):
+    calls = counting_check_one(monkeypatch)
+    one = {"type": ["EndorsementCredential"], "credentialSubject": {"id": "urn:uuid:achievement"}}
+    if with_id:
+        one["id"] = "urn:uuid:00000000-0000-4000-8000-000000000001"
+    doc = listing(*[copy.deepcopy(one) for _ in range(50)])
+    results = endorsement_checks.check_badge(doc, source=LocalSource(session, links), now=now)
+    assert len(calls) == 1
+    assert [r.counted for r in results] == [True]
+
+
+def test_thirty_distinct_endorsements_are_checked_up_to_the_limit_and_the_rest_reported(
+    session, links, now, monkeypatch
+):
+    calls = counting_check_one(monkeypatch)
+    doc = listing(*[{"id": f"urn:uuid:{n}", "type": ["EndorsementCredential"]} for n in range(30)])
+    results = endorsement_checks.check_badge(doc, source=LocalSource(session, links), now=now)
+    limit = endorsement_checks.MAX_ENDORSEMENTS
+    assert calls == [f"urn:uuid:{n}" for n in range(limit)]
+    assert [r.counted for r in results] == [True] * limit + [False]
+    said = results[-1].to_dict()
+    assert said["counted"] is False
+    assert said["message"].startswith(f"Recommandations non vérifiées : {30 - limit} de plus")
 
 
 def test_a_badge_awarded_after_endorsements_carries_them_and_each_is_counted_once(
@@ -181,3 +234,16 @@ def test_a_badge_awarded_after_endorsements_carries_them_and_each_is_counted_onc
     copy_of = {**signed, "credentialSubject": {**signed["credentialSubject"]}}
     general = verification.verify_value(copy_of, source=LocalSource(session, links), now=now)
     assert general.valid, [c.to_dict() for c in general.checks if not c.passed]
+
+
+def test_an_endorsement_proof_naming_no_key_is_refused_as_a_badge_proof_is(session, keyring, links, now):
+    award = make_award(session, keyring, links, now)
+    _, row = endorse_award_class(session, keyring, links, now, award)
+    doc = endorsements.signed(row)
+    proof = doc["proof"][0] if isinstance(doc["proof"], list) else doc["proof"]
+    del proof["verificationMethod"]
+    subject = links.achievement(award.badge_class.public_id)
+    result = endorsement_checks.check_one(doc, subject=subject, source=LocalSource(session, links), now=now)
+    assert not result.counted
+    assert [(c.name, c.code) for c in result.checks if not c.passed] == [("key", "check.key.no_method")]
+    assert {c.name: c.code for c in result.checks}["schema"] == "check.endorsement.schema_ok"
