@@ -12,6 +12,7 @@ from typing import Any
 from flask import jsonify, render_template, request
 from werkzeug.wrappers import Response as BaseResponse
 
+from badges import db
 from badges.db import get_session
 from badges.models import Credential
 from badges.services.credentials import oid4vci, qr, wallet, wallet_exchange
@@ -91,8 +92,10 @@ def _guard() -> tuple[BaseResponse, int] | None:
 
 
 @bp.get("/wallet/exchanges/<token>")
+@db.writes
 def wallet_interaction(token: str) -> tuple[BaseResponse, int] | BaseResponse:
-    """The interaction URL (VC-API, `?iuv=1`): the protocols this offer speaks."""
+    """The interaction URL (VC-API, `?iuv=1`): the protocols this offer speaks. A refusal counts against
+    the address (a write), so the GET takes the write lock up front like a POST."""
     if (refusal := _guard()) is not None:
         return refusal
     try:

@@ -11,6 +11,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import pytest
 from sqlalchemy import func, select
 
+from badges import db
 from badges.models import BoundCredential, LoginAttempt, WalletOffer
 from badges.services import verification
 from badges.services.credentials import revocation
@@ -205,6 +206,16 @@ def test_unknown_exchanges_and_bad_proofs_are_throttled(app, client, session, no
     app.config["CLOCK"].frozen = now + timedelta(minutes=16)
     later = client.post(local(offer["vcapi"]), json={})
     assert later.status_code == 200, later.get_json()
+
+
+def test_the_interaction_url_counts_unknown_exchanges_in_a_writing_transaction(app, client, session):
+    """A GET that writes: on SQLite a deferred read transaction could not then take the write lock
+    whenever another request committed meanwhile ("database is locked" at once)."""
+    with app.test_request_context("/wallet/exchanges/unknown?iuv=1"):
+        assert db.will_write()
+    response = client.get("/wallet/exchanges/unknown?iuv=1")
+    assert response.status_code == 404 and response.get_json()["error"] == "unknown_exchange"
+    assert session.scalar(select(func.count()).where(LoginAttempt.kind == "wallet")) == 1
 
 
 @pytest.mark.parametrize("body", [b"not json", b"[1]", b'{"verifiablePresentation": 42}'])
