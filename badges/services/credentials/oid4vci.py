@@ -17,9 +17,10 @@ from typing import Any
 from urllib.parse import quote
 
 from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from badges.models import Credential, Oid4vciAccessToken, Oid4vciNonce, Oid4vciOffer
+from badges.models import Credential, Oid4vciAccessToken, Oid4vciIssued, Oid4vciNonce, Oid4vciOffer
 from badges.services.credentials import oid4vci_metadata as meta
 from badges.services.credentials.links import Links
 from badges.services.credentials.wallet import check_can_bind, issue_bound_credential
@@ -197,8 +198,7 @@ def issue_credential(
     """Credential endpoint (§8): the credential response for a request whose key proof holds."""
     fmt = _requested_format(body)
     proof = _verified_proof(body, audience=links.base, now=now)
-    if fmt in token.issued_formats.split():
-        raise ProtocolError("credential_request_denied", "this access token already received that format")
+    _claim_format(session, token, fmt)
     _spend_nonce(session, proof.nonce, now=now)
     try:
         bound = issue_bound_credential(
@@ -215,9 +215,21 @@ def issue_credential(
         raise ProtocolError("invalid_proof", "this kind of holder DID is not accepted") from exc
     except RuleError as exc:
         raise ProtocolError("credential_request_denied", "this badge can no longer be added") from exc
-    token.issued_formats = f"{token.issued_formats} {fmt}".strip()
     document: Any = json.loads(bound.document) if fmt == "ldp_vc" else bound.document
     return {"credentials": [{"credential": document}]}
+
+
+def _claim_format(session: Session, token: Oid4vciAccessToken, fmt: str) -> None:
+    """One credential per format and token, even for two requests racing with one token: the second
+    INSERT of the pair fails (on PostgreSQL it waits for the first to commit), in a savepoint so that the
+    refusal is the protocol's own error and the caller's rollback still undoes everything."""
+    try:
+        with session.begin_nested():
+            session.add(Oid4vciIssued(token_id=token.id, format=fmt))
+    except IntegrityError as exc:
+        raise ProtocolError(
+            "credential_request_denied", "this access token already received that format"
+        ) from exc
 
 
 def _requested_format(body: Any) -> str:

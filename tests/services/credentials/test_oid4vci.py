@@ -1,0 +1,69 @@
+"""OpenID4VCI's credential service under concurrency: one credential per format and access token."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from badges import db
+from badges.models import BoundCredential, Oid4vciAccessToken
+from badges.services.credentials import oid4vci
+from tests.oid4vci_wallet import Holder
+
+PRE_AUTH = "urn:ietf:params:oauth:grant-type:pre-authorized_code"
+
+
+def writer(app):
+    """A session of its own, writing (on SQLite its BEGIN IMMEDIATE waits for the other's commit)."""
+    return app.extensions[db.EXTENSION](bind=app.extensions[db.WRITER])
+
+
+def issue(session, *, token_id: int, nonce: str, keyring, links, now, holder: Holder):
+    token = session.get(Oid4vciAccessToken, token_id)
+    proof = holder.proof(aud=links.base, nonce=nonce, iat=int(now.timestamp()))
+    body = {"credential_configuration_id": "OpenBadgeCredential_ldp_vc", "proofs": {"jwt": [proof]}}
+    return oid4vci.issue_credential(session, token=token, body=body, keyring=keyring, links=links, now=now)
+
+
+def test_two_requests_racing_with_one_token_for_one_format_store_one_credential(
+    app, session, keyring, links, now, award
+):
+    """The second one waits for the first's commit, then is refused with the protocol's error."""
+    made = oid4vci.create_offer(
+        session, credential=award, links=links, now=now, ttl=timedelta(days=1), with_tx_code=False
+    )
+    ref = made.offer_uri.rsplit("/", 1)[1]
+    code = oid4vci.offer_document(session, ref=ref, links=links, now=now)["grants"][PRE_AUTH]
+    form = {"grant_type": PRE_AUTH, "pre-authorized_code": code["pre-authorized_code"]}
+    oid4vci.exchange_code(session, form=form, now=now)
+    nonces = [oid4vci.new_nonce(session, now=now) for _ in range(2)]
+    session.commit()
+    token_id = session.scalars(select(Oid4vciAccessToken.id)).one()
+    holder, first, second = Holder(), writer(app), writer(app)
+    outcome: list[object] = []
+
+    def racing() -> None:
+        try:
+            issue(second, token_id=token_id, nonce=nonces[1], keyring=keyring, links=links, now=now,
+                  holder=holder)  # fmt: skip
+            second.commit()
+            outcome.append("issued")
+        except oid4vci.ProtocolError as exc:
+            second.rollback()
+            outcome.append(exc.error)
+
+    try:
+        issue(first, token_id=token_id, nonce=nonces[0], keyring=keyring, links=links, now=now, holder=holder)
+        other = threading.Thread(target=racing)
+        other.start()
+        other.join(0.5)  # it waits on the first's uncommitted claim (or write lock on SQLite)
+        first.commit()
+        other.join(30)
+    finally:
+        first.close()
+        second.close()
+    assert outcome == ["credential_request_denied"]
+    session.rollback()
+    assert session.scalar(select(func.count()).select_from(BoundCredential)) == 1
