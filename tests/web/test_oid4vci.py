@@ -249,6 +249,22 @@ def test_a_revoked_award_gets_no_token(client, session, keyring, links, now, off
     assert fresh(session).scalars(select(Oid4vciOffer)).one().redeemed_at is None
 
 
+@pytest.mark.parametrize("end", ["revoke", "erase"])
+def test_an_award_revoked_or_erased_after_the_token_is_denied_at_the_credential_endpoint(
+    client, session, keyring, links, now, offer, award, end
+):
+    token = access_token(client, offer)
+    body = request_body(Holder(), links, now, c_nonce(client))
+    if end == "revoke":
+        revocation.revoke(session, keyring, credential=award, reason="erreur", links=links, now=now)
+    else:
+        revocation.erase(session, keyring, credential=award, links=links, now=now)
+    session.commit()
+    response = credential_request(client, token, body)
+    assert response.status_code == 400 and response.get_json()["error"] == "credential_request_denied"
+    assert count(session, BoundCredential) == 0 and count(session, Oid4vciIssued) == 0
+
+
 def test_unknown_codes_are_rate_limited_like_claim_codes(client, offer):
     code = code_of(client, offer)
     for n in range(29):

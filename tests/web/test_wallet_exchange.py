@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy import func, select
 
 from badges import db
-from badges.models import BoundCredential, LoginAttempt, WalletOffer
+from badges.models import BoundCredential, LoginAttempt, SigningKey, WalletOffer
 from badges.services import verification
-from badges.services.credentials import revocation
+from badges.services.credentials import revocation, signing_keys
 from badges.services.holders import private_link
 from badges.services.verification.sources import LocalSource
 from tests.factories import count, make_award
@@ -180,6 +180,19 @@ def test_a_revoked_badge_cannot_be_offered_nor_fetched(client, session, keyring,
     session.commit()
     assert client.post(local(offer["vcapi"]), json={}).get_json()["error"] == "credential_unavailable"
     assert client.post(holder["badge"] + "/portefeuille", headers=HTML).status_code == 422
+
+
+def test_a_badge_its_issuer_can_no_longer_sign_is_refused_as_unavailable(client, session, now, holder):
+    offer = make_offer(client, holder)
+    vpr = request_of(client, offer["vcapi"])
+    for key in session.scalars(select(SigningKey)):
+        signing_keys.mark_compromised(key, since=now, now=now)
+    session.commit()
+    signed = Wallet().present(challenge=vpr["challenge"], domain=vpr["domain"])
+    assert refused(client, offer, signed) == (410, "credential_unavailable")
+    session.expire_all()
+    assert count(session, BoundCredential) == 0
+    assert session.scalars(select(WalletOffer)).one().used_at is None
 
 
 def test_the_legacy_dcc_request_link_works(client, session, holder):

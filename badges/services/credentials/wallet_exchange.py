@@ -132,8 +132,12 @@ def open_offer(session: Session, *, token: str, now: datetime) -> WalletOffer:
     try:
         wallet.check_can_bind(offer.credential, now=now)
     except RuleError as exc:
-        raise ExchangeError("credential_unavailable", UNAVAILABLE(reason=exc.said)) from exc
+        raise _unavailable(exc) from exc
     return offer
+
+
+def _unavailable(exc: RuleError) -> ExchangeError:
+    return ExchangeError("credential_unavailable", UNAVAILABLE(reason=exc.said))
 
 
 def presentation_request(offer: WalletOffer, *, links: Links, token: str) -> dict[str, Any]:
@@ -183,15 +187,18 @@ def complete(
         update(WalletOffer)
         .where(WalletOffer.id == offer.id, WalletOffer.used_at.is_(None))
         .values(used_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        .returning(WalletOffer.id)
+    ).first()
+    if claimed is None:
         raise ExchangeError("exchange_used", USED)
-    bound = wallet.issue_bound_credential(
-        session, credential=offer.credential, holder_did=holder.did, fmt=FORMAT_LDP_VC, keyring=keyring,
-        links=links, now=now,
-    )  # fmt: skip
-    session.refresh(offer)
+    try:
+        bound = wallet.issue_bound_credential(
+            session, credential=offer.credential, holder_did=holder.did, fmt=FORMAT_LDP_VC,
+            keyring=keyring, links=links, now=now,
+        )  # fmt: skip
+    except RuleError as exc:
+        # No key left to sign with (all compromised), say: the wallet reads a protocol error, not a page.
+        raise _unavailable(exc) from exc
     offer.bound_credential_id = bound.id
     return bound
 
