@@ -14,10 +14,11 @@ from flask import Flask
 from flask.testing import FlaskCliRunner
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from badges import create_app
-from badges.db import engine_of, upgrade_schema
+from badges.db import EXTENSION, WRITER, engine_of, upgrade_schema
 from badges.jobs.queue import queue_of
 from badges.jobs.worker import start_in_process, stop_in_process
 
@@ -31,6 +32,13 @@ class CommandRunner(FlaskCliRunner):
     def invoke(self, cli: Any = None, args: Any = None, **kwargs: Any) -> Any:
         with self.app.app_context():
             return super().invoke(cli, args, **kwargs)
+
+
+def writing_session(app: Flask) -> Session:
+    """A session of its own that writes, as a POST's: on SQLite its BEGIN IMMEDIATE waits for another
+    writer's commit (concurrency tests run two of them in two threads)."""
+    session: Session = app.extensions[EXTENSION](bind=app.extensions[WRITER])
+    return session
 
 
 class Clock:

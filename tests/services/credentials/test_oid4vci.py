@@ -7,17 +7,12 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from badges import db
 from badges.models import BoundCredential, Oid4vciAccessToken
 from badges.services.credentials import oid4vci
+from tests.apps import writing_session
 from tests.oid4vci_wallet import Holder
 
 PRE_AUTH = "urn:ietf:params:oauth:grant-type:pre-authorized_code"
-
-
-def writer(app):
-    """A session of its own, writing (on SQLite its BEGIN IMMEDIATE waits for the other's commit)."""
-    return app.extensions[db.EXTENSION](bind=app.extensions[db.WRITER])
 
 
 def issue(session, *, token_id: int, nonce: str, keyring, links, now, holder: Holder):
@@ -41,7 +36,7 @@ def test_two_requests_racing_with_one_token_for_one_format_store_one_credential(
     nonces = [oid4vci.new_nonce(session, now=now) for _ in range(2)]
     session.commit()
     token_id = session.scalars(select(Oid4vciAccessToken.id)).one()
-    holder, first, second = Holder(), writer(app), writer(app)
+    holder, first, second = Holder(), writing_session(app), writing_session(app)
     outcome: list[object] = []
 
     def racing() -> None:
