@@ -12,7 +12,6 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from badges.models import BoundCredential, Credential
@@ -121,9 +120,3 @@ def bound_payload(bound: BoundCredential) -> dict[str, Any] | str:
         parsed: dict[str, Any] = json.loads(bound.document)
         return parsed
     return bound.document
-
-
-def bound_credentials(session: Session, *, credential: Credential) -> list[BoundCredential]:
-    """The award's wallet forms, oldest first."""
-    query = select(BoundCredential).where(BoundCredential.credential_id == credential.id)
-    return list(session.scalars(query.order_by(BoundCredential.issued_at, BoundCredential.id)))

@@ -69,13 +69,12 @@ class ExchangeError(ServiceError):
 @dataclass(frozen=True)
 class OfferLinks:
     """Where a wallet starts: the interaction URL (VC-API, `?iuv=1`), the exchange itself, the LCW
-    universal link (QR code, phone), the legacy `dccrequest://` link and its endpoint."""
+    universal link (QR code, phone) and the legacy `dccrequest://` link."""
 
     interaction: str
     vcapi: str
     lcw: str
     dcc: str
-    dcc_endpoint: str
 
 
 def token_hash(token: str) -> str:
@@ -116,7 +115,6 @@ def offer_links(links: Links, *, token: str, challenge: str, issuer_id: str) -> 
         vcapi=vcapi,
         lcw=f"{LCW_LINK}?request={quote(request, safe='')}",
         dcc=f"dccrequest://request?{dcc_query}",
-        dcc_endpoint=f"{exchange}/dcc",
     )
 
 
