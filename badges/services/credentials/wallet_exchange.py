@@ -10,7 +10,6 @@ receives the credential itself. An offer serves once, until it expires; a refuse
 
 from __future__ import annotations
 
-import hashlib
 import json
 import secrets
 from dataclasses import dataclass
@@ -77,10 +76,6 @@ class OfferLinks:
     dcc: str
 
 
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
 def create_offer(
     session: Session, *, credential: Credential, created_by: str, ttl: timedelta, now: datetime
 ) -> tuple[WalletOffer, str]:
@@ -88,7 +83,7 @@ def create_offer(
     wallet.check_can_bind(credential, now=now)
     token = secrets.token_urlsafe(32)
     offer = WalletOffer(
-        credential=credential, token_hash=token_hash(token), challenge=secrets.token_urlsafe(24),
+        credential=credential, token_hash=wallet.token_hash(token), challenge=secrets.token_urlsafe(24),
         created_by=created_by, created_at=now, expires_at=now + ttl,
     )  # fmt: skip
     session.add(offer)
@@ -120,7 +115,9 @@ def offer_links(links: Links, *, token: str, challenge: str, issuer_id: str) -> 
 
 def open_offer(session: Session, *, token: str, now: datetime) -> WalletOffer:
     """The offer behind a token, still usable; ExchangeError otherwise."""
-    offer = session.scalars(select(WalletOffer).where(WalletOffer.token_hash == token_hash(token))).first()
+    offer = session.scalars(
+        select(WalletOffer).where(WalletOffer.token_hash == wallet.token_hash(token))
+    ).first()
     if offer is None:
         raise ExchangeError("unknown_exchange", UNKNOWN)
     if offer.used_at is not None:
