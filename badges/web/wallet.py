@@ -15,7 +15,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from badges import db
 from badges.db import get_session
 from badges.models import Credential
-from badges.services.credentials import oid4vci, qr, wallet, wallet_exchange
+from badges.services.credentials import qr, wallet, wallet_exchange, wallet_offers
 from badges.services.credentials.wallet_exchange import ExchangeError
 from badges.services.holders import holder_pages
 from badges.services.shared import json_input
@@ -41,21 +41,20 @@ UNREADABLE = message("exchange.unreadable", N_("Le corps de la requête n'est pa
 def offer_view(credential: Credential, *, created_by: str) -> dict[str, Any]:
     """New offers for the award (the caller commits) and what its page shows: first the LCW's (QR code and
     links), then the OpenID4VCI one for other wallets (its deep link and transaction code)."""
-    offer, token = wallet_exchange.create_offer(
-        get_session(), credential=credential, created_by=created_by, ttl=wallet_ttl(), now=now()
-    )
-    found = wallet_exchange.offer_links(
-        links(), token=token, challenge=offer.challenge, issuer_id=links().issuer(credential.issuer.slug)
-    )
-    other = oid4vci.create_offer(
-        get_session(), credential=credential, links=links(), now=now(), ttl=wallet_ttl(), with_tx_code=True
+    made = wallet_offers.new_offers(
+        get_session(),
+        credential=credential,
+        links=links(),
+        created_by=created_by,
+        ttl=wallet_ttl(),
+        now=now(),
     )
     return {
-        "links": found,
-        "expires_at": offer.expires_at,
-        "qr_image": qr.svg_data_uri(found.lcw, title="QR code : ajouter au portefeuille"),
-        "oid4vci": other,
-        "oid4vci_qr": qr.svg_data_uri(other.deep_link, title="QR code : autre portefeuille"),
+        "links": made.lcw,
+        "expires_at": made.expires_at,
+        "qr_image": qr.svg_data_uri(made.lcw.lcw, title="QR code : ajouter au portefeuille"),
+        "oid4vci": made.oid4vci,
+        "oid4vci_qr": qr.svg_data_uri(made.oid4vci.deep_link, title="QR code : autre portefeuille"),
     }
 
 
