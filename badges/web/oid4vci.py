@@ -6,13 +6,11 @@ pages: a wallet reads `error`. A refusal rolls everything back; only the rate li
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, jsonify, request
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
-from werkzeug.exceptions import NotFound
 
 from badges import db
 from badges.db import get_session
@@ -20,10 +18,10 @@ from badges.models import Credential
 from badges.services.credentials import oid4vci, qr
 from badges.services.credentials import oid4vci_metadata as meta
 from badges.services.credentials.oid4vci import ProtocolError
-from badges.services.holders import holder_pages, private_link
 from badges.services.shared import throttling
 from badges.services.shared.errors import RuleError
-from badges.web.context import client_ip, keyring, links, now
+from badges.web.context import client_ip, keyring, links, now, wallet_ttl
+from badges.web.holder import owned_badge, private_page
 
 bp = Blueprint("oid4vci", __name__)
 
@@ -128,13 +126,10 @@ def credential() -> Response:
 
 
 @bp.post("/mes-badges/<token>/<credential_id>/oid4vci")
+@private_page
 def holder_offer(token: str, credential_id: str) -> Response:
     """A fresh offer for the beneficiary's own badge, asked from their private page (JSON)."""
-    session = get_session()
-    person = private_link.beneficiary_for(session, token)
-    if person is None:
-        raise NotFound()
-    return new_offer(session, holder_pages.owned(session, person, credential_id))
+    return new_offer(get_session(), owned_badge(token, credential_id))
 
 
 def new_offer(session: Session, credential: Credential) -> Response:
@@ -145,7 +140,7 @@ def new_offer(session: Session, credential: Credential) -> Response:
             credential=credential,
             links=links(),
             now=now(),
-            ttl=timedelta(seconds=int(current_app.config["WALLET_OFFER_TTL"])),
+            ttl=wallet_ttl(),
             with_tx_code=request.form.get("code") != "non",
         )
     except RuleError:

@@ -22,7 +22,7 @@ from badges.services.shared import json_input
 from badges.services.shared.errors import InvalidInput, RuleError, TooLarge
 from badges.services.shared.messages import N_, message
 from badges.web.context import client_ip, keyring, links, now, wallet_ttl
-from badges.web.holder import _owned, private_page
+from badges.web.holder import owned_badge, private_page
 from badges.web.i18n import say, say_error
 from badges.web.public_blueprint import bp
 
@@ -61,7 +61,7 @@ def offer_view(credential: Credential, *, created_by: str) -> dict[str, Any]:
 @bp.post("/mes-badges/<token>/<credential_id>/portefeuille")
 @private_page
 def my_wallet_offer(token: str, credential_id: str) -> str | tuple[str, int]:
-    credential = _owned(token, credential_id)
+    credential = owned_badge(token, credential_id)
     session = get_session()
     view = holder_pages.badge(session, links(), credential, now())
     try:

@@ -395,11 +395,15 @@ def test_the_holder_asks_an_offer_from_the_private_page(app, client, session, no
     session.commit()
     response = client.post(f"/mes-badges/{link}/{award.public_id}/oid4vci")
     assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+    # A private page's answer: its address (the link) leaks nowhere, and no robot keeps it.
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert response.headers["X-Robots-Tag"] == "noindex, nofollow"
     made = response.get_json()
     assert made["deep_link"].startswith("openid-credential-offer://") and len(made["tx_code"]) == 6
     assert made["qr_svg"].startswith("data:image/svg+xml")
     assert json.loads(json.dumps(made))["expires_at"] == (now + timedelta(days=7)).isoformat()
     assert client.post(f"/mes-badges/unknown/{award.public_id}/oid4vci").status_code == 404
+    assert client.post(f"/mes-badges/{link}/unknown/oid4vci").status_code == 404
     assert count(session, Oid4vciOffer) == 1
 
 
