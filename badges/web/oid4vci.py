@@ -18,12 +18,14 @@ from badges.models import Credential
 from badges.services.credentials import oid4vci, qr
 from badges.services.credentials import oid4vci_metadata as meta
 from badges.services.credentials.oid4vci import ProtocolError
-from badges.services.shared import throttling
-from badges.services.shared.errors import RuleError
+from badges.services.shared import json_input, throttling
+from badges.services.shared.errors import InvalidInput, RuleError, TooLarge
 from badges.web.context import client_ip, keyring, links, now, wallet_ttl
 from badges.web.holder import owned_badge, private_page
 
 bp = Blueprint("oid4vci", __name__)
+# A credential request is a configuration id and one key proof (at most 8 KiB): a few kilobytes.
+MAX_BODY = 64 * 1024
 
 
 def _json(body: Any, status: int = 200, *, cors: bool = False) -> Response:
@@ -49,14 +51,14 @@ def _too_many() -> Response:
 
 
 def _blocked() -> bool:
-    return throttling.blocked(get_session(), kind=throttling.CLAIM, email=None, ip=client_ip(), now=now())
+    return throttling.blocked(get_session(), kind=throttling.WALLET, email=None, ip=client_ip(), now=now())
 
 
 def _count_failure() -> None:
-    """An unknown offer or code counts like an unknown claim code (same budget per address)."""
+    """An unknown offer or code counts like an unknown LCW exchange: one wallet budget per address."""
     session = get_session()
     session.rollback()
-    throttling.record(session, kind=throttling.CLAIM, email=None, ip=client_ip(), now=now())
+    throttling.record(session, kind=throttling.WALLET, email=None, ip=client_ip(), now=now())
     session.commit()
 
 
@@ -114,7 +116,7 @@ def credential() -> Response:
     session = get_session()
     try:
         access = oid4vci.bearer_token(session, request.headers.get("Authorization"), now=now())
-        body = request.get_json(silent=True) if request.mimetype == "application/json" else None
+        body = _json_body()
         answer = oid4vci.issue_credential(
             session, token=access, body=body, keyring=keyring(), links=links(), now=now()
         )
@@ -123,6 +125,17 @@ def credential() -> Response:
         return _error(exc)
     session.commit()
     return _json(answer)
+
+
+def _json_body() -> Any:
+    """The credential request's JSON (the app's reader: size, depth, duplicate names); None when there is
+    none or it is unreadable, which the service refuses as invalid_credential_request."""
+    if request.mimetype != "application/json":
+        return None
+    try:
+        return json_input.read_json(request.get_data(cache=False), max_bytes=MAX_BODY)
+    except (InvalidInput, TooLarge):
+        return None
 
 
 @bp.post("/mes-badges/<token>/<credential_id>/oid4vci")

@@ -10,7 +10,14 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from sqlalchemy import func, select
 
-from badges.models import BoundCredential, Oid4vciAccessToken, Oid4vciIssued, Oid4vciNonce, Oid4vciOffer
+from badges.models import (
+    BoundCredential,
+    LoginAttempt,
+    Oid4vciAccessToken,
+    Oid4vciIssued,
+    Oid4vciNonce,
+    Oid4vciOffer,
+)
 from badges.services.credentials import oid4vci, revocation
 from badges.services.crypto import jws
 from tests.oid4vci_wallet import Holder
@@ -265,13 +272,32 @@ def test_an_award_revoked_or_erased_after_the_token_is_denied_at_the_credential_
     assert count(session, BoundCredential) == 0 and count(session, Oid4vciIssued) == 0
 
 
-def test_unknown_codes_are_rate_limited_like_claim_codes(client, offer):
+def test_unknown_codes_share_the_wallet_budget_of_the_lcw_exchange(client, session, offer):
     code = code_of(client, offer)
-    for n in range(29):
+    for n in range(28):
         assert token_request(client, f"unknown-{n}", "000000").get_json()["error"] == "invalid_grant"
     assert client.get("/oid4vci/offers/unknown").status_code == 404
+    assert client.post("/wallet/exchanges/unknown/vcapi", json={}).status_code == 404
     blocked = token_request(client, code, offer.tx_code)
     assert blocked.status_code == 429
+    kinds = fresh(session).scalars(select(LoginAttempt.kind)).all()
+    assert kinds == ["wallet"] * 30
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b'{"credential_configuration_id": "x", "credential_configuration_id": "y"}',
+        b'{"credential_configuration_id": "OpenBadgeCredential_ldp_vc", "proofs": {"jwt": ['
+        + b"[" * 100
+        + b"]" * 100
+        + b"]}}",
+    ],
+)
+def test_a_credential_request_with_duplicate_names_or_too_deep_is_invalid(client, offer, raw):
+    headers = {"Authorization": f"Bearer {access_token(client, offer)}"}
+    response = client.post("/oid4vci/credential", data=raw, headers=headers, content_type="application/json")
+    assert response.status_code == 400 and response.get_json()["error"] == "invalid_credential_request"
 
 
 def test_credential_endpoint_wants_a_live_bearer_token(app, client, session, links, now, offer):
