@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -39,6 +39,40 @@ def writing_session(app: Flask) -> Session:
     writer's commit (concurrency tests run two of them in two threads)."""
     session: Session = app.extensions[EXTENSION](bind=app.extensions[WRITER])
     return session
+
+
+def race_two_writers(
+    app: Flask,
+    first: Callable[[Session], object],
+    second: Callable[[Session], object],
+    refused: type[Exception],
+) -> object:
+    """`first` in a writing session and, while its transaction is still open, `second` in another, in a
+    thread (it has to wait for the first); then the first commits, and the second commits unless it raised
+    `refused`. What the second gave: its return value, or the exception."""
+    one, two = writing_session(app), writing_session(app)
+    outcome: list[object] = []
+
+    def run() -> None:
+        try:
+            outcome.append(second(two))
+            two.commit()
+        except refused as exc:
+            two.rollback()
+            outcome.append(exc)
+
+    try:
+        first(one)
+        other = threading.Thread(target=run)
+        other.start()
+        other.join(0.5)  # it waits on the first's uncommitted rows (on SQLite, for the write lock)
+        one.commit()
+        other.join(30)
+    finally:
+        one.close()
+        two.close()
+    assert len(outcome) == 1, "the second writer did not finish"
+    return outcome[0]
 
 
 class Clock:

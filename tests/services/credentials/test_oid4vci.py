@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
 from sqlalchemy import func, select
 
 from badges.models import BoundCredential, Oid4vciAccessToken
 from badges.services.credentials import oid4vci
-from tests.apps import writing_session
+from tests.apps import race_two_writers
 from tests.oid4vci_wallet import Holder
 
 PRE_AUTH = "urn:ietf:params:oauth:grant-type:pre-authorized_code"
@@ -36,29 +35,13 @@ def test_two_requests_racing_with_one_token_for_one_format_store_one_credential(
     nonces = [oid4vci.new_nonce(session, now=now) for _ in range(2)]
     session.commit()
     token_id = session.scalars(select(Oid4vciAccessToken.id)).one()
-    holder, first, second = Holder(), writing_session(app), writing_session(app)
-    outcome: list[object] = []
+    holder = Holder()
 
-    def racing() -> None:
-        try:
-            issue(second, token_id=token_id, nonce=nonces[1], keyring=keyring, links=links, now=now,
-                  holder=holder)  # fmt: skip
-            second.commit()
-            outcome.append("issued")
-        except oid4vci.ProtocolError as exc:
-            second.rollback()
-            outcome.append(exc.error)
+    def asking(nonce: str):
+        return lambda db: issue(db, token_id=token_id, nonce=nonce, keyring=keyring, links=links, now=now,
+                                holder=holder)  # fmt: skip
 
-    try:
-        issue(first, token_id=token_id, nonce=nonces[0], keyring=keyring, links=links, now=now, holder=holder)
-        other = threading.Thread(target=racing)
-        other.start()
-        other.join(0.5)  # it waits on the first's uncommitted claim (or write lock on SQLite)
-        first.commit()
-        other.join(30)
-    finally:
-        first.close()
-        second.close()
-    assert outcome == ["credential_request_denied"]
+    second = race_two_writers(app, asking(nonces[0]), asking(nonces[1]), refused=oid4vci.ProtocolError)
+    assert isinstance(second, oid4vci.ProtocolError) and second.error == "credential_request_denied"
     session.rollback()
     assert session.scalar(select(func.count()).select_from(BoundCredential)) == 1

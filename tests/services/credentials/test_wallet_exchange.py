@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
 from sqlalchemy import func, select
 
 from badges.models import BoundCredential, WalletOffer
 from badges.services.credentials import wallet_exchange
-from tests.apps import writing_session
+from tests.apps import race_two_writers
 from tests.wallet_holder import Wallet
 
 
@@ -21,33 +20,16 @@ def test_two_wallets_racing_with_one_offer_get_one_bound_badge(app, session, key
     domain = wallet_exchange.domain_of(links)
     presentations = [Wallet().present(challenge=offer.challenge, domain=domain) for _ in range(2)]
     session.commit()
-    first, second = writing_session(app), writing_session(app)
-    outcome: list[str] = []
 
-    def racing() -> None:
-        try:
-            wallet_exchange.complete(
-                second, token=token, presentation=presentations[1], keyring=keyring, links=links, now=now
-            )
-            second.commit()
-            outcome.append("bound")
-        except wallet_exchange.ExchangeError as exc:
-            second.rollback()
-            outcome.append(exc.code)
-
-    try:
-        wallet_exchange.complete(
-            first, token=token, presentation=presentations[0], keyring=keyring, links=links, now=now
+    def presenting(presentation: dict):
+        return lambda db: wallet_exchange.complete(
+            db, token=token, presentation=presentation, keyring=keyring, links=links, now=now
         )
-        other = threading.Thread(target=racing)
-        other.start()
-        other.join(0.5)  # it waits on the first's claim of the offer (or write lock on SQLite)
-        first.commit()
-        other.join(30)
-    finally:
-        first.close()
-        second.close()
-    assert outcome == ["exchange_used"]
+
+    second = race_two_writers(
+        app, presenting(presentations[0]), presenting(presentations[1]), refused=wallet_exchange.ExchangeError
+    )
+    assert isinstance(second, wallet_exchange.ExchangeError) and second.code == "exchange_used"
     session.rollback()
     assert session.scalar(select(func.count()).select_from(BoundCredential)) == 1
     assert session.scalars(select(WalletOffer)).one().bound_credential_id is not None
