@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,10 +14,11 @@ from flask import Flask
 from flask.testing import FlaskCliRunner
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from badges import create_app
-from badges.db import engine_of, upgrade_schema
+from badges.db import EXTENSION, WRITER, engine_of, upgrade_schema
 from badges.jobs.queue import queue_of
 from badges.jobs.worker import start_in_process, stop_in_process
 
@@ -31,6 +32,47 @@ class CommandRunner(FlaskCliRunner):
     def invoke(self, cli: Any = None, args: Any = None, **kwargs: Any) -> Any:
         with self.app.app_context():
             return super().invoke(cli, args, **kwargs)
+
+
+def writing_session(app: Flask) -> Session:
+    """A session of its own that writes, as a POST's: on SQLite its BEGIN IMMEDIATE waits for another
+    writer's commit (concurrency tests run two of them in two threads)."""
+    session: Session = app.extensions[EXTENSION](bind=app.extensions[WRITER])
+    return session
+
+
+def race_two_writers(
+    app: Flask,
+    first: Callable[[Session], object],
+    second: Callable[[Session], object],
+    refused: type[Exception],
+) -> object:
+    """`first` in a writing session and, while its transaction is still open, `second` in another, in a
+    thread (it has to wait for the first); then the first commits, and the second commits unless it raised
+    `refused`. What the second gave: its return value, or the exception."""
+    one, two = writing_session(app), writing_session(app)
+    outcome: list[object] = []
+
+    def run() -> None:
+        try:
+            outcome.append(second(two))
+            two.commit()
+        except refused as exc:
+            two.rollback()
+            outcome.append(exc)
+
+    try:
+        first(one)
+        other = threading.Thread(target=run)
+        other.start()
+        other.join(0.5)  # it waits on the first's uncommitted rows (on SQLite, for the write lock)
+        one.commit()
+        other.join(30)
+    finally:
+        one.close()
+        two.close()
+    assert len(outcome) == 1, "the second writer did not finish"
+    return outcome[0]
 
 
 class Clock:

@@ -10,7 +10,7 @@ from badges.models.framework import Competency, CompetencyAlignment, Framework
 from badges.models.issuer import Issuer
 from badges.models.job import ImportItem, Job
 from badges.models.key import SigningKey
-from badges.models.oid4vci import Oid4vciAccessToken, Oid4vciNonce, Oid4vciOffer
+from badges.models.oid4vci import Oid4vciAccessToken, Oid4vciIssued, Oid4vciNonce, Oid4vciOffer
 from badges.models.outcome import (
     PathwayClosure,
     PathwayOutcome,
@@ -81,6 +81,7 @@ __all__ = [
     "StatusList",
     "User",
     "Oid4vciAccessToken",
+    "Oid4vciIssued",
     "Oid4vciNonce",
     "Oid4vciOffer",
     "WalletOffer",

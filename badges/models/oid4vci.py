@@ -35,11 +35,7 @@ class Oid4vciOffer(Base):
 
 
 class Oid4vciAccessToken(Base):
-    """An opaque, short-lived Bearer token for the credential endpoint, stored as its SHA-256.
-
-    `issued_formats` lists the configurations already delivered with it ("ldp_vc jwt_vc_json"): one
-    credential per configuration of the offer, so a token cannot mint copies without end.
-    """
+    """An opaque, short-lived Bearer token for the credential endpoint, stored as its SHA-256."""
 
     __tablename__ = "oid4vci_token"
 
@@ -47,9 +43,21 @@ class Oid4vciAccessToken(Base):
     offer_id: Mapped[int] = mapped_column(ForeignKey("oid4vci_offer.id", ondelete="CASCADE"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    issued_formats: Mapped[str] = mapped_column(String(64), default="")
 
     offer: Mapped[Oid4vciOffer] = relationship()
+
+
+class Oid4vciIssued(Base):
+    """A format already delivered with an access token: one credential per configuration of the offer,
+    so a token cannot mint copies without end. The primary key makes it so even for two requests racing
+    with one token (the second one's INSERT fails)."""
+
+    __tablename__ = "oid4vci_issued"
+
+    token_id: Mapped[int] = mapped_column(
+        ForeignKey("oid4vci_token.id", ondelete="CASCADE"), primary_key=True
+    )
+    format: Mapped[str] = mapped_column(String(16), primary_key=True)
 
 
 class Oid4vciNonce(Base):

@@ -62,7 +62,8 @@ def _person(token: str) -> Beneficiary:
     return found
 
 
-def _owned(token: str, credential_id: str) -> Credential:
+def owned_badge(token: str, credential_id: str) -> Credential:
+    """The beneficiary's own badge behind a private link; NotFound (the link or the badge) otherwise."""
     return holder_pages.owned(get_session(), _person(token), credential_id)
 
 
@@ -100,13 +101,13 @@ def _badge_page(
 @bp.get("/mes-badges/<token>/<credential_id>")
 @private_page
 def my_badge(token: str, credential_id: str) -> str:
-    return _badge_page(token, _owned(token, credential_id))
+    return _badge_page(token, owned_badge(token, credential_id))
 
 
 @bp.post("/mes-badges/<token>/<credential_id>/visibilite")
 @private_page
 def set_visibility(token: str, credential_id: str) -> BaseResponse | tuple[str, int]:
-    credential = _owned(token, credential_id)
+    credential = owned_badge(token, credential_id)
     choice = request.form.get("visibilite")
     if choice == "private" and not sharing.is_private(get_session(), credential) and not _confirmed():
         # Its OB 2.0 image already given stops verifying once private: say so first, offer a share link.
@@ -132,7 +133,7 @@ def _back(token: str, credential_id: str, done: str) -> BaseResponse:
 @bp.post("/mes-badges/<token>/<credential_id>/partages")
 @private_page
 def create_share(token: str, credential_id: str) -> str | tuple[str, int]:
-    credential = _still_valid(_owned(token, credential_id))
+    credential = _still_valid(owned_badge(token, credential_id))
     session = get_session()
     try:
         link, share_token = sharing.create_link(
@@ -157,7 +158,7 @@ def create_share(token: str, credential_id: str) -> str | tuple[str, int]:
 @bp.post("/mes-badges/<token>/<credential_id>/partages/<link_id>/arreter")
 @private_page
 def stop_share(token: str, credential_id: str, link_id: str) -> BaseResponse:
-    credential = _owned(token, credential_id)
+    credential = owned_badge(token, credential_id)
     sharing.revoke_link(get_session(), credential=credential, public_id=link_id, now=now())
     get_session().commit()
     return _back(token, credential_id, "partages")
@@ -167,14 +168,14 @@ def stop_share(token: str, credential_id: str, link_id: str) -> BaseResponse:
 @db.writes
 @private_page
 def my_download(token: str, credential_id: str, fmt: str) -> Response:
-    return _download(_owned(token, credential_id), fmt)
+    return _download(owned_badge(token, credential_id), fmt)
 
 
 @bp.get("/mes-badges/<token>/<credential_id>/certificat.pdf")
 @db.writes
 @private_page
 def my_certificate(token: str, credential_id: str) -> Response:
-    credential = _still_valid(_owned(token, credential_id))
+    credential = _still_valid(owned_badge(token, credential_id))
     return certificate_pdf(credential, "certificat-badge.pdf", inline=True)
 
 

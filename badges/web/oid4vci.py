@@ -6,13 +6,11 @@ pages: a wallet reads `error`. A refusal rolls everything back; only the rate li
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, jsonify, request
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
-from werkzeug.exceptions import NotFound
 
 from badges import db
 from badges.db import get_session
@@ -20,12 +18,14 @@ from badges.models import Credential
 from badges.services.credentials import oid4vci, qr
 from badges.services.credentials import oid4vci_metadata as meta
 from badges.services.credentials.oid4vci import ProtocolError
-from badges.services.holders import holder_pages, private_link
-from badges.services.shared import throttling
-from badges.services.shared.errors import RuleError
-from badges.web.context import client_ip, keyring, links, now
+from badges.services.shared import json_input, throttling
+from badges.services.shared.errors import InvalidInput, RuleError, TooLarge
+from badges.web.context import client_ip, keyring, links, now, wallet_ttl
+from badges.web.holder import owned_badge, private_page
 
 bp = Blueprint("oid4vci", __name__)
+# A credential request is a configuration id and one key proof (at most 8 KiB): a few kilobytes.
+MAX_BODY = 64 * 1024
 
 
 def _json(body: Any, status: int = 200, *, cors: bool = False) -> Response:
@@ -51,14 +51,14 @@ def _too_many() -> Response:
 
 
 def _blocked() -> bool:
-    return throttling.blocked(get_session(), kind=throttling.CLAIM, email=None, ip=client_ip(), now=now())
+    return throttling.blocked(get_session(), kind=throttling.WALLET, email=None, ip=client_ip(), now=now())
 
 
 def _count_failure() -> None:
-    """An unknown offer or code counts like an unknown claim code (same budget per address)."""
+    """An unknown offer or code counts like an unknown LCW exchange: one wallet budget per address."""
     session = get_session()
     session.rollback()
-    throttling.record(session, kind=throttling.CLAIM, email=None, ip=client_ip(), now=now())
+    throttling.record(session, kind=throttling.WALLET, email=None, ip=client_ip(), now=now())
     session.commit()
 
 
@@ -116,7 +116,7 @@ def credential() -> Response:
     session = get_session()
     try:
         access = oid4vci.bearer_token(session, request.headers.get("Authorization"), now=now())
-        body = request.get_json(silent=True) if request.mimetype == "application/json" else None
+        body = _json_body()
         answer = oid4vci.issue_credential(
             session, token=access, body=body, keyring=keyring(), links=links(), now=now()
         )
@@ -127,14 +127,22 @@ def credential() -> Response:
     return _json(answer)
 
 
+def _json_body() -> Any:
+    """The credential request's JSON (the app's reader: size, depth, duplicate names); None when there is
+    none or it is unreadable, which the service refuses as invalid_credential_request."""
+    if request.mimetype != "application/json":
+        return None
+    try:
+        return json_input.read_json(request.get_data(cache=False), max_bytes=MAX_BODY)
+    except (InvalidInput, TooLarge):
+        return None
+
+
 @bp.post("/mes-badges/<token>/<credential_id>/oid4vci")
+@private_page
 def holder_offer(token: str, credential_id: str) -> Response:
     """A fresh offer for the beneficiary's own badge, asked from their private page (JSON)."""
-    session = get_session()
-    person = private_link.beneficiary_for(session, token)
-    if person is None:
-        raise NotFound()
-    return new_offer(session, holder_pages.owned(session, person, credential_id))
+    return new_offer(get_session(), owned_badge(token, credential_id))
 
 
 def new_offer(session: Session, credential: Credential) -> Response:
@@ -145,7 +153,7 @@ def new_offer(session: Session, credential: Credential) -> Response:
             credential=credential,
             links=links(),
             now=now(),
-            ttl=timedelta(seconds=int(current_app.config["WALLET_OFFER_TTL"])),
+            ttl=wallet_ttl(),
             with_tx_code=request.form.get("code") != "non",
         )
     except RuleError:

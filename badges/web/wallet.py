@@ -12,16 +12,17 @@ from typing import Any
 from flask import jsonify, render_template, request
 from werkzeug.wrappers import Response as BaseResponse
 
+from badges import db
 from badges.db import get_session
 from badges.models import Credential
-from badges.services.credentials import oid4vci, qr, wallet, wallet_exchange
+from badges.services.credentials import qr, wallet, wallet_exchange, wallet_offers
 from badges.services.credentials.wallet_exchange import ExchangeError
 from badges.services.holders import holder_pages
 from badges.services.shared import json_input
 from badges.services.shared.errors import InvalidInput, RuleError, TooLarge
 from badges.services.shared.messages import N_, message
 from badges.web.context import client_ip, keyring, links, now, wallet_ttl
-from badges.web.holder import _owned, private_page
+from badges.web.holder import owned_badge, private_page
 from badges.web.i18n import say, say_error
 from badges.web.public_blueprint import bp
 
@@ -40,28 +41,27 @@ UNREADABLE = message("exchange.unreadable", N_("Le corps de la requête n'est pa
 def offer_view(credential: Credential, *, created_by: str) -> dict[str, Any]:
     """New offers for the award (the caller commits) and what its page shows: first the LCW's (QR code and
     links), then the OpenID4VCI one for other wallets (its deep link and transaction code)."""
-    offer, token = wallet_exchange.create_offer(
-        get_session(), credential=credential, created_by=created_by, ttl=wallet_ttl(), now=now()
-    )
-    found = wallet_exchange.offer_links(
-        links(), token=token, challenge=offer.challenge, issuer_id=links().issuer(credential.issuer.slug)
-    )
-    other = oid4vci.create_offer(
-        get_session(), credential=credential, links=links(), now=now(), ttl=wallet_ttl(), with_tx_code=True
+    made = wallet_offers.new_offers(
+        get_session(),
+        credential=credential,
+        links=links(),
+        created_by=created_by,
+        ttl=wallet_ttl(),
+        now=now(),
     )
     return {
-        "links": found,
-        "expires_at": offer.expires_at,
-        "qr_image": qr.svg_data_uri(found.lcw, title="QR code : ajouter au portefeuille"),
-        "oid4vci": other,
-        "oid4vci_qr": qr.svg_data_uri(other.deep_link, title="QR code : autre portefeuille"),
+        "links": made.lcw,
+        "expires_at": made.expires_at,
+        "qr_image": qr.svg_data_uri(made.lcw.lcw, title="QR code : ajouter au portefeuille"),
+        "oid4vci": made.oid4vci,
+        "oid4vci_qr": qr.svg_data_uri(made.oid4vci.deep_link, title="QR code : autre portefeuille"),
     }
 
 
 @bp.post("/mes-badges/<token>/<credential_id>/portefeuille")
 @private_page
 def my_wallet_offer(token: str, credential_id: str) -> str | tuple[str, int]:
-    credential = _owned(token, credential_id)
+    credential = owned_badge(token, credential_id)
     session = get_session()
     view = holder_pages.badge(session, links(), credential, now())
     try:
@@ -91,8 +91,10 @@ def _guard() -> tuple[BaseResponse, int] | None:
 
 
 @bp.get("/wallet/exchanges/<token>")
+@db.writes
 def wallet_interaction(token: str) -> tuple[BaseResponse, int] | BaseResponse:
-    """The interaction URL (VC-API, `?iuv=1`): the protocols this offer speaks."""
+    """The interaction URL (VC-API, `?iuv=1`): the protocols this offer speaks. A refusal counts against
+    the address (a write), so the GET takes the write lock up front like a POST."""
     if (refusal := _guard()) is not None:
         return refusal
     try:

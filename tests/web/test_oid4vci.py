@@ -10,7 +10,14 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from sqlalchemy import func, select
 
-from badges.models import BoundCredential, Oid4vciAccessToken, Oid4vciNonce, Oid4vciOffer
+from badges.models import (
+    BoundCredential,
+    LoginAttempt,
+    Oid4vciAccessToken,
+    Oid4vciIssued,
+    Oid4vciNonce,
+    Oid4vciOffer,
+)
 from badges.services.credentials import oid4vci, revocation
 from badges.services.crypto import jws
 from tests.oid4vci_wallet import Holder
@@ -249,13 +256,48 @@ def test_a_revoked_award_gets_no_token(client, session, keyring, links, now, off
     assert fresh(session).scalars(select(Oid4vciOffer)).one().redeemed_at is None
 
 
-def test_unknown_codes_are_rate_limited_like_claim_codes(client, offer):
+@pytest.mark.parametrize("end", ["revoke", "erase"])
+def test_an_award_revoked_or_erased_after_the_token_is_denied_at_the_credential_endpoint(
+    client, session, keyring, links, now, offer, award, end
+):
+    token = access_token(client, offer)
+    body = request_body(Holder(), links, now, c_nonce(client))
+    if end == "revoke":
+        revocation.revoke(session, keyring, credential=award, reason="erreur", links=links, now=now)
+    else:
+        revocation.erase(session, keyring, credential=award, links=links, now=now)
+    session.commit()
+    response = credential_request(client, token, body)
+    assert response.status_code == 400 and response.get_json()["error"] == "credential_request_denied"
+    assert count(session, BoundCredential) == 0 and count(session, Oid4vciIssued) == 0
+
+
+def test_unknown_codes_share_the_wallet_budget_of_the_lcw_exchange(client, session, offer):
     code = code_of(client, offer)
-    for n in range(29):
+    for n in range(28):
         assert token_request(client, f"unknown-{n}", "000000").get_json()["error"] == "invalid_grant"
     assert client.get("/oid4vci/offers/unknown").status_code == 404
+    assert client.post("/wallet/exchanges/unknown/vcapi", json={}).status_code == 404
     blocked = token_request(client, code, offer.tx_code)
     assert blocked.status_code == 429
+    kinds = fresh(session).scalars(select(LoginAttempt.kind)).all()
+    assert kinds == ["wallet"] * 30
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b'{"credential_configuration_id": "x", "credential_configuration_id": "y"}',
+        b'{"credential_configuration_id": "OpenBadgeCredential_ldp_vc", "proofs": {"jwt": ['
+        + b"[" * 100
+        + b"]" * 100
+        + b"]}}",
+    ],
+)
+def test_a_credential_request_with_duplicate_names_or_too_deep_is_invalid(client, offer, raw):
+    headers = {"Authorization": f"Bearer {access_token(client, offer)}"}
+    response = client.post("/oid4vci/credential", data=raw, headers=headers, content_type="application/json")
+    assert response.status_code == 400 and response.get_json()["error"] == "invalid_credential_request"
 
 
 def test_credential_endpoint_wants_a_live_bearer_token(app, client, session, links, now, offer):
@@ -353,7 +395,7 @@ def test_credential_refusals_name_the_error_and_change_nothing(client, session, 
     assert response.get_json()["error"] == error
     assert count(session, BoundCredential) == 0
     assert fresh(session).scalars(select(Oid4vciNonce).where(Oid4vciNonce.value == nonce)).first() is not None
-    assert fresh(session).scalars(select(Oid4vciAccessToken)).one().issued_formats == ""
+    assert count(session, Oid4vciIssued) == 0
     assert credential_request(client, token, request_body(Holder(), links, now, nonce)).status_code == 200
 
 
@@ -379,11 +421,15 @@ def test_the_holder_asks_an_offer_from_the_private_page(app, client, session, no
     session.commit()
     response = client.post(f"/mes-badges/{link}/{award.public_id}/oid4vci")
     assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+    # A private page's answer: its address (the link) leaks nowhere, and no robot keeps it.
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert response.headers["X-Robots-Tag"] == "noindex, nofollow"
     made = response.get_json()
     assert made["deep_link"].startswith("openid-credential-offer://") and len(made["tx_code"]) == 6
     assert made["qr_svg"].startswith("data:image/svg+xml")
     assert json.loads(json.dumps(made))["expires_at"] == (now + timedelta(days=7)).isoformat()
     assert client.post(f"/mes-badges/unknown/{award.public_id}/oid4vci").status_code == 404
+    assert client.post(f"/mes-badges/{link}/unknown/oid4vci").status_code == 404
     assert count(session, Oid4vciOffer) == 1
 
 

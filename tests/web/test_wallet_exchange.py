@@ -11,9 +11,10 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import pytest
 from sqlalchemy import func, select
 
-from badges.models import BoundCredential, LoginAttempt, WalletOffer
+from badges import db
+from badges.models import BoundCredential, LoginAttempt, SigningKey, WalletOffer
 from badges.services import verification
-from badges.services.credentials import revocation
+from badges.services.credentials import revocation, signing_keys
 from badges.services.holders import private_link
 from badges.services.verification.sources import LocalSource
 from tests.factories import count, make_award
@@ -181,6 +182,19 @@ def test_a_revoked_badge_cannot_be_offered_nor_fetched(client, session, keyring,
     assert client.post(holder["badge"] + "/portefeuille", headers=HTML).status_code == 422
 
 
+def test_a_badge_its_issuer_can_no_longer_sign_is_refused_as_unavailable(client, session, now, holder):
+    offer = make_offer(client, holder)
+    vpr = request_of(client, offer["vcapi"])
+    for key in session.scalars(select(SigningKey)):
+        signing_keys.mark_compromised(key, since=now, now=now)
+    session.commit()
+    signed = Wallet().present(challenge=vpr["challenge"], domain=vpr["domain"])
+    assert refused(client, offer, signed) == (410, "credential_unavailable")
+    session.expire_all()
+    assert count(session, BoundCredential) == 0
+    assert session.scalars(select(WalletOffer)).one().used_at is None
+
+
 def test_the_legacy_dcc_request_link_works(client, session, holder):
     offer = make_offer(client, holder)
     query = parse_qs(urlsplit(offer["dcc"]).query)
@@ -205,6 +219,16 @@ def test_unknown_exchanges_and_bad_proofs_are_throttled(app, client, session, no
     app.config["CLOCK"].frozen = now + timedelta(minutes=16)
     later = client.post(local(offer["vcapi"]), json={})
     assert later.status_code == 200, later.get_json()
+
+
+def test_the_interaction_url_counts_unknown_exchanges_in_a_writing_transaction(app, client, session):
+    """A GET that writes: on SQLite a deferred read transaction could not then take the write lock
+    whenever another request committed meanwhile ("database is locked" at once)."""
+    with app.test_request_context("/wallet/exchanges/unknown?iuv=1"):
+        assert db.will_write()
+    response = client.get("/wallet/exchanges/unknown?iuv=1")
+    assert response.status_code == 404 and response.get_json()["error"] == "unknown_exchange"
+    assert session.scalar(select(func.count()).where(LoginAttempt.kind == "wallet")) == 1
 
 
 @pytest.mark.parametrize("body", [b"not json", b"[1]", b'{"verifiablePresentation": 42}'])

@@ -1,6 +1,6 @@
 """oid4vci: OpenID4VCI 1.0 credential offers, their access tokens and c_nonces
 
-Three new tables; nothing else changes.
+Four new tables; nothing else changes.
 
 Revision ID: 0010_oid4vci
 Revises: 0010_lcw (chained after the wallet core, merged into this branch)
@@ -48,7 +48,6 @@ def upgrade() -> None:
         sa.Column("offer_id", sa.Integer(), nullable=False),
         sa.Column("token_hash", sa.String(length=64), nullable=False),
         sa.Column("expires_at", UTCDateTime(), nullable=False),
-        sa.Column("issued_formats", sa.String(length=64), nullable=False),
         sa.ForeignKeyConstraint(
             ["offer_id"],
             ["oid4vci_offer.id"],
@@ -59,6 +58,18 @@ def upgrade() -> None:
         sa.UniqueConstraint("token_hash", name=op.f("uq_oid4vci_token_token_hash")),
     )
     op.create_index(op.f("ix_oid4vci_token_offer_id"), "oid4vci_token", ["offer_id"], unique=False)
+    op.create_table(
+        "oid4vci_issued",
+        sa.Column("token_id", sa.Integer(), nullable=False),
+        sa.Column("format", sa.String(length=16), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["token_id"],
+            ["oid4vci_token.id"],
+            name=op.f("fk_oid4vci_issued_token_id_oid4vci_token"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("token_id", "format", name=op.f("pk_oid4vci_issued")),
+    )
     op.create_table(
         "oid4vci_nonce",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -73,6 +84,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index(op.f("ix_oid4vci_nonce_expires_at"), table_name="oid4vci_nonce")
     op.drop_table("oid4vci_nonce")
+    op.drop_table("oid4vci_issued")
     op.drop_index(op.f("ix_oid4vci_token_offer_id"), table_name="oid4vci_token")
     op.drop_table("oid4vci_token")
     op.drop_index(op.f("ix_oid4vci_offer_credential_id"), table_name="oid4vci_offer")

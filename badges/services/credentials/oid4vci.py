@@ -17,12 +17,13 @@ from typing import Any
 from urllib.parse import quote
 
 from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from badges.models import Credential, Oid4vciAccessToken, Oid4vciNonce, Oid4vciOffer
+from badges.models import Credential, Oid4vciAccessToken, Oid4vciIssued, Oid4vciNonce, Oid4vciOffer
 from badges.services.credentials import oid4vci_metadata as meta
 from badges.services.credentials.links import Links
-from badges.services.credentials.wallet import check_can_bind, issue_bound_credential
+from badges.services.credentials.wallet import check_can_bind, issue_bound_credential, token_hash
 from badges.services.crypto import CryptoError, key_proof
 from badges.services.crypto.keyring import Keyring
 from badges.services.shared.errors import InvalidInput, RuleError
@@ -55,10 +56,6 @@ class NewOffer:
 class Grant:
     access_token: str
     expires_in: int
-
-
-def _sha256(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _code_of(ref: str) -> str:
@@ -96,8 +93,8 @@ def create_offer(
     )
     offer = Oid4vciOffer(
         credential=credential,
-        ref_hash=_sha256(ref),
-        code_hash=_sha256(_code_of(ref)),
+        ref_hash=token_hash(ref),
+        code_hash=token_hash(_code_of(ref)),
         tx_code_hash=_hash_tx_code(tx_code, secrets.token_bytes(16)) if tx_code else None,
         created_at=now,
         expires_at=now + ttl,
@@ -117,7 +114,7 @@ def offer_document(session: Session, *, ref: str, links: Links, now: datetime) -
     """The offer at its credential_offer_uri (§4.1.3); None once unknown, expired or redeemed."""
     if len(ref) > _MAX_FIELD_CHARS:
         return None
-    offer = session.scalars(select(Oid4vciOffer).where(Oid4vciOffer.ref_hash == _sha256(ref))).first()
+    offer = session.scalars(select(Oid4vciOffer).where(Oid4vciOffer.ref_hash == token_hash(ref))).first()
     if offer is None or offer.redeemed_at is not None or offer.expires_at <= now:
         return None
     return meta.offer_document(links, code=_code_of(ref), with_tx_code=offer.tx_code_hash is not None)
@@ -133,7 +130,7 @@ def exchange_code(session: Session, *, form: dict[str, str], now: datetime) -> G
     code = form.get("pre-authorized_code")
     if not code or len(code) > _MAX_FIELD_CHARS:
         raise ProtocolError("invalid_request", "pre-authorized_code is required")
-    offer = session.scalars(select(Oid4vciOffer).where(Oid4vciOffer.code_hash == _sha256(code))).first()
+    offer = session.scalars(select(Oid4vciOffer).where(Oid4vciOffer.code_hash == token_hash(code))).first()
     if offer is None or offer.redeemed_at is not None or offer.expires_at <= now:
         raise ProtocolError("invalid_grant", "the pre-authorized code is unknown, used or expired")
     _check_tx_code(offer, form.get("tx_code"))
@@ -153,7 +150,7 @@ def exchange_code(session: Session, *, form: dict[str, str], now: datetime) -> G
     session.execute(delete(Oid4vciAccessToken).where(Oid4vciAccessToken.expires_at <= now))
     token = secrets.token_urlsafe(32)
     session.add(
-        Oid4vciAccessToken(offer_id=offer.id, token_hash=_sha256(token), expires_at=now + ACCESS_TOKEN_TTL)
+        Oid4vciAccessToken(offer_id=offer.id, token_hash=token_hash(token), expires_at=now + ACCESS_TOKEN_TTL)
     )
     return Grant(access_token=token, expires_in=int(ACCESS_TOKEN_TTL.total_seconds()))
 
@@ -184,7 +181,7 @@ def bearer_token(session: Session, authorization: str | None, *, now: datetime) 
     if scheme.lower() != "bearer" or not value.strip() or len(value) > _MAX_FIELD_CHARS:
         raise ProtocolError("invalid_token", "a Bearer access token is required", 401)
     token = session.scalars(
-        select(Oid4vciAccessToken).where(Oid4vciAccessToken.token_hash == _sha256(value.strip()))
+        select(Oid4vciAccessToken).where(Oid4vciAccessToken.token_hash == token_hash(value.strip()))
     ).first()
     if token is None or token.expires_at <= now:
         raise ProtocolError("invalid_token", "the access token is unknown or expired", 401)
@@ -197,8 +194,7 @@ def issue_credential(
     """Credential endpoint (§8): the credential response for a request whose key proof holds."""
     fmt = _requested_format(body)
     proof = _verified_proof(body, audience=links.base, now=now)
-    if fmt in token.issued_formats.split():
-        raise ProtocolError("credential_request_denied", "this access token already received that format")
+    _claim_format(session, token, fmt)
     _spend_nonce(session, proof.nonce, now=now)
     try:
         bound = issue_bound_credential(
@@ -215,9 +211,21 @@ def issue_credential(
         raise ProtocolError("invalid_proof", "this kind of holder DID is not accepted") from exc
     except RuleError as exc:
         raise ProtocolError("credential_request_denied", "this badge can no longer be added") from exc
-    token.issued_formats = f"{token.issued_formats} {fmt}".strip()
     document: Any = json.loads(bound.document) if fmt == "ldp_vc" else bound.document
     return {"credentials": [{"credential": document}]}
+
+
+def _claim_format(session: Session, token: Oid4vciAccessToken, fmt: str) -> None:
+    """One credential per format and token, even for two requests racing with one token: the second
+    INSERT of the pair fails (on PostgreSQL it waits for the first to commit), in a savepoint so that the
+    refusal is the protocol's own error and the caller's rollback still undoes everything."""
+    try:
+        with session.begin_nested():
+            session.add(Oid4vciIssued(token_id=token.id, format=fmt))
+    except IntegrityError as exc:
+        raise ProtocolError(
+            "credential_request_denied", "this access token already received that format"
+        ) from exc
 
 
 def _requested_format(body: Any) -> str:

@@ -8,11 +8,11 @@ control of the DID. The bound credential is the award's OB 3.0 credential with a
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from badges.models import BoundCredential, Credential
@@ -35,6 +35,12 @@ BAD_DID = message(
 AWARD_REVOKED = message("wallet.award_revoked", N_("Ce badge a été révoqué : il ne peut plus être ajouté."))
 AWARD_ERASED = message("wallet.award_erased", N_("Ce badge a été effacé."))
 AWARD_EXPIRED = message("wallet.award_expired", N_("Ce badge a expiré : il ne peut plus être ajouté."))
+
+
+def token_hash(secret: str) -> str:
+    """SHA-256 (hex) of a wallet offer's secret, which is all that is stored of it: the LCW exchange's
+    token, and OpenID4VCI's offer reference, pre-authorized code and access token."""
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
 def check_holder_did(holder_did: Any) -> dids.HolderKey:
@@ -121,9 +127,3 @@ def bound_payload(bound: BoundCredential) -> dict[str, Any] | str:
         parsed: dict[str, Any] = json.loads(bound.document)
         return parsed
     return bound.document
-
-
-def bound_credentials(session: Session, *, credential: Credential) -> list[BoundCredential]:
-    """The award's wallet forms, oldest first."""
-    query = select(BoundCredential).where(BoundCredential.credential_id == credential.id)
-    return list(session.scalars(query.order_by(BoundCredential.issued_at, BoundCredential.id)))

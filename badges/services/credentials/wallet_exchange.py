@@ -10,7 +10,6 @@ receives the credential itself. An offer serves once, until it expires; a refuse
 
 from __future__ import annotations
 
-import hashlib
 import json
 import secrets
 from dataclasses import dataclass
@@ -69,17 +68,12 @@ class ExchangeError(ServiceError):
 @dataclass(frozen=True)
 class OfferLinks:
     """Where a wallet starts: the interaction URL (VC-API, `?iuv=1`), the exchange itself, the LCW
-    universal link (QR code, phone), the legacy `dccrequest://` link and its endpoint."""
+    universal link (QR code, phone) and the legacy `dccrequest://` link."""
 
     interaction: str
     vcapi: str
     lcw: str
     dcc: str
-    dcc_endpoint: str
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 def create_offer(
@@ -89,7 +83,7 @@ def create_offer(
     wallet.check_can_bind(credential, now=now)
     token = secrets.token_urlsafe(32)
     offer = WalletOffer(
-        credential=credential, token_hash=token_hash(token), challenge=secrets.token_urlsafe(24),
+        credential=credential, token_hash=wallet.token_hash(token), challenge=secrets.token_urlsafe(24),
         created_by=created_by, created_at=now, expires_at=now + ttl,
     )  # fmt: skip
     session.add(offer)
@@ -116,13 +110,14 @@ def offer_links(links: Links, *, token: str, challenge: str, issuer_id: str) -> 
         vcapi=vcapi,
         lcw=f"{LCW_LINK}?request={quote(request, safe='')}",
         dcc=f"dccrequest://request?{dcc_query}",
-        dcc_endpoint=f"{exchange}/dcc",
     )
 
 
 def open_offer(session: Session, *, token: str, now: datetime) -> WalletOffer:
     """The offer behind a token, still usable; ExchangeError otherwise."""
-    offer = session.scalars(select(WalletOffer).where(WalletOffer.token_hash == token_hash(token))).first()
+    offer = session.scalars(
+        select(WalletOffer).where(WalletOffer.token_hash == wallet.token_hash(token))
+    ).first()
     if offer is None:
         raise ExchangeError("unknown_exchange", UNKNOWN)
     if offer.used_at is not None:
@@ -132,8 +127,12 @@ def open_offer(session: Session, *, token: str, now: datetime) -> WalletOffer:
     try:
         wallet.check_can_bind(offer.credential, now=now)
     except RuleError as exc:
-        raise ExchangeError("credential_unavailable", UNAVAILABLE(reason=exc.said)) from exc
+        raise _unavailable(exc) from exc
     return offer
+
+
+def _unavailable(exc: RuleError) -> ExchangeError:
+    return ExchangeError("credential_unavailable", UNAVAILABLE(reason=exc.said))
 
 
 def presentation_request(offer: WalletOffer, *, links: Links, token: str) -> dict[str, Any]:
@@ -183,15 +182,18 @@ def complete(
         update(WalletOffer)
         .where(WalletOffer.id == offer.id, WalletOffer.used_at.is_(None))
         .values(used_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        .returning(WalletOffer.id)
+    ).first()
+    if claimed is None:
         raise ExchangeError("exchange_used", USED)
-    bound = wallet.issue_bound_credential(
-        session, credential=offer.credential, holder_did=holder.did, fmt=FORMAT_LDP_VC, keyring=keyring,
-        links=links, now=now,
-    )  # fmt: skip
-    session.refresh(offer)
+    try:
+        bound = wallet.issue_bound_credential(
+            session, credential=offer.credential, holder_did=holder.did, fmt=FORMAT_LDP_VC,
+            keyring=keyring, links=links, now=now,
+        )  # fmt: skip
+    except RuleError as exc:
+        # No key left to sign with (all compromised), say: the wallet reads a protocol error, not a page.
+        raise _unavailable(exc) from exc
     offer.bound_credential_id = bound.id
     return bound
 

@@ -90,7 +90,11 @@ def hash_data(unsecured: dict[str, Any], proof_config: dict[str, Any], *, refere
 
 
 def verify(
-    document: dict[str, Any], *, resolve_key: Callable[[str], bytes], known_hash_data: bytes | None = None
+    document: dict[str, Any],
+    *,
+    resolve_key: Callable[[str], bytes],
+    known_hash_data: bytes | None = None,
+    check_proof: Callable[[dict[str, Any]], None] | None = None,
 ) -> dict[str, Any]:
     """The proof of a document whose eddsa-rdfc-2022 signature verifies; CryptoError otherwise
     (docs/standards.md#S-data-integrity).
@@ -98,12 +102,14 @@ def verify(
     ``resolve_key(verificationMethod)`` returns the raw 32-byte Ed25519 public key, after checking that the
     key's controller is the issuer; its CryptoError("unknown_key") propagates. ``known_hash_data`` is the
     caller's word that this exact document was canonicalised before (the hash data ``sign_with_hash_data``
-    returned for it): canonicalisation is skipped, the signature is still checked.
+    returned for it): canonicalisation is skipped, the signature is still checked. ``check_proof(proof)``
+    raises CryptoError unless the proof's options are acceptable; by default, an eddsa-rdfc-2022
+    DataIntegrityProof for assertionMethod (a holder's presentation checks its own: purpose, challenge...).
     """
     if not isinstance(document, dict):
         raise CryptoError("malformed_proof", "the document is not a JSON object")
     proof = _single_proof(document.get("proof"))
-    _check_proof_options(proof)
+    (check_proof or _check_proof_options)(proof)
     signature = decode_proof_value(proof.get("proofValue"))
     if "@context" in proof and proof["@context"] != document.get("@context"):
         # vc-di-eddsa would then verify the document under the proof's (prefix) context: refuse rather than

@@ -22,6 +22,8 @@ _P256_CODEC = b"\x80\x24"
 _MAX_DID_CHARS = 2048
 _DID_KEY = re.compile(r"did:key:(z[1-9A-HJ-NP-Za-km-z]{40,60})")
 _DID_JWK = re.compile(r"did:jwk:([A-Za-z0-9_-]{20,2000})")
+# The members of a public JWK (RFC 7517, 7518 §6, 8037): what a did:jwk holds.
+_JWK_PUBLIC = ("kty", "crv", "x", "y", "n", "e")
 
 
 @dataclass(frozen=True)
@@ -33,7 +35,6 @@ class HolderKey:
     did: str
     method_id: str
     public_key: PublicKey
-    jwk: dict[str, str]
 
     def names_method(self, method: Any) -> bool:
         """True when `method` is this key's method, absolute or as the relative "#fragment"."""
@@ -63,18 +64,14 @@ def _did_key(did: str, multibase: str) -> HolderKey:
     key: PublicKey
     if codec == _ED25519_CODEC and len(raw) == 32:
         key = Ed25519PublicKey.from_public_bytes(raw)
-        jwk = {"kty": "OKP", "crv": "Ed25519", "x": _b64(raw)}
     elif codec == _P256_CODEC and len(raw) == 33:
         try:
             key = ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), raw)
         except ValueError as exc:
             raise CryptoError("unknown_key", "did:key is not a P-256 point") from exc
-        numbers = key.public_numbers()
-        jwk = {"kty": "EC", "crv": "P-256", "x": _b64(numbers.x.to_bytes(32, "big")),
-               "y": _b64(numbers.y.to_bytes(32, "big"))}  # fmt: skip
     else:
         raise CryptoError("unknown_key", "did:key must hold an Ed25519 or P-256 public key")
-    return HolderKey(did=did, method_id=f"{did}#{multibase}", public_key=key, jwk=jwk)
+    return HolderKey(did=did, method_id=f"{did}#{multibase}", public_key=key)
 
 
 def _did_jwk(did: str, encoded: str) -> HolderKey:
@@ -83,10 +80,11 @@ def _did_jwk(did: str, encoded: str) -> HolderKey:
         jwk = json.loads(base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4)))
     except (ValueError, UnicodeError) as exc:
         raise CryptoError("unknown_key", "did:jwk is not base64url JSON") from exc
-    key = public_key_from_jwk(jwk)
-    public = {name: value for name, value in jwk.items() if name in ("kty", "crv", "x", "y", "n", "e")}
-    return HolderKey(did=did, method_id=f"{did}#0", public_key=key, jwk=public)
+    return HolderKey(did=did, method_id=f"{did}#0", public_key=public_key_from_jwk(jwk))
 
 
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).decode("ascii").rstrip("=")
+def did_jwk(jwk: dict[str, Any]) -> str:
+    """did:jwk of a public JWK (did:jwk §2), its public members sorted so that one key gives one DID."""
+    public = {name: jwk[name] for name in sorted(jwk) if name in _JWK_PUBLIC}
+    text = json.dumps(public, separators=(",", ":"))
+    return "did:jwk:" + base64.urlsafe_b64encode(text.encode()).decode("ascii").rstrip("=")

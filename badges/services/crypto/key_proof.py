@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -61,7 +59,7 @@ def _holder(header: dict[str, Any]) -> tuple[str, Any]:
         raise CryptoError("invalid_proof", "exactly one of kid and jwk (F.1)")
     if "jwk" in header:
         key = public_key_from_jwk(header["jwk"])
-        return did_jwk(header["jwk"]), key
+        return dids.did_jwk(header["jwk"]), key
     kid = header["kid"]
     if not isinstance(kid, str) or "#" not in kid:
         raise CryptoError("invalid_proof", "kid must be a DID URL naming one key (F.1)")
@@ -69,13 +67,6 @@ def _holder(header: dict[str, Any]) -> tuple[str, Any]:
     if not holder.names_method(kid):
         raise CryptoError("invalid_proof", "kid does not name the DID's key")
     return holder.did, holder.public_key
-
-
-def did_jwk(jwk: dict[str, Any]) -> str:
-    """did:jwk of a public JWK (did:jwk §2), its members sorted so that one key gives one DID."""
-    public = {k: jwk[k] for k in sorted(jwk) if k in ("kty", "crv", "x", "y", "n", "e")}
-    text = json.dumps(public, separators=(",", ":"))
-    return "did:jwk:" + base64.urlsafe_b64encode(text.encode()).decode("ascii").rstrip("=")
 
 
 def _check_claims(payload: dict[str, Any], *, audience: str, now: datetime) -> None:

@@ -3,7 +3,8 @@
 Accepted proofs (VC Data Integrity 1.0 §2.1, §4): Ed25519Signature2020 (what the Learner Credential Wallet
 signs with) and DataIntegrityProof with the eddsa-rdfc-2022 cryptosuite. Both sign
 sha256(canonical proof options) || sha256(canonical presentation), RDFC-1.0, the proof options taking the
-presentation's @context (dataintegrity.hash_data), with an Ed25519 key named by `verificationMethod`.
+presentation's @context, with an Ed25519 key named by `verificationMethod`: dataintegrity.verify checks
+it, this module only which proofs a holder may make.
 """
 
 from __future__ import annotations
@@ -11,15 +12,13 @@ from __future__ import annotations
 import hmac
 from typing import Any
 
-from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from badges.services.crypto import CryptoError, dids
-from badges.services.crypto.dataintegrity import decode_proof_value, hash_data
+from badges.services.crypto import CryptoError, dataintegrity, dids
 
 ED25519_2020 = "Ed25519Signature2020"
-DATA_INTEGRITY = "DataIntegrityProof"
-EDDSA_RDFC_2022 = "eddsa-rdfc-2022"
+DATA_INTEGRITY = dataintegrity.PROOF_TYPE
+EDDSA_RDFC_2022 = dataintegrity.CRYPTOSUITE
 # VC Data Integrity §3 (proof purposes): a holder proves control of its DID with "authentication".
 AUTHENTICATION = "authentication"
 
@@ -45,17 +44,14 @@ def verify_did_auth(
     key = dids.resolve(holder)
     if not isinstance(key.public_key, Ed25519PublicKey):
         raise CryptoError("unknown_key", "the holder's key must be Ed25519")
-    proof = _single_proof(presentation.get("proof"))
-    _check_binding(proof, key, challenge=challenge, domain=domain, domain_optional=domain_optional)
-    signature = decode_proof_value(proof.get("proofValue"))
-    config = {name: value for name, value in proof.items() if name != "proofValue"}
-    if "@context" in config and config["@context"] != presentation.get("@context"):
-        raise CryptoError("malformed_proof", "the proof's @context differs from the presentation's")
-    unsecured = {name: value for name, value in presentation.items() if name != "proof"}
-    try:
-        key.public_key.verify(signature, hash_data(unsecured, config))
-    except InvalidSignature as exc:
-        raise CryptoError("bad_signature", "the presentation's proof does not verify") from exc
+    public_key = key.public_key
+    dataintegrity.verify(
+        presentation,
+        resolve_key=lambda _method: public_key.public_bytes_raw(),
+        check_proof=lambda proof: _check_binding(
+            proof, key, challenge=challenge, domain=domain, domain_optional=domain_optional
+        ),
+    )
     return key
 
 
@@ -77,14 +73,6 @@ def _check_binding(
         return
     if kind != ED25519_2020:
         raise CryptoError("unknown_cryptosuite", "Ed25519Signature2020 or eddsa-rdfc-2022 expected")
-
-
-def _single_proof(proof: Any) -> dict[str, Any]:
-    if isinstance(proof, list) and len(proof) == 1:
-        proof = proof[0]
-    if not isinstance(proof, dict):
-        raise CryptoError("malformed_proof", "exactly one proof object is expected")
-    return proof
 
 
 def _as_list(value: Any) -> list[Any]:

@@ -34,7 +34,7 @@ from reportlab.platypus import Frame, KeepInFrame, Paragraph, Spacer
 from sqlalchemy.orm import Session
 
 from badges.models import Credential
-from badges.services.credentials import oid4vci, qr, sharing, wallet_exchange
+from badges.services.credentials import qr, sharing, wallet_exchange, wallet_offers
 from badges.services.credentials.images import FONTS
 from badges.services.credentials.links import Links
 from badges.services.holders import badge_view, private_link
@@ -164,21 +164,16 @@ def _wallet_offers(
     if ttl is None:
         return none
     try:
-        offer, token = wallet_exchange.create_offer(
-            session, credential=credential, created_by=wallet_exchange.HOLDER, ttl=ttl, now=now
-        )
-        other = oid4vci.create_offer(
-            session, credential=credential, links=links, now=now, ttl=ttl, with_tx_code=True
+        made = wallet_offers.new_offers(
+            session, credential=credential, links=links, created_by=wallet_exchange.HOLDER, ttl=ttl, now=now
         )
     except RuleError:
         return none
-    issuer_id = links.issuer(credential.issuer.slug)
-    found = wallet_exchange.offer_links(links, token=token, challenge=offer.challenge, issuer_id=issuer_id)
     return WalletCodes(
-        wallet_url=found.lcw,
-        oid4vci_url=other.deep_link,
-        tx_code=other.tx_code,
-        wallet_until=long_date(offer.expires_at, language),
+        wallet_url=made.lcw.lcw,
+        oid4vci_url=made.oid4vci.deep_link,
+        tx_code=made.oid4vci.tx_code,
+        wallet_until=long_date(made.expires_at, language),
     )
 
 

@@ -38,7 +38,8 @@ LIMITS = {
     # Unknown claim codes: room for many typing mistakes (an agency's counsellors behind one address),
     # none for walking through the 60-bit code space.
     CLAIM: Limit(per_email=None, per_ip=30, window=timedelta(minutes=15)),
-    # Wallet exchanges (issue 15) refused for an unknown offer or a bad proof: as for the claim codes.
+    # Wallets (issue 15), both protocols: LCW exchanges refused for an unknown offer or a bad proof, unknown
+    # OpenID4VCI offers and codes. As for the claim codes.
     WALLET: Limit(per_email=None, per_ip=30, window=timedelta(minutes=15)),
 }
 # PostgreSQL advisory lock keys (any fixed numbers, unique to this use), one per kind of attempt.
