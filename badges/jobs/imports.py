@@ -67,7 +67,7 @@ def queue_import(
     is imported again, as asked. The tiers-lieu's row is locked first: of two requests sending the same
     file at once, the second waits for the first to commit, then finds its job."""
     assert kind in KINDS
-    row_locks.lock(session, Issuer.id == issuer_id, touch=Issuer.slug)
+    row_locks.lock_row(session, Issuer, Issuer.id == issuer_id, touch=Issuer.slug)
     prefix = f"{kind}:{issuer_id}:{digest}:"
     under_way = job_records.unfinished(session, kind=kind, key_prefix=prefix)
     if under_way is not None:

@@ -18,6 +18,7 @@ from badges.services.crypto import dataintegrity
 from badges.services.crypto.keyring import Keyring
 from badges.services.openbadges import ob2, ob3
 from badges.services.openbadges.common import IssuerData
+from badges.services.shared import row_locks
 
 NETWORK_SLUG = "coordination"
 
@@ -124,7 +125,7 @@ def sign(
 
 def lock(session: Session, endorser: Endorser) -> None:
     """Serialise changes of one endorser's endorsements and list (as an issuer's list is locked)."""
-    status_lists.lock_row(session, Endorser, Endorser.id == endorser.id, touch=Endorser.slug)
+    row_locks.lock_row(session, Endorser, Endorser.id == endorser.id, touch=Endorser.slug)
 
 
 def sign_status_list(

@@ -11,21 +11,19 @@ import json
 import secrets
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from badges.models import Credential, Issuer, StatusList
-from badges.models.base import Base
 from badges.services.credentials import signing_keys
 from badges.services.credentials.links import Links
 from badges.services.crypto import dataintegrity, statuslist
 from badges.services.crypto.keyring import Keyring
 from badges.services.openbadges import ob3
+from badges.services.shared import row_locks
 
 MAX_ALLOCATION_TRIES = 64
-Owner = TypeVar("Owner", bound=Base)
 
 
 def list_for(session: Session, issuer: Issuer) -> StatusList:
@@ -69,26 +67,7 @@ def random_free_index(size: int, taken: Callable[[int], bool]) -> int:
 
 def lock(session: Session, status_list_id: int) -> StatusList:
     """Take the list's write lock, held until the transaction ends, and return the list as committed."""
-    return lock_row(session, StatusList, StatusList.id == status_list_id, touch=StatusList.number)
-
-
-def lock_row(session: Session, model: type[Owner], where: ColumnElement[bool], *, touch: Any) -> Owner:
-    """Lock the one row of `model` that `where` selects until the transaction ends; return it as committed.
-
-    The owner of a status list (an issuer's list, an endorser) is locked so: its bits change one writer at
-    a time. PostgreSQL: `SELECT ... FOR UPDATE` on its row. A second writer of the same row waits here;
-    under READ COMMITTED (the default) its next statements then see what the first one committed.
-    SQLite has no row locks and ignores FOR UPDATE: writing the row (`touch`, a column set to itself) takes
-    the database's single write lock, and a connection holding it reads the latest committed state (WAL
-    refuses a stale snapshot a write).
-    """
-    if session.get_bind().dialect.name == "sqlite":
-        session.execute(
-            update(model).where(where).values({touch: touch}).execution_options(synchronize_session=False)
-        )
-    return session.scalars(
-        select(model).where(where).with_for_update().execution_options(populate_existing=True)
-    ).one()
+    return row_locks.lock_row(session, StatusList, StatusList.id == status_list_id, touch=StatusList.number)
 
 
 def revoked_indexes(session: Session, status_list: StatusList) -> list[int]:

@@ -1,21 +1,31 @@
 """A row's write lock, held until the transaction ends: two requests doing the same thing to the same row
-queue one behind the other instead of racing (a double click, a page sent twice)."""
+queue one behind the other instead of racing (a double click, a page sent twice, two revocations)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, select, update
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.orm import Session
+
+from badges.models.base import Base
+
+Row = TypeVar("Row", bound=Base)
 
 
-def lock(session: Session, where: ColumnElement[bool], *, touch: InstrumentedAttribute[Any]) -> None:
-    """Lock the row of `touch`'s table that `where` selects.
+def lock_row(session: Session, model: type[Row], where: ColumnElement[bool], *, touch: Any) -> Row:
+    """Lock the one row of `model` that `where` selects until the transaction ends; return it as committed.
 
-    PostgreSQL: `SELECT ... FOR UPDATE`; under READ COMMITTED (the default) the second writer's next
-    statements see what the first one committed. SQLite has no row locks and ignores FOR UPDATE: writing
-    `touch` to itself takes the database's single write lock (as status_lists.lock does)."""
+    PostgreSQL: `SELECT ... FOR UPDATE` on its row. A second writer of the same row waits here; under READ
+    COMMITTED (the default) its next statements then see what the first one committed.
+    SQLite has no row locks and ignores FOR UPDATE: writing the row (`touch`, a column set to itself) takes
+    the database's single write lock, and a connection holding it reads the latest committed state (WAL
+    refuses a stale snapshot a write).
+    """
     if session.get_bind().dialect.name == "sqlite":
-        touched = update(touch.class_).where(where).values({touch: touch})
-        session.execute(touched.execution_options(synchronize_session=False))
-    session.execute(select(touch).where(where).with_for_update())
+        session.execute(
+            update(model).where(where).values({touch: touch}).execution_options(synchronize_session=False)
+        )
+    return session.scalars(
+        select(model).where(where).with_for_update().execution_options(populate_existing=True)
+    ).one()
