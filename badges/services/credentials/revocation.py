@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from badges.models import BoundCredential, Credential, CredentialBasis, StatusList, WalletOffer
+from badges.models import BoundCredential, Credential, CredentialBasis, Oid4vciOffer, StatusList, WalletOffer
 from badges.services.credentials import sharing, status_lists
 from badges.services.credentials.links import Links
 from badges.services.crypto.keyring import Keyring
@@ -83,9 +83,10 @@ def erase(session: Session, keyring: Keyring, *, credential: Credential, links: 
     credential.ob2_assertion = credential.ob3_credential = None
     credential.ob2_signed = credential.ob3_jwt = None
     credential.ob3_hash_data = credential.ob3_hash_source = None
-    # The wallet forms name the holder's DID and carry the same content: they go too, with the offers
-    # (issue 15).
+    # The wallet forms name the holder's DID and carry the same content: they go too, with the offers of
+    # both protocols (issue 15; an OpenID4VCI offer's tokens and nonces go with it, ON DELETE CASCADE).
     session.execute(delete(WalletOffer).where(WalletOffer.credential_id == credential.id))
+    session.execute(delete(Oid4vciOffer).where(Oid4vciOffer.credential_id == credential.id))
     session.execute(delete(BoundCredential).where(BoundCredential.credential_id == credential.id))
     sharing.forget_links(session, credential=credential)
     session.flush()

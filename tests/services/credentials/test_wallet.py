@@ -12,9 +12,9 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from badges.models import BoundCredential, Credential
+from badges.models import BoundCredential, Credential, Oid4vciAccessToken, Oid4vciOffer, WalletOffer
 from badges.services import verification
-from badges.services.credentials import issuance, revocation, wallet
+from badges.services.credentials import issuance, oid4vci, revocation, wallet, wallet_exchange
 from badges.services.crypto import dids
 from badges.services.crypto.multibase import b58encode
 from badges.services.openbadges.contexts import schema_errors
@@ -121,13 +121,37 @@ def test_revoking_the_award_reports_its_bound_forms_revoked(session, keyring, li
     assert not {c.name: c.passed for c in report.checks}["status"]
 
 
-def test_erasing_the_award_deletes_its_bound_forms(session, keyring, links, now, award):
+def test_erasing_the_award_deletes_its_bound_forms_and_every_wallet_offer(
+    session, keyring, links, now, award
+):
     bound = bind(session, keyring, links, now, award)
     bind(session, keyring, links, now, award, fmt="jwt_vc_json")
     document = json.loads(bound.document)
+    ttl = timedelta(days=7)
+    wallet_exchange.create_offer(session, credential=award, created_by="holder", ttl=ttl, now=now)
+    made = oid4vci.create_offer(session, credential=award, links=links, now=now, ttl=ttl, with_tx_code=False)
+    offer = oid4vci.offer_document(session, ref=made.offer_uri.rsplit("/", 1)[1], links=links, now=now)
+    assert offer is not None
+    code = offer["grants"]["urn:ietf:params:oauth:grant-type:pre-authorized_code"]["pre-authorized_code"]
+    grant = {
+        "grant_type": "urn:ietf:params:oauth:grant-type:pre-authorized_code",
+        "pre-authorized_code": code,
+    }
+    oid4vci.exchange_code(session, form=grant, now=now)
+    session.flush()
+    assert (
+        count(session, WalletOffer),
+        count(session, Oid4vciOffer),
+        count(session, Oid4vciAccessToken),
+    ) == (1, 1, 1)
     revocation.erase(session, keyring, credential=award, links=links, now=now)
     session.flush()
     assert count(session, BoundCredential) == 0
+    assert (
+        count(session, WalletOffer),
+        count(session, Oid4vciOffer),
+        count(session, Oid4vciAccessToken),
+    ) == (0, 0, 0)
     assert award.revoked_at is not None  # the PII-free revocation entry stays
     assert not verify(document, session, links, now).valid
 
