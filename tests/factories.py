@@ -125,18 +125,28 @@ def make_award(
 # Programme data: pathways, ateliers, evaluations (issue 4).
 
 
-def make_coordinator(session: Session, now: datetime) -> tuple[User, str]:
-    """A coordinator reads every tiers-lieu and writes nothing."""
+def make_account(
+    session: Session, now: datetime, role: Role, *, name: str, agency: Agency | None = None
+) -> tuple[User, str]:
+    """An account outside any tiers-lieu (the coordination, a counsellor of `agency` or of none yet) and
+    its API token."""
     user = users.create_user(
         session,
-        email=f"coordination{next(_counter)}@example.org",
-        name="Coordination",
-        role=Role.COORDINATOR,
+        email=f"{role.value}{next(_counter)}@example.org",
+        name=name,
+        role=role,
         issuer=None,
         password=None,
         now=now,
     )
+    user.agency = agency
+    session.flush()
     return user, users.create_token(session, user=user, label="test", now=now)
+
+
+def make_coordinator(session: Session, now: datetime) -> tuple[User, str]:
+    """A coordinator reads every tiers-lieu and writes nothing."""
+    return make_account(session, now, Role.COORDINATOR, name="Coordination")
 
 
 def coordination() -> User:

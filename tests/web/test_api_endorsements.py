@@ -6,8 +6,14 @@ import pytest
 
 from badges.db import engine_of
 from badges.models import Endorsement, Endorser, Role
-from badges.services.accounts import users
-from tests.factories import count_committed, make_badge_class, make_coordinator, make_issuer, make_staff
+from tests.factories import (
+    count_committed,
+    make_account,
+    make_badge_class,
+    make_coordinator,
+    make_issuer,
+    make_staff,
+)
 from tests.services.credentials.test_endorsement_listing import statements
 from tests.web.test_api_delivery import make_counsellor
 
@@ -98,16 +104,8 @@ def test_bad_input_is_a_422_by_field_and_nothing_is_stored(client, session, worl
 def test_a_counsellor_without_agency_is_refused_everything_with_the_same_reason(client, session, world, now):
     body = {"target": "issuer", "id": world["issuer"].slug, "comment": "Le réseau reconnaît ce tiers-lieu."}
     made = client.post(URL, json=body, headers=world["coordinator"]).json
-    user = users.create_user(
-        session,
-        email="sans@agence.example",
-        name="Sans",
-        role=Role.COUNSELLOR,
-        issuer=None,
-        password=None,
-        now=now,
-    )
-    headers = {"Authorization": f"Bearer {users.create_token(session, user=user, label='test', now=now)}"}
+    token = make_account(session, now, Role.COUNSELLOR, name="Sans agence")[1]
+    headers = {"Authorization": f"Bearer {token}"}
     session.commit()
     answers = [
         client.post(URL, json=body, headers=headers),

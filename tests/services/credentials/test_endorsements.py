@@ -9,7 +9,6 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 
 from badges.models import Endorsement, Endorser, Role
-from badges.services.accounts import users
 from badges.services.credentials import endorsements, published, revisions
 from badges.services.credentials.endorsements import EndorserSettings
 from badges.services.crypto import dataintegrity, statuslist
@@ -17,7 +16,15 @@ from badges.services.crypto.multibase import ed25519_from_multibase
 from badges.services.openbadges import contexts
 from badges.services.programme import badge_classes
 from badges.services.shared.errors import InvalidInput, NotAllowed, NotFound
-from tests.factories import count, make_agency, make_badge_class, make_coordinator, make_issuer, make_staff
+from tests.factories import (
+    count,
+    make_account,
+    make_agency,
+    make_badge_class,
+    make_coordinator,
+    make_issuer,
+    make_staff,
+)
 
 SETTINGS = EndorserSettings(network_name="Coordination du réseau", email="coordination@example.org")
 COMMENT = "France Travail, agence de Montreuil, reconnaît ce badge."
@@ -34,18 +41,8 @@ def endorsement_validator() -> jsonschema.Draft201909Validator:
 
 
 def counsellor(session, now, agency=None):
-    user = users.create_user(
-        session,
-        email="conseil@example.org",
-        name="Conseillère",
-        role=Role.COUNSELLOR,
-        issuer=None,
-        password=None,
-        now=now,
-    )
-    user.agency = agency or make_agency(session, now, name="France Travail, agence de Montreuil")
-    session.flush()
-    return user
+    agency = agency or make_agency(session, now, name="France Travail, agence de Montreuil")
+    return make_account(session, now, Role.COUNSELLOR, name="Conseillère", agency=agency)[0]
 
 
 def endorse(session, keyring, links, now, actor, **data):
