@@ -256,9 +256,16 @@ def test_a_revoked_award_gets_no_token(client, session, keyring, links, now, off
     assert fresh(session).scalars(select(Oid4vciOffer)).one().redeemed_at is None
 
 
-@pytest.mark.parametrize("end", ["revoke", "erase"])
+@pytest.mark.parametrize(
+    ("end", "status", "error"),
+    [
+        ("revoke", 400, "credential_request_denied"),
+        # Erasure deletes the award's offers, their tokens with them: the token is no longer known.
+        ("erase", 401, "invalid_token"),
+    ],
+)
 def test_an_award_revoked_or_erased_after_the_token_is_denied_at_the_credential_endpoint(
-    client, session, keyring, links, now, offer, award, end
+    client, session, keyring, links, now, offer, award, end, status, error
 ):
     token = access_token(client, offer)
     body = request_body(Holder(), links, now, c_nonce(client))
@@ -268,7 +275,7 @@ def test_an_award_revoked_or_erased_after_the_token_is_denied_at_the_credential_
         revocation.erase(session, keyring, credential=award, links=links, now=now)
     session.commit()
     response = credential_request(client, token, body)
-    assert response.status_code == 400 and response.get_json()["error"] == "credential_request_denied"
+    assert response.status_code == status and response.get_json()["error"] == error
     assert count(session, BoundCredential) == 0 and count(session, Oid4vciIssued) == 0
 
 
