@@ -164,18 +164,26 @@ def endorse(
         ob3_credential="",
     )
     _insert_once(session, row)
+    row.ob3_credential = _signed(session, keyring, row=row, target=target, links=links, now=now)
+    return row
+
+
+def _signed(
+    session: Session, keyring: Keyring, *, row: Endorsement, target: Target, links: Links, now: datetime
+) -> str:
+    """The endorsement's OB 3.0 EndorsementCredential, signed by its endorser, as stored."""
+    endorser = row.endorser
     unsigned = ob3.endorsement_credential(
         credential_id=links.endorsement(row.public_id),
         endorser=endorsers.profile_data(endorser, links),
         subject_id=target.ob3_id,
-        comment=comment,
+        comment=row.comment,
         name=f"{endorser.name} recommande {target.name}",
         valid_from=now,
         status=ob3.status_entry(list_url=links.endorser_status(endorser.slug), index=row.status_index),
     )
     signed = endorsers.sign(session, keyring, endorser=endorser, unsigned=unsigned, links=links, now=now)
-    row.ob3_credential = json.dumps(signed, ensure_ascii=False, separators=(",", ":"))
-    return row
+    return json.dumps(signed, ensure_ascii=False, separators=(",", ":"))
 
 
 def _insert_once(session: Session, row: Endorsement) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from badges.models import BoundCredential, Credential
+from badges.models import BoundCredential, Credential, Issuer, SigningKey
 from badges.models.base import new_public_id
 from badges.models.wallet import BOUND_FORMATS, FORMAT_JWT_VC_JSON, FORMAT_LDP_VC
 from badges.services.credentials import signing_keys
@@ -81,23 +81,9 @@ def issue_bound_credential(
     public_id = new_public_id()
     signed_at = now.replace(microsecond=0)
     unsigned = bound_document(credential, holder_did=holder_did, credential_id=public_id, signed_at=signed_at)
-    issuer = credential.issuer
-    if fmt == FORMAT_LDP_VC:
-        key = signing_keys.signing_key(session, issuer=issuer, algorithm=signing_keys.ED25519)
-        signed = dataintegrity.sign(
-            unsigned,
-            sign_bytes=lambda data: keyring.sign(key.public_id, data),
-            verification_method=links.ed25519_method(issuer.slug, key.public_id),
-            created=signed_at,
-        )
-        document = json.dumps(signed, ensure_ascii=False, separators=(",", ":"))
-    else:
-        key = signing_keys.signing_key(session, issuer=issuer, algorithm=signing_keys.RSA)
-        document = jws.sign_vc_jwt(
-            unsigned,
-            sign_bytes=lambda data: keyring.sign(key.public_id, data),
-            kid=links.rsa_kid(issuer.slug, key.public_id),
-        )
+    key, document = _sign(
+        session, unsigned, fmt=fmt, issuer=credential.issuer, created=signed_at, keyring=keyring, links=links
+    )
     bound = BoundCredential(
         public_id=public_id, credential=credential, holder_did=holder_did, format=fmt,
         document=document, issued_at=signed_at, signing_key=key,
@@ -105,6 +91,35 @@ def issue_bound_credential(
     session.add(bound)
     session.flush()
     return bound
+
+
+def _sign(
+    session: Session,
+    unsigned: dict[str, Any],
+    *,
+    fmt: str,
+    issuer: Issuer,
+    created: datetime,
+    keyring: Keyring,
+    links: Links,
+) -> tuple[SigningKey, str]:
+    """The document signed in `fmt` with the issuer's key in force for that format, and the key."""
+    if fmt == FORMAT_LDP_VC:
+        key = signing_keys.signing_key(session, issuer=issuer, algorithm=signing_keys.ED25519)
+        signed = dataintegrity.sign(
+            unsigned,
+            sign_bytes=lambda data: keyring.sign(key.public_id, data),
+            verification_method=links.ed25519_method(issuer.slug, key.public_id),
+            created=created,
+        )
+        return key, json.dumps(signed, ensure_ascii=False, separators=(",", ":"))
+    key = signing_keys.signing_key(session, issuer=issuer, algorithm=signing_keys.RSA)
+    document = jws.sign_vc_jwt(
+        unsigned,
+        sign_bytes=lambda data: keyring.sign(key.public_id, data),
+        kid=links.rsa_kid(issuer.slug, key.public_id),
+    )
+    return key, document
 
 
 def bound_document(

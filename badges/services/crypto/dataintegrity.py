@@ -118,10 +118,7 @@ def verify(
     config = {name: value for name, value in proof.items() if name != "proofValue"}
     unsecured = {name: value for name, value in document.items() if name != "proof"}
     data = known_hash_data if known_hash_data is not None else hash_data(unsecured, config)
-    try:
-        public_key = Ed25519PublicKey.from_public_bytes(resolve_key(proof["verificationMethod"]))
-    except ValueError as exc:
-        raise CryptoError("unknown_key", "the verification method is not an Ed25519 key") from exc
+    public_key = _public_key(resolve_key, proof["verificationMethod"])
     if _signed(public_key, signature, data):
         return proof
     # The pyoxigraph path and PyLD agree on every shape tested; a document they might still write apart is
@@ -131,6 +128,13 @@ def verify(
     ):
         return proof
     raise CryptoError("bad_signature", "the proof does not verify")
+
+
+def _public_key(resolve_key: Callable[[str], bytes], method: Any) -> Ed25519PublicKey:
+    try:
+        return Ed25519PublicKey.from_public_bytes(resolve_key(method))
+    except ValueError as exc:
+        raise CryptoError("unknown_key", "the verification method is not an Ed25519 key") from exc
 
 
 def _signed(public_key: Ed25519PublicKey, signature: bytes, data: bytes) -> bool:

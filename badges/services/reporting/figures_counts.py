@@ -11,6 +11,7 @@ database more than the client saved; bench/README.md).
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Integer, String, and_, case, cast, func, literal, or_, select, union_all
@@ -49,28 +50,7 @@ def _credential_facts(period: Period, filters: Filters) -> Any:
     """Badges issued and revoked in the period, as a weight per holder and tiers-lieu (the number of their
     badges), placed in each kind of pathway of the period the holder is enrolled in, else in none."""
     start, end = period.bounds()
-    # Issued in the period: awarded in it (issue 14; the signing date may be later), rows older than
-    # migration 0009 read their signing date.
-    awarded = func.coalesce(Credential.awarded_at, Credential.issued_at)
-    holder = (Credential.issuer_id, Credential.beneficiary_id)
-    holders = (
-        select(*holder)
-        .add_columns(
-            func.sum(_within(awarded, start, end)).label("issued"),
-            func.sum(_within(Credential.revoked_at, start, end)).label("revoked"),
-        )
-        .where(
-            or_(
-                and_(Credential.awarded_at >= start, Credential.awarded_at < end),
-                and_(
-                    Credential.awarded_at.is_(None), Credential.issued_at >= start, Credential.issued_at < end
-                ),
-                and_(Credential.revoked_at >= start, Credential.revoked_at < end),
-            )
-        )
-        .group_by(*holder)
-        .subquery("holders")
-    )
+    holders = _holders(start, end)
     kinds = (
         select(Enrolment.beneficiary_id, Pathway.type, Pathway.category)
         .distinct()
@@ -91,6 +71,32 @@ def _credential_facts(period: Period, filters: Filters) -> Any:
     key = (rows.c.issuer.label("k1"), rows.c.person.label("k2"))
     weights = (cast(rows.c.issued, Integer).label("w"), cast(rows.c.revoked, Integer).label("m"))
     return select(*key, *weights, *(rows.c[name] for name in DIMENSIONS))
+
+
+def _holders(start: datetime, end: datetime) -> Any:
+    """Per holder and tiers-lieu, their badges issued and revoked in [start, end)."""
+    # Issued in the period: awarded in it (issue 14; the signing date may be later), rows older than
+    # migration 0009 read their signing date.
+    awarded = func.coalesce(Credential.awarded_at, Credential.issued_at)
+    holder = (Credential.issuer_id, Credential.beneficiary_id)
+    return (
+        select(*holder)
+        .add_columns(
+            func.sum(_within(awarded, start, end)).label("issued"),
+            func.sum(_within(Credential.revoked_at, start, end)).label("revoked"),
+        )
+        .where(
+            or_(
+                and_(Credential.awarded_at >= start, Credential.awarded_at < end),
+                and_(
+                    Credential.awarded_at.is_(None), Credential.issued_at >= start, Credential.issued_at < end
+                ),
+                and_(Credential.revoked_at >= start, Credential.revoked_at < end),
+            )
+        )
+        .group_by(*holder)
+        .subquery("holders")
+    )
 
 
 def counted(session: Session, period: Period, filters: Filters) -> Counted:
