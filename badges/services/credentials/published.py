@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session, defer, joinedload
 
 from badges.models import BadgeClass, BadgeRevision, Credential, Endorsement, Issuer, SigningKey, StatusList
@@ -114,6 +114,22 @@ def achievement(session: Session, links: Links, badge_id: str) -> Published | No
         # The endorsements given for this very revision, as signed (OB 3.0 §B.1.1 Achievement.endorsement).
         doc["endorsement"] = [endorsements.signed(row) for row in given]
     return _json(doc)
+
+
+def achievement_endorsements(connection: Connection, links: Links, url: str) -> list[dict[str, Any]] | None:
+    """The `endorsement` list of the achievement document at this local URL, read in one statement
+    without building the document (the verifier reads it for every badge of ours it checks); None when
+    the URL is not an achievement's. No such revision: its document is a 404, which lists nothing."""
+    match = ACHIEVEMENT.match(links.local_path(url))
+    if match is None:
+        return None
+    query = (
+        select(Endorsement.ob3_credential)
+        .join(BadgeRevision, BadgeRevision.id == Endorsement.badge_revision_id)
+        .where(BadgeRevision.public_id == match.group(1), Endorsement.withdrawn_at.is_(None))
+        .order_by(Endorsement.created_at, Endorsement.id)
+    )
+    return [json.loads(value) for value in connection.scalars(query)]
 
 
 def badge_image(session: Session, links: Links, badge_id: str) -> Published | None:
@@ -222,13 +238,14 @@ def ob2_endorsement(session: Session, links: Links, endorsement_id: str) -> Publ
 _ID = r"([0-9a-f-]{36})"
 _SLUG = r"([a-z0-9-]{1,64})"
 _ENDORSER = r"([a-z0-9-]{1,80})"
+ACHIEVEMENT = re.compile(rf"^/achievements/{_ID}$")
 ROUTES: list[tuple[re.Pattern[str], Callable[..., Published | None]]] = [
     (re.compile(rf"^/issuers/{_SLUG}$"), issuer_controller),
     (re.compile(rf"^/issuers/{_SLUG}/keys/{_ID}$"), issuer_key),
     (re.compile(rf"^/issuers/{_SLUG}/jwks\.json$"), issuer_jwks),
     (re.compile(r"^/\.well-known/jwks\.json$"), all_jwks),
     (re.compile(rf"^/status/{_SLUG}/([0-9]{{1,6}})$"), status_list),
-    (re.compile(rf"^/achievements/{_ID}$"), achievement),
+    (ACHIEVEMENT, achievement),
     (re.compile(rf"^/credentials/{_ID}$"), credential),
     (re.compile(rf"^/ob2/issuers/{_SLUG}$"), ob2_issuer),
     (re.compile(rf"^/ob2/issuers/{_SLUG}/revocations$"), ob2_revocations),

@@ -23,7 +23,7 @@ from badges.services.shared.messages import N_, Message, Translate, french, mess
 from badges.services.verification import common
 from badges.services.verification.ob3_checks import check_contexts, check_key, check_schema, check_signature
 from badges.services.verification.report import Check, Report
-from badges.services.verification.sources import FetchError, Source, get_json
+from badges.services.verification.sources import FetchError, LocalSource, Source, get_json
 from badges.services.verification.status_checks import check_status
 
 log = logging.getLogger(__name__)
@@ -126,6 +126,9 @@ def _published(achievement: dict[str, Any], source: Source) -> list[tuple[dict[s
     url = achievement.get("id")
     if not isinstance(url, str) or not url.startswith(("https://", "http://")):
         return []
+    own = source.achievement_endorsements(url) if isinstance(source, LocalSource) else None
+    if own is not None:
+        return [(e, url) for e in own if isinstance(e, dict)]
     try:
         return _listed(get_json(source, url), url)
     except (FetchError, ValueError):

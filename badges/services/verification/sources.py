@@ -78,6 +78,13 @@ class LocalSource:
             self.session.flush()
         return self.session.connection()
 
+    def achievement_endorsements(self, url: str) -> list[dict[str, Any]] | None:
+        """What this service's achievement document at `url` lists as endorsements, in one statement on
+        the read connection; None when `url` is not one of our achievements (then GET the document)."""
+        if not self.links.is_local(url):
+            return None
+        return published.achievement_endorsements(self.connection(), self.links, url)
+
     def get(self, url: str) -> Published:
         if url in self._cache:
             return self._cache[url]
