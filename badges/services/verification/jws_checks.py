@@ -10,7 +10,7 @@ from typing import Any
 
 from badges.services.crypto import CryptoError, jws
 from badges.services.shared.messages import N_, message
-from badges.services.verification import common, ob2_checks, ob3_checks, register
+from badges.services.verification import common, endorsement_checks, ob2_checks, ob3_checks, register
 from badges.services.verification.jwk import embedded_key, resolve_ob2_creator, resolve_vc_jwt_key
 from badges.services.verification.key_resolution import KeyResolutionError
 from badges.services.verification.report import Report, revoked_by_issuer
@@ -49,13 +49,16 @@ def verify_token(token: str, *, source: Source, now: datetime, email: str | None
         report.fail("format", UNREADABLE_JWS, cause="unreadable")
         return
     if register.verify_issued_token(source, token, (header, payload), now=now, email=email, report=report):
-        return
-    if ob3_checks.is_ob3(payload):
+        pass  # one of ours: the register entry has said everything but the endorsements
+    elif ob3_checks.is_ob3(payload):
         _verify_vc_jwt(token, payload, source=source, now=now, email=email, report=report)
     elif ob2_checks.is_ob2(payload):
         _verify_ob2_signed(token, payload, source=source, now=now, email=email, report=report)
     else:
         report.fail("format", NO_BADGE_IN_TOKEN, cause="unreadable")
+    if ob3_checks.is_ob3(payload):
+        # A VC-JWT's endorsements are told as a JSON credential's are (issue 16), whatever its verdict.
+        report.endorsements = endorsement_checks.check_badge(payload, source=source, now=now)
 
 
 def _signed_at(value: Any) -> datetime | None:

@@ -10,7 +10,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from badges.services import verification
-from badges.services.credentials import endorsements, issuance
+from badges.services.credentials import endorsements, formats, issuance
 from badges.services.openbadges import ob3
 from badges.services.openbadges.common import IssuerData
 from badges.services.openbadges.contexts import schema_errors
@@ -50,6 +50,18 @@ def test_an_endorsement_given_after_the_award_is_checked_and_counted(session, ke
     assert {c.name for c in found.checks} >= {"contexts", "schema", "subject", "key", "signature", "status"}
     said = report.to_dict()["endorsements"][0]
     assert said["counted"] is True
+    assert said["message"] == "Recommandation de Coordination du réseau : « Le réseau reconnaît ce badge. »."
+
+
+def test_a_vc_jwt_tells_its_endorsements_as_its_json_credential_does(session, keyring, links, now):
+    award = make_award(session, keyring, links, now)
+    endorse_award_class(session, keyring, links, now, award)
+    token = formats.ob3_jwt(session, keyring, credential=award, links=links)
+    report = verification.verify_value(token, source=LocalSource(session, links), now=now)
+    assert report.valid and report.format == "ob3-jwt"
+    [found] = report.endorsements
+    assert found.counted
+    said = report.to_dict()["endorsements"][0]
     assert said["message"] == "Recommandation de Coordination du réseau : « Le réseau reconnaît ce badge. »."
 
 
