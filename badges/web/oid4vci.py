@@ -15,10 +15,10 @@ from sqlalchemy.orm import Session
 from badges import db
 from badges.db import get_session
 from badges.models import Credential
-from badges.services.credentials import oid4vci, qr
+from badges.services.credentials import oid4vci, qr, wallet
 from badges.services.credentials import oid4vci_metadata as meta
 from badges.services.credentials.oid4vci import ProtocolError
-from badges.services.shared import json_input, throttling
+from badges.services.shared import json_input
 from badges.services.shared.errors import InvalidInput, RuleError, TooLarge
 from badges.web.context import client_ip, keyring, links, now, wallet_ttl
 from badges.web.holder import owned_badge, private_page
@@ -51,14 +51,14 @@ def _too_many() -> Response:
 
 
 def _blocked() -> bool:
-    return throttling.blocked(get_session(), kind=throttling.WALLET, email=None, ip=client_ip(), now=now())
+    return wallet.blocked(get_session(), ip=client_ip(), now=now())
 
 
 def _count_failure() -> None:
     """An unknown offer or code counts like an unknown LCW exchange: one wallet budget per address."""
     session = get_session()
     session.rollback()
-    throttling.record(session, kind=throttling.WALLET, email=None, ip=client_ip(), now=now())
+    wallet.count_failure(session, ip=client_ip(), now=now())
     session.commit()
 
 

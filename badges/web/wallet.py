@@ -85,7 +85,7 @@ def _refused(error: ExchangeError) -> tuple[BaseResponse, int]:
 
 
 def _guard() -> tuple[BaseResponse, int] | None:
-    if wallet_exchange.blocked(get_session(), ip=client_ip(), now=now()):
+    if wallet.blocked(get_session(), ip=client_ip(), now=now()):
         return jsonify({"error": "too_many_requests", "message": say(TOO_MANY)}), 429
     return None
 

@@ -23,6 +23,7 @@ from badges.services.credentials.links import Links, credential_urn
 from badges.services.crypto import CryptoError, dataintegrity, dids, jws
 from badges.services.crypto.keyring import Keyring
 from badges.services.openbadges.common import isoformat
+from badges.services.shared import throttling
 from badges.services.shared.errors import InvalidInput, RuleError
 from badges.services.shared.messages import N_, message
 
@@ -41,6 +42,17 @@ def token_hash(secret: str) -> str:
     """SHA-256 (hex) of a wallet offer's secret, which is all that is stored of it: the LCW exchange's
     token, and OpenID4VCI's offer reference, pre-authorized code and access token."""
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def blocked(session: Session, *, ip: str, now: datetime) -> bool:
+    """Too many refused wallet steps from this address lately: one budget for both protocols (LCW and
+    OpenID4VCI), apart from the claim codes'."""
+    return throttling.blocked(session, kind=throttling.WALLET, email=None, ip=ip, now=now)
+
+
+def count_failure(session: Session, *, ip: str, now: datetime) -> None:
+    """Record a refused wallet step against the address (the caller rolled its step back, commits this)."""
+    throttling.record(session, kind=throttling.WALLET, email=None, ip=ip, now=now)
 
 
 def check_holder_did(holder_did: Any) -> dids.HolderKey:

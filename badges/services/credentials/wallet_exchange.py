@@ -26,7 +26,6 @@ from badges.services.credentials import wallet
 from badges.services.credentials.links import Links
 from badges.services.crypto import CryptoError, presentations
 from badges.services.crypto.keyring import Keyring
-from badges.services.shared import throttling
 from badges.services.shared.errors import RuleError, ServiceError
 from badges.services.shared.messages import N_, Message, message
 
@@ -224,11 +223,7 @@ COUNTED = frozenset({"unknown_exchange", "invalid_presentation", "invalid_challe
                      "invalid_proof"})  # fmt: skip
 
 
-def blocked(session: Session, *, ip: str, now: datetime) -> bool:
-    return throttling.blocked(session, kind=throttling.WALLET, email=None, ip=ip, now=now)
-
-
 def count_refusal(session: Session, error: ExchangeError, *, ip: str, now: datetime) -> None:
     """Record a refused step against the address (the caller rolled back the step, then commits this)."""
     if error.code in COUNTED:
-        throttling.record(session, kind=throttling.WALLET, email=None, ip=ip, now=now)
+        wallet.count_failure(session, ip=ip, now=now)
