@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, Connection, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -39,6 +39,9 @@ UNKNOWN_PLACE = message("endorsement.unknown_place", N_("Tiers-lieu introuvable.
 UNKNOWN_BADGE = message("endorsement.unknown_badge", N_("Badge introuvable."))
 ALREADY = message("endorsement.already", N_("Vous recommandez déjà ceci."))
 NOT_FOUND = message("endorsement.not_found", N_("Recommandation introuvable."))
+# Endorsements in force (not withdrawn), listed in the order they were given.
+ACTIVE = Endorsement.withdrawn_at.is_(None)
+IN_ORDER = (Endorsement.created_at, Endorsement.id)
 
 
 @dataclass(frozen=True)
@@ -197,9 +200,7 @@ def _insert_once(session: Session, row: Endorsement) -> None:
 
 
 def _active(session: Session, endorser: Endorser, target: Target) -> Endorsement | None:
-    query = select(Endorsement).where(
-        Endorsement.endorser_id == endorser.id, Endorsement.withdrawn_at.is_(None)
-    )
+    query = select(Endorsement).where(Endorsement.endorser_id == endorser.id, ACTIVE)
     if target.issuer is not None:
         query = query.where(Endorsement.issuer_id == target.issuer.id)
     else:
@@ -258,15 +259,25 @@ def withdraw(
 
 
 def active_for_revision(session: Session, revision: BadgeRevision) -> list[Endorsement]:
-    query = select(Endorsement).where(
-        Endorsement.badge_revision_id == revision.id, Endorsement.withdrawn_at.is_(None)
-    )
-    return list(session.scalars(query.order_by(Endorsement.created_at, Endorsement.id)))
+    query = select(Endorsement).where(Endorsement.badge_revision_id == revision.id, ACTIVE)
+    return list(session.scalars(query.order_by(*IN_ORDER)))
 
 
 def active_for_issuer(session: Session, issuer: Issuer) -> list[Endorsement]:
-    query = select(Endorsement).where(Endorsement.issuer_id == issuer.id, Endorsement.withdrawn_at.is_(None))
-    return list(session.scalars(query.order_by(Endorsement.created_at, Endorsement.id)))
+    query = select(Endorsement).where(Endorsement.issuer_id == issuer.id, ACTIVE)
+    return list(session.scalars(query.order_by(*IN_ORDER)))
+
+
+def signed_for_revision(connection: Connection, revision_public_id: str) -> list[dict[str, Any]]:
+    """The signed endorsements of a revision, as its Achievement document lists them, in one statement on
+    a plain connection (the verifier reads them for every badge of ours it checks, issue 17)."""
+    query = (
+        select(Endorsement.ob3_credential)
+        .join(BadgeRevision, BadgeRevision.id == Endorsement.badge_revision_id)
+        .where(BadgeRevision.public_id == revision_public_id, ACTIVE)
+        .order_by(*IN_ORDER)
+    )
+    return [json.loads(value) for value in connection.scalars(query)]
 
 
 def signed(row: Endorsement) -> dict[str, Any]:

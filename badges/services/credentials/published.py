@@ -123,13 +123,7 @@ def achievement_endorsements(connection: Connection, links: Links, url: str) -> 
     match = ACHIEVEMENT.match(links.local_path(url))
     if match is None:
         return None
-    query = (
-        select(Endorsement.ob3_credential)
-        .join(BadgeRevision, BadgeRevision.id == Endorsement.badge_revision_id)
-        .where(BadgeRevision.public_id == match.group(1), Endorsement.withdrawn_at.is_(None))
-        .order_by(Endorsement.created_at, Endorsement.id)
-    )
-    return [json.loads(value) for value in connection.scalars(query)]
+    return endorsements.signed_for_revision(connection, match.group(1))
 
 
 def badge_image(session: Session, links: Links, badge_id: str) -> Published | None:
