@@ -24,4 +24,5 @@ def test_the_api_reference_is_accessible_in_both_languages(page, links, lang, ti
 def test_the_reference_links_to_the_description_it_is_made_from(page, links):
     page.goto(links.base + "/api/v1/reference")
     page.get_by_role("link", name="openapi.json").click()
+    page.wait_for_url("**/openapi.json?*")  # page.content() while navigating has no document to give
     assert '"openapi": "3.1.0"' in page.content() or '"openapi":"3.1.0"' in page.content()

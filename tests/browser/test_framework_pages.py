@@ -118,6 +118,7 @@ def test_framework_screens_fit_a_tablet_and_200_percent_zoom(page, network, widt
     fill_framework_fields(page)
     choose_file(page, [HEADER, WRONG])
     page.get_by_role("button", name="Importer").click()
+    expect(page.get_by_role("table", name="Erreurs, ligne par ligne du fichier CSV")).to_be_visible()
     page.evaluate(f"document.documentElement.style.fontSize = '{size}'")
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     screenshot(page, f"staff-referentiel-import-erreurs-{width}px")

@@ -109,6 +109,8 @@ def test_a_participant_answers_alone_on_a_phone(phone, group, session):
     page = phone
     page.goto(f"{group.base}/mes-badges/{group.token}")
     page.get_by_role("link", name="Comment s’est passé l’atelier du 10 mars ?").click()
+    # The new page must be there before it is measured: evaluating during the navigation finds no document.
+    expect(page.get_by_role("heading", name="Comment s’est passé l’atelier du 10 mars ?")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360  # no sideways scrolling
     assert page.locator("html").get_attribute("lang") == "fr"
     assert axe_violations(page) == []
