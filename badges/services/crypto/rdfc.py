@@ -30,6 +30,8 @@ MAX_TRUSTED_SCOPED = 4096
 
 _OPTIONS = {"algorithm": "URDNA2015", "format": "application/n-quads"}
 _MISSING = object()
+_PLAIN = frozenset({str, bool, int, float})
+_COERCING = frozenset({"@type", "@language", "@direction"})
 
 
 class _Memo:
@@ -153,13 +155,34 @@ class _Processor(jsonld.JsonLdProcessor):
         local_ctx: Any = None,
         defined: dict[str, bool] | None = None,
     ) -> Any:
-        # PyLD's first steps for a term outside context processing, in its order: a keyword (or what looks
-        # like one) starts with "@"; otherwise a defined term expands to its mapping, None when nulled.
-        if vocab and local_ctx is None and value.__class__ is str and value[:1] != "@":
-            mapping = active_ctx["mappings"].get(value, _MISSING)
-            if mapping is not _MISSING:
-                return None if mapping is None else mapping["@id"]
+        # PyLD's first steps outside context processing, in its order: a keyword (or what looks like one)
+        # starts with "@"; a defined term expands to its mapping (None when nulled); then a value whose
+        # scheme is followed by "//", or a blank node label, is returned as it is.
+        if local_ctx is None and value.__class__ is str and value[:1] != "@":
+            if vocab:
+                mapping = active_ctx["mappings"].get(value, _MISSING)
+                if mapping is not _MISSING:
+                    return None if mapping is None else mapping["@id"]
+            colon = value.find(":")
+            if colon > 0 and (value.startswith("//", colon + 1) or (colon == 1 and value[0] == "_")):
+                return value
         return super()._expand_iri(active_ctx, value, base, vocab, local_ctx, defined)
+
+
+    def _expand_value(self, active_ctx: Any, active_property: Any, value: Any, options: dict[str, Any]) -> Any:
+        # PyLD's outcome for the commonest value: a string, boolean or number under a defined term that is no
+        # keyword alias and coerces nothing (no @type, and no @language or @direction there or in the
+        # context) is a plain value object.
+        if value.__class__ in _PLAIN and active_property.__class__ is str and active_property[:1] != "@":
+            mapping = active_ctx["mappings"].get(active_property)
+            if (
+                mapping is not None
+                and mapping["@id"][:1] != "@"
+                and _COERCING.isdisjoint(mapping)
+                and _COERCING.isdisjoint(active_ctx)
+            ):
+                return {"@value": value}
+        return super()._expand_value(active_ctx, active_property, value, options)
 
 
 class _Document(dict[str, Any]):

@@ -3,12 +3,12 @@
 Once PyLD has expanded a document (its contexts, its rules), what remains is turning plain node objects into
 quads and canonicalising them: more than half of what PyLD spends (issue 17), a small part of this path.
 Here the expanded form becomes N-Quads lines (JSON-LD 1.1 §8.6, for plain node objects only) that
-pyoxigraph parses, canonicalises (RDFC-1.0) and writes. Both write the same bytes for valid IRIs, plain
-string literals, booleans, untyped integers below 10^21 and text without control characters other than
-line breaks. Anything else (language tags, which pyoxigraph lower-cases; @json, @direction, floats, named
-graphs, reverse properties, relative or malformed IRIs, which PyLD drops and pyoxigraph refuses; text PyLD
-writes raw and pyoxigraph escapes) raises Refused, and the caller goes the whole way with PyLD. Sizes are
-capped so that a large input is PyLD's too.
+pyoxigraph parses (leniently: IRIs as written), canonicalises (RDFC-1.0) and writes. Both write the same
+bytes for absolute IRIs, plain string literals, booleans, untyped integers below 10^21 and text without
+control characters other than line breaks. Anything else (language tags, which pyoxigraph lower-cases;
+@json, @direction, floats, named graphs, reverse properties, relative IRIs, which PyLD drops; text and IRIs
+PyLD writes raw and N-Quads would read as escapes) raises Refused, and the caller goes the whole way with
+PyLD. Sizes are capped so that a large input is PyLD's too.
 """
 
 from __future__ import annotations
@@ -27,9 +27,11 @@ MAX_INTEGER = 10**21
 # Line feed and carriage return are escaped alike by both; every other C0 control and DEL is not; lone
 # surrogates cannot be written in UTF-8.
 _CONTROLS = re.compile("[\x00-\x09\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
-# Inside <...>: a backslash would be read as an escape, the others end or break the IRI. pyoxigraph's
-# N-Quads parser checks the rest of RFC 3987 and fails loudly (it never drops a quad silently).
-_IRI_BREAKERS = re.compile(r'[\\<>"\s]')
+# An IRI both write as it is: absolute by PyLD's test (pyld.jsonld._is_absolute_iri, which drops the quads
+# of any other; its "_:" scheme is a blank node there), with nothing that N-Quads would read differently
+# inside <...> (a backslash starts an escape, the others end or break the IRI). pyoxigraph parses leniently
+# (it takes each IRI as written, RFC 3987 unchecked, as PyLD writes it), so this is the whole check.
+_WRITABLE_IRI = re.compile(r'[A-Za-z][A-Za-z0-9+-.]*:[^\s\\<>"\x00-\x1f\x7f\ud800-\udfff]*')
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 # Literals of these datatypes need a language tag: pyoxigraph refuses them bare.
@@ -53,6 +55,14 @@ class _Quads:
         self.values = 0
         self.fresh = count()
         self.labels: dict[str, str] = {}
+        # IRIs already checked and written, for this document only (predicates and types repeat).
+        self.iris: dict[str, str] = {}
+
+    def iri(self, value: Any) -> str:
+        written = self.iris.get(value) if value.__class__ is str else None
+        if written is None:
+            written = self.iris[value] = _iri(value)
+        return written
 
     def blank(self) -> str:
         return f"_:g{next(self.fresh)}"
@@ -70,7 +80,7 @@ class _Quads:
         elif node_id.__class__ is str and node_id.startswith("_:"):
             subject = self.labels.setdefault(node_id, f"_:e{len(self.labels)}")
         else:
-            subject = _iri(node_id)
+            subject = self.iri(node_id)
         for key, values in node.items():
             if key == "@id":
                 continue
@@ -78,11 +88,11 @@ class _Quads:
                 raise Refused
             if key == "@type":
                 for value in values:
-                    self.lines.append(f"{subject} <{RDF}type> {_iri(value)} .\n")
+                    self.lines.append(f"{subject} <{RDF}type> {self.iri(value)} .\n")
             elif key[:1] == "@" or key.startswith("_:"):
                 raise Refused
             else:
-                predicate = _iri(key)
+                predicate = self.iri(key)
                 for value in values:
                     term = self.object(value, depth + 1)
                     if term == subject and subject[:2] == "_:":
@@ -117,28 +127,27 @@ class _Quads:
 
 
 def _iri(value: Any) -> str:
-    if value.__class__ is not str or _IRI_BREAKERS.search(value) or _CONTROLS.search(value):
+    if value.__class__ is not str or _WRITABLE_IRI.fullmatch(value) is None:
         raise Refused
     return f"<{value}>"
 
 
 def _literal(value: dict[str, Any]) -> str:
-    if not value.keys() <= {"@value", "@type"}:
-        raise Refused
+    """A value object holding "@value" and at most "@type"."""
     literal = value["@value"]
     kind = literal.__class__
-    if "@type" in value:
-        datatype = value["@type"]
+    datatype = value.get("@type")
+    if len(value) != (1 if datatype is None else 2):
+        raise Refused
+    if datatype is not None:
         # A typed boolean keeps its datatype in both (OB 3.0's `hashed`); a typed number may turn double.
         if (kind is not str and kind is not bool) or datatype in _LANG_DATATYPES:
             raise Refused
-    elif kind is str:
-        datatype = None
     elif kind is bool:
         datatype = XSD + "boolean"
     elif kind is int and abs(literal) < MAX_INTEGER:
         datatype = XSD + "integer"
-    else:
+    elif kind is not str:
         raise Refused
     if kind is bool:
         text = "true" if literal else "false"
@@ -159,7 +168,7 @@ def canonical_nquads(expanded: list[Any]) -> str:
     for node in expanded:
         quads.subject(node, 0)
     try:
-        dataset = Dataset(parse("".join(quads.lines), RdfFormat.N_QUADS))
+        dataset = Dataset(parse("".join(quads.lines), RdfFormat.N_QUADS, lenient=True))
         dataset.canonicalize(CanonicalizationAlgorithm.RDFC_1_0)
         written = serialize(dataset, format=RdfFormat.N_QUADS) or b""  # bytes when given no output
         text = written.decode("utf-8")

@@ -14,9 +14,10 @@ from hypothesis import strategies as st
 from pyld import jsonld
 from pyoxigraph import CanonicalizationAlgorithm, Dataset, RdfFormat, parse, serialize
 
+from badges.services.credentials import endorsements
 from badges.services.crypto import rdfc, rdfc_native
 from badges.services.openbadges.contexts import document_loader, load_contexts
-from tests.factories import make_award
+from tests.factories import make_award, make_coordinator
 
 VECTORS = Path(__file__).resolve().parents[2] / "data" / "test-vectors" / "obv3p0"
 V1 = "https://www.w3.org/2018/credentials/v1"
@@ -78,15 +79,30 @@ def test_the_1edtech_vector_is_reproduced_byte_for_byte_by_both_implementations(
     assert assert_same_bytes(config) == (VECTORS / "proof-canon.txt").read_text(encoding="utf-8")
 
 
-def test_an_issued_credential_its_proof_and_its_status_list_agree_with_the_oracle(
+def issued_shapes(session: Any, keyring: Any, links: Any, now: Any) -> list[dict[str, Any]]:
+    """Every shape the service signs, each with its proof configuration: an OB 3.0 credential, its status
+    list, and an EndorsementCredential of its badge class by the coordination."""
+    award = make_award(session, keyring, links, now)
+    coordinator, _ = make_coordinator(session, now)
+    settings = endorsements.EndorserSettings(network_name="Coordination du réseau", email=coordinator.email)
+    data = {"target": "badge_class", "id": award.badge_class.public_id, "comment": "Reconnu par le réseau."}
+    endorsement = endorsements.endorse(
+        session, keyring, actor=coordinator, data=data, settings=settings, links=links, now=now
+    )
+    signed = (award.ob3_credential, award.status_list.signed_credential, endorsement.ob3_credential)
+    pairs = [unsecured_and_config(json.loads(text)) for text in signed]
+    assert [document["type"][1] for document, _ in pairs] == [
+        "OpenBadgeCredential",
+        "BitstringStatusListCredential",
+        "EndorsementCredential",
+    ]
+    return [doc for pair in pairs for doc in pair]
+
+
+def test_every_issued_shape_and_its_proof_agree_with_the_oracle(
     session: Any, keyring: Any, links: Any, now: Any
 ) -> None:
-    award = make_award(session, keyring, links, now)
-    credential, config = unsecured_and_config(json.loads(award.ob3_credential))
-    status_list, list_config = unsecured_and_config(json.loads(award.status_list.signed_credential))
-    assert credential["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
-    assert status_list["type"] == ["VerifiableCredential", "BitstringStatusListCredential"]
-    for doc in (credential, config, status_list, list_config):
+    for doc in issued_shapes(session, keyring, links, now):
         assert_same_bytes(doc)
 
 
@@ -308,10 +324,7 @@ def expanded(doc: dict[str, Any]) -> Any:
 def test_issued_shapes_take_the_pyoxigraph_path_with_the_same_bytes(
     session: Any, keyring: Any, links: Any, now: Any
 ) -> None:
-    award = make_award(session, keyring, links, now)
-    credential, config = unsecured_and_config(json.loads(award.ob3_credential))
-    status_list, list_config = unsecured_and_config(json.loads(award.status_list.signed_credential))
-    for doc in (credential, config, status_list, list_config):
+    for doc in issued_shapes(session, keyring, links, now):
         assert rdfc_native.canonical_nquads(expanded(doc)) == plain_pyld(doc)
 
 
@@ -331,11 +344,10 @@ EX = "https://example.org/vocab#"
         {"@id": "urn:x:1", f"{EX}p": 1.5},
         {"@id": "urn:x:1", f"{EX}p": 10**21},
         {"@id": "urn:x:1", f"{EX}p": {"@value": 5, "@type": "http://www.w3.org/2001/XMLSchema#double"}},
-        # PyLD drops a triple whose IRI is not absolute (a space) and keeps malformed ones; pyoxigraph's
-        # parser refuses both.
+        # PyLD drops a triple whose IRI is not absolute (a space) and writes an escape raw, which N-Quads
+        # would read.
         {"@id": "urn:x:1", f"{EX}p": {"@id": "https://exa mple.org/"}},
         {"@id": "urn:x:1", f"{EX}p": {"@id": "https://example.org/a\\u0041"}},
-        {"@id": "urn:x:1", f"{EX}p": {"@id": "https://example.org/%zz"}},
         # JSON literals, named graphs, reverse properties, base directions, blank-node properties.
         {"@id": "urn:x:1", f"{EX}p": {"@value": {"a": 1}, "@type": "@json"}},
         {"@id": "urn:x:g", "@graph": [{"@id": "urn:x:1", f"{EX}p": "x"}]},
@@ -375,9 +387,10 @@ def test_what_the_implementations_write_differently_goes_the_whole_way_with_pyld
             f"{EX}items": {"@list": ["x", {"@id": "urn:x:9"}, True, 7, {f"{EX}name": "in a list"}]},
             f"{EX}none": {"@list": []},
         },
-        # Typed literals, escapes, text beyond the BMP, an IRI outside ASCII.
+        # Typed literals, escapes, text beyond the BMP, an IRI outside ASCII, malformed IRIs both write raw.
         {
             "@id": "https://example.org/é",
+            f"{EX}q": [{"@id": "https://example.org/%zz"}, {"@id": "x:{a}|^`#b#c"}],
             "@type": [f"{EX}T", f"{EX}U"],
             f"{EX}p": ['quote " backslash \\ newline \n return \r', "🦊", -3, False],
             f"{EX}d": {"@value": "2026-13-99", "@type": "http://www.w3.org/2001/XMLSchema#dateTime"},
@@ -416,7 +429,11 @@ ANY_TEXT = st.text(min_size=0, max_size=20)
 @example(texts=["\x85"], number=0)
 @example(texts=["a\x85", "c\u2028", "\r\x1c\x0b\x0c"], number=0)
 def test_any_text_or_number_gives_pyld_bytes(texts: list[str], number: Any) -> None:
-    doc = {"@id": "urn:x:1", f"{EX}p": texts, f"{EX}n": number}
+    assert_pyld_bytes({"@id": "urn:x:1", f"{EX}p": texts, f"{EX}n": number})
+
+
+def assert_pyld_bytes(doc: dict[str, Any]) -> None:
+    """The project's bytes are PyLD's, or both refuse the document."""
     try:
         expected = plain_pyld(doc)
     except jsonld.JsonLdError:
@@ -424,6 +441,44 @@ def test_any_text_or_number_gives_pyld_bytes(texts: list[str], number: Any) -> N
             rdfc.canonicalize(doc)
         return
     assert rdfc.canonicalize(doc) == expected
+
+
+# pyoxigraph reads the project's N-Quads leniently, taking IRIs as written: any IRI at all, in every place
+# one goes (subject, predicate, type, object, datatype), gives PyLD's bytes, whichever path it takes.
+SCHEME = st.sampled_from(["https", "urn", "did", "x-y.z+1", "_", "1a", ""]) | st.text(max_size=4)
+IRIS = st.builds("{}:{}".format, SCHEME, ANY_TEXT) | ANY_TEXT
+
+
+PLACES = ("subject", "predicate", "type", "object", "datatype")
+
+
+def iri_doc(iri: str, place: str) -> dict[str, Any]:
+    """A small document with `iri` in one place and plain IRIs everywhere else."""
+    values = {name: f"urn:x:{name}" for name in PLACES} | {place: iri}
+    return {
+        "@id": values["subject"],
+        "@type": values["type"],
+        values["predicate"]: {"@id": values["object"]},
+        f"{EX}d": {"@value": "v", "@type": values["datatype"]},
+    }
+
+
+@settings(max_examples=150, deadline=None)
+@given(iri=IRIS, place=st.sampled_from(PLACES))
+@example(iri="_:b", place="type")
+@example(iri="relative", place="object")
+@example(iri="a:b\\u0041", place="datatype")
+def test_any_iri_in_any_place_gives_pyld_bytes(iri: str, place: str) -> None:
+    assert_pyld_bytes(iri_doc(iri, place))
+
+
+@pytest.mark.parametrize("iri", ["https://example.org/%zz", "x:{a}|^`", "https://[::1]x/", "x:\ufffe#a#b"])
+@pytest.mark.parametrize("place", PLACES)
+def test_malformed_absolute_iris_take_the_pyoxigraph_path_as_written(iri: str, place: str) -> None:
+    """RFC 3987 would refuse these; PyLD writes them raw, and so does pyoxigraph's lenient reading."""
+    doc = iri_doc(iri, place)
+    ours = rdfc_native.canonical_nquads(expanded(doc))
+    assert f"<{iri}>" in ours and ours == plain_pyld(doc)
 
 
 def blank_graph(edges: list[tuple[int, str, int | str]], size: int) -> dict[str, Any]:
@@ -448,3 +503,25 @@ def blank_graph(edges: list[tuple[int, str, int | str]], size: int) -> dict[str,
 def test_blank_node_graphs_give_pyld_bytes(size: int, edges: list[tuple[int, str, int | str]]) -> None:
     doc = blank_graph(edges, size)
     assert rdfc.canonicalize(doc) == plain_pyld(doc)
+
+
+# Every way a context can shape a plain value (the project takes a short path for terms that shape nothing):
+# a default language or direction, a term's own language, type coercion to a datatype, an IRI or the
+# vocabulary, keyword aliases, a nulled term, @vocab.
+SHAPING_CONTEXTS = [
+    {"@vocab": EX},
+    {"@vocab": EX, "@language": "fr", "p": f"{EX}p"},
+    {"@vocab": EX, "@direction": "rtl", "p": f"{EX}p"},
+    {"p": {"@id": f"{EX}p", "@language": "en"}, "q": f"{EX}q"},
+    {"p": {"@id": f"{EX}p", "@type": "http://www.w3.org/2001/XMLSchema#date"}},
+    {"p": {"@id": f"{EX}p", "@type": "@id"}, "q": {"@id": f"{EX}q", "@type": "@vocab"}, "r": f"{EX}r"},
+    {"p": "@id", "q": "@type", "r": None, "s": {"@id": f"{EX}s", "@type": "@none"}, "t": "@index"},
+    {"@language": "fr", "p": {"@id": f"{EX}p", "@language": None}, "q": {"@id": f"{EX}q", "@type": "@json"}},
+]
+
+
+@pytest.mark.parametrize("context", SHAPING_CONTEXTS)
+@pytest.mark.parametrize("value", ["texte", "https://example.org/x", True, 7, 2.5])
+def test_contexts_shaping_plain_values_give_pyld_bytes(context: dict[str, Any], value: Any) -> None:
+    doc = {"@context": context, "@id": "urn:x:1"} | {term: value for term in ("p", "q", "r", "s", "t")}
+    assert_pyld_bytes(doc)
