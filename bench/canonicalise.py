@@ -3,11 +3,11 @@
 Usage: python bench/canonicalise.py [--credentials 50] [--seconds 1]
 
 The shapes are those the service signs or verifies: the OB 3.0 credential, its proof configuration, the
-Bitstring Status List credential and its proof configuration (issued here, distinct ones cycled through),
-and the official 1EdTech vector. The baseline is `pyld.jsonld.normalize` with the bundled static loader;
-the project's path is `badges.services.crypto.rdfc.canonicalize`; both are timed in CPU time, interleaved.
-Target (issue 17): at least 3x faster on every shape, byte-identical output (checked here on every input
-before timing).
+Bitstring Status List credential, the EndorsementCredential and their proof configurations (issued here,
+distinct ones cycled through), and the official 1EdTech vector. The baseline is `pyld.jsonld.normalize`
+with the bundled static loader; the project's path is `badges.services.crypto.rdfc.canonicalize`; both
+are timed in CPU time, interleaved. Target (issue 17): at least 3x faster on every shape, byte-identical
+output (checked here on every input before timing).
 """
 
 from __future__ import annotations
@@ -28,8 +28,9 @@ from sqlalchemy import select
 
 from badges import create_app
 from badges.db import get_session, upgrade_schema
-from badges.models import StatusList
-from badges.services.credentials import status_lists
+from badges.models import BadgeClass, Role, StatusList
+from badges.services.accounts import users
+from badges.services.credentials import endorsements, status_lists
 from badges.services.credentials.links import Links
 from badges.services.crypto import rdfc
 from badges.services.crypto.keyring import Keyring
@@ -56,6 +57,26 @@ def split(signed: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     }
 
 
+def endorsements_of(
+    session: Any, keyring: Keyring, links: Links, badge: BadgeClass, count: int, start: datetime
+) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """Distinct EndorsementCredentials of one badge class by the coordination: each one withdrawn before the
+    next is signed, a minute later."""
+    user = users.create_user(session, email="coordination@bench.example", name="Coordination",
+                             role=Role.COORDINATOR, issuer=None, password=None, now=start)  # fmt: skip
+    settings = endorsements.EndorserSettings(network_name="Coordination du réseau", email=user.email)
+    signed = []
+    for n in range(count):
+        at = start + timedelta(minutes=n)
+        data = {"target": "badge_class", "id": badge.public_id, "comment": f"Recommandé ({n})."}
+        row = endorsements.endorse(session, keyring, actor=user, data=data, settings=settings, links=links,
+                                   now=at)  # fmt: skip
+        signed.append(split(json.loads(row.ob3_credential)))
+        endorsements.withdraw(session, keyring, actor=user, public_id=row.public_id, links=links, now=at)
+    session.commit()
+    return signed
+
+
 def shapes(count: int) -> dict[str, list[dict[str, Any]]]:
     tmp = Path(tempfile.mkdtemp(prefix="bench-canon-"))
     config = {"DATABASE_URL": f"sqlite:///{tmp / 'bench.sqlite3'}", "KEYS_DIR": str(tmp / "keys")}
@@ -73,6 +94,8 @@ def shapes(count: int) -> dict[str, list[dict[str, Any]]]:
             status_lists.sign_list(session, Keyring(tmp / "keys", b"bench"), status_list=status_list,
                                    links=links, now=at)  # fmt: skip
             lists.append(split(json.loads(status_list.signed_credential)))
+        badge = credentials[0].badge_class
+        endorsed = endorsements_of(session, Keyring(tmp / "keys", b"bench"), links, badge, count, start)
     vector = json.loads(VECTOR.read_text(encoding="utf-8"))
     credential = vector["unsignedCredential"]
     return {
@@ -80,6 +103,8 @@ def shapes(count: int) -> dict[str, list[dict[str, Any]]]:
         "ob3-proof-config": [proof for _, proof in issued],
         "status-list": [document for document, _ in lists],
         "status-list-proof": [proof for _, proof in lists],
+        "endorsement": [document for document, _ in endorsed],
+        "endorsement-proof": [proof for _, proof in endorsed],
         "1edtech-vector": [credential],
         "1edtech-proof": [{"@context": credential["@context"], **vector["proofOptions"]}],
     }
