@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, select
+from sqlalchemy import ColumnElement, Connection, Select, bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -268,16 +268,30 @@ def active_for_issuer(session: Session, issuer: Issuer) -> list[Endorsement]:
     return list(session.scalars(query.order_by(*IN_ORDER)))
 
 
+def in_force_for_revision(revision_id: Any) -> Select[tuple[int]]:
+    """The endorsements in force of the revision `revision_id` (a value or a column): what its Achievement
+    document lists; the register asks whether there are any in the statement reading a credential."""
+    return select(Endorsement.id).where(Endorsement.badge_revision_id == revision_id, ACTIVE)
+
+
+def _signed_for_revision_query() -> Any:
+    """Built once, as the register's entry is: no statement made per call."""
+    return (
+        select(Endorsement.ob3_credential)
+        .join(BadgeRevision, BadgeRevision.id == Endorsement.badge_revision_id)
+        .where(BadgeRevision.public_id == bindparam("revision"), ACTIVE)
+        .order_by(*IN_ORDER)
+    )
+
+
+_SIGNED_FOR_REVISION = _signed_for_revision_query()
+
+
 def signed_for_revision(connection: Connection, revision_public_id: str) -> list[dict[str, Any]]:
     """The signed endorsements of a revision, as its Achievement document lists them, in one statement on
     a plain connection (the verifier reads them for every badge of ours it checks, issue 17)."""
-    query = (
-        select(Endorsement.ob3_credential)
-        .join(BadgeRevision, BadgeRevision.id == Endorsement.badge_revision_id)
-        .where(BadgeRevision.public_id == revision_public_id, ACTIVE)
-        .order_by(*IN_ORDER)
-    )
-    return [json.loads(value) for value in connection.scalars(query)]
+    rows = connection.scalars(_SIGNED_FOR_REVISION, {"revision": revision_public_id})
+    return [json.loads(value) for value in rows]
 
 
 def signed(row: Endorsement) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from sqlalchemy import bindparam, select
 
 from badges.models import BoundCredential, Credential, Issuer, SigningKey
 from badges.models.wallet import FORMAT_LDP_VC
+from badges.services.credentials import endorsements
 from badges.services.crypto import CryptoError, dataintegrity, jws
 from badges.services.crypto.keyring import public_key_from_pem
 from badges.services.crypto.multibase import ed25519_from_multibase
@@ -59,11 +60,14 @@ class Entry:
     rsa_compromised_at: datetime | None
     ed25519_multibase: str | None
     ed25519_compromised_at: datetime | None
+    # Whether its achievement lists endorsements in force (None: not read, for a holder-bound form).
+    endorsed: bool | None = None
 
 
 def _entry_query() -> Any:
     """One statement for the whole entry (issue 17, HTTP profile): the credential, its issuer's name (never
-    its logo) and its keys, joined; built once, on the tables, so that no ORM state is made per request."""
+    its logo), its keys and whether its achievement is endorsed, joined; built once, on the tables, so that
+    no ORM state is made per request."""
     credential, issuer = Credential.__table__, Issuer.__table__
     rsa, ed25519 = SigningKey.__table__.alias("rsa_key"), SigningKey.__table__.alias("ed25519_key")
     c = credential.c
@@ -72,10 +76,11 @@ def _entry_query() -> Any:
         .outerjoin(rsa, rsa.c.id == c.rsa_key_id)
         .outerjoin(ed25519, ed25519.c.id == c.ed25519_key_id)
     )
+    endorsed = endorsements.in_force_for_revision(c.revision_id).exists()
     return (
         select(c.ob3_credential, c.ob3_jwt, c.ob2_signed, c.ob3_hash_data, c.ob3_hash_source, c.revoked_at)
         .add_columns(c.revocation_reason, issuer.c.name, rsa.c.public_pem, rsa.c.compromised_at)
-        .add_columns(ed25519.c.public_multibase, ed25519.c.compromised_at)
+        .add_columns(ed25519.c.public_multibase, ed25519.c.compromised_at, endorsed)
         .select_from(joined)
         .where(c.public_id == bindparam("public_id"), c.erased_at.is_(None))
     )
@@ -113,7 +118,7 @@ def _stored(source: Source, credential_id: Any) -> Entry | None:
     public_id = credential_id[len(URN_PREFIX) :]
     row = source.connection().execute(_ENTRY, {"public_id": public_id}).first()
     if row is not None:
-        return Entry(*row)
+        return Entry(*row[:-1], endorsed=bool(row[-1]))  # SQLite's EXISTS is 0 or 1
     bound = source.connection().execute(_BOUND, {"public_id": public_id}).first()
     return _bound_entry(*bound) if bound is not None else None
 
@@ -155,6 +160,7 @@ def verify_issued_ld(
     proofs = common.as_list(doc.get("proof"))
     if stored is None or len(proofs) != 1 or not isinstance(proofs[0], dict):
         return False
+    _tell_endorsements(source, stored, doc)
     if stored.ed25519_multibase is None:
         return False
     if common.distrusted_key(stored.ed25519_compromised_at, common.parse_created(proofs[0]), report):
@@ -209,6 +215,7 @@ def verify_issued_token(
         return False
     report.format = "ob3-jwt" if is_jwt else "ob2-signed"
     award = _issued_award(claims, stored.ob3_credential, is_jwt=is_jwt)
+    _tell_endorsements(source, stored, award)
     common.summarise_ob3(award, report)
     report.summary["id"] = claims.get("id")
     signed_at = common.parse_datetime(str(award.get("validFrom")))
@@ -219,6 +226,15 @@ def verify_issued_token(
     if email is not None:
         common.check_ob3_recipient(award, email, report)
     return True
+
+
+def _tell_endorsements(source: Source, stored: Entry, award: dict[str, Any]) -> None:
+    """The entry says whether the stored badge's achievement lists endorsements in force: when it lists
+    none, the endorsement checks know it without reading them again (issue 17, HTTP profile)."""
+    if stored.endorsed is False and isinstance(source, LocalSource):
+        achievement = common.obj(common.obj(award.get("credentialSubject")).get("achievement"))
+        if isinstance(url := achievement.get("id"), str):
+            source.remember_endorsements(url, [])
 
 
 def _issued_award(claims: dict[str, Any], ob3_credential: str | None, *, is_jwt: bool) -> dict[str, Any]:

@@ -54,6 +54,7 @@ class LocalSource:
         # A plain connection for read-only lookups (the register entry), when the caller has one.
         self.reader = reader
         self._cache: dict[str, Published] = {}
+        self._endorsements: dict[str, list[dict[str, Any]]] = {}
 
     @property
     def session(self) -> Session:
@@ -80,10 +81,17 @@ class LocalSource:
 
     def achievement_endorsements(self, url: str) -> list[dict[str, Any]] | None:
         """What this service's achievement document at `url` lists as endorsements, in one statement on
-        the read connection; None when `url` is not one of our achievements (then GET the document)."""
+        the read connection, unless already known in this verification; None when `url` is not one of our
+        achievements (then GET the document)."""
+        if url in self._endorsements:
+            return self._endorsements[url]
         if not self.links.is_local(url):
             return None
         return published.achievement_endorsements(self.connection(), self.links, url)
+
+    def remember_endorsements(self, url: str, listed: list[dict[str, Any]]) -> None:
+        """What the register read, in its own statement, of the achievement at `url` (register.py)."""
+        self._endorsements[url] = listed
 
     def get(self, url: str) -> Published:
         if url in self._cache:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 
 from badges.services import verification
-from badges.services.credentials import formats
+from badges.services.credentials import endorsements, formats
 from badges.services.crypto import dataintegrity, jws
 from badges.services.verification import ob3_checks, register
 from badges.services.verification.report import Report
 from badges.services.verification.sources import LocalSource
 from tests.factories import make_award
+from tests.services.verification.test_endorsements import endorse_award_class
 
 
 def messages(report) -> dict[str, str]:
@@ -131,28 +132,47 @@ def test_key_compromise_and_revocation_are_read_live_for_an_identical_badge(sess
 def test_an_own_badge_is_verified_in_one_query_without_reading_the_issuer_logo(
     session, keyring, links, now, statements
 ):
-    """The register's answer (issuer name, key, status) unchanged, the credential, its issuer and its keys
-    read in one query, the issuer's logo never (issue 17: the verify request path)."""
+    """The register's answer (issuer name, key, status) unchanged, the credential, its issuer, its keys and
+    whether its achievement is endorsed read in one query, the issuer's logo never (issue 17: the verify
+    request path). The endorsements themselves are read, in one more statement, only when there are some
+    in force, and then they are told whatever the form (issue 16)."""
     credential = make_award(session, keyring, links, now)
     credential.issuer.image_png = b"\x89PNG" + b"\0" * 100_000
     token = formats.ob3_jwt(session, keyring, credential=credential, links=links)
     ob2 = formats.ob2_signed(session, keyring, credential=credential, links=links)
     session.commit()
     expected = register.ISSUER_IN_REGISTER(name=credential.issuer.name).french
-    for value in (json.loads(credential.ob3_credential), token, ob2):
+    values = (json.loads(credential.ob3_credential), token, ob2)
+
+    def verified(value):
         session.expire_all()  # as a fresh request: nothing in the identity map
         statements.clear()
         report = verification.verify_value(value, source=LocalSource(session, links), now=now)
         queries = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
         assert report.valid
         assert messages(report)["issuer"] == expected
-        # Besides, for OB 3.0 (JSON or VC-JWT): the endorsements its achievement's document lists (issue
-        # 16), in one statement, the document itself not built.
-        endorsements = [q for q in queries if "endorsement" in q]
-        assert len(endorsements) == (0 if value is ob2 else 1), endorsements
-        own = [q for q in queries if q not in endorsements]
-        assert len(own) == 1, own  # the credential with its issuer and its keys
         assert not any("image_png" in s for s in queries)
+        return report, queries
+
+    for value in values:
+        report, queries = verified(value)
+        assert len(queries) == 1, queries  # the credential with its issuer, its keys and EXISTS(endorsement)
+        assert report.endorsements == []
+    coordinator, endorsement = endorse_award_class(session, keyring, links, now, credential)
+    session.commit()
+    for value in values:
+        report, queries = verified(value)
+        listed = [q for q in queries if q.lstrip().upper().startswith("SELECT ENDORSEMENT.OB3_CREDENTIAL")]
+        # Then checking each endorsement reads its endorser's keys and status list (endorsement_checks).
+        assert len(listed) == (0 if value is ob2 else 1), queries
+        assert [e.counted for e in report.endorsements] == ([] if value is ob2 else [True])
+    endorsements.withdraw(
+        session, keyring, actor=coordinator, public_id=endorsement.public_id, links=links, now=now
+    )
+    session.commit()
+    for value in values:
+        report, queries = verified(value)
+        assert len(queries) == 1 and report.endorsements == [], queries
 
 
 def test_an_own_token_reads_its_key_compromise_and_revocation_live(session, keyring, links, now):
