@@ -268,7 +268,7 @@ def active_for_issuer(session: Session, issuer: Issuer) -> list[Endorsement]:
     return list(session.scalars(query.order_by(*IN_ORDER)))
 
 
-def in_force_for_revision(revision_id: Any) -> Select[tuple[int]]:
+def in_force_for_revision(revision_id: Any) -> Select[Any]:
     """The endorsements in force of the revision `revision_id` (a value or a column): what its Achievement
     document lists; the register asks whether there are any in the statement reading a credential."""
     return select(Endorsement.id).where(Endorsement.badge_revision_id == revision_id, ACTIVE)

@@ -168,8 +168,9 @@ class _Processor(jsonld.JsonLdProcessor):
                 return value
         return super()._expand_iri(active_ctx, value, base, vocab, local_ctx, defined)
 
-
-    def _expand_value(self, active_ctx: Any, active_property: Any, value: Any, options: dict[str, Any]) -> Any:
+    def _expand_value(
+        self, active_ctx: Any, active_property: Any, value: Any, options: dict[str, Any]
+    ) -> Any:
         # PyLD's outcome for the commonest value: a string, boolean or number under a defined term that is no
         # keyword alias and coerces nothing (no @type, and no @language or @direction there or in the
         # context) is a plain value object.

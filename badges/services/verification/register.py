@@ -118,7 +118,7 @@ def _stored(source: Source, credential_id: Any) -> Entry | None:
     public_id = credential_id[len(URN_PREFIX) :]
     row = source.connection().execute(_ENTRY, {"public_id": public_id}).first()
     if row is not None:
-        return Entry(*row[:-1], endorsed=bool(row[-1]))  # SQLite's EXISTS is 0 or 1
+        return Entry(*row)
     bound = source.connection().execute(_BOUND, {"public_id": public_id}).first()
     return _bound_entry(*bound) if bound is not None else None
 
