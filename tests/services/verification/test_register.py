@@ -129,6 +129,18 @@ def test_key_compromise_and_revocation_are_read_live_for_an_identical_badge(sess
     assert not distrusted.valid and {c.name: c.passed for c in distrusted.checks}["key"] is False
 
 
+def verified_afresh(session, links, now, statements, value, issuer_name):
+    """A valid report of `value`, as a fresh request makes it, and the SELECT statements it sent."""
+    session.expire_all()  # nothing in the identity map
+    statements.clear()
+    report = verification.verify_value(value, source=LocalSource(session, links), now=now)
+    queries = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+    assert report.valid
+    assert messages(report)["issuer"] == register.ISSUER_IN_REGISTER(name=issuer_name).french
+    assert not any("image_png" in s for s in queries)
+    return report, queries
+
+
 def test_an_own_badge_is_verified_in_one_query_without_reading_the_issuer_logo(
     session, keyring, links, now, statements
 ):
@@ -141,27 +153,15 @@ def test_an_own_badge_is_verified_in_one_query_without_reading_the_issuer_logo(
     token = formats.ob3_jwt(session, keyring, credential=credential, links=links)
     ob2 = formats.ob2_signed(session, keyring, credential=credential, links=links)
     session.commit()
-    expected = register.ISSUER_IN_REGISTER(name=credential.issuer.name).french
-    values = (json.loads(credential.ob3_credential), token, ob2)
-
-    def verified(value):
-        session.expire_all()  # as a fresh request: nothing in the identity map
-        statements.clear()
-        report = verification.verify_value(value, source=LocalSource(session, links), now=now)
-        queries = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
-        assert report.valid
-        assert messages(report)["issuer"] == expected
-        assert not any("image_png" in s for s in queries)
-        return report, queries
-
+    values, name = (json.loads(credential.ob3_credential), token, ob2), credential.issuer.name
     for value in values:
-        report, queries = verified(value)
+        report, queries = verified_afresh(session, links, now, statements, value, name)
         assert len(queries) == 1, queries  # the credential with its issuer, its keys and EXISTS(endorsement)
         assert report.endorsements == []
     coordinator, endorsement = endorse_award_class(session, keyring, links, now, credential)
     session.commit()
     for value in values:
-        report, queries = verified(value)
+        report, queries = verified_afresh(session, links, now, statements, value, name)
         listed = [q for q in queries if q.lstrip().upper().startswith("SELECT ENDORSEMENT.OB3_CREDENTIAL")]
         # Then checking each endorsement reads its endorser's keys and status list (endorsement_checks).
         assert len(listed) == (0 if value is ob2 else 1), queries
@@ -171,7 +171,7 @@ def test_an_own_badge_is_verified_in_one_query_without_reading_the_issuer_logo(
     )
     session.commit()
     for value in values:
-        report, queries = verified(value)
+        report, queries = verified_afresh(session, links, now, statements, value, name)
         assert len(queries) == 1 and report.endorsements == [], queries
 
 
