@@ -176,9 +176,10 @@ class _Processor(jsonld.JsonLdProcessor):
         # context) is a plain value object.
         if value.__class__ in _PLAIN and active_property.__class__ is str and active_property[:1] != "@":
             mapping = active_ctx["mappings"].get(active_property)
+            iri = mapping.get("@id") if mapping is not None else None
             if (
-                mapping is not None
-                and mapping["@id"][:1] != "@"
+                iri.__class__ is str
+                and iri[:1] != "@"
                 and _COERCING.isdisjoint(mapping)
                 and _COERCING.isdisjoint(active_ctx)
             ):

@@ -341,6 +341,7 @@ SHAPING_CONTEXTS = [
     {"p": {"@id": f"{EX}p", "@type": "@id"}, "q": {"@id": f"{EX}q", "@type": "@vocab"}, "r": f"{EX}r"},
     {"p": "@id", "q": "@type", "r": None, "s": {"@id": f"{EX}s", "@type": "@none"}, "t": "@index"},
     {"@language": "fr", "p": {"@id": f"{EX}p", "@language": None}, "q": {"@id": f"{EX}q", "@type": "@json"}},
+    {"@vocab": EX, "p": {"@id": None}, "q": {"@id": None, "@type": "@id"}, "r": {"@id": "@nest"}},
 ]
 
 
