@@ -24,7 +24,7 @@ from badges.services.crypto.multibase import ed25519_from_multibase
 from badges.services.shared.messages import N_, message
 from badges.services.verification import common
 from badges.services.verification.report import Report, revoked_by_issuer
-from badges.services.verification.sources import LocalSource, Source, canonical_equal
+from badges.services.verification.sources import LocalSource, Source, same_as_stored
 
 KEY_IN_REGISTER = message("check.key.register", N_("Clé de l'émetteur, inscrite à son registre."))
 KEY_IN_REGISTER_AT = message(
@@ -143,7 +143,7 @@ def issued_credential(source: Source, doc: dict[str, Any]) -> Entry | None:
     stored = _stored(source, doc.get("id"))
     if stored is None or stored.ob3_credential is None:
         return None
-    return stored if canonical_equal(json.loads(stored.ob3_credential), doc) else None
+    return stored if same_as_stored(stored.ob3_credential, doc) else None
 
 
 def verify_issued_ld(

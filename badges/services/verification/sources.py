@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable
 from typing import Any, Protocol, cast
@@ -126,4 +127,19 @@ def get_json(source: Source, url: str, *, allow_gone: bool = False) -> dict[str,
 
 def canonical_equal(a: Any, b: Any) -> bool:
     """Two JSON values are the same document (key order and spacing do not matter)."""
-    return json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
+    return _canonical(a) == _canonical(b)
+
+
+def same_as_stored(stored: str, doc: Any) -> bool:
+    """`doc` is the document of this stored JSON text, as canonical_equal says; the stored side's canonical
+    form is kept per text (a few hundred, each a few KB), not parsed and written again on every call."""
+    return _canonical_text(stored) == _canonical(doc)
+
+
+@functools.lru_cache(maxsize=512)
+def _canonical_text(text: str) -> str:
+    return _canonical(json.loads(text))
+
+
+def _canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True)

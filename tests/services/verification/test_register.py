@@ -7,7 +7,7 @@ import json
 from badges.services import verification
 from badges.services.credentials import endorsements, formats
 from badges.services.crypto import dataintegrity, jws
-from badges.services.verification import ob3_checks, register
+from badges.services.verification import ob3_checks, register, sources
 from badges.services.verification.report import Report
 from badges.services.verification.sources import LocalSource
 from tests.factories import make_award
@@ -109,6 +109,28 @@ def test_the_same_values_under_other_json_types_are_not_the_stored_badge(session
     report = verification.verify_value(doc, source=LocalSource(session, links), now=now)
     assert messages(report)["schema"] != register.SAME_AS_ISSUED
     assert not report.valid
+
+
+def test_the_stored_badge_is_recognised_in_any_key_order_and_its_parsed_form_is_kept_bounded(
+    session, keyring, links, now
+):
+    """Key order and spacing aside, the same values of the same JSON types; the stored side's canonical
+    form is kept per stored text (issue 17), in a bounded memo."""
+    credential = make_award(session, keyring, links, now)
+    doc = json.loads(credential.ob3_credential)
+    reordered = dict(reversed(list(doc.items())))
+    reordered["credentialSubject"] = dict(reversed(list(doc["credentialSubject"].items())))
+    source = LocalSource(session, links)
+    assert register.issued_credential(source, reordered) is not None
+    assert register.issued_credential(source, doc) is not None
+    assert not sources.same_as_stored(credential.ob3_credential, {**doc, "name": "autre"})
+    assert not sources.same_as_stored('{"n": 1}', {"n": 1.0}) and not sources.same_as_stored(
+        '{"n": 1}', {"n": True}
+    )
+    sources._canonical_text.cache_clear()
+    for n in range(600):
+        assert sources.same_as_stored(json.dumps({"n": n, "x": "y"}), {"x": "y", "n": n})
+    assert sources._canonical_text.cache_info().currsize == 512
 
 
 def test_key_compromise_and_revocation_are_read_live_for_an_identical_badge(session, keyring, links, now):
