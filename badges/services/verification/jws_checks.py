@@ -48,15 +48,16 @@ def verify_token(token: str, *, source: Source, now: datetime, email: str | None
     except CryptoError:
         report.fail("format", UNREADABLE_JWS, cause="unreadable")
         return
+    is_ob3 = ob3_checks.is_ob3(payload)
     if register.verify_issued_token(source, token, (header, payload), now=now, email=email, report=report):
         pass  # one of ours: the register entry has said everything but the endorsements
-    elif ob3_checks.is_ob3(payload):
+    elif is_ob3:
         _verify_vc_jwt(token, payload, source=source, now=now, email=email, report=report)
     elif ob2_checks.is_ob2(payload):
         _verify_ob2_signed(token, payload, source=source, now=now, email=email, report=report)
     else:
         report.fail("format", NO_BADGE_IN_TOKEN, cause="unreadable")
-    if ob3_checks.is_ob3(payload):
+    if is_ob3:
         # A VC-JWT's endorsements are told as a JSON credential's are (issue 16), whatever its verdict.
         report.endorsements = endorsement_checks.check_badge(payload, source=source, now=now)
 
