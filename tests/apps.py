@@ -12,6 +12,7 @@ from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskCliRunner
+from huey.exceptions import CancelExecution
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
@@ -21,6 +22,8 @@ from badges import create_app
 from badges.db import EXTENSION, WRITER, engine_of, upgrade_schema
 from badges.jobs.queue import queue_of
 from badges.jobs.worker import start_in_process, stop_in_process
+
+JOBS = "tests.jobs"
 
 
 class CommandRunner(FlaskCliRunner):
@@ -127,30 +130,54 @@ def empty_database(url: str, purpose: str = "") -> str:
     return own.render_as_string(hide_password=False)
 
 
-def serialize_jobs_and_requests(application: Flask) -> None:
-    """A job runs between two requests, never during one (tests only).
+class JobsBetweenTests:
+    """A job runs between two requests, never during one, and never in a later test than its own (tests
+    only).
 
     A test's `session` fixture pushes an app context that the test client's requests reuse (Flask does),
     so they share its session, a SQLite reader: had the worker committed between such a request's read
     and its write, SQLite would refuse the write at once (its snapshot is stale). In production each
-    request has its own session, and a writer takes the lock at its start (badges/db.py)."""
-    lock = threading.RLock()
-    inner = application.wsgi_app
+    request has its own session, and a writer takes the lock at its start (badges/db.py).
+    A job left queued or retrying by one test (its rows deleted after it) would run during the next test's
+    set-up, whose session is a reader too: `settle` waits for the running job and drops the others."""
 
-    def serialized(environ: dict[str, Any], start_response: Any) -> Any:
-        with lock:
-            return inner(environ, start_response)
+    def __init__(self, application: Flask) -> None:
+        self.lock = threading.RLock()
+        self.generation = 0
+        self.born: dict[str, int] = {}  # task id -> the generation (test) that first queued it
+        inner = application.wsgi_app
 
-    application.wsgi_app = serialized  # type: ignore[method-assign]
-    huey = queue_of(application).huey
+        def serialized(environ: dict[str, Any], start_response: Any) -> Any:
+            with self.lock:
+                return inner(environ, start_response)
 
-    @huey.pre_execute()
-    def _take(task: Any) -> None:
-        lock.acquire()
+        application.wsgi_app = serialized  # type: ignore[method-assign]
+        self.huey = queue_of(application).huey
+        enqueue = self.huey.enqueue
 
-    @huey.post_execute()
-    def _give_back(task: Any, task_value: Any, exc: Any) -> None:
-        lock.release()
+        def enqueue_noting_its_test(task: Any) -> Any:
+            self.born.setdefault(task.id, self.generation)  # a retry keeps its first test
+            return enqueue(task)
+
+        self.huey.enqueue = enqueue_noting_its_test  # type: ignore[method-assign]
+        self.huey.pre_execute()(self._take)
+        self.huey.post_execute()(self._give_back)
+
+    def _take(self, task: Any) -> None:
+        self.lock.acquire()
+        if self.born.get(task.id, self.generation) != self.generation:
+            self.lock.release()  # huey calls no post_execute hook for a task cancelled here
+            raise CancelExecution(retry=False)
+
+    def _give_back(self, task: Any, task_value: Any, exc: Any) -> None:
+        self.lock.release()
+
+    def settle(self) -> None:
+        """End of a test: once the job running now is done, what is queued or scheduled is dropped, and a
+        task already taken by the worker is cancelled when it starts."""
+        with self.lock:
+            self.generation += 1
+            self.huey.flush()
 
 
 @contextmanager
@@ -180,7 +207,7 @@ def served_app(
     with application.app_context():
         upgrade_schema(application)
     if application.config["JOBS_IN_PROCESS"]:
-        serialize_jobs_and_requests(application)
+        application.extensions[JOBS] = JobsBetweenTests(application)
         start_in_process(application)
     dispatcher.app = application
     try:

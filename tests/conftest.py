@@ -21,7 +21,7 @@ from badges.models import Base, Credential
 from badges.services.credentials.links import Links
 from badges.services.crypto import pkcs8
 from badges.services.crypto.keyring import Keyring
-from tests.apps import Dispatcher, empty_database, live_server, served_app
+from tests.apps import JOBS, Dispatcher, empty_database, live_server, served_app
 from tests.factories import make_award
 from tests.pki import Pki, make_pki
 
@@ -108,6 +108,8 @@ def _clean_tables(request: pytest.FixtureRequest) -> Iterator[None]:
         return
     application: Flask = request.getfixturevalue("app")
     application.config["CLOCK"].frozen = None
+    if JOBS in application.extensions:
+        application.extensions[JOBS].settle()
     engine = engine_of(application)
     tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
     # DELETE, children first, on both databases: the tables hold a few rows, and PostgreSQL's TRUNCATE
