@@ -11,9 +11,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 from flask import Flask, current_app, g, has_request_context, request
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
+
+from badges.services.shared.rows import PooledRows
 
 if TYPE_CHECKING:
     from alembic.script import ScriptDirectory
@@ -23,8 +25,6 @@ EXTENSION = "badges.db"
 WRITER = "badges.db.writer"
 # Execution option read by the SQLite BEGIN listener: this connection's transaction will write.
 WRITE_INTENT = "badges_writes"
-# Execution option of the request's read connection: each statement stands alone, no BEGIN sent.
-SINGLE_READS = "badges_single_reads"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 F = TypeVar("F", bound=Callable[..., Any])
 # SQLSTATEs of a PostgreSQL server that cannot serve now (PostgreSQL manual, appendix A): connection
@@ -61,9 +61,6 @@ def _sqlite_begin(connection: Any) -> None:
     # not, whenever another worker committed in between (its snapshot is stale). BEGIN IMMEDIATE takes
     # the write lock up front, where the busy timeout is honoured: writers queue instead of failing.
     options = connection.get_execution_options()
-    if options.get(SINGLE_READS, False):
-        # A lone SELECT is atomic in SQLite (its own read transaction): the BEGIN round trip buys nothing.
-        return
     connection.exec_driver_sql("BEGIN IMMEDIATE" if options.get(WRITE_INTENT, False) else "BEGIN")
 
 
@@ -140,15 +137,14 @@ def get_session() -> Session:
     return session
 
 
-def read_connection() -> Connection:
-    """A Core connection for the request's read-only lookups, created on first use (issue 17, HTTP
-    profile): the verifier's register read without an ORM Session's set-up and close. SQLAlchemy still
-    wraps its errors (a lock or a lost server is a 503 as with the session); closed at teardown. On SQLite
-    each statement is its own snapshot (no BEGIN): for lookups made of one statement."""
+def read_rows() -> PooledRows:
+    """The request's reader for one-statement lookups (badges/services/shared/rows.py), created on first
+    use and closed at teardown: the verifier's register read without an ORM Session or a Core Connection
+    (issue 17, HTTP profile). Its errors are SQLAlchemy's (a lock or a lost server is a 503, as ever)."""
     if "db_reader" not in g:
-        g.db_reader = engine_of(current_app).connect().execution_options(**{SINGLE_READS: True})
-    connection: Connection = g.db_reader
-    return connection
+        g.db_reader = PooledRows(engine_of(current_app))
+    rows: PooledRows = g.db_reader
+    return rows
 
 
 def will_write() -> bool:
@@ -177,16 +173,9 @@ def discard_session() -> None:
 
 
 def _close_reader() -> None:
-    connection: Connection | None = g.pop("db_reader", None)
-    if connection is None:
-        return
-    try:
-        connection.close()  # rolls back its read transaction, back to the pool
-    except SQLAlchemyError as error:
-        log.warning("the read connection of a request could not be closed (%s)", type(error).__name__)
-        # A lost server is seen as a disconnect: SQLAlchemy has invalidated and closed it already.
-        if not connection.closed:
-            connection.invalidate()
+    rows: PooledRows | None = g.pop("db_reader", None)
+    if rows is not None:
+        rows.close()  # back to the pool, which rolls back; a lost connection was invalidated already
 
 
 def _close_session(exc: BaseException | None) -> None:

@@ -8,7 +8,6 @@ import json
 
 from flask_babel import refresh
 
-from badges.db import engine_of, read_connection
 from badges.services.credentials import formats
 
 VALID_FR = "Signature eddsa-rdfc-2022 valide."
@@ -56,16 +55,6 @@ def test_an_api_request_with_a_session_cookie_leaves_it_alone(client, award):
     client.set_cookie("session", "not-a-signed-session")
     answer = verify(client, award)
     assert answer.json["valid"] is True and "Set-Cookie" not in answer.headers
-
-
-def test_the_read_connection_is_one_per_request_and_closed_at_teardown(app):
-    pool = engine_of(app).pool
-    before = pool.checkedout()  # type: ignore[attr-defined]
-    with app.test_request_context("/api/v1/verify", method="POST"):
-        connection = read_connection()
-        assert read_connection() is connection
-        assert connection.exec_driver_sql("SELECT 1").scalar() == 1
-    assert connection.closed and pool.checkedout() == before  # type: ignore[attr-defined]
 
 
 def test_an_own_vc_jwt_says_what_the_stored_credential_says(client, session, keyring, links, award):

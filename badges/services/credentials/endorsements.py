@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, bindparam, select
+from sqlalchemy import ColumnElement, Select, bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -23,6 +23,7 @@ from badges.services.crypto.keyring import Keyring
 from badges.services.openbadges import ob2, ob3
 from badges.services.shared.errors import InvalidInput, NotAllowed, NotFound
 from badges.services.shared.messages import N_, Message, message
+from badges.services.shared.rows import Prepared, Rows
 from badges.services.shared.validation import Fields
 
 TARGETS = ("issuer", "badge_class")
@@ -284,14 +285,15 @@ def _signed_for_revision_query() -> Any:
     )
 
 
-_SIGNED_FOR_REVISION = _signed_for_revision_query()
+_SIGNED_FOR_REVISION = Prepared(_signed_for_revision_query())
 
 
-def signed_for_revision(connection: Connection, revision_public_id: str) -> list[dict[str, Any]]:
-    """The signed endorsements of a revision, as its Achievement document lists them, in one statement on
-    a plain connection (the verifier reads them for every badge of ours it checks, issue 17)."""
-    rows = connection.scalars(_SIGNED_FOR_REVISION, {"revision": revision_public_id})
-    return [json.loads(value) for value in rows]
+def signed_for_revision(rows: Rows, revision_public_id: str) -> list[dict[str, Any]]:
+    """The signed endorsements of a revision, as its Achievement document lists them, in one statement
+    (the verifier reads them for every badge of ours it checks, issue 17)."""
+    return [
+        json.loads(value) for value in rows.scalars(_SIGNED_FOR_REVISION, {"revision": revision_public_id})
+    ]
 
 
 def signed(row: Endorsement) -> dict[str, Any]:

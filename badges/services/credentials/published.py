@@ -12,13 +12,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, defer, joinedload
 
 from badges.models import BadgeClass, BadgeRevision, Credential, Endorsement, Issuer, SigningKey, StatusList
 from badges.services.credentials import documents, endorsements, endorsers, revisions, sharing, signing_keys
 from badges.services.credentials.links import Links
 from badges.services.openbadges import ob2, ob3
+from badges.services.shared.rows import Rows
 
 JSON_LD = "application/ld+json"
 VC_LD = "application/vc+ld+json"
@@ -116,14 +117,14 @@ def achievement(session: Session, links: Links, badge_id: str) -> Published | No
     return _json(doc)
 
 
-def achievement_endorsements(connection: Connection, links: Links, url: str) -> list[dict[str, Any]] | None:
+def achievement_endorsements(rows: Rows, links: Links, url: str) -> list[dict[str, Any]] | None:
     """The `endorsement` list of the achievement document at this local URL, read in one statement
     without building the document (the verifier reads it for every badge of ours it checks); None when
     the URL is not an achievement's. No such revision: its document is a 404, which lists nothing."""
     match = ACHIEVEMENT.match(links.local_path(url))
     if match is None:
         return None
-    return endorsements.signed_for_revision(connection, match.group(1))
+    return endorsements.signed_for_revision(rows, match.group(1))
 
 
 def badge_image(session: Session, links: Links, badge_id: str) -> Published | None:

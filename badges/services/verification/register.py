@@ -22,6 +22,7 @@ from badges.services.crypto import CryptoError, dataintegrity, jws
 from badges.services.crypto.keyring import public_key_from_pem
 from badges.services.crypto.multibase import ed25519_from_multibase
 from badges.services.shared.messages import N_, message
+from badges.services.shared.rows import Prepared
 from badges.services.verification import common
 from badges.services.verification.report import Report, revoked_by_issuer
 from badges.services.verification.sources import LocalSource, Source, same_as_stored
@@ -86,7 +87,7 @@ def _entry_query() -> Any:
     )
 
 
-_ENTRY = _entry_query()
+_ENTRY = Prepared(_entry_query())
 
 
 def _bound_query() -> Any:
@@ -107,7 +108,7 @@ def _bound_query() -> Any:
     )
 
 
-_BOUND = _bound_query()
+_BOUND = Prepared(_bound_query())
 
 
 def _stored(source: Source, credential_id: Any) -> Entry | None:
@@ -116,10 +117,10 @@ def _stored(source: Source, credential_id: Any) -> Entry | None:
     if not credential_id.startswith(URN_PREFIX):
         return None
     public_id = credential_id[len(URN_PREFIX) :]
-    row = source.connection().execute(_ENTRY, {"public_id": public_id}).first()
+    row = source.rows().first(_ENTRY, {"public_id": public_id})
     if row is not None:
         return Entry(*row)
-    bound = source.connection().execute(_BOUND, {"public_id": public_id}).first()
+    bound = source.rows().first(_BOUND, {"public_id": public_id})
     return _bound_entry(*bound) if bound is not None else None
 
 

@@ -7,13 +7,13 @@ import json
 from collections.abc import Callable
 from typing import Any, Protocol, cast
 
-from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from badges.services.credentials import published
 from badges.services.credentials.links import Links
 from badges.services.credentials.published import Published
 from badges.services.shared.messages import N_, Message, message
+from badges.services.shared.rows import ConnectionRows, Rows
 from badges.services.verification.inputs import InputError, load_json
 
 NOT_LOCAL = message("fetch.not_local", N_("Document hors de ce service non récupéré : %(url)s"))
@@ -43,7 +43,7 @@ class LocalSource:
         session: Session | Callable[[], Session],
         links: Links,
         remote: Source | Callable[[], Source] | None = None,
-        reader: Callable[[], Connection] | None = None,
+        reader: Callable[[], Rows] | None = None,
     ) -> None:
         # The session and the remote source may be given as functions making them on first use: a badge
         # this service issued is read on the plain connection and fetches nothing, so a request verifying
@@ -52,7 +52,7 @@ class LocalSource:
         self._open_session = session if not isinstance(session, Session) else None
         self._remote = remote
         self.links = links
-        # A plain connection for read-only lookups (the register entry), when the caller has one.
+        # A reader for one-statement lookups (the register entry), when the caller has one.
         self.reader = reader
         self._cache: dict[str, Published] = {}
         self._endorsements: dict[str, list[dict[str, Any]]] = {}
@@ -71,14 +71,15 @@ class LocalSource:
             remote = self._remote = cast("Callable[[], Source]", remote)()
         return cast("Source | None", remote)
 
-    def connection(self) -> Connection:
+    def rows(self) -> Rows:
         """Where to read the register: the session's own connection once it holds a transaction (the unit
-        of work as it stands, flushed), else the caller's read connection, without the ORM's machinery."""
+        of work as it stands, flushed), else the caller's reader, without SQLAlchemy's execution machinery
+        (badges/services/shared/rows.py)."""
         if self.reader is not None and (self._session is None or not self._session.in_transaction()):
             return self.reader()
         if self.session.autoflush:
             self.session.flush()
-        return self.session.connection()
+        return ConnectionRows(self.session.connection())
 
     def achievement_endorsements(self, url: str) -> list[dict[str, Any]] | None:
         """What this service's achievement document at `url` lists as endorsements, in one statement on
@@ -88,7 +89,7 @@ class LocalSource:
             return self._endorsements[url]
         if not self.links.is_local(url):
             return None
-        return published.achievement_endorsements(self.connection(), self.links, url)
+        return published.achievement_endorsements(self.rows(), self.links, url)
 
     def remember_endorsements(self, url: str, listed: list[dict[str, Any]]) -> None:
         """What the register read, in its own statement, of the achievement at `url` (register.py)."""

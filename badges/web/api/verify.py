@@ -30,9 +30,7 @@ def verification_source() -> LocalSource:
     """This service's documents from the database; any other URL through a fresh SafeFetcher (its time
     budget covers one verification)."""
     config = current_app.config
-    return LocalSource(
-        get_session, links(), remote=lambda: fetcher_from_config(config), reader=db.read_connection
-    )
+    return LocalSource(get_session, links(), remote=lambda: fetcher_from_config(config), reader=db.read_rows)
 
 
 @bp.route("/verify", methods=["GET", "POST"])
