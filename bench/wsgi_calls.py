@@ -57,8 +57,12 @@ def call(app: WsgiApp, path: str, bodies: list[str], count: int) -> None:
 def apps(config: dict[str, Any], database_url: str) -> tuple[WsgiApp, WsgiApp]:
     """(service, ceiling), built in this process as gunicorn builds them in a worker."""
     from badges import create_app
+    from badges.web.request_id import RequestIdMiddleware
 
     os.environ["BENCH_DATABASE_URL"] = database_url
+    # As gunicorn's access logger sets it in the server (web/access_log.py): what a request tells goes on
+    # its access line, which gunicorn writes after the call, for both apps alike (not measured here).
+    RequestIdMiddleware.facts_on_access_line = True
     return create_app(config), importlib.import_module("ceiling_app").app
 
 

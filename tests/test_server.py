@@ -40,8 +40,9 @@ class Served:
         """The JSON log lines (the command's own `badges sur …` line is a message to the console)."""
         return [json.loads(line) for line in self.log().splitlines() if line.startswith("{")]
 
-    def get(self, path: str, **headers: str) -> tuple[int, dict[str, str], str]:
-        request = urllib.request.Request(self.url + path, headers=headers)
+    def get(self, path: str, data: bytes | None = None, **headers: str) -> tuple[int, dict[str, str], str]:
+        """GET `path`, or POST `data` to it."""
+        request = urllib.request.Request(self.url + path, data=data, headers=headers)
         try:
             with urllib.request.urlopen(request, timeout=30) as response:
                 return response.status, dict(response.headers), response.read().decode()
@@ -152,6 +153,25 @@ def test_serve_writes_json_lines_with_the_request_id_on_the_access_line(tmp_path
         assert "GET /frameworks/<slug> HTTP/1.1" in by_id["proxy-0123456789"]["message"]
         assert by_id[made]["route"] == "/" and len(made) == 16
         assert all(line["message"].startswith("127.0.0.0 ") for line in access), "the client's network only"
+
+
+def test_a_verification_s_verdict_is_on_its_access_line_not_in_a_line_of_its_own(tmp_path):
+    """One line per request: the access line says what was verified and the verdict, never the badge."""
+    with badges_serve(tmp_path, "--workers", "1", ready="Worker ready") as served:
+        credential = {"type": ["VerifiableCredential"], "credentialSubject": {"email": "camille@example.org"}}
+        body = json.dumps({"credential": credential}).encode()
+        status, headers, answer = served.get(
+            "/api/v1/verify",
+            data=body,
+            **{"Content-Type": "application/json", "X-Request-ID": "verify-0123456789"},
+        )
+        assert status == 200 and json.loads(answer)["valid"] is False
+        wait_for(served, "verify-0123456789")
+        mine = [line for line in served.lines() if line["request_id"] == "verify-0123456789"]
+        assert [line["logger"] for line in mine] == ["gunicorn.access"], mine
+        assert mine[0]["route"] == "/api/v1/verify" and mine[0]["status"] == 200
+        assert mine[0]["verification"] == {"input": "json", "valid": False}
+        assert "camille" not in served.log()
 
 
 def test_serve_takes_a_number_of_workers(tmp_path):

@@ -23,6 +23,7 @@ from gunicorn.glogging import Logger
 from badges import logs
 from badges.redaction import network_of
 from badges.web.request_id import ENVIRON_KEY as REQUEST_ID
+from badges.web.request_id import FACTS_KEY, RequestIdMiddleware
 
 ROUTE = "badges.route"
 HIDDEN = "…"
@@ -94,6 +95,8 @@ class RouteLogger(Logger):
         for log in (self.error_log, self.access_log):
             for handler in log.handlers:
                 logs.prepare_handler(handler, fmt)
+        # What a request tells (a verification's verdict) goes on its access line, not a line of its own.
+        RequestIdMiddleware.facts_on_access_line = self.access_log_enabled
 
     def access(self, resp: Any, req: Any, environ: dict[str, Any], request_time: Any) -> None:
         """Every request but a passing probe (a failing one is worth a line), with its id and figures."""
@@ -106,7 +109,7 @@ class RouteLogger(Logger):
             "route": logged_path(environ),
             "status": resp.status_code,
             "duration_ms": round(request_time.total_seconds() * 1000, 1),
-        }
+        } | environ.get(FACTS_KEY, {})
         try:
             self.access_log.info(self.cfg.access_log_format, atoms, extra=extra)
         except Exception:

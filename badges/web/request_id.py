@@ -5,6 +5,9 @@ request carries it; it is kept in the WSGI environ for gunicorn's access line (w
 response), returned in the `X-Request-ID` header and shown on the 500 page, so that a staff member can
 quote it and the operator find the lines. A WSGI middleware rather than a before_request hook: the id is
 bound before anything else runs and unbound after the last teardown.
+
+Under gunicorn with badges' access logger, what the request `tell`s (services/shared/tracing.py, a
+verification's verdict) is gathered in the environ too, and written on the access line.
 """
 
 from __future__ import annotations
@@ -16,11 +19,12 @@ from typing import Any
 
 from flask import Flask, Response, request
 
-from badges.services.shared.tracing import bound_request_id
+from badges.services.shared.tracing import bound_request_id, gathering_facts
 
 log = logging.getLogger(__name__)
 HEADER = "X-Request-ID"
 ENVIRON_KEY = "badges.request_id"
+FACTS_KEY = "badges.facts"
 # What an incoming id may be (nginx's $request_id, a UUID, a load balancer's trace id): anything else
 # is replaced, so that a client cannot write arbitrary text, or a line break, into the logs.
 ACCEPTED = re.compile(r"[A-Za-z0-9._-]{8,64}")
@@ -31,6 +35,9 @@ def accepted(value: str | None) -> str | None:
 
 
 class RequestIdMiddleware:
+    # Set in the server process by the access logger that writes the facts (web/access_log.py).
+    facts_on_access_line = False
+
     def __init__(self, app: Any) -> None:
         self.app = app
 
@@ -42,7 +49,11 @@ class RequestIdMiddleware:
                 kept = [(name, value) for name, value in headers if name.lower() != HEADER.lower()]
                 return start_response(status, [*kept, (HEADER, request_id)], exc_info)
 
-            result: Iterable[bytes] = self.app(environ, start)
+            if not RequestIdMiddleware.facts_on_access_line:
+                result: Iterable[bytes] = self.app(environ, start)
+                return result
+            with gathering_facts(environ.setdefault(FACTS_KEY, {})):
+                result = self.app(environ, start)
             return result
 
 
@@ -52,6 +63,8 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def log_request(response: Response) -> Response:
         """A debug line per request (gunicorn's access log is the production one): the route, not the path."""
+        if not log.isEnabledFor(logging.DEBUG):
+            return response
         route = request.url_rule.rule if request.url_rule is not None else None
         extra = {"method": request.method, "route": route, "status": response.status_code}
         log.debug("request served", extra=extra)

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from badges.services.shared import tracing
 from badges.services.shared.messages import N_, Message, message
 from badges.services.verification import baked, endorsement_checks, jws_checks, ob2_checks, ob3_checks
 from badges.services.verification.inputs import (
@@ -82,7 +83,7 @@ def _guarded(parse: Any, *, source: Source, now: datetime, email: str | None) ->
             cause="unreadable",
         )
     # What was checked and the verdict; never the badge, whose subject may be a person's address.
-    log.info("badge verified", extra={"input": parsed.kind, "valid": report.valid})
+    tracing.tell(log, "badge verified", key="verification", input=parsed.kind, valid=report.valid)
     return report
 
 
