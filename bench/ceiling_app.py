@@ -22,6 +22,10 @@ from badges.services.crypto.multibase import ed25519_from_multibase
 app = Flask(__name__)
 engine = create_engine(os.environ["BENCH_DATABASE_URL"])
 SELECT_KEY = text("SELECT public_multibase FROM signing_key WHERE id = :id")
+# The same statement in the driver's own parameter style (qmark for sqlite3, format for psycopg).
+SELECT_KEY_SQL = "SELECT public_multibase FROM signing_key WHERE id = " + (
+    "?" if engine.dialect.paramstyle == "qmark" else "%s"
+)
 
 
 def _unb64(value: str) -> bytes:
@@ -33,6 +37,25 @@ def verify() -> Any:
     data = request.get_json()
     with engine.connect() as connection:
         multibase = connection.execute(SELECT_KEY, {"id": int(data["kid"])}).scalar_one()
+    return _checked(data, multibase)
+
+
+@app.post("/verify-dbapi")
+def verify_dbapi() -> Any:
+    """The same, the key read on the pool's DB-API connection (a cursor, no SQLAlchemy Connection)."""
+    data = request.get_json()
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        cursor.execute(SELECT_KEY_SQL, (int(data["kid"]),))
+        (multibase,) = cursor.fetchone()
+        cursor.close()
+    finally:
+        raw.close()
+    return _checked(data, multibase)
+
+
+def _checked(data: dict[str, str], multibase: str) -> Any:
     key = Ed25519PublicKey.from_public_bytes(ed25519_from_multibase(multibase))
     try:
         key.verify(_unb64(data["signature"]), _unb64(data["message"]))
