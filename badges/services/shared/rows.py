@@ -12,8 +12,10 @@ The connection comes from the engine's pool (a server database is pinged at chec
 request) and goes back to it at the request's teardown. A DB-API error is raised as SQLAlchemy's
 `DBAPIError`, flagged as a lost connection when the dialect says so (the connection is then dropped from
 the pool): the app's error handlers answer 503 or 500 exactly as for a read through SQLAlchemy.
-On SQLite each statement is its own snapshot (the connection is in autocommit, db._sqlite_pragmas); on
-PostgreSQL the request's reads share one transaction, rolled back when the connection returns to the pool.
+Each statement is its own snapshot, read in autocommit: SQLite's connections always are
+(db._sqlite_pragmas); a PostgreSQL connection is switched to it (psycopg's client-side flag) while the
+reader holds it and switched back before it returns to the pool, so that a lookup costs one round trip
+to the server, not three (BEGIN, the SELECT, the pool's ROLLBACK).
 """
 
 from __future__ import annotations
@@ -119,6 +121,8 @@ class PooledRows:
     def __init__(self, engine: Engine) -> None:
         self.dialect = engine.dialect
         self._engine = engine
+        # A server database's connection is put in autocommit while held (SQLite's always are).
+        self._autocommit = engine.dialect.name != "sqlite"
         self._connection: PoolProxiedConnection | None = None
 
     def first(self, prepared: Prepared, values: Mapping[str, Any]) -> tuple[Any, ...] | None:
@@ -137,10 +141,16 @@ class PooledRows:
         return self._connection is None
 
     def close(self) -> None:
-        """Back to the pool, which rolls back what the connection holds (a lost one is discarded there)."""
+        """Back to the pool, out of autocommit (a lost connection is discarded there)."""
         connection, self._connection = self._connection, None
-        if connection is not None:
-            connection.close()
+        if connection is None:
+            return
+        if self._autocommit and connection.driver_connection is not None:
+            try:
+                connection.driver_connection.autocommit = False
+            except self.dialect.loaded_dbapi.Error as error:  # gone meanwhile: not given back as it is
+                connection.invalidate(error)
+        connection.close()
 
     def _run(self, compiled: Compiled, values: Mapping[str, Any], fetch: Callable[[Any], Any]) -> Any:
         parameters = compiled.parameters(values)
@@ -164,7 +174,10 @@ class PooledRows:
 
     def _checked_out(self) -> PoolProxiedConnection:
         if self._connection is None:
-            self._connection = self._engine.raw_connection()
+            connection = self._engine.raw_connection()
+            if self._autocommit and connection.driver_connection is not None:
+                connection.driver_connection.autocommit = True  # idle after checkout: no transaction open
+            self._connection = connection
         return self._connection
 
     def _wrapped(self, error: Any, connection: Any, cursor: Any, sql: str, parameters: Any) -> StatementError:

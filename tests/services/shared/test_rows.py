@@ -110,6 +110,21 @@ def test_the_request_s_reader_is_one_per_request_and_back_in_the_pool_at_teardow
     assert rows.closed and pool.checkedout() == before  # type: ignore[attr-defined]
 
 
+def test_a_read_leaves_no_transaction_open_and_the_pool_gets_its_connection_back_as_it_was(app):
+    """Autocommit while the reader holds a connection: one round trip per lookup, no BEGIN nor ROLLBACK
+    (on PostgreSQL the flag is switched, and switched back before the pool gets the connection again)."""
+    rows = PooledRows(engine_of(app))
+    assert rows.first(Prepared(select(literal(1))), {}) == (1,)
+    driver = rows._connection.driver_connection
+    if rows.dialect.name == "sqlite":
+        assert not driver.in_transaction
+    else:
+        assert driver.autocommit is True and driver.info.transaction_status.name == "IDLE"
+    rows.close()
+    if rows.dialect.name != "sqlite":
+        assert driver.autocommit is False  # what the pool's other users (the ORM sessions) expect
+
+
 def test_a_lost_connection_is_dropped_and_the_next_read_has_a_new_one(app, monkeypatch):
     """The dialect says the connection is gone: the error says so (the app answers 503), the connection is
     invalidated rather than given back to the pool, and the reader checks out another."""
