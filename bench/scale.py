@@ -7,16 +7,17 @@ Both databases are filled beforehand by bench/generate.py (see its docstring for
   python bench/generate.py --reset --credentials 100000 --database-url .../h_scale_100k
 For each, it prints:
 * verification latency (median and p95 in ms) and SQL statements per verification, through the service
-  (`verification.verify_value` with a fresh LocalSource, as a web request does), for the own VC-JWT, the
-  signed OB 2.0 assertion and the OB 3.0 credential with its Data Integrity proof: targets, flat from 1k
-  to 100k;
+  (`verification.verify_value` with a fresh LocalSource and reader, as a web request does), for the own
+  VC-JWT, the signed OB 2.0 assertion and the OB 3.0 credential with its Data Integrity proof: targets,
+  flat from 1k to 100k;
 * the key figures of a calendar year for the whole network (reporting/figures.py, a coordinator's view):
   target < 1 s at 100k;
 * revoking a badge of the largest tiers-lieu, then re-signing its 131,072-entry status list (the list alone,
   then the whole revocation), rolled back after each run: target < 0.5 s.
-Statements are counted with a SQLAlchemy `before_cursor_execute` listener; CPU per call adds this process's
-and the PostgreSQL backends' (read in /proc), the cost of a call on a machine shared with other work. The
-sizes are measured alternately (--rounds), each figure kept from its best round. Nothing asserts a time.
+Statements are counted with a SQLAlchemy `before_cursor_execute` listener, plus the reader's own (run on
+the DB-API connection, services/shared/rows.py); CPU per call adds this process's and the PostgreSQL
+backends' (read in /proc), the cost of a call on a machine shared with other work. The sizes are
+measured alternately (--rounds), each figure kept from its best round. Nothing asserts a time.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from badges.services.credentials import revocation, status_lists
 from badges.services.credentials.links import Links
 from badges.services.crypto.keyring import Keyring
 from badges.services.reporting import figures, scope
+from badges.services.shared.rows import PooledRows
 from badges.services.verification.sources import LocalSource
 
 BASE = "postgresql+psycopg://postgres@127.0.0.1:5432/"
@@ -58,7 +60,16 @@ class Counter:
 
     def seen(self, connection: Any, *_args: Any) -> None:
         self.count += 1
-        info = getattr(connection.connection.dbapi_connection, "info", None)
+        self._backend(connection.connection.dbapi_connection)
+
+    def read(self, rows: PooledRows) -> None:
+        """The statements of a request's reader (on the DB-API connection: no SQLAlchemy event sees them)."""
+        self.count += len(rows.statements)
+        if rows.statements:
+            self._backend(rows.connection().driver_connection)
+
+    def _backend(self, dbapi_connection: Any) -> None:
+        info = getattr(dbapi_connection, "info", None)
         if info is not None and hasattr(info, "backend_pid"):
             self.backends.add(info.backend_pid)
 
@@ -105,15 +116,25 @@ def verification_inputs(session: Any) -> dict[str, list[Any]]:
     }
 
 
-def verifier(session: Any, links: Links, values: list[Any], now: datetime) -> Callable[[], None]:
-    """One verification per call, cycling through `values`, in a session that ends like a request's."""
+def verifier(
+    session: Any, links: Links, values: list[Any], now: datetime, counter: Counter
+) -> Callable[[], None]:
+    """One verification per call, cycling through `values`, with the reader and the session of a web
+    request (api/verify.py), both ended after it."""
     cycle = itertools.cycle(values)
+    engine = session.get_bind()
 
     def run() -> None:
-        report = verification.verify_value(next(cycle), source=LocalSource(session, links), now=now)
+        rows = PooledRows(engine)
+        try:
+            source = LocalSource(session, links, reader=lambda: rows)
+            report = verification.verify_value(next(cycle), source=source, now=now)
+            counter.read(rows)
+        finally:
+            rows.close()
+            session.rollback()  # nothing stays in the identity map from one call to the next
         if not report.valid and report.to_dict().get("status") != "revoked":
             raise SystemExit(f"verification failed: {report.to_dict()}")
-        session.rollback()  # nothing stays in the identity map from one call to the next
 
     return run
 
@@ -122,7 +143,7 @@ def verify_figures(session: Any, links: Links, counter: Counter, runs: int) -> d
     now = datetime.now(UTC)
     found = {}
     for name, values in verification_inputs(session).items():
-        run = verifier(session, links, values, now)
+        run = verifier(session, links, values, now, counter)
         run()  # warm-up: contexts, key objects
         found[name] = timed(run, counter, runs)
     return found

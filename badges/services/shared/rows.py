@@ -124,6 +124,8 @@ class PooledRows:
         # A server database's connection is put in autocommit while held (SQLite's always are).
         self._autocommit = engine.dialect.name != "sqlite"
         self._connection: PoolProxiedConnection | None = None
+        # The SQL of each statement run, in order (no SQLAlchemy event sees them: tests and benches count).
+        self.statements: list[str] = []
 
     def first(self, prepared: Prepared, values: Mapping[str, Any]) -> tuple[Any, ...] | None:
         compiled = prepared.compiled(self.dialect)
@@ -156,10 +158,11 @@ class PooledRows:
         parameters = compiled.parameters(values)
         error_class = self.dialect.loaded_dbapi.Error
         try:
-            connection = self._checked_out()
+            connection = self.connection()
         except error_class as error:
             raise self._wrapped(error, None, None, compiled.sql, parameters) from error
         cursor = None
+        self.statements.append(compiled.sql)
         try:
             cursor = connection.cursor()
             cursor.execute(compiled.sql, parameters)
@@ -172,7 +175,8 @@ class PooledRows:
                     cursor.close()  # before the connection may be invalidated (closed) below
             raise self._wrapped(error, connection, cursor, compiled.sql, parameters) from error
 
-    def _checked_out(self) -> PoolProxiedConnection:
+    def connection(self) -> PoolProxiedConnection:
+        """The connection the reads run on, checked out of the pool on first use."""
         if self._connection is None:
             connection = self._engine.raw_connection()
             if self._autocommit and connection.driver_connection is not None:

@@ -115,7 +115,7 @@ def test_a_read_leaves_no_transaction_open_and_the_pool_gets_its_connection_back
     (on PostgreSQL the flag is switched, and switched back before the pool gets the connection again)."""
     rows = PooledRows(engine_of(app))
     assert rows.first(Prepared(select(literal(1))), {}) == (1,)
-    driver = rows._connection.driver_connection
+    driver = rows.connection().driver_connection
     if rows.dialect.name == "sqlite":
         assert not driver.in_transaction
     else:
@@ -133,13 +133,13 @@ def test_a_lost_connection_is_dropped_and_the_next_read_has_a_new_one(app, monke
     one = Prepared(select(literal(1)))
     try:
         assert rows.first(one, {}) == (1,)
-        first = rows._connection
+        first = rows.connection()
         monkeypatch.setattr(engine.dialect, "is_disconnect", lambda *_args: True)
         with pytest.raises(DBAPIError) as raised:
             rows.first(Prepared(select(literal(1)).where(bindparam("n") == 1)), {"n": object()})
         assert raised.value.connection_invalidated and rows.closed and not first.is_valid
         monkeypatch.undo()
-        assert rows.first(one, {}) == (1,) and rows._connection is not first
+        assert rows.first(one, {}) == (1,) and rows.connection() is not first
     finally:
         rows.close()
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 
+from badges.db import engine_of
 from badges.services import verification
 from badges.services.credentials import endorsements, formats
 from badges.services.crypto import dataintegrity, jws
+from badges.services.shared.rows import PooledRows
 from badges.services.verification import ob3_checks, register, sources
 from badges.services.verification.report import Report
 from badges.services.verification.sources import LocalSource
@@ -195,6 +197,38 @@ def test_an_own_badge_is_verified_in_one_query_without_reading_the_issuer_logo(
     for value in values:
         report, queries = verified_afresh(session, links, now, statements, value, name)
         assert len(queries) == 1 and report.endorsements == [], queries
+
+
+def test_through_a_request_s_reader_an_own_badge_is_one_statement_and_no_session(
+    app, session, keyring, links, now, statements
+):
+    """The web request's path (api/verify.py): the register read on the pooled DB-API connection, the ORM
+    session unused; one more statement there for the OB 3.0 forms once the achievement is endorsed (the
+    endorsement's own checks then read its endorser's documents through the session, as any source)."""
+    credential = make_award(session, keyring, links, now)
+    token = formats.ob3_jwt(session, keyring, credential=credential, links=links)
+    ob2 = formats.ob2_signed(session, keyring, credential=credential, links=links)
+    session.commit()
+    values = (json.loads(credential.ob3_credential), token, ob2)
+
+    def read_by_reader(value) -> tuple[int, int]:
+        """(statements on the reader, statements through SQLAlchemy) of a valid verification."""
+        rows = PooledRows(engine_of(app))
+        statements.clear()
+        try:
+            source = LocalSource(session, links, reader=lambda: rows)
+            report = verification.verify_value(value, source=source, now=now)
+        finally:
+            rows.close()
+            session.rollback()
+        assert report.valid
+        return len(rows.statements), len(statements)
+
+    assert [read_by_reader(value) for value in values] == [(1, 0), (1, 0), (1, 0)]
+    endorse_award_class(session, keyring, links, now, credential)
+    session.commit()
+    found = [read_by_reader(value) for value in values]
+    assert [reader for reader, _ in found] == [2, 2, 1] and found[2][1] == 0, found
 
 
 def test_an_own_token_reads_its_key_compromise_and_revocation_live(session, keyring, links, now):
