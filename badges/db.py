@@ -175,7 +175,7 @@ def discard_session() -> None:
 def _close_reader() -> None:
     rows: PooledRows | None = g.pop("db_reader", None)
     if rows is not None:
-        rows.close()  # back to the pool, which rolls back; a lost connection was invalidated already
+        rows.close()  # back to the pool, out of autocommit; a lost connection was invalidated already
 
 
 def _close_session(exc: BaseException | None) -> None:

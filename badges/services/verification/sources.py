@@ -46,7 +46,7 @@ class LocalSource:
         reader: Callable[[], Rows] | None = None,
     ) -> None:
         # The session and the remote source may be given as functions making them on first use: a badge
-        # this service issued is read on the plain connection and fetches nothing, so a request verifying
+        # this service issued is read by the reader and fetches nothing, so a request verifying
         # one makes neither an ORM Session nor a fetcher (issue 17, HTTP profile).
         self._session = session if isinstance(session, Session) else None
         self._open_session = session if not isinstance(session, Session) else None
