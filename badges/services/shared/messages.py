@@ -17,7 +17,7 @@ may itself be a Message (a nested reason), rendered in the same language.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 # What the edge passes to render a template in the reader's language (flask_babel.gettext, for instance).
 Translate = Callable[[str], str]
@@ -49,13 +49,14 @@ class Message:
         return hash((self.code, self.template, self.trim))
 
     def __call__(self, **params: object) -> Message:
-        """The same message with (more) parameters."""
-        return replace(self, params={**self.params, **params})
+        """The same message with (more) parameters (built directly: dataclasses.replace inspects the
+        fields on every call, and a verification report makes several of these, issue 17)."""
+        return Message(self.code, self.template, {**self.params, **params}, self.trim)
 
     with_params = __call__
 
     def trimmed(self, chars: str) -> Message:
-        return replace(self, trim=chars)
+        return Message(self.code, self.template, self.params, chars)
 
     def render(self, translate: Translate = french) -> str:
         text = translate(self.template)
