@@ -48,9 +48,8 @@ def test_a_register_entry_reads_the_same_values_of_the_same_types(app, session, 
         assert entry.endorsed is flag and isinstance(entry.ob3_hash_data, bytes)
     entry = register.Entry(*read_both(app, register._ENTRY, {"public_id": plain.public_id})[0])
     assert entry.revoked_at == plain.revoked_at and entry.revoked_at.tzinfo is not None
-    assert entry.revocation_reason == "erreur de saisie" and entry.rsa_compromised_at == now - timedelta(
-        days=1
-    )
+    assert entry.revocation_reason == "erreur de saisie"
+    assert entry.rsa_compromised_at == now - timedelta(days=1)
     assert read_both(app, register._ENTRY, {"public_id": "no-such-badge"}) == (None, None)
 
 
