@@ -49,11 +49,9 @@ class RequestIdMiddleware:
                 kept = [(name, value) for name, value in headers if name.lower() != HEADER.lower()]
                 return start_response(status, [*kept, (HEADER, request_id)], exc_info)
 
-            if not RequestIdMiddleware.facts_on_access_line:
+            facts = environ.setdefault(FACTS_KEY, {}) if RequestIdMiddleware.facts_on_access_line else None
+            with gathering_facts(facts):
                 result: Iterable[bytes] = self.app(environ, start)
-                return result
-            with gathering_facts(environ.setdefault(FACTS_KEY, {})):
-                result = self.app(environ, start)
             return result
 
 

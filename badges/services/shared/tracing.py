@@ -7,7 +7,7 @@ token, never personal data.
 What a request did that the operator wants to know (a verification's input and verdict) is `tell`-ed
 here: when the server writes an access line that carries it (gunicorn with badges.web.access_log), it
 goes on that line, one line per request instead of two (issue 17: a log line of its own cost about a
-tenth of a verification request); anywhere else (a job, a command, the development server, a test
+seventh of a verification request); anywhere else (a job, a command, the development server, a test
 client) it is a log line of its own at INFO.
 """
 
@@ -55,8 +55,9 @@ def tell(logger: logging.Logger, message: str, *, key: str, **facts: Any) -> Non
 
 
 @contextmanager
-def gathering_facts(into: dict[str, Any]) -> Iterator[None]:
-    """Gather what is told during the block into `into`, for the access line written after it."""
+def gathering_facts(into: dict[str, Any] | None) -> Iterator[None]:
+    """Gather what is told during the block into `into`, for the access line written after it (None: no
+    access line will carry them, each is a log line of its own)."""
     token = _facts.set(into)
     try:
         yield

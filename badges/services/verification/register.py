@@ -116,11 +116,11 @@ def _stored(source: Source, credential_id: Any) -> Entry | None:
         return None
     if not credential_id.startswith(URN_PREFIX):
         return None
-    public_id = credential_id[len(URN_PREFIX) :]
-    row = source.rows().first(_ENTRY, {"public_id": public_id})
+    public_id, rows = credential_id[len(URN_PREFIX) :], source.rows()
+    row = rows.first(_ENTRY, {"public_id": public_id})
     if row is not None:
         return Entry(*row)
-    bound = source.rows().first(_BOUND, {"public_id": public_id})
+    bound = rows.first(_BOUND, {"public_id": public_id})
     return _bound_entry(*bound) if bound is not None else None
 
 
